@@ -1,0 +1,229 @@
+// Package catalogue is Sportello's source of truth: the council's services,
+// topics, departments, life events, journeys and profile questions, in the
+// interchange format sportello-catalogue/1 (see FORMAT.md in shared/), and the
+// store that keeps them.
+//
+// Everything else is built from it: the search index, the public pages, the
+// forms and the support finder. Nothing in this package knows about HTTP.
+package catalogue
+
+import (
+	"errors"
+	"sort"
+)
+
+// FormatVersion is the value of the "format" member of every catalogue file.
+const FormatVersion = "sportello-catalogue/1"
+
+// Languages Sportello has UI translations for. A catalogue may use a subset.
+var Languages = []string{"en", "es", "ca", "it", "fr"}
+
+// Sentinel errors. The portal maps them to HTTP status codes in one place.
+var (
+	ErrNotFound = errors.New("catalogue: not found")
+	ErrConflict = errors.New("catalogue: conflict")
+	ErrInvalid  = errors.New("catalogue: invalid")
+)
+
+// Text is a human-readable text in several languages, keyed by language code.
+// "en" (or the authority's default language) is always present.
+type Text map[string]string
+
+// In returns the text in lang, falling back to fallback. The second result is
+// false when the fallback was used, so a page can say it is untranslated.
+func (t Text) In(lang, fallback string) (string, bool) {
+	if s, ok := t[lang]; ok && s != "" {
+		return s, true
+	}
+	return t[fallback], lang == fallback
+}
+
+// TextList is a translated list of texts (documents, steps, keywords).
+type TextList map[string][]string
+
+// In returns the list in lang, falling back like Text.In.
+func (t TextList) In(lang, fallback string) ([]string, bool) {
+	if l, ok := t[lang]; ok {
+		return l, true
+	}
+	return t[fallback], lang == fallback
+}
+
+// Catalogue is one whole catalogue document.
+type Catalogue struct {
+	Format           string            `json:"format"`
+	Authority        Authority         `json:"authority"`
+	Topics           []Topic           `json:"topics"`
+	Departments      []Department      `json:"departments"`
+	LifeEvents       []LifeEvent       `json:"life_events"`
+	ProfileQuestions []ProfileQuestion `json:"profile_questions"`
+	Services         []Service         `json:"services"`
+	Journeys         []Journey         `json:"journeys"`
+}
+
+// Authority is the council that publishes the catalogue.
+type Authority struct {
+	Name            Text     `json:"name"`
+	DefaultLanguage string   `json:"default_language"`
+	Languages       []string `json:"languages"`
+	Currency        string   `json:"currency"`
+	Website         string   `json:"website"`
+	Phone           string   `json:"phone"`
+	Email           string   `json:"email"`
+}
+
+// Topic groups services for browsing ("Waste and recycling").
+type Topic struct {
+	Slug        string `json:"slug"`
+	Title       Text   `json:"title"`
+	Description Text   `json:"description"`
+}
+
+// Department is the office responsible for a service.
+type Department struct {
+	Slug         string `json:"slug"`
+	Name         Text   `json:"name"`
+	Email        string `json:"email"`
+	Phone        string `json:"phone"`
+	Address      string `json:"address"`
+	OpeningHours string `json:"opening_hours"`
+}
+
+// Audiences a service, life event or journey is for.
+const (
+	AudienceResident = "resident"
+	AudienceBusiness = "business"
+)
+
+// LifeEvent is a moment in life or in a business's life ("Moving home").
+type LifeEvent struct {
+	Slug     string `json:"slug"`
+	Audience string `json:"audience"`
+	Title    Text   `json:"title"`
+}
+
+// ProfileQuestion is one question of the support finder; eligibility rules
+// are expressions over their names.
+type ProfileQuestion struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"` // "integer" or "boolean"
+	Min   *int64 `json:"min,omitempty"`
+	Max   *int64 `json:"max,omitempty"`
+	Label Text   `json:"label"`
+}
+
+// Service is one council service: the heart of the catalogue.
+type Service struct {
+	Slug               string      `json:"slug"`
+	Topic              string      `json:"topic"`
+	Department         string      `json:"department"`
+	Audience           []string    `json:"audience"`
+	LifeEvents         []string    `json:"life_events"`
+	Keywords           TextList    `json:"keywords"`
+	Channels           []string    `json:"channels"`
+	ProcessingTimeDays int         `json:"processing_time_days"`
+	Fee                *Fee        `json:"fee"`
+	Title              Text        `json:"title"`
+	Summary            Text        `json:"summary"`
+	Description        Text        `json:"description"`
+	EligibilityText    Text        `json:"eligibility_text"`
+	Documents          TextList    `json:"documents"`
+	Steps              TextList    `json:"steps"`
+	LegalBasis         Text        `json:"legal_basis"`
+	Output             Text        `json:"output"`
+	Related            []string    `json:"related"`
+	EligibilityRule    *string     `json:"eligibility_rule"`
+	Assurance          *string     `json:"assurance"`
+	OnlineForm         *OnlineForm `json:"online_form"`
+}
+
+// Online reports whether the service can be started online.
+func (s *Service) Online() bool { return s.OnlineForm != nil }
+
+// Free reports whether the service has no fee.
+func (s *Service) Free() bool { return s.Fee == nil || s.Fee.Amount == 0 }
+
+// For reports whether the service is for the given audience.
+func (s *Service) For(audience string) bool {
+	for _, a := range s.Audience {
+		if a == audience {
+			return true
+		}
+	}
+	return false
+}
+
+// Languages lists the languages the service is translated into, in a stable
+// order.
+func (s *Service) Languages() []string {
+	langs := make([]string, 0, len(s.Title))
+	for l := range s.Title {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	return langs
+}
+
+// Fee is what a chargeable service costs, in minor units (cents).
+type Fee struct {
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+	Unit     Text   `json:"unit"`
+	When     string `json:"when"` // FeeOnApplication or FeeOnApproval
+}
+
+// When a fee is paid.
+const (
+	FeeOnApplication = "on_application"
+	FeeOnApproval    = "on_approval"
+)
+
+// Levels of assurance, on the eIDAS scale.
+const (
+	AssuranceNone        = "none"
+	AssuranceLow         = "low"
+	AssuranceSubstantial = "substantial"
+	AssuranceHigh        = "high"
+)
+
+// OnlineForm is the form a service is applied for with.
+type OnlineForm struct {
+	Fields []Field `json:"fields"`
+}
+
+// Field is one question of an online form.
+type Field struct {
+	Name      string   `json:"name"`
+	Type      string   `json:"type"`
+	Required  bool     `json:"required"`
+	Label     Text     `json:"label"`
+	Help      Text     `json:"help,omitempty"`
+	Min       *float64 `json:"min,omitempty"`
+	Max       *float64 `json:"max,omitempty"`
+	MaxLength *int     `json:"max_length,omitempty"`
+	Pattern   *string  `json:"pattern,omitempty"`
+	Options   []Option `json:"options,omitempty"`
+	Accept    []string `json:"accept,omitempty"`
+	MaxSizeMB *float64 `json:"max_size_mb,omitempty"`
+}
+
+// Option is one choice of a select, radio or checkbox field.
+type Option struct {
+	Value string `json:"value"`
+	Label Text   `json:"label"`
+}
+
+// Journey is a step-by-step guide through several services.
+type Journey struct {
+	Slug     string        `json:"slug"`
+	Audience string        `json:"audience"`
+	Title    Text          `json:"title"`
+	Summary  Text          `json:"summary"`
+	Steps    []JourneyStep `json:"steps"`
+}
+
+// JourneyStep is one numbered step of a journey.
+type JourneyStep struct {
+	Title    Text     `json:"title"`
+	Services []string `json:"services"`
+}

@@ -1,0 +1,90 @@
+package catalogue
+
+import "context"
+
+// Store keeps the catalogue. Two implementations exist (SQLite and
+// PostgreSQL, in catalogue/sqlstore); the same test suite runs against both.
+type Store interface {
+	// Import validates nothing: callers validate first (Validate). It writes
+	// the whole catalogue in one transaction, updating entries by slug. An
+	// entry that is identical to the stored one is left alone, so importing
+	// the same file twice changes nothing and leaves Version unchanged.
+	// Services absent from the file are archived, never deleted: applications
+	// may refer to them.
+	Import(ctx context.Context, c *Catalogue) (ImportResult, error)
+
+	// Export returns the published catalogue, in the order it was imported.
+	Export(ctx context.Context) (*Catalogue, error)
+
+	// Service returns one published service, or ErrNotFound.
+	Service(ctx context.Context, slug string) (*Service, error)
+
+	// Directory returns everything but the services' long texts: what the
+	// navigation pages and the index's version check need.
+	Directory(ctx context.Context) (*Directory, error)
+
+	// EachService calls fn for every published service in catalogue order,
+	// streaming, so that an index of 100k services can be built without
+	// holding them all.
+	EachService(ctx context.Context, fn func(*Service) error) error
+
+	// Version is a number that grows whenever the published catalogue
+	// changes. The search index stores it to know when it is stale.
+	Version(ctx context.Context) (int64, error)
+
+	Close() error
+}
+
+// ImportResult says what an import changed, so that the search index can be
+// updated incrementally.
+type ImportResult struct {
+	Version   int64    // the catalogue version after the import
+	Added     []string // service slugs
+	Updated   []string
+	Archived  []string
+	Unchanged int
+}
+
+// Directory is the light part of the catalogue: everything except the long
+// texts of services. It is small enough to keep in memory at 100k services.
+type Directory struct {
+	Version          int64
+	Authority        Authority
+	Topics           []Topic
+	Departments      []Department
+	LifeEvents       []LifeEvent
+	ProfileQuestions []ProfileQuestion
+	Journeys         []Journey
+	Services         []ServiceSummary // catalogue order
+}
+
+// ServiceSummary is what a list of services shows about each one.
+type ServiceSummary struct {
+	Slug               string
+	Topic              string
+	Department         string
+	Audience           []string
+	LifeEvents         []string
+	Title              Text
+	Summary            Text
+	Fee                *Fee
+	Online             bool
+	Assurance          string // "" when the service has no online form
+	ProcessingTimeDays int
+	HasRule            bool
+}
+
+// Summarise returns what a list of services shows about s.
+func (s *Service) Summarise() ServiceSummary {
+	sum := ServiceSummary{
+		Slug: s.Slug, Topic: s.Topic, Department: s.Department,
+		Audience: s.Audience, LifeEvents: s.LifeEvents,
+		Title: s.Title, Summary: s.Summary, Fee: s.Fee,
+		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays,
+		HasRule: s.EligibilityRule != nil && *s.EligibilityRule != "",
+	}
+	if s.Assurance != nil {
+		sum.Assurance = *s.Assurance
+	}
+	return sum
+}
