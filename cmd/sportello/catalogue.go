@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
+)
+
+// importFile validates a catalogue file and loads it in one transaction.
+// Nothing is written unless the whole file is valid; every problem is
+// printed, one per line, with its JSON path.
+func importFile(ctx context.Context, cfg config, path string, stdout io.Writer) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	c, err := catalogue.Load(data)
+	if err != nil {
+		return fmt.Errorf("%s was not imported; nothing was written:\n%w", path, err)
+	}
+	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := db.Import(ctx, c)
+	if err != nil {
+		return fmt.Errorf("%s was not imported; nothing was written: %w", path, err)
+	}
+	fmt.Fprintf(stdout, "imported %s: %d services added, %d updated, %d archived, %d unchanged; catalogue version %d\n",
+		path, len(res.Added), len(res.Updated), len(res.Archived), res.Unchanged, res.Version)
+	fmt.Fprintln(stdout, "a running server picks the change up at its next start; the search index is brought up to date then")
+	return nil
+}
+
+// export writes the published catalogue in the interchange format.
+func export(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	c, err := db.Export(ctx)
+	if err != nil {
+		return err
+	}
+	data, err := catalogue.Encode(c)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		_, err = stdout.Write(data)
+		return err
+	}
+	return os.WriteFile(args[0], data, 0o644)
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting of the binary, read once from SPORTELLO_*
+// environment variables. The README lists each with its default.
+type config struct {
+	Env         string // "development" (default) or "production"
+	Addr        string // listen address
+	BaseURL     string // public URL, used for redirects, cookies and the sitemap
+	DataDir     string // SQLite database, search index and uploads
+	DatabaseURL string // postgres://… or a SQLite file path
+	LogLevel    string
+
+	OIDC struct {
+		Issuer       string
+		ClientID     string
+		ClientSecret string
+		Scopes       []string
+		RolesClaim   string
+		RoleEditor   string
+		RoleCase     string
+		RoleAdmin    string
+		ACRSubst     string
+		ACRHigh      string
+	}
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+}
+
+const (
+	envDevelopment = "development"
+	envProduction  = "production"
+)
+
+// loadConfig reads the configuration from getenv. Secrets may come from a
+// file named by the variable with a _FILE suffix, so they need not sit in the
+// environment.
+func loadConfig(getenv func(string) string) (config, error) {
+	var c config
+	var errs []error
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	secret := func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		if path := getenv(name + "_FILE"); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s_FILE: %w", name, err))
+				return ""
+			}
+			return strings.TrimSpace(string(b))
+		}
+		return ""
+	}
+	duration := func(name string, def time.Duration) time.Duration {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive duration such as 30m or 12h", name, v))
+			return def
+		}
+		return d
+	}
+
+	c.Env = get("SPORTELLO_ENV", envDevelopment)
+	if c.Env != envDevelopment && c.Env != envProduction {
+		errs = append(errs, fmt.Errorf("SPORTELLO_ENV: %q must be %q or %q", c.Env, envDevelopment, envProduction))
+	}
+	c.Addr = get("SPORTELLO_ADDR", ":8080")
+	c.BaseURL = strings.TrimRight(get("SPORTELLO_BASE_URL", "http://localhost"+portOf(c.Addr)), "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("SPORTELLO_BASE_URL: %q must be an absolute http(s) URL such as https://portal.example.org", c.BaseURL))
+	}
+	c.DataDir = get("SPORTELLO_DATA_DIR", "data")
+	c.DatabaseURL = secret("SPORTELLO_DATABASE_URL")
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = filepath.Join(c.DataDir, "sportello.db")
+	}
+	c.LogLevel = get("SPORTELLO_LOG_LEVEL", "info")
+
+	c.OIDC.Issuer = get("SPORTELLO_OIDC_ISSUER", "")
+	c.OIDC.ClientID = get("SPORTELLO_OIDC_CLIENT_ID", "")
+	c.OIDC.ClientSecret = secret("SPORTELLO_OIDC_CLIENT_SECRET")
+	c.OIDC.Scopes = strings.Fields(get("SPORTELLO_OIDC_SCOPES", "openid profile email"))
+	c.OIDC.RolesClaim = get("SPORTELLO_OIDC_ROLES_CLAIM", "groups")
+	c.OIDC.RoleEditor = get("SPORTELLO_ROLE_EDITOR", "editors")
+	c.OIDC.RoleCase = get("SPORTELLO_ROLE_CASEWORKER", "caseworkers")
+	c.OIDC.RoleAdmin = get("SPORTELLO_ROLE_ADMIN", "admins")
+	c.OIDC.ACRSubst = get("SPORTELLO_OIDC_ACR_SUBSTANTIAL", "substantial")
+	c.OIDC.ACRHigh = get("SPORTELLO_OIDC_ACR_HIGH", "high")
+	c.SessionIdle = duration("SPORTELLO_SESSION_IDLE_TIMEOUT", 30*time.Minute)
+	c.SessionAbsolute = duration("SPORTELLO_SESSION_ABSOLUTE_TIMEOUT", 12*time.Hour)
+
+	if c.Env == envProduction {
+		// The embedded defaults exist so that a newcomer can run Sportello
+		// with nothing else; in production each must be replaced.
+		if !isPostgres(c.DatabaseURL) {
+			errs = append(errs, errors.New("SPORTELLO_DATABASE_URL: production needs PostgreSQL (postgres://user:password@host/db), not the embedded SQLite default"))
+		}
+		if c.OIDC.Issuer == "" {
+			errs = append(errs, errors.New("SPORTELLO_OIDC_ISSUER: production needs the council's identity provider; set SPORTELLO_OIDC_ISSUER, SPORTELLO_OIDC_CLIENT_ID and SPORTELLO_OIDC_CLIENT_SECRET (the development provider is refused)"))
+		}
+		if !strings.HasPrefix(c.BaseURL, "https://") {
+			errs = append(errs, errors.New("SPORTELLO_BASE_URL: production needs an https:// base URL so that cookies are Secure"))
+		}
+	}
+	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
+		errs = append(errs, errors.New("SPORTELLO_OIDC_CLIENT_ID: required when SPORTELLO_OIDC_ISSUER is set"))
+	}
+	return c, errors.Join(errs...)
+}
+
+// DevIdP reports whether the embedded development identity provider runs.
+func (c config) DevIdP() bool { return c.OIDC.Issuer == "" && c.Env != envProduction }
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// portOf returns ":8080" for ":8080" or "127.0.0.1:8080".
+func portOf(addr string) string {
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		if _, err := strconv.Atoi(addr[i+1:]); err == nil {
+			return addr[i:]
+		}
+	}
+	return ""
+}

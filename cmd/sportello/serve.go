@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
+	"sportello/portal"
+	"sportello/search"
+)
+
+// serve runs the portal until ctx is cancelled (SIGINT or SIGTERM).
+func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	log.Info("database open", "dialect", db.Dialect())
+
+	if err := importDemoOnFirstStart(ctx, cfg, db, log); err != nil {
+		return err
+	}
+
+	started := time.Now()
+	index, err := search.Open(ctx, filepath.Join(cfg.DataDir, "index"), db, log)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond))
+
+	srv, err := portal.New(portalConfig(cfg, log), portal.Deps{Catalogue: db, Search: index})
+	if err != nil {
+		return err
+	}
+
+	go syncCatalogue(ctx, db, index, srv, log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.App().Listen(cfg.Addr) }()
+	log.Info("sportello is listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "env", cfg.Env)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.App().ShutdownWithContext(shutdownCtx)
+}
+
+// importDemoOnFirstStart loads the embedded demo catalogue into an empty
+// database, so that a fresh checkout has a working site. Production never
+// gets the demo: there, an empty catalogue is imported with `sportello import`.
+func importDemoOnFirstStart(ctx context.Context, cfg config, db *sqlstore.DB, log *slog.Logger) error {
+	v, err := db.Version(ctx)
+	if err != nil || v > 0 {
+		return err
+	}
+	if cfg.Env == envProduction {
+		log.Warn("the catalogue is empty; load one with `sportello import FILE`")
+		return nil
+	}
+	c, err := catalogue.Load(catalogue.DemoJSON())
+	if err != nil {
+		return fmt.Errorf("the embedded demo catalogue is invalid: %w", err)
+	}
+	res, err := db.Import(ctx, c)
+	if err != nil {
+		return fmt.Errorf("importing the demo catalogue: %w", err)
+	}
+	log.Info("imported the demo catalogue on first start", "services", len(res.Added), "version", res.Version)
+	return nil
+}
+
+// syncCatalogue brings the search index and the portal's directory up to
+// date when the catalogue changes behind the server's back (an import from
+// the command line, another instance). Changes made through the server
+// update both at once; this is the safety net.
+func syncCatalogue(ctx context.Context, db *sqlstore.DB, index *search.Index, srv *portal.Server, log *slog.Logger) {
+	const every = 5 * time.Second
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := syncOnce(ctx, db, index, srv); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("catalogue sync failed; retrying", "err", err, "in", every)
+		}
+	}
+}
+
+func syncOnce(ctx context.Context, db *sqlstore.DB, index *search.Index, srv *portal.Server) error {
+	v, err := db.Version(ctx)
+	if err != nil || v == index.Version() {
+		return err
+	}
+	changes, err := db.Changes(ctx, index.Version())
+	if err != nil {
+		return err
+	}
+	if err := index.Update(ctx, changes.Services, changes.Archived, changes.Version); err != nil {
+		return err
+	}
+	return srv.Reload(ctx)
+}
+
+func portalConfig(cfg config, log *slog.Logger) portal.Config {
+	return portal.Config{
+		BaseURL:    cfg.BaseURL,
+		Env:        cfg.Env,
+		DemoSignIn: cfg.DevIdP(),
+		Log:        log,
+	}
+}
