@@ -121,7 +121,7 @@ type Service struct {
 	LifeEvents         []string    `json:"life_events"`
 	Keywords           TextList    `json:"keywords"`
 	Channels           []string    `json:"channels"`
-	ProcessingTimeDays int         `json:"processing_time_days"`
+	ProcessingTimeDays *int        `json:"processing_time_days"` // nil: no set time
 	Fee                *Fee        `json:"fee"`
 	Title              Text        `json:"title"`
 	Summary            Text        `json:"summary"`

@@ -28,6 +28,11 @@ type Store interface {
 	// holding them all.
 	EachService(ctx context.Context, fn func(*Service) error) error
 
+	// Changes returns the services published or updated, and the slugs
+	// archived, after version since, with the version they bring the reader
+	// to: what an index built at since needs to catch up.
+	Changes(ctx context.Context, since int64) (Changes, error)
+
 	// Version is a number that grows whenever the published catalogue
 	// changes. The search index stores it to know when it is stale.
 	Version(ctx context.Context) (int64, error)
@@ -45,6 +50,13 @@ type ImportResult struct {
 	Unchanged int
 }
 
+// Changes is what Store.Changes returns.
+type Changes struct {
+	Version  int64
+	Services []*Service
+	Archived []string
+}
+
 // Directory is the light part of the catalogue: everything except the long
 // texts of services. It is small enough to keep in memory at 100k services.
 type Directory struct {
@@ -56,6 +68,8 @@ type Directory struct {
 	ProfileQuestions []ProfileQuestion
 	Journeys         []Journey
 	Services         []ServiceSummary // catalogue order
+
+	index *directoryIndex // built by BuildIndex; lookups scan without it
 }
 
 // ServiceSummary is what a list of services shows about each one.
@@ -70,7 +84,7 @@ type ServiceSummary struct {
 	Fee                *Fee
 	Online             bool
 	Assurance          string // "" when the service has no online form
-	ProcessingTimeDays int
+	ProcessingTimeDays *int // nil: no set time
 	HasRule            bool
 }
 

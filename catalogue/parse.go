@@ -1,0 +1,356 @@
+package catalogue
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Load parses a catalogue file and validates it: what `sportello import`
+// needs. Any problem, in the JSON or in the content, comes back as a
+// *ValidationError listing all of them.
+func Load(data []byte) (*Catalogue, error) {
+	c, err := Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Parse decodes a catalogue file without validating its content. JSON syntax
+// errors, values of the wrong type (text where a number belongs, 12.5 cents)
+// and unknown members are reported as a *ValidationError with the JSON path
+// and line of each.
+//
+// The file is read twice: once into a tree that remembers where each value
+// starts, which is checked against the Go types so that every mismatch gets a
+// path and a line, and then, when that found nothing, by encoding/json into
+// the model. encoding/json alone stops at the first error and names neither
+// array indices nor lines.
+func Parse(data []byte) (*Catalogue, error) {
+	root, err := readTree(data)
+	if err != nil {
+		return nil, &ValidationError{Problems: []Problem{syntaxProblem(data, err)}}
+	}
+	tc := typeChecker{data: data}
+	tc.check(root, reflect.TypeFor[Catalogue](), "")
+	if err := tc.err(); err != nil {
+		return nil, err
+	}
+	var c Catalogue
+	if err := json.Unmarshal(data, &c); err != nil {
+		// The tree check accepts only what encoding/json decodes, so this
+		// means the two disagree: a bug here, not in the file.
+		return nil, fmt.Errorf("%w: decoding a type-checked catalogue: %v", ErrInvalid, err)
+	}
+	return &c, nil
+}
+
+// node is one JSON value and where it starts.
+type node struct {
+	kind    nodeKind
+	offset  int64
+	literal string // string value, or the number as written
+	keys    []string
+	values  []*node // object members (parallel to keys) or array elements
+}
+
+type nodeKind int
+
+const (
+	nodeNull nodeKind = iota
+	nodeBool
+	nodeNumber
+	nodeString
+	nodeArray
+	nodeObject
+)
+
+func (k nodeKind) String() string {
+	switch k {
+	case nodeNull:
+		return "null"
+	case nodeBool:
+		return "true or false"
+	case nodeNumber:
+		return "a number"
+	case nodeString:
+		return "a string"
+	case nodeArray:
+		return "a list"
+	case nodeObject:
+		return "an object"
+	}
+	return "unknown"
+}
+
+func readTree(data []byte) (*node, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	root, err := readValue(dec, data, "")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			return nil, errTrailingData
+		}
+		return nil, err
+	}
+	return root, nil
+}
+
+var errTrailingData = errors.New("there is more after the end of the catalogue object; remove it")
+
+// syntaxProblem turns a decoder error into a Problem with a line where the
+// decoder says where it stopped.
+func syntaxProblem(data []byte, err error) Problem {
+	var se *json.SyntaxError
+	var at *syntaxAt
+	path := ""
+	if errors.As(err, &at) {
+		path = at.path
+	}
+	switch {
+	case errors.As(err, &se):
+		return Problem{Path: path, Line: lineAt(data, se.Offset), Message: "the file is not valid JSON: " + se.Error() + "; look for a missing comma, quote or bracket on this line or the one before"}
+	case errors.Is(err, errTrailingData):
+		return Problem{Message: err.Error()}
+	case len(bytes.TrimSpace(data)) == 0:
+		return Problem{Message: "the file is empty; a catalogue is one JSON object"}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return Problem{Path: path, Line: lineAt(data, int64(len(data))), Message: "the file ends in the middle of the catalogue; it may have been cut short"}
+	default:
+		return Problem{Message: "the file is not valid JSON: " + err.Error()}
+	}
+}
+
+func readValue(dec *json.Decoder, data []byte, path string) (*node, error) {
+	start := valueStart(data, dec.InputOffset())
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, &syntaxAt{path, err}
+	}
+	n := &node{offset: start}
+	switch t := tok.(type) {
+	case nil:
+		n.kind = nodeNull
+	case bool:
+		n.kind, n.literal = nodeBool, strconv.FormatBool(t)
+	case json.Number:
+		n.kind, n.literal = nodeNumber, string(t)
+	case string:
+		n.kind, n.literal = nodeString, t
+	case json.Delim:
+		if t == '[' {
+			n.kind = nodeArray
+			for dec.More() {
+				v, err := readValue(dec, data, index(path, len(n.values)))
+				if err != nil {
+					return nil, err
+				}
+				n.values = append(n.values, v)
+			}
+		} else {
+			n.kind = nodeObject
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return nil, &syntaxAt{path, err}
+				}
+				v, err := readValue(dec, data, member(path, k.(string)))
+				if err != nil {
+					return nil, err
+				}
+				n.keys = append(n.keys, k.(string))
+				n.values = append(n.values, v)
+			}
+		}
+		if _, err := dec.Token(); err != nil { // the closing ] or }
+			return nil, &syntaxAt{path, err}
+		}
+	}
+	return n, nil
+}
+
+// syntaxAt is a decoder error with the path of the value being read.
+type syntaxAt struct {
+	path string
+	err  error
+}
+
+func (e *syntaxAt) Error() string { return e.err.Error() }
+func (e *syntaxAt) Unwrap() error { return e.err }
+
+// valueStart skips the separators between the previous token and the next
+// value, so that a value's line is its own and not the previous one's.
+func valueStart(data []byte, off int64) int64 {
+	for off < int64(len(data)) {
+		switch data[off] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			off++
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+func lineAt(data []byte, off int64) int {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	return bytes.Count(data[:off], []byte{'\n'}) + 1
+}
+
+// typeChecker walks a tree and the Go type it is meant to decode into.
+type typeChecker struct {
+	data []byte
+	problems
+}
+
+// wholeNumberMessages gives the fix-it message for integer members whose
+// meaning the generic "must be a whole number" would not explain.
+var wholeNumberMessages = map[string]string{
+	"Fee.Amount": "must be a whole number of cents, 0 or more",
+}
+
+func (tc *typeChecker) fail(n *node, path, format string, args ...any) {
+	tc.addLine(path, lineAt(tc.data, n.offset), format, args...)
+}
+
+func (tc *typeChecker) check(n *node, t reflect.Type, path string) {
+	tc.checkField(n, t, path, "")
+}
+
+// checkField checks n against t; owner names the struct field ("Fee.Amount")
+// when n is one.
+func (tc *typeChecker) checkField(n *node, t reflect.Type, path, owner string) {
+	if t.Kind() == reflect.Pointer {
+		if n.kind == nodeNull {
+			return
+		}
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.kind != nodeObject {
+			tc.fail(n, path, "must be an object {...}, not %s", n.kind)
+			return
+		}
+		fields := jsonFields(t)
+		seen := make(map[string]bool, len(n.keys))
+		for i, k := range n.keys {
+			p := member(path, k)
+			if seen[k] {
+				tc.fail(n.values[i], p, "appears twice in the same object; keep one")
+				continue
+			}
+			seen[k] = true
+			f, ok := fields[k]
+			if !ok {
+				tc.fail(n.values[i], p, "unknown member; check its spelling (known members: %s)", knownMembers(t))
+				continue
+			}
+			tc.checkField(n.values[i], f.Type, p, t.Name()+"."+f.Name)
+		}
+	case reflect.Map:
+		if n.kind == nodeNull {
+			return
+		}
+		if n.kind != nodeObject {
+			tc.fail(n, path, "must be an object of texts by language, like {\"en\": ...}, not %s", n.kind)
+			return
+		}
+		seen := make(map[string]bool, len(n.keys))
+		for i, k := range n.keys {
+			p := member(path, k)
+			if seen[k] {
+				tc.fail(n.values[i], p, "appears twice in the same object; keep one")
+				continue
+			}
+			seen[k] = true
+			tc.checkField(n.values[i], t.Elem(), p, "")
+		}
+	case reflect.Slice:
+		if n.kind == nodeNull {
+			return
+		}
+		if n.kind != nodeArray {
+			tc.fail(n, path, "must be a list [...], not %s", n.kind)
+			return
+		}
+		for i, v := range n.values {
+			tc.checkField(v, t.Elem(), index(path, i), "")
+		}
+	case reflect.String:
+		if n.kind != nodeString {
+			tc.fail(n, path, "must be a string in double quotes, not %s", n.kind)
+		}
+	case reflect.Bool:
+		if n.kind != nodeBool {
+			tc.fail(n, path, "must be true or false, not %s", n.kind)
+		}
+	case reflect.Int, reflect.Int64:
+		msg, ok := wholeNumberMessages[owner]
+		if !ok {
+			msg = "must be a whole number"
+		}
+		if n.kind != nodeNumber {
+			tc.fail(n, path, "%s, not %s", msg, n.kind)
+			return
+		}
+		if _, err := strconv.ParseInt(n.literal, 10, 64); err != nil {
+			tc.fail(n, path, "%s, not %s", msg, n.literal)
+		}
+	case reflect.Float64:
+		if n.kind != nodeNumber {
+			tc.fail(n, path, "must be a number, not %s", n.kind)
+			return
+		}
+		if _, err := strconv.ParseFloat(n.literal, 64); err != nil {
+			tc.fail(n, path, "must be a number of ordinary size, not %s", n.literal)
+		}
+	default:
+		tc.fail(n, path, "cannot be read into %s", t)
+	}
+}
+
+func jsonFields(t reflect.Type) map[string]reflect.StructField {
+	fields := make(map[string]reflect.StructField, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fields[name] = f
+	}
+	return fields
+}
+
+func knownMembers(t reflect.Type) string {
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.IsExported() && name != "-" && name != "" {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
+}

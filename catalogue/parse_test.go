@@ -1,0 +1,140 @@
+package catalogue
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// replaceFirst replaces the first old in the demo and returns the file and
+// the line old was on.
+func replaceFirst(t *testing.T, old, new string) ([]byte, int) {
+	t.Helper()
+	data := DemoJSON()
+	i := bytes.Index(data, []byte(old))
+	if i < 0 {
+		t.Fatalf("%q is not in the demo", old)
+	}
+	line := bytes.Count(data[:i], []byte{'\n'}) + 1
+	return bytes.Replace(data, []byte(old), []byte(new), 1), line
+}
+
+func TestParseReportsPathAndLine(t *testing.T) {
+	const serviceMembers = "slug, topic, department, audience, life_events, keywords, channels, processing_time_days, fee, title, summary, description, eligibility_text, documents, steps, legal_basis, output, related, eligibility_rule, assurance, online_form"
+	tests := []struct {
+		name     string
+		old, new string
+		path     string
+		message  string
+		lineDiff int // the problem's line relative to old's line
+	}{
+		{"fee amount with cents as a fraction", `"amount": 2500,`, `"amount": 12.5,`,
+			"services[1].fee.amount", "must be a whole number of cents, 0 or more, not 12.5", 0},
+		{"fee amount as a string", `"amount": 2500,`, `"amount": "25.00",`,
+			"services[1].fee.amount", "must be a whole number of cents, 0 or more, not a string", 0},
+		{"fee amount too large", `"amount": 2500,`, `"amount": 99999999999999999999,`,
+			"services[1].fee.amount", "must be a whole number of cents, 0 or more, not 99999999999999999999", 0},
+		{"processing time as text", `"processing_time_days": 2,`, `"processing_time_days": "two",`,
+			"services[0].processing_time_days", "must be a whole number, not a string", 0},
+		{"fee as text", `"fee": null,`, `"fee": "free",`,
+			"services[0].fee", "must be an object {...}, not a string", 0},
+		{"unknown member", `"topic": "waste-recycling",`, `"topik": "waste-recycling",`,
+			"services[0].topik", "unknown member; check its spelling (known members: " + serviceMembers + ")", 0},
+		{"member twice", `"topic": "waste-recycling",`, `"topic": "waste-recycling", "topic": "housing",`,
+			"services[0].topic", "appears twice in the same object; keep one", 0},
+		{"list where text belongs", `"en": "City of Porta Nova",`, `"en": ["City of Porta Nova"],`,
+			"authority.name.en", "must be a string in double quotes, not a list", 0},
+		{"not a number", `"amount": 2500,`, `"amount": 25OO,`,
+			"services[1].fee", "the file is not valid JSON: invalid character 'O' after object key:value pair; look for a missing comma, quote or bracket on this line or the one before", 0},
+		{"missing comma", `"es": "Ayuntamiento de Porta Nova",`, `"es": "Ayuntamiento de Porta Nova"`,
+			"authority.name", "the file is not valid JSON: invalid character '\"' after object key:value pair; look for a missing comma, quote or bracket on this line or the one before", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, line := replaceFirst(t, tt.old, tt.new)
+			_, err := Parse(data)
+			var ve *ValidationError
+			if !errors.As(err, &ve) || !errors.Is(err, ErrInvalid) {
+				t.Fatalf("Parse = %v, want a *ValidationError wrapping ErrInvalid", err)
+			}
+			want := []Problem{{Path: tt.path, Line: line + tt.lineDiff, Message: tt.message}}
+			if !reflect.DeepEqual(ve.Problems, want) {
+				t.Errorf("problems:\n%s\nwant:\n%s", ve, want[0])
+			}
+		})
+	}
+}
+
+func TestParseBrokenFiles(t *testing.T) {
+	demo := DemoJSON()
+	tests := []struct {
+		name string
+		data []byte
+		want Problem
+	}{
+		{"empty", []byte("  \n"), Problem{Message: "the file is empty; a catalogue is one JSON object"}},
+		{"cut short", demo[:1000], Problem{Path: "topics[1]", Line: bytes.Count(demo[:1000], []byte{'\n'}) + 1, Message: "the file ends in the middle of the catalogue; it may have been cut short"}},
+		{"two documents", append(DemoJSON(), []byte("\n{}")...), Problem{Message: "there is more after the end of the catalogue object; remove it"}},
+		{"a list", []byte("[]"), Problem{Line: 1, Message: "must be an object {...}, not a list"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.data)
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Parse = %v, want a *ValidationError", err)
+			}
+			if !reflect.DeepEqual(ve.Problems, []Problem{tt.want}) {
+				t.Errorf("problems:\n%s\nwant:\n%s", ve, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseReportsAllTypeErrorsAtOnce(t *testing.T) {
+	data := DemoJSON()
+	data = bytes.Replace(data, []byte(`"amount": 2500,`), []byte(`"amount": 12.5,`), 1)
+	data = bytes.Replace(data, []byte(`"processing_time_days": 2,`), []byte(`"processing_time_days": "2",`), 1)
+	data = bytes.Replace(data, []byte(`"format": "sportello-catalogue/1"`), []byte(`"format": 1`), 1)
+	_, err := Parse(data)
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Parse = %v, want a *ValidationError", err)
+	}
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.Path)
+	}
+	want := []string{"format", "services[0].processing_time_days", "services[1].fee.amount"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("paths = %v, want %v", got, want)
+	}
+	if first := strings.Split(err.Error(), "\n")[0]; first != `line 2: format: must be a string in double quotes, not a number` {
+		t.Errorf("first line of Error() = %q", first)
+	}
+}
+
+func TestLoadValidates(t *testing.T) {
+	data, _ := replaceFirst(t, `"currency": "EUR",`, `"currency": "XYZ",`)
+	_, err := Load(data)
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Path != "authority.currency" {
+		t.Errorf("Load with a bad currency = %v, want one problem at authority.currency", err)
+	}
+	if _, err := Load(DemoJSON()); err != nil {
+		t.Errorf("Load(demo): %v", err)
+	}
+}
+
+func TestProcessingTimeMayBeNull(t *testing.T) {
+	data, _ := replaceFirst(t, `"processing_time_days": 2,`, `"processing_time_days": null,`)
+	c, err := Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Services[0].ProcessingTimeDays != nil {
+		t.Errorf("null processing_time_days read as %d, want nil", *c.Services[0].ProcessingTimeDays)
+	}
+}

@@ -1,0 +1,133 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"sportello/catalogue"
+)
+
+// Everything that differs between SQLite and PostgreSQL is in this file.
+
+type dialect struct {
+	name          string
+	goose         goose.Dialect
+	rebind        func(string) string
+	mapError      func(error) error
+	readTxOptions *sql.TxOptions
+}
+
+var sqliteDialect = dialect{
+	name:     DialectSQLite,
+	goose:    goose.DialectSQLite3,
+	rebind:   func(q string) string { return q },
+	mapError: mapSQLiteError,
+	// A deferred (read) transaction in WAL mode reads one snapshot; the
+	// driver ignores isolation levels.
+	readTxOptions: &sql.TxOptions{ReadOnly: true},
+}
+
+var postgresDialect = dialect{
+	name:     DialectPostgres,
+	goose:    goose.DialectPostgres,
+	rebind:   rebindDollar,
+	mapError: mapPostgresError,
+	// READ COMMITTED, the default, takes a new snapshot for each statement.
+	readTxOptions: &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+}
+
+// sqlitePragmas are set on every connection the pool opens:
+//   - busy_timeout first, so that the pragmas after it, and every statement,
+//     wait up to 10 s for another connection's write lock instead of failing
+//     at once with SQLITE_BUSY;
+//   - journal_mode(WAL), so that readers (service pages) never wait for the
+//     writer (an import) and the writer never waits for readers;
+//   - foreign_keys(1), because SQLite ignores REFERENCES clauses without it;
+//   - synchronous(NORMAL), which in WAL mode is still safe against corruption
+//     and loses at most the last transactions on power loss, for far fewer
+//     fsyncs than FULL.
+//
+// _txlock=immediate makes every read-write transaction take the write lock
+// when it begins: a deferred one that reads, then writes, fails with
+// SQLITE_BUSY (busy_timeout cannot help it) when another writer got in
+// first. Read-only transactions stay deferred.
+const sqlitePragmas = "_pragma=busy_timeout(10000)" +
+	"&_pragma=journal_mode(WAL)" +
+	"&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)" +
+	"&_txlock=immediate"
+
+func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
+	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sqlstore: %w", err)
+		}
+		db.SetMaxIdleConns(maxIdleConns)
+		d := postgresDialect
+		return &d, db, nil
+	}
+	path := databaseURL
+	if path == "" {
+		return nil, nil, errors.New("sqlstore: no database given; set a SQLite file path or a postgres:// URL")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, nil, fmt.Errorf("sqlstore: the SQLite path %q contains ? or #; choose a path without them", path)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, nil, fmt.Errorf("sqlstore: creating the directory of the SQLite database: %w", err)
+	}
+	db, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	db.SetMaxIdleConns(maxIdleConns)
+	d := sqliteDialect
+	return &d, db, nil
+}
+
+// maxIdleConns keeps connections for bursts of service pages: database/sql
+// keeps 2 by default, and each new connection costs a handshake (PostgreSQL)
+// or re-running the pragmas and re-preparing statements (SQLite).
+const maxIdleConns = 16
+
+func mapSQLiteError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", catalogue.ErrNotFound, err)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %w", catalogue.ErrConflict, err)
+		}
+	}
+	return err
+}
+
+func mapPostgresError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", catalogue.ErrNotFound, err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
+		return fmt.Errorf("%w: %w", catalogue.ErrConflict, err)
+	}
+	return err
+}

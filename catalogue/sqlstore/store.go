@@ -1,0 +1,537 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"sportello/catalogue"
+)
+
+var _ catalogue.Store = (*DB)(nil)
+
+// statements are prepared once at Open for the requests that run most often;
+// database/sql prepares them again on each pooled connection as needed.
+type statements struct {
+	service, version *sql.Stmt
+}
+
+func (db *DB) prepare(ctx context.Context) error {
+	var err error
+	if db.stmts.service, err = db.sql.PrepareContext(ctx, db.Rebind(qService)); err != nil {
+		return fmt.Errorf("sqlstore: preparing the service query: %w", err)
+	}
+	if db.stmts.version, err = db.sql.PrepareContext(ctx, db.Rebind(qVersion)); err != nil {
+		return fmt.Errorf("sqlstore: preparing the version query: %w", err)
+	}
+	return nil
+}
+
+func (s *statements) close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{s.service, s.version} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Entry kinds in catalogue_entries.
+const (
+	kindTopic      = "topic"
+	kindDepartment = "department"
+	kindLifeEvent  = "life_event"
+	kindQuestion   = "profile_question"
+	kindJourney    = "journey"
+)
+
+const (
+	statusPublished = "published"
+	statusArchived  = "archived"
+)
+
+// serviceRow is a service as it is written: its documents, encoded once
+// before the transaction starts.
+type serviceRow struct {
+	slug, topic, department string
+	hash, summary, doc      string
+}
+
+type entryKey struct{ kind, slug string }
+
+type entryRow struct {
+	entryKey
+	position int
+	doc      string
+}
+
+// importPlan is the catalogue encoded for storage.
+type importPlan struct {
+	authority string
+	services  []serviceRow
+	entries   []entryRow
+}
+
+func planImport(c *catalogue.Catalogue) (*importPlan, error) {
+	authority, err := json.Marshal(c.Authority)
+	if err != nil {
+		return nil, err
+	}
+	p := &importPlan{authority: string(authority), services: make([]serviceRow, len(c.Services))}
+	seen := make(map[string]bool, len(c.Services))
+	for i := range c.Services {
+		s := &c.Services[i]
+		if seen[s.Slug] {
+			return nil, fmt.Errorf("%w: the service slug %q appears twice; validate the catalogue before importing it", catalogue.ErrInvalid, s.Slug)
+		}
+		seen[s.Slug] = true
+		doc, err := json.Marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("encoding service %q: %w", s.Slug, err)
+		}
+		summary, err := json.Marshal(s.Summarise())
+		if err != nil {
+			return nil, fmt.Errorf("encoding service %q: %w", s.Slug, err)
+		}
+		// The summary is in the hash so that a change to what a summary
+		// holds rewrites the rows on the next import.
+		h := sha256.New()
+		h.Write(summary)
+		h.Write([]byte{0})
+		h.Write(doc)
+		p.services[i] = serviceRow{
+			slug: s.Slug, topic: s.Topic, department: s.Department,
+			hash: hex.EncodeToString(h.Sum(nil)), summary: string(summary), doc: string(doc),
+		}
+	}
+	if err := addEntries(p, kindTopic, c.Topics, func(t catalogue.Topic) string { return t.Slug }); err != nil {
+		return nil, err
+	}
+	if err := addEntries(p, kindDepartment, c.Departments, func(t catalogue.Department) string { return t.Slug }); err != nil {
+		return nil, err
+	}
+	if err := addEntries(p, kindLifeEvent, c.LifeEvents, func(t catalogue.LifeEvent) string { return t.Slug }); err != nil {
+		return nil, err
+	}
+	if err := addEntries(p, kindQuestion, c.ProfileQuestions, func(t catalogue.ProfileQuestion) string { return t.Name }); err != nil {
+		return nil, err
+	}
+	if err := addEntries(p, kindJourney, c.Journeys, func(t catalogue.Journey) string { return t.Slug }); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func addEntries[T any](p *importPlan, kind string, items []T, slug func(T) string) error {
+	seen := make(map[string]bool, len(items))
+	for i, it := range items {
+		s := slug(it)
+		if seen[s] {
+			return fmt.Errorf("%w: the %s %q appears twice; validate the catalogue before importing it", catalogue.ErrInvalid, kind, s)
+		}
+		seen[s] = true
+		doc, err := json.Marshal(it)
+		if err != nil {
+			return fmt.Errorf("encoding %s %q: %w", kind, s, err)
+		}
+		p.entries = append(p.entries, entryRow{entryKey{kind, s}, i, string(doc)})
+	}
+	return nil
+}
+
+// Import writes the catalogue in one transaction; see catalogue.Store. A
+// service that was archived and is in the file again is published again and
+// reported as Added. A change of order alone changes the Version but reports
+// no service as Updated: the services themselves did not change.
+func (db *DB) Import(ctx context.Context, c *catalogue.Catalogue) (catalogue.ImportResult, error) {
+	plan, err := planImport(c)
+	if err != nil {
+		return catalogue.ImportResult{}, err
+	}
+	var res catalogue.ImportResult
+	err = db.Tx(ctx, func(tx *sql.Tx) error {
+		res = catalogue.ImportResult{}
+		var version int64
+		var format, authority string
+		if err := tx.QueryRowContext(ctx, db.Rebind(qLockMeta)).Scan(&version, &format, &authority); err != nil {
+			return fmt.Errorf("locking the catalogue: %w", db.MapError(err))
+		}
+		next := version + 1
+		servicesChanged, err := db.importServices(ctx, tx, plan.services, next, &res)
+		if err != nil {
+			return err
+		}
+		entriesChanged, err := db.importEntries(ctx, tx, plan.entries)
+		if err != nil {
+			return err
+		}
+		res.Version = version
+		if servicesChanged || entriesChanged || format != c.Format || authority != plan.authority {
+			if _, err := tx.ExecContext(ctx, db.Rebind(qUpdateMeta), next, c.Format, plan.authority); err != nil {
+				return fmt.Errorf("updating the catalogue version: %w", db.MapError(err))
+			}
+			res.Version = next
+		}
+		return nil
+	})
+	if err != nil {
+		return catalogue.ImportResult{}, fmt.Errorf("sqlstore: import: %w", err)
+	}
+	return res, nil
+}
+
+type serviceState struct {
+	status   string
+	position int
+	hash     string
+}
+
+func (db *DB) importServices(ctx context.Context, tx *sql.Tx, services []serviceRow, version int64, res *catalogue.ImportResult) (changed bool, err error) {
+	states := make(map[string]serviceState)
+	var order []string // stored slugs by position, so that Archived is in catalogue order
+	rows, err := tx.QueryContext(ctx, db.Rebind(qServiceStates))
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	for rows.Next() {
+		var slug string
+		var st serviceState
+		if err := rows.Scan(&slug, &st.status, &st.position, &st.hash); err != nil {
+			rows.Close()
+			return false, db.MapError(err)
+		}
+		states[slug] = st
+		order = append(order, slug)
+	}
+	if err := rows.Close(); err != nil {
+		return false, db.MapError(err)
+	}
+	if err := rows.Err(); err != nil {
+		return false, db.MapError(err)
+	}
+	slices.SortFunc(order, func(a, b string) int { return states[a].position - states[b].position })
+
+	insert, err := tx.PrepareContext(ctx, db.Rebind(qInsertService))
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	defer insert.Close()
+	update, err := tx.PrepareContext(ctx, db.Rebind(qUpdateService))
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	defer update.Close()
+	move, err := tx.PrepareContext(ctx, db.Rebind(qMoveService))
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	defer move.Close()
+
+	inFile := make(map[string]bool, len(services))
+	for i, s := range services {
+		inFile[s.slug] = true
+		st, stored := states[s.slug]
+		switch {
+		case !stored:
+			_, err = insert.ExecContext(ctx, s.slug, i, s.topic, s.department, s.hash, s.summary, s.doc, version)
+			res.Added = append(res.Added, s.slug)
+		case st.status == statusArchived:
+			_, err = update.ExecContext(ctx, i, s.topic, s.department, s.hash, s.summary, s.doc, version, s.slug)
+			res.Added = append(res.Added, s.slug)
+		case st.hash != s.hash:
+			_, err = update.ExecContext(ctx, i, s.topic, s.department, s.hash, s.summary, s.doc, version, s.slug)
+			res.Updated = append(res.Updated, s.slug)
+		case st.position != i:
+			_, err = move.ExecContext(ctx, i, s.slug)
+			changed = true
+			res.Unchanged++
+		default:
+			res.Unchanged++
+		}
+		if err != nil {
+			return false, fmt.Errorf("writing service %q: %w", s.slug, db.MapError(err))
+		}
+	}
+
+	archive, err := tx.PrepareContext(ctx, db.Rebind(qArchiveService))
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	defer archive.Close()
+	for _, slug := range order {
+		if inFile[slug] || states[slug].status != statusPublished {
+			continue
+		}
+		if _, err := archive.ExecContext(ctx, version, slug); err != nil {
+			return false, fmt.Errorf("archiving service %q: %w", slug, db.MapError(err))
+		}
+		res.Archived = append(res.Archived, slug)
+	}
+	changed = changed || len(res.Added) > 0 || len(res.Updated) > 0 || len(res.Archived) > 0
+	return changed, nil
+}
+
+// importEntries replaces topics, departments, life events, questions and
+// journeys, writing only the rows that differ. Unlike services, entries that
+// left the file are deleted: nothing outside the catalogue refers to them.
+func (db *DB) importEntries(ctx context.Context, tx *sql.Tx, entries []entryRow) (changed bool, err error) {
+	stored := make(map[entryKey]entryRow)
+	rows, err := tx.QueryContext(ctx, db.Rebind(qEntries))
+	if err != nil {
+		return false, db.MapError(err)
+	}
+	for rows.Next() {
+		var e entryRow
+		if err := rows.Scan(&e.kind, &e.slug, &e.position, &e.doc); err != nil {
+			rows.Close()
+			return false, db.MapError(err)
+		}
+		stored[e.entryKey] = e
+	}
+	if err := rows.Close(); err != nil {
+		return false, db.MapError(err)
+	}
+	if err := rows.Err(); err != nil {
+		return false, db.MapError(err)
+	}
+
+	for _, e := range entries {
+		old, ok := stored[e.entryKey]
+		delete(stored, e.entryKey)
+		switch {
+		case !ok:
+			_, err = tx.ExecContext(ctx, db.Rebind(qInsertEntry), e.kind, e.slug, e.position, e.doc)
+		case old.position != e.position || old.doc != e.doc:
+			_, err = tx.ExecContext(ctx, db.Rebind(qUpdateEntry), e.position, e.doc, e.kind, e.slug)
+		default:
+			continue
+		}
+		if err != nil {
+			return false, fmt.Errorf("writing %s %q: %w", e.kind, e.slug, db.MapError(err))
+		}
+		changed = true
+	}
+	for k := range stored {
+		if _, err := tx.ExecContext(ctx, db.Rebind(qDeleteEntry), k.kind, k.slug); err != nil {
+			return false, fmt.Errorf("deleting %s %q: %w", k.kind, k.slug, db.MapError(err))
+		}
+		changed = true
+	}
+	return changed, nil
+}
+
+// Export returns the published catalogue, or catalogue.ErrNotFound when
+// nothing was ever imported.
+func (db *DB) Export(ctx context.Context) (*catalogue.Catalogue, error) {
+	c := &catalogue.Catalogue{}
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c.Format, c.Authority, _, err = db.meta(ctx, tx); err != nil {
+			return err
+		}
+		if err := db.entries(ctx, tx, &c.Topics, &c.Departments, &c.LifeEvents, &c.ProfileQuestions, &c.Journeys); err != nil {
+			return err
+		}
+		c.Services = []catalogue.Service{}
+		return db.eachRow(ctx, tx, qServiceDocs, func(doc []byte) error {
+			var s catalogue.Service
+			if err := json.Unmarshal(doc, &s); err != nil {
+				return fmt.Errorf("decoding a stored service: %w", err)
+			}
+			c.Services = append(c.Services, s)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: export: %w", err)
+	}
+	return c, nil
+}
+
+// Directory returns the light part of the catalogue with its lookups built
+// (catalogue.Directory.BuildIndex), or catalogue.ErrNotFound when nothing
+// was ever imported.
+func (db *DB) Directory(ctx context.Context) (*catalogue.Directory, error) {
+	d := &catalogue.Directory{}
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if _, d.Authority, d.Version, err = db.meta(ctx, tx); err != nil {
+			return err
+		}
+		if err := db.entries(ctx, tx, &d.Topics, &d.Departments, &d.LifeEvents, &d.ProfileQuestions, &d.Journeys); err != nil {
+			return err
+		}
+		d.Services = []catalogue.ServiceSummary{}
+		return db.eachRow(ctx, tx, qServiceSummaries, func(doc []byte) error {
+			var s catalogue.ServiceSummary
+			if err := json.Unmarshal(doc, &s); err != nil {
+				return fmt.Errorf("decoding a stored service summary: %w", err)
+			}
+			d.Services = append(d.Services, s)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: directory: %w", err)
+	}
+	d.BuildIndex()
+	return d, nil
+}
+
+func (db *DB) meta(ctx context.Context, tx *sql.Tx) (format string, a catalogue.Authority, version int64, err error) {
+	var authority string
+	if err := tx.QueryRowContext(ctx, db.Rebind(qMeta)).Scan(&version, &format, &authority); err != nil {
+		return "", a, 0, db.MapError(err)
+	}
+	if version == 0 {
+		return "", a, 0, fmt.Errorf("%w: no catalogue has been imported yet", catalogue.ErrNotFound)
+	}
+	if err := json.Unmarshal([]byte(authority), &a); err != nil {
+		return "", a, 0, fmt.Errorf("decoding the stored authority: %w", err)
+	}
+	return format, a, version, nil
+}
+
+// entries reads the entries into the lists, in catalogue order. Lists are
+// empty rather than nil, so that an export writes [] where the file had [].
+func (db *DB) entries(ctx context.Context, tx *sql.Tx, topics *[]catalogue.Topic, departments *[]catalogue.Department,
+	events *[]catalogue.LifeEvent, questions *[]catalogue.ProfileQuestion, journeys *[]catalogue.Journey) error {
+	*topics, *departments, *events, *questions, *journeys = []catalogue.Topic{}, []catalogue.Department{},
+		[]catalogue.LifeEvent{}, []catalogue.ProfileQuestion{}, []catalogue.Journey{}
+	rows, err := tx.QueryContext(ctx, db.Rebind(qEntries))
+	if err != nil {
+		return db.MapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e entryRow
+		if err := rows.Scan(&e.kind, &e.slug, &e.position, &e.doc); err != nil {
+			return db.MapError(err)
+		}
+		doc := []byte(e.doc)
+		switch e.kind {
+		case kindTopic:
+			err = appendDecoded(topics, doc)
+		case kindDepartment:
+			err = appendDecoded(departments, doc)
+		case kindLifeEvent:
+			err = appendDecoded(events, doc)
+		case kindQuestion:
+			err = appendDecoded(questions, doc)
+		case kindJourney:
+			err = appendDecoded(journeys, doc)
+		}
+		if err != nil {
+			return fmt.Errorf("decoding the stored %s %q: %w", e.kind, e.slug, err)
+		}
+	}
+	return db.MapError(rows.Err())
+}
+
+func appendDecoded[T any](list *[]T, doc []byte) error {
+	var v T
+	if err := json.Unmarshal(doc, &v); err != nil {
+		return err
+	}
+	*list = append(*list, v)
+	return nil
+}
+
+// eachRow calls fn with the one column of each row of query.
+func (db *DB) eachRow(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, fn func([]byte) error) error {
+	rows, err := q.QueryContext(ctx, db.Rebind(query))
+	if err != nil {
+		return db.MapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return db.MapError(err)
+		}
+		if err := fn(doc); err != nil {
+			return err
+		}
+	}
+	return db.MapError(rows.Err())
+}
+
+// Service returns one published service, or an error wrapping
+// catalogue.ErrNotFound: one primary-key lookup and one JSON decode.
+func (db *DB) Service(ctx context.Context, slug string) (*catalogue.Service, error) {
+	var doc []byte
+	if err := db.stmts.service.QueryRowContext(ctx, slug).Scan(&doc); err != nil {
+		return nil, fmt.Errorf("sqlstore: service %q: %w", slug, db.MapError(err))
+	}
+	s := &catalogue.Service{}
+	if err := json.Unmarshal(doc, s); err != nil {
+		return nil, fmt.Errorf("sqlstore: decoding service %q: %w", slug, err)
+	}
+	return s, nil
+}
+
+// EachService calls fn for every published service in catalogue order,
+// reading one row at a time. It stops at fn's first error and returns it.
+// The rows are one statement, so they are one snapshot even while an
+// import runs.
+func (db *DB) EachService(ctx context.Context, fn func(*catalogue.Service) error) error {
+	return db.eachRow(ctx, db.sql, qServiceDocs, func(doc []byte) error {
+		s := &catalogue.Service{}
+		if err := json.Unmarshal(doc, s); err != nil {
+			return fmt.Errorf("sqlstore: decoding a stored service: %w", err)
+		}
+		return fn(s)
+	})
+}
+
+// Changes returns what changed after version since: the services published
+// or updated since then and the slugs archived since then, read in one
+// transaction so that they agree with the version returned.
+func (db *DB) Changes(ctx context.Context, since int64) (catalogue.Changes, error) {
+	var ch catalogue.Changes
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, db.Rebind(qVersion)).Scan(&ch.Version); err != nil {
+			return db.MapError(err)
+		}
+		rows, err := tx.QueryContext(ctx, db.Rebind(qChangedServices), since)
+		if err != nil {
+			return db.MapError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var status, slug string
+			var doc []byte
+			if err := rows.Scan(&status, &slug, &doc); err != nil {
+				return db.MapError(err)
+			}
+			if status != "published" {
+				ch.Archived = append(ch.Archived, slug)
+				continue
+			}
+			s := &catalogue.Service{}
+			if err := json.Unmarshal(doc, s); err != nil {
+				return fmt.Errorf("sqlstore: decoding service %q: %w", slug, err)
+			}
+			ch.Services = append(ch.Services, s)
+		}
+		return db.MapError(rows.Err())
+	})
+	return ch, err
+}
+
+// Version returns the catalogue version; 0 means nothing was imported yet.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	var v int64
+	if err := db.stmts.version.QueryRowContext(ctx).Scan(&v); err != nil {
+		return 0, fmt.Errorf("sqlstore: version: %w", db.MapError(err))
+	}
+	return v, nil
+}

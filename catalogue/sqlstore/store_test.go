@@ -1,0 +1,656 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"sportello/catalogue"
+)
+
+// The same suite runs against SQLite (always) and PostgreSQL (when
+// SPORTELLO_TEST_POSTGRES is set). Each PostgreSQL test gets its own schema,
+// dropped afterwards, so parallel CI runs and reruns never see each other.
+
+const postgresEnv = "SPORTELLO_TEST_POSTGRES"
+
+type backend struct {
+	name string
+	open func(t testing.TB) *DB
+}
+
+func backends(t testing.TB) []backend {
+	bs := []backend{{"sqlite", openSQLite}}
+	if os.Getenv(postgresEnv) != "" {
+		bs = append(bs, backend{"postgres", openPostgres})
+	}
+	return bs
+}
+
+// eachBackend runs test against every backend, each with a fresh database.
+func eachBackend(t *testing.T, test func(t *testing.T, db *DB)) {
+	t.Helper()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) { test(t, b.open(t)) })
+	}
+	if os.Getenv(postgresEnv) == "" {
+		t.Run("postgres", func(t *testing.T) {
+			t.Skipf("%s is not set; set it to a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run this suite against PostgreSQL too", postgresEnv)
+		})
+	}
+}
+
+func openSQLite(t testing.TB) *DB {
+	path := filepath.Join(t.TempDir(), "data", "sportello.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open(%q): %v", path, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func openPostgres(t testing.TB) *DB {
+	ctx := context.Background()
+	base := os.Getenv(postgresEnv)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	var random [6]byte
+	rand.Read(random[:])
+	schema := "t_" + hex.EncodeToString(random[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("creating schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := Open(ctx, u.String())
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// demo returns a fresh copy of the demo catalogue, parsed and validated.
+func demo(t testing.TB) *catalogue.Catalogue {
+	t.Helper()
+	c, err := catalogue.Load(catalogue.DemoJSON())
+	if err != nil {
+		t.Fatalf("loading the demo catalogue: %v", err)
+	}
+	return c
+}
+
+func mustImport(t *testing.T, db *DB, c *catalogue.Catalogue) catalogue.ImportResult {
+	t.Helper()
+	res, err := db.Import(context.Background(), c)
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	return res
+}
+
+func mustExport(t *testing.T, db *DB) *catalogue.Catalogue {
+	t.Helper()
+	c, err := db.Export(context.Background())
+	if err != nil {
+		t.Fatalf("Export: %v", err)
+	}
+	return c
+}
+
+func slugs(services []catalogue.Service) []string {
+	out := make([]string, len(services))
+	for i, s := range services {
+		out[i] = s.Slug
+	}
+	return out
+}
+
+func TestImportDemo(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		if v, err := db.Version(ctx); err != nil || v != 0 {
+			t.Fatalf("Version of an empty store = %d, %v; want 0, nil", v, err)
+		}
+		if _, err := db.Export(ctx); !errors.Is(err, catalogue.ErrNotFound) {
+			t.Fatalf("Export of an empty store: %v, want ErrNotFound", err)
+		}
+		c := demo(t)
+		res := mustImport(t, db, c)
+		if len(res.Added) != len(c.Services) || len(res.Updated) != 0 || len(res.Archived) != 0 || res.Unchanged != 0 {
+			t.Errorf("first import: %d added, %d updated, %d archived, %d unchanged; want %d added only",
+				len(res.Added), len(res.Updated), len(res.Archived), res.Unchanged, len(c.Services))
+		}
+		if !slices.Equal(res.Added, slugs(c.Services)) {
+			t.Errorf("Added is not the services in catalogue order")
+		}
+		if res.Version != 1 {
+			t.Errorf("Version after the first import = %d, want 1", res.Version)
+		}
+		if v, _ := db.Version(ctx); v != res.Version {
+			t.Errorf("Version() = %d, ImportResult.Version = %d", v, res.Version)
+		}
+		if got := mustExport(t, db); !reflect.DeepEqual(got, c) {
+			t.Errorf("Export after importing the demo differs from the demo")
+		}
+	})
+}
+
+func TestReimportChangesNothing(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		first := mustImport(t, db, demo(t))
+		second := mustImport(t, db, demo(t))
+		if len(second.Added)+len(second.Updated)+len(second.Archived) != 0 {
+			t.Errorf("second import of the same file: added %v, updated %v, archived %v; want nothing",
+				second.Added, second.Updated, second.Archived)
+		}
+		if second.Unchanged != 132 {
+			t.Errorf("Unchanged = %d, want 132", second.Unchanged)
+		}
+		if second.Version != first.Version {
+			t.Errorf("Version went from %d to %d on an identical import", first.Version, second.Version)
+		}
+	})
+}
+
+func TestImportChanges(t *testing.T) {
+	tests := []struct {
+		name     string
+		change   func(c *catalogue.Catalogue)
+		added    []string
+		updated  []string
+		archived []string
+	}{
+		{
+			name:    "a service's title changes",
+			change:  func(c *catalogue.Catalogue) { c.Services[3].Title["en"] = "A new title" },
+			updated: []string{"$3"},
+		},
+		{
+			name: "a service's fee changes",
+			change: func(c *catalogue.Catalogue) {
+				c.Services[0].Fee = &catalogue.Fee{Amount: 100, Currency: "EUR", When: "on_application"}
+			},
+			updated: []string{"$0"},
+		},
+		{
+			name:     "a service leaves the file",
+			change:   func(c *catalogue.Catalogue) { c.Services = slices.Delete(c.Services, 5, 6) },
+			archived: []string{"$5"},
+		},
+		{
+			name: "a service joins the file",
+			change: func(c *catalogue.Catalogue) {
+				s := c.Services[0]
+				s.Slug = "a-brand-new-service"
+				c.Services = append(c.Services, s)
+			},
+			added: []string{"a-brand-new-service"},
+		},
+		{
+			name: "two services swap places",
+			change: func(c *catalogue.Catalogue) {
+				c.Services[0], c.Services[1] = c.Services[1], c.Services[0]
+			},
+		},
+		{
+			name:   "a topic's title changes",
+			change: func(c *catalogue.Catalogue) { c.Topics[0].Title["en"] = "Bins" },
+		},
+		{
+			name:   "the authority's phone changes",
+			change: func(c *catalogue.Catalogue) { c.Authority.Phone = "+34 900 000 999" },
+		},
+		{
+			name:   "a profile question leaves",
+			change: func(c *catalogue.Catalogue) { c.ProfileQuestions = c.ProfileQuestions[:len(c.ProfileQuestions)-1] },
+		},
+		{
+			name: "a journey gains a step",
+			change: func(c *catalogue.Catalogue) {
+				c.Journeys[0].Steps = append(c.Journeys[0].Steps, c.Journeys[0].Steps[0])
+			},
+		},
+	}
+	resolve := func(c *catalogue.Catalogue, want []string) []string {
+		var out []string
+		for _, s := range want {
+			if s[0] == '$' {
+				i := int(s[1] - '0')
+				s = c.Services[i].Slug
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, db *DB) {
+				ctx := context.Background()
+				original := demo(t)
+				before := mustImport(t, db, original)
+				changed := demo(t)
+				tt.change(changed)
+				res := mustImport(t, db, changed)
+
+				if want := resolve(original, tt.added); !slices.Equal(res.Added, want) {
+					t.Errorf("Added = %v, want %v", res.Added, want)
+				}
+				if want := resolve(original, tt.updated); !slices.Equal(res.Updated, want) {
+					t.Errorf("Updated = %v, want %v", res.Updated, want)
+				}
+				if want := resolve(original, tt.archived); !slices.Equal(res.Archived, want) {
+					t.Errorf("Archived = %v, want %v", res.Archived, want)
+				}
+				if res.Version <= before.Version {
+					t.Errorf("Version = %d after a change, want more than %d", res.Version, before.Version)
+				}
+				if got := mustExport(t, db); !reflect.DeepEqual(got, changed) {
+					t.Errorf("Export after the change differs from the changed catalogue")
+				}
+				for _, slug := range res.Archived {
+					if _, err := db.Service(ctx, slug); !errors.Is(err, catalogue.ErrNotFound) {
+						t.Errorf("Service(%q) of an archived service: %v, want ErrNotFound", slug, err)
+					}
+					d, err := db.Directory(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, ok := d.Service(slug); ok {
+						t.Errorf("Directory lists the archived service %q", slug)
+					}
+				}
+				again := mustImport(t, db, changed)
+				if again.Version != res.Version || len(again.Added)+len(again.Updated)+len(again.Archived) != 0 {
+					t.Errorf("importing the changed file again changed something: %+v", again)
+				}
+			})
+		})
+	}
+}
+
+func TestArchivedServiceComesBack(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		mustImport(t, db, demo(t))
+		without := demo(t)
+		gone := without.Services[10].Slug
+		without.Services = slices.Delete(without.Services, 10, 11)
+		mustImport(t, db, without)
+		if _, err := db.Service(ctx, gone); !errors.Is(err, catalogue.ErrNotFound) {
+			t.Fatalf("Service(%q) after archiving: %v, want ErrNotFound", gone, err)
+		}
+		res := mustImport(t, db, demo(t))
+		if !slices.Equal(res.Added, []string{gone}) || len(res.Archived) != 0 {
+			t.Errorf("re-adding %q: Added %v, Archived %v", gone, res.Added, res.Archived)
+		}
+		if _, err := db.Service(ctx, gone); err != nil {
+			t.Errorf("Service(%q) after it came back: %v", gone, err)
+		}
+		if got := mustExport(t, db); !reflect.DeepEqual(slugs(got.Services), slugs(demo(t).Services)) {
+			t.Errorf("the service did not come back in its place")
+		}
+	})
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		mustImport(t, db, demo(t))
+		exported, err := catalogue.Encode(mustExport(t, db))
+		if err != nil {
+			t.Fatal(err)
+		}
+		reloaded, err := catalogue.Load(exported)
+		if err != nil {
+			t.Fatalf("the export does not load: %v", err)
+		}
+		if !reflect.DeepEqual(reloaded, demo(t)) {
+			t.Errorf("export, then load, differs from the demo")
+		}
+		direct, _ := catalogue.Encode(demo(t))
+		if string(direct) != string(exported) {
+			t.Errorf("exporting through the store writes different bytes from encoding the parsed file")
+		}
+	})
+}
+
+// A failure halfway through an import leaves the store as it was: the last
+// service breaks a CHECK constraint after the others were written.
+func TestImportFailureWritesNothing(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		broken := demo(t)
+		broken.Services = append(broken.Services, catalogue.Service{Slug: ""})
+		if _, err := db.Import(ctx, broken); err == nil {
+			t.Fatal("importing a service with no slug into an empty store succeeded")
+		}
+		if v, _ := db.Version(ctx); v != 0 {
+			t.Errorf("Version after a failed first import = %d, want 0", v)
+		}
+		if _, err := db.Service(ctx, demo(t).Services[0].Slug); !errors.Is(err, catalogue.ErrNotFound) {
+			t.Errorf("a service of the failed import was written: %v", err)
+		}
+
+		before := mustImport(t, db, demo(t))
+		broken = demo(t)
+		broken.Authority.Phone = "+34 000"
+		broken.Topics[0].Title["en"] = "Changed"
+		broken.Services[0].Title["en"] = "Changed"
+		broken.Services = slices.Delete(broken.Services, 1, 2)
+		broken.Services = append(broken.Services, catalogue.Service{Slug: ""})
+		_, err := db.Import(ctx, broken)
+		if err == nil {
+			t.Fatal("importing a service with no slug succeeded")
+		}
+		t.Logf("the import failed as it should: %v", err)
+		if v, _ := db.Version(ctx); v != before.Version {
+			t.Errorf("Version after a failed import = %d, want %d", v, before.Version)
+		}
+		if got := mustExport(t, db); !reflect.DeepEqual(got, demo(t)) {
+			t.Errorf("a failed import changed the stored catalogue")
+		}
+	})
+}
+
+func TestImportRefusesDuplicateSlugs(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		c := demo(t)
+		c.Services = append(c.Services, c.Services[0])
+		if _, err := db.Import(context.Background(), c); !errors.Is(err, catalogue.ErrInvalid) {
+			t.Errorf("Import with a service twice: %v, want ErrInvalid", err)
+		}
+	})
+}
+
+func TestService(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		c := demo(t)
+		mustImport(t, db, c)
+		for _, i := range []int{0, 57, len(c.Services) - 1} {
+			got, err := db.Service(ctx, c.Services[i].Slug)
+			if err != nil {
+				t.Fatalf("Service(%q): %v", c.Services[i].Slug, err)
+			}
+			if !reflect.DeepEqual(got, &c.Services[i]) {
+				t.Errorf("Service(%q) differs from the file", c.Services[i].Slug)
+			}
+		}
+		for _, slug := range []string{"no-such-service", "", "REPORT-MISSED-BIN-COLLECTION"} {
+			if _, err := db.Service(ctx, slug); !errors.Is(err, catalogue.ErrNotFound) {
+				t.Errorf("Service(%q): %v, want ErrNotFound", slug, err)
+			}
+		}
+	})
+}
+
+func TestDirectory(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		c := demo(t)
+		res := mustImport(t, db, c)
+		d, err := db.Directory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Version != res.Version {
+			t.Errorf("Directory.Version = %d, want %d", d.Version, res.Version)
+		}
+		if !reflect.DeepEqual(d.Authority, c.Authority) {
+			t.Errorf("Directory.Authority differs from the file")
+		}
+		for name, pair := range map[string][2]any{
+			"topics":            {d.Topics, c.Topics},
+			"departments":       {d.Departments, c.Departments},
+			"life events":       {d.LifeEvents, c.LifeEvents},
+			"profile questions": {d.ProfileQuestions, c.ProfileQuestions},
+			"journeys":          {d.Journeys, c.Journeys},
+		} {
+			if !reflect.DeepEqual(pair[0], pair[1]) {
+				t.Errorf("Directory %s differ from the file", name)
+			}
+		}
+		if len(d.Services) != len(c.Services) {
+			t.Fatalf("Directory has %d services, want %d", len(d.Services), len(c.Services))
+		}
+		for i := range c.Services {
+			if want := c.Services[i].Summarise(); !reflect.DeepEqual(d.Services[i], want) {
+				t.Errorf("Directory.Services[%d] = %+v, want %+v", i, d.Services[i], want)
+			}
+		}
+		topic := c.Services[0].Topic
+		var want []string
+		for _, s := range c.Services {
+			if s.Topic == topic {
+				want = append(want, s.Slug)
+			}
+		}
+		var got []string
+		for _, s := range d.ServicesByTopic(topic) {
+			got = append(got, s.Slug)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("ServicesByTopic(%q) = %v, want %v", topic, got, want)
+		}
+		if tp, ok := d.Topic(topic); !ok || tp.Slug != topic {
+			t.Errorf("Topic(%q) = %v, %v", topic, tp, ok)
+		}
+	})
+}
+
+func TestEachService(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		c := demo(t)
+		// Import a reversed catalogue first, so that catalogue order and
+		// insertion order differ.
+		reversed := demo(t)
+		slices.Reverse(reversed.Services)
+		mustImport(t, db, reversed)
+		mustImport(t, db, c)
+		var got []string
+		err := db.EachService(ctx, func(s *catalogue.Service) error {
+			got = append(got, s.Slug)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, slugs(c.Services)) {
+			t.Errorf("EachService order differs from the catalogue order")
+		}
+
+		stop := errors.New("stop")
+		n := 0
+		err = db.EachService(ctx, func(*catalogue.Service) error {
+			n++
+			if n == 3 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) || n != 3 {
+			t.Errorf("EachService after fn failed: %v after %d calls, want stop after 3", err, n)
+		}
+	})
+}
+
+func TestMapError(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		insert := db.Rebind(`INSERT INTO catalogue_entries (kind, slug, position, doc) VALUES (?, ?, ?, ?)`)
+		err := db.Tx(ctx, func(tx *sql.Tx) error {
+			for range 2 {
+				if _, err := tx.ExecContext(ctx, insert, "topic", "twice", 0, "{}"); err != nil {
+					return db.MapError(err)
+				}
+			}
+			return nil
+		})
+		if !errors.Is(err, catalogue.ErrConflict) {
+			t.Errorf("inserting a primary key twice: %v, want ErrConflict", err)
+		}
+		var n int
+		if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM catalogue_entries`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("the failed transaction left %d rows (%v)", n, err)
+		}
+		err = db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT slug FROM catalogue_entries WHERE slug = ?`), "none").Scan(new(string))
+		if err = db.MapError(err); !errors.Is(err, catalogue.ErrNotFound) {
+			t.Errorf("no rows: %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestRebind(t *testing.T) {
+	tests := []struct{ in, postgres string }{
+		{"SELECT 1", "SELECT 1"},
+		{"a = ? AND b = ?", "a = $1 AND b = $2"},
+		{"a = '?' AND b = ?", "a = '?' AND b = $1"},
+		{`"odd?name" = ?`, `"odd?name" = $1`},
+	}
+	for _, tt := range tests {
+		if got := rebindDollar(tt.in); got != tt.postgres {
+			t.Errorf("rebindDollar(%q) = %q, want %q", tt.in, got, tt.postgres)
+		}
+		if got := sqliteDialect.rebind(tt.in); got != tt.in {
+			t.Errorf("SQLite rebind(%q) = %q, want it unchanged", tt.in, got)
+		}
+	}
+}
+
+func TestOpenSQLiteCreatesDirectoryAndReopens(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "a", "b", "sportello.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Import(ctx, demo(t)); err != nil {
+		t.Fatal(err)
+	}
+	var mode string
+	if err := db.SQL().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q (%v), want wal", mode, err)
+	}
+	var fk int
+	if err := db.SQL().QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign_keys = %d (%v), want 1", fk, err)
+	}
+	db.Close()
+	// Opening again runs no migration twice and finds the catalogue.
+	db, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopening: %v", err)
+	}
+	defer db.Close()
+	if v, err := db.Version(ctx); err != nil || v != 1 {
+		t.Errorf("Version after reopening = %d, %v; want 1", v, err)
+	}
+}
+
+func BenchmarkService(b *testing.B) {
+	for _, be := range backends(b) {
+		b.Run(be.name, func(b *testing.B) {
+			ctx := context.Background()
+			db := be.open(b)
+			c := demo(b)
+			if _, err := db.Import(ctx, c); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					if _, err := db.Service(ctx, c.Services[i%len(c.Services)].Slug); err != nil {
+						b.Error(err)
+						return
+					}
+					i++
+				}
+			})
+		})
+	}
+}
+
+func BenchmarkDirectory(b *testing.B) {
+	for _, be := range backends(b) {
+		b.Run(be.name, func(b *testing.B) {
+			ctx := context.Background()
+			db := be.open(b)
+			if _, err := db.Import(ctx, demo(b)); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := db.Directory(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestChanges(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		first := mustImport(t, db, demo(t))
+
+		all, err := db.Changes(context.Background(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all.Version != first.Version || len(all.Services) != 132 || len(all.Archived) != 0 {
+			t.Fatalf("Changes(0) = version %d, %d services, %d archived; want %d, 132, 0",
+				all.Version, len(all.Services), len(all.Archived), first.Version)
+		}
+
+		c := demo(t)
+		c.Services[3].Title["en"] = "A new title"
+		archived := c.Services[7].Slug
+		c.Services = slices.Delete(c.Services, 7, 8)
+		second := mustImport(t, db, c)
+
+		ch, err := db.Changes(context.Background(), first.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ch.Version != second.Version {
+			t.Errorf("Changes version = %d, want %d", ch.Version, second.Version)
+		}
+		if len(ch.Services) != 1 || ch.Services[0].Title["en"] != "A new title" {
+			t.Errorf("Changes services = %v, want only the retitled one", len(ch.Services))
+		}
+		if !slices.Equal(ch.Archived, []string{archived}) {
+			t.Errorf("Changes archived = %v, want [%s]", ch.Archived, archived)
+		}
+
+		none, err := db.Changes(context.Background(), second.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(none.Services)+len(none.Archived) != 0 {
+			t.Errorf("Changes(current) = %d services, %d archived; want none", len(none.Services), len(none.Archived))
+		}
+	})
+}

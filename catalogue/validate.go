@@ -1,0 +1,513 @@
+package catalogue
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/currency"
+)
+
+// Channels a service can be used through.
+const (
+	ChannelOnline   = "online"
+	ChannelInPerson = "in_person"
+	ChannelPhone    = "phone"
+	ChannelPost     = "post"
+)
+
+// Channels lists every channel, in the order pages show them.
+var Channels = []string{ChannelOnline, ChannelInPerson, ChannelPhone, ChannelPost}
+
+// FieldTypes lists every online form field type.
+var FieldTypes = []string{
+	"text", "textarea", "email", "tel", "date", "integer", "money",
+	"select", "radio", "checkbox", "file", "address", "vehicle_registration",
+}
+
+var (
+	audiences  = []string{AudienceResident, AudienceBusiness}
+	assurances = []string{AssuranceNone, AssuranceLow, AssuranceSubstantial, AssuranceHigh}
+	feeWhens   = []string{FeeOnApplication, FeeOnApproval}
+
+	slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	namePattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+)
+
+// protectedWords are the words that make a profile question one about a
+// protected characteristic. Eligibility must never depend on ethnicity, race,
+// sex, gender, religion or nationality, so the catalogue cannot even ask.
+var protectedWords = map[string]string{
+	"ethnic": "ethnicity", "ethnicity": "ethnicity", "ethnicities": "ethnicity", "ethnically": "ethnicity",
+	"race": "race", "races": "race", "racial": "race",
+	"sex": "sex", "sexes": "sex",
+	"gender": "gender", "genders": "gender", "gendered": "gender",
+	"religion": "religion", "religions": "religion", "religious": "religion", "faith": "religion",
+	"nationality": "nationality", "nationalities": "nationality",
+}
+
+// Validate checks a parsed catalogue against every rule of FORMAT.md and
+// returns a *ValidationError listing all problems, or nil.
+func Validate(c *Catalogue) error {
+	v := validator{c: c}
+	v.run()
+	return v.err()
+}
+
+type validator struct {
+	c *Catalogue
+	problems
+
+	defaultLang string
+	langs       map[string]bool
+	// langsOK and currencyOK are false when the authority's languages or
+	// currency are wrong: that is one problem, not one for every text or fee.
+	langsOK, currencyOK bool
+	// questionsOK is false when a profile question is broken; rules are then
+	// not compiled, as each would report the same broken question.
+	questionsOK bool
+	topics      map[string]bool
+	departments map[string]bool
+	lifeEvents  map[string]bool
+	services    map[string]bool
+}
+
+func (v *validator) run() {
+	c := v.c
+	if c.Format != FormatVersion {
+		v.add("format", "must be %q, not %q; this version of Sportello reads only that format", FormatVersion, c.Format)
+	}
+	v.authority(&c.Authority)
+
+	v.topics = v.slugs("topics", len(c.Topics), func(i int) string { return c.Topics[i].Slug })
+	v.departments = v.slugs("departments", len(c.Departments), func(i int) string { return c.Departments[i].Slug })
+	v.lifeEvents = v.slugs("life_events", len(c.LifeEvents), func(i int) string { return c.LifeEvents[i].Slug })
+	v.services = v.slugs("services", len(c.Services), func(i int) string { return c.Services[i].Slug })
+	v.slugs("journeys", len(c.Journeys), func(i int) string { return c.Journeys[i].Slug })
+
+	for i, t := range c.Topics {
+		p := index("topics", i)
+		v.text(member(p, "title"), t.Title, true)
+		v.text(member(p, "description"), t.Description, false)
+	}
+	for i, d := range c.Departments {
+		v.text(member(index("departments", i), "name"), d.Name, true)
+	}
+	for i, e := range c.LifeEvents {
+		p := index("life_events", i)
+		v.oneOf(member(p, "audience"), e.Audience, audiences)
+		v.text(member(p, "title"), e.Title, true)
+	}
+	v.questions()
+	for i := range c.Services {
+		v.service(index("services", i), &c.Services[i])
+	}
+	for i := range c.Journeys {
+		v.journey(index("journeys", i), &c.Journeys[i])
+	}
+}
+
+func (v *validator) authority(a *Authority) {
+	const p = "authority"
+	v.langs = make(map[string]bool, len(a.Languages))
+	if len(a.Languages) == 0 {
+		v.add(member(p, "languages"), "must list at least one language, from %s", strings.Join(Languages, ", "))
+	}
+	for i, l := range a.Languages {
+		lp := index(member(p, "languages"), i)
+		switch {
+		case !slices.Contains(Languages, l):
+			v.add(lp, "%q is not a language Sportello has; use %s", l, strings.Join(Languages, ", "))
+		case v.langs[l]:
+			v.add(lp, "%q is listed twice; list each language once", l)
+		}
+		v.langs[l] = true
+	}
+	v.defaultLang = a.DefaultLanguage
+	v.langsOK = len(v.problems.list) == 0
+	if !v.langs[a.DefaultLanguage] {
+		v.add(member(p, "default_language"), "must be one of authority.languages (%s), not %q", strings.Join(a.Languages, ", "), a.DefaultLanguage)
+		v.langsOK = false
+	}
+	v.currencyOK = true
+	if _, err := currency.ParseISO(a.Currency); err != nil || a.Currency != strings.ToUpper(a.Currency) {
+		v.add(member(p, "currency"), "must be an ISO 4217 currency code in capitals, such as \"EUR\", not %q", a.Currency)
+		v.currencyOK = false
+	}
+	v.text(member(p, "name"), a.Name, true)
+}
+
+// slugs checks the syntax and uniqueness of one kind's slugs and returns the
+// set of them, for reference checks.
+func (v *validator) slugs(kind string, n int, slug func(int) string) map[string]bool {
+	set := make(map[string]bool, n)
+	first := make(map[string]int, n)
+	for i := range n {
+		s, p := slug(i), member(index(kind, i), "slug")
+		switch {
+		case s == "":
+			v.add(p, "is missing; give it a slug of lowercase letters, digits and hyphens, like \"order-a-new-bin\"")
+		case !slugPattern.MatchString(s):
+			v.add(p, "%q must be lowercase letters, digits and single hyphens, like \"order-a-new-bin\"", s)
+		case set[s]:
+			v.add(p, "%q is already the slug of %s; slugs must be unique", s, index(kind, first[s]))
+		default:
+			first[s] = i
+		}
+		set[s] = true
+	}
+	return set
+}
+
+// text checks a translated text: the default language present and not empty,
+// and only languages the authority declares.
+func (v *validator) text(path string, t Text, required bool) {
+	if t == nil {
+		if required {
+			v.add(path, "is missing; give at least the %s text, like {%q: \"...\"}", v.defaultLang, v.defaultLang)
+		}
+		return
+	}
+	if !v.langsOK {
+		return
+	}
+	if strings.TrimSpace(t[v.defaultLang]) == "" {
+		v.add(member(path, v.defaultLang), "is missing or empty; every text needs one in the default language %q", v.defaultLang)
+	}
+	for _, l := range sortedKeys(t) {
+		if !v.langs[l] {
+			v.add(member(path, l), "%q is not in authority.languages; add it there or remove this translation", l)
+		}
+	}
+}
+
+func (v *validator) textList(path string, t TextList) {
+	if t == nil || !v.langsOK {
+		return
+	}
+	if _, ok := t[v.defaultLang]; !ok {
+		v.add(member(path, v.defaultLang), "is missing; a translated list needs one in the default language %q (it may be empty: [])", v.defaultLang)
+	}
+	for _, l := range sortedKeys(t) {
+		if !v.langs[l] {
+			v.add(member(path, l), "%q is not in authority.languages; add it there or remove this translation", l)
+		}
+		for i, s := range t[l] {
+			if strings.TrimSpace(s) == "" {
+				v.add(index(member(path, l), i), "is empty; remove it or write the text")
+			}
+		}
+	}
+}
+
+func (v *validator) oneOf(path, value string, allowed []string) {
+	if !slices.Contains(allowed, value) {
+		v.add(path, "must be one of %s, not %q", quoteAll(allowed), value)
+	}
+}
+
+// enumList checks a list of values from a fixed set: not empty, known, no repeats.
+func (v *validator) enumList(path string, values []string, allowed []string) {
+	if len(values) == 0 {
+		v.add(path, "must list at least one of %s", quoteAll(allowed))
+	}
+	v.refs(path, values, func(s string) bool { return slices.Contains(allowed, s) },
+		func(s string) string { return fmt.Sprintf("must be one of %s, not %q", quoteAll(allowed), s) })
+}
+
+// refs checks each value of a list with known, and that none is repeated.
+func (v *validator) refs(path string, values []string, known func(string) bool, unknown func(string) string) {
+	seen := make(map[string]bool, len(values))
+	for i, s := range values {
+		p := index(path, i)
+		switch {
+		case !known(s):
+			v.add(p, "%s", unknown(s))
+		case seen[s]:
+			v.add(p, "%q is listed twice; list it once", s)
+		}
+		seen[s] = true
+	}
+}
+
+func (v *validator) slugRefs(path string, values []string, set map[string]bool, kind string) {
+	v.refs(path, values, func(s string) bool { return set[s] },
+		func(s string) string {
+			return fmt.Sprintf("%q is not the slug of any of the catalogue's %s; check the spelling or add it", s, kind)
+		})
+}
+
+func (v *validator) questions() {
+	before := len(v.problems.list)
+	defer func() { v.questionsOK = len(v.problems.list) == before }()
+	seen := make(map[string]int)
+	for i, q := range v.c.ProfileQuestions {
+		p := index("profile_questions", i)
+		switch {
+		case !namePattern.MatchString(q.Name):
+			v.add(member(p, "name"), "%q must start with a lowercase letter and use only lowercase letters, digits and _, like \"household_size\"", q.Name)
+		case isRuleKeyword(q.Name):
+			v.add(member(p, "name"), "%q is a word of the rule language; choose another name", q.Name)
+		default:
+			if j, dup := seen[q.Name]; dup {
+				v.add(member(p, "name"), "%q is already the name of profile_questions[%d]; names must be unique", q.Name, j)
+			}
+			seen[q.Name] = i
+		}
+		if q.Type != QuestionInteger && q.Type != QuestionBoolean {
+			v.add(member(p, "type"), "must be \"integer\" or \"boolean\", not %q", q.Type)
+		}
+		if q.Type != QuestionInteger && (q.Min != nil || q.Max != nil) {
+			v.add(p, "min and max apply only to integer questions; remove them")
+		}
+		if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
+			v.add(member(p, "min"), "%d is more than max %d; swap them", *q.Min, *q.Max)
+		}
+		v.text(member(p, "label"), q.Label, true)
+		if what := protectedTopic(q.Name, strings.ReplaceAll(q.Name, "_", " "), q.Label[v.defaultLang], q.Label["en"]); what != "" {
+			v.add(p, "asks about %s; Sportello refuses questions about ethnicity, race, sex, gender, religion or nationality, so that no eligibility rule can depend on them", what)
+		}
+	}
+}
+
+// protectedTopic returns the protected characteristic any of the texts is
+// about, or "".
+func protectedTopic(texts ...string) string {
+	for _, t := range texts {
+		words := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+			return !('a' <= r && r <= 'z') && r < 0x80
+		})
+		for _, w := range words {
+			if what, ok := protectedWords[w]; ok {
+				return what
+			}
+		}
+	}
+	return ""
+}
+
+func isRuleKeyword(s string) bool {
+	switch s {
+	case "true", "false", "nil", "and", "or", "not", "in", "matches", "contains",
+		"startswith", "endswith", "let", "if", "else":
+		return true
+	}
+	return false
+}
+
+func (v *validator) service(p string, s *Service) {
+	if !v.topics[s.Topic] {
+		v.add(member(p, "topic"), "%q is not the slug of any topic; use one of the catalogue's topics", s.Topic)
+	}
+	if !v.departments[s.Department] {
+		v.add(member(p, "department"), "%q is not the slug of any department; use one of the catalogue's departments", s.Department)
+	}
+	v.enumList(member(p, "audience"), s.Audience, audiences)
+	v.slugRefs(member(p, "life_events"), s.LifeEvents, v.lifeEvents, "life events")
+	v.enumList(member(p, "channels"), s.Channels, Channels)
+	if s.ProcessingTimeDays != nil && *s.ProcessingTimeDays < 0 {
+		v.add(member(p, "processing_time_days"), "must be 0 or more, or null when there is no set time, not %d", *s.ProcessingTimeDays)
+	}
+	if s.Fee != nil {
+		v.fee(member(p, "fee"), s.Fee)
+	}
+	v.text(member(p, "title"), s.Title, true)
+	v.text(member(p, "summary"), s.Summary, true)
+	v.text(member(p, "description"), s.Description, true)
+	v.text(member(p, "eligibility_text"), s.EligibilityText, false)
+	v.text(member(p, "legal_basis"), s.LegalBasis, false)
+	v.text(member(p, "output"), s.Output, false)
+	v.textList(member(p, "keywords"), s.Keywords)
+	v.textList(member(p, "documents"), s.Documents)
+	v.textList(member(p, "steps"), s.Steps)
+	v.translations(p, s)
+
+	v.slugRefs(member(p, "related"), s.Related, v.services, "services")
+	if slices.Contains(s.Related, s.Slug) {
+		v.add(member(p, "related"), "lists the service itself; list only other services")
+	}
+	if s.EligibilityRule != nil && v.questionsOK {
+		if _, err := CompileRules(v.c.ProfileQuestions, *s.EligibilityRule); err != nil {
+			v.add(member(p, "eligibility_rule"), "%s", err)
+		}
+	}
+	if s.OnlineForm == nil {
+		if s.Assurance != nil {
+			v.add(member(p, "assurance"), "must be null when the service has no online_form")
+		}
+		return
+	}
+	if !slices.Contains(s.Channels, ChannelOnline) {
+		v.add(member(p, "channels"), "must include \"online\" because the service has an online_form")
+	}
+	if s.Assurance == nil {
+		v.add(member(p, "assurance"), "is missing; a service with an online_form says who may use it: one of %s", quoteAll(assurances))
+	} else {
+		v.oneOf(member(p, "assurance"), *s.Assurance, assurances)
+	}
+	v.form(member(p, "online_form"), s.OnlineForm)
+}
+
+func (v *validator) fee(p string, f *Fee) {
+	if f.Amount < 0 {
+		v.add(member(p, "amount"), "must be a whole number of cents, 0 or more")
+	}
+	if v.currencyOK && f.Currency != v.c.Authority.Currency {
+		v.add(member(p, "currency"), "must be %q, the authority's currency, not %q", v.c.Authority.Currency, f.Currency)
+	}
+	v.oneOf(member(p, "when"), f.When, feeWhens)
+	v.text(member(p, "unit"), f.Unit, false)
+}
+
+// serviceText is one of the texts that a service's translation into a
+// language has all of or none of.
+type serviceText struct {
+	name string
+	set  bool // the text is there at all (optional texts may be null)
+	has  func(lang string) bool
+}
+
+func serviceTexts(s *Service) []serviceText {
+	text := func(name string, t Text) serviceText {
+		return serviceText{name, t != nil, func(l string) bool { _, ok := t[l]; return ok }}
+	}
+	list := func(name string, t TextList) serviceText {
+		return serviceText{name, t != nil, func(l string) bool { _, ok := t[l]; return ok }}
+	}
+	return []serviceText{
+		text("title", s.Title), text("summary", s.Summary), text("description", s.Description),
+		text("eligibility_text", s.EligibilityText), text("legal_basis", s.LegalBasis), text("output", s.Output),
+		list("keywords", s.Keywords), list("documents", s.Documents), list("steps", s.Steps),
+	}
+}
+
+// translations checks that each non-default language of a service is
+// complete or absent: a page half in Catalan and half in English is worse
+// than one wholly in English.
+func (v *validator) translations(p string, s *Service) {
+	if !v.langsOK {
+		return
+	}
+	texts := serviceTexts(s)
+	for _, l := range v.c.Authority.Languages {
+		if l == v.defaultLang {
+			continue
+		}
+		var have, missing []string
+		for _, t := range texts {
+			if !t.set {
+				continue
+			}
+			if t.has(l) {
+				have = append(have, t.name)
+			} else {
+				missing = append(missing, t.name)
+			}
+		}
+		if len(have) > 0 && len(missing) > 0 {
+			for _, m := range missing {
+				v.add(member(member(p, m), l), "is missing, but the service has %s in %q; translate all of its texts into %q or none of them", strings.Join(have, ", "), l, l)
+			}
+		}
+	}
+}
+
+func (v *validator) form(p string, f *OnlineForm) {
+	fp := member(p, "fields")
+	if len(f.Fields) == 0 {
+		v.add(fp, "must have at least one field; remove online_form if the service cannot be applied for online")
+	}
+	seen := make(map[string]int, len(f.Fields))
+	for i := range f.Fields {
+		x := &f.Fields[i]
+		p := index(fp, i)
+		if !namePattern.MatchString(x.Name) {
+			v.add(member(p, "name"), "%q must start with a lowercase letter and use only lowercase letters, digits and _, like \"collection_date\"", x.Name)
+		} else if j, dup := seen[x.Name]; dup {
+			v.add(member(p, "name"), "%q is already the name of field %d; names must be unique within a form", x.Name, j)
+		} else {
+			seen[x.Name] = i
+		}
+		if !slices.Contains(FieldTypes, x.Type) {
+			v.add(member(p, "type"), "must be one of %s, not %q", quoteAll(FieldTypes), x.Type)
+		}
+		v.text(member(p, "label"), x.Label, true)
+		v.text(member(p, "help"), x.Help, false)
+		v.field(p, x)
+	}
+}
+
+func (v *validator) field(p string, x *Field) {
+	choice := x.Type == "select" || x.Type == "radio" || x.Type == "checkbox"
+	switch {
+	case !choice && x.Options != nil:
+		v.add(member(p, "options"), "apply only to select, radio and checkbox fields; remove them or change the type")
+	case (x.Type == "select" || x.Type == "radio") && len(x.Options) == 0:
+		v.add(member(p, "options"), "are missing; a %s field needs at least one option", x.Type)
+	}
+	values := make(map[string]int, len(x.Options))
+	for i, o := range x.Options {
+		op := index(member(p, "options"), i)
+		if o.Value == "" {
+			v.add(member(op, "value"), "is empty; give the option a value, like \"general\"")
+		} else if j, dup := values[o.Value]; dup {
+			v.add(member(op, "value"), "%q is already the value of option %d; values must be unique within a field", o.Value, j)
+		} else {
+			values[o.Value] = i
+		}
+		v.text(member(op, "label"), o.Label, true)
+	}
+	if x.Type != "file" {
+		if x.Accept != nil {
+			v.add(member(p, "accept"), "applies only to file fields; remove it or change the type")
+		}
+		if x.MaxSizeMB != nil {
+			v.add(member(p, "max_size_mb"), "applies only to file fields; remove it or change the type")
+		}
+	}
+	for i, m := range x.Accept {
+		if !strings.Contains(m, "/") {
+			v.add(index(member(p, "accept"), i), "%q is not a MIME type; use a type like \"application/pdf\" or \"image/*\"", m)
+		}
+	}
+	if x.MaxSizeMB != nil && *x.MaxSizeMB <= 0 {
+		v.add(member(p, "max_size_mb"), "must be more than 0, not %v", *x.MaxSizeMB)
+	}
+	if x.Min != nil && x.Max != nil && *x.Min > *x.Max {
+		v.add(member(p, "min"), "%v is more than max %v; swap them", *x.Min, *x.Max)
+	}
+	if x.MaxLength != nil && *x.MaxLength <= 0 {
+		v.add(member(p, "max_length"), "must be more than 0, not %d", *x.MaxLength)
+	}
+	if x.Pattern != nil {
+		if _, err := regexp.Compile(*x.Pattern); err != nil {
+			v.add(member(p, "pattern"), "is not a valid RE2 regular expression: %v", err)
+		}
+	}
+}
+
+func (v *validator) journey(p string, j *Journey) {
+	v.oneOf(member(p, "audience"), j.Audience, audiences)
+	v.text(member(p, "title"), j.Title, true)
+	v.text(member(p, "summary"), j.Summary, false)
+	if len(j.Steps) == 0 {
+		v.add(member(p, "steps"), "must have at least one step")
+	}
+	for i, st := range j.Steps {
+		sp := index(member(p, "steps"), i)
+		v.text(member(sp, "title"), st.Title, true)
+		if len(st.Services) == 0 {
+			v.add(member(sp, "services"), "must list at least one service slug")
+		}
+		v.slugRefs(member(sp, "services"), st.Services, v.services, "services")
+	}
+}
+
+func quoteAll(values []string) string {
+	q := make([]string, len(values))
+	for i, s := range values {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
