@@ -2,10 +2,8 @@ package eligibility
 
 import (
 	"slices"
+	"strconv"
 	"strings"
-
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"sportello/catalogue"
 )
@@ -183,10 +181,9 @@ func (m Match) Reason(lang string) string {
 
 // phrasebook renders facts in one language.
 type phrasebook struct {
-	r       *Rules
-	lang    string
-	texts   map[string]string
-	numbers *message.Printer
+	r     *Rules
+	lang  string
+	texts map[string]string
 }
 
 func (r *Rules) phrasebook(lang string) *phrasebook {
@@ -194,7 +191,7 @@ func (r *Rules) phrasebook(lang string) *phrasebook {
 	if !ok {
 		lang, texts = "en", phrases["en"]
 	}
-	return &phrasebook{r: r, lang: lang, texts: texts, numbers: message.NewPrinter(language.Make(lang))}
+	return &phrasebook{r: r, lang: lang, texts: texts}
 }
 
 func (p *phrasebook) text(key string) string { return p.texts[key] }
@@ -259,14 +256,55 @@ func (p *phrasebook) valuePhrase(q *catalogue.ProfileQuestion, v int64) string {
 	return p.fallback(q, p.number(v))
 }
 
-func (p *phrasebook) number(v int64) string { return p.numbers.Sprintf("%d", v) }
-
-func (p *phrasebook) fill(t string, vars map[string]string) string {
-	pairs := []string{"{{city}}", p.r.placeIn(p.lang), "{{currency}}", currencySymbol(p.r.currency)}
-	for k, v := range vars {
-		pairs = append(pairs, "{{"+k+"}}", v)
+// number writes v with the language's thousands separator: 1,800 in
+// English, 1.800 in Spanish.
+func (p *phrasebook) number(v int64) string {
+	digits := strconv.FormatInt(v, 10)
+	sign := ""
+	if v < 0 {
+		sign, digits = "-", digits[1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(t)
+	sep := p.text("thousands")
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
+}
+
+// fill replaces the template's placeholders; an unknown one is left as it
+// is, which the phrase tests would show.
+func (p *phrasebook) fill(t string, vars map[string]string) string {
+	var b strings.Builder
+	for {
+		start := strings.Index(t, "{{")
+		if start < 0 {
+			break
+		}
+		end := strings.Index(t[start:], "}}")
+		if end < 0 {
+			break
+		}
+		name := t[start+2 : start+end]
+		b.WriteString(t[:start])
+		switch v, ok := vars[name]; {
+		case ok:
+			b.WriteString(v)
+		case name == "city":
+			b.WriteString(p.r.placeIn(p.lang))
+		case name == "currency":
+			b.WriteString(currencySymbol(p.r.currency))
+		default:
+			b.WriteString(t[start : start+end+2])
+		}
+		t = t[start+end+2:]
+	}
+	b.WriteString(t)
+	return b.String()
 }
 
 func (p *phrasebook) fallback(q *catalogue.ProfileQuestion, answer string) string {

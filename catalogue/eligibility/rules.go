@@ -39,7 +39,6 @@ type rule struct {
 	source  string
 	tree    *node
 	program *vm.Program
-	uses    []int // indices of the questions the rule mentions, ascending
 }
 
 // RuleProblem is one rule that does not compile.
@@ -124,19 +123,7 @@ func (r *Rules) compileRule(s *catalogue.Service) (rule, error) {
 	if n.typ != typeBool {
 		return rule{}, errors.New("the rule is not a yes/no condition")
 	}
-	used := make([]bool, len(r.questions))
-	n.walk(func(m *node) {
-		if m.kind == kindQuestion {
-			used[m.question] = true
-		}
-	})
-	var uses []int
-	for i, u := range used {
-		if u {
-			uses = append(uses, i)
-		}
-	}
-	return rule{service: s, source: src, tree: n, program: program, uses: uses}, nil
+	return rule{service: s, source: src, tree: n, program: program}, nil
 }
 
 // Questions returns the profile questions in catalogue order.

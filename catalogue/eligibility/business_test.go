@@ -1,0 +1,259 @@
+package eligibility
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"sportello/catalogue"
+)
+
+func journey(t *testing.T, c *catalogue.Catalogue, slug string) *catalogue.Journey {
+	t.Helper()
+	i := slices.IndexFunc(c.Journeys, func(j catalogue.Journey) bool { return j.Slug == slug })
+	if i < 0 {
+		t.Fatalf("the demo has no journey %q", slug)
+	}
+	return &c.Journeys[i]
+}
+
+// planShape is a plan written out: each step's number, English title and
+// service slugs.
+type planStep struct {
+	number   int
+	title    string
+	services []string
+}
+
+func shape(p Plan) []planStep {
+	out := make([]planStep, len(p.Steps))
+	for i, s := range p.Steps {
+		out[i] = planStep{number: s.Number, title: s.Title["en"]}
+		for _, svc := range s.Services {
+			out[i].services = append(out[i].services, svc.Slug)
+		}
+	}
+	return out
+}
+
+func TestBusinessQuestionsFromJourneys(t *testing.T) {
+	c := demo(t)
+	f := NewBusinessFinder(c)
+	tests := []struct {
+		journey string
+		want    []string // question keys, in step order
+		texts   []string
+	}{
+		{"open-a-restaurant", []string{"sells_food", "sells_alcohol", "outdoor_seating", "sign"},
+			[]string{"Will you sell food?", "Will you sell alcohol?", "Will you put tables outside?", "Will you put up a sign?"}},
+		{"start-a-market-stall", []string{"sells_food", "market_stall", "street_trading"},
+			[]string{"Will you sell food?", "Will you sell from a stall at a municipal market?", "Will you sell in the street?"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.journey, func(t *testing.T) {
+			qs := f.Questions(journey(t, c, tt.journey))
+			var keys, texts []string
+			for _, q := range qs {
+				keys = append(keys, q.Key)
+				texts = append(texts, q.Text["en"])
+				for _, lang := range catalogue.Languages {
+					if q.Text[lang] == "" {
+						t.Errorf("question %s has no %s text", q.Key, lang)
+					}
+				}
+			}
+			if !slices.Equal(keys, tt.want) || !slices.Equal(texts, tt.texts) {
+				t.Errorf("questions %v %q, want %v %q", keys, texts, tt.want, tt.texts)
+			}
+		})
+	}
+}
+
+func TestBusinessPlans(t *testing.T) {
+	c := demo(t)
+	f := NewBusinessFinder(c)
+	restaurant := journey(t, c, "open-a-restaurant")
+	stall := journey(t, c, "start-a-market-stall")
+	tests := []struct {
+		name    string
+		journey *catalogue.Journey
+		answers map[string]bool
+		want    []planStep
+		fee     int64
+		longest int
+	}{
+		{"restaurant, all yes", restaurant,
+			map[string]bool{"sells_food": true, "sells_alcohol": true, "outdoor_seating": true, "sign": true},
+			[]planStep{
+				{1, "Check you can use the premises as a restaurant", []string{"planning-permission-change-of-use"}},
+				{2, "Tell us you're starting your business", []string{"start-trading-declaration"}},
+				{3, "Register your food business", []string{"food-business-registration"}},
+				{4, "Get a licence to sell alcohol", []string{"alcohol-premises-licence"}},
+				{5, "Apply for a terrace and a shop sign", []string{"outdoor-seating-permit", "advertising-sign-permit"}},
+				{6, "Arrange your commercial waste collection", []string{"commercial-waste-collection"}},
+			},
+			30000 + 9000 + 0 + 40000 + 12000 + 7000 + 35000, 70},
+		{"restaurant, unanswered questions keep their steps", restaurant, nil,
+			[]planStep{
+				{1, "Check you can use the premises as a restaurant", []string{"planning-permission-change-of-use"}},
+				{2, "Tell us you're starting your business", []string{"start-trading-declaration"}},
+				{3, "Register your food business", []string{"food-business-registration"}},
+				{4, "Get a licence to sell alcohol", []string{"alcohol-premises-licence"}},
+				{5, "Apply for a terrace and a shop sign", []string{"outdoor-seating-permit", "advertising-sign-permit"}},
+				{6, "Arrange your commercial waste collection", []string{"commercial-waste-collection"}},
+			},
+			133000, 70},
+		{"café without alcohol or terrace, with a sign", restaurant,
+			map[string]bool{"sells_food": true, "sells_alcohol": false, "outdoor_seating": false, "sign": true},
+			[]planStep{
+				{1, "Check you can use the premises as a restaurant", []string{"planning-permission-change-of-use"}},
+				{2, "Tell us you're starting your business", []string{"start-trading-declaration"}},
+				{3, "Register your food business", []string{"food-business-registration"}},
+				{4, "Apply for a terrace and a shop sign", []string{"advertising-sign-permit"}},
+				{5, "Arrange your commercial waste collection", []string{"commercial-waste-collection"}},
+			},
+			30000 + 9000 + 7000 + 35000, 70},
+		{"bar with alcohol, no terrace, no sign: the step goes and the rest are renumbered", restaurant,
+			map[string]bool{"sells_food": true, "sells_alcohol": true, "outdoor_seating": false, "sign": false},
+			[]planStep{
+				{1, "Check you can use the premises as a restaurant", []string{"planning-permission-change-of-use"}},
+				{2, "Tell us you're starting your business", []string{"start-trading-declaration"}},
+				{3, "Register your food business", []string{"food-business-registration"}},
+				{4, "Get a licence to sell alcohol", []string{"alcohol-premises-licence"}},
+				{5, "Arrange your commercial waste collection", []string{"commercial-waste-collection"}},
+			},
+			30000 + 9000 + 40000 + 35000, 70},
+		{"market stall selling crafts", stall,
+			map[string]bool{"sells_food": false, "market_stall": true, "street_trading": false},
+			[]planStep{
+				{1, "Tell us you're starting to trade", []string{"start-trading-declaration"}},
+				{2, "Apply for a stall at a municipal market", []string{"market-stall-application"}},
+			},
+			9000 + 25000, 60},
+		{"street food seller", stall,
+			map[string]bool{"sells_food": true, "market_stall": false, "street_trading": true},
+			[]planStep{
+				{1, "Tell us you're starting to trade", []string{"start-trading-declaration"}},
+				{2, "Register as a food business, if you sell food", []string{"food-business-registration"}},
+				{3, "Get a street trading licence to sell in the street", []string{"street-trading-licence"}},
+			},
+			9000 + 20000, 56},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := f.Plan(tt.journey, tt.answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := shape(p); !slices.EqualFunc(got, tt.want, equalStep) {
+				t.Errorf("steps\n got: %v\nwant: %v", got, tt.want)
+			}
+			if p.TotalFeeCents != tt.fee || p.Currency != "EUR" || p.LongestWaitDays != tt.longest {
+				t.Errorf("fee %d %s, longest wait %d; want %d EUR, %d", p.TotalFeeCents, p.Currency, p.LongestWaitDays, tt.fee, tt.longest)
+			}
+		})
+	}
+}
+
+func equalStep(a, b planStep) bool {
+	return a.number == b.number && a.title == b.title && slices.Equal(a.services, b.services)
+}
+
+func TestBusinessPlanRefusesAnswersItDidNotAsk(t *testing.T) {
+	c := demo(t)
+	f := NewBusinessFinder(c)
+	_, err := f.Plan(journey(t, c, "start-a-market-stall"), map[string]bool{"sells_alcohol": true, "sells_food": true})
+	if !errors.Is(err, catalogue.ErrInvalid) {
+		t.Fatalf("want catalogue.ErrInvalid for an answer to a question not asked, got %v", err)
+	}
+	if want := `"sells_alcohol" is not asked for this plan; its questions are: sells_food, market_stall, street_trading`; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q should say %q", err, want)
+	}
+}
+
+func TestBusinessLifeEventPlans(t *testing.T) {
+	f := NewBusinessFinder(demo(t))
+	qs, err := f.LifeEventQuestions("opening-premises")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, q := range qs {
+		keys = append(keys, q.Key)
+	}
+	wantKeys := []string{"business_parking", "building_works", "sells_food", "sells_alcohol", "outdoor_seating", "sign", "late_night"}
+	if !slices.Equal(keys, wantKeys) {
+		t.Errorf("questions %v, want %v", keys, wantKeys)
+	}
+	if got := qs[1].Services; !slices.Equal(got, []string{"planning-permission", "minor-building-works-licence", "planning-pre-application-advice"}) {
+		t.Errorf("building_works decides %v", got)
+	}
+
+	tests := []struct {
+		name    string
+		event   string
+		answers map[string]bool
+		want    []string // one service per step, in catalogue order
+		fee     int64
+		longest int
+	}{
+		{"opening premises, nothing optional", "opening-premises",
+			map[string]bool{"business_parking": false, "building_works": false, "sells_food": false, "sells_alcohol": false,
+				"outdoor_seating": false, "sign": false, "late_night": false},
+			[]string{"commercial-waste-collection", "planning-permission-change-of-use", "start-trading-declaration"},
+			35000 + 30000 + 9000, 70},
+		{"opening premises for a late bar with works", "opening-premises",
+			map[string]bool{"business_parking": false, "building_works": true, "sells_food": false, "sells_alcohol": true,
+				"outdoor_seating": false, "sign": true, "late_night": true},
+			[]string{"commercial-waste-collection", "planning-permission", "minor-building-works-licence",
+				"planning-permission-change-of-use", "planning-pre-application-advice", "alcohol-premises-licence",
+				"start-trading-declaration", "advertising-sign-permit", "late-night-opening-licence"},
+			35000 + 25000 + 6000 + 30000 + 15000 + 40000 + 9000 + 7000 + 30000, 70},
+		// street-party-application is for residents only and is left out.
+		{"organising an event with a road closure", "organising-an-event",
+			map[string]bool{"parking_bays": false, "event_music_food_drink": true, "hall": false, "filming": false, "road_closure": true},
+			[]string{"temporary-event-licence", "culture-grant-for-associations", "road-closure-for-event"},
+			5000 + 10000, 60},
+		{"closing a business", "closing-a-business", nil, []string{"tax-certificate-request"}, 500, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := f.LifeEventPlan(tt.event, tt.answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for i, s := range p.Steps {
+				if s.Number != i+1 || len(s.Services) != 1 || s.Title["en"] != s.Services[0].Title["en"] {
+					t.Errorf("step %d: %+v", i+1, s)
+				}
+				got = append(got, s.Services[0].Slug)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("services\n got: %v\nwant: %v", got, tt.want)
+			}
+			if p.TotalFeeCents != tt.fee || p.LongestWaitDays != tt.longest {
+				t.Errorf("fee %d, longest wait %d; want %d, %d", p.TotalFeeCents, p.LongestWaitDays, tt.fee, tt.longest)
+			}
+		})
+	}
+	if _, err := f.LifeEventPlan("opening-a-casino", nil); !errors.Is(err, catalogue.ErrNotFound) {
+		t.Errorf("an unknown life event should be catalogue.ErrNotFound, got %v", err)
+	}
+}
+
+func TestEveryBusinessQuestionHasTexts(t *testing.T) {
+	for slug, key := range optionalServices {
+		text, ok := businessQuestions[key]
+		if !ok {
+			t.Errorf("%s hangs on question %q, which has no text", slug, key)
+			continue
+		}
+		for _, lang := range catalogue.Languages {
+			if text[lang] == "" {
+				t.Errorf("question %q has no %s text", key, lang)
+			}
+		}
+	}
+}

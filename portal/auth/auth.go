@@ -1,0 +1,276 @@
+// Package auth signs people in with the council's identity provider over
+// OpenID Connect (authorization code flow with PKCE), keeps server-side
+// sessions in the shared database, protects forms against CSRF, and guards
+// pages by sign-in, role and level of assurance. Sportello never sees a
+// password.
+//
+// Wiring, in this order (see routes.go):
+//
+//	app.Use(a.Sessions())            // puts the *web.Viewer in Locals
+//	app.Use(a.CSRF())                // checks every unsafe request, sets the token
+//	app.Get(auth.PathLogin, a.RateLimit(), a.Login)
+//	app.Get(auth.PathCallback, a.RateLimit(), a.Callback)
+//	app.Post(auth.PathLogout, a.Logout)
+//	app.Post(auth.PathBackChannelLogout, a.BackChannelLogout)
+//	app.Get(auth.PathAccount, a.Account)
+//	app.Get("/services/:slug/apply", a.FormPage(), ...)        // an anonymous form
+//	app.Get("/backoffice", a.RequireRole(web.RoleCaseworker), ...)
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/session"
+
+	"sportello/catalogue/sqlstore"
+	"sportello/portal/web"
+)
+
+// Auth is sign-in, sessions and guards. Build it once with New.
+type Auth struct {
+	cfg      Config
+	log      *slog.Logger
+	store    *store
+	sessions *session.Store
+	rp       *lazyProvider
+	csrf     fiber.Handler
+	limiter  fiber.Handler
+	now      func() time.Time
+
+	cookieName     string
+	csrfCookieName string
+	csrfExempt     []string
+}
+
+// Keys in the Fiber session's data.
+const (
+	keyCSRF    = "auth.csrf"    // the CSRF middleware's token
+	keyPending = "auth.pending" // sign-ins in progress (JSON of []pendingLogin)
+)
+
+// localForceCSRF marks a request whose page has a form (FormPage).
+const localForceCSRF = "auth.force_csrf"
+
+// New builds sign-in for cfg on the shared database. It does not contact the
+// identity provider: that happens at the first sign-in and is retried with
+// backoff, so a provider that is down does not stop the site from starting.
+// csrfExempt lists path prefixes that carry their own signature and are not
+// CSRF-checked (the Stripe webhook, the development provider's mount point
+// "/dev-idp/"); the back-channel logout endpoint is always exempt.
+func New(cfg Config, db *sqlstore.DB, log *slog.Logger, csrfExempt ...string) (*Auth, error) {
+	if cfg.Issuer == "" {
+		return nil, errors.New("auth: no identity provider: set SPORTELLO_OIDC_ISSUER, or start the development provider and pass its issuer")
+	}
+	if db == nil {
+		return nil, errors.New("auth: a database is required for sessions")
+	}
+	if err := cfg.Validate(""); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("component", "auth")
+	a := &Auth{
+		cfg:        cfg,
+		log:        log,
+		now:        time.Now,
+		csrfExempt: append([]string{PathBackChannelLogout}, csrfExempt...),
+	}
+	clock := func() time.Time { return a.now() }
+	a.store = newStore(db, cfg.IdleTimeout, cfg.AbsoluteTimeout, clock)
+	a.rp = &lazyProvider{cfg: cfg, log: log, now: clock}
+
+	// The __Host- prefix makes the browser refuse the cookie unless it is
+	// Secure, has Path=/ and no Domain: no subdomain can plant or read it.
+	a.cookieName, a.csrfCookieName = "sportello_session", "sportello_csrf"
+	if cfg.secure() {
+		a.cookieName, a.csrfCookieName = "__Host-sportello_session", "__Host-sportello_csrf"
+	}
+	a.sessions = session.New(session.Config{
+		Expiration: cfg.IdleTimeout,
+		Storage:    a.store,
+		KeyLookup:  "cookie:" + a.cookieName,
+		CookiePath: "/",
+		// The server enforces the idle and absolute timeouts; the cookie
+		// itself ends with the browser.
+		CookieSessionOnly: true,
+		CookieSecure:      cfg.secure(),
+		CookieHTTPOnly:    true,
+		// Lax, not Strict: the identity provider's redirect back to the
+		// callback is a cross-site navigation and must carry the cookie.
+		CookieSameSite: fiber.CookieSameSiteLaxMode,
+		KeyGenerator:   rand.Text,
+	})
+	a.csrf = csrf.New(csrf.Config{
+		Next:              a.skipCSRF,
+		KeyLookup:         "form:_csrf",
+		CookieName:        a.csrfCookieName,
+		CookiePath:        "/",
+		CookieSecure:      cfg.secure(),
+		CookieHTTPOnly:    true,
+		CookieSameSite:    fiber.CookieSameSiteLaxMode,
+		CookieSessionOnly: true,
+		Expiration:        cfg.AbsoluteTimeout,
+		Session:           a.sessions,
+		SessionKey:        keyCSRF,
+		ContextKey:        web.LocalCSRF,
+		KeyGenerator:      rand.Text,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return web.NewError(fiber.StatusForbidden, "auth.error.csrf", err)
+		},
+	})
+	a.limiter = limiter.New(limiter.Config{
+		Max:        cfg.SignInRateLimit,
+		Expiration: time.Minute,
+		LimitReached: func(c *fiber.Ctx) error {
+			return web.NewError(fiber.StatusTooManyRequests, "auth.error.rate_limited", nil)
+		},
+	})
+	return a, nil
+}
+
+// Config returns the settings in use, defaults filled in.
+func (a *Auth) Config() Config { return a.cfg }
+
+// DemoSignIn reports whether the development provider is in use, for the
+// layout's banner.
+func (a *Auth) DemoSignIn() bool { return a.cfg.DemoSignIn }
+
+// Sessions loads the signed-in person, if any, into Locals (web.LocalViewer).
+// It reads the database only when the request carries a session cookie, and
+// writes only to extend the idle timeout (at most once a minute).
+func (a *Auth) Sessions() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id := strings.Clone(c.Cookies(a.cookieName))
+		if id == "" {
+			return c.Next()
+		}
+		v, err := a.store.viewer(c.UserContext(), id)
+		if err != nil {
+			return web.NewError(fiber.StatusInternalServerError, "", err)
+		}
+		if v != nil {
+			c.Locals(web.LocalViewer, v)
+		}
+		return c.Next()
+	}
+}
+
+// CSRF checks the token (form field _csrf, bound to the server-side session)
+// on every request that is not GET, HEAD, OPTIONS or TRACE, and puts the
+// token in Locals (web.LocalCSRF) for forms. For safe requests it only runs
+// when someone is signed in (the layout's sign-out form needs it) or the
+// route is a FormPage, so anonymous page views create no session.
+func (a *Auth) CSRF() fiber.Handler { return a.csrf }
+
+// FormPage makes sure a page showing a form has a CSRF token, creating a
+// session for an anonymous visitor if needed. Put it on the GET route of
+// every page with a form that works without signing in.
+func (a *Auth) FormPage() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if tok, _ := c.Locals(web.LocalCSRF).(string); tok != "" {
+			return c.Next()
+		}
+		c.Locals(localForceCSRF, true)
+		return a.csrf(c)
+	}
+}
+
+func (a *Auth) skipCSRF(c *fiber.Ctx) bool {
+	path := c.Path()
+	for _, p := range a.csrfExempt {
+		if path == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(path, p)) {
+			return true
+		}
+	}
+	if path == PathLogout && viewerOf(c) == nil {
+		// Nobody to sign out (the session expired meanwhile): a forged
+		// request can do no harm, and the person should not see an error.
+		return true
+	}
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+		if force, _ := c.Locals(localForceCSRF).(bool); force {
+			return false
+		}
+		return viewerOf(c) == nil
+	}
+	return false
+}
+
+// RateLimit limits sign-in starts and callbacks per client address
+// (Config.SignInRateLimit a minute). Counts are per process; behind a proxy,
+// set Fiber's trusted proxies so that c.IP() is the client's address.
+func (a *Auth) RateLimit() fiber.Handler { return a.limiter }
+
+// PurgeExpired deletes expired sessions and used logout tokens past their
+// expiry. Expired sessions are refused anyway; this only reclaims space.
+func (a *Auth) PurgeExpired(ctx context.Context) (int64, error) {
+	n, err := a.store.purge(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("auth: purging expired sessions: %w", err)
+	}
+	return n, nil
+}
+
+// RunPurge calls PurgeExpired every interval until ctx ends.
+func (a *Auth) RunPurge(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.PurgeExpired(ctx); err != nil {
+				a.log.Error("auth: purge", "err", err)
+			} else if n > 0 {
+				a.log.Info("auth: purged expired sessions", "sessions", n)
+			}
+		}
+	}
+}
+
+// LoginURL is the sign-in link that brings the person back to returnTo (a
+// local path) at level of assurance level ("" or AssuranceLow for plain
+// sign-in).
+func LoginURL(returnTo, level string) string {
+	q := url.Values{}
+	if returnTo != "" && returnTo != "/" {
+		q.Set("return_to", returnTo)
+	}
+	if level != "" && level != AssuranceNone && level != AssuranceLow {
+		q.Set("level", level)
+	}
+	if len(q) == 0 {
+		return PathLogin
+	}
+	return PathLogin + "?" + q.Encode()
+}
+
+func viewerOf(c *fiber.Ctx) *web.Viewer {
+	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
+	return v
+}
+
+// requestPath is the path and query the browser asked for, to come back to.
+func requestPath(c *fiber.Ctx) string {
+	return strings.Clone(c.OriginalURL())
+}
+
+func validLevel(level string) bool {
+	return slices.Contains([]string{"", AssuranceNone, AssuranceLow, AssuranceSubstantial, AssuranceHigh}, level)
+}

@@ -1,0 +1,117 @@
+package auth
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// Levels of assurance, as in the catalogue's service "assurance" field.
+const (
+	AssuranceNone        = "none"        // the form works without signing in
+	AssuranceLow         = "low"         // any sign-in
+	AssuranceSubstantial = "substantial" // acr = Config.ACRSubstantial or higher
+	AssuranceHigh        = "high"        // acr = Config.ACRHigh
+)
+
+// rank orders the levels; an unknown level ranks above high, so that a typo
+// in the catalogue refuses rather than lets anyone in.
+func rank(level string) int {
+	switch level {
+	case AssuranceNone, "":
+		return 0
+	case AssuranceLow:
+		return 1
+	case AssuranceSubstantial:
+		return 2
+	case AssuranceHigh:
+		return 3
+	}
+	return 4
+}
+
+// levelOf is the level an acr value stands for. Any sign-in is at least low.
+func (c Config) levelOf(acr string) string {
+	switch acr {
+	case c.ACRHigh:
+		return AssuranceHigh
+	case c.ACRSubstantial:
+		return AssuranceSubstantial
+	}
+	return AssuranceLow
+}
+
+// acrFor is the acr_values to request for a level, "" when none is needed.
+func (c Config) acrFor(level string) string {
+	switch level {
+	case AssuranceSubstantial:
+		return c.ACRSubstantial
+	case AssuranceHigh:
+		return c.ACRHigh
+	}
+	return ""
+}
+
+// Satisfies reports whether viewer may use a service of level: anyone for
+// "none", otherwise a signed-in person whose sign-in reached the level.
+func (a *Auth) Satisfies(viewer *web.Viewer, level string) bool {
+	if rank(level) == 0 {
+		return true
+	}
+	if viewer == nil {
+		return false
+	}
+	return rank(a.cfg.levelOf(viewer.ACR)) >= rank(level)
+}
+
+// LevelOf is the level of assurance of the viewer's sign-in ("" for nobody).
+func (a *Auth) LevelOf(viewer *web.Viewer) string {
+	if viewer == nil {
+		return ""
+	}
+	return a.cfg.levelOf(viewer.ACR)
+}
+
+// RequireSignIn sends anonymous visitors to sign in, coming back here after.
+func (a *Auth) RequireSignIn() fiber.Handler { return a.RequireAssurance(AssuranceLow) }
+
+// RequireAssurance lets through people whose sign-in reached level. Anyone
+// else is sent to sign in (again, for step-up) with the level requested and
+// a way back here. If the provider then still answers with a lower level,
+// the callback shows a page explaining it instead of coming back, so this
+// never loops.
+func (a *Auth) RequireAssurance(level string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if a.Satisfies(viewerOf(c), level) {
+			return c.Next()
+		}
+		if rank(level) > rank(AssuranceHigh) {
+			return web.NewError(fiber.StatusInternalServerError, "", errUnknownLevel(level))
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Redirect(LoginURL(requestPath(c), level), fiber.StatusSeeOther)
+	}
+}
+
+// RequireRole lets through signed-in people holding role. Anonymous
+// visitors are sent to sign in; signed-in people without the role get a
+// 403 page (not a redirect, which would loop).
+func (a *Auth) RequireRole(role string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		v := viewerOf(c)
+		if v == nil {
+			c.Set(fiber.HeaderCacheControl, "no-store")
+			return c.Redirect(LoginURL(requestPath(c), ""), fiber.StatusSeeOther)
+		}
+		if !v.Has(role) {
+			return web.NewError(fiber.StatusForbidden, "auth.error.role", nil)
+		}
+		return c.Next()
+	}
+}
+
+type errUnknownLevel string
+
+func (e errUnknownLevel) Error() string {
+	return "auth: unknown level of assurance " + string(e) + ": use none, low, substantial or high"
+}
