@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"path/filepath"
 	"time"
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/portal"
+	"sportello/portal/auth"
+	"sportello/portal/devidp"
 	"sportello/search"
 )
 
@@ -35,7 +38,17 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer index.Close()
 	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond))
 
-	srv, err := portal.New(portalConfig(cfg, log), portal.Deps{Catalogue: db, Search: index})
+	signIn, idp, err := newAuth(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	go signIn.RunPurge(ctx, 10*time.Minute)
+
+	deps := portal.Deps{Catalogue: db, Search: index, Auth: signIn}
+	if idp != nil {
+		deps.DevIdP = idp
+	}
+	srv, err := portal.New(portalConfig(cfg, log), deps)
 	if err != nil {
 		return err
 	}
@@ -110,17 +123,55 @@ func syncOnce(ctx context.Context, db *sqlstore.DB, index *search.Index, srv *po
 	if err != nil {
 		return err
 	}
-	if err := index.Update(ctx, changes.Services, changes.Archived, changes.Version); err != nil {
+	if err := index.Update(ctx, db, changes.Services, changes.Archived, changes.Version); err != nil {
 		return err
 	}
 	return srv.Reload(ctx)
 }
 
 func portalConfig(cfg config, log *slog.Logger) portal.Config {
-	return portal.Config{
+	pc := portal.Config{
 		BaseURL:    cfg.BaseURL,
 		Env:        cfg.Env,
 		DemoSignIn: cfg.DevIdP(),
 		Log:        log,
 	}
+	if !cfg.DevIdP() {
+		// Sign-out is a form that ends at the provider's end-session page.
+		if u, err := url.Parse(cfg.OIDC.Issuer); err == nil {
+			pc.FormActionOrigins = []string{u.Scheme + "://" + u.Host}
+		}
+	}
+	return pc
+}
+
+// newAuth sets up sign-in: with the council's identity provider when one is
+// configured, otherwise with the embedded development provider (refused in
+// production by loadConfig). The returned handler is nil with a real
+// provider.
+func newAuth(cfg config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, *devidp.IDP, error) {
+	ac := auth.Config{
+		Issuer:          cfg.OIDC.Issuer,
+		ClientID:        cfg.OIDC.ClientID,
+		ClientSecret:    cfg.OIDC.ClientSecret,
+		Scopes:          cfg.OIDC.Scopes,
+		BaseURL:         cfg.BaseURL,
+		RolesClaim:      cfg.OIDC.RolesClaim,
+		RoleEditor:      cfg.OIDC.RoleEditor,
+		RoleCaseworker:  cfg.OIDC.RoleCase,
+		RoleAdmin:       cfg.OIDC.RoleAdmin,
+		ACRSubstantial:  cfg.OIDC.ACRSubst,
+		ACRHigh:         cfg.OIDC.ACRHigh,
+		IdleTimeout:     cfg.SessionIdle,
+		AbsoluteTimeout: cfg.SessionAbsolute,
+	}
+	if err := ac.Validate(cfg.Env); err != nil {
+		return nil, nil, err
+	}
+	if cfg.DevIdP() {
+		log.Warn("demo sign-in is active: the embedded development identity provider signs anyone in", "issuer", cfg.BaseURL+auth.DevIdPPath)
+		return auth.NewDevelopment(ac, db, log)
+	}
+	a, err := auth.New(ac, db, log)
+	return a, nil, err
 }

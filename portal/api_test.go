@@ -1,0 +1,199 @@
+package portal
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func getJSON(t *testing.T, path string, into any) *http.Response {
+	t.Helper()
+	res, body := get(t, path, nil)
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET %s: Content-Type %q", path, res.Header.Get("Content-Type"))
+	}
+	if err := json.Unmarshal([]byte(body), into); err != nil {
+		t.Fatalf("GET %s: invalid JSON: %v\n%s", path, err, excerpt(body))
+	}
+	return res
+}
+
+func TestAPIServiceList(t *testing.T) {
+	tests := []struct {
+		path  string
+		check func(t *testing.T, b apiServiceListBody)
+	}{
+		{"/api/v1/services", func(t *testing.T, b apiServiceListBody) {
+			if b.Total != 132 || len(b.Services) != apiDefaultPerPage || b.Page != 1 {
+				t.Errorf("total %d, page %d, %d services", b.Total, b.Page, len(b.Services))
+			}
+		}},
+		{"/api/v1/services?page=7&per_page=20", func(t *testing.T, b apiServiceListBody) {
+			if len(b.Services) != 12 {
+				t.Errorf("last page has %d services, want 12", len(b.Services))
+			}
+		}},
+		{"/api/v1/services?topic=waste-recycling&per_page=100", func(t *testing.T, b apiServiceListBody) {
+			if b.Total != 10 {
+				t.Errorf("waste services: %d, want 10", b.Total)
+			}
+			for _, s := range b.Services {
+				if s.Topic != "waste-recycling" {
+					t.Errorf("%s is in topic %s", s.Slug, s.Topic)
+				}
+			}
+		}},
+		{"/api/v1/services?audience=business&online=1&free=1&per_page=100", func(t *testing.T, b apiServiceListBody) {
+			if b.Total == 0 {
+				t.Error("no free online business services")
+			}
+			for _, s := range b.Services {
+				if !s.Online || !s.Free || !slices.Contains(s.Audience, "business") || s.Fee != nil {
+					t.Errorf("%s does not pass the filters: %+v", s.Slug, s)
+				}
+			}
+		}},
+		{"/api/v1/services?lang=es&per_page=100", func(t *testing.T, b apiServiceListBody) {
+			byLang := map[string]int{}
+			for _, s := range b.Services {
+				byLang[s.Lang]++
+				if s.Slug == "resident-parking-permit" && (s.Lang != "es" || s.Fee == nil || s.Fee.Formatted != "40,00\u00a0€ al año") {
+					t.Errorf("resident-parking-permit in es: %+v %+v", s, s.Fee)
+				}
+			}
+			if byLang["es"] == 0 || byLang["en"] == 0 {
+				t.Errorf("languages of a spanish list: %v; want both es and the en fallback", byLang)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			var b apiServiceListBody
+			if res := getJSON(t, tt.path, &b); res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			tt.check(t, b)
+		})
+	}
+	runScenarios(t, []scenario{
+		{name: "unknown topic", path: "/api/v1/services?topic=nope", status: http.StatusBadRequest, contains: []string{`"code":"api.unknown_topic"`}},
+		{name: "unknown audience", path: "/api/v1/services?audience=aliens", status: http.StatusBadRequest, contains: []string{`"code":"api.unknown_audience"`}},
+	})
+}
+
+func TestAPITopicList(t *testing.T) {
+	var b apiTopicListBody
+	getJSON(t, "/api/v1/topics?lang=it", &b)
+	if len(b.Topics) != 13 || b.Topics[0].Title != "Rifiuti e raccolta differenziata" || b.Topics[0].Services != 10 {
+		t.Errorf("topics: %+v", b.Topics)
+	}
+}
+
+func TestAPISearch(t *testing.T) {
+	var b apiSearchBody
+	getJSON(t, "/api/v1/search?q=parking&topic=parking-transport&per_page=3", &b)
+	if b.Total == 0 || len(b.Hits) == 0 || len(b.Hits) > 3 || b.Facets.Topics["parking-transport"] != b.Total {
+		t.Fatalf("search: total %d, %d hits, facets %+v", b.Total, len(b.Hits), b.Facets)
+	}
+	marked := false
+	for _, f := range b.Hits[0].TitleFragments {
+		marked = marked || f.Mark
+	}
+	if !marked || b.Hits[0].Title == "" || !strings.HasPrefix(b.Hits[0].URL, "https://portanova.example/services/") {
+		t.Errorf("first hit: %+v", b.Hits[0])
+	}
+	getJSON(t, "/api/v1/search?q=recyclign", &b)
+	if b.DidYouMean != "recycling" {
+		t.Errorf("did_you_mean = %q, want recycling", b.DidYouMean)
+	}
+}
+
+func TestAPISuggest(t *testing.T) {
+	var b apiSuggestBody
+	getJSON(t, "/api/v1/suggest?q=park&lang=en", &b)
+	if len(b.Suggestions) == 0 || len(b.Suggestions) > suggestLimit {
+		t.Fatalf("suggestions: %+v", b.Suggestions)
+	}
+	for _, s := range b.Suggestions {
+		if s.Title == "" || s.URL != "/services/"+s.Slug {
+			t.Errorf("suggestion %+v", s)
+		}
+	}
+	getJSON(t, "/api/v1/suggest?q=", &b)
+	if b.Suggestions == nil || len(b.Suggestions) != 0 {
+		t.Errorf("empty prefix: %+v, want []", b.Suggestions)
+	}
+}
+
+// Every documented path answers as documented, and every API route is
+// documented.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name    string `json:"name"`
+				In      string `json:"in"`
+				Example string `json:"example"`
+			} `json:"parameters"`
+			Responses map[string]any `json:"responses"`
+		} `json:"paths"`
+	}
+	getJSON(t, "/api/v1/openapi.json", &doc)
+	if !strings.HasPrefix(doc.OpenAPI, "3.") || len(doc.Servers) != 1 || doc.Servers[0].URL != "/api/v1" {
+		t.Fatalf("not an OpenAPI 3 document for /api/v1: %s %+v", doc.OpenAPI, doc.Servers)
+	}
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			documented[strings.ToUpper(method)+" "+fiberPath(path)] = true
+			if _, ok := op.Responses["200"]; !ok {
+				t.Errorf("%s %s documents no 200 response", method, path)
+			}
+			url := "/api/v1" + path
+			for _, p := range op.Parameters {
+				if p.In == "path" {
+					if p.Example == "" {
+						t.Errorf("%s %s: path parameter %s has no example", method, path, p.Name)
+					}
+					url = strings.ReplaceAll(url, "{"+p.Name+"}", p.Example)
+				}
+			}
+			if res, body := get(t, url, nil); res.StatusCode != http.StatusOK {
+				t.Errorf("documented %s %s answers %d\n%s", method, url, res.StatusCode, excerpt(body))
+			}
+		}
+	}
+	var routes []string
+	for _, r := range fixture.srv.App().GetRoutes(true) {
+		if strings.HasPrefix(r.Path, "/api/v1/") && r.Method != http.MethodHead {
+			routes = append(routes, r.Method+" "+r.Path)
+		}
+	}
+	sort.Strings(routes)
+	if len(routes) == 0 {
+		t.Fatal("no API routes found")
+	}
+	for _, r := range routes {
+		if !documented[r] {
+			t.Errorf("route %s is not in openapi.json", r)
+		}
+	}
+}
+
+// fiberPath turns /services/{slug} into /services/:slug.
+func fiberPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+			parts[i] = ":" + s[1:len(s)-1]
+		}
+	}
+	return "/api/v1" + strings.Join(parts, "/")
+}

@@ -1,0 +1,40 @@
+package applications
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkSubmit measures a whole submission on SQLite: two files written
+// and synced, then the transaction.
+func BenchmarkSubmit(b *testing.B) {
+	e := newEnv(b, openSQLite(b))
+	in := e.permitInput(b, 41)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		token, err := NewToken()
+		if err != nil {
+			b.Fatal(err)
+		}
+		in.Token = token
+		b.StartTimer()
+		if _, err := e.s.Submit(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkForApplicant measures reading one application with its history
+// and files.
+func BenchmarkForApplicant(b *testing.B) {
+	e := newEnv(b, openSQLite(b))
+	app := e.submit(b, e.permitInput(b, 41))
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := e.s.ForApplicant(ctx, 41, app.Reference); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

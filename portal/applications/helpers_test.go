@@ -1,0 +1,219 @@
+package applications
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
+	"sportello/portal/forms"
+)
+
+// The store's tests run against SQLite always and PostgreSQL when
+// SPORTELLO_TEST_POSTGRES is set, each test in a fresh database (a schema of
+// its own on PostgreSQL, dropped afterwards).
+
+const postgresEnv = "SPORTELLO_TEST_POSTGRES"
+
+type env struct {
+	db    *sqlstore.DB
+	s     *Store
+	clock *clock
+	val   *forms.Validator
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// eachDB runs test against every database.
+func eachDB(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		test(t, newEnv(t, openSQLite(t)))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		if os.Getenv(postgresEnv) == "" {
+			t.Skipf("%s is not set; set it to a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run these tests against PostgreSQL too", postgresEnv)
+		}
+		test(t, newEnv(t, openPostgres(t)))
+	})
+}
+
+func newEnv(t testing.TB, db *sqlstore.DB) *env {
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Date(2026, 3, 2, 9, 30, 0, 123456789, time.UTC)}
+	s, err := New(db, Options{DataDir: t.TempDir(), Location: madrid, Now: c.now, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{db: db, s: s, clock: c, val: forms.NewValidator(forms.Options{})}
+}
+
+func openSQLite(t testing.TB) *sqlstore.DB {
+	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "sportello.db"))
+	if err != nil {
+		t.Fatalf("opening SQLite: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func openPostgres(t testing.TB) *sqlstore.DB {
+	ctx := context.Background()
+	base := os.Getenv(postgresEnv)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	var random [6]byte
+	rand.Read(random[:])
+	schema := "t_app_" + hex.EncodeToString(random[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("creating schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := sqlstore.Open(ctx, u.String())
+	if err != nil {
+		t.Fatalf("opening PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func en(s string) catalogue.Text { return catalogue.Text{"en": s} }
+
+func ptr[T any](v T) *T { return &v }
+
+// permit is a service with a fee, a processing time, and a file field; it
+// needs signing in.
+func permit() *catalogue.Service {
+	return &catalogue.Service{
+		Slug: "parking-permit", Title: en("Apply for a parking permit"),
+		ProcessingTimeDays: ptr(10), Assurance: ptr(catalogue.AssuranceLow),
+		Fee: &catalogue.Fee{Amount: 4500, Currency: "EUR", When: catalogue.FeeOnApplication},
+		OnlineForm: &catalogue.OnlineForm{Fields: []catalogue.Field{
+			{Name: "full_name", Type: "text", Required: true, Label: en("Full name")},
+			{Name: "vehicle", Type: "vehicle_registration", Required: true, Label: en("Vehicle")},
+			{Name: "proof", Type: "file", Required: true, Label: en("Proof of address"), Accept: []string{"application/pdf", "image/png"}, MaxSizeMB: ptr(5.0)},
+		}},
+	}
+}
+
+// missedBin is free, has no set processing time, and may be used without
+// signing in.
+func missedBin() *catalogue.Service {
+	return &catalogue.Service{
+		Slug: "report-missed-bin", Title: en("Report a missed bin"), Assurance: ptr(catalogue.AssuranceNone),
+		OnlineForm: &catalogue.OnlineForm{Fields: []catalogue.Field{
+			{Name: "notes", Type: "textarea", Label: en("Notes")},
+		}},
+	}
+}
+
+var (
+	pdfData = []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n")
+	pngData = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
+)
+
+func upload(name string, data []byte) forms.FileInput {
+	return forms.FileInput{Filename: name, Size: int64(len(data)), Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}}
+}
+
+// validated runs the real validator over answers to service's form.
+func (e *env) validated(t testing.TB, service *catalogue.Service, values forms.Values, files forms.Files) *forms.Result {
+	t.Helper()
+	res, err := e.val.Validate(context.Background(), service.OnlineForm, values, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK() {
+		t.Fatalf("answers rejected: %v", res.Errors)
+	}
+	return res
+}
+
+func (e *env) permitInput(t testing.TB, personID int64) SubmitInput {
+	t.Helper()
+	res := e.validated(t, permit(), forms.Values{"full_name": {"Ana García"}, "vehicle": {"1234 bcd"}},
+		forms.Files{"proof": {upload("bill.pdf", pdfData), upload("photo.png", pngData)}})
+	token, err := NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return SubmitInput{Token: token, Service: permit(), CatalogueVersion: 7, PersonID: personID,
+		Contact: Contact{Name: "Ana García", Email: "ana@example.com"}, Answers: res.Answers, Files: res.Files}
+}
+
+func (e *env) submit(t testing.TB, in SubmitInput) *Application {
+	t.Helper()
+	app, err := e.s.Submit(context.Background(), in)
+	if err != nil {
+		t.Fatalf("Submit: %v", err)
+	}
+	return app
+}
+
+// uploads lists the files in the uploads directory.
+func (e *env) uploads(t testing.TB) []string {
+	t.Helper()
+	entries, err := os.ReadDir(e.s.UploadsDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, en := range entries {
+		names = append(names, en.Name())
+	}
+	return names
+}
+
+func (e *env) count(t testing.TB, table string) int {
+	t.Helper()
+	var n int
+	if err := e.db.SQL().QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

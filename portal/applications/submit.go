@@ -1,0 +1,296 @@
+package applications
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"sportello/catalogue"
+	"sportello/portal/forms"
+)
+
+// SubmitInput is a completed form. Answers and Files are a valid
+// forms.Result's.
+type SubmitInput struct {
+	Token            string // from NewToken, in the form's hidden input
+	Service          *catalogue.Service
+	CatalogueVersion int64
+	PersonID         int64 // 0 when nobody is signed in (assurance "none" only)
+	Contact          Contact
+	Answers          forms.Answers
+	Files            []forms.AcceptedFile
+	Now              time.Time // zero: the store's clock
+}
+
+// referenceAttempts bounds the draws of a free reference. With 34 billion
+// references a second draw is already rare; five clashes in a row mean the
+// generator is broken, not unlucky.
+const referenceAttempts = 5
+
+// errTokenUsed ends a submission's transaction when its token was used.
+var errTokenUsed = errors.New("applications: submission token already used")
+
+// Submit records an application in one transaction: the application with
+// its answers, catalogue version, fee and due date, its first event
+// (draft -> submitted), its files' records, the consumed token, and the
+// deletion of the person's draft. The files are written to the uploads
+// directory first, under random names, and removed if the transaction
+// fails.
+//
+// Submitting again with the same token, even at the same moment, returns
+// the application the token made, never a second one.
+func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error) {
+	switch {
+	case in.Service == nil || in.Service.OnlineForm == nil:
+		return nil, fmt.Errorf("%w: the service cannot be applied for online", ErrInvalid)
+	case !validToken(in.Token):
+		return nil, fmt.Errorf("%w: the form's submission token is missing or malformed; reload the form and send it again", ErrInvalid)
+	case in.PersonID == 0 && (in.Service.Assurance == nil || *in.Service.Assurance != catalogue.AssuranceNone):
+		return nil, fmt.Errorf("%w: the service %s needs the applicant to sign in", ErrInvalid, in.Service.Slug)
+	}
+	// A re-post after a success needs no file written.
+	if app, err := s.byToken(ctx, in.Token, in.PersonID); !errors.Is(err, ErrNotFound) {
+		return app, err
+	}
+
+	now := s.clock(in.Now)
+	stored, err := s.writeFiles(in.Files)
+	if err != nil {
+		return nil, err
+	}
+	answers := attachFiles(in.Answers, stored)
+	for _, a := range answers {
+		for _, f := range a.Files {
+			if f.ID == "" {
+				s.removeFiles(stored)
+				return nil, fmt.Errorf("%w: the answer to %s names the file %q, which is not among the files given; pass the forms.Result's Files", ErrInvalid, a.Field, f.Name)
+			}
+		}
+	}
+	answersJSON, err := marshal(answers)
+	if err != nil {
+		s.removeFiles(stored)
+		return nil, err
+	}
+	var feeAmount, feeCurrency, feeWhen any
+	if f := in.Service.Fee; f != nil && f.Amount > 0 {
+		feeAmount, feeCurrency, feeWhen = f.Amount, f.Currency, f.When
+	}
+	var due any
+	if d := s.dueDate(now, in.Service.ProcessingTimeDays); d != "" {
+		due = d
+	}
+
+	var id int64
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		// On SQLite the transaction holds the write lock, so a concurrent
+		// submission with this token has either committed (and is seen
+		// here) or not started. On PostgreSQL both may pass this check; the
+		// second then waits on the token's primary key and fails below.
+		var prev int64
+		var prevPerson sql.NullInt64
+		switch err := tx.QueryRowContext(ctx, s.q(qTokenApplication), in.Token).Scan(&prev, &prevPerson); {
+		case err == nil:
+			return errTokenUsed
+		case !errors.Is(err, sql.ErrNoRows):
+			return s.db.MapError(err)
+		}
+		var err error
+		id, err = s.insertApplication(ctx, tx, in, answersJSON, feeAmount, feeCurrency, feeWhen, due, now)
+		if err != nil {
+			return err
+		}
+		if err := s.insertEvent(ctx, tx, id, 1, now, Actor{PersonID: in.PersonID, Role: RoleApplicant}, StatusDraft, StatusSubmitted, ""); err != nil {
+			return err
+		}
+		if err := s.insertFiles(ctx, tx, id, 0, stored, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(qInsertToken), in.Token, id, nullID(in.PersonID), now); err != nil {
+			return s.db.MapError(err)
+		}
+		if in.PersonID != 0 {
+			if _, err := tx.ExecContext(ctx, s.q(qDeleteDraft), in.PersonID, in.Service.Slug); err != nil {
+				return s.db.MapError(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.removeFiles(stored)
+		if errors.Is(err, errTokenUsed) || errors.Is(err, ErrConflict) {
+			if app, lookupErr := s.byToken(ctx, in.Token, in.PersonID); lookupErr == nil || !errors.Is(lookupErr, ErrNotFound) {
+				return app, lookupErr
+			}
+		}
+		return nil, err
+	}
+	s.log.InfoContext(ctx, "application submitted", "application_id", id, "service", in.Service.Slug, "files", len(stored))
+	return s.load(ctx, s.db.SQL(), qApplicationByID, id)
+}
+
+// byToken returns the application a token made, ErrNotFound when the token
+// is unused, and ErrConflict when it was used by someone else (a token is
+// secret, so that is a bug or an attack, and gets nothing).
+func (s *Store) byToken(ctx context.Context, token string, personID int64) (*Application, error) {
+	var id int64
+	var person sql.NullInt64
+	if err := s.db.SQL().QueryRowContext(ctx, s.q(qTokenApplication), token).Scan(&id, &person); err != nil {
+		return nil, s.db.MapError(err)
+	}
+	if person.Int64 != personID {
+		return nil, fmt.Errorf("%w: this form was already sent from another account; reload the form", ErrConflict)
+	}
+	return s.load(ctx, s.db.SQL(), qApplicationByID, id)
+}
+
+func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInput, answers string, feeAmount, feeCurrency, feeWhen, due any, now time.Time) (int64, error) {
+	for range referenceAttempts {
+		ref, err := s.newReference()
+		if err != nil {
+			return 0, err
+		}
+		id, err := newID()
+		if err != nil {
+			return 0, err
+		}
+		res, err := tx.ExecContext(ctx, s.q(qInsertApplication),
+			id, string(ref), in.Service.Slug, in.CatalogueVersion, nullID(in.PersonID), in.Contact.Name, in.Contact.Email,
+			answers, feeAmount, feeCurrency, feeWhen, string(StatusSubmitted), now, now, now, due)
+		if err != nil {
+			return 0, s.db.MapError(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return 0, err
+		} else if n == 1 {
+			return id, nil
+		}
+		s.log.WarnContext(ctx, "application reference already taken; drawing another", "reference", ref)
+	}
+	return 0, fmt.Errorf("applications: no free reference after %d draws; the reference generator is broken", referenceAttempts)
+}
+
+// dueDate counts processing days as calendar days from the day of
+// submission in the authority's time zone: the catalogue states
+// processing_time_days without a calendar of working days. nil days (no set
+// time) is no due date.
+func (s *Store) dueDate(submitted time.Time, days *int) string {
+	if days == nil {
+		return ""
+	}
+	return submitted.In(s.loc).AddDate(0, 0, *days).Format(time.DateOnly)
+}
+
+func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, appID int64, seq int, at time.Time, actor Actor, from, to Status, note string) error {
+	_, err := tx.ExecContext(ctx, s.q(qInsertEvent), appID, seq, at, nullID(actor.PersonID), actor.Role, string(from), string(to), note)
+	return s.db.MapError(err)
+}
+
+func (s *Store) insertFiles(ctx context.Context, tx *sql.Tx, appID int64, eventSeq int, files []storedFile, at time.Time) error {
+	var seq any
+	if eventSeq != 0 {
+		seq = eventSeq
+	}
+	for _, f := range files {
+		if _, err := tx.ExecContext(ctx, s.q(qInsertFile), f.id, appID, seq, f.Field, f.Filename, f.ContentType, f.size, f.sha256, f.storage, at); err != nil {
+			return s.db.MapError(err)
+		}
+	}
+	return nil
+}
+
+// storedFile is an upload written to the uploads directory.
+type storedFile struct {
+	forms.AcceptedFile
+	id, storage, sha256 string
+	size                int64
+}
+
+func (s *Store) writeFiles(files []forms.AcceptedFile) ([]storedFile, error) {
+	out := make([]storedFile, 0, len(files))
+	for _, f := range files {
+		sf, err := s.writeFile(f)
+		if err != nil {
+			s.removeFiles(out)
+			return nil, err
+		}
+		out = append(out, sf)
+	}
+	return out, nil
+}
+
+func (s *Store) writeFile(f forms.AcceptedFile) (storedFile, error) {
+	sf := storedFile{AcceptedFile: f}
+	var err error
+	if sf.id, err = randomName(); err != nil {
+		return sf, err
+	}
+	if sf.storage, err = randomName(); err != nil {
+		return sf, err
+	}
+	path := filepath.Join(s.uploads, sf.storage)
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return sf, fmt.Errorf("applications: keeping the upload %q: %w", f.Filename, err)
+	}
+	err = func() error {
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		h := sha256.New()
+		// One byte more than checked, to notice content that grew.
+		n, err := io.Copy(io.MultiWriter(out, h), io.LimitReader(rc, f.Size+1))
+		if err != nil {
+			return err
+		}
+		if n != f.Size {
+			return fmt.Errorf("the file has %d bytes, not the %d that were checked", n, f.Size)
+		}
+		sf.size, sf.sha256 = n, hex.EncodeToString(h.Sum(nil))
+		// The record that points at the file is committed next: the file
+		// must be on disk first.
+		return out.Sync()
+	}()
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return sf, fmt.Errorf("applications: keeping the upload %q: %w", f.Filename, err)
+	}
+	return sf, nil
+}
+
+func (s *Store) removeFiles(files []storedFile) {
+	for _, f := range files {
+		if err := os.Remove(filepath.Join(s.uploads, f.storage)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.log.Error("removing an upload of a failed transaction", "storage_name", f.storage, "err", err)
+		}
+	}
+}
+
+// attachFiles returns a copy of answers whose file references carry the
+// ids of the stored files.
+func attachFiles(answers forms.Answers, stored []storedFile) forms.Answers {
+	out := slices.Clone(answers)
+	for i := range out {
+		out[i].Files = slices.Clone(out[i].Files)
+	}
+	for _, f := range stored {
+		if a := out.Get(f.Field); a != nil && f.Index < len(a.Files) {
+			a.Files[f.Index].ID = f.id
+			a.Files[f.Index].Size = f.size
+		}
+	}
+	return out
+}

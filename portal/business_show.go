@@ -1,0 +1,60 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"slices"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+type businessPage struct {
+	web.Page
+	Groups   []businessGroup
+	Journeys LinkList
+}
+
+// businessGroup is the services for one moment in a business's life, or
+// (Title "") those that belong to none.
+type businessGroup struct {
+	Title    Localised
+	URL      string
+	Services CardList
+}
+
+func (s *Server) businessShow(c *fiber.Ctx) error {
+	d := s.directory()
+	p := web.NewPage(c, "business.title")
+	page := businessPage{Page: p, Journeys: d.journeyLinks(p.Lang, catalogue.AudienceBusiness)}
+	grouped := map[string]bool{}
+	for i := range d.LifeEvents {
+		le := &d.LifeEvents[i]
+		if le.Audience != catalogue.AudienceBusiness {
+			continue
+		}
+		var list []*catalogue.ServiceSummary
+		for _, sum := range d.byLifeEvent[le.Slug] {
+			if slices.Contains(sum.Audience, catalogue.AudienceBusiness) {
+				list = append(list, sum)
+				grouped[sum.Slug] = true
+			}
+		}
+		page.Groups = append(page.Groups, businessGroup{
+			Title:    d.loc(le.Title, p.Lang),
+			URL:      lifeEventURL(le.Slug),
+			Services: s.cards(d, p.Lang, d.inLang(p.Lang, list)),
+		})
+	}
+	var others []*catalogue.ServiceSummary
+	for i := range d.Services {
+		sum := &d.Services[i]
+		if slices.Contains(sum.Audience, catalogue.AudienceBusiness) && !grouped[sum.Slug] {
+			others = append(others, sum)
+		}
+	}
+	page.Groups = append(page.Groups, businessGroup{
+		Title:    Localised{Text: web.T(c, "business.other")},
+		Services: s.cards(d, p.Lang, d.inLang(p.Lang, others)),
+	})
+	return web.Render(c, "business_show", page)
+}

@@ -1,0 +1,94 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+// errorPage is templates/error.html's data.
+type errorPage struct {
+	web.Page
+	Status  int
+	Message string
+	Search  SearchBox
+	Topics  LinkList
+}
+
+// apiError is the body of every JSON error under /api.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Status    int    `json:"status"`
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// handleError is the one place errors become responses. The reader gets a
+// translated message and a way on; the cause goes to the log only.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, key := classify(err)
+	reqID, _ := c.Locals(web.LocalRequestID).(string)
+	level := slog.LevelDebug
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.Log(c.UserContext(), level, "request failed",
+		"request_id", reqID, "method", c.Method(), "path", c.Path(), "status", status, "error", err.Error())
+
+	c.Response().ResetBody()
+	c.Status(status)
+	if isAPI(c) {
+		return c.JSON(apiError{Error: apiErrorBody{
+			Status: status, Code: key, Message: web.T(c, key), RequestID: reqID,
+		}})
+	}
+	if web.SiteOf(c) == nil {
+		// The error happened before the site middleware ran (a malformed
+		// request): there is no language yet, so use the default one.
+		c.Locals(web.LocalSite, s.site)
+	}
+	page := errorPage{Page: web.NewPage(c, web.StatusKey(status)+".title"), Status: status, Message: web.T(c, key)}
+	page.Search = SearchBox{Lang: page.Lang, ID: "error-search"}
+	if status == fiber.StatusNotFound {
+		page.Topics = s.directory().topicLinks(page.Lang)
+	}
+	if rerr := web.Render(c, "error", page); rerr != nil {
+		s.log.Error("rendering the error page failed", "request_id", reqID, "error", rerr.Error())
+		c.Response().ResetBody()
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.SendString(page.Message)
+	}
+	return nil
+}
+
+func classify(err error) (int, string) {
+	var we *web.Error
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &we):
+		return we.Status, we.Key
+	case errors.Is(err, catalogue.ErrNotFound):
+		return fiber.StatusNotFound, web.StatusKey(fiber.StatusNotFound)
+	case errors.Is(err, catalogue.ErrInvalid):
+		return fiber.StatusBadRequest, web.StatusKey(fiber.StatusBadRequest)
+	case errors.As(err, &fe):
+		return fe.Code, web.StatusKey(fe.Code)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fiber.StatusServiceUnavailable, web.StatusKey(fiber.StatusServiceUnavailable)
+	}
+	return fiber.StatusInternalServerError, web.StatusKey(fiber.StatusInternalServerError)
+}
+
+func isAPI(c *fiber.Ctx) bool {
+	return strings.HasPrefix(c.Path(), "/api/")
+}

@@ -1,0 +1,433 @@
+package forms
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sportello/catalogue"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func en(s string) catalogue.Text { return catalogue.Text{"en": s} }
+
+// fileOf makes an upload whose content is data.
+func fileOf(name string, data []byte) FileInput {
+	return FileInput{Filename: name, Size: int64(len(data)), Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}}
+}
+
+var (
+	pdfData  = []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n")
+	pngData  = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
+	jpegData = []byte("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+	// An ISO media file: a 24-byte ftyp box, major brand then compatible
+	// brands.
+	mp4Data = []byte("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isommp42\x00\x00\x00\x08free")
+	m4aData = []byte("\x00\x00\x00\x18ftypM4A \x00\x00\x02\x00M4A mp42\x00\x00\x00\x08free")
+	mp3ID3  = []byte("ID3\x03\x00\x00\x00\x00\x00\x0aTIT2\x00\x00\x00\x01\x00\x00\x00")
+	mp3Raw  = []byte("\xFF\xFB\x90\x64\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+	xmlData = []byte(`<?xml version="1.0" encoding="UTF-8"?><certificate/>`)
+	txtData = []byte("just some words\n")
+)
+
+func zipData(t testing.TB, names ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range names {
+		w, err := zw.Create(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, "<x/>")
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// contentFor returns a small file of the given MIME type.
+func contentFor(t testing.TB, mimeType string) []byte {
+	switch mimeType {
+	case "application/pdf":
+		return pdfData
+	case "image/png", "image/*":
+		return pngData
+	case "image/jpeg":
+		return jpegData
+	case "video/mp4":
+		return mp4Data
+	case "audio/mp4":
+		return m4aData
+	case "audio/mpeg":
+		return mp3ID3
+	case "application/xml", "text/xml":
+		return xmlData
+	case "application/zip":
+		return zipData(t, "readme.txt")
+	case TypeDOCX:
+		return zipData(t, "[Content_Types].xml", "word/document.xml")
+	}
+	t.Fatalf("no test content for %s", mimeType)
+	return nil
+}
+
+func TestValidateFields(t *testing.T) {
+	field := func(typ string, mod ...func(*catalogue.Field)) catalogue.Field {
+		f := catalogue.Field{Name: "q", Type: typ, Label: en("Question")}
+		for _, m := range mod {
+			m(&f)
+		}
+		return f
+	}
+	required := func(f *catalogue.Field) { f.Required = true }
+	minMax := func(min, max float64) func(*catalogue.Field) {
+		return func(f *catalogue.Field) { f.Min, f.Max = &min, &max }
+	}
+	options := func(f *catalogue.Field) {
+		f.Options = []catalogue.Option{{Value: "general", Label: en("General")}, {Value: "paper", Label: en("Paper")}, {Value: "glass", Label: en("Glass")}}
+	}
+	accept := func(types ...string) func(*catalogue.Field) {
+		return func(f *catalogue.Field) { f.Accept = types; f.MaxSizeMB = ptr(1.0) }
+	}
+	v := func(pairs ...string) Values {
+		vs := Values{}
+		for i := 0; i+1 < len(pairs); i += 2 {
+			vs[pairs[i]] = append(vs[pairs[i]], pairs[i+1])
+		}
+		return vs
+	}
+	num := func(n int64) *int64 { return &n }
+
+	tests := []struct {
+		name    string
+		field   catalogue.Field
+		values  Values
+		files   Files
+		wantKey string // "" when valid
+		input   string // the input the error points at; "" means the field
+		want    *Answer
+		args    map[string]any
+	}{
+		// text and textarea
+		{name: "text required empty", field: field("text", required), values: v("q", "   "), wantKey: KeyRequired},
+		{name: "text optional empty", field: field("text"), values: v(), want: &Answer{}},
+		{name: "text trimmed and NFC", field: field("text", required), values: v("q", "  Jose\u0301 \t Pérez\x00 "), want: &Answer{Text: "José   Pérez"}},
+		{name: "text max_length counts runes", field: field("text", func(f *catalogue.Field) { f.MaxLength = ptr(5) }), values: v("q", "ñáéíó"), want: &Answer{Text: "ñáéíó"}},
+		{name: "text over max_length", field: field("text", func(f *catalogue.Field) { f.MaxLength = ptr(5) }), values: v("q", "ñáéíóú"), wantKey: KeyTooLong, args: map[string]any{"MaxLength": 5, "Length": 6}},
+		{name: "text default limit", field: field("text"), values: v("q", strings.Repeat("a", 501)), wantKey: KeyTooLong},
+		{name: "text pattern matches", field: field("text", func(f *catalogue.Field) { f.Pattern = ptr(`PN[0-9]{8}`) }), values: v("q", "PN12345678"), want: &Answer{Text: "PN12345678"}},
+		{name: "text pattern is anchored", field: field("text", func(f *catalogue.Field) { f.Pattern = ptr(`PN[0-9]{8}`) }), values: v("q", "xPN12345678x"), wantKey: KeyPattern, args: map[string]any{"Example": "PN12345678"}},
+		{name: "text pattern alternation anchored", field: field("text", func(f *catalogue.Field) { f.Pattern = ptr(`a|b`) }), values: v("q", "ab"), wantKey: KeyPattern},
+		{name: "textarea keeps newlines", field: field("textarea"), values: v("q", "line one\r\nline two"), want: &Answer{Text: "line one\nline two"}},
+		{name: "textarea max_length", field: field("textarea", func(f *catalogue.Field) { f.MaxLength = ptr(3) }), values: v("q", "a\nbc"), wantKey: KeyTooLong},
+
+		// email
+		{name: "email required", field: field("email", required), values: v(), wantKey: KeyRequiredEmail},
+		{name: "email domain lower-cased", field: field("email"), values: v("q", " Ana.Garcia@Example.COM "), want: &Answer{Text: "Ana.Garcia@example.com"}},
+		{name: "email plus and subdomain", field: field("email"), values: v("q", "a+b@mail.ajuntament.cat"), want: &Answer{Text: "a+b@mail.ajuntament.cat"}},
+		{name: "email no at", field: field("email"), values: v("q", "ana.example.com"), wantKey: KeyEmail},
+		{name: "email no dot in domain", field: field("email"), values: v("q", "ana@localhost"), wantKey: KeyEmail},
+		{name: "email two ats", field: field("email"), values: v("q", "a@b@example.com"), wantKey: KeyEmail},
+		{name: "email space", field: field("email"), values: v("q", "ana garcia@example.com"), wantKey: KeyEmail},
+		{name: "email double dot", field: field("email"), values: v("q", "ana..g@example.com"), wantKey: KeyEmail},
+		{name: "email hyphen label", field: field("email"), values: v("q", "ana@-example.com"), wantKey: KeyEmail},
+		{name: "email display name", field: field("email"), values: v("q", "Ana <ana@example.com>"), wantKey: KeyEmail},
+
+		// tel
+		{name: "tel required", field: field("tel", required), values: v(), wantKey: KeyRequiredTel},
+		{name: "tel spaces collapsed", field: field("tel"), values: v("q", "+34  (93)  000 00 00"), want: &Answer{Text: "+34 (93) 000 00 00"}},
+		{name: "tel letters", field: field("tel"), values: v("q", "93 000 CALL"), wantKey: KeyTel},
+		{name: "tel hyphen", field: field("tel"), values: v("q", "93-000-0000"), wantKey: KeyTel},
+		{name: "tel plus not first", field: field("tel"), values: v("q", "34+930000000"), wantKey: KeyTel},
+		{name: "tel too short", field: field("tel"), values: v("q", "12 34"), wantKey: KeyTelLength, args: map[string]any{"Min": 6, "Max": 15}},
+		{name: "tel too long", field: field("tel"), values: v("q", "+1234567890123456"), wantKey: KeyTelLength},
+
+		// date
+		{name: "date three parts", field: field("date", required), values: v("q-day", "7", "q-month", "03", "q-year", "2026"), want: &Answer{Text: "2026-03-07"}},
+		{name: "date iso single input", field: field("date"), values: v("q", "2026-02-28"), want: &Answer{Text: "2026-02-28"}},
+		{name: "date required", field: field("date", required), values: v(), wantKey: KeyRequiredDate, input: "q-day"},
+		{name: "date optional empty", field: field("date"), values: v("q-day", "", "q-month", " ", "q-year", ""), want: &Answer{}},
+		{name: "date 31 April", field: field("date"), values: v("q-day", "31", "q-month", "4", "q-year", "2026"), wantKey: KeyDate, input: "q-day"},
+		{name: "date 29 Feb non-leap", field: field("date"), values: v("q-day", "29", "q-month", "2", "q-year", "2026"), wantKey: KeyDate, input: "q-day"},
+		{name: "date 29 Feb leap", field: field("date"), values: v("q-day", "29", "q-month", "2", "q-year", "2028"), want: &Answer{Text: "2028-02-29"}},
+		{name: "date month 13", field: field("date"), values: v("q-day", "1", "q-month", "13", "q-year", "2026"), wantKey: KeyDate, input: "q-month"},
+		{name: "date day 0", field: field("date"), values: v("q-day", "0", "q-month", "1", "q-year", "2026"), wantKey: KeyDate, input: "q-day"},
+		{name: "date missing month", field: field("date"), values: v("q-day", "1", "q-year", "2026"), wantKey: KeyDateMonth, input: "q-month"},
+		{name: "date missing day", field: field("date"), values: v("q-month", "1", "q-year", "2026"), wantKey: KeyDateDay, input: "q-day"},
+		{name: "date missing year", field: field("date"), values: v("q-day", "1", "q-month", "1"), wantKey: KeyDateYear, input: "q-year"},
+		{name: "date two-digit year", field: field("date"), values: v("q-day", "1", "q-month", "1", "q-year", "26"), wantKey: KeyDateYear, input: "q-year"},
+		{name: "date month name", field: field("date"), values: v("q-day", "1", "q-month", "March", "q-year", "2026"), wantKey: KeyDate, input: "q-month"},
+		{name: "date bad iso", field: field("date"), values: v("q", "27/03/2026"), wantKey: KeyDate, input: "q-day"},
+
+		// integer
+		{name: "integer required", field: field("integer", required), values: v("q", ""), wantKey: KeyRequiredNumber},
+		{name: "integer plain", field: field("integer", minMax(1, 20)), values: v("q", " 12 "), want: &Answer{Number: num(12)}},
+		{name: "integer grouped comma", field: field("integer"), values: v("q", "1,500"), want: &Answer{Number: num(1500)}},
+		{name: "integer grouped dot", field: field("integer"), values: v("q", "100.000"), want: &Answer{Number: num(100000)}},
+		{name: "integer grouped space", field: field("integer"), values: v("q", "2 000"), want: &Answer{Number: num(2000)}},
+		{name: "integer decimal", field: field("integer"), values: v("q", "1.5"), wantKey: KeyNumber},
+		{name: "integer words", field: field("integer"), values: v("q", "three"), wantKey: KeyNumber},
+		{name: "integer huge", field: field("integer"), values: v("q", "99999999999999999999"), wantKey: KeyNumber},
+		{name: "integer at min", field: field("integer", minMax(1, 20)), values: v("q", "1"), want: &Answer{Number: num(1)}},
+		{name: "integer at max", field: field("integer", minMax(1, 20)), values: v("q", "20"), want: &Answer{Number: num(20)}},
+		{name: "integer below min", field: field("integer", minMax(1, 20)), values: v("q", "0"), wantKey: KeyNumberBetween, args: map[string]any{"Min": "1", "Max": "20"}},
+		{name: "integer above max", field: field("integer", minMax(1, 20)), values: v("q", "21"), wantKey: KeyNumberBetween},
+		{name: "integer negative below min only", field: field("integer", func(f *catalogue.Field) { f.Min = ptr(0.0) }), values: v("q", "-3"), wantKey: KeyNumberMin, args: map[string]any{"Min": "0"}},
+		{name: "integer above max only", field: field("integer", func(f *catalogue.Field) { f.Max = ptr(9.0) }), values: v("q", "10"), wantKey: KeyNumberMax, args: map[string]any{"Max": "9"}},
+
+		// money
+		{name: "money required", field: field("money", required), values: v("q", "€"), wantKey: KeyRequiredMoney},
+		{name: "money whole", field: field("money"), values: v("q", "120"), want: &Answer{Number: num(12000), Currency: "EUR"}},
+		{name: "money dot decimals", field: field("money"), values: v("q", "120.5"), want: &Answer{Number: num(12050), Currency: "EUR"}},
+		{name: "money comma decimals", field: field("money"), values: v("q", "120,05"), want: &Answer{Number: num(12005), Currency: "EUR"}},
+		{name: "money es grouping", field: field("money"), values: v("q", "1.200,50 €"), want: &Answer{Number: num(120050), Currency: "EUR"}},
+		{name: "money en grouping", field: field("money"), values: v("q", "€1,200.50"), want: &Answer{Number: num(120050), Currency: "EUR"}},
+		{name: "money code", field: field("money"), values: v("q", "EUR 15"), want: &Answer{Number: num(1500), Currency: "EUR"}},
+		{name: "money four decimals", field: field("money"), values: v("q", "12.5055"), wantKey: KeyMoneyDecimals},
+		{name: "money three digits after a dot group thousands", field: field("money"), values: v("q", "12.505"), want: &Answer{Number: num(1250500), Currency: "EUR"}},
+		{name: "money 0.125 is not grouping", field: field("money"), values: v("q", "0.125"), wantKey: KeyMoney},
+		{name: "money letters", field: field("money"), values: v("q", "ten"), wantKey: KeyMoney},
+		{name: "money below min", field: field("money", func(f *catalogue.Field) { f.Min = ptr(0.0) }), values: v("q", "-1"), wantKey: KeyMoneyMin, args: map[string]any{"Min": "0", "Currency": "EUR"}},
+		{name: "money at max", field: field("money", minMax(0, 8000)), values: v("q", "8000.00"), want: &Answer{Number: num(800000), Currency: "EUR"}},
+		{name: "money above max by a cent", field: field("money", minMax(0, 8000)), values: v("q", "8000.01"), wantKey: KeyMoneyBetween, args: map[string]any{"Min": "0", "Max": "8000", "Currency": "EUR"}},
+		{name: "money fractional limit", field: field("money", func(f *catalogue.Field) { f.Max = ptr(0.3) }), values: v("q", "0.30"), want: &Answer{Number: num(30), Currency: "EUR"}},
+
+		// select and radio
+		{name: "select required", field: field("select", required, options), values: v("q", ""), wantKey: KeyRequiredChoice},
+		{name: "select option", field: field("select", required, options), values: v("q", "paper"), want: &Answer{Text: "paper", Choices: []Choice{{Value: "paper", Label: en("Paper")}}}},
+		{name: "select unknown value", field: field("select", options), values: v("q", "plastic"), wantKey: KeyOption},
+		{name: "select case matters", field: field("select", options), values: v("q", "Paper"), wantKey: KeyOption},
+		{name: "radio required", field: field("radio", required, options), values: v(), wantKey: KeyRequiredChoice},
+		{name: "radio option", field: field("radio", options), values: v("q", "glass"), want: &Answer{Text: "glass", Choices: []Choice{{Value: "glass", Label: en("Glass")}}}},
+		{name: "radio unknown value", field: field("radio", options), values: v("q", "x"), wantKey: KeyOption},
+
+		// checkbox
+		{name: "checkbox required", field: field("checkbox", required, options), values: v(), wantKey: KeyRequiredCheckbox},
+		{name: "checkbox in option order, once", field: field("checkbox", required, options), values: v("q", "glass", "q", "general", "q", "glass"),
+			want: &Answer{Choices: []Choice{{Value: "general", Label: en("General")}, {Value: "glass", Label: en("Glass")}}}},
+		{name: "checkbox unknown value", field: field("checkbox", options), values: v("q", "general", "q", "x"), wantKey: KeyOption},
+		{name: "checkbox optional none", field: field("checkbox", options), values: v(), want: &Answer{}},
+		{name: "declaration required", field: field("checkbox", required), values: v(), wantKey: KeyRequiredDeclaration},
+		{name: "declaration ticked", field: field("checkbox", required), values: v("q", "yes"), want: &Answer{Checked: true}},
+		{name: "declaration browser default value", field: field("checkbox", required), values: v("q", "on"), want: &Answer{Checked: true}},
+		{name: "declaration tampered", field: field("checkbox", required), values: v("q", "no"), wantKey: KeyOption},
+
+		// address
+		{name: "address required", field: field("address", required), values: v(), wantKey: KeyAddressLine1, input: "q-line1"},
+		{name: "address optional empty", field: field("address"), values: v("q-line1", " "), want: &Answer{}},
+		{name: "address full", field: field("address", required), values: v("q-line1", "Carrer Major 1", "q-line2", "2n 1a", "q-town", "Porta Nova", "q-postcode", " sw1a  1aa "),
+			want: &Answer{Address: &Address{Line1: "Carrer Major 1", Line2: "2n 1a", Town: "Porta Nova", Postcode: "SW1A 1AA"}}},
+		{name: "address no postcode", field: field("address", required), values: v("q-line1", "Carrer Major 1"), wantKey: KeyPostcode, input: "q-postcode"},
+		{name: "address no line1", field: field("address"), values: v("q-postcode", "08800"), wantKey: KeyAddressLine1, input: "q-line1"},
+		{name: "address bad postcode", field: field("address"), values: v("q-line1", "Carrer Major 1", "q-postcode", "08800!"), wantKey: KeyPostcodeBad, input: "q-postcode"},
+		{name: "address long line2", field: field("address"), values: v("q-line1", "x", "q-line2", strings.Repeat("y", 201), "q-postcode", "08800"), wantKey: KeyTooLong, input: "q-line2"},
+
+		// vehicle registration
+		{name: "vehicle required", field: field("vehicle_registration", required), values: v(), wantKey: KeyRequiredVehicle},
+		{name: "vehicle normalised", field: field("vehicle_registration"), values: v("q", " 1234-bcd "), want: &Answer{Text: "1234BCD"}},
+		{name: "vehicle spaces", field: field("vehicle_registration"), values: v("q", "ab 12 cde"), want: &Answer{Text: "AB12CDE"}},
+		{name: "vehicle too short", field: field("vehicle_registration"), values: v("q", "A"), wantKey: KeyVehicle},
+		{name: "vehicle too long", field: field("vehicle_registration"), values: v("q", "ABCDE123456"), wantKey: KeyVehicle},
+		{name: "vehicle symbol", field: field("vehicle_registration"), values: v("q", "12*AB"), wantKey: KeyVehicle},
+		{name: "vehicle accented", field: field("vehicle_registration"), values: v("q", "12ÑAB"), wantKey: KeyVehicle},
+
+		// file
+		{name: "file required", field: field("file", required, accept("application/pdf")), files: Files{"q": {{Filename: "", Size: 0}}}, wantKey: KeyRequiredFile},
+		{name: "file pdf", field: field("file", required, accept("application/pdf")), files: Files{"q": {fileOf(`C:\docs\plan.pdf`, pdfData)}},
+			want: &Answer{Files: []FileRef{{Name: "plan.pdf", ContentType: "application/pdf", Size: int64(len(pdfData))}}}},
+		{name: "file png claimed as pdf", field: field("file", accept("application/pdf")), files: Files{"q": {fileOf("plan.pdf", pngData)}}, wantKey: KeyFileType, args: map[string]any{"Name": "plan.pdf", "Types": "PDF"}},
+		{name: "file jpeg or png", field: field("file", accept("image/jpeg", "image/png")), files: Files{"q": {fileOf("a.jpg", jpegData), fileOf("b.png", pngData)}},
+			want: &Answer{Files: []FileRef{{Name: "a.jpg", ContentType: "image/jpeg", Size: int64(len(jpegData))}, {Name: "b.png", ContentType: "image/png", Size: int64(len(pngData))}}}},
+		{name: "file image wildcard", field: field("file", accept("image/*")), files: Files{"q": {fileOf("a", pngData)}},
+			want: &Answer{Files: []FileRef{{Name: "a", ContentType: "image/png", Size: int64(len(pngData))}}}},
+		{name: "file text is not pdf", field: field("file", accept("application/pdf")), files: Files{"q": {fileOf("a.pdf", txtData)}}, wantKey: KeyFileType},
+		{name: "file too big for field", field: field("file", accept("application/pdf")), files: Files{"q": {{Filename: "big.pdf", Size: 1<<20 + 1, Open: fileOf("", pdfData).Open}}}, wantKey: KeyFileSize, args: map[string]any{"Name": "big.pdf", "MaxMB": "1"}},
+		{name: "file empty", field: field("file", accept("application/pdf")), files: Files{"q": {fileOf("empty.pdf", nil)}}, wantKey: KeyFileEmpty},
+		{name: "file docx", field: field("file", accept(TypeDOCX, "application/pdf")), files: Files{"q": {fileOf("letter.docx", contentFor(t, TypeDOCX))}},
+			want: &Answer{Files: []FileRef{{Name: "letter.docx", ContentType: TypeDOCX, Size: int64(len(contentFor(t, TypeDOCX)))}}}},
+		{name: "file plain zip is not docx", field: field("file", accept(TypeDOCX)), files: Files{"q": {fileOf("letter.docx", contentFor(t, "application/zip"))}}, wantKey: KeyFileType, args: map[string]any{"Name": "letter.docx", "Types": "DOCX"}},
+		{name: "file docx accepted as zip", field: field("file", accept("application/zip")), files: Files{"q": {fileOf("a.zip", contentFor(t, TypeDOCX))}},
+			want: &Answer{Files: []FileRef{{Name: "a.zip", ContentType: "application/zip", Size: int64(len(contentFor(t, TypeDOCX)))}}}},
+		{name: "file xml", field: field("file", accept("application/xml", "application/zip")), files: Files{"q": {fileOf("c.xml", xmlData)}},
+			want: &Answer{Files: []FileRef{{Name: "c.xml", ContentType: "application/xml", Size: int64(len(xmlData))}}}},
+		{name: "file m4a", field: field("file", accept("audio/mpeg", "audio/mp4", "video/mp4")), files: Files{"q": {fileOf("r.m4a", m4aData)}},
+			want: &Answer{Files: []FileRef{{Name: "r.m4a", ContentType: "audio/mp4", Size: int64(len(m4aData))}}}},
+		{name: "file mp3 without tag", field: field("file", accept("audio/mpeg")), files: Files{"q": {fileOf("r.mp3", mp3Raw)}},
+			want: &Answer{Files: []FileRef{{Name: "r.mp3", ContentType: "audio/mpeg", Size: int64(len(mp3Raw))}}}},
+		{name: "file too many", field: field("file", accept("application/pdf")), files: Files{"q": func() []FileInput {
+			var fs []FileInput
+			for range 11 {
+				fs = append(fs, fileOf("a.pdf", pdfData))
+			}
+			return fs
+		}()}, wantKey: KeyFileCount, args: map[string]any{"Max": 10}},
+	}
+	val := NewValidator(Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := &catalogue.OnlineForm{Fields: []catalogue.Field{tt.field}}
+			res, err := val.Validate(context.Background(), form, tt.values, tt.files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantKey == "" {
+				if !res.OK() {
+					t.Fatalf("errors %v, want none", res.Errors)
+				}
+				got := res.Answers[0]
+				want := *tt.want
+				want.Field, want.Type, want.Label = "q", tt.field.Type, tt.field.Label
+				if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+					t.Errorf("answer\n got %s\nwant %s", g, w)
+				}
+				if tt.field.Type == TypeFile && len(res.Files) != len(want.Files) {
+					t.Errorf("%d accepted files, want %d", len(res.Files), len(want.Files))
+				}
+				return
+			}
+			if len(res.Errors) != 1 {
+				t.Fatalf("errors %v, want one %s", res.Errors, tt.wantKey)
+			}
+			e := res.Errors[0]
+			if e.Key != tt.wantKey || e.Field != "q" {
+				t.Errorf("error %s on %s, want %s on q", e.Key, e.Field, tt.wantKey)
+			}
+			wantInput := tt.input
+			if wantInput == "" {
+				wantInput = "q"
+			}
+			if e.Input != wantInput {
+				t.Errorf("error points at input %q, want %q", e.Input, wantInput)
+			}
+			for k, want := range tt.args {
+				if e.Args[k] != want {
+					t.Errorf("arg %s = %#v, want %#v", k, e.Args[k], want)
+				}
+			}
+			if len(res.Files) != 0 {
+				t.Errorf("files accepted from a field with an error: %v", res.Files)
+			}
+		})
+	}
+}
+
+func mustJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestValidateOrderAndValues(t *testing.T) {
+	form := &catalogue.OnlineForm{Fields: []catalogue.Field{
+		{Name: "b", Type: "text", Required: true, Label: en("B")},
+		{Name: "a", Type: "email", Required: true, Label: en("A")},
+		{Name: "c", Type: "date", Required: true, Label: en("C")},
+	}}
+	res, err := NewValidator(Options{}).Validate(context.Background(), form, Values{"a": {"bad"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range res.Errors {
+		got = append(got, e.Field+":"+e.Key)
+	}
+	want := []string{"b:" + KeyRequired, "a:" + KeyEmail, "c:" + KeyRequiredDate}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("errors %v, want %v (form order)", got, want)
+	}
+	if _, ok := res.ErrorFor("a"); !ok {
+		t.Error("ErrorFor(a) found nothing")
+	}
+}
+
+func TestAnswersRoundTripThroughValues(t *testing.T) {
+	form := &catalogue.OnlineForm{Fields: []catalogue.Field{
+		{Name: "when", Type: "date", Label: en("When")},
+		{Name: "amount", Type: "money", Label: en("Amount")},
+		{Name: "count", Type: "integer", Label: en("Count")},
+		{Name: "kinds", Type: "checkbox", Label: en("Kinds"), Options: []catalogue.Option{{Value: "x", Label: en("X")}, {Value: "y", Label: en("Y")}}},
+		{Name: "ok", Type: "checkbox", Label: en("OK")},
+		{Name: "where", Type: "address", Label: en("Where")},
+		{Name: "name", Type: "text", Label: en("Name")},
+		{Name: "car", Type: "vehicle_registration", Label: en("Car")},
+	}}
+	in := Values{
+		"when-day": {"9"}, "when-month": {"11"}, "when-year": {"2025"},
+		"amount": {"1.200,5"}, "count": {"7"}, "kinds": {"y", "x"}, "ok": {"yes"},
+		"where-line1": {"Carrer Major 1"}, "where-postcode": {"08800"},
+		"name": {"Ana"}, "car": {"1234 bcd"},
+	}
+	val := NewValidator(Options{})
+	first, err := val.Validate(context.Background(), form, in, nil)
+	if err != nil || !first.OK() {
+		t.Fatalf("first validation: %v %v", err, first.Errors)
+	}
+	second, err := val.Validate(context.Background(), form, first.Answers.Values(), nil)
+	if err != nil || !second.OK() {
+		t.Fatalf("validating Values(): %v %v", err, second.Errors)
+	}
+	if g, w := mustJSON(t, second.Answers), mustJSON(t, first.Answers); g != w {
+		t.Errorf("answers changed through Values()\n got %s\nwant %s", g, w)
+	}
+}
+
+func TestExample(t *testing.T) {
+	for _, p := range []string{
+		`^PN[0-9]{8}$`, `^([01][0-9]|2[0-3]):[0-5][0-9]$`, `^([0-9]{8}|[XYZ][0-9]{7})[A-Z]$`,
+		`^[A-Za-z]{2}-?[0-9]{4,5}$`, `^ES[0-9]{22}$`, `^[0-9A-Za-z]{6,12}$`, `a+b*c?`, `(?i)abc`, `[^x]{3}`,
+	} {
+		ex := Example(p)
+		if !regexp.MustCompile(p).MatchString(ex) {
+			t.Errorf("Example(%q) = %q, which does not match", p, ex)
+		}
+	}
+	if got := Example(`^PN[0-9]{8}$`); got != "PN12345678" {
+		t.Errorf("Example = %q, want PN12345678", got)
+	}
+}
+
+func TestPatternCompiledOnce(t *testing.T) {
+	val := NewValidator(Options{})
+	p1, err := val.pattern(`[0-9]{5}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, _ := val.pattern(`[0-9]{5}`)
+	if p1 != p2 {
+		t.Error("the same pattern was compiled twice")
+	}
+	if _, err := val.pattern(`(`); err == nil {
+		t.Error("a broken pattern gave no error")
+	}
+}
+
+func TestPrefill(t *testing.T) {
+	form := &catalogue.OnlineForm{Fields: []catalogue.Field{
+		{Name: "full_name", Type: "text"}, {Name: "partner1_name", Type: "text"},
+		{Name: "contact_email", Type: "email"}, {Name: "email", Type: "email"}, {Name: "name", Type: "textarea"},
+	}}
+	given := Values{"email": {"typed@example.com"}}
+	got := Prefill(form, Known{Name: "Ana García", Email: "ana@example.com"}, given)
+	want := map[string]string{"full_name": "Ana García", "partner1_name": "", "contact_email": "ana@example.com", "email": "typed@example.com", "name": ""}
+	for k, w := range want {
+		if g := got.Get(k); g != w {
+			t.Errorf("%s = %q, want %q", k, g, w)
+		}
+	}
+	if len(given) != 1 {
+		t.Error("Prefill changed its input")
+	}
+}

@@ -1,0 +1,12 @@
+package portal
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestHealthShow(t *testing.T) {
+	runScenarios(t, []scenario{
+		{name: "store answers", path: "/healthz", status: http.StatusOK, contains: []string{`"status":"ok"`, `"catalogue_version":`}},
+	})
+}

@@ -1,0 +1,166 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
+	"sportello/portal/auth"
+	"sportello/search"
+)
+
+// The tests share one portal over the real SQLite store loaded with the demo
+// catalogue and the real Bleve index built from it: building the index takes
+// longer than all the requests together.
+var fixture struct {
+	srv   *Server
+	store *sqlstore.DB
+	index *search.Index
+	auth  *auth.Auth
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "sportello-portal-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if err := setUp(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "setting up the portal fixture:", err)
+		return 1
+	}
+	defer fixture.index.Close()
+	defer fixture.store.Close()
+	return m.Run()
+}
+
+func setUp(dir string) error {
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(dir, "sportello.db"))
+	if err != nil {
+		return err
+	}
+	cat, err := catalogue.Load(catalogue.DemoJSON())
+	if err != nil {
+		return err
+	}
+	if _, err := db.Import(ctx, cat); err != nil {
+		return err
+	}
+	idx, err := search.Open(ctx, filepath.Join(dir, "index"), db, nil)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	const base = "https://portanova.example"
+	a, idp, err := auth.NewDevelopment(auth.Config{BaseURL: base}, db, log)
+	if err != nil {
+		return err
+	}
+	srv, err := New(Config{
+		BaseURL:    base,
+		Env:        "test",
+		DemoSignIn: true,
+		Log:        log,
+	}, Deps{Catalogue: db, Search: idx, Auth: a, DevIdP: idp})
+	if err != nil {
+		return err
+	}
+	fixture.srv, fixture.store, fixture.index, fixture.auth = srv, db, idx, a
+	return nil
+}
+
+// scenario is one HTTP exchange and what the answer must (and must not) hold.
+type scenario struct {
+	name     string
+	method   string // GET when empty
+	path     string
+	header   map[string]string
+	status   int
+	contains []string
+	excludes []string
+}
+
+func (sc scenario) run(t *testing.T, srv *Server) (*http.Response, string) {
+	t.Helper()
+	method := sc.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	req := httptest.NewRequest(method, sc.path, nil)
+	for k, v := range sc.header {
+		req.Header.Set(k, v)
+	}
+	res, err := srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, sc.path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(b)
+	if res.StatusCode != sc.status {
+		t.Errorf("%s %s: status %d, want %d\n%s", method, sc.path, res.StatusCode, sc.status, excerpt(body))
+	}
+	for _, want := range sc.contains {
+		if !strings.Contains(body, want) {
+			t.Errorf("%s %s: body lacks %q\n%s", method, sc.path, want, excerpt(body))
+		}
+	}
+	for _, bad := range sc.excludes {
+		if strings.Contains(body, bad) {
+			t.Errorf("%s %s: body contains %q", method, sc.path, bad)
+		}
+	}
+	return res, body
+}
+
+func runScenarios(t *testing.T, scenarios []scenario) {
+	t.Helper()
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) { sc.run(t, fixture.srv) })
+	}
+}
+
+func excerpt(s string) string {
+	if len(s) > 1500 {
+		return s[:1500] + "…"
+	}
+	return s
+}
+
+// get fetches path and returns the response and body, failing on transport
+// errors only.
+func get(t *testing.T, path string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := fixture.srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, string(b)
+}

@@ -1,0 +1,24 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+type lifeEventIndexPage struct {
+	web.Page
+	Resident LinkList
+	Business LinkList
+}
+
+func (s *Server) lifeEventIndex(c *fiber.Ctx) error {
+	d := s.directory()
+	p := web.NewPage(c, "life_events.title")
+	return web.Render(c, "lifeevent_index", lifeEventIndexPage{
+		Page:     p,
+		Resident: d.lifeEventLinks(p.Lang, catalogue.AudienceResident),
+		Business: d.lifeEventLinks(p.Lang, catalogue.AudienceBusiness),
+	})
+}

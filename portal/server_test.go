@@ -1,0 +1,122 @@
+package portal
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
+)
+
+// newOwnServer is a portal over its own SQLite store with the demo
+// catalogue, for tests that change or break the store. It shares the
+// fixture's index: these tests do not search.
+func newOwnServer(t *testing.T) (*Server, *sqlstore.DB, *catalogue.Catalogue) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "own.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cat, err := catalogue.Load(catalogue.DemoJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Import(ctx, cat); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{BaseURL: "https://portanova.example", Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		Deps{Catalogue: db, Search: fixture.index, Auth: fixture.auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, db, cat
+}
+
+func body(t *testing.T, srv *Server, path string) (int, string) {
+	t.Helper()
+	res, err := srv.App().Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(b)
+}
+
+// After an import, Reload shows the new catalogue: changed texts, new and
+// archived services, and no stale cached page.
+func TestReload(t *testing.T) {
+	srv, db, cat := newOwnServer(t)
+	ctx := context.Background()
+	if _, b := body(t, srv, "/services/report-a-pothole"); !strings.Contains(b, "<h1>Report a pothole</h1>") {
+		t.Fatalf("before the import:\n%s", excerpt(b))
+	}
+	for i := range cat.Services {
+		if cat.Services[i].Slug == "report-a-pothole" {
+			cat.Services[i].Title["en"] = "Report a hole in the road"
+		}
+	}
+	archived := cat.Services[len(cat.Services)-1].Slug
+	cat.Services = cat.Services[:len(cat.Services)-1]
+	if _, err := db.Import(ctx, cat); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, b := body(t, srv, "/services/report-a-pothole"); !strings.Contains(b, "<h1>Report a hole in the road</h1>") {
+		t.Errorf("after the import the service page still shows the old title")
+	}
+	if status, _ := body(t, srv, "/services/"+archived); status != http.StatusNotFound {
+		t.Errorf("archived service %s answers %d, want 404", archived, status)
+	}
+	if _, b := body(t, srv, "/topics/roads-streets-safety"); !strings.Contains(b, "Report a hole in the road") {
+		t.Errorf("the topic page lists the old title")
+	}
+	// Reloading an unchanged catalogue is cheap and changes nothing.
+	before := srv.directory()
+	if err := srv.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if srv.directory() != before {
+		t.Error("Reload replaced the directory although the version did not change")
+	}
+}
+
+func TestHealthShowStoreDown(t *testing.T) {
+	srv, db, _ := newOwnServer(t)
+	db.Close()
+	status, b := body(t, srv, "/healthz")
+	if status != http.StatusServiceUnavailable || !strings.Contains(b, `"status":"unavailable"`) {
+		t.Errorf("healthz with a closed store: %d %s", status, b)
+	}
+	if strings.Contains(strings.ToLower(b), "sql") {
+		t.Errorf("healthz shows a driver message: %s", b)
+	}
+	// Pages whose data is not in memory fail politely, without the cause.
+	status, b = body(t, srv, "/services/report-a-pothole")
+	if status != http.StatusInternalServerError || !strings.Contains(b, "Something went wrong on our side") ||
+		strings.Contains(strings.ToLower(b), "sql") || strings.Contains(b, "goroutine") {
+		t.Errorf("service page with a closed store: %d\n%s", status, excerpt(b))
+	}
+}
+
+func TestNewNeedsItsParts(t *testing.T) {
+	if _, err := New(Config{BaseURL: "https://x.example"}, Deps{}); err == nil {
+		t.Error("New without a store or searcher succeeded")
+	}
+	if _, err := New(Config{}, Deps{Catalogue: fixture.store, Search: fixture.index, Auth: fixture.auth}); err == nil {
+		t.Error("New without a base URL succeeded")
+	}
+}

@@ -1,0 +1,301 @@
+package portal
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"html/template"
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+// servicePage is the data of templates/service_content.html, the part of
+// the service page that depends only on the service, the language and the
+// catalogue version, so it is rendered once and cached.
+type servicePage struct {
+	web.Page
+	Service serviceView
+	// JSONLD is the schema.org GovernmentService description, already JSON
+	// (encoding/json escapes <, > and &, so it cannot close the script).
+	JSONLD template.JS
+}
+
+// serviceShowPage is the data of templates/service_show.html: the layout's
+// per-request part around the cached content.
+type serviceShowPage struct {
+	web.Page
+	Content template.HTML
+}
+
+// renderedService is a service page's content in one language.
+type renderedService struct {
+	Title    string
+	Fallback string
+	Content  template.HTML
+}
+
+// serviceCacheSize bounds the rendered service pages kept (slug and
+// language); 20,000 is about 200 MB at the demo's page size.
+const serviceCacheSize = 20000
+
+func (s *Server) serviceShow(c *fiber.Ctx) error {
+	d := s.directory()
+	p := web.NewPage(c, "")
+	r, err := s.renderService(c, d, c.Params("slug"), p.Lang)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Fallback = r.Title, r.Fallback
+	return web.Render(c, "service_show", serviceShowPage{Page: p, Content: r.Content})
+}
+
+// renderService returns the page content of a service, from the cache when
+// this catalogue version's page was already rendered, else from the store.
+func (s *Server) renderService(c *fiber.Ctx, d *directory, slug, lang string) (renderedService, error) {
+	key := slug + "\x00" + lang
+	if r, ok := s.services.get(d.Version, key); ok {
+		return r, nil
+	}
+	if _, ok := d.services[slug]; !ok {
+		return renderedService{}, catalogue.ErrNotFound
+	}
+	svc, err := s.store.Service(c.UserContext(), slug)
+	if err != nil {
+		return renderedService{}, err
+	}
+	view, fallback := s.serviceView(d, svc, lang)
+	ld, err := s.jsonLD(d, svc, view, cmp.Or(fallback, lang))
+	if err != nil {
+		return renderedService{}, err
+	}
+	var buf bytes.Buffer
+	page := servicePage{Page: web.Page{Lang: lang, Fallback: fallback}, Service: view, JSONLD: ld}
+	if err := s.engine.Render(&buf, "service_content", page); err != nil {
+		return renderedService{}, err
+	}
+	r := renderedService{
+		Title: view.Title, Fallback: fallback,
+		Content: template.HTML(buf.String()), // #nosec G203 -- output of html/template
+	}
+	s.services.put(d.Version, key, r)
+	return r, nil
+}
+
+type serviceView struct {
+	Slug           string
+	Title          string
+	Summary        string
+	Description    template.HTML // Markdown rendered and sanitised
+	Eligibility    string
+	Documents      []string
+	Steps          []string
+	Free           bool
+	Cost           string // "€40.00 per year"
+	FeeWhen        string // translation key, "" when free
+	ProcessingDays int
+	ProcessingSet  bool // false: the service has no set processing time
+	LegalBasis     string
+	Output         string
+	Channels       []string // translation keys
+	Online         bool
+	ApplyURL       string
+	SignInNeeded   bool // the online form needs a signed-in person
+	Topic          Link
+	Office         *officeView
+	LifeEvents     LinkList
+	Related        CardList
+}
+
+type officeView struct {
+	Name         string
+	Lang         string
+	Email        string
+	Phone        string
+	Address      string
+	OpeningHours string
+}
+
+// serviceView picks the service's texts in lang. A service is translated
+// whole or not at all (FORMAT.md), so one fallback language covers it.
+func (s *Server) serviceView(d *directory, svc *catalogue.Service, lang string) (serviceView, string) {
+	text := lang
+	_, fallback := d.text(svc.Title, lang)
+	if fallback != "" {
+		text = fallback
+	}
+	in := func(t catalogue.Text) string { v, _ := t.In(text, d.defaultLang); return v }
+	list := func(t catalogue.TextList) []string { v, _ := t.In(text, d.defaultLang); return v }
+	v := serviceView{
+		Slug:         svc.Slug,
+		Title:        in(svc.Title),
+		Summary:      in(svc.Summary),
+		Description:  s.md.render(in(svc.Description)),
+		Eligibility:  in(svc.EligibilityText),
+		Documents:    list(svc.Documents),
+		Steps:        list(svc.Steps),
+		Free:         svc.Free(),
+		Cost:         s.cost(d, svc.Fee, lang),
+		LegalBasis:   in(svc.LegalBasis),
+		Output:       in(svc.Output),
+		Online:       svc.Online(),
+		SignInNeeded: svc.Assurance != nil && *svc.Assurance != catalogue.AssuranceNone && *svc.Assurance != "",
+	}
+	if svc.ProcessingTimeDays != nil {
+		v.ProcessingDays, v.ProcessingSet = *svc.ProcessingTimeDays, true
+	}
+	if !v.Free && svc.Fee != nil {
+		v.FeeWhen = "service.fee_when." + svc.Fee.When
+	}
+	if v.Online {
+		v.ApplyURL = serviceURL(svc.Slug) + "/apply"
+	}
+	for _, ch := range svc.Channels {
+		switch ch {
+		case "online", "in_person", "phone", "post":
+			v.Channels = append(v.Channels, "service.channel."+ch)
+		}
+	}
+	if t, ok := d.topics[svc.Topic]; ok {
+		title, fb := d.text(t.Title, lang)
+		v.Topic = Link{URL: topicURL(t.Slug), Title: title, Lang: fb}
+	}
+	if dep, ok := d.departments[svc.Department]; ok {
+		name, fb := d.text(dep.Name, lang)
+		v.Office = &officeView{Name: name, Lang: fb, Email: dep.Email, Phone: dep.Phone, Address: dep.Address, OpeningHours: dep.OpeningHours}
+	}
+	v.LifeEvents = LinkList{Lang: lang}
+	for _, slug := range svc.LifeEvents {
+		if le, ok := d.lifeEvents[slug]; ok {
+			title, fb := d.text(le.Title, lang)
+			v.LifeEvents.Items = append(v.LifeEvents.Items, Link{URL: lifeEventURL(slug), Title: title, Lang: fb})
+		}
+	}
+	var related []*catalogue.ServiceSummary
+	for _, slug := range svc.Related {
+		if r, ok := d.services[slug]; ok && !slices.Contains(related, r) {
+			related = append(related, r)
+		}
+	}
+	v.Related = s.cards(d, lang, related)
+	return v, fallback
+}
+
+// governmentService is the schema.org description of a service, for search
+// engines and assistants.
+type governmentService struct {
+	Context          string             `json:"@context"`
+	Type             string             `json:"@type"`
+	Name             string             `json:"name"`
+	Description      string             `json:"description"`
+	URL              string             `json:"url"`
+	InLanguage       string             `json:"inLanguage"`
+	ServiceType      string             `json:"serviceType,omitempty"`
+	Provider         jsonLDOrganization `json:"provider"`
+	AreaServed       jsonLDPlace        `json:"areaServed"`
+	Audience         []jsonLDAudience   `json:"audience,omitempty"`
+	AvailableChannel []jsonLDChannel    `json:"availableChannel,omitempty"`
+	Offers           *jsonLDOffer       `json:"offers,omitempty"`
+}
+
+type jsonLDOrganization struct {
+	Type      string `json:"@type"`
+	Name      string `json:"name"`
+	URL       string `json:"url,omitempty"`
+	Email     string `json:"email,omitempty"`
+	Telephone string `json:"telephone,omitempty"`
+	Address   string `json:"address,omitempty"`
+}
+
+type jsonLDPlace struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+}
+
+type jsonLDAudience struct {
+	Type         string `json:"@type"`
+	AudienceType string `json:"audienceType"`
+}
+
+type jsonLDChannel struct {
+	Type              string              `json:"@type"`
+	ServiceURL        string              `json:"serviceUrl,omitempty"`
+	ServicePhone      *jsonLDContactPoint `json:"servicePhone,omitempty"`
+	ServiceLocation   *jsonLDPlaceAddress `json:"serviceLocation,omitempty"`
+	AvailableLanguage []string            `json:"availableLanguage,omitempty"`
+}
+
+type jsonLDContactPoint struct {
+	Type      string `json:"@type"`
+	Telephone string `json:"telephone"`
+}
+
+type jsonLDPlaceAddress struct {
+	Type    string `json:"@type"`
+	Name    string `json:"name"`
+	Address string `json:"address"`
+}
+
+type jsonLDOffer struct {
+	Type          string `json:"@type"`
+	Price         string `json:"price"`
+	PriceCurrency string `json:"priceCurrency"`
+	Description   string `json:"description,omitempty"`
+}
+
+func (s *Server) jsonLD(d *directory, svc *catalogue.Service, v serviceView, lang string) (template.JS, error) {
+	authority, _ := d.Authority.Name.In(lang, d.defaultLang)
+	gs := governmentService{
+		Context:     "https://schema.org",
+		Type:        "GovernmentService",
+		Name:        v.Title,
+		Description: v.Summary,
+		URL:         s.cfg.BaseURL + serviceURL(svc.Slug),
+		InLanguage:  lang,
+		ServiceType: v.Topic.Title,
+		Provider:    jsonLDOrganization{Type: "GovernmentOrganization", Name: authority, URL: d.Authority.Website},
+		AreaServed:  jsonLDPlace{Type: "City", Name: authority},
+	}
+	if v.Office != nil {
+		gs.Provider = jsonLDOrganization{
+			Type: "GovernmentOffice", Name: v.Office.Name + " – " + authority,
+			Email: v.Office.Email, Telephone: v.Office.Phone, Address: v.Office.Address,
+		}
+	}
+	for _, a := range svc.Audience {
+		at := "Citizens"
+		if a == catalogue.AudienceBusiness {
+			at = "Businesses"
+		}
+		gs.Audience = append(gs.Audience, jsonLDAudience{Type: "Audience", AudienceType: at})
+	}
+	if v.Online {
+		gs.AvailableChannel = append(gs.AvailableChannel, jsonLDChannel{
+			Type: "ServiceChannel", ServiceURL: s.cfg.BaseURL + v.ApplyURL, AvailableLanguage: svc.Languages(),
+		})
+	}
+	if v.Office != nil && v.Office.Phone != "" {
+		gs.AvailableChannel = append(gs.AvailableChannel, jsonLDChannel{
+			Type: "ServiceChannel", ServicePhone: &jsonLDContactPoint{Type: "ContactPoint", Telephone: v.Office.Phone},
+		})
+	}
+	if v.Office != nil && v.Office.Address != "" {
+		gs.AvailableChannel = append(gs.AvailableChannel, jsonLDChannel{
+			Type: "ServiceChannel", ServiceLocation: &jsonLDPlaceAddress{Type: "Place", Name: v.Office.Name, Address: v.Office.Address},
+		})
+	}
+	if svc.Fee != nil {
+		gs.Offers = &jsonLDOffer{Type: "Offer", Price: strconv.FormatFloat(float64(svc.Fee.Amount)/100, 'f', 2, 64), PriceCurrency: svc.Fee.Currency, Description: v.Cost}
+	} else {
+		gs.Offers = &jsonLDOffer{Type: "Offer", Price: "0", PriceCurrency: d.Authority.Currency}
+	}
+	b, err := json.Marshal(gs)
+	if err != nil {
+		return "", err
+	}
+	return template.JS(b), nil // #nosec G203 -- encoding/json output, HTML-escaped
+}

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// Engine renders the embedded templates for Fiber (it is a fiber.Views).
+//
+// gofiber/template/html binds {{embed}} by changing the layout's functions
+// under one global mutex for every render, so on a busy site only one page
+// renders at a time. Engine instead rewrites {{embed}} in layouts to a
+// {{template}} call and builds, once, one template set per page, so renders
+// share nothing and run in parallel.
+type Engine struct {
+	base  *template.Template            // every file, for rendering without a layout
+	pages map[string]*template.Template // page name -> set where the content is that page
+}
+
+// contentName is the template a layout's {{embed}} becomes a call to.
+const contentName = "web.content"
+
+// NewEngine parses every .html file of fsys (templates/ embedded), named by
+// its path without ".html" ("service_show", "layouts/main", "auth/login"),
+// with the functions templates share:
+//
+//	{{t .Lang "key"}}, {{t .Lang "key" "Name" value}}  translate
+//	{{asset "app.css"}}                               fingerprinted asset URL
+func NewEngine(fsys fs.FS, site *Site) (*Engine, error) {
+	funcs := template.FuncMap{
+		"t":     site.Translator.T,
+		"asset": site.Assets.URL,
+	}
+	files := map[string]string{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".html" {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(p, ".html")
+		src := string(b)
+		if strings.HasPrefix(name, "layouts/") {
+			src = strings.ReplaceAll(src, "{{embed}}", `{{template "`+contentName+`" .}}`)
+		}
+		files[name] = src
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: reading templates: %w", err)
+	}
+	parse := func() (*template.Template, error) {
+		root := template.New("").Funcs(funcs)
+		// Until a page is chosen, the content is empty.
+		if _, err := root.New(contentName).Parse(""); err != nil {
+			return nil, err
+		}
+		for name, src := range files {
+			if _, err := root.New(name).Parse(src); err != nil {
+				return nil, fmt.Errorf("web: template %s: %w", name, err)
+			}
+		}
+		return root, nil
+	}
+	e := &Engine{pages: map[string]*template.Template{}}
+	if e.base, err = parse(); err != nil {
+		return nil, err
+	}
+	for name := range files {
+		if strings.HasPrefix(name, "layouts/") {
+			continue
+		}
+		set, err := parse()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := set.New(contentName).Parse(`{{template "` + name + `" .}}`); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		e.pages[name] = set
+	}
+	return e, nil
+}
+
+// Load is part of fiber.Views; templates are parsed by NewEngine.
+func (e *Engine) Load() error { return nil }
+
+// Render writes the template name with data, inside layout when given.
+func (e *Engine) Render(out io.Writer, name string, data any, layout ...string) error {
+	if len(layout) == 0 || layout[0] == "" {
+		t := e.base.Lookup(name)
+		if t == nil {
+			return fmt.Errorf("web: no template %q", name)
+		}
+		return t.Execute(out, data)
+	}
+	set, ok := e.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no template %q", name)
+	}
+	lay := set.Lookup(layout[0])
+	if lay == nil {
+		return fmt.Errorf("web: no layout %q", layout[0])
+	}
+	// Fiber renders into a buffer it only sends on success, so a failing
+	// template leaves no half page.
+	return lay.Execute(out, data)
+}

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Locales holds the UI message files, one per area and language
+// (public.en.json, auth.es.json, ...). go-i18n takes the language from the
+// file name.
+//
+//go:embed locales/*.json
+var Locales embed.FS
+
+// Languages the UI is translated into, in switcher order. English is the
+// fallback for a missing message.
+var Languages = []string{"en", "es", "ca", "it", "fr"}
+
+// LanguageName is a language's name in that language, for the switcher.
+func LanguageName(lang string) string {
+	switch lang {
+	case "en":
+		return "English"
+	case "es":
+		return "Español"
+	case "ca":
+		return "Català"
+	case "it":
+		return "Italiano"
+	case "fr":
+		return "Français"
+	}
+	return lang
+}
+
+// Translator translates UI strings. Messages without placeholders are looked
+// up in a map built at start-up, because a page shows dozens of them and
+// go-i18n executes a template for each.
+type Translator struct {
+	bundle     *i18n.Bundle
+	localizers map[string]*i18n.Localizer
+	plain      map[string]map[string]string // lang -> key -> text, for messages without {{
+}
+
+// NewTranslator loads every message file of fsys (a directory of
+// <area>.<lang>.json files).
+func NewTranslator(fsys fs.FS) (*Translator, error) {
+	bundle := i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	files, err := fs.Glob(fsys, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("web: no message files (*.<lang>.json) in the locales directory")
+	}
+	raw := map[string]map[string]string{}
+	for _, name := range files {
+		buf, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := bundle.ParseMessageFileBytes(buf, name); err != nil {
+			return nil, fmt.Errorf("web: message file %s: %w", name, err)
+		}
+		lang := langOfFile(name)
+		var msgs map[string]any
+		if err := json.Unmarshal(buf, &msgs); err != nil {
+			return nil, fmt.Errorf("web: message file %s must be a JSON object: %w", name, err)
+		}
+		if raw[lang] == nil {
+			raw[lang] = map[string]string{}
+		}
+		for k, v := range msgs {
+			// Plural messages ({"one": ..., "other": ...}) always go
+			// through go-i18n, like those with placeholders.
+			s, ok := v.(string)
+			if !ok {
+				s = "{{plural}}"
+			}
+			raw[lang][k] = s
+		}
+	}
+	t := &Translator{bundle: bundle, localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{}}
+	for _, lang := range Languages {
+		t.localizers[lang] = i18n.NewLocalizer(bundle, lang, "en")
+		plain := map[string]string{}
+		for k, v := range raw["en"] {
+			if s, ok := raw[lang][k]; ok {
+				v = s
+			}
+			if !strings.Contains(v, "{{") {
+				plain[k] = v
+			}
+		}
+		t.plain[lang] = plain
+	}
+	return t, nil
+}
+
+// T translates key into lang. pairs are template data as name, value, ...
+// ({{t .Lang "search.count" "Count" 3}}); a pair named Count also selects
+// the plural form of a {"one": ..., "other": ...} message. A missing key shows the key, so it
+// is noticed and never hides the page.
+func (t *Translator) T(lang, key string, pairs ...any) string {
+	if len(pairs) == 0 {
+		if p, ok := t.plain[lang]; ok {
+			if s, ok := p[key]; ok {
+				return s
+			}
+		}
+	}
+	loc, ok := t.localizers[lang]
+	if !ok {
+		loc = t.localizers["en"]
+	}
+	data := make(map[string]any, len(pairs)/2)
+	var count any
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if name, ok := pairs[i].(string); ok {
+			data[name] = pairs[i+1]
+			if name == "Count" {
+				count = pairs[i+1]
+			}
+		}
+	}
+	// "Count" also picks the plural form, so "1 result" and "2 results".
+	s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: data, PluralCount: count})
+	if err != nil && s == "" {
+		return key
+	}
+	return s
+}
+
+// Has reports whether key has an English message.
+func (t *Translator) Has(key string) bool {
+	_, err := t.localizers["en"].Localize(&i18n.LocalizeConfig{MessageID: key})
+	return err == nil
+}
+
+// langOfFile returns "es" for "public.es.json".
+func langOfFile(name string) string {
+	base := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	if i := strings.LastIndexByte(base, '.'); i >= 0 {
+		return base[i+1:]
+	}
+	return base
+}

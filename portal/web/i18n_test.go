@@ -1,0 +1,110 @@
+package web
+
+import (
+	"encoding/json"
+	"io/fs"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// Every language has every message English has, across all message files
+// (public.*.json, auth.*.json, ...), and no language has a file English lacks.
+func TestMissingTranslations(t *testing.T) {
+	files, err := fs.Glob(Locales, "locales/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no message files: %v", err)
+	}
+	keys := map[string]map[string]map[string]bool{} // area -> lang -> keys
+	for _, name := range files {
+		base := strings.TrimSuffix(strings.TrimPrefix(name, "locales/"), ".json")
+		area, lang, ok := strings.Cut(base, ".")
+		if !ok || !contains(Languages, lang) {
+			t.Errorf("%s: name it <area>.<lang>.json with lang one of %v", name, Languages)
+			continue
+		}
+		buf, err := fs.ReadFile(Locales, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]any
+		if err := json.Unmarshal(buf, &msgs); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if keys[area] == nil {
+			keys[area] = map[string]map[string]bool{}
+		}
+		keys[area][lang] = map[string]bool{}
+		for k, v := range msgs {
+			keys[area][lang][k] = true
+			if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
+				t.Errorf("%s: %s is empty", name, k)
+			}
+		}
+	}
+	for area, byLang := range keys {
+		en, ok := byLang["en"]
+		if !ok {
+			t.Errorf("%s.*.json: there is no English file, the fallback", area)
+			continue
+		}
+		for _, lang := range Languages {
+			var missing []string
+			for k := range en {
+				if !byLang[lang][k] {
+					missing = append(missing, k)
+				}
+			}
+			sort.Strings(missing)
+			if len(missing) > 0 {
+				t.Errorf("%s.%s.json lacks %d keys English has: %s", area, lang, len(missing), strings.Join(missing, ", "))
+			}
+			for k := range byLang[lang] {
+				if !en[k] {
+					t.Errorf("%s.%s.json has %s, which English lacks (a typo, or an English message to add)", area, lang, k)
+				}
+			}
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTranslator(t *testing.T) {
+	sub, err := fs.Sub(Locales, "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := NewTranslator(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang, key string
+		pairs     []any
+		want      string
+	}{
+		{"en", "nav.home", nil, "Home"},
+		{"es", "nav.home", nil, "Inicio"},
+		{"xx", "nav.home", nil, "Home"},
+		{"en", "no.such.key", nil, "no.such.key"},
+		{"en", "search.count", []any{"Count", 1}, "1 result"},
+		{"en", "search.count", []any{"Count", 7}, "7 results"},
+		{"fr", "search.count", []any{"Count", 0}, "0 résultat"},
+		{"ca", "search.page_of", []any{"Page", 2, "Pages", 5}, "Pàgina 2 de 5"},
+		{"it", "search.title_for", []any{"Query", "<b>"}, "Risultati della ricerca «<b>»"},
+	}
+	for _, tt := range tests {
+		if got := tr.T(tt.lang, tt.key, tt.pairs...); got != tt.want {
+			t.Errorf("T(%s, %s, %v) = %q, want %q", tt.lang, tt.key, tt.pairs, got, tt.want)
+		}
+	}
+}
