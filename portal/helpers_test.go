@@ -14,19 +14,24 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/portal/applications"
 	"sportello/portal/auth"
+	"sportello/portal/forms"
 	"sportello/search"
 )
 
 // The tests share one portal over the real SQLite store loaded with the demo
 // catalogue and the real Bleve index built from it: building the index takes
 // longer than all the requests together.
-var fixture struct {
+type fixtureT struct {
 	srv   *Server
 	store *sqlstore.DB
 	index *search.Index
 	auth  *auth.Auth
+	deps  Deps // everything New needs, for tests that build their own server
 }
+
+var fixture fixtureT
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
@@ -71,12 +76,20 @@ func setUp(dir string) error {
 	if err != nil {
 		return err
 	}
+	apps, err := applications.New(db, applications.Options{DataDir: dir})
+	if err != nil {
+		return err
+	}
+	fixture.deps = Deps{
+		Catalogue: db, Search: idx, Auth: a, DevIdP: idp,
+		Applications: apps, Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
+	}
 	srv, err := New(Config{
 		BaseURL:    base,
 		Env:        "test",
 		DemoSignIn: true,
 		Log:        log,
-	}, Deps{Catalogue: db, Search: idx, Auth: a, DevIdP: idp})
+	}, fixture.deps)
 	if err != nil {
 		return err
 	}
@@ -163,4 +176,11 @@ func get(t *testing.T, path string, header map[string]string) (*http.Response, s
 		t.Fatal(err)
 	}
 	return res, string(b)
+}
+
+// with returns the fixture's dependencies reading the catalogue from store.
+func (f *fixtureT) with(store catalogue.Store) Deps {
+	d := f.deps
+	d.Catalogue = store
+	return d
 }

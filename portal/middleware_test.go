@@ -39,7 +39,7 @@ func TestSecurityHeadersHTTP(t *testing.T) {
 	srv, err := New(Config{
 		BaseURL: "http://localhost:8080", FormActionOrigins: []string{"https://id.example"},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}, Deps{Catalogue: fixture.store, Search: fixture.index, Auth: fixture.auth})
+	}, fixture.deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestErrorPages(t *testing.T) {
 func TestAccessLog(t *testing.T) {
 	var buf strings.Builder
 	srv, err := New(Config{BaseURL: "https://portanova.example", Log: slog.New(slog.NewJSONHandler(&buf, nil))},
-		Deps{Catalogue: fixture.store, Search: fixture.index, Auth: fixture.auth})
+		fixture.deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,22 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/journeys/:slug", s.journeyShow)
 	app.Get("/business", s.businessShow)
 
+	// Applying online, the applicant's account, the caseworkers' queue.
+	// (applications: begin)
+	// (applications: end)
+
+	// Support finder and business permit finder.
+	// (support: begin)
+	// (support: end)
+
+	// Payments.
+	// (payments: begin)
+	// (payments: end)
+
+	// Content editors.
+	// (editor: begin)
+	// (editor: end)
+
 	// JSON API for machines; every route here is in openapi.json.
 	api := app.Group("/api/v1")
 	api.Get("/openapi.json", s.apiOpenAPI)

@@ -18,7 +18,9 @@ import (
 
 	"sportello/assets"
 	"sportello/catalogue"
+	"sportello/portal/applications"
 	"sportello/portal/auth"
+	"sportello/portal/forms"
 	"sportello/portal/web"
 	"sportello/search"
 	"sportello/templates"
@@ -53,6 +55,10 @@ type Deps struct {
 	// DevIdP is the development identity provider, mounted at
 	// auth.DevIdPPath; nil with a real provider.
 	DevIdP http.Handler
+	// Applications keeps applications, drafts and uploaded files; Forms
+	// checks what people type into a service's online form.
+	Applications *applications.Store
+	Forms        *forms.Validator
 }
 
 // Server is the portal's HTTP application.
@@ -62,6 +68,8 @@ type Server struct {
 	index search.Searcher
 	auth  *auth.Auth
 	idp   http.Handler
+	apps  *applications.Store
+	forms *forms.Validator
 	log   *slog.Logger
 	site  *web.Site
 	app   *fiber.App
@@ -82,8 +90,8 @@ var DefaultTopTasks = []string{
 // New builds the portal: it parses the templates, fingerprints the assets and
 // loads the catalogue directory. Routes are in routes.go.
 func New(cfg Config, deps Deps) (*Server, error) {
-	if deps.Catalogue == nil || deps.Search == nil || deps.Auth == nil {
-		return nil, errors.New("portal: a catalogue store, a searcher and sign-in are required")
+	if deps.Catalogue == nil || deps.Search == nil || deps.Auth == nil || deps.Applications == nil || deps.Forms == nil {
+		return nil, errors.New("portal: a catalogue store, a searcher, sign-in, an application store and a form validator are required")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -113,6 +121,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		index:    deps.Search,
 		auth:     deps.Auth,
 		idp:      deps.DevIdP,
+		apps:     deps.Applications,
+		forms:    deps.Forms,
 		log:      cfg.Log.With("component", "portal"),
 		site:     web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn),
 		md:       newMarkdown(),

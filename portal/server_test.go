@@ -33,7 +33,7 @@ func newOwnServer(t *testing.T) (*Server, *sqlstore.DB, *catalogue.Catalogue) {
 		t.Fatal(err)
 	}
 	srv, err := New(Config{BaseURL: "https://portanova.example", Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		Deps{Catalogue: db, Search: fixture.index, Auth: fixture.auth})
+		fixture.with(db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestNewNeedsItsParts(t *testing.T) {
 	if _, err := New(Config{BaseURL: "https://x.example"}, Deps{}); err == nil {
 		t.Error("New without a store or searcher succeeded")
 	}
-	if _, err := New(Config{}, Deps{Catalogue: fixture.store, Search: fixture.index, Auth: fixture.auth}); err == nil {
+	if _, err := New(Config{}, fixture.deps); err == nil {
 		t.Error("New without a base URL succeeded")
 	}
 }

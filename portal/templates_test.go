@@ -79,7 +79,7 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 // and the demo sign-in banner when the demo identity provider is on.
 func TestLayoutSignedInAndDemo(t *testing.T) {
 	srv, err := New(Config{BaseURL: "https://portanova.example", DemoSignIn: true, Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		Deps{Catalogue: fixture.store, Search: fixture.index, Auth: fixture.auth})
+		fixture.deps)
 	if err != nil {
 		t.Fatal(err)
 	}

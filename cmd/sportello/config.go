@@ -35,6 +35,10 @@ type config struct {
 	}
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
+
+	UploadMaxBytes  int64          // cap on any one uploaded file
+	ReferencePrefix string         // starts every application reference
+	TimeZone        *time.Location // the council's: due dates are counted in it
 }
 
 const (
@@ -67,6 +71,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return strings.TrimSpace(string(b))
 		}
 		return ""
+	}
+	positiveInt := func(name string, def int) int {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a positive whole number", name, v))
+			return def
+		}
+		return n
 	}
 	duration := func(name string, def time.Duration) time.Duration {
 		v := getenv(name)
@@ -109,6 +125,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.OIDC.ACRHigh = get("SPORTELLO_OIDC_ACR_HIGH", "high")
 	c.SessionIdle = duration("SPORTELLO_SESSION_IDLE_TIMEOUT", 30*time.Minute)
 	c.SessionAbsolute = duration("SPORTELLO_SESSION_ABSOLUTE_TIMEOUT", 12*time.Hour)
+
+	c.UploadMaxBytes = int64(positiveInt("SPORTELLO_UPLOAD_MAX_MB", 25)) << 20
+	c.ReferencePrefix = get("SPORTELLO_REFERENCE_PREFIX", "PN")
+	tz := get("SPORTELLO_TIME_ZONE", "Europe/Madrid")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("SPORTELLO_TIME_ZONE: %q is not a time zone such as Europe/Madrid", tz))
+		loc = time.UTC
+	}
+	c.TimeZone = loc
 
 	if c.Env == envProduction {
 		// The embedded defaults exist so that a newcomer can run Sportello

@@ -12,8 +12,10 @@ import (
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/portal"
+	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
+	"sportello/portal/forms"
 	"sportello/search"
 )
 
@@ -44,7 +46,22 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	go signIn.RunPurge(ctx, 10*time.Minute)
 
-	deps := portal.Deps{Catalogue: db, Search: index, Auth: signIn}
+	apps, err := applications.New(db, applications.Options{
+		DataDir:         cfg.DataDir,
+		ReferencePrefix: cfg.ReferencePrefix,
+		Location:        cfg.TimeZone,
+		Logger:          log,
+	})
+	if err != nil {
+		return err
+	}
+	dir, err := db.Directory(ctx)
+	if err != nil {
+		return err
+	}
+	validator := forms.NewValidator(forms.Options{Currency: dir.Authority.Currency, MaxFileSize: cfg.UploadMaxBytes})
+
+	deps := portal.Deps{Catalogue: db, Search: index, Auth: signIn, Applications: apps, Forms: validator}
 	if idp != nil {
 		deps.DevIdP = idp
 	}
@@ -79,8 +96,7 @@ func importDemoOnFirstStart(ctx context.Context, cfg config, db *sqlstore.DB, lo
 		return err
 	}
 	if cfg.Env == envProduction {
-		log.Warn("the catalogue is empty; load one with `sportello import FILE`")
-		return nil
+		return errors.New("the catalogue is empty: load the council's catalogue with `sportello import FILE` before serving")
 	}
 	c, err := catalogue.Load(catalogue.DemoJSON())
 	if err != nil {
