@@ -1,0 +1,237 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"sportello/catalogue"
+)
+
+// Highlighting is done here rather than with Bleve's highlighter: Bleve's
+// returns HTML built from the document (which templates could not escape)
+// and needs term vectors with offsets on every highlighted field. Instead
+// each word of the displayed text is analysed like the index analyses it and
+// marked when it matches a query term, exactly or within the fuzzy distance.
+
+// snippetRunes is about two lines of a results page.
+const snippetRunes = 220
+
+type highlighter struct {
+	words     analysis.Tokenizer
+	light     analysis.Analyzer
+	analyzers map[string]analysis.Analyzer // by language
+}
+
+func newHighlighter(im *mapping.IndexMappingImpl) (*highlighter, error) {
+	h := &highlighter{words: unicode.NewUnicodeTokenizer(), analyzers: map[string]analysis.Analyzer{}}
+	h.light = im.AnalyzerNamed(analyzerLight)
+	if h.light == nil {
+		return nil, fmt.Errorf("search mapping lacks analyzer %q", analyzerLight)
+	}
+	for _, lang := range catalogue.Languages {
+		a := im.AnalyzerNamed(analyzerFor(lang))
+		if a == nil {
+			return nil, fmt.Errorf("search mapping lacks the analyzer for %q (is its language package imported?)", lang)
+		}
+		h.analyzers[lang] = a
+	}
+	return h, nil
+}
+
+// lightTerms returns the light analysis of text: the words fuzzy matching
+// and did-you-mean work on.
+func (h *highlighter) lightTerms(text string) []string {
+	var out []string
+	for _, t := range h.light.Analyze([]byte(text)) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// queryWords returns the content words of text: those the search
+// language's analyzer keeps. (The default language's stop words count in
+// another language's search: "de" is not English, but it is no content.)
+func (h *highlighter) queryWords(text, lang string) []qword {
+	var out []qword
+	for _, t := range h.words.Tokenize([]byte(text)) {
+		raw := strings.ToLower(string(t.Term))
+		light := h.light.Analyze([]byte(raw))
+		if len(light) == 0 || len(h.analyzers[lang].Analyze([]byte(raw))) == 0 {
+			continue
+		}
+		out = append(out, qword{raw: raw, light: string(light[0].Term)})
+		if len(out) == maxQueryWords {
+			break
+		}
+	}
+	return out
+}
+
+// matcher decides which words of a displayed text match a query.
+type matcher struct {
+	h     *highlighter
+	stems map[string]map[string]bool // lang -> analysed query terms
+	light []string
+}
+
+func (h *highlighter) matcher(text string, words []string, lang string) *matcher {
+	m := &matcher{h: h, stems: map[string]map[string]bool{}, light: words}
+	for _, lw := range searchLangs(lang) {
+		set := map[string]bool{}
+		for _, t := range h.analyzers[lw.lang].Analyze([]byte(text)) {
+			set[string(t.Term)] = true
+		}
+		m.stems[lw.lang] = set
+	}
+	return m
+}
+
+// matches reports whether one word of a text in lang matches the query.
+func (m *matcher) matches(word, lang string) bool {
+	if set := m.stems[lang]; set != nil {
+		for _, t := range m.h.analyzers[lang].Analyze([]byte(word)) {
+			if set[string(t.Term)] {
+				return true
+			}
+		}
+	}
+	for _, t := range m.h.light.Analyze([]byte(word)) {
+		lw := string(t.Term)
+		for _, q := range m.light {
+			if lw == q || (fuzziness(q) > 0 && levenshtein(lw, q, fuzziness(q)) <= fuzziness(q)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fragments splits text in lang into marked and unmarked pieces. With a
+// nil matcher the text comes back whole.
+func (m *matcher) fragments(text, lang string) []Fragment {
+	if text == "" {
+		return nil
+	}
+	if m == nil {
+		return []Fragment{{Text: text}}
+	}
+	var out []Fragment
+	add := func(s string, mark bool) {
+		if s == "" {
+			return
+		}
+		if n := len(out); n > 0 && out[n-1].Mark == mark {
+			out[n-1].Text += s
+			return
+		}
+		out = append(out, Fragment{Text: s, Mark: mark})
+	}
+	pos := 0
+	for _, t := range m.h.words.Tokenize([]byte(text)) {
+		if t.Start < pos || t.End > len(text) {
+			continue
+		}
+		add(text[pos:t.Start], false)
+		add(text[t.Start:t.End], m.matches(text[t.Start:t.End], lang))
+		pos = t.End
+	}
+	add(text[pos:], false)
+	return out
+}
+
+// snippet returns the fragments of at most about snippetRunes runes of
+// text, centred on the first match when the text is longer.
+func snippet(frags []Fragment) []Fragment {
+	total := 0
+	for _, f := range frags {
+		total += utf8.RuneCountInString(f.Text)
+	}
+	if total <= snippetRunes {
+		return frags
+	}
+	// Start a little before the first mark so it reads in context.
+	start := 0
+	seen := 0
+	for _, f := range frags {
+		if f.Mark {
+			start = max(0, seen-snippetRunes/3)
+			break
+		}
+		seen += utf8.RuneCountInString(f.Text)
+	}
+	end := start + snippetRunes
+	var out []Fragment
+	if start > 0 {
+		out = append(out, Fragment{Text: "…"})
+	}
+	at := 0
+	for _, f := range frags {
+		r := []rune(f.Text)
+		from, to := max(start-at, 0), min(end-at, len(r))
+		at += len(r)
+		if from >= to {
+			continue
+		}
+		piece := string(r[from:to])
+		if from > 0 && !f.Mark {
+			// Begin at a word boundary.
+			if i := strings.IndexByte(piece, ' '); i >= 0 {
+				piece = piece[i+1:]
+			}
+		}
+		if to < len(r) && !f.Mark {
+			if i := strings.LastIndexByte(piece, ' '); i >= 0 {
+				piece = piece[:i]
+			}
+		}
+		if len(out) > 0 && out[len(out)-1].Mark == f.Mark {
+			out[len(out)-1].Text += piece
+		} else {
+			out = append(out, Fragment{Text: piece, Mark: f.Mark})
+		}
+	}
+	if end < total {
+		if n := len(out); n > 0 && !out[n-1].Mark {
+			out[n-1].Text += " …"
+		} else {
+			out = append(out, Fragment{Text: " …"})
+		}
+	}
+	return out
+}
+
+// levenshtein returns the edit distance of a and b, or limit+1 as soon as
+// it is known to exceed limit.
+func levenshtein(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

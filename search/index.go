@@ -1,0 +1,442 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"sportello/catalogue"
+)
+
+// Source is what the index is built from. catalogue.Store satisfies it.
+type Source interface {
+	Version(ctx context.Context) (int64, error)
+	EachService(ctx context.Context, fn func(*catalogue.Service) error) error
+}
+
+// ErrLocked means another process has the index directory open.
+var ErrLocked = errors.New("search: index directory is in use by another process")
+
+const (
+	// batchSize bounds memory while indexing; Bleve's own advice is 500-1000.
+	batchSize = 1000
+	// buildWriters is how many batches a rebuild writes at once.
+	buildWriters = 2
+	// boltTimeout makes a second process fail fast on a locked index
+	// instead of blocking forever on scorch's root.bolt.
+	boltTimeout = "1s"
+	// currentFile names the live index subdirectory. Replacing it with a
+	// rename is what makes a rebuild's swap atomic.
+	currentFile = "CURRENT"
+	stampKey    = "sportello.stamp"
+	subdirStem  = "idx-"
+)
+
+// stamp records what an index was built from.
+type stamp struct {
+	Mapping     int    `json:"mapping"`
+	MappingHash string `json:"mapping_hash"`
+	Catalogue   int64  `json:"catalogue"`
+}
+
+// Index is the on-disk search index of the catalogue. It is safe for
+// concurrent use; Update and rebuilds are serialised.
+type Index struct {
+	dir     string
+	log     *slog.Logger
+	mapping *mapping.IndexMappingImpl
+	mhash   string
+	hl      *highlighter
+
+	writeMu sync.Mutex   // serialises Update and rebuilds
+	mu      sync.RWMutex // guards idx and sub while a rebuild swaps them
+	idx     bleve.Index
+	sub     string // name of the live subdirectory of dir
+	version int64  // the catalogue version the live index was built from
+}
+
+// Open opens the index in dir, building it from src when it is missing,
+// unreadable, built with another mapping or from another catalogue version.
+// A rebuild writes a fresh subdirectory and then switches to it, so a crash
+// half-way leaves the previous index (or none) but never a broken one.
+func Open(ctx context.Context, dir string, src Source, log *slog.Logger) (*Index, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	im, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	mh, err := mappingHash(im)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create index directory %s: %w (set a writable index directory)", dir, err)
+	}
+	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh}
+	x.hl, err = newHighlighter(im)
+	if err != nil {
+		return nil, err
+	}
+	want, err := src.Version(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read catalogue version for the search index: %w", err)
+	}
+
+	start := time.Now()
+	idx, sub, reason, err := x.openCurrent(want)
+	if err != nil {
+		return nil, err
+	}
+	if idx != nil {
+		x.idx, x.sub, x.version = idx, sub, want
+		x.removeStale()
+		x.log.Info("search index opened", "dir", dir, "catalogue_version", want, "took", time.Since(start))
+		return x, nil
+	}
+	x.log.Info("search index rebuild", "dir", dir, "reason", reason, "catalogue_version", want)
+	if err := x.rebuild(ctx, src); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// openCurrent opens the live index if it is usable and up to date. It
+// returns a nil index and the reason when it must be rebuilt, and an error
+// only when rebuilding would not help (another process holds the index).
+func (x *Index) openCurrent(want int64) (bleve.Index, string, string, error) {
+	b, err := os.ReadFile(filepath.Join(x.dir, currentFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, "", "no index yet", nil
+	}
+	if err != nil {
+		return nil, "", "unreadable " + currentFile + ": " + err.Error(), nil
+	}
+	sub := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(sub, subdirStem) || strings.ContainsAny(sub, `/\`) {
+		return nil, "", "corrupt " + currentFile, nil
+	}
+	path := filepath.Join(x.dir, sub)
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err != nil {
+		return nil, "", "index files missing: " + err.Error(), nil
+	}
+	idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": boltTimeout})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, "", "", fmt.Errorf("%w: %s (stop the other sportello process or give this one its own index directory)", ErrLocked, path)
+		}
+		return nil, "", "cannot open index: " + err.Error(), nil
+	}
+	raw, err := idx.GetInternal([]byte(stampKey))
+	var st stamp
+	if err == nil && len(raw) > 0 {
+		err = json.Unmarshal(raw, &st)
+	} else if err == nil {
+		err = errors.New("no stamp")
+	}
+	var reason string
+	switch {
+	case err != nil:
+		reason = "unreadable stamp: " + err.Error()
+	case st.Mapping != mappingVersion || st.MappingHash != x.mhash:
+		reason = "mapping changed"
+	case st.Catalogue != want:
+		reason = fmt.Sprintf("catalogue changed from version %d", st.Catalogue)
+	default:
+		return idx, sub, "", nil
+	}
+	if cerr := idx.Close(); cerr != nil {
+		x.log.Warn("close outdated search index", "path", path, "err", cerr)
+	}
+	return nil, "", reason, nil
+}
+
+// rebuild indexes every service of src into a fresh subdirectory, then makes
+// it the live index and deletes the old one.
+func (x *Index) rebuild(ctx context.Context, src Source) error {
+	start := time.Now()
+	version, err := src.Version(ctx)
+	if err != nil {
+		return fmt.Errorf("read catalogue version for the search index: %w", err)
+	}
+	sub := subdirStem + strconv.FormatInt(time.Now().UnixNano(), 36)
+	path := filepath.Join(x.dir, sub)
+	idx, err := bleve.NewUsing(path, x.mapping, scorch.Name, scorch.Name, map[string]any{"bolt_timeout": boltTimeout})
+	if err != nil {
+		return fmt.Errorf("create search index in %s: %w", path, err)
+	}
+	fail := func(err error) error {
+		_ = idx.Close()
+		_ = os.RemoveAll(path)
+		return err
+	}
+	// Batches are written by two goroutines while the next one is filled:
+	// Bleve analyses a batch in parallel but builds its segment on one
+	// core, so overlapping batches keeps both cores busy.
+	var (
+		wg       sync.WaitGroup
+		errMu    sync.Mutex
+		writeErr error
+		batches  = make(chan *bleve.Batch, 1)
+	)
+	failed := func() error {
+		errMu.Lock()
+		defer errMu.Unlock()
+		return writeErr
+	}
+	for range buildWriters {
+		wg.Go(func() {
+			for b := range batches {
+				if err := idx.Batch(b); err != nil {
+					errMu.Lock()
+					if writeErr == nil {
+						writeErr = fmt.Errorf("write search index batch: %w", err)
+					}
+					errMu.Unlock()
+				}
+			}
+		})
+	}
+	n := 0
+	batch := idx.NewBatch()
+	err = src.EachService(ctx, func(s *catalogue.Service) error {
+		if err := batch.Index(s.Slug, document(s)); err != nil {
+			return fmt.Errorf("index service %q: %w", s.Slug, err)
+		}
+		n++
+		if batch.Size() >= batchSize {
+			if err := failed(); err != nil {
+				return err
+			}
+			batches <- batch
+			batch = idx.NewBatch()
+		}
+		return ctx.Err()
+	})
+	close(batches)
+	wg.Wait()
+	if err == nil {
+		err = failed()
+	}
+	if err != nil {
+		return fail(fmt.Errorf("build search index: %w", err))
+	}
+	// The stamp goes in the last batch, written after all the others, so
+	// an index with a stamp is a complete one.
+	if err := setStamp(batch, version, x.mhash); err != nil {
+		return fail(err)
+	}
+	if err := idx.Batch(batch); err != nil {
+		return fail(fmt.Errorf("write search index batch: %w", err))
+	}
+	if err := x.writeCurrent(sub); err != nil {
+		return fail(err)
+	}
+
+	x.mu.Lock()
+	old := x.idx
+	x.idx, x.sub, x.version = idx, sub, version
+	x.mu.Unlock()
+	if old != nil {
+		if err := old.Close(); err != nil {
+			x.log.Warn("close replaced search index", "err", err)
+		}
+	}
+	x.removeStale()
+	took := time.Since(start)
+	x.log.Info("search index built", "services", n, "catalogue_version", version, "took", took,
+		"docs_per_sec", int(float64(n)/max(took.Seconds(), 1e-9)))
+	return nil
+}
+
+func setStamp(b *bleve.Batch, version int64, mhash string) error {
+	raw, err := json.Marshal(stamp{Mapping: mappingVersion, MappingHash: mhash, Catalogue: version})
+	if err != nil {
+		return fmt.Errorf("encode search index stamp: %w", err)
+	}
+	b.SetInternal([]byte(stampKey), raw)
+	return nil
+}
+
+// writeCurrent points CURRENT at sub with a rename, which is atomic.
+func (x *Index) writeCurrent(sub string) error {
+	tmp := filepath.Join(x.dir, currentFile+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	_, err = f.WriteString(sub + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(x.dir, currentFile))
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("switch search index to %s: %w", sub, err)
+	}
+	return nil
+}
+
+// removeStale deletes index subdirectories other than the live one: those
+// replaced by a rebuild and those left by a rebuild that was interrupted. It
+// runs only while this process holds the live index, so no other process is
+// using the directory.
+func (x *Index) removeStale() {
+	entries, err := os.ReadDir(x.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), subdirStem) && e.Name() != x.sub {
+			if err := os.RemoveAll(filepath.Join(x.dir, e.Name())); err != nil {
+				x.log.Warn("remove stale search index", "path", e.Name(), "err", err)
+			}
+		}
+	}
+}
+
+// Update applies an import's changes: changed services are (re)indexed and
+// removed ones deleted, in batches, and the stamp moves to version with the
+// last batch. If the index cannot be written, it is rebuilt from src, so it
+// never stays half-updated.
+func (x *Index) Update(ctx context.Context, src Source, changed []*catalogue.Service, removed []string, version int64) error {
+	x.writeMu.Lock()
+	defer x.writeMu.Unlock()
+	x.mu.RLock()
+	idx := x.idx
+	x.mu.RUnlock()
+	if idx == nil {
+		return errClosed
+	}
+
+	err := func() error {
+		batch := idx.NewBatch()
+		flush := func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := idx.Batch(batch); err != nil {
+				return fmt.Errorf("write search index batch: %w", err)
+			}
+			batch.Reset()
+			return nil
+		}
+		for _, s := range changed {
+			if err := batch.Index(s.Slug, document(s)); err != nil {
+				return fmt.Errorf("index service %q: %w", s.Slug, err)
+			}
+			if batch.Size() >= batchSize {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		for _, slug := range removed {
+			batch.Delete(slug)
+			if batch.Size() >= batchSize {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := setStamp(batch, version, x.mhash); err != nil {
+			return err
+		}
+		return flush()
+	}()
+	if err == nil {
+		x.mu.Lock()
+		x.version = version
+		x.mu.Unlock()
+		x.log.Info("search index updated", "changed", len(changed), "removed", len(removed), "catalogue_version", version)
+		return nil
+	}
+	if ctx.Err() != nil {
+		// The stamp still names the old version, so the next Open rebuilds.
+		return fmt.Errorf("update search index: %w", err)
+	}
+	x.log.Warn("search index update failed; rebuilding", "err", err)
+	if rerr := x.rebuild(ctx, src); rerr != nil {
+		return fmt.Errorf("update search index: %w; rebuild failed too: %w", err, rerr)
+	}
+	return nil
+}
+
+// Version returns the catalogue version the index reflects.
+func (x *Index) Version() int64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.version
+}
+
+// Close releases the index. Searches after Close fail.
+func (x *Index) Close() error {
+	x.writeMu.Lock()
+	defer x.writeMu.Unlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.idx == nil {
+		return nil
+	}
+	err := x.idx.Close()
+	x.idx = nil
+	if err != nil {
+		return fmt.Errorf("close search index: %w", err)
+	}
+	return nil
+}
+
+// reader returns the live index for one search.
+func (x *Index) reader() (bleve.Index, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.idx == nil {
+		return nil, errClosed
+	}
+	return x.idx, nil
+}
+
+// catalogueSource adapts an in-memory catalogue to Source.
+type catalogueSource struct {
+	c       *catalogue.Catalogue
+	version int64
+}
+
+// FromCatalogue returns a Source over an in-memory catalogue (decoded from a
+// file, or generated), with the given version.
+func FromCatalogue(c *catalogue.Catalogue, version int64) Source {
+	return catalogueSource{c: c, version: version}
+}
+
+func (s catalogueSource) Version(context.Context) (int64, error) { return s.version, nil }
+
+func (s catalogueSource) EachService(ctx context.Context, fn func(*catalogue.Service) error) error {
+	for i := range s.c.Services {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(&s.c.Services[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

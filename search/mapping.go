@@ -1,0 +1,227 @@
+package search
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ca"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	// Bleve registers its language analyzers by name only when their
+	// packages are linked in.
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
+
+	"sportello/catalogue"
+)
+
+// mappingVersion is part of the index's stamp. Bump it whenever the mapping
+// or the way documents are built from services changes, so that existing
+// indexes are rebuilt on the next start. (The stamp also carries a hash of
+// the mapping itself, which catches a forgotten bump of mapping changes but
+// not of document-building changes.)
+const mappingVersion = 1
+
+// defaultLang is the language every service has (FORMAT.md: "en" is always
+// present); untranslated texts fall back to it.
+const defaultLang = "en"
+
+// Analyzer names. The four built-in ones are registered by Bleve's language
+// packages; Catalan and the light analyzer are defined in the mapping.
+const (
+	analyzerCA    = "sportello_ca"
+	analyzerLight = "sportello_light"
+)
+
+// analyzerFor maps a language to the analyzer of its full-text fields.
+func analyzerFor(lang string) string {
+	if lang == "ca" {
+		return analyzerCA
+	}
+	return lang
+}
+
+// Field names. Per-language fields end in "_<lang>".
+const (
+	fTitle    = "title_"   // analysed title (phrase queries need term vectors)
+	fKeywords = "kw_"      // keywords: the service's synonyms
+	fSummary  = "summary_" // analysed summary
+	fDesc     = "desc_"    // analysed description
+	fLight    = "light_"   // title+keywords, lowercased and folded, unstemmed: fuzzy, prefix, did-you-mean
+	fShowT    = "show_t_"  // stored title for display, only in translated languages
+	fShowS    = "show_s_"  // stored summary for display, only in translated languages
+	// fFacet holds every filter value of a service as one keyword each
+	// ("topic:housing", "audience:resident", "online", "free"). One field
+	// instead of four means one doc-values visit per hit when counting
+	// facets, which is what a broad search at 100k services spends its time on.
+	fFacet = "facet"
+)
+
+// Values of fFacet.
+const (
+	facetTopic    = "topic:"
+	facetAudience = "audience:"
+	facetOnline   = "online"
+	facetFree     = "free"
+)
+
+// newMapping builds the lean index mapping: nothing goes into _all, only
+// display texts are stored, term vectors only where phrases are matched, and
+// doc values only on the facet fields.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := mapping.NewIndexMapping()
+	im.ScoringModel = index.BM25Scoring
+
+	if err := addCatalan(im); err != nil {
+		return nil, err
+	}
+	if err := im.AddCustomAnalyzer(analyzerLight, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []any{asciifolding.Name},
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name},
+	}); err != nil {
+		return nil, fmt.Errorf("define light analyzer: %w", err)
+	}
+
+	doc := mapping.NewDocumentMapping()
+	doc.Dynamic = false
+	text := func(analyzer string, vectors bool) *mapping.FieldMapping {
+		return &mapping.FieldMapping{Type: "text", Analyzer: analyzer, Index: true, IncludeTermVectors: vectors}
+	}
+	// Descriptions are long and weigh little: a match counts, how often the
+	// word occurs does not, which spares their frequencies and norms.
+	bare := func(analyzer string) *mapping.FieldMapping {
+		return &mapping.FieldMapping{Type: "text", Analyzer: analyzer, Index: true, SkipFreqNorm: true}
+	}
+	stored := func() *mapping.FieldMapping {
+		return &mapping.FieldMapping{Type: "text", Analyzer: "keyword", Store: true}
+	}
+	for _, lang := range catalogue.Languages {
+		a := analyzerFor(lang)
+		doc.AddFieldMappingsAt(fTitle+lang, text(a, true))
+		doc.AddFieldMappingsAt(fKeywords+lang, text(a, true))
+		doc.AddFieldMappingsAt(fSummary+lang, text(a, true))
+		doc.AddFieldMappingsAt(fDesc+lang, bare(a))
+		doc.AddFieldMappingsAt(fLight+lang, text(analyzerLight, false))
+		doc.AddFieldMappingsAt(fShowT+lang, stored())
+		doc.AddFieldMappingsAt(fShowS+lang, stored())
+	}
+	doc.AddFieldMappingsAt(fFacet, &mapping.FieldMapping{Type: "text", Analyzer: "keyword", Index: true, DocValues: true})
+
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = analyzerLight
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	if err := im.Validate(); err != nil {
+		return nil, fmt.Errorf("search mapping is invalid: %w", err)
+	}
+	return im, nil
+}
+
+// addCatalan defines the Catalan analyzer Bleve lacks. Accents are folded
+// before tokenising (Bleve's ascii folding is a character filter), so the
+// stop list is folded the same way or "més" would slip through as "mes".
+func addCatalan(im *mapping.IndexMappingImpl) error {
+	var stops []any
+	fold := asciifolding.New()
+	sc := bufio.NewScanner(bytes.NewReader(ca.CatalanStopWords))
+	for sc.Scan() {
+		w := strings.TrimSpace(sc.Text())
+		if w == "" || strings.HasPrefix(w, "#") {
+			continue
+		}
+		stops = append(stops, strings.ToLower(string(fold.Filter([]byte(w)))))
+	}
+	const stopMap = "sportello_stop_ca_folded"
+	if err := im.AddCustomTokenMap(stopMap, map[string]any{"type": tokenmap.Name, "tokens": stops}); err != nil {
+		return fmt.Errorf("define Catalan stop words: %w", err)
+	}
+	if err := im.AddCustomTokenFilter(stopMap, map[string]any{"type": stop.Name, "stop_token_map": stopMap}); err != nil {
+		return fmt.Errorf("define Catalan stop filter: %w", err)
+	}
+	if err := im.AddCustomAnalyzer(analyzerCA, map[string]any{
+		"type":         custom.Name,
+		"char_filters": []any{asciifolding.Name},
+		"tokenizer":    unicode.Name,
+		// Lowercase before elision: Bleve's elision filter matches the
+		// articles case-sensitively, so "D'ESCOMBRARIES" would keep its "d'".
+		"token_filters": []any{lowercase.Name, ca.ElisionName, stopMap},
+	}); err != nil {
+		return fmt.Errorf("define Catalan analyzer: %w", err)
+	}
+	return nil
+}
+
+// mappingHash identifies the mapping's content, so that an index built with
+// a different mapping is rebuilt even if mappingVersion was not bumped.
+func mappingHash(im *mapping.IndexMappingImpl) (string, error) {
+	b, err := json.Marshal(im)
+	if err != nil {
+		return "", fmt.Errorf("encode search mapping: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8]), nil
+}
+
+// document turns a service into the map Bleve indexes. Only languages the
+// service is translated into get fields; searches in another language fall
+// back to the default language's fields at query time (see buildQuery), which
+// keeps the index about four times smaller than copying the default text
+// into every language.
+func document(s *catalogue.Service) map[string]any {
+	facets := []any{facetTopic + s.Topic}
+	for _, a := range s.Audience {
+		facets = append(facets, facetAudience+a)
+	}
+	if s.Online() {
+		facets = append(facets, facetOnline)
+	}
+	if s.Free() {
+		facets = append(facets, facetFree)
+	}
+	d := map[string]any{fFacet: facets}
+	for _, lang := range catalogue.Languages {
+		title := s.Title[lang]
+		if title == "" && lang != defaultLang {
+			continue
+		}
+		kws := s.Keywords[lang]
+		d[fTitle+lang] = title
+		d[fShowT+lang] = title
+		if sum := s.Summary[lang]; sum != "" {
+			d[fSummary+lang] = sum
+			d[fShowS+lang] = sum
+		}
+		if desc := s.Description[lang]; desc != "" {
+			d[fDesc+lang] = desc
+		}
+		light := make([]any, 0, len(kws)+1)
+		light = append(light, title)
+		if len(kws) > 0 {
+			kw := make([]any, len(kws))
+			for i, k := range kws {
+				kw[i] = k
+				light = append(light, k)
+			}
+			d[fKeywords+lang] = kw
+		}
+		d[fLight+lang] = light
+	}
+	return d
+}

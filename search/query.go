@@ -1,0 +1,215 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"sportello/catalogue"
+)
+
+const (
+	// maxQueryRunes caps what is analysed: nobody types more into a search
+	// box, and a pasted page must not become a thousand-clause query.
+	maxQueryRunes = 200
+	// maxQueryWords bounds the words of one query (each becomes about ten
+	// clauses); maxFuzzyWords bounds those that are matched fuzzily.
+	maxQueryWords = 16
+	maxFuzzyWords = 8
+	// fallbackWeight scales the default-language fields in a search in
+	// another language: they find the untranslated services (and words
+	// typed in the default language) without outranking translated texts.
+	fallbackWeight = 0.5
+)
+
+// Field weights: the title says most about a service, then its keywords
+// (the words residents use for it), then the summary and the description.
+// A phrase match counts on top of the word matches.
+const (
+	wTitle        = 5.0
+	wKeywords     = 3.5
+	wSummary      = 1.5
+	wDesc         = 0.6
+	wPhraseTitle  = 6.0
+	wPhraseKw     = 5.0
+	wPhraseSum    = 2.0
+	wFuzzy        = 2.5
+	wSuggestTitle = 2.0
+)
+
+// sanitize makes user text safe to analyse: valid UTF-8, no control
+// characters, at most maxQueryRunes runes, single spaces.
+func sanitize(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, " ")
+	}
+	var b strings.Builder
+	n := 0
+	space := true
+	for _, r := range s {
+		if n >= maxQueryRunes {
+			break
+		}
+		// Unicode word breaking keeps "a:b" together; a resident who types
+		// a colon means a separator (Bleve's field syntax means nothing here).
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == ':' || r == utf8.RuneError || unicode.Is(unicode.Cf, r) {
+			if !space {
+				b.WriteByte(' ')
+				space = true
+				n++
+			}
+			continue
+		}
+		b.WriteRune(r)
+		space = false
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// normLang returns lang if the catalogue knows it, else the default.
+func normLang(lang string) string {
+	if slices.Contains(catalogue.Languages, lang) {
+		return lang
+	}
+	return defaultLang
+}
+
+// searchLangs lists the languages whose fields a search in lang looks at,
+// with their weights.
+func searchLangs(lang string) []langWeight {
+	if lang == defaultLang {
+		return []langWeight{{lang, 1}}
+	}
+	return []langWeight{{lang, 1}, {defaultLang, fallbackWeight}}
+}
+
+type langWeight struct {
+	lang string
+	w    float64
+}
+
+// fuzziness allows more typos in longer words, none in short ones where
+// one edit makes another word ("bin" → "bid").
+func fuzziness(word string) int {
+	switch n := utf8.RuneCountInString(word); {
+	case n < 4:
+		return 0
+	case n < 8:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// qword is one content word of a query: as typed (lowercased) for the
+// analysed fields, and lightly analysed for fuzzy matching.
+type qword struct {
+	raw, light string
+}
+
+// minMatch is how many of n content words a service must match: all of one
+// or two, half of more. Requiring words keeps the result set (and the cost
+// of counting its facets) in proportion to what was asked, and ranks better
+// than any-word matching; a search that finds nothing so is retried with any
+// word.
+func minMatch(n int) int {
+	if n <= 2 {
+		return n
+	}
+	return (n + 1) / 2
+}
+
+// textQuery builds the scoring part of a search for sanitised text: per
+// word, a match in any field of the searched languages (fuzzy on the light
+// fields), at least min words, and the whole text as a phrase on top. With
+// fuzzy false it leaves out the fuzzy clauses, for the retry after Bleve
+// refuses a fuzzy term that expands to too many clauses.
+func textQuery(text string, words []qword, lang string, fuzzy bool, min int) query.Query {
+	if len(words) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	perWord := make([]query.Query, 0, len(words))
+	for i, w := range words {
+		var qs []query.Query
+		match := func(field string, boost float64) {
+			q := query.NewMatchQuery(w.raw)
+			q.SetField(field)
+			q.SetBoost(boost)
+			qs = append(qs, q)
+		}
+		for _, lw := range searchLangs(lang) {
+			l, wt := lw.lang, lw.w
+			match(fTitle+l, wTitle*wt)
+			match(fKeywords+l, wKeywords*wt)
+			match(fSummary+l, wSummary*wt)
+			match(fDesc+l, wDesc*wt)
+			if f := fuzziness(w.light); fuzzy && f > 0 && i < maxFuzzyWords {
+				q := query.NewFuzzyQuery(w.light)
+				q.SetField(fLight + l)
+				q.SetFuzziness(f)
+				q.SetBoost(wFuzzy * wt)
+				qs = append(qs, q)
+			}
+		}
+		perWord = append(perWord, query.NewDisjunctionQuery(qs))
+	}
+	matched := query.NewDisjunctionQuery(perWord)
+	matched.SetMin(float64(min))
+	if len(words) == 1 {
+		return matched
+	}
+	var phrases []query.Query
+	for _, lw := range searchLangs(lang) {
+		for _, f := range []struct {
+			field string
+			boost float64
+		}{{fTitle, wPhraseTitle}, {fKeywords, wPhraseKw}, {fSummary, wPhraseSum}} {
+			q := query.NewMatchPhraseQuery(text)
+			q.SetField(f.field + lw.lang)
+			q.SetBoost(f.boost * lw.w)
+			phrases = append(phrases, q)
+		}
+	}
+	return query.NewBooleanQuery([]query.Query{matched}, phrases, nil)
+}
+
+// filterQuery returns the request's filters as one query, or nil.
+func filterQuery(r Request) query.Query {
+	var fs []query.Query
+	term := func(v string) {
+		q := query.NewTermQuery(v)
+		q.SetField(fFacet)
+		fs = append(fs, q)
+	}
+	if r.Topic != "" {
+		term(facetTopic + r.Topic)
+	}
+	if r.Audience != "" {
+		term(facetAudience + r.Audience)
+	}
+	if r.Online {
+		term(facetOnline)
+	}
+	if r.Free {
+		term(facetFree)
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	return query.NewConjunctionQuery(fs)
+}
+
+// withFilters restricts q to the request's filters without changing scores.
+func withFilters(q query.Query, r Request) query.Query {
+	f := filterQuery(r)
+	if f == nil {
+		return q
+	}
+	b := query.NewBooleanQuery([]query.Query{q}, nil, nil)
+	b.AddFilter(f)
+	return b
+}

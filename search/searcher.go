@@ -1,0 +1,361 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+const (
+	defaultPerPage = 10
+	maxPerPage     = 100
+	// maxOffset stops deep paging, which costs memory in proportion to
+	// the offset; nobody reads page 1000 of search results.
+	maxOffset = 10000
+	// maxFacetTerms bounds the facet values counted: all topics, the two
+	// audiences and the two flags of any plausible catalogue.
+	maxFacetTerms = 1000
+	// minPrefixRunes is the shortest last word autocomplete expands.
+	minPrefixRunes = 2
+)
+
+// facetName names the one facet of a Bleve request.
+const facetName = "facets"
+
+var _ Searcher = (*Index)(nil)
+
+// Search runs a resident's search. Whatever the text, it returns results or
+// an empty result; errors mean the index itself failed (or ctx ended).
+func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
+	idx, err := x.reader()
+	if err != nil {
+		return Result{}, err
+	}
+	lang := normLang(r.Lang)
+	text := sanitize(r.Query)
+	page, perPage := max(r.Page, 1), r.PerPage
+	if perPage <= 0 {
+		perPage = defaultPerPage
+	}
+	perPage = min(perPage, maxPerPage)
+	from := (page - 1) * perPage
+	res := Result{Page: page, PerPage: perPage}
+	if from > maxOffset {
+		from, perPage = 0, 0 // count and facets only
+	}
+
+	words := x.hl.lightTerms(text)
+	br, err := x.run(ctx, idx, text, lang, r, perPage, from, true)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Total = int(br.Total)
+	res.Facets = facets(br)
+	var m *matcher
+	if text != "" {
+		m = x.hl.matcher(text, words, lang)
+	}
+	for _, h := range br.Hits {
+		res.Hits = append(res.Hits, x.hit(h, lang, m))
+	}
+	if text != "" {
+		res.DidYouMean = x.didYouMean(ctx, idx, words, lang, r)
+	}
+	return res, nil
+}
+
+// run executes one search. An empty text lists the services that pass the
+// filters. A query Bleve refuses (a fuzzy term that expands to too many
+// clauses) is retried without its fuzzy part rather than failed.
+func (x *Index) run(ctx context.Context, idx bleve.Index, text string, lang string, r Request, size, from int, withFacets bool) (*bleve.SearchResult, error) {
+	if text == "" {
+		return x.exec(ctx, idx, query.NewMatchAllQuery(), r, text, lang, size, from, withFacets)
+	}
+	words := x.hl.queryWords(text, lang)
+	need := minMatch(len(words))
+	br, err := x.exec(ctx, idx, textQuery(text, words, lang, true, need), r, text, lang, size, from, withFacets)
+	if err == nil && br.Total == 0 && need > 1 {
+		br, err = x.exec(ctx, idx, textQuery(text, words, lang, true, 1), r, text, lang, size, from, withFacets)
+	}
+	if err != nil && ctx.Err() == nil {
+		x.log.Debug("search retried without fuzzy terms", "err", err)
+		br, err = x.exec(ctx, idx, textQuery(text, words, lang, false, 1), r, text, lang, size, from, withFacets)
+	}
+	return br, err
+}
+
+// exec runs one Bleve search with the request's filters.
+func (x *Index) exec(ctx context.Context, idx bleve.Index, q query.Query, r Request, text, lang string, size, from int, withFacets bool) (*bleve.SearchResult, error) {
+	br, err := idx.SearchInContext(ctx, x.request(withFilters(q, r), text, lang, size, from, withFacets))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	return br, nil
+}
+
+func (x *Index) request(q query.Query, text, lang string, size, from int, withFacets bool) *bleve.SearchRequest {
+	sr := bleve.NewSearchRequestOptions(q, size, from, false)
+	if size > 0 {
+		sr.Fields = displayFields(lang)
+	}
+	// The default order (score, then index order) is deterministic for a
+	// given index. Sorting by "_id" as a tie-breaker would load the id of
+	// every hit, which costs more than the whole search on broad queries.
+	if withFacets {
+		sr.AddFacet(facetName, bleve.NewFacetRequest(fFacet, maxFacetTerms))
+	}
+	return sr
+}
+
+// displayFields are the stored texts a hit shows in lang.
+func displayFields(lang string) []string {
+	if lang == defaultLang {
+		return []string{fShowT + lang, fShowS + lang}
+	}
+	return []string{fShowT + lang, fShowS + lang, fShowT + defaultLang, fShowS + defaultLang}
+}
+
+// display returns the stored text of field in lang, falling back to the
+// default language when the service is untranslated, and the language the
+// returned text is in.
+func display(fields map[string]any, field, lang string) (string, string) {
+	if s, ok := fields[field+lang].(string); ok && s != "" {
+		return s, lang
+	}
+	s, _ := fields[field+defaultLang].(string)
+	return s, defaultLang
+}
+
+func (x *Index) hit(h *bsearch.DocumentMatch, lang string, m *matcher) Hit {
+	title, tl := display(h.Fields, fShowT, lang)
+	summary, sl := display(h.Fields, fShowS, lang)
+	return Hit{
+		Slug:    h.ID,
+		Score:   h.Score,
+		Title:   m.fragments(title, tl),
+		Snippet: snippet(m.fragments(summary, sl)),
+	}
+}
+
+func facets(br *bleve.SearchResult) Facets {
+	f := Facets{Topics: map[string]int{}, Audiences: map[string]int{}}
+	fr, ok := br.Facets[facetName]
+	if !ok || fr == nil || fr.Terms == nil {
+		return f
+	}
+	for _, t := range fr.Terms.Terms() {
+		switch {
+		case strings.HasPrefix(t.Term, facetTopic):
+			f.Topics[strings.TrimPrefix(t.Term, facetTopic)] = t.Count
+		case strings.HasPrefix(t.Term, facetAudience):
+			f.Audiences[strings.TrimPrefix(t.Term, facetAudience)] = t.Count
+		case t.Term == facetOnline:
+			f.Online = t.Count
+		case t.Term == facetFree:
+			f.Free = t.Count
+		}
+	}
+	return f
+}
+
+// didYouMean proposes a corrected query when the text has words the index
+// does not know (in no title or keyword, and after analysis in no summary or
+// description of the language): each is replaced by the closest title or
+// keyword term of the language, else of the default language. Fuzzy
+// matching may already have found services for the typo; the correction is
+// still offered, so the resident sees what was understood, but only when
+// the corrected query finds something. Known words are never "corrected",
+// so a search that finds little because the catalogue lacks it gets no
+// misleading suggestion.
+func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, words []string, lang string, r Request) string {
+	if len(words) == 0 || len(words) > maxFuzzyWords {
+		return ""
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return ""
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return ""
+	}
+	defer func() { _ = rd.Close() }()
+	fz, ok := rd.(index.IndexReaderFuzzy)
+	if !ok {
+		return ""
+	}
+	fields := []string{fLight + lang}
+	if lang != defaultLang {
+		fields = append(fields, fLight+defaultLang)
+	}
+
+	changed := false
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w
+		if known(rd, fields, w) {
+			continue
+		}
+		if x.knownInText(rd, w, lang) {
+			continue
+		}
+		if best := closest(fz, fields, w); best != "" {
+			out[i], changed = best, true
+		}
+	}
+	if !changed {
+		return ""
+	}
+	corrected := strings.Join(out, " ")
+	br, err := x.run(ctx, idx, corrected, lang, r, 0, 0, false)
+	if err != nil || br.Total == 0 {
+		return ""
+	}
+	return corrected
+}
+
+// known reports whether term is in the dictionary of any of fields.
+func known(rd index.IndexReader, fields []string, term string) bool {
+	c, ok := rd.(index.IndexReaderContains)
+	if !ok {
+		return true
+	}
+	for _, f := range fields {
+		d, err := c.FieldDictContains(f)
+		if err != nil {
+			continue
+		}
+		if found, err := d.Contains([]byte(term)); err == nil && found {
+			return true
+		}
+	}
+	return false
+}
+
+// knownInText reports whether word (a light term) occurs, after the search
+// language's analysis, in its summaries or descriptions: such a word is not
+// a typo even though no title or keyword has it. Only the search language
+// counts: a French typo stemmed by the English analyzer too often lands on
+// some English word.
+func (x *Index) knownInText(rd index.IndexReader, word, lang string) bool {
+	for _, t := range x.hl.analyzers[lang].Analyze([]byte(word)) {
+		if known(rd, []string{fSummary + lang, fDesc + lang, fTitle + lang, fKeywords + lang}, string(t.Term)) {
+			return true
+		}
+	}
+	return false
+}
+
+// closest returns the dictionary term nearest to w by edit distance (the
+// most frequent among equals), or "".
+func closest(fz index.IndexReaderFuzzy, fields []string, w string) string {
+	f := fuzziness(w)
+	if f == 0 {
+		return ""
+	}
+	best, bestDist, bestCount := "", f+1, uint64(0)
+	for _, field := range fields {
+		d, err := fz.FieldDictFuzzy(field, w, f, "")
+		if err != nil {
+			continue
+		}
+		for {
+			e, err := d.Next()
+			if err != nil || e == nil {
+				break
+			}
+			dist := levenshtein(e.Term, w, f)
+			if dist < bestDist || (dist == bestDist && e.Count > bestCount) {
+				best, bestDist, bestCount = e.Term, dist, e.Count
+			}
+		}
+		_ = d.Close()
+		if best != "" {
+			// The search language's own terms win over the fallback's.
+			return best
+		}
+	}
+	return best
+}
+
+// Suggest returns services whose title or keywords start with what the
+// resident is typing, for autocomplete.
+func (x *Index) Suggest(ctx context.Context, lang, prefix string, limit int) ([]Suggestion, error) {
+	idx, err := x.reader()
+	if err != nil {
+		return nil, err
+	}
+	lang = normLang(lang)
+	text := sanitize(prefix)
+	words := x.hl.lightTerms(text)
+	if len(words) == 0 || limit <= 0 {
+		return []Suggestion{}, nil
+	}
+	limit = min(limit, 20)
+	if len(words) > maxFuzzyWords {
+		words = words[:maxFuzzyWords]
+	}
+	last := words[len(words)-1]
+	if utf8.RuneCountInString(last) < minPrefixRunes {
+		// One letter would expand to most of the dictionary.
+		return []Suggestion{}, nil
+	}
+	var must []query.Query
+	for _, w := range words[:len(words)-1] {
+		must = append(must, anyLang(lang, func(field string) query.Query {
+			q := query.NewTermQuery(w)
+			q.SetField(field)
+			return q
+		}))
+	}
+	must = append(must, anyLang(lang, func(field string) query.Query {
+		q := query.NewPrefixQuery(last)
+		q.SetField(field)
+		return q
+	}))
+	// Titles that contain the words rank above keyword-only matches.
+	tq := query.NewMatchQuery(text)
+	tq.SetField(fTitle + lang)
+	tq.SetBoost(wSuggestTitle)
+	b := query.NewBooleanQuery(must, []query.Query{tq}, nil)
+
+	sr := bleve.NewSearchRequestOptions(b, limit, 0, false)
+	sr.Fields = displayFields(lang)
+	br, err := idx.SearchInContext(ctx, sr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// A prefix that expands to too many terms is too short to suggest.
+		x.log.Debug("suggest failed", "err", err)
+		return []Suggestion{}, nil
+	}
+	out := make([]Suggestion, 0, len(br.Hits))
+	for _, h := range br.Hits {
+		title, _ := display(h.Fields, fShowT, lang)
+		out = append(out, Suggestion{Slug: h.ID, Title: title})
+	}
+	return out, nil
+}
+
+// anyLang matches a light field of lang or of the default language.
+func anyLang(lang string, mk func(field string) query.Query) query.Query {
+	qs := []query.Query{mk(fLight + lang)}
+	if lang != defaultLang {
+		qs = append(qs, mk(fLight+defaultLang))
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// errClosed is returned by searches after Close.
+var errClosed = errors.New("search: index is closed")
