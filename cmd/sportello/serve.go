@@ -38,7 +38,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer index.Close()
-	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond))
+	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond).String())
 
 	signIn, idp, err := newAuth(cfg, db, log)
 	if err != nil {
