@@ -6,6 +6,8 @@
 //	sportello serve           the same
 //	sportello import FILE     validate and load a catalogue file
 //	sportello export [FILE]   write the published catalogue (stdout by default)
+//	sportello rules check [-lang LANG] FILE PROFILE.json
+//	                          which services a profile may be eligible for, and why
 package main
 
 import (
@@ -32,6 +34,8 @@ const usage = `usage:
   sportello [serve]          serve the portal
   sportello import FILE      validate and load a catalogue file (sportello-catalogue/1)
   sportello export [FILE]    write the published catalogue to FILE or standard output
+  sportello rules check [-lang LANG] FILE PROFILE.json
+                             evaluate every eligibility rule of a catalogue file against a profile
 Settings come from SPORTELLO_* environment variables; see README.md.`
 
 // run is main without the process: it parses the command line and the
@@ -60,6 +64,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("export takes at most one file\n%s", usage)
 		}
 		return export(ctx, cfg, args, stdout)
+	case "rules":
+		if len(args) == 0 || args[0] != "check" {
+			return fmt.Errorf("rules needs the word check\n%s", usage)
+		}
+		return rulesCheck(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sportello/catalogue"
+)
+
+// env returns a getenv over the given variables.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	c, err := loadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Env != envDevelopment || c.Addr != ":8080" || c.BaseURL != "http://localhost:8080" {
+		t.Errorf("defaults: env %q addr %q base %q", c.Env, c.Addr, c.BaseURL)
+	}
+	if c.DatabaseURL != filepath.Join("data", "sportello.db") {
+		t.Errorf("default database %q, want SQLite in ./data", c.DatabaseURL)
+	}
+	if !c.DevIdP() {
+		t.Error("with no issuer in development the development identity provider must run")
+	}
+	if strings.Join(c.OIDC.Scopes, " ") != "openid profile email" || c.OIDC.RolesClaim != "groups" {
+		t.Errorf("OIDC defaults: scopes %v, roles claim %q", c.OIDC.Scopes, c.OIDC.RolesClaim)
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secretFile, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		vars map[string]string
+		want []string // each must be in the error; none means no error
+	}{
+		{"production refuses every embedded default", map[string]string{"SPORTELLO_ENV": "production"},
+			[]string{"SPORTELLO_DATABASE_URL: production needs PostgreSQL", "SPORTELLO_OIDC_ISSUER: production needs", "SPORTELLO_BASE_URL: production needs an https://"}},
+		{"production with the real things", map[string]string{
+			"SPORTELLO_ENV": "production", "SPORTELLO_DATABASE_URL": "postgres://db/sportello",
+			"SPORTELLO_OIDC_ISSUER": "https://id.example", "SPORTELLO_OIDC_CLIENT_ID": "sportello",
+			"SPORTELLO_BASE_URL": "https://portal.example"}, nil},
+		{"unknown environment", map[string]string{"SPORTELLO_ENV": "staging"}, []string{`SPORTELLO_ENV: "staging" must be`}},
+		{"bad base URL", map[string]string{"SPORTELLO_BASE_URL": "portal.example"}, []string{"SPORTELLO_BASE_URL"}},
+		{"issuer without client", map[string]string{"SPORTELLO_OIDC_ISSUER": "https://id.example"}, []string{"SPORTELLO_OIDC_CLIENT_ID: required"}},
+		{"bad duration", map[string]string{"SPORTELLO_SESSION_IDLE_TIMEOUT": "soon"}, []string{"SPORTELLO_SESSION_IDLE_TIMEOUT"}},
+		{"bad upload limit", map[string]string{"SPORTELLO_UPLOAD_MAX_MB": "-3"}, []string{"SPORTELLO_UPLOAD_MAX_MB"}},
+		{"bad time zone", map[string]string{"SPORTELLO_TIME_ZONE": "Mars/Olympus"}, []string{"SPORTELLO_TIME_ZONE"}},
+		{"missing secret file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": "/no/such/file"}, []string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE"}},
+		{"secret from a file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": secretFile}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadConfig(env(tt.vars))
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error; want %q", tt.want)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+	c, _ := loadConfig(env(map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": secretFile}))
+	if c.OIDC.ClientSecret != "s3cret" {
+		t.Errorf("secret from file = %q", c.OIDC.ClientSecret)
+	}
+}
+
+// TestImportExport runs the binary's import and export commands against a
+// SQLite database, as an operator would.
+func TestImportExport(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"SPORTELLO_DATA_DIR": dir}
+	ctx := context.Background()
+	cli := func(args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := run(ctx, args, env(vars), &out, &errOut)
+		return out.String(), err
+	}
+
+	good := filepath.Join(dir, "porta-nova.json")
+	if err := os.WriteFile(good, catalogue.DemoJSON(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A broken file reports every problem with its path and writes nothing.
+	demo := catalogue.DemoJSON()
+	broken := []struct {
+		name   string
+		data   []byte
+		errors []string
+	}{
+		{"wrong types", bytes.Replace(demo, []byte(`"amount": 4000`), []byte(`"amount": 40.5`), -1),
+			[]string{"services[10].fee.amount: must be a whole number of cents", "line 13195:"}},
+		{"broken references", bytes.Replace(bytes.Replace(demo,
+			[]byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1),
+			[]byte(`"related": [`), []byte(`"related": ["no-such-service", `), 1),
+			[]string{"services[0].topic", "no-such-topic", "no-such-service"}},
+	}
+	for _, b := range broken {
+		path := filepath.Join(dir, "broken.json")
+		if err := os.WriteFile(path, b.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := cli("import", path)
+		if err == nil {
+			t.Fatalf("%s: importing a broken file succeeded", b.name)
+		}
+		for _, want := range append(b.errors, "nothing was written") {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: import error lacks %q:\n%v", b.name, want, err)
+			}
+		}
+	}
+	if _, err := cli("export"); err == nil {
+		t.Error("export after a refused import found a catalogue")
+	}
+
+	out, err := cli("import", good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "132 services added") {
+		t.Errorf("first import said %q", out)
+	}
+	out, err = cli("import", good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "0 services added, 0 updated, 0 archived, 132 unchanged; catalogue version 1") {
+		t.Errorf("second import of the same file said %q", out)
+	}
+
+	exported := filepath.Join(dir, "exported.json")
+	if _, err := cli("export", exported); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := catalogue.Load(data); err != nil {
+		t.Errorf("the export does not import again: %v", err)
+	}
+	out, err = cli("import", exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "132 unchanged") {
+		t.Errorf("re-importing the export changed something: %q", out)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"frobnicate"}, env(nil), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), `unknown command "frobnicate"`) || !strings.Contains(err.Error(), "usage:") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestServe starts the binary as `go run ./cmd/sportello` does, on a fresh
+// data directory: the demo catalogue is imported, the index built, the site
+// and the development identity provider answer; then it stops on cancel, and
+// starts again on the same data.
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	for start := range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		vars := map[string]string{"SPORTELLO_DATA_DIR": dir, "SPORTELLO_ADDR": addr}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		var logs bytes.Buffer
+		go func() { done <- run(ctx, nil, env(vars), io.Discard, &syncWriter{w: &logs}) }()
+
+		base := "http://" + addr
+		if err := waitFor(base+"/healthz", done); err != nil {
+			cancel()
+			t.Fatalf("start %d: %v", start, err)
+		}
+		for _, path := range []string{"/", "/services/report-missed-bin-collection", "/dev-idp/.well-known/openid-configuration", "/api/v1/search?q=bin"} {
+			res, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("start %d: GET %s = %d", start, path, res.StatusCode)
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("start %d: serve returned %v", start, err)
+		}
+	}
+}
+
+// waitFor polls url until it answers 200, or serve gives up.
+func waitFor(url string, done <-chan error) error {
+	for range 300 {
+		select {
+		case err := <-done:
+			return fmt.Errorf("serve stopped: %v", err)
+		default:
+		}
+		if res, err := http.Get(url); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not answer", url)
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
