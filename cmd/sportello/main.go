@@ -8,6 +8,7 @@
 //	sportello export [FILE]   write the published catalogue (stdout by default)
 //	sportello rules check [-lang LANG] FILE PROFILE.json
 //	                          which services a profile may be eligible for, and why
+//	sportello generate [-n N] [FILE]   a synthetic catalogue for load runs
 package main
 
 import (
@@ -36,6 +37,8 @@ const usage = `usage:
   sportello export [FILE]    write the published catalogue to FILE or standard output
   sportello rules check [-lang LANG] FILE PROFILE.json
                              evaluate every eligibility rule of a catalogue file against a profile
+  sportello generate [-n SERVICES] [-seed N] [FILE]
+                             write a synthetic catalogue for load runs
 Settings come from SPORTELLO_* environment variables; see README.md.`
 
 // run is main without the process: it parses the command line and the
@@ -69,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return fmt.Errorf("rules needs the word check\n%s", usage)
 		}
 		return rulesCheck(ctx, args[1:], stdout)
+	case "generate":
+		return generate(args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

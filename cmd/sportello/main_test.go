@@ -253,3 +253,21 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+func TestGenerateWritesAValidCatalogue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "synthetic.json")
+	if err := run(context.Background(), []string{"generate", "-n", "500", path}, env(nil), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalogue.Load(data)
+	if err != nil {
+		t.Fatalf("the generated catalogue does not validate: %v", err)
+	}
+	if len(c.Services) != 500 {
+		t.Errorf("%d services, want 500", len(c.Services))
+	}
+}
