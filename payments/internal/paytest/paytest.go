@@ -1,0 +1,245 @@
+// Package paytest holds the payments tests' real components: a fresh
+// SQLite or PostgreSQL database per test, and stripe-mock on a free port.
+package paytest
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"go/build"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
+	"sportello/payments"
+)
+
+// PostgresEnv names the PostgreSQL URL the tests use when it is set.
+const PostgresEnv = "SPORTELLO_TEST_POSTGRES"
+
+// EachBackend runs test against SQLite and, when PostgresEnv is set,
+// PostgreSQL, each with a fresh database.
+func EachBackend(t *testing.T, test func(t *testing.T, db *sqlstore.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { test(t, OpenSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		if os.Getenv(PostgresEnv) == "" {
+			t.Skipf("%s is not set; set it to a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run this test against PostgreSQL too", PostgresEnv)
+		}
+		test(t, OpenPostgres(t))
+	})
+}
+
+// OpenSQLite opens a new SQLite database in a temporary directory.
+func OpenSQLite(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sportello.db")
+	db, err := sqlstore.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("opening SQLite %s: %v", path, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// OpenPostgres opens the PostgreSQL database at PostgresEnv in a schema of
+// its own, dropped at the end, so that parallel runs never meet.
+func OpenPostgres(t testing.TB) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	base := os.Getenv(PostgresEnv)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	var random [6]byte
+	rand.Read(random[:])
+	schema := "t_" + hex.EncodeToString(random[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("creating schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", PostgresEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := sqlstore.Open(ctx, u.String())
+	if err != nil {
+		t.Fatalf("opening PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// StripeMockPath returns the stripe-mock binary on PATH or in GOPATH/bin,
+// or "" when it is not installed.
+func StripeMockPath() string {
+	if p, err := exec.LookPath("stripe-mock"); err == nil {
+		return p
+	}
+	for _, dir := range filepath.SplitList(build.Default.GOPATH) {
+		p := filepath.Join(dir, "bin", "stripe-mock")
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+// StripeMock starts stripe-mock on a free loopback port, waits until it
+// answers, stops it when the test ends, and returns its URL. The test skips
+// when stripe-mock is not installed.
+func StripeMock(t testing.TB) string {
+	t.Helper()
+	bin := StripeMockPath()
+	if bin == "" {
+		t.Skip("stripe-mock is not installed (not on PATH nor in GOPATH/bin); install it with: go install github.com/stripe/stripe-mock@v0.203.0")
+	}
+	// Port 0 for both listeners: the system picks free ports, stripe-mock
+	// prints them, and nothing collides with another test binary.
+	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	out, w := io.Pipe()
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		w.Close()
+	})
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			const prefix = "Listening for HTTP at address: "
+			if a, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+				addr <- a
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatal("stripe-mock did not say where it listens within a minute")
+	}
+	// It prints the address before it serves: wait for an answer.
+	for range 200 {
+		req, _ := http.NewRequest(http.MethodGet, base+"/v1/balance", nil)
+		req.SetBasicAuth("sk_test_123", "")
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			return base
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("stripe-mock at %s does not answer", base)
+	return ""
+}
+
+// Fulfiller is a payments.Fulfiller that records each fulfilled payment in a
+// table of its own through the transaction it is given, as the portal's
+// applications store does: a payment processed twice breaks the table's
+// primary key, and a rolled-back payment leaves no row.
+type Fulfiller struct {
+	db *sqlstore.DB
+	// Err, when set, is returned instead of fulfilling.
+	Err error
+}
+
+// NewFulfiller creates the fulfiller's table in db.
+func NewFulfiller(t testing.TB, db *sqlstore.DB) *Fulfiller {
+	t.Helper()
+	if _, err := db.SQL().Exec(`CREATE TABLE test_fulfilled (payment_id BIGINT PRIMARY KEY, application_id BIGINT NOT NULL, fee_when TEXT NOT NULL)`); err != nil {
+		t.Fatalf("creating test_fulfilled: %v", err)
+	}
+	return &Fulfiller{db: db}
+}
+
+// PaymentSucceeded records p.
+func (f *Fulfiller) PaymentSucceeded(ctx context.Context, tx *sql.Tx, p payments.Payment) error {
+	if _, err := tx.ExecContext(ctx, f.db.Rebind(`INSERT INTO test_fulfilled (payment_id, application_id, fee_when) VALUES (?, ?, ?)`),
+		p.ID, p.ApplicationID, p.FeeWhen); err != nil {
+		return err
+	}
+	return f.Err
+}
+
+// Count returns how many times the application was fulfilled.
+func (f *Fulfiller) Count(t testing.TB, applicationID int64) int {
+	t.Helper()
+	var n int
+	if err := f.db.SQL().QueryRow(f.db.Rebind(`SELECT COUNT(*) FROM test_fulfilled WHERE application_id = ?`), applicationID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Input returns a StartCheckout input for an application with a 12.50 EUR
+// fee on application.
+func Input(applicationID int64) payments.StartInput {
+	return payments.StartInput{
+		ApplicationID: applicationID,
+		Reference:     "PN-TEST-" + strings.ToUpper(hex.EncodeToString([]byte{byte(applicationID >> 8), byte(applicationID)})),
+		ServiceSlug:   "dog-licence",
+		Fee:           catalogue.Fee{Amount: 1250, Currency: "EUR", When: catalogue.FeeOnApplication},
+		Title:         "Dog licence",
+		Lang:          "en",
+		SuccessURL:    "https://portal.example/applications/1/paid?session={CHECKOUT_SESSION_ID}",
+		CancelURL:     "https://portal.example/applications/1/pay",
+	}
+}
+
+// Count returns a single number from a query.
+func Count(t testing.TB, db *sqlstore.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.SQL().QueryRow(db.Rebind(query), args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// Clock is a settable clock for the services under test.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock starts a clock at the real time, to the second.
+func NewClock() *Clock { return &Clock{now: time.Now().Truncate(time.Second)} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock on.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}

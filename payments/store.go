@@ -1,0 +1,149 @@
+package payments
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"time"
+
+	"sportello/catalogue"
+)
+
+// The SQL of the package, written with ? and passed through Rebind. The one
+// dialect difference, row locks, is in lock.
+
+const paymentColumns = `id, application_id, reference, service_slug, service_title, lang, fee_when,
+	attempt, provider, idempotency_key, COALESCE(session_id, ''), checkout_url, amount, currency,
+	status, flag_reason, failure_reason, amount_received, refunded_amount,
+	COALESCE(payment_intent_id, ''), card_brand, card_last4, created_at, expires_at,
+	COALESCE(paid_at, 0), updated_at`
+
+const refundColumns = `id, payment_id, amount, reason, staff_person_id, provider_refund_id,
+	status, failure_reason, created_at`
+
+// open and settled statuses as SQL lists.
+const (
+	sqlOpen    = `('created', 'pending')`
+	sqlSettled = `('paid', 'partially_refunded', 'refunded')`
+)
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanPayment(row scanner) (Payment, error) {
+	var p Payment
+	var created, expires, paid, updated int64
+	err := row.Scan(&p.ID, &p.ApplicationID, &p.Reference, &p.ServiceSlug, &p.ServiceTitle, &p.Lang,
+		&p.FeeWhen, &p.Attempt, &p.Provider, &p.IdempotencyKey, &p.SessionID, &p.CheckoutURL,
+		&p.Amount, &p.Currency, &p.Status, &p.FlagReason, &p.FailureReason, &p.AmountReceived,
+		&p.RefundedAmount, &p.PaymentIntent, &p.CardBrand, &p.CardLast4, &created, &expires,
+		&paid, &updated)
+	if err != nil {
+		return Payment{}, err
+	}
+	p.CreatedAt = unix(created)
+	p.ExpiresAt = unix(expires)
+	p.PaidAt = unix(paid)
+	p.UpdatedAt = unix(updated)
+	return p, nil
+}
+
+func scanRefund(row scanner) (Refund, error) {
+	var r Refund
+	var created int64
+	err := row.Scan(&r.ID, &r.PaymentID, &r.Amount, &r.Reason, &r.StaffPersonID,
+		&r.ProviderRefundID, &r.Status, &r.FailureReason, &created)
+	r.CreatedAt = unix(created)
+	return r, err
+}
+
+// unix turns stored seconds into a time; 0 is "never", the zero time.
+func unix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+// lock appends the row lock that PostgreSQL needs for a read-then-write.
+// SQLite has no FOR UPDATE and needs none: every read-write transaction
+// holds the database's write lock from its start (_txlock=immediate).
+func (s *Service) lock(query string) string {
+	if s.db.Dialect() == "postgres" {
+		return query + " FOR UPDATE"
+	}
+	return query
+}
+
+// q rebinds a query for the dialect.
+func (s *Service) q(query string) string { return s.db.Rebind(query) }
+
+// getPayment reads one payment, locking it when lock is true (inside tx).
+func (s *Service) getPayment(ctx context.Context, db querier, where string, lock bool, args ...any) (Payment, error) {
+	query := `SELECT ` + paymentColumns + ` FROM payments WHERE ` + where
+	if lock {
+		query = s.lock(query)
+	}
+	p, err := scanPayment(db.QueryRowContext(ctx, s.q(query), args...))
+	if err != nil {
+		return Payment{}, s.mapErr(err)
+	}
+	return p, nil
+}
+
+func (s *Service) listPayments(ctx context.Context, db querier, query string, args ...any) ([]Payment, error) {
+	rows, err := db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, s.mapErr(err)
+	}
+	defer rows.Close()
+	var out []Payment
+	for rows.Next() {
+		p, err := scanPayment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, s.mapErr(rows.Err())
+}
+
+// mapErr turns the driver's "no rows" into ErrNotFound and keeps the rest.
+func (s *Service) mapErr(err error) error {
+	err = s.db.MapError(err)
+	if errors.Is(err, catalogue.ErrNotFound) && !errors.Is(err, ErrNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// newID returns a random positive id below 2^53, so that it survives a trip
+// through JavaScript and JSON numbers.
+func newID() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	if id := int64(binary.BigEndian.Uint64(b[:]) >> 11); id != 0 {
+		return id
+	}
+	return 1
+}
+
+// randomToken returns n random bytes as lower-case hex.
+func randomToken(n int) string {
+	const hexdigits = "0123456789abcdef"
+	b := make([]byte, n)
+	rand.Read(b)
+	out := make([]byte, 2*n)
+	for i, c := range b {
+		out[2*i], out[2*i+1] = hexdigits[c>>4], hexdigits[c&15]
+	}
+	return string(out)
+}
