@@ -70,7 +70,13 @@ func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
 	if err != nil {
 		return err
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{
+		goose.WithDisableGlobalRegistry(true),
+		// Each area owns a block of migration numbers (docs/adr/0002), so a
+		// database may have applied 00300 before 00200 existed; both are
+		// independent, and goose may apply the lower one late.
+		goose.WithAllowOutofOrder(true),
+	}
 	if d.name == DialectPostgres {
 		// Several servers starting together against one database must not
 		// run the same migration twice.
