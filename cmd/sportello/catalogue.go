@@ -33,7 +33,7 @@ func importFile(ctx context.Context, cfg config, path string, stdout io.Writer) 
 	}
 	fmt.Fprintf(stdout, "imported %s: %d services added, %d updated, %d archived, %d unchanged; catalogue version %d\n",
 		path, len(res.Added), len(res.Updated), len(res.Archived), res.Unchanged, res.Version)
-	fmt.Fprintln(stdout, "a running server picks the change up at its next start; the search index is brought up to date then")
+	fmt.Fprintln(stdout, "a running server picks the change up within a few seconds and brings its search index up to date")
 	return nil
 }
 
