@@ -72,7 +72,7 @@ func setUp(dir string) error {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	const base = "https://portanova.example"
-	a, idp, err := auth.NewDevelopment(auth.Config{BaseURL: base}, db, log)
+	a, idp, err := auth.NewDevelopment(auth.Config{BaseURL: base}, db, log, PaymentsWebhookPath)
 	if err != nil {
 		return err
 	}
@@ -80,9 +80,14 @@ func setUp(dir string) error {
 	if err != nil {
 		return err
 	}
+	pay, err := newSimulatedPayments(db, apps, log)
+	if err != nil {
+		return err
+	}
 	fixture.deps = Deps{
 		Catalogue: db, Search: idx, Auth: a, DevIdP: idp,
 		Applications: apps, Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
+		Payments: pay,
 	}
 	srv, err := New(Config{
 		BaseURL:    base,

@@ -42,10 +42,13 @@ type searchForm struct {
 }
 
 type hitView struct {
-	URL     string
-	Lang    string // language of the texts when it is not the page's
-	Title   []search.Fragment
-	Snippet []search.Fragment
+	URL  string
+	Lang string // language of the texts when it is not the page's
+	// ApplyURL goes straight to the online form, "" for a service without
+	// one: from a search, the form is two clicks away.
+	ApplyURL string
+	Title    []search.Fragment
+	Snippet  []search.Fragment
 }
 
 type facetView struct {
@@ -160,10 +163,14 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 		return web.NewError(fiber.StatusInternalServerError, "error.search", err)
 	}
 	page.Total = res.Total
+	s.recordSearch(p.Lang, f.Query, f.Page, res.Total)
 	for _, h := range res.Hits {
 		hv := hitView{URL: serviceURL(h.Slug), Title: h.Title, Snippet: h.Snippet}
 		if sum, ok := d.services[h.Slug]; ok {
 			_, hv.Lang = d.text(sum.Title, p.Lang)
+			if sum.Online {
+				hv.ApplyURL = serviceURL(h.Slug) + "/apply"
+			}
 		}
 		page.Hits = append(page.Hits, hv)
 	}

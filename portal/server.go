@@ -18,6 +18,7 @@ import (
 
 	"sportello/assets"
 	"sportello/catalogue"
+	"sportello/payments"
 	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/forms"
@@ -59,6 +60,9 @@ type Deps struct {
 	// checks what people type into a service's online form.
 	Applications *applications.Store
 	Forms        *forms.Validator
+	// Payments takes the fees of chargeable services; its Fulfiller must be
+	// Applications.
+	Payments *payments.Service
 }
 
 // Server is the portal's HTTP application.
@@ -70,6 +74,7 @@ type Server struct {
 	idp   http.Handler
 	apps  *applications.Store
 	forms *forms.Validator
+	pay   *payments.Service
 	log   *slog.Logger
 	site  *web.Site
 	app   *fiber.App
@@ -78,6 +83,12 @@ type Server struct {
 	// engine renders the cached part of pages outside a request.
 	engine   *web.Engine
 	services *versionCache[renderedService]
+	// compiled holds the support and business finders of the catalogue
+	// version (eligibility.go).
+	compiled finderCache
+	// ed is content editing, page feedback and search insights
+	// (editor.go); nil when the store is not the SQL store.
+	ed *editorial
 }
 
 // DefaultTopTasks are the demo catalogue's most used online services.
@@ -90,8 +101,8 @@ var DefaultTopTasks = []string{
 // New builds the portal: it parses the templates, fingerprints the assets and
 // loads the catalogue directory. Routes are in routes.go.
 func New(cfg Config, deps Deps) (*Server, error) {
-	if deps.Catalogue == nil || deps.Search == nil || deps.Auth == nil || deps.Applications == nil || deps.Forms == nil {
-		return nil, errors.New("portal: a catalogue store, a searcher, sign-in, an application store and a form validator are required")
+	if deps.Catalogue == nil || deps.Search == nil || deps.Auth == nil || deps.Applications == nil || deps.Forms == nil || deps.Payments == nil {
+		return nil, errors.New("portal: a catalogue store, a searcher, sign-in, an application store, a form validator and a payments service are required")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -123,17 +134,22 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		idp:      deps.DevIdP,
 		apps:     deps.Applications,
 		forms:    deps.Forms,
+		pay:      deps.Payments,
 		log:      cfg.Log.With("component", "portal"),
 		site:     web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn),
 		md:       newMarkdown(),
 		services: newVersionCache[renderedService](serviceCacheSize),
 	}
+	s.site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
 	engine, err := web.NewEngine(templates.FS, s.site)
 	if err != nil {
 		return nil, err
 	}
 	s.engine = engine
 	if err := s.Reload(context.Background()); err != nil {
+		return nil, err
+	}
+	if err := s.initEditor(context.Background(), deps); err != nil {
 		return nil, err
 	}
 	s.app = fiber.New(fiber.Config{
@@ -144,7 +160,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// A long search query must reach the handler (and be shortened
 		// there) instead of failing in the HTTP parser.
 		ReadBufferSize: 16 << 10,
-		AppName:        "sportello",
+		// Uploads to online forms (apply_view.go).
+		BodyLimit: applyBodyLimit(deps.Forms),
+		AppName:   "sportello",
 	})
 	s.routes(s.app)
 	s.log.Info("portal ready", "env", cfg.Env, "base_url", cfg.BaseURL, "demo_sign_in", cfg.DemoSignIn)

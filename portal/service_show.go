@@ -30,6 +30,9 @@ type servicePage struct {
 type serviceShowPage struct {
 	web.Page
 	Content template.HTML
+	// FeedbackURL asks "Was this page useful?" (feedback_show.go); links,
+	// not a form, so the page needs no session. "" hides the question.
+	FeedbackURL string
 }
 
 // renderedService is a service page's content in one language.
@@ -51,7 +54,12 @@ func (s *Server) serviceShow(c *fiber.Ctx) error {
 		return err
 	}
 	p.Title, p.Fallback = r.Title, r.Fallback
-	return web.Render(c, "service_show", serviceShowPage{Page: p, Content: r.Content})
+	s.countSearchClick(c)
+	page := serviceShowPage{Page: p, Content: r.Content}
+	if s.ed != nil {
+		page.FeedbackURL = serviceURL(c.Params("slug")) + "/feedback"
+	}
+	return web.Render(c, "service_show", page)
 }
 
 // renderService returns the page content of a service, from the cache when

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -66,6 +67,8 @@ type Index struct {
 	idx     bleve.Index
 	sub     string // name of the live subdirectory of dir
 	version int64  // the catalogue version the live index was built from
+
+	tuning atomic.Pointer[Tuning] // synonyms and best bets (tuning.go); nil: none
 }
 
 // Open opens the index in dir, building it from src when it is missing,

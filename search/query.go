@@ -38,6 +38,9 @@ const (
 	wPhraseSum    = 2.0
 	wFuzzy        = 2.5
 	wSuggestTitle = 2.0
+	// wSynonym scales the matches of a word's synonyms: they find what the
+	// word misses without outranking the word itself.
+	wSynonym = 0.8
 )
 
 // sanitize makes user text safe to analyse: valid UTF-8, no control
@@ -106,9 +109,11 @@ func fuzziness(word string) int {
 }
 
 // qword is one content word of a query: as typed (lowercased) for the
-// analysed fields, and lightly analysed for fuzzy matching.
+// analysed fields, and lightly analysed for fuzzy matching; alts are its
+// synonyms (tuning.go), matched like the word itself but weighted less.
 type qword struct {
 	raw, light string
+	alts       []string
 }
 
 // minMatch is how many of n content words a service must match: all of one
@@ -147,6 +152,14 @@ func textQuery(text string, words []qword, lang string, fuzzy bool, min int) que
 			match(fKeywords+l, wKeywords*wt)
 			match(fSummary+l, wSummary*wt)
 			match(fDesc+l, wDesc*wt)
+			for _, alt := range w.alts {
+				for _, f := range []struct {
+					field string
+					boost float64
+				}{{fTitle, wTitle}, {fKeywords, wKeywords}, {fSummary, wSummary}, {fDesc, wDesc}} {
+					qs = append(qs, synonymQuery(alt, f.field+l, f.boost*wt*wSynonym))
+				}
+			}
 			if f := fuzziness(w.light); fuzzy && f > 0 && i < maxFuzzyWords {
 				q := query.NewFuzzyQuery(w.light)
 				q.SetField(fLight + l)
@@ -212,4 +225,19 @@ func withFilters(q query.Query, r Request) query.Query {
 	b := query.NewBooleanQuery([]query.Query{q}, nil, nil)
 	b.AddFilter(f)
 	return b
+}
+
+// synonymQuery matches a synonym: a phrase when it has several words
+// ("wheelie bin"), so that it does not match each word on its own.
+func synonymQuery(term, field string, boost float64) query.Query {
+	if strings.Contains(term, " ") {
+		q := query.NewMatchPhraseQuery(term)
+		q.SetField(field)
+		q.SetBoost(boost)
+		return q
+	}
+	q := query.NewMatchQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
 }

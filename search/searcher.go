@@ -78,15 +78,27 @@ func (x *Index) run(ctx context.Context, idx bleve.Index, text string, lang stri
 	if text == "" {
 		return x.exec(ctx, idx, query.NewMatchAllQuery(), r, text, lang, size, from, withFacets)
 	}
-	words := x.hl.queryWords(text, lang)
+	t := x.tuning.Load()
+	words := t.expand(lang, x.hl.queryWords(text, lang))
+	build := func(fuzzy bool, need int) query.Query {
+		q := textQuery(text, words, lang, fuzzy, need)
+		if alts := t.phrases(lang, text); len(alts) > 0 {
+			qs := []query.Query{q}
+			for _, alt := range alts {
+				qs = append(qs, textQuery(alt, x.hl.queryWords(alt, lang), lang, fuzzy, 1))
+			}
+			q = query.NewDisjunctionQuery(qs)
+		}
+		return t.pin(q, lang, text)
+	}
 	need := minMatch(len(words))
-	br, err := x.exec(ctx, idx, textQuery(text, words, lang, true, need), r, text, lang, size, from, withFacets)
+	br, err := x.exec(ctx, idx, build(true, need), r, text, lang, size, from, withFacets)
 	if err == nil && br.Total == 0 && need > 1 {
-		br, err = x.exec(ctx, idx, textQuery(text, words, lang, true, 1), r, text, lang, size, from, withFacets)
+		br, err = x.exec(ctx, idx, build(true, 1), r, text, lang, size, from, withFacets)
 	}
 	if err != nil && ctx.Err() == nil {
 		x.log.Debug("search retried without fuzzy terms", "err", err)
-		br, err = x.exec(ctx, idx, textQuery(text, words, lang, false, 1), r, text, lang, size, from, withFacets)
+		br, err = x.exec(ctx, idx, build(false, 1), r, text, lang, size, from, withFacets)
 	}
 	return br, err
 }

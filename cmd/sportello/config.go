@@ -36,6 +36,14 @@ type config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 
+	// Stripe takes the fees; without a key the simulated provider does,
+	// which production refuses.
+	Stripe struct {
+		SecretKey     string
+		WebhookSecret string
+		APIURL        string
+	}
+
 	UploadMaxBytes  int64          // cap on any one uploaded file
 	ReferencePrefix string         // starts every application reference
 	TimeZone        *time.Location // the council's: due dates are counted in it
@@ -126,6 +134,21 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.SessionIdle = duration("SPORTELLO_SESSION_IDLE_TIMEOUT", 30*time.Minute)
 	c.SessionAbsolute = duration("SPORTELLO_SESSION_ABSOLUTE_TIMEOUT", 12*time.Hour)
 
+	c.Stripe.SecretKey = secret("SPORTELLO_STRIPE_SECRET_KEY")
+	c.Stripe.WebhookSecret = secret("SPORTELLO_STRIPE_WEBHOOK_SECRET")
+	c.Stripe.APIURL = strings.TrimRight(get("SPORTELLO_STRIPE_API_URL", ""), "/")
+	if c.Stripe.APIURL != "" {
+		if u, err := url.Parse(c.Stripe.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("SPORTELLO_STRIPE_API_URL: %q must be an absolute http(s) URL such as http://127.0.0.1:12111 (stripe-mock)", c.Stripe.APIURL))
+		}
+	}
+	if c.Stripe.SecretKey != "" && c.Stripe.WebhookSecret == "" {
+		errs = append(errs, errors.New("SPORTELLO_STRIPE_WEBHOOK_SECRET: required with SPORTELLO_STRIPE_SECRET_KEY, or no payment could ever be confirmed; copy the webhook endpoint's signing secret (whsec_…) from the Stripe dashboard"))
+	}
+	if c.Stripe.SecretKey == "" && (c.Stripe.WebhookSecret != "" || c.Stripe.APIURL != "") {
+		errs = append(errs, errors.New("SPORTELLO_STRIPE_SECRET_KEY: SPORTELLO_STRIPE_WEBHOOK_SECRET or SPORTELLO_STRIPE_API_URL is set without it; set the key too, or unset them to use the simulated payment provider"))
+	}
+
 	c.UploadMaxBytes = int64(positiveInt("SPORTELLO_UPLOAD_MAX_MB", 25)) << 20
 	c.ReferencePrefix = get("SPORTELLO_REFERENCE_PREFIX", "PN")
 	tz := get("SPORTELLO_TIME_ZONE", "Europe/Madrid")
@@ -148,12 +171,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if !strings.HasPrefix(c.BaseURL, "https://") {
 			errs = append(errs, errors.New("SPORTELLO_BASE_URL: production needs an https:// base URL so that cookies are Secure"))
 		}
+		if c.Stripe.SecretKey == "" {
+			errs = append(errs, errors.New("SPORTELLO_STRIPE_SECRET_KEY: production needs Stripe to take fees (the simulated payment provider is refused); set SPORTELLO_STRIPE_SECRET_KEY and SPORTELLO_STRIPE_WEBHOOK_SECRET"))
+		}
 	}
 	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
 		errs = append(errs, errors.New("SPORTELLO_OIDC_CLIENT_ID: required when SPORTELLO_OIDC_ISSUER is set"))
 	}
 	return c, errors.Join(errs...)
 }
+
+// SimulatedPayments reports whether the built-in simulated payment provider
+// takes the fees.
+func (c config) SimulatedPayments() bool { return c.Stripe.SecretKey == "" }
 
 // DevIdP reports whether the embedded development identity provider runs.
 func (c config) DevIdP() bool { return c.OIDC.Issuer == "" && c.Env != envProduction }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,11 +53,17 @@ func TestLoadConfigErrors(t *testing.T) {
 		want []string // each must be in the error; none means no error
 	}{
 		{"production refuses every embedded default", map[string]string{"SPORTELLO_ENV": "production"},
-			[]string{"SPORTELLO_DATABASE_URL: production needs PostgreSQL", "SPORTELLO_OIDC_ISSUER: production needs", "SPORTELLO_BASE_URL: production needs an https://"}},
+			[]string{"SPORTELLO_DATABASE_URL: production needs PostgreSQL", "SPORTELLO_OIDC_ISSUER: production needs", "SPORTELLO_BASE_URL: production needs an https://",
+				"SPORTELLO_STRIPE_SECRET_KEY: production needs Stripe"}},
 		{"production with the real things", map[string]string{
 			"SPORTELLO_ENV": "production", "SPORTELLO_DATABASE_URL": "postgres://db/sportello",
 			"SPORTELLO_OIDC_ISSUER": "https://id.example", "SPORTELLO_OIDC_CLIENT_ID": "sportello",
-			"SPORTELLO_BASE_URL": "https://portal.example"}, nil},
+			"SPORTELLO_BASE_URL":          "https://portal.example",
+			"SPORTELLO_STRIPE_SECRET_KEY": "sk_live_x", "SPORTELLO_STRIPE_WEBHOOK_SECRET_FILE": secretFile}, nil},
+		{"Stripe key without webhook secret", map[string]string{"SPORTELLO_STRIPE_SECRET_KEY": "sk_test_x"}, []string{"SPORTELLO_STRIPE_WEBHOOK_SECRET: required"}},
+		{"Stripe webhook secret without key", map[string]string{"SPORTELLO_STRIPE_WEBHOOK_SECRET": "whsec_x"}, []string{"SPORTELLO_STRIPE_SECRET_KEY: SPORTELLO_STRIPE_WEBHOOK_SECRET or SPORTELLO_STRIPE_API_URL is set without it"}},
+		{"bad Stripe API URL", map[string]string{"SPORTELLO_STRIPE_SECRET_KEY": "sk_test_x", "SPORTELLO_STRIPE_WEBHOOK_SECRET": "whsec_x", "SPORTELLO_STRIPE_API_URL": "localhost:12111"}, []string{"SPORTELLO_STRIPE_API_URL"}},
+		{"Stripe against stripe-mock", map[string]string{"SPORTELLO_STRIPE_SECRET_KEY": "sk_test_x", "SPORTELLO_STRIPE_WEBHOOK_SECRET": "whsec_x", "SPORTELLO_STRIPE_API_URL": "http://127.0.0.1:12111"}, nil},
 		{"unknown environment", map[string]string{"SPORTELLO_ENV": "staging"}, []string{`SPORTELLO_ENV: "staging" must be`}},
 		{"bad base URL", map[string]string{"SPORTELLO_BASE_URL": "portal.example"}, []string{"SPORTELLO_BASE_URL"}},
 		{"issuer without client", map[string]string{"SPORTELLO_OIDC_ISSUER": "https://id.example"}, []string{"SPORTELLO_OIDC_CLIENT_ID: required"}},
@@ -88,6 +95,16 @@ func TestLoadConfigErrors(t *testing.T) {
 	c, _ := loadConfig(env(map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": secretFile}))
 	if c.OIDC.ClientSecret != "s3cret" {
 		t.Errorf("secret from file = %q", c.OIDC.ClientSecret)
+	}
+	if !c.SimulatedPayments() {
+		t.Error("without a Stripe key the simulated payment provider must take the fees")
+	}
+	c, _ = loadConfig(env(map[string]string{"SPORTELLO_STRIPE_SECRET_KEY": "sk_test_x", "SPORTELLO_STRIPE_WEBHOOK_SECRET_FILE": secretFile}))
+	if c.Stripe.WebhookSecret != "s3cret" || c.SimulatedPayments() {
+		t.Errorf("Stripe webhook secret from file = %q, simulated %v", c.Stripe.WebhookSecret, c.SimulatedPayments())
+	}
+	if pc := portalConfig(c, nil); !slices.Contains(pc.FormActionOrigins, stripeCheckoutOrigin) {
+		t.Errorf("with Stripe, form-action origins %v lack %s", pc.FormActionOrigins, stripeCheckoutOrigin)
 	}
 }
 
@@ -216,6 +233,26 @@ func TestServe(t *testing.T) {
 			if res.StatusCode != http.StatusOK {
 				t.Errorf("start %d: GET %s = %d", start, path, res.StatusCode)
 			}
+		}
+		// The simulated payment provider is on, says so, and the Stripe
+		// webhook route is exempt from CSRF: its own signature check
+		// refuses an unsigned post.
+		res, err := http.Get(base + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		home, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(home), "Payments are simulated") {
+			t.Errorf("start %d: the home page lacks the simulated payments banner", start)
+		}
+		res, err = http.Post(base+"/payments/stripe/webhook", "application/json", strings.NewReader(`{"id":"evt_1"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("start %d: unsigned webhook = %d, want 400 (not a CSRF refusal)", start, res.StatusCode)
 		}
 		cancel()
 		if err := <-done; err != nil {

@@ -11,6 +11,8 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/payments"
+	"sportello/payments/providers"
 	"sportello/portal"
 	"sportello/portal/applications"
 	"sportello/portal/auth"
@@ -61,7 +63,24 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	validator := forms.NewValidator(forms.Options{Currency: dir.Authority.Currency, MaxFileSize: cfg.UploadMaxBytes})
 
-	deps := portal.Deps{Catalogue: db, Search: index, Auth: signIn, Applications: apps, Forms: validator}
+	provider, err := providers.New(db, providers.Settings{
+		Env:                 cfg.Env,
+		StripeSecretKey:     cfg.Stripe.SecretKey,
+		StripeWebhookSecret: cfg.Stripe.WebhookSecret,
+		StripeAPIURL:        cfg.Stripe.APIURL,
+	}, log)
+	if err != nil {
+		return err
+	}
+	pay, err := payments.New(db, payments.Options{Provider: provider, Fulfiller: apps, Logger: log})
+	if err != nil {
+		return err
+	}
+	// A lost webhook or a crash mid-checkout is repaired from the
+	// provider's own record.
+	go pay.RunReconciler(ctx, 5*time.Minute)
+
+	deps := portal.Deps{Catalogue: db, Search: index, Auth: signIn, Applications: apps, Forms: validator, Payments: pay}
 	if idp != nil {
 		deps.DevIdP = idp
 	}
@@ -158,8 +177,16 @@ func portalConfig(cfg config, log *slog.Logger) portal.Config {
 			pc.FormActionOrigins = []string{u.Scheme + "://" + u.Host}
 		}
 	}
+	if !cfg.SimulatedPayments() {
+		// Pay now is a form whose answer redirects to Stripe's hosted
+		// checkout, which form-action must allow.
+		pc.FormActionOrigins = append(pc.FormActionOrigins, stripeCheckoutOrigin)
+	}
 	return pc
 }
+
+// stripeCheckoutOrigin is where Stripe's hosted checkout pages are.
+const stripeCheckoutOrigin = "https://checkout.stripe.com"
 
 // newAuth sets up sign-in: with the council's identity provider when one is
 // configured, otherwise with the embedded development provider (refused in
@@ -186,8 +213,8 @@ func newAuth(cfg config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, *devidp
 	}
 	if cfg.DevIdP() {
 		log.Warn("demo sign-in is active: the embedded development identity provider signs anyone in", "issuer", cfg.BaseURL+auth.DevIdPPath)
-		return auth.NewDevelopment(ac, db, log)
+		return auth.NewDevelopment(ac, db, log, portal.PaymentsWebhookPath)
 	}
-	a, err := auth.New(ac, db, log)
+	a, err := auth.New(ac, db, log, portal.PaymentsWebhookPath)
 	return a, nil, err
 }

@@ -124,13 +124,14 @@ func en(s string) catalogue.Text { return catalogue.Text{"en": s} }
 
 func ptr[T any](v T) *T { return &v }
 
-// permit is a service with a fee, a processing time, and a file field; it
-// needs signing in.
+// permit is a service with a fee (paid once approved, so that it is
+// submitted straight away), a processing time, and a file field; it needs
+// signing in.
 func permit() *catalogue.Service {
 	return &catalogue.Service{
 		Slug: "parking-permit", Title: en("Apply for a parking permit"),
 		ProcessingTimeDays: ptr(10), Assurance: ptr(catalogue.AssuranceLow),
-		Fee: &catalogue.Fee{Amount: 4500, Currency: "EUR", When: catalogue.FeeOnApplication},
+		Fee: &catalogue.Fee{Amount: 4500, Currency: "EUR", When: catalogue.FeeOnApproval},
 		OnlineForm: &catalogue.OnlineForm{Fields: []catalogue.Field{
 			{Name: "full_name", Type: "text", Required: true, Label: en("Full name")},
 			{Name: "vehicle", Type: "vehicle_registration", Required: true, Label: en("Vehicle")},

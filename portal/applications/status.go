@@ -5,8 +5,8 @@ import "slices"
 // Status is where an application is in its life.
 type Status string
 
-// Statuses. The payments issue adds awaiting_payment and paid: add them here
-// and their rows to transitions; the database keeps status as plain text.
+// Statuses. The database keeps status as plain text: the transitions table
+// is the authority.
 const (
 	StatusDraft          Status = "draft"
 	StatusSubmitted      Status = "submitted"
@@ -15,6 +15,11 @@ const (
 	StatusApproved       Status = "approved"
 	StatusRejected       Status = "rejected"
 	StatusWithdrawn      Status = "withdrawn"
+	// StatusAwaitingPayment: sent, but its fee is due on application and not
+	// paid yet, so it has not reached the council.
+	StatusAwaitingPayment Status = "awaiting_payment"
+	// StatusPaid: approved, and its fee due on approval has been paid.
+	StatusPaid Status = "paid"
 )
 
 // Roles an actor changes an application in. The staff roles have the same
@@ -52,6 +57,12 @@ var transitions = []Transition{
 	{StatusSubmitted, StatusWithdrawn, []string{RoleApplicant}},
 	{StatusInReview, StatusWithdrawn, []string{RoleApplicant}},
 	{StatusMoreInfoNeeded, StatusWithdrawn, []string{RoleApplicant}},
+	// Fees. Only the provider's confirmed payment moves an application on
+	// (payments.Fulfiller, through PaymentSucceeded), never a person.
+	{StatusDraft, StatusAwaitingPayment, []string{RoleApplicant}}, // Submit, with a fee on application
+	{StatusAwaitingPayment, StatusSubmitted, []string{RoleSystem}},
+	{StatusAwaitingPayment, StatusWithdrawn, []string{RoleApplicant}},
+	{StatusApproved, StatusPaid, []string{RoleSystem}}, // a fee on approval
 }
 
 // Transitions returns the status machine, for documentation pages and tests.
@@ -80,10 +91,12 @@ func Next(from Status, role string) []Status {
 	return next
 }
 
-// Final reports whether nothing more can happen to an application.
+// Final reports whether nobody can decide anything more about an
+// application. Recording its payment (approved -> paid, which only the
+// system does) is not a decision, so approved stays final.
 func (s Status) Final() bool {
 	for _, t := range transitions {
-		if t.From == s {
+		if t.From == s && !slices.Equal(t.Roles, []string{RoleSystem}) {
 			return false
 		}
 	}

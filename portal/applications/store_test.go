@@ -32,7 +32,7 @@ func TestSubmitRecordsEverything(t *testing.T) {
 		if app.Contact != (Contact{Name: "Ana García", Email: "ana@example.com"}) {
 			t.Errorf("contact %+v", app.Contact)
 		}
-		if app.Fee == nil || *app.Fee != (Fee{Amount: 4500, Currency: "EUR", When: "on_application"}) {
+		if app.Fee == nil || *app.Fee != (Fee{Amount: 4500, Currency: "EUR", When: "on_approval"}) {
 			t.Errorf("fee %+v", app.Fee)
 		}
 		wantAt := time.Date(2026, 3, 2, 9, 30, 0, 123456000, time.UTC)

@@ -40,8 +40,9 @@ var errTokenUsed = errors.New("applications: submission token already used")
 
 // Submit records an application in one transaction: the application with
 // its answers, catalogue version, fee and due date, its first event
-// (draft -> submitted), its files' records, the consumed token, and the
-// deletion of the person's draft. The files are written to the uploads
+// (draft -> submitted, or draft -> awaiting_payment when its fee is due on
+// application: see FirstStatus), its files' records, the consumed token, and
+// the deletion of the person's draft. The files are written to the uploads
 // directory first, under random names, and removed if the transaction
 // fails.
 //
@@ -108,7 +109,7 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		if err != nil {
 			return err
 		}
-		if err := s.insertEvent(ctx, tx, id, 1, now, Actor{PersonID: in.PersonID, Role: RoleApplicant}, StatusDraft, StatusSubmitted, ""); err != nil {
+		if err := s.insertEvent(ctx, tx, id, 1, now, Actor{PersonID: in.PersonID, Role: RoleApplicant}, StatusDraft, FirstStatus(in.Service.Fee), ""); err != nil {
 			return err
 		}
 		if err := s.insertFiles(ctx, tx, id, 0, stored, now); err != nil {
@@ -135,6 +136,16 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 	}
 	s.log.InfoContext(ctx, "application submitted", "application_id", id, "service", in.Service.Slug, "files", len(stored))
 	return s.load(ctx, s.db.SQL(), qApplicationByID, id)
+}
+
+// FirstStatus is the status an application with fee starts in: awaiting
+// its payment when the fee is due on application, so that it reaches the
+// council only once paid; submitted otherwise (free, or paid on approval).
+func FirstStatus(fee *catalogue.Fee) Status {
+	if fee != nil && fee.Amount > 0 && fee.When == catalogue.FeeOnApplication {
+		return StatusAwaitingPayment
+	}
+	return StatusSubmitted
 }
 
 // byToken returns the application a token made, ErrNotFound when the token
@@ -164,7 +175,7 @@ func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInpu
 		}
 		res, err := tx.ExecContext(ctx, s.q(qInsertApplication),
 			id, string(ref), in.Service.Slug, in.CatalogueVersion, nullID(in.PersonID), in.Contact.Name, in.Contact.Email,
-			answers, feeAmount, feeCurrency, feeWhen, string(StatusSubmitted), now, now, now, due)
+			answers, feeAmount, feeCurrency, feeWhen, string(FirstStatus(in.Service.Fee)), now, now, now, due)
 		if err != nil {
 			return 0, s.db.MapError(err)
 		}

@@ -62,6 +62,8 @@ type Page struct {
 	// is not available in Lang ("" when it is). The layout shows a notice and
 	// templates put lang="{{.Fallback}}" on the content.
 	Fallback string
+	// SimulatedPayments shows the "payments are simulated" banner.
+	SimulatedPayments bool
 }
 
 // LangLink is one entry of the language switcher.
@@ -106,6 +108,7 @@ func NewPage(c *fiber.Ctx, titleKey string) Page {
 		p.Title = site.Translator.T(lang, titleKey)
 	}
 	p.DemoSignIn = site.DemoSignIn
+	p.SimulatedPayments = site.SimulatedPayments
 	a := site.Authority()
 	p.Authority, _ = a.Name.In(lang, a.DefaultLanguage)
 	p.Contact = Contact{Phone: a.Phone, Email: a.Email, Website: a.Website}

@@ -23,6 +23,10 @@ type Site struct {
 	Languages  []string // UI languages in switcher order
 	Secure     bool     // cookies get the Secure flag (the base URL is https)
 
+	// SimulatedPayments shows the banner that no real money moves; set
+	// before serving.
+	SimulatedPayments bool
+
 	authority atomic.Pointer[catalogue.Authority]
 	matcher   language.Matcher
 }

@@ -1,0 +1,96 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/applications"
+	"sportello/portal/web"
+)
+
+// accountApplicationsPage is templates/applications/index.html's data: a
+// person's applications and drafts.
+type accountApplicationsPage struct {
+	web.Page
+	Saved        Localised // the service whose draft was just saved
+	Applications []appRow
+	Drafts       []appDraftRow
+}
+
+// appRow is one application in a list.
+type appRow struct {
+	URL        string
+	Reference  string
+	Service    Localised
+	Status     string // translation key
+	StatusCode string
+	Submitted  string
+	Due        string
+	Overdue    bool
+	Applicant  string // staff lists only
+}
+
+type appDraftRow struct {
+	URL     string
+	Service Localised
+	Saved   string
+}
+
+// appServiceTitle is a service's title for a list; a service since removed
+// from the catalogue shows its slug.
+func appServiceTitle(d *directory, slug, lang string) Localised {
+	if sum, ok := d.services[slug]; ok {
+		return d.loc(sum.Title, lang)
+	}
+	return Localised{Text: slug}
+}
+
+// accountApplicationsIndex lists the signed-in person's applications, newest
+// first, with their status and when a decision is due, and their drafts:
+// GET /account/applications.
+func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
+	v := appViewer(c)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	d := s.directory()
+	ctx := c.UserContext()
+	list, err := s.apps.ListForApplicant(ctx, v.PersonID)
+	if err != nil {
+		return err
+	}
+	drafts, err := s.apps.Drafts(ctx, v.PersonID)
+	if err != nil {
+		return err
+	}
+	p := web.NewPage(c, "applications.index.title")
+	page := accountApplicationsPage{Page: p}
+	if slug := c.Query("saved"); slug != "" {
+		if _, ok := d.services[slug]; ok {
+			page.Saved = appServiceTitle(d, slug, p.Lang)
+		}
+	}
+	for _, a := range list {
+		page.Applications = append(page.Applications, s.appRow(c, d, a, "/account/applications/"))
+	}
+	for _, dr := range drafts {
+		if _, ok := d.services[dr.ServiceSlug]; !ok {
+			continue // the service left the catalogue; nothing to come back to
+		}
+		page.Drafts = append(page.Drafts, appDraftRow{
+			URL: applyFormURL(dr.ServiceSlug), Service: appServiceTitle(d, dr.ServiceSlug, p.Lang), Saved: s.appDate(c, dr.UpdatedAt),
+		})
+	}
+	return web.Render(c, "applications/index", page)
+}
+
+func (s *Server) appRow(c *fiber.Ctx, d *directory, a applications.Summary, prefix string) appRow {
+	lang := web.LangOf(c)
+	return appRow{
+		URL:        prefix + a.Reference.String(),
+		Reference:  a.Reference.String(),
+		Service:    appServiceTitle(d, a.ServiceSlug, lang),
+		Status:     appStatusKey(a.Status),
+		StatusCode: string(a.Status),
+		Submitted:  s.appDate(c, a.SubmittedAt),
+		Due:        s.appDue(lang, a.DueDate, a.Status, a.Overdue),
+		Overdue:    a.Overdue,
+	}
+}

@@ -1,0 +1,137 @@
+package portal
+
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/applications"
+	"sportello/portal/web"
+)
+
+// accountApplicationPage is templates/applications/show.html's data: one of
+// the person's applications.
+type accountApplicationPage struct {
+	web.Page
+	App         appHeader
+	Answers     []applyAnswer
+	Files       []applyFileLink
+	Events      []appEvent
+	Question    string // the council's request for more information
+	CanRespond  bool
+	CanWithdraw bool
+	Errors      []applyErrorLink
+	Respond     appRespondForm
+	Withdraw    appWithdrawForm
+	Notice      string // translation key of what just happened
+	// Payments is the fee's part of the page (payment_section.go), shown
+	// when the application has a fee.
+	Payments paymentAccountSection
+}
+
+// appHeader is what an application page says first.
+type appHeader struct {
+	Reference  string
+	Service    Localised
+	ServiceURL string
+	Status     string // translation key
+	StatusCode string
+	Submitted  string
+	Due        string
+	Contact    applications.Contact
+	Fee        string
+	Action     string // the page's URL, for its forms
+}
+
+type appRespondForm struct {
+	Message      string
+	MessageError string
+	FilesError   string
+}
+
+type appWithdrawForm struct {
+	Reason      string
+	ReasonError string
+}
+
+func accountFileURL(id string) string { return "/account/files/" + id }
+
+// accountApplicationShow shows one of the person's applications: answers,
+// files, history, and what they can do now: GET
+// /account/applications/{ref}. Another person's reference is a 404, like a
+// reference that does not exist.
+func (s *Server) accountApplicationShow(c *fiber.Ctx) error {
+	page, err := s.accountApplicationPage(c)
+	if err != nil {
+		return err
+	}
+	switch c.Query("done") {
+	case "withdrawn", "responded":
+		page.Notice = "applications.notice." + c.Query("done")
+	}
+	return web.Render(c, "applications/show", page)
+}
+
+func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, error) {
+	v := appViewer(c)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	ref, err := applications.ParseReference(c.Params("ref"))
+	if err != nil {
+		return accountApplicationPage{}, err
+	}
+	app, err := s.apps.ForApplicant(c.UserContext(), v.PersonID, ref)
+	if err != nil {
+		return accountApplicationPage{}, err
+	}
+	d := s.directory()
+	p := web.NewPage(c, "")
+	page := accountApplicationPage{
+		Page:    p,
+		App:     s.appHeader(c, d, app, "/account/applications/"),
+		Answers: s.appAnswers(c, d, app.Answers, accountFileURL),
+		Files:   appFiles(c, app.Files, accountFileURL),
+		Events: s.appEvents(c, app.Events, accountFileURL, func(e applications.Event) string {
+			switch e.ActorRole {
+			case applications.RoleApplicant:
+				return web.T(c, "applications.actor.you")
+			case applications.RoleSystem:
+				return web.T(c, "applications.actor.system")
+			}
+			return web.T(c, "applications.actor.council")
+		}),
+	}
+	page.Title = web.T(c, "applications.show.title", "Reference", app.Reference.String())
+	next := applications.Next(app.Status, applications.RoleApplicant)
+	page.CanRespond = slices.Contains(next, applications.StatusInReview) && app.Status == applications.StatusMoreInfoNeeded
+	page.CanWithdraw = slices.Contains(next, applications.StatusWithdrawn)
+	if page.CanRespond {
+		page.Question = appQuestion(app)
+	}
+	if app.Fee != nil {
+		if page.Payments, err = s.paymentAccountSectionOf(c, app); err != nil {
+			return accountApplicationPage{}, err
+		}
+	}
+	return page, nil
+}
+
+func (s *Server) appHeader(c *fiber.Ctx, d *directory, app *applications.Application, prefix string) appHeader {
+	lang := web.LangOf(c)
+	h := appHeader{
+		Reference:  app.Reference.String(),
+		Service:    appServiceTitle(d, app.ServiceSlug, lang),
+		Status:     appStatusKey(app.Status),
+		StatusCode: string(app.Status),
+		Submitted:  s.appDateTime(c, app.SubmittedAt),
+		Due:        s.appDue(lang, app.DueDate, app.Status, false),
+		Contact:    app.Contact,
+		Action:     prefix + app.Reference.String(),
+	}
+	if _, ok := d.services[app.ServiceSlug]; ok {
+		h.ServiceURL = serviceURL(app.ServiceSlug)
+	}
+	if app.Fee != nil {
+		h.Fee = formatMoney(app.Fee.Amount, app.Fee.Currency, lang) + " (" + web.T(c, "service.fee_when."+app.Fee.When) + ")"
+	}
+	return h
+}

@@ -1,0 +1,232 @@
+package portal
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sportello/portal/applications"
+)
+
+const vanPermit = "recycling-centre-van-permit" // assurance low, free, 5 days, a required file
+
+// vanPermitAnswers are valid answers to the van permit's form.
+func vanPermitAnswers(csrf, token string) url.Values {
+	return url.Values{
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+		"name": {"Marta Vidal"}, "address-line1": {"Carrer Nou 12"}, "address-postcode": {"08800"},
+		"vehicle_registration": {"1234 bcd"}, "vehicle_type": {"van"}, "permit_type": {"annual"},
+		"email": {"marta.vidal@example.org"},
+	}
+}
+
+func docUpload(name string) upload {
+	return upload{field: "vehicle_document", name: name, content: []byte("%PDF-1.4\n% vehicle document\n" + strings.Repeat("x", 2000))}
+}
+
+// applyAs fills in and sends the van permit form as the signed-in visitor,
+// and returns the reference.
+func applyAs(t *testing.T, v *visitor) string {
+	t.Helper()
+	form := v.get("/services/" + vanPermit + "/apply")
+	must(t, form, http.StatusOK)
+	csrf, token := hidden(t, form.body)
+	r := v.postMultipart("/services/"+vanPermit+"/apply", vanPermitAnswers(csrf, token), docUpload("logbook.pdf"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("van permit answers: %d\n%s", r.status, excerptMain(r.body))
+	}
+	must(t, v.get(r.location), http.StatusOK, "logbook.pdf", "1234BCD")
+	r = v.post("/services/"+vanPermit+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%s", r.status, excerptMain(r.body))
+	}
+	conf := v.get(r.location)
+	must(t, conf, http.StatusOK, "Application complete", "See your application")
+	return referenceOf(t, conf.body)
+}
+
+var fileLink = regexp.MustCompile(`href="(/(?:account|staff)/files/[a-z2-7]+)"`)
+
+// Signing in is asked for by a form that needs it, and brings the person
+// back to the form, with their name and email filled in; "Save and come
+// back later" keeps a draft the account lists and the form comes back to.
+func TestApplySignInAndDraft(t *testing.T) {
+	site := startLivePortal(t)
+	v := site.visitor(t)
+	r := v.get("/services/" + vanPermit + "/apply")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/auth/login?return_to=") {
+		t.Fatalf("anonymous visit: %d to %q, want sign-in", r.status, r.location)
+	}
+	r = v.signIn("/services/"+vanPermit+"/apply", "resident", "")
+	if !strings.HasSuffix(r.url, "/services/"+vanPermit+"/apply") {
+		t.Fatalf("after sign-in the browser is at %s, want the form", r.url)
+	}
+	must(t, r, http.StatusOK, `id="name" name="name" type="text" autocomplete="name" value="Marta Vidal"`,
+		`value="marta.vidal@example.org"`, `id="apply-save"`, "A saved draft keeps your answers but not the files")
+	mustNot(t, r, `id="contact-email"`)
+	csrf, token := hidden(t, r.body)
+
+	// Step-up: a substantial service asks a low sign-in to sign in again.
+	low := site.visitor(t)
+	low.signIn("/", "business", "low")
+	if r := low.get("/services/certificate-of-residence/apply"); r.status != http.StatusSeeOther || !strings.Contains(r.location, "level=substantial") {
+		t.Errorf("low sign-in on a substantial form: %d to %q, want sign-in at substantial", r.status, r.location)
+	}
+
+	draft := url.Values{"_csrf": {csrf}, "_token": {token}, "_action": {"save"},
+		"name": {"Marta Vidal"}, "vehicle_registration": {"9999 XYZ"}, "permit_type": {"single"}, "visit_date-day": {"12"}}
+	r = v.postMultipart("/services/"+vanPermit+"/apply", draft)
+	if r.status != http.StatusSeeOther || r.location != "/account/applications?saved="+vanPermit {
+		t.Fatalf("save draft: %d to %q", r.status, r.location)
+	}
+	r = v.get(r.location)
+	must(t, r, http.StatusOK, "We have saved your answers", "Saved drafts",
+		`href="/services/`+vanPermit+`/apply"`, "Apply for a recycling centre van permit")
+	r = v.get("/services/" + vanPermit + "/apply")
+	must(t, r, http.StatusOK, "We filled in the answers you saved on", `value="9999 XYZ"`,
+		`value="single" checked`, `id="visit_date-day" name="visit_date-day" type="text" inputmode="numeric" value="12"`)
+
+	// Sending the application deletes the draft.
+	applyAs(t, v)
+	r = v.get("/account/applications")
+	must(t, r, http.StatusOK, "You have no saved drafts.")
+}
+
+// A signed-in person's applications: the list with status and the
+// countdown, the detail with answers, files and history, the file served
+// as a download, and withdrawing.
+func TestAccountApplications(t *testing.T) {
+	site := startLivePortal(t)
+	v := site.visitor(t)
+	v.signIn("/", "resident", "")
+	ref := applyAs(t, v)
+
+	must(t, v.get("/account"), http.StatusOK, `<a href="/account/applications">Your applications</a>`)
+	r := v.get("/account/applications")
+	must(t, r, http.StatusOK, ref, "Received", "Due in 5 days", `href="/account/applications/`+ref+`"`)
+	r = v.get("/account/applications/" + ref)
+	must(t, r, http.StatusOK, "Application "+ref, "Carrer Nou 12", "1234BCD", "Van", "logbook.pdf",
+		"History", "Received", "Withdraw your application", `id="withdraw-submit"`)
+	mustNot(t, r, "We need more information from you")
+	// A reference typed in lower case without dashes is the same reference.
+	if r := v.get("/account/applications/" + strings.ToLower(strings.ReplaceAll(ref, "-", ""))); r.status != http.StatusOK {
+		t.Errorf("reference as typed: %d", r.status)
+	}
+
+	m := fileLink.FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("no file link on the application page")
+	}
+	f := v.get(m[1])
+	if f.status != http.StatusOK || !strings.HasPrefix(f.body, "%PDF-1.4") {
+		t.Fatalf("file download: %d %.50q", f.status, f.body)
+	}
+	for h, want := range map[string]string{
+		"Content-Type":           "application/pdf",
+		"Content-Disposition":    `attachment; filename=logbook.pdf`,
+		"X-Content-Type-Options": "nosniff",
+		"Cache-Control":          "private, no-store",
+	} {
+		if got := f.header.Get(h); got != want {
+			t.Errorf("file download %s: %q, want %q", h, got, want)
+		}
+	}
+
+	csrf, _ := hidden(t, r.body)
+	long := strings.Repeat("a", maxWithdrawReason+1)
+	r = v.post("/account/applications/"+ref+"/withdraw", url.Values{"_csrf": {csrf}, "reason": {long}})
+	must(t, r, http.StatusUnprocessableEntity, `<a href="#withdraw-reason">Use 1000 characters or fewer; you used 1001</a>`)
+	r = v.post("/account/applications/"+ref+"/withdraw", url.Values{"_csrf": {csrf}, "reason": {"I sold the van"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d\n%s", r.status, excerptMain(r.body))
+	}
+	r = v.get(r.location)
+	must(t, r, http.StatusOK, "You have withdrawn your application.", "Withdrawn", "I sold the van")
+	mustNot(t, r, `id="withdraw-submit"`, "Due in")
+	// Withdrawing again is refused: it is final.
+	r = v.post("/account/applications/"+ref+"/withdraw", url.Values{"_csrf": {csrf}})
+	must(t, r, http.StatusConflict, "at another stage")
+}
+
+// A resident never sees another person's application or file: guessed or
+// borrowed references and file ids answer exactly as ones that do not
+// exist.
+func TestApplicationsAuthorisation(t *testing.T) {
+	site := startLivePortal(t)
+	marta := site.visitor(t)
+	marta.signIn("/", "resident", "")
+	ref := applyAs(t, marta)
+	detail := marta.get("/account/applications/" + ref)
+	must(t, detail, http.StatusOK)
+	file := fileLink.FindStringSubmatch(detail.body)[1]
+
+	luca := site.visitor(t)
+	luca.signIn("/", "business", "")
+	csrf, _ := hidden(t, luca.get("/account/applications").body)
+	unknown, err := applications.NewReference("PN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	requestID := regexp.MustCompile(`quote reference [^<]*`)
+	mainOf := func(r response) string { return requestID.ReplaceAllString(excerptMain(r.body), "") }
+	missing := luca.get("/account/applications/" + unknown.String())
+	must(t, missing, http.StatusNotFound)
+	for _, tc := range []struct {
+		name string
+		r    response
+	}{
+		{"another's application", luca.get("/account/applications/" + ref)},
+		{"another's file", luca.get(file)},
+		{"a guessed file", luca.get("/account/files/aaaaaaaaaaaaaaaaaaaaaaaaaa")},
+		{"withdraw another's", luca.post("/account/applications/"+ref+"/withdraw", url.Values{"_csrf": {csrf}})},
+		{"answer for another", luca.postMultipart("/account/applications/"+ref+"/respond", url.Values{"_csrf": {csrf}, "message": {"hi"}})},
+		{"a mistyped reference", luca.get("/account/applications/PN-0000-0000")},
+	} {
+		if tc.r.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", tc.name, tc.r.status)
+			continue
+		}
+		if mainOf(tc.r) != mainOf(missing) {
+			t.Errorf("%s: the 404 page differs from a missing reference's:\n%s\n---\n%s", tc.name, mainOf(tc.r), mainOf(missing))
+		}
+	}
+	mustNot(t, luca.get("/account/applications"), ref)
+	// Marta's application is untouched.
+	must(t, marta.get("/account/applications/"+ref), http.StatusOK, "Received")
+	// Anonymous visitors are sent to sign in.
+	anon := site.visitor(t)
+	if r := anon.get("/account/applications/" + ref); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/auth/login") {
+		t.Errorf("anonymous: %d to %q", r.status, r.location)
+	}
+	if r := anon.get(file); r.status != http.StatusSeeOther {
+		t.Errorf("anonymous file: %d", r.status)
+	}
+}
+
+// A service whose fee is paid on application: the check page and the
+// confirmation say so, and the confirmation leads to paying it; the
+// application page has the payments part.
+func TestApplyWithFee(t *testing.T) {
+	const slug = "visitor-parking-permit"
+	site := startLivePortal(t)
+	v := site.visitor(t)
+	r := v.signIn("/services/"+slug+"/apply", "resident", "")
+	must(t, r, http.StatusOK, "Cost", "€")
+	csrf, token := hidden(t, r.body)
+	r = v.post("/services/"+slug+"/apply", url.Values{
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+		"address-line1": {"Carrer Nou 12"}, "address-postcode": {"08800"}, "zone": {"zone_a"},
+		"books": {"2"}, "format": {"digital"}, "email": {"marta.vidal@example.org"}, "phone": {"+34 600 000 000"},
+	})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("answers: %d\n%s", r.status, excerptMain(r.body))
+	}
+	must(t, v.get(r.location), http.StatusOK, "You pay it online once you have sent your application.")
+	r = v.post("/services/"+slug+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
+	conf := v.get(r.location)
+	ref := referenceOf(t, conf.body)
+	must(t, conf, http.StatusOK, `id="apply-pay" href="/applications/`+ref+`/pay"`, "Pay the fee")
+	must(t, v.get("/account/applications/"+ref), http.StatusOK, `id="payment"`)
+}

@@ -1,0 +1,48 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/applications"
+	"sportello/portal/forms"
+	"sportello/portal/web"
+)
+
+// Longest texts a person may send with a change, in characters.
+const (
+	maxWithdrawReason  = 1000
+	maxResponseMessage = 5000
+)
+
+// accountApplicationWithdraw withdraws one of the person's applications,
+// with their reason: POST /account/applications/{ref}/withdraw.
+func (s *Server) accountApplicationWithdraw(c *fiber.Ctx) error {
+	v := appViewer(c)
+	ref, err := applications.ParseReference(c.Params("ref"))
+	if err != nil {
+		return err
+	}
+	limit := maxWithdrawReason
+	form := &catalogue.OnlineForm{Fields: []catalogue.Field{{Name: "reason", Type: forms.TypeTextarea, MaxLength: &limit}}}
+	res, err := s.forms.Validate(c.UserContext(), form, forms.Values{"reason": {c.FormValue("reason")}}, nil)
+	if err != nil {
+		return err
+	}
+	if !res.OK() {
+		page, err := s.accountApplicationPage(c)
+		if err != nil {
+			return err
+		}
+		fe := res.Errors[0]
+		page.Withdraw = appWithdrawForm{Reason: c.FormValue("reason"), ReasonError: applyErrorText(c, fe)}
+		page.Errors = []applyErrorLink{{Href: "#withdraw-reason", Message: page.Withdraw.ReasonError}}
+		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
+		c.Status(fiber.StatusUnprocessableEntity)
+		return web.Render(c, "applications/show", page)
+	}
+	if err := s.apps.Withdraw(c.UserContext(), v.PersonID, ref, res.Answers.Get("reason").Text); err != nil {
+		return appStoreError(err)
+	}
+	return c.Redirect("/account/applications/"+ref.String()+"?done=withdrawn", fiber.StatusSeeOther)
+}

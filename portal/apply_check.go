@@ -1,0 +1,108 @@
+package portal
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/applications"
+	"sportello/portal/forms"
+	"sportello/portal/web"
+)
+
+// applyCheckPage is templates/apply/check.html's data.
+type applyCheckPage struct {
+	web.Page
+	Service applyService
+	Token   string
+	Action  string
+	Answers []applyAnswer
+	// Applicant is shown for an application made without signing in.
+	Applicant      *applications.Contact
+	ContactChange  string
+	ContactMissing bool
+}
+
+// applyAnswer is one answer as read back, with the link to change it.
+type applyAnswer struct {
+	Label     string
+	LabelLang string
+	Lines     []string
+	ChangeURL string
+	Files     []applyFileLink // set on the account and staff pages
+}
+
+// applyCheck shows the answers of a pending application before it is sent:
+// GET /services/{slug}/apply/check?token=.
+func (s *Server) applyCheck(c *fiber.Ctx) error {
+	d, svc, err := s.applyOnlineService(c)
+	if err != nil {
+		return err
+	}
+	if done, err := s.applySignIn(c, svc); done {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	token := c.Query("token")
+	pend, err := s.pending().load(token, pendingOwnerOf(c), svc.Slug)
+	switch {
+	case errors.Is(err, errNoPending):
+		return c.Redirect(applyFormURL(svc.Slug), fiber.StatusSeeOther)
+	case err != nil:
+		return err
+	case pend.Reference != "":
+		return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+	}
+	res, err := s.applyRevalidate(c.UserContext(), svc, pend)
+	if err != nil {
+		return err
+	}
+	if !res.OK() {
+		// The form changed since, or the record was tampered with: the form
+		// shows the answers to put right.
+		return c.Redirect(applyStepURL(svc.Slug, "", token), fiber.StatusSeeOther)
+	}
+	p := web.NewPage(c, "apply.check.title")
+	page := applyCheckPage{
+		Page:    p,
+		Service: s.applyServiceView(d, svc, p.Lang),
+		Token:   token,
+		Action:  applyFormURL(svc.Slug) + "/submit",
+	}
+	disp := s.appDisplay(c, d)
+	change := applyStepURL(svc.Slug, "", token)
+	for i := range res.Answers {
+		a := &res.Answers[i]
+		label, lfb := d.text(a.Label, p.Lang)
+		page.Answers = append(page.Answers, applyAnswer{
+			Label: label, LabelLang: lfb, Lines: disp.Answer(a), ChangeURL: change + "#" + firstInput(a),
+		})
+	}
+	if appViewer(c) == nil {
+		page.Applicant = &pend.Contact
+		page.ContactMissing = pend.Contact.Name == "" && pend.Contact.Email == ""
+		page.ContactChange = change + "#contact-name"
+	}
+	return web.Render(c, "apply/check", page)
+}
+
+// firstInput is the id of the first input of an answer's question, where a
+// "Change" link lands.
+func firstInput(a *forms.Answer) string {
+	switch a.Type {
+	case forms.TypeDate:
+		return a.Field + "-day"
+	case forms.TypeAddress:
+		return a.Field + "-line1"
+	}
+	return a.Field
+}
+
+// applyRevalidate checks a pending application's answers and kept files
+// again against the service's current form: nothing reaches the store
+// unchecked, even from the server's own disk.
+func (s *Server) applyRevalidate(ctx context.Context, svc *catalogue.Service, pend *pendingRecord) (*forms.Result, error) {
+	return s.forms.Validate(ctx, svc.OnlineForm, pend.Values, pend.allInputs())
+}

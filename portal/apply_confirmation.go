@@ -1,0 +1,59 @@
+package portal
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// applyConfirmationPage is templates/apply/confirmation.html's data.
+type applyConfirmationPage struct {
+	web.Page
+	Service   applyService
+	Reference string
+	Due       string // the date a decision is due, "" when the service has no set time
+	SignedIn  bool
+	DetailURL string
+	Email     string // where updates go, for an anonymous application
+	PayURL    string // where to pay a fee due on application; "" when none is
+}
+
+// applyConfirmation shows the reference of a sent application: GET
+// /services/{slug}/apply/confirmation?token=. Only the browser (or person)
+// that sent it can see it.
+func (s *Server) applyConfirmation(c *fiber.Ctx) error {
+	d, svc, err := s.applyOnlineService(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	token := c.Query("token")
+	pend, err := s.pending().load(token, pendingOwnerOf(c), svc.Slug)
+	if errors.Is(err, errNoPending) || err == nil && pend.Reference == "" {
+		return web.NewError(fiber.StatusNotFound, "apply.error.no_confirmation", err)
+	}
+	if err != nil {
+		return err
+	}
+	p := web.NewPage(c, "apply.confirmation.title")
+	page := applyConfirmationPage{
+		Page:      p,
+		Service:   s.applyServiceView(d, svc, p.Lang),
+		Reference: pend.Reference,
+		SignedIn:  appViewer(c) != nil,
+		Email:     pend.Contact.Email,
+	}
+	if pend.DueDate != "" {
+		page.Due = s.appISODate(p.Lang, pend.DueDate)
+	}
+	if page.SignedIn {
+		page.DetailURL = "/account/applications/" + pend.Reference
+		if page.Service.OnApplication {
+			// The application reaches the council once this fee is paid.
+			page.PayURL = paymentPayURL(pend.Reference)
+		}
+	}
+	return web.Render(c, "apply/confirmation", page)
+}

@@ -1,0 +1,175 @@
+package portal
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/applications"
+	"sportello/portal/forms"
+	"sportello/portal/web"
+)
+
+// applyContinue takes a posted form: POST /services/{slug}/apply. "Save and
+// come back later" keeps the input as the signed-in person's draft;
+// "Continue" checks every answer on the server, keeps the uploads that
+// passed, and goes on to "check your answers", or shows the form again with
+// the problems and the answers as typed.
+func (s *Server) applyContinue(c *fiber.Ctx) error {
+	d, svc, err := s.applyOnlineService(c)
+	if err != nil {
+		return err
+	}
+	if done, err := s.applySignIn(c, svc); done {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	values, meta, files, err := readApplyForm(c)
+	if err != nil {
+		return err
+	}
+	values = applyInputs(svc.OnlineForm, values)
+	token := meta.Get(inputToken)
+	if !validSubmissionToken(token) {
+		return web.NewError(fiber.StatusBadRequest, "apply.error.token", nil)
+	}
+	v := appViewer(c)
+	ctx := c.UserContext()
+
+	if meta.Get(inputAction) == actionSave {
+		if v == nil {
+			return web.NewError(fiber.StatusBadRequest, "apply.error.draft_sign_in", nil)
+		}
+		if err := s.apps.SaveDraft(ctx, v.PersonID, svc.Slug, values); err != nil {
+			if errors.Is(err, applications.ErrInvalid) {
+				return web.NewError(fiber.StatusRequestEntityTooLarge, "apply.error.draft_too_large", err)
+			}
+			return err
+		}
+		return c.Redirect("/account/applications?saved="+svc.Slug, fiber.StatusSeeOther)
+	}
+
+	ps := s.pending()
+	o := pendingOwnerOf(c)
+	pend, err := ps.load(token, o, svc.Slug)
+	switch {
+	case errors.Is(err, errNoPending) && ps.exists(token):
+		// The token is someone else's, or its record expired: never write
+		// over it.
+		return web.NewError(fiber.StatusBadRequest, "apply.error.token", err)
+	case errors.Is(err, errNoPending):
+		pend = ps.create(token, o, svc.Slug)
+	case err != nil:
+		return err
+	case pend.Reference != "":
+		return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+	}
+
+	// A new upload replaces the kept files of its field; no upload keeps
+	// them, unless the person asked to remove them.
+	use := forms.Files{}
+	fresh := map[string]bool{}
+	for _, f := range svc.OnlineForm.Fields {
+		if f.Type != forms.TypeFile {
+			continue
+		}
+		switch in := chosenFiles(files[f.Name]); {
+		case len(in) > 0:
+			use[f.Name], fresh[f.Name] = in, true
+		case slices.Contains(meta[inputRemove], f.Name):
+			ps.drop(pend, f.Name)
+		default:
+			use[f.Name] = pend.inputs(f.Name)
+		}
+	}
+	res, err := s.forms.Validate(ctx, svc.OnlineForm, values, use)
+	if err != nil {
+		return err
+	}
+	for field := range fresh {
+		if _, bad := res.ErrorFor(field); bad {
+			continue
+		}
+		ps.drop(pend, field)
+		for _, af := range res.Files {
+			if af.Field != field {
+				continue
+			}
+			kept, err := ps.keep(pend, field, forms.FileInput{Filename: af.Filename, Size: af.Size, Open: af.Open}, af.Filename)
+			if err != nil {
+				return err
+			}
+			pend.Files = append(pend.Files, kept)
+		}
+	}
+	contact, contactErrs, err := s.applyContactCheck(c, meta)
+	if err != nil {
+		return err
+	}
+	pend.Values, pend.Contact = values, contact
+	if err := ps.save(pend); err != nil {
+		return err
+	}
+	if res.OK() && len(contactErrs) == 0 {
+		return c.Redirect(applyStepURL(svc.Slug, "check", token), fiber.StatusSeeOther)
+	}
+	page := s.applyFormPage(c, d, svc, token, values, res.Errors, pend)
+	if page.Applicant != nil {
+		page.Applicant.Name, page.Applicant.Email = meta.Get(inputContactName), meta.Get(inputContactEmail)
+		for _, fe := range contactErrs {
+			msg := applyErrorText(c, fe)
+			if fe.Field == "name" {
+				page.Applicant.NameError = msg
+				page.Errors = append(page.Errors, applyErrorLink{Href: "#contact-name", Message: msg})
+			} else {
+				page.Applicant.EmailError = msg
+				page.Errors = append(page.Errors, applyErrorLink{Href: "#contact-email", Message: msg})
+			}
+		}
+		if len(res.Errors) == 0 {
+			page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
+		}
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return web.Render(c, "apply/form", page)
+}
+
+// chosenFiles drops the empty part a browser sends for a file input left
+// empty.
+func chosenFiles(in []forms.FileInput) []forms.FileInput {
+	var out []forms.FileInput
+	for _, f := range in {
+		if f.Filename != "" || f.Size != 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// applyContactCheck checks the optional contact details of an application
+// made without signing in, with the same rules as a form's name and email
+// questions. A signed-in person's contact details are their account's.
+func (s *Server) applyContactCheck(c *fiber.Ctx, meta forms.Values) (applications.Contact, []forms.FieldError, error) {
+	if v := appViewer(c); v != nil {
+		contact := applications.Contact{Name: v.Name}
+		if v.EmailVerified {
+			contact.Email = v.Email
+		}
+		return contact, nil, nil
+	}
+	maxName := 200
+	form := &catalogue.OnlineForm{Fields: []catalogue.Field{
+		{Name: "name", Type: forms.TypeText, MaxLength: &maxName},
+		{Name: "email", Type: forms.TypeEmail},
+	}}
+	res, err := s.forms.Validate(c.UserContext(), form, forms.Values{
+		"name": {meta.Get(inputContactName)}, "email": {meta.Get(inputContactEmail)},
+	}, nil)
+	if err != nil {
+		return applications.Contact{}, nil, err
+	}
+	contact := applications.Contact{Name: res.Answers.Get("name").Text, Email: res.Answers.Get("email").Text}
+	return contact, res.Errors, nil
+}

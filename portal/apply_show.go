@@ -1,0 +1,154 @@
+package portal
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/applications"
+	"sportello/portal/forms"
+	"sportello/portal/web"
+)
+
+// applyPage is templates/apply/form.html's data: a service's online form.
+type applyPage struct {
+	web.Page
+	Service applyService
+	Action  string
+	Token   string
+	Fields  []applyField
+	Errors  []applyErrorLink
+	// Applicant is the optional name and email block of a form used without
+	// signing in.
+	Applicant    *applyContact
+	CanSaveDraft bool
+	// DraftSaved is when the draft the form was filled from was saved.
+	DraftSaved string
+	Multipart  bool // the form has a file input
+}
+
+// applyContact is the optional contact block of an anonymous application.
+type applyContact struct {
+	Name       string
+	Email      string
+	NameError  string
+	EmailError string
+}
+
+// Inputs of the form that are the page's, not answers.
+const (
+	inputToken        = "_token"
+	inputAction       = "_action"
+	inputRemove       = "_remove" // a file field whose kept files are to be dropped
+	inputContactName  = "_contact-name"
+	inputContactEmail = "_contact-email"
+	actionSave        = "save"
+	actionContinue    = "continue"
+)
+
+// applyShow shows a service's online form: GET /services/{slug}/apply. With
+// ?token= it shows the answers of a pending application again (a change
+// from "check your answers"); otherwise a signed-in person's draft, or an
+// empty form with what the council knows about them filled in.
+func (s *Server) applyShow(c *fiber.Ctx) error {
+	d, svc, err := s.applyOnlineService(c)
+	if err != nil {
+		return err
+	}
+	if done, err := s.applySignIn(c, svc); done {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	v := appViewer(c)
+	values := forms.Values{}
+	var pend *pendingRecord
+	token := c.Query("token")
+	draftSaved := ""
+	if token != "" {
+		pend, err = s.pending().load(token, pendingOwnerOf(c), svc.Slug)
+		switch {
+		case errors.Is(err, errNoPending):
+			// An old link, or another browser's: start again.
+			return c.Redirect(applyFormURL(svc.Slug), fiber.StatusSeeOther)
+		case err != nil:
+			return err
+		case pend.Reference != "":
+			return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+		}
+		values = pend.Values
+	} else {
+		if token, err = applications.NewToken(); err != nil {
+			return err
+		}
+		if v != nil {
+			switch draft, err := s.apps.Draft(c.UserContext(), v.PersonID, svc.Slug); {
+			case err == nil:
+				values = draft.Values
+				draftSaved = s.appDate(c, draft.UpdatedAt)
+			case !errors.Is(err, applications.ErrNotFound):
+				return err
+			}
+		}
+	}
+	if v != nil {
+		known := forms.Known{Name: v.Name}
+		if v.EmailVerified {
+			known.Email = v.Email
+		}
+		values = forms.Prefill(svc.OnlineForm, known, values)
+	}
+	page := s.applyFormPage(c, d, svc, token, values, nil, pend)
+	page.DraftSaved = draftSaved
+	if page.Applicant != nil && pend != nil {
+		page.Applicant.Name, page.Applicant.Email = pend.Contact.Name, pend.Contact.Email
+	}
+	return web.Render(c, "apply/form", page)
+}
+
+// applyFormPage builds the form page with values and errors.
+func (s *Server) applyFormPage(c *fiber.Ctx, d *directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *pendingRecord) applyPage {
+	p := web.NewPage(c, "")
+	p.Title, p.Fallback = d.text(svc.Title, p.Lang)
+	page := applyPage{
+		Page:         p,
+		Service:      s.applyServiceView(d, svc, p.Lang),
+		Action:       applyFormURL(svc.Slug),
+		Token:        token,
+		Fields:       s.applyFields(c, d, svc.OnlineForm, values, errs, pend),
+		Errors:       applyErrorLinks(c, errs),
+		CanSaveDraft: appViewer(c) != nil,
+	}
+	if len(errs) > 0 {
+		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
+	}
+	if appViewer(c) == nil {
+		page.Applicant = &applyContact{}
+	}
+	for _, f := range svc.OnlineForm.Fields {
+		if f.Type == forms.TypeFile {
+			page.Multipart = true
+		}
+	}
+	return page
+}
+
+// appDate writes a moment as a date in the reader's language ("27 March
+// 2026"). Days are UTC days: the portal is not told the council's time
+// zone.
+func (s *Server) appDate(c *fiber.Ctx, t time.Time) string {
+	return s.appISODate(web.LangOf(c), t.UTC().Format(time.DateOnly))
+}
+
+// appISODate writes a YYYY-MM-DD date in lang, with the forms package's
+// month names and order.
+func (s *Server) appISODate(lang, iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	tr := s.site.Translator
+	return tr.T(lang, forms.KeyDateFormat, "Day", t.Day(), "Month", tr.T(lang, forms.KeyMonthPrefix+strconv.Itoa(int(t.Month()))), "Year", t.Year())
+}

@@ -1,0 +1,79 @@
+package portal
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/applications"
+	"sportello/portal/forms"
+	"sportello/portal/web"
+)
+
+// applySubmit sends a pending application: POST
+// /services/{slug}/apply/submit. The form's one-time token makes it safe to
+// post twice: a double click, a refresh or a re-post finds the application
+// the token already made and shows the same confirmation.
+func (s *Server) applySubmit(c *fiber.Ctx) error {
+	d, svc, err := s.applyOnlineService(c)
+	if err != nil {
+		return err
+	}
+	if done, err := s.applySignIn(c, svc); done {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	token := c.FormValue(inputToken)
+	ps := s.pending()
+	o := pendingOwnerOf(c)
+	pend, err := ps.load(token, o, svc.Slug)
+	switch {
+	case errors.Is(err, errNoPending):
+		return web.NewError(fiber.StatusBadRequest, "apply.error.expired", err)
+	case err != nil:
+		return err
+	case pend.Reference != "":
+		return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+	}
+	res, err := s.applyRevalidate(c.UserContext(), svc, pend)
+	if err != nil {
+		return err
+	}
+	if !res.OK() {
+		return c.Redirect(applyStepURL(svc.Slug, "", token), fiber.StatusSeeOther)
+	}
+	in := applications.SubmitInput{
+		Token:            token,
+		Service:          svc,
+		CatalogueVersion: d.Version,
+		Contact:          pend.Contact,
+		Answers:          res.Answers,
+		Files:            res.Files,
+	}
+	if v := appViewer(c); v != nil {
+		in.PersonID = v.PersonID
+	}
+	app, err := s.apps.Submit(c.UserContext(), in)
+	if err != nil {
+		// A concurrent post of the same form may have finished meanwhile
+		// (and removed the kept files this one was reading).
+		if again, lerr := ps.load(token, o, svc.Slug); lerr == nil && again.Reference != "" {
+			return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+		}
+		if errors.Is(err, applications.ErrConflict) {
+			return web.NewError(fiber.StatusBadRequest, "apply.error.token", err)
+		}
+		return err
+	}
+	pend.Reference, pend.DueDate, pend.SubmittedAt = app.Reference.String(), app.DueDate, app.SubmittedAt
+	// The store has the answers and its own copies of the files now; the
+	// record only answers a second post until it expires.
+	pend.Values = forms.Values{}
+	for _, f := range svc.OnlineForm.Fields {
+		ps.drop(pend, f.Name)
+	}
+	if err := ps.save(pend); err != nil {
+		return err
+	}
+	return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+}

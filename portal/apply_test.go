@@ -1,0 +1,385 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"sportello/portal/applications"
+	"sportello/portal/forms"
+)
+
+// pngFile is a small file whose content says PNG.
+func pngFile(name string) upload {
+	return upload{field: "photo", name: name, content: append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{7}, 300)...)}
+}
+
+func countApplications(t *testing.T, slug string) int {
+	t.Helper()
+	var n int
+	q := fixture.store.Rebind(`SELECT COUNT(*) FROM applications WHERE service_slug = ?`)
+	if err := fixture.store.SQL().QueryRowContext(context.Background(), q, slug).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The form of a service without sign-in shows every part of the page: the
+// service, its fee and assurance, each question with its label, the
+// optional contact block, the token, and multipart encoding for the photo.
+// Forms that need sign-in send anonymous visitors to sign in at the
+// service's level, and come back to the form.
+func TestApplyFormPages(t *testing.T) {
+	runScenarios(t, []scenario{
+		{
+			name: "anonymous form", path: "/services/report-missed-bin-collection/apply", status: http.StatusOK,
+			contains: []string{
+				"<h1>Report a missed bin collection</h1>", `enctype="multipart/form-data"`,
+				`name="_token" value="`, `name="_csrf" value="`,
+				`<label class="label label--small" for="address-line1">Building and street</label>`,
+				`id="collection_date-day" name="collection_date-day"`, `id="collection_date-month"`, `id="collection_date-year"`,
+				`<legend class="form-legend"><span>When did you put the bin out?</span></legend>`,
+				`<input type="radio" id="put_out_time" name="put_out_time" value="evening_before">`,
+				`<select class="select" id="bin_type" name="bin_type">`,
+				`<input class="file-upload" id="photo" name="photo" type="file" multiple accept="image/jpeg,image/png" aria-describedby="photo-hint">`,
+				`JPG, PNG, up to 10 MB`, `id="contact-email" name="_contact-email"`,
+				"None: you can use this form without signing in", "Free",
+				`<button type="submit" class="button" id="apply-continue" name="_action" value="continue">Continue</button>`,
+			},
+			excludes: []string{`id="apply-save"`, "ZgotmplZ", "error-summary"},
+		},
+		{
+			name: "the form's fee", path: "/services/resident-parking-permit/apply", status: http.StatusSeeOther,
+		},
+		{name: "a service without a form", path: "/services/find-your-collection-day/apply", status: http.StatusNotFound},
+		{name: "no such service", path: "/services/nope/apply", status: http.StatusNotFound},
+		{name: "no confirmation without a token", path: "/services/report-missed-bin-collection/apply/confirmation", status: http.StatusNotFound},
+		{name: "the form in Catalan", path: "/services/report-missed-bin-collection/apply?lang=ca", status: http.StatusOK,
+			contains: []string{"Quin cubell no es va recollir?", "Continua", `lang="ca"`}},
+	})
+	for _, tc := range []struct{ slug, want string }{
+		{"resident-parking-permit", "/auth/login?return_to=%2Fservices%2Fresident-parking-permit%2Fapply"},
+		{"certificate-of-residence", "/auth/login?level=substantial&return_to=%2Fservices%2Fcertificate-of-residence%2Fapply"},
+	} {
+		res, _ := get(t, "/services/"+tc.slug+"/apply", nil)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != tc.want {
+			t.Errorf("%s: %d to %q, want 303 to %q", tc.slug, res.StatusCode, res.Header.Get("Location"), tc.want)
+		}
+	}
+}
+
+// Every online form of the demo catalogue renders for someone signed in at
+// the highest level: every field type of FORMAT.md, each input labelled,
+// ids unique, and the buttons real buttons.
+func TestApplyEveryFormRenders(t *testing.T) {
+	site := startLivePortal(t)
+	admin := site.visitor(t)
+	admin.signIn("/", "admin", "high")
+	forID := regexp.MustCompile(`<label[^>]* for="([^"]+)"`)
+	inputID := regexp.MustCompile(`<(?:input|select|textarea)[^>]* id="([^"]+)"`)
+	types := map[string]bool{}
+	rawKey := regexp.MustCompile(`>\s*(apply|applications|staff|form|service)\.[a-z_.0-9]+\s*<`)
+	for _, svc := range fixture.srv.directory().Services {
+		if !svc.Online {
+			continue
+		}
+		r := admin.get("/services/" + svc.Slug + "/apply")
+		must(t, r, http.StatusOK, `id="apply-continue"`, `id="apply-save"`, "Save and come back later")
+		mustNot(t, r, "ZgotmplZ")
+		if m := rawKey.FindString(r.body); m != "" {
+			t.Errorf("%s: untranslated key %s", svc.Slug, m)
+		}
+		labels := map[string]bool{}
+		for _, m := range forID.FindAllStringSubmatch(r.body, -1) {
+			labels[m[1]] = true
+		}
+		seen := map[string]bool{}
+		for _, m := range inputID.FindAllStringSubmatch(r.body, -1) {
+			id := m[1]
+			if seen[id] {
+				t.Errorf("%s: id %q twice", svc.Slug, id)
+			}
+			seen[id] = true
+			if !labels[id] && !strings.HasPrefix(id, "home-search") && id != "search-q" {
+				t.Errorf("%s: input %q has no label", svc.Slug, id)
+			}
+		}
+		full, err := fixture.store.Service(context.Background(), svc.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range full.OnlineForm.Fields {
+			types[f.Type] = true
+			if !strings.Contains(r.body, `data-field="`+f.Name+`"`) {
+				t.Errorf("%s: field %s is not on the page", svc.Slug, f.Name)
+			}
+		}
+	}
+	for _, typ := range []string{"text", "textarea", "email", "tel", "date", "integer", "money", "select", "radio", "checkbox", "file", "address", "vehicle_registration"} {
+		if !types[typ] {
+			t.Errorf("no demo form has a %s field, so its rendering is untested", typ)
+		}
+	}
+}
+
+// The whole anonymous journey for a service with assurance "none": errors
+// shown with a summary and the answers kept (the uploaded photo too), check
+// your answers with change links, submission, and a second post of the
+// same form (also two at once) showing the same confirmation and making no
+// second application.
+func TestApplyAnonymousJourney(t *testing.T) {
+	const slug = "report-missed-bin-collection"
+	site := startLivePortal(t)
+	v := site.visitor(t)
+	before := countApplications(t, slug)
+
+	form := v.get("/services/" + slug + "/apply")
+	must(t, form, http.StatusOK)
+	csrf, token := hidden(t, form.body)
+
+	// First post: most answers wrong, a good photo.
+	bad := url.Values{
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+		"address-line1": {""}, "address-postcode": {"08800"},
+		"bin_type":            {"lorry"},
+		"collection_date-day": {"31"}, "collection_date-month": {"2"}, "collection_date-year": {"2026"},
+		"email": {"not-an-email"}, "notes": {"The crew <b>skipped</b> our street"},
+		"_contact-email": {"also wrong"},
+	}
+	r := v.postMultipart("/services/"+slug+"/apply", bad, pngFile("bin.png"))
+	must(t, r, http.StatusUnprocessableEntity,
+		"<title>Error: Report a missed bin collection", `class="error-summary"`, "There is a problem",
+		`<a href="#address-line1">Enter the first line of the address: building and street</a>`,
+		`<a href="#bin_type">Select one of the options shown</a>`,
+		`<a href="#collection_date-day">Enter a real date, for example 27 3 2026</a>`,
+		`<a href="#put_out_time">Select one of the options</a>`,
+		`<a href="#email">Enter an email address in the correct format, like name@example.com</a>`,
+		`<a href="#contact-email">`,
+		`id="email-error"`, `aria-describedby="email-error"`,
+		`value="not-an-email"`, `value="08800"`, `value="31"`, "The crew &lt;b&gt;skipped&lt;/b&gt; our street",
+		"We have kept the file you uploaded:", "bin.png (1 KB)",
+	)
+	if _, again := hidden(t, r.body); again != token {
+		t.Errorf("the token changed on the error page: %q, want %q", again, token)
+	}
+
+	// Second post: put right, without choosing the photo again.
+	good := url.Values{
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+		"address-line1": {"Carrer Major 5"}, "address-town": {"Porta Nova"}, "address-postcode": {"08800"},
+		"bin_type": {"paper"}, "put_out_time": {"before_7"},
+		"collection_date-day": {"3"}, "collection_date-month": {"2"}, "collection_date-year": {"2026"},
+		"email": {"ana@example.org"}, "notes": {"Second time this month"},
+		"_contact-name": {"Ana Puig"}, "_contact-email": {"ana@example.org"},
+	}
+	r = v.postMultipart("/services/"+slug+"/apply", good)
+	check := "/services/" + slug + "/apply/check?token=" + token
+	if r.status != http.StatusSeeOther || r.location != check {
+		t.Fatalf("valid answers: %d to %q, want 303 to %q\n%s", r.status, r.location, check, excerptMain(r.body))
+	}
+	r = v.get(check)
+	must(t, r, http.StatusOK, "Check your answers before sending your application",
+		"Carrer Major 5<br>08800 Porta Nova", "Paper and card (blue bin)", "3 February 2026", "bin.png (1 KB)",
+		"Ana Puig", `href="/services/`+slug+`/apply?token=`+token+`#collection_date-day"`,
+		`<button type="submit" class="button" id="apply-submit">Accept and send</button>`)
+
+	// A change link shows the form filled in, the photo still kept.
+	r = v.get("/services/" + slug + "/apply?token=" + token)
+	must(t, r, http.StatusOK, `value="Carrer Major 5"`, `value="paper" selected`, "bin.png", `value="Ana Puig"`)
+
+	// Another browser cannot see the pending answers.
+	other := site.visitor(t)
+	if r := other.get(check); r.status != http.StatusSeeOther || !strings.HasSuffix(r.location, "/services/"+slug+"/apply") {
+		t.Errorf("another browser's check page: %d to %q, want a 303 to the empty form", r.status, r.location)
+	}
+
+	submit := url.Values{"_csrf": {csrf}, "_token": {token}}
+	r = v.post("/services/"+slug+"/apply/submit", submit)
+	confirmation := "/services/" + slug + "/apply/confirmation?token=" + token
+	if r.status != http.StatusSeeOther || r.location != confirmation {
+		t.Fatalf("submit: %d to %q\n%s", r.status, r.location, excerptMain(r.body))
+	}
+	r = v.get(confirmation)
+	must(t, r, http.StatusOK, "Application complete", "You should get a decision by",
+		"Keep your reference number", "ana@example.org")
+	ref := referenceOf(t, r.body)
+
+	// The same form posted again, once and then twice at once.
+	r = v.post("/services/"+slug+"/apply/submit", submit)
+	if r.status != http.StatusSeeOther || r.location != confirmation {
+		t.Errorf("second submit: %d to %q, want the same confirmation", r.status, r.location)
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := v.client.PostForm(v.abs("/services/"+slug+"/apply/submit"), submit)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != confirmation {
+				t.Errorf("concurrent submit: %d to %q", res.StatusCode, res.Header.Get("Location"))
+			}
+		}()
+	}
+	wg.Wait()
+	if got := referenceOf(t, v.get(confirmation).body); got != ref {
+		t.Errorf("confirmation shows %s after re-posting, want %s", got, ref)
+	}
+	// The form page, with the token, leads to the confirmation too.
+	if r := v.get("/services/" + slug + "/apply?token=" + token); r.location != confirmation {
+		t.Errorf("the form of a sent application: %d to %q, want the confirmation", r.status, r.location)
+	}
+	if n := countApplications(t, slug) - before; n != 1 {
+		t.Fatalf("%d applications were made, want 1", n)
+	}
+
+	// What was stored: the answers, the contact, the photo.
+	app, err := fixture.deps.Applications.ForStaff(context.Background(), applications.Actor{Role: applications.RoleAdmin}, applications.Reference(ref))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.PersonID != 0 || app.Contact.Name != "Ana Puig" || app.Status != applications.StatusSubmitted {
+		t.Errorf("stored application: person %d, contact %+v, status %s", app.PersonID, app.Contact, app.Status)
+	}
+	if len(app.Files) != 1 || app.Files[0].Filename != "bin.png" || app.Files[0].ContentType != "image/png" {
+		t.Errorf("stored files: %+v, want bin.png as image/png", app.Files)
+	}
+	if a := app.Answers.Get("collection_date"); a == nil || a.Text != "2026-02-03" {
+		t.Errorf("stored date: %+v", a)
+	}
+
+	// Another browser cannot see the confirmation.
+	if r := other.get(confirmation); r.status != http.StatusNotFound {
+		t.Errorf("another browser's confirmation: %d, want 404", r.status)
+	}
+}
+
+// A file of the wrong type is refused with a message naming the types, and
+// an optional kept file can be removed.
+func TestApplyFileChecks(t *testing.T) {
+	const slug = "report-missed-bin-collection"
+	site := startLivePortal(t)
+	v := site.visitor(t)
+	csrf, token := hidden(t, v.get("/services/"+slug+"/apply").body)
+	base := url.Values{"_csrf": {csrf}, "_token": {token}, "_action": {"continue"}}
+	r := v.postMultipart("/services/"+slug+"/apply", base, upload{field: "photo", name: "notes.pdf", content: []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n")})
+	must(t, r, http.StatusUnprocessableEntity, "The file notes.pdf must be one of these types: JPG, PNG")
+	mustNot(t, r, "We have kept the file")
+	r = v.postMultipart("/services/"+slug+"/apply", base, pngFile("one.png"))
+	must(t, r, http.StatusUnprocessableEntity, "one.png", `name="_remove" value="photo"`)
+	withRemove := url.Values{"_csrf": {csrf}, "_token": {token}, "_action": {"continue"}, "_remove": {"photo"}}
+	r = v.postMultipart("/services/"+slug+"/apply", withRemove)
+	mustNot(t, r, "one.png")
+
+	// A photo larger than Fiber's default body limit (4 MB) but within the
+	// field's 10 MB is taken; one above 10 MB gets the form's message, not
+	// a bare "too large".
+	big := pngFile("big.png")
+	big.content = append(big.content, bytes.Repeat([]byte{1}, 6<<20)...)
+	r = v.postMultipart("/services/"+slug+"/apply", base, big)
+	must(t, r, http.StatusUnprocessableEntity, "big.png (6 MB)")
+	big.content = append(big.content, bytes.Repeat([]byte{1}, 5<<20)...)
+	r = v.postMultipart("/services/"+slug+"/apply", base, big)
+	must(t, r, http.StatusUnprocessableEntity, "The file big.png must be smaller than 10 MB")
+}
+
+// Every type is checked on the server, whatever the browser sent, and the
+// messages are in the reader's language.
+func TestApplyValidationInSpanish(t *testing.T) {
+	site := startLivePortal(t)
+	v := site.visitor(t)
+	v.signIn("/", "admin", "")
+	const slug = "property-tax-low-income-reduction" // pattern, integer range, money, radio, email
+	form := v.get("/services/" + slug + "/apply?lang=es")
+	must(t, form, http.StatusOK, `<html lang="es">`, "Continuar")
+	csrf, token := hidden(t, form.body)
+	r := v.postMultipart("/services/"+slug+"/apply", url.Values{
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+		"property_reference": {"abc"}, "household_size": {"veinte"}, "monthly_income": {"doce euros"},
+		"consent": {"maybe"}, "email": {"x@y"}, "address-line1": {"Carrer Nou 1"}, "address-postcode": {"!!"},
+	})
+	must(t, r, http.StatusUnprocessableEntity, "Hay un problema",
+		`<a href="#property_reference">`, "por ejemplo",
+		`<a href="#household_size">Escriba un número entero solo con cifras, como 12</a>`,
+		`<a href="#monthly_income">`, `<a href="#consent">`, `<a href="#address-postcode">`,
+		`Escriba la dirección de correo electrónico en el formato correcto`,
+		`value="veinte"`, `value="doce euros"`, `value="abc"`)
+	r = v.postMultipart("/services/"+slug+"/apply", url.Values{
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+		"property_reference": {"12345678901234567890"}, "household_size": {"21"}, "monthly_income": {"-5"},
+		"consent": {"yes"}, "email": {"x@example.org"}, "address-line1": {"Carrer Nou 1"}, "address-postcode": {"08800"},
+	})
+	must(t, r, http.StatusUnprocessableEntity, `<a href="#household_size">Escriba un número entre 1 y 20</a>`,
+		`<a href="#monthly_income">Escriba un importe igual o mayor que 0 EUR</a>`)
+	mustNot(t, r, `<a href="#property_reference">`, `<a href="#email">`, `<a href="#consent">`)
+}
+
+// Three posts of the same "Accept and send" at the same moment (a
+// triple click) make one application, and all three land on its
+// confirmation.
+func TestApplySubmitAtOnce(t *testing.T) {
+	const slug = "report-street-light-fault"
+	site := startLivePortal(t)
+	v := site.visitor(t)
+	form := v.get("/services/" + slug + "/apply")
+	must(t, form, http.StatusOK)
+	csrf, token := hidden(t, form.body)
+	values := url.Values{"_csrf": {csrf}, "_token": {token}, "_action": {"continue"}}
+	full, err := fixture.store.Service(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Any valid answer to each question.
+	for _, f := range full.OnlineForm.Fields {
+		switch f.Type {
+		case "address":
+			values.Set(f.Name+"-line1", "Avinguda del Mar 3")
+			values.Set(f.Name+"-postcode", "08800")
+		case "select", "radio":
+			values.Set(f.Name, f.Options[0].Value)
+		case "email":
+			values.Set(f.Name, "someone@example.org")
+		case "text", "textarea":
+			values.Set(f.Name, "Column 12")
+			if f.Pattern != nil {
+				values.Set(f.Name, forms.Example(*f.Pattern))
+			}
+		}
+	}
+	r := v.postMultipart("/services/"+slug+"/apply", values)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("answers: %d\n%s", r.status, excerptMain(r.body))
+	}
+	before := countApplications(t, slug)
+	confirmation := "/services/" + slug + "/apply/confirmation?token=" + token
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := v.client.PostForm(v.abs("/services/"+slug+"/apply/submit"), url.Values{"_csrf": {csrf}, "_token": {token}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != confirmation {
+				t.Errorf("submit at once: %d to %q", res.StatusCode, res.Header.Get("Location"))
+			}
+		}()
+	}
+	wg.Wait()
+	if n := countApplications(t, slug) - before; n != 1 {
+		t.Errorf("%d applications were made, want 1", n)
+	}
+	must(t, v.get(confirmation), http.StatusOK, "Application complete")
+}

@@ -1,0 +1,405 @@
+package portal
+
+import (
+	"cmp"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/applications"
+	"sportello/portal/auth"
+	"sportello/portal/forms"
+	"sportello/portal/web"
+)
+
+// applyService is what every page of the apply journey says about the
+// service: its title, fee, time to a decision and the sign-in it needs.
+type applyService struct {
+	Slug          string
+	Title         string
+	Lang          string // language of Title when it is not the page's
+	URL           string
+	Cost          string // "" when free
+	FeeWhen       string // translation key, "" when free
+	Days          int
+	DaysSet       bool
+	AssuranceKey  string // translation key saying what sign-in is needed
+	NeedsSignIn   bool
+	OnApplication bool // the fee is paid when applying
+}
+
+func (s *Server) applyServiceView(d *directory, svc *catalogue.Service, lang string) applyService {
+	title, fb := d.text(svc.Title, lang)
+	v := applyService{
+		Slug: svc.Slug, Title: title, Lang: fb, URL: serviceURL(svc.Slug),
+		Cost:         s.cost(d, svc.Fee, lang),
+		AssuranceKey: "apply.assurance." + applyAssurance(svc),
+		NeedsSignIn:  applyAssurance(svc) != catalogue.AssuranceNone,
+	}
+	if v.Cost != "" {
+		v.FeeWhen = "service.fee_when." + svc.Fee.When
+		v.OnApplication = svc.Fee.When == catalogue.FeeOnApplication
+	}
+	if svc.ProcessingTimeDays != nil {
+		v.Days, v.DaysSet = *svc.ProcessingTimeDays, true
+	}
+	return v
+}
+
+// applyAssurance is the level the service's form needs; a service with a form
+// but no level needs sign-in (the catalogue's validation requires one).
+func applyAssurance(svc *catalogue.Service) string {
+	if svc.Assurance == nil || *svc.Assurance == "" {
+		return catalogue.AssuranceLow
+	}
+	return *svc.Assurance
+}
+
+// applyOnlineService returns the service of the request's :slug when it has an
+// online form, else a 404.
+func (s *Server) applyOnlineService(c *fiber.Ctx) (*directory, *catalogue.Service, error) {
+	d := s.directory()
+	slug := c.Params("slug")
+	if sum, ok := d.services[slug]; !ok || !sum.Online {
+		return nil, nil, catalogue.ErrNotFound
+	}
+	svc, err := s.store.Service(c.UserContext(), slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	if svc.OnlineForm == nil {
+		return nil, nil, catalogue.ErrNotFound
+	}
+	return d, svc, nil
+}
+
+// applySignIn sends a visitor who has not signed in at the service's level to
+// sign in (again, for step-up), coming back to the form. It returns true
+// when it answered.
+func (s *Server) applySignIn(c *fiber.Ctx, svc *catalogue.Service) (bool, error) {
+	level := applyAssurance(svc)
+	if s.auth.Satisfies(appViewer(c), level) {
+		return false, nil
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return true, c.Redirect(auth.LoginURL(applyFormURL(svc.Slug), level), fiber.StatusSeeOther)
+}
+
+func appViewer(c *fiber.Ctx) *web.Viewer {
+	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
+	return v
+}
+
+// pendingOwnerOf is who a pending application of this request belongs to.
+func pendingOwnerOf(c *fiber.Ctx) pendingOwner {
+	if v := appViewer(c); v != nil {
+		return pendingOwner{PersonID: v.PersonID}
+	}
+	csrf, _ := c.Locals(web.LocalCSRF).(string)
+	return pendingOwner{Binding: pendingBinding(csrf)}
+}
+
+// applyBodyLimit is the largest request the portal reads: two files at the
+// validator's size limit and the answers. Fiber's default, 4 MB, would
+// refuse most photos before the form could say what is wrong with them.
+func applyBodyLimit(v *forms.Validator) int { return int(2*v.Options().MaxFileSize) + 1<<20 }
+
+func applyFormURL(slug string) string { return serviceURL(slug) + "/apply" }
+
+// applyStepURL is a page of the journey with its token: step is "" (the
+// form), "check" or "confirmation".
+func applyStepURL(slug, step, token string) string {
+	u := applyFormURL(slug)
+	if step != "" {
+		u += "/" + step
+	}
+	if token != "" {
+		u += "?token=" + url.QueryEscape(token)
+	}
+	return u
+}
+
+// readApplyForm adapts the posted form, multipart or not, for the validator.
+// Values whose names start with "_" (CSRF, token, buttons) are the page's,
+// not answers.
+func readApplyForm(c *fiber.Ctx) (values, meta forms.Values, files forms.Files, err error) {
+	values, meta, files = forms.Values{}, forms.Values{}, forms.Files{}
+	add := func(k string, vs []string) {
+		if strings.HasPrefix(k, "_") {
+			meta[k] = append(meta[k], vs...)
+		} else {
+			values[k] = append(values[k], vs...)
+		}
+	}
+	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		mf, err := c.MultipartForm()
+		if err != nil {
+			return nil, nil, nil, web.NewError(fiber.StatusBadRequest, "", err)
+		}
+		for k, vs := range mf.Value {
+			add(k, vs)
+		}
+		for k, fhs := range mf.File {
+			for _, fh := range fhs {
+				files[k] = append(files[k], applyFileInput(fh))
+			}
+		}
+		return values, meta, files, nil
+	}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) { add(string(k), []string{string(v)}) })
+	return values, meta, files, nil
+}
+
+func applyFileInput(fh *multipart.FileHeader) forms.FileInput {
+	return forms.FileInput{
+		Filename: fh.Filename,
+		Size:     fh.Size,
+		Open: func() (io.ReadCloser, error) {
+			f, err := fh.Open()
+			if err != nil {
+				return nil, err
+			}
+			return f, nil
+		},
+	}
+}
+
+// applyInputs keeps only the values of the form's own inputs, so that what
+// is kept in a draft or a pending application is bounded by the form, not
+// by what a client chose to send.
+func applyInputs(form *catalogue.OnlineForm, values forms.Values) forms.Values {
+	out := forms.Values{}
+	keep := func(name string) {
+		if vs, ok := values[name]; ok {
+			out[name] = vs
+		}
+	}
+	for _, f := range form.Fields {
+		keep(f.Name)
+		switch f.Type {
+		case forms.TypeDate:
+			for _, p := range []string{"day", "month", "year"} {
+				keep(f.Name + "-" + p)
+			}
+		case forms.TypeAddress:
+			for _, p := range []string{"line1", "line2", "town", "postcode"} {
+				keep(f.Name + "-" + p)
+			}
+		}
+	}
+	return out
+}
+
+// applyField is one question of the form, ready to render.
+type applyField struct {
+	Lang         string // the page's, for the template's translations
+	Name         string
+	Type         string
+	Label        string
+	LabelLang    string
+	Hint         string
+	HintLang     string
+	Optional     bool
+	Error        string // translated message, "" when none
+	DescribedBy  string // ids of the hint and error, for aria-describedby
+	Value        string
+	Prefix       string // a currency symbol before a money input
+	InputMode    string
+	Autocomplete string
+	Options      []applyOption
+	Parts        []applyPart // date and address inputs
+	Kept         []applyKept // files kept from an earlier post
+	Accept       string
+	FileHint     string
+}
+
+type applyOption struct {
+	ID       string
+	Value    string
+	Label    string
+	Lang     string
+	Selected bool
+}
+
+type applyPart struct {
+	ID           string
+	Label        string
+	Value        string
+	Class        string
+	InputMode    string
+	Autocomplete string
+	Error        bool
+}
+
+type applyKept struct {
+	Name string
+	Size string
+}
+
+// applyErrorLink is one line of the error summary.
+type applyErrorLink struct {
+	Href    string
+	Message string
+}
+
+// applyErrorText translates a FieldError with its arguments.
+func applyErrorText(c *fiber.Ctx, fe forms.FieldError) string {
+	pairs := make([]any, 0, 2*len(fe.Args))
+	for k, v := range fe.Args {
+		pairs = append(pairs, k, v)
+	}
+	return web.T(c, fe.Key, pairs...)
+}
+
+// applyFields builds the form's questions with values and errors.
+func (s *Server) applyFields(c *fiber.Ctx, d *directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *pendingRecord) []applyField {
+	lang := web.LangOf(c)
+	out := make([]applyField, 0, len(form.Fields))
+	for i := range form.Fields {
+		f := &form.Fields[i]
+		label, lfb := d.text(f.Label, lang)
+		fv := applyField{Lang: lang, Name: f.Name, Type: f.Type, Label: label, LabelLang: lfb, Optional: !f.Required, Value: values.Get(f.Name)}
+		if len(f.Help) > 0 {
+			fv.Hint, fv.HintLang = d.text(f.Help, lang)
+		}
+		var errInput string
+		for _, fe := range errs {
+			if fe.Field == f.Name {
+				fv.Error, errInput = applyErrorText(c, fe), fe.Input
+				break
+			}
+		}
+		switch f.Type {
+		case forms.TypeDate:
+			if fv.Hint == "" {
+				fv.Hint = web.T(c, "form.date.hint")
+			}
+			for _, p := range []struct{ part, class string }{{"day", "input--2"}, {"month", "input--2"}, {"year", "input--4"}} {
+				id := f.Name + "-" + p.part
+				fv.Parts = append(fv.Parts, applyPart{
+					ID: id, Label: web.T(c, forms.KeyDatePart+p.part), Value: values.Get(id),
+					Class: p.class, InputMode: "numeric", Error: fv.Error != "" && (errInput == id || errInput == ""),
+				})
+			}
+		case forms.TypeAddress:
+			for _, p := range []struct{ part, auto, class string }{
+				{"line1", "address-line1", ""}, {"line2", "address-line2", ""},
+				{"town", "address-level2", "input--20"}, {"postcode", "postal-code", "input--10"},
+			} {
+				id := f.Name + "-" + p.part
+				fv.Parts = append(fv.Parts, applyPart{
+					ID: id, Label: web.T(c, forms.KeyAddressPart+p.part), Value: values.Get(id),
+					Class: p.class, Autocomplete: p.auto, Error: fv.Error != "" && errInput == id,
+				})
+			}
+		case forms.TypeSelect, forms.TypeRadio, forms.TypeCheckbox:
+			chosen := values[f.Name]
+			for j, o := range f.Options {
+				ol, ofb := d.text(o.Label, lang)
+				id := f.Name
+				if j > 0 {
+					id = f.Name + "-" + strconv.Itoa(j+1)
+				}
+				fv.Options = append(fv.Options, applyOption{ID: id, Value: o.Value, Label: ol, Lang: ofb, Selected: slices.Contains(chosen, o.Value)})
+			}
+			if f.Type == forms.TypeCheckbox && len(f.Options) == 0 {
+				fv.Value = ""
+				if v := values.Get(f.Name); v != "" {
+					fv.Value = forms.CheckedValue
+				}
+			}
+		case forms.TypeMoney:
+			fv.Prefix, fv.InputMode = currencySymbol(s.forms.Options().Currency), "decimal"
+		case forms.TypeInteger:
+			fv.InputMode = "numeric"
+		case forms.TypeEmail:
+			fv.Autocomplete = "email"
+		case forms.TypeTel:
+			fv.Autocomplete = "tel"
+		case forms.TypeText:
+			if f.Name == "name" || f.Name == "full_name" || f.Name == "your_name" || f.Name == "applicant_name" {
+				fv.Autocomplete = "name"
+			}
+		case forms.TypeFile:
+			fv.Accept = strings.Join(f.Accept, ",")
+			maxMB := float64(s.forms.Options().MaxFileSize) / (1 << 20)
+			if f.MaxSizeMB != nil && *f.MaxSizeMB < maxMB {
+				maxMB = *f.MaxSizeMB
+			}
+			types := forms.DescribeTypes(f.Accept)
+			if types == "" {
+				types = web.T(c, "apply.file.any_type")
+			}
+			fv.FileHint = web.T(c, "form.file.hint", "Types", types, "MaxMB", strconv.FormatFloat(maxMB, 'f', -1, 64))
+			if pend != nil {
+				for _, k := range pend.kept(f.Name) {
+					fv.Kept = append(fv.Kept, applyKept{Name: k.Filename, Size: applyFileSize(c, k.Size)})
+				}
+			}
+		}
+		var ids []string
+		if fv.Hint != "" || fv.FileHint != "" {
+			ids = append(ids, f.Name+"-hint")
+		}
+		if fv.Error != "" {
+			ids = append(ids, f.Name+"-error")
+		}
+		fv.DescribedBy = strings.Join(ids, " ")
+		out = append(out, fv)
+	}
+	return out
+}
+
+// applyFileSize writes a size in KB under a megabyte and in MB with one decimal
+// above, as the answers on "check your answers" show it.
+func applyFileSize(c *fiber.Ctx, size int64) string {
+	if size < 1<<20 {
+		return web.T(c, forms.KeyFileSizeKB, "Size", strconv.FormatInt((size+1023)/1024, 10))
+	}
+	tenths := (size*10 + (1<<20)/2) / (1 << 20)
+	n := strconv.FormatInt(tenths/10, 10)
+	if tenths%10 != 0 {
+		sep := ","
+		if web.LangOf(c) == "en" {
+			sep = "."
+		}
+		n += sep + strconv.FormatInt(tenths%10, 10)
+	}
+	return web.T(c, forms.KeyFileSizeMB, "Size", n)
+}
+
+// applyErrorLinks is the error summary of a validation.
+func applyErrorLinks(c *fiber.Ctx, errs []forms.FieldError) []applyErrorLink {
+	out := make([]applyErrorLink, 0, len(errs))
+	for _, fe := range errs {
+		out = append(out, applyErrorLink{Href: "#" + cmp.Or(fe.Input, fe.Field), Message: applyErrorText(c, fe)})
+	}
+	return out
+}
+
+// appDisplay formats answers for the reader.
+func (s *Server) appDisplay(c *fiber.Ctx, d *directory) forms.Display {
+	return forms.Display{Lang: web.LangOf(c), Fallback: d.defaultLang, T: s.site.Translator.T, Money: formatMoney}
+}
+
+// appStoreError turns the applications store's errors into pages: a change that
+// came too late or is not allowed is a conflict the person can recover from
+// by reloading; anything unknown stays a 500.
+func appStoreError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, applications.ErrInvalidTransition):
+		return web.NewError(fiber.StatusConflict, "applications.error.transition", err)
+	case errors.Is(err, applications.ErrConflict):
+		return web.NewError(fiber.StatusConflict, "applications.error.conflict", err)
+	}
+	return err
+}

@@ -1,0 +1,118 @@
+package portal
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// businessPlanPage is templates/business/plan.html.
+type businessPlanPage struct {
+	web.Page
+	Choice      Localised
+	Steps       []businessStepView
+	TotalFee    string // "" when everything is free
+	LongestWait int    // days; 0 when no permit has a set time
+	Answers     []businessAnswerView
+	ChangeURL   string
+	StartURL    string
+}
+
+type businessStepView struct {
+	Number   int
+	Title    Localised
+	Services []businessPermitView
+}
+
+// businessPermitView is one permit of a step.
+type businessPermitView struct {
+	Title    Localised
+	URL      string
+	ApplyURL string
+	Online   bool
+	Cost     string // "" when free
+	Days     int
+	HasDays  bool // false: no set processing time
+}
+
+type businessAnswerView struct {
+	Question Localised
+	Answer   string // translated yes, no or not sure
+}
+
+// businessStartPlan shows the business's own step-by-step list: GET
+// /business/start/plan?what=…&sells_food=yes&…. Every question must be
+// answered (yes, no or not sure); a permit answered "not sure" stays in the
+// plan.
+func (s *Server) businessStartPlan(c *fiber.Ctx) error {
+	f, err := s.finders(c.UserContext())
+	if err != nil {
+		return err
+	}
+	d := s.directory()
+	lang := web.LangOf(c)
+	what := c.Query("what")
+	ch, ok := s.businessChoiceOf(f, what, lang)
+	if !ok {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderBusinessStart(c, f, "", web.T(c, "business_start.error.what"))
+	}
+	qs, err := f.businessQuestions(ch)
+	if err != nil {
+		return err
+	}
+	answers := map[string]bool{}
+	given := url.Values{}
+	var views []businessAnswerView
+	for _, q := range qs {
+		v := c.Query(q.Key)
+		if !validBusinessAnswer(v) {
+			c.Status(fiber.StatusUnprocessableEntity)
+			return s.renderBusinessQuestions(c, ch, qs, true)
+		}
+		given.Set(q.Key, v)
+		if v != businessUnsure {
+			answers[q.Key] = v == businessYes
+		}
+		views = append(views, businessAnswerView{Question: d.loc(q.Text, lang), Answer: web.T(c, "business_start.answer."+v)})
+	}
+	plan, err := f.businessPlan(ch, answers)
+	if err != nil {
+		return err
+	}
+	page := businessPlanPage{
+		Page:        web.NewPage(c, ""),
+		Choice:      ch.Title,
+		LongestWait: plan.LongestWaitDays,
+		Answers:     views,
+		ChangeURL:   businessURL(businessQuestionsPath, what, given),
+		StartURL:    businessStartPath,
+	}
+	page.Title = web.T(c, "business_start.plan.title", "Choice", ch.Title.Text)
+	if plan.TotalFeeCents > 0 {
+		page.TotalFee = formatMoney(plan.TotalFeeCents, plan.Currency, lang)
+	}
+	for _, st := range plan.Steps {
+		sv := businessStepView{Number: st.Number, Title: d.loc(st.Title, lang)}
+		for _, svc := range st.Services {
+			pv := businessPermitView{
+				Title:  d.loc(svc.Title, lang),
+				URL:    serviceURL(svc.Slug),
+				Online: svc.Online(),
+				Cost:   s.cost(d, svc.Fee, lang),
+			}
+			pv.ApplyURL = pv.URL
+			if pv.Online {
+				pv.ApplyURL = serviceURL(svc.Slug) + "/apply"
+			}
+			if svc.ProcessingTimeDays != nil {
+				pv.Days, pv.HasDays = *svc.ProcessingTimeDays, true
+			}
+			sv.Services = append(sv.Services, pv)
+		}
+		page.Steps = append(page.Steps, sv)
+	}
+	return web.Render(c, "business/plan", page)
+}

@@ -1,0 +1,40 @@
+package portal
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// countSearchClick counts a click on a search result for the insights: a
+// service page opened from this site's search results page. The browser
+// says so in the Referer header (the site's Referrer-Policy sends the full
+// address within the site), so result links stay plain links to the
+// service and nothing but the query and the page language is looked at.
+func (s *Server) countSearchClick(c *fiber.Ctx) {
+	if s.ed == nil {
+		return
+	}
+	ref := c.Get(fiber.HeaderReferer)
+	if ref == "" {
+		return
+	}
+	u, err := url.Parse(ref)
+	if err != nil || u.Path != "/search" || u.Host != string(c.Request().Host()) {
+		return
+	}
+	if q := u.Query().Get("q"); q != "" {
+		s.ed.insights.click(web.LangOf(c), q)
+	}
+}
+
+// recordSearch counts a search for the insights: its first page only, so
+// paging through results is one search.
+func (s *Server) recordSearch(lang, query string, page, total int) {
+	if s.ed == nil || page > 1 {
+		return
+	}
+	s.ed.insights.search(lang, query, total)
+}

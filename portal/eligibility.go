@@ -1,0 +1,74 @@
+package portal
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"sportello/catalogue"
+	"sportello/catalogue/eligibility"
+)
+
+// finders are one catalogue version's compiled eligibility rules and
+// business permit finder, with the lookups the finder pages need. They are
+// built once per version and then only read.
+type finders struct {
+	version  int64
+	rules    *eligibility.Rules
+	business *eligibility.BusinessFinder
+	journeys map[string]*catalogue.Journey
+	services map[string]*catalogue.Service
+}
+
+// finderCache holds the finders of the catalogue version the directory is
+// at. Readers load an atomic pointer; a version change builds the new
+// finders once, under mu, while the others wait for it rather than compile
+// the same rules in parallel.
+type finderCache struct {
+	mu  sync.Mutex
+	cur atomic.Pointer[finders]
+}
+
+// finders returns the support and business finders of the directory's
+// catalogue version, compiling them on first use after a change. An
+// invalid rule cannot get here (import validates and compiles every rule
+// first), so a compile error is a server error.
+func (s *Server) finders(ctx context.Context) (*finders, error) {
+	version := s.directory().Version
+	if f := s.compiled.cur.Load(); f != nil && f.version == version {
+		return f, nil
+	}
+	s.compiled.mu.Lock()
+	defer s.compiled.mu.Unlock()
+	if f := s.compiled.cur.Load(); f != nil && f.version == version {
+		return f, nil
+	}
+	// An import between Reload and this Export gives rules a little newer
+	// than version; the next Reload changes the version and they are built
+	// again, so the window only costs one more compile.
+	cat, err := s.store.Export(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("portal: exporting the catalogue for the support finder: %w", err)
+	}
+	rules, err := eligibility.Compile(cat)
+	if err != nil {
+		return nil, fmt.Errorf("portal: compiling the eligibility rules of catalogue version %d: %w", version, err)
+	}
+	f := &finders{
+		version:  version,
+		rules:    rules,
+		business: eligibility.NewBusinessFinder(cat),
+		journeys: make(map[string]*catalogue.Journey, len(cat.Journeys)),
+		services: make(map[string]*catalogue.Service, len(cat.Services)),
+	}
+	for i := range cat.Journeys {
+		f.journeys[cat.Journeys[i].Slug] = &cat.Journeys[i]
+	}
+	for i := range cat.Services {
+		f.services[cat.Services[i].Slug] = &cat.Services[i]
+	}
+	s.compiled.cur.Store(f)
+	s.log.Info("support finder rules compiled", "version", version, "rules", len(rules.Services()))
+	return f, nil
+}

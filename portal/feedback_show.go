@@ -1,0 +1,65 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// feedbackPage is templates/editor/feedback_form.html: "Was this page
+// useful?" for one service, its optional comment, and the thanks.
+type feedbackPage struct {
+	web.Page
+	ServiceURL   string
+	ServiceTitle string
+	TitleLang    string // language of ServiceTitle when not the page's
+	Action       string
+	Useful       string // "yes", "no" or "" when not chosen yet
+	Comment      string
+	MaxComment   int
+	Errors       []formProblem
+	Sent         bool
+}
+
+// formProblem is one entry of an error summary: the field it is about and
+// what to do.
+type formProblem struct {
+	ID      string
+	Message string
+}
+
+// maxFeedbackComment bounds a comment, in characters.
+const maxFeedbackComment = 1000
+
+// feedbackShow asks whether the service page was useful. The service page
+// links here with ?useful=yes or no, so that the page itself stays one
+// cached render with no form and no session.
+func (s *Server) feedbackShow(c *fiber.Ctx) error {
+	p, err := s.newFeedbackPage(c)
+	if err != nil {
+		return err
+	}
+	switch u := c.Query("useful"); u {
+	case "yes", "no":
+		p.Useful = u
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Robots-Tag", "noindex")
+	return web.Render(c, "editor/feedback_form", p)
+}
+
+func (s *Server) newFeedbackPage(c *fiber.Ctx) (feedbackPage, error) {
+	if s.ed == nil {
+		return feedbackPage{}, fiber.ErrNotFound
+	}
+	d := s.directory()
+	slug := c.Params("slug")
+	sum, ok := d.services[slug]
+	if !ok {
+		return feedbackPage{}, fiber.ErrNotFound
+	}
+	p := feedbackPage{Page: web.NewPage(c, "feedback.title"), ServiceURL: serviceURL(slug), MaxComment: maxFeedbackComment}
+	p.ServiceTitle, p.TitleLang = d.text(sum.Title, p.Lang)
+	p.Action = serviceURL(slug) + "/feedback"
+	return p, nil
+}

@@ -1,0 +1,79 @@
+package portal
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sportello/payments"
+)
+
+// The finance list filters by dates, status and service, totals what was
+// received, and exports the same selection as CSV; only staff see it.
+func TestPaymentFinance(t *testing.T) {
+	site := startPaySite(t, nil)
+	resident := site.browser(t)
+	resident.signIn("resident")
+	resident.get("/?lang=en")
+	paid, p := payPaid(t, site, resident)
+	open := paySubmit(t, site, "resident", parkingPermit)
+	resident.payNow(open.Reference.String()) // pending, never answered
+
+	staff := site.browser(t)
+	staff.signIn("admin")
+	staff.get("/?lang=en")
+	today := time.Now().UTC().Format(time.DateOnly)
+	tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+
+	list := staff.get("/staff/payments?service=" + parkingPermit + "&from=" + today + "&to=" + today)
+	payMust(t, list, http.StatusOK, paid.Reference.String(), open.Reference.String(), `id="totals"`, "Download these payments as CSV")
+	onlyPaid := staff.get("/staff/payments?status=paid&service=" + parkingPermit)
+	payMust(t, onlyPaid, http.StatusOK, paid.Reference.String())
+	if strings.Contains(onlyPaid.body, open.Reference.String()) {
+		t.Error("the paid filter lists a pending payment")
+	}
+	future := staff.get("/staff/payments?from=" + tomorrow)
+	payMust(t, future, http.StatusOK, "0 payment attempts")
+	for _, bad := range []string{"from=yesterday", "from=" + tomorrow + "&to=" + today} {
+		r := staff.get("/staff/payments?" + bad)
+		payMust(t, r, http.StatusUnprocessableEntity, `class="error-summary"`)
+	}
+
+	csvPage := staff.get("/staff/payments.csv?status=paid&service=" + parkingPermit + "&from=" + today)
+	payMust(t, csvPage, http.StatusOK)
+	if ct := csvPage.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("CSV content type %q", ct)
+	}
+	rows, err := csv.NewReader(strings.NewReader(csvPage.body)).ReadAll()
+	if err != nil {
+		t.Fatalf("CSV: %v\n%s", err, csvPage.body)
+	}
+	if len(rows) < 2 || rows[0][0] != "payment_id" {
+		t.Fatalf("CSV rows %v", rows)
+	}
+	found := false
+	for _, row := range rows[1:] {
+		if row[4] != payments.StatusPaid || row[2] != parkingPermit {
+			t.Errorf("CSV row outside the filter: %v", row)
+		}
+		if row[0] == strconv.FormatInt(p.ID, 10) {
+			found = true
+			if row[1] != paid.Reference.String() || row[5] != "EUR" || row[7] != "40.00" {
+				t.Errorf("CSV row %v", row)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the CSV lacks payment %d", p.ID)
+	}
+
+	// Residents are refused.
+	for _, path := range []string{"/staff/payments", "/staff/payments.csv"} {
+		if r := resident.get(path); r.status != http.StatusForbidden {
+			t.Errorf("resident GET %s: %d, want 403", path, r.status)
+		}
+	}
+}

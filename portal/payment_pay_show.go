@@ -1,0 +1,147 @@
+package portal
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/payments"
+	"sportello/portal/applications"
+	"sportello/portal/web"
+)
+
+// paymentPayPage is templates/payments/pay.html's data.
+type paymentPayPage struct {
+	web.Page
+	Reference string
+	Service   Localised
+	AppURL    string
+	Amount    string // what is due now; "" when nothing is
+	When      string // translation key: due on application or on approval
+	Action    string // where Pay now posts
+	Paid      *paymentRow
+	Open      bool // an attempt is open: Pay now resumes it
+	Attempts  []paymentRow
+	Notice    string // translation key of what just happened
+}
+
+// paymentPayShow shows what an application owes and its payment attempts,
+// with Pay now when something is due: GET /applications/{ref}/pay. Only
+// the applicant sees it; anyone else's reference is a 404.
+func (s *Server) paymentPayShow(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	page, err := s.paymentPayPage(c)
+	if err != nil {
+		return err
+	}
+	switch c.Query("notice") {
+	case "cancelled", "declined", "expired":
+		page.Notice = "payments.notice." + c.Query("notice")
+	}
+	return web.Render(c, "payments/pay", page)
+}
+
+func (s *Server) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
+	app, err := s.paymentApplication(c)
+	if err != nil {
+		return paymentPayPage{}, err
+	}
+	attempts, err := s.pay.Attempts(c.UserContext(), app.ID)
+	if err != nil {
+		return paymentPayPage{}, err
+	}
+	d := s.directory()
+	p := web.NewPage(c, "payments.pay.title")
+	page := paymentPayPage{
+		Page:      p,
+		Reference: app.Reference.String(),
+		Service:   paymentServiceTitle(d, app.ServiceSlug, app.ServiceSlug, p.Lang),
+		AppURL:    "/account/applications/" + app.Reference.String(),
+		Action:    paymentPayURL(app.Reference.String()),
+	}
+	for i := len(attempts) - 1; i >= 0; i-- { // newest first
+		a := attempts[i]
+		row := s.paymentRowOf(c, d, a)
+		row.Flag, row.Failure = "", "" // staff wording
+		page.Attempts = append(page.Attempts, row)
+		if a.Settled() && page.Paid == nil {
+			page.Paid = &row
+		}
+		page.Open = page.Open || a.Open()
+	}
+	if fee := paymentDue(app); fee != nil && page.Paid == nil {
+		page.Amount = formatMoney(fee.Amount, fee.Currency, p.Lang)
+		page.When = "payments.when." + fee.When
+	}
+	return page, nil
+}
+
+// paymentApplication is the signed-in person's application named by the
+// route's ref; anyone else's is not found.
+func (s *Server) paymentApplication(c *fiber.Ctx) (*applications.Application, error) {
+	return s.paymentApplicationByRef(c, c.Params("ref"))
+}
+
+func (s *Server) paymentApplicationByRef(c *fiber.Ctx, raw string) (*applications.Application, error) {
+	v := paymentViewer(c)
+	if v == nil {
+		return nil, web.NewError(fiber.StatusNotFound, "", nil)
+	}
+	ref, err := applications.ParseReference(raw)
+	if err != nil {
+		return nil, web.NewError(fiber.StatusNotFound, "", err)
+	}
+	return s.apps.ForApplicant(c.UserContext(), v.PersonID, ref)
+}
+
+// paymentStart starts (or resumes) a checkout for what an application owes
+// and sends the browser to the provider: POST /applications/{ref}/pay. The
+// payment is recorded before the redirect; the fee comes from the
+// application's snapshot, never from the form.
+func (s *Server) paymentStart(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	app, err := s.paymentApplication(c)
+	if err != nil {
+		return err
+	}
+	ref := app.Reference.String()
+	fee := paymentDue(app)
+	if fee == nil {
+		// Paid meanwhile, or nothing to pay: the page says which.
+		return c.Redirect(paymentPayURL(ref), fiber.StatusSeeOther)
+	}
+	ctx := c.UserContext()
+	attempts, err := s.pay.Attempts(ctx, app.ID)
+	if err != nil {
+		return err
+	}
+	// The cancel URL names the attempt, so that leaving an old checkout
+	// cannot cancel a newer one; an open attempt is resumed, not replaced.
+	attempt := 1
+	if n := len(attempts); n > 0 {
+		attempt = attempts[n-1].Attempt
+		if !attempts[n-1].Open() {
+			attempt++
+		}
+	}
+	lang := web.LangOf(c)
+	title := paymentServiceTitle(s.directory(), app.ServiceSlug, app.ServiceSlug, lang)
+	co, err := s.pay.StartCheckout(ctx, payments.StartInput{
+		ApplicationID: app.ID,
+		Reference:     ref,
+		ServiceSlug:   app.ServiceSlug,
+		Fee:           *fee,
+		Title:         title.Text,
+		Lang:          lang,
+		SuccessURL:    s.paymentAbsolute("/payments/return?session_id={CHECKOUT_SESSION_ID}"),
+		CancelURL:     s.paymentAbsolute(paymentCancelPath(ref, attempt)),
+	})
+	if errors.Is(err, payments.ErrAlreadyPaid) {
+		return c.Redirect(paymentPayURL(ref), fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return paymentError(err)
+	}
+	s.log.InfoContext(ctx, "checkout started", "reference", ref, "payment_id", co.PaymentID, "resumed", co.Resumed)
+	return c.Redirect(co.URL, fiber.StatusSeeOther)
+}

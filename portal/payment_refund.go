@@ -1,0 +1,189 @@
+package portal
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/text/currency"
+
+	"sportello/payments"
+	"sportello/portal/web"
+)
+
+// maxRefundReason bounds a refund's reason; Stripe keeps 500 characters of
+// it.
+const maxRefundReason = 500
+
+// paymentRefundPage is templates/payments/refund.html's data: the refund
+// form of one payment, for staff.
+type paymentRefundPage struct {
+	web.Page
+	Payment     paymentRow
+	AppURL      string
+	Action      string
+	Amount      string // as typed, or what is left to refund
+	Reason      string
+	AmountError string
+	ReasonError string
+	Errors      []paymentErrorLink
+	Refundable  bool
+}
+
+// paymentErrorLink is one line of the error summary, linking to its field.
+type paymentErrorLink struct {
+	Href    string
+	Message string
+}
+
+func paymentRefundURL(id int64) string {
+	return "/staff/payments/" + strconv.FormatInt(id, 10) + "/refund"
+}
+
+// paymentRefundShow shows the refund form of a payment to staff: GET
+// /staff/payments/{id}/refund.
+func (s *Server) paymentRefundShow(c *fiber.Ctx) error {
+	page, p, err := s.paymentRefundPage(c)
+	if err != nil {
+		return err
+	}
+	page.Amount = paymentPlainAmount(p.Refundable(), p.Currency)
+	return web.Render(c, "payments/refund", page)
+}
+
+func (s *Server) paymentRefundPage(c *fiber.Ctx) (paymentRefundPage, payments.Payment, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return paymentRefundPage{}, payments.Payment{}, web.NewError(fiber.StatusNotFound, "", err)
+	}
+	p, err := s.pay.Payment(c.UserContext(), id)
+	if err != nil {
+		return paymentRefundPage{}, p, err
+	}
+	row, err := s.paymentStaffRow(c, s.directory(), p)
+	if err != nil {
+		return paymentRefundPage{}, p, err
+	}
+	page := paymentRefundPage{
+		Page:       web.NewPage(c, "payments.refund.title"),
+		Payment:    row,
+		AppURL:     "/staff/applications/" + p.Reference,
+		Action:     paymentRefundURL(p.ID),
+		Refundable: p.Refundable() > 0,
+	}
+	return page, p, nil
+}
+
+// paymentRefund refunds all or part of a payment, with a reason, for a
+// caseworker or administrator: POST /staff/payments/{id}/refund. The
+// amount is in the currency's major unit ("12.50" or "12,50") and never
+// more than what is left to refund; a mistake shows the form again with
+// the errors at the top.
+func (s *Server) paymentRefund(c *fiber.Ctx) error {
+	page, p, err := s.paymentRefundPage(c)
+	if err != nil {
+		return err
+	}
+	page.Amount = strings.TrimSpace(c.FormValue("amount"))
+	page.Reason = strings.TrimSpace(c.FormValue("reason"))
+	left := p.Refundable()
+	amount, ok := paymentParseAmount(page.Amount, p.Currency)
+	lang := page.Lang
+	switch {
+	case left <= 0:
+		page.AmountError = web.T(c, "payments.refund.error.not_refundable")
+	case !ok || amount <= 0:
+		page.AmountError = web.T(c, "payments.refund.error.amount")
+	case amount > left:
+		page.AmountError = web.T(c, "payments.refund.error.too_large", "Max", paymentMoney(left, p.Currency, lang))
+	}
+	switch {
+	case page.Reason == "":
+		page.ReasonError = web.T(c, "payments.refund.error.reason")
+	case utf8.RuneCountInString(page.Reason) > maxRefundReason:
+		page.ReasonError = web.T(c, "payments.refund.error.reason_long", "Max", maxRefundReason)
+	}
+	if page.AmountError == "" && page.ReasonError == "" {
+		_, err = s.pay.Refund(c.UserContext(), p.ID, amount, page.Reason, paymentViewer(c).PersonID)
+		switch {
+		case err == nil:
+			return c.Redirect("/staff/applications/"+p.Reference+"?refunded="+strconv.FormatInt(p.ID, 10)+"#payments", fiber.StatusSeeOther)
+		case errors.Is(err, payments.ErrRefundTooLarge):
+			// Another refund got in first.
+			if fresh, ferr := s.pay.Payment(c.UserContext(), p.ID); ferr == nil {
+				left = fresh.Refundable()
+			}
+			page.AmountError = web.T(c, "payments.refund.error.too_large", "Max", paymentMoney(left, p.Currency, lang))
+		case errors.Is(err, payments.ErrNotRefundable):
+			page.AmountError = web.T(c, "payments.refund.error.not_refundable")
+		case errors.Is(err, payments.ErrProvider):
+			s.log.ErrorContext(c.UserContext(), "refund not made by the provider", "payment_id", p.ID, "err", err)
+			page.AmountError = web.T(c, "payments.refund.error.provider")
+		default:
+			return err
+		}
+	}
+	if page.AmountError != "" {
+		page.Errors = append(page.Errors, paymentErrorLink{Href: "#amount", Message: page.AmountError})
+	}
+	if page.ReasonError != "" {
+		page.Errors = append(page.Errors, paymentErrorLink{Href: "#reason", Message: page.ReasonError})
+	}
+	page.Title = web.T(c, "payments.error_prefix") + " " + page.Title
+	c.Status(fiber.StatusUnprocessableEntity)
+	return web.Render(c, "payments/refund", page)
+}
+
+// currencyScale is the number of decimals of a currency (2 for EUR).
+func currencyScale(code string) int {
+	if unit, err := currency.ParseISO(strings.ToUpper(code)); err == nil {
+		scale, _ := currency.Standard.Rounding(unit)
+		return scale
+	}
+	return 2
+}
+
+// paymentParseAmount reads an amount typed in the major unit: "12", "12.5",
+// "12.50" or "12,50" (a comma is the decimal separator in most of Sportello's
+// languages). Thousands separators are refused rather than guessed at.
+func paymentParseAmount(s, code string) (int64, bool) {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
+	s = strings.TrimSpace(strings.TrimSuffix(s, "€"))
+	if s == "" {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
+	scale := currencyScale(code)
+	if whole == "" || len(frac) > scale || len(whole) > 12 || !digits(whole) || !digits(frac) {
+		return 0, false
+	}
+	frac += strings.Repeat("0", scale-len(frac))
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	return n, err == nil
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// paymentPlainAmount writes minor units as the form expects them back:
+// "40.00".
+func paymentPlainAmount(minor int64, code string) string {
+	scale := currencyScale(code)
+	if scale == 0 {
+		return strconv.FormatInt(minor, 10)
+	}
+	pow := int64(1)
+	for range scale {
+		pow *= 10
+	}
+	frac := strconv.FormatInt(minor%pow, 10)
+	return strconv.FormatInt(minor/pow, 10) + "." + strings.Repeat("0", scale-len(frac)) + frac
+}

@@ -1,0 +1,126 @@
+package portal
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"sportello/payments"
+	"sportello/portal/applications"
+)
+
+// payPaid makes and pays an application for the parking permit as the
+// signed-in resident b, and returns it with its payment.
+func payPaid(t *testing.T, site *paySite, b *payBrowser) (*applications.Application, payments.Payment) {
+	t.Helper()
+	app := paySubmit(t, site, "resident", parkingPermit)
+	payMust(t, b.choose(b.payNow(app.Reference.String()), payments.SimulatedPay), http.StatusOK, `data-state="received"`)
+	p, err := fixture.deps.Payments.Status(context.Background(), app.ID)
+	if err != nil || !p.Settled() {
+		t.Fatalf("payment %+v, %v", p, err)
+	}
+	return app, p
+}
+
+// Staff refund part and then the rest of a payment, with a reason; the form
+// refuses more than is left, no amount, no reason, in the reader's
+// language; residents cannot reach it.
+func TestPaymentRefunds(t *testing.T) {
+	site := startPaySite(t, nil)
+	resident := site.browser(t)
+	resident.signIn("resident")
+	resident.get("/?lang=en")
+	app, p := payPaid(t, site, resident)
+	refundURL := paymentRefundURL(p.ID)
+
+	staff := site.browser(t)
+	staff.signIn("caseworker")
+	staff.get("/?lang=en")
+	form := staff.get(refundURL)
+	payMust(t, form, http.StatusOK, "Refund a payment", app.Reference.String(), `value="40.00"`, "At most €40.00")
+
+	tests := []struct {
+		name, lang, amount, reason string
+		status                     int
+		want                       string
+		refunded                   int64 // in total afterwards
+	}{
+		{"more than paid", "en", "50.00", "wrong fee", http.StatusUnprocessableEntity, "cannot be more than what is left to refund: €40.00", 0},
+		{"no amount", "en", "", "wrong fee", http.StatusUnprocessableEntity, "Enter the amount to refund", 0},
+		{"not an amount", "en", "12.345", "wrong fee", http.StatusUnprocessableEntity, "Enter the amount to refund", 0},
+		{"no reason", "en", "10", " ", http.StatusUnprocessableEntity, "Enter the reason for the refund", 0},
+		{"part", "en", "15,00", "Permit for half the year", http.StatusOK, "The refund was made.", 1500},
+		{"more than left, in Spanish", "es", "25.01", "resto", http.StatusUnprocessableEntity, "La devolución no puede superar lo que queda por devolver: 25,00\u00a0€", 1500},
+		{"the rest", "en", "25", "Permit cancelled", http.StatusOK, "The refund was made.", 4000},
+		{"nothing left", "en", "1", "again", http.StatusUnprocessableEntity, "This payment cannot be refunded", 4000},
+	}
+	for _, tt := range tests {
+		staff.get("/?lang=" + tt.lang)
+		r := staff.post(form, refundURL, url.Values{"amount": {tt.amount}, "reason": {tt.reason}})
+		if r.status != tt.status || !strings.Contains(r.body, tt.want) {
+			t.Errorf("%s: %d, want %d with %q\n%s", tt.name, r.status, tt.status, tt.want, payExcerpt(r.body))
+		}
+		if tt.status == http.StatusUnprocessableEntity && !strings.Contains(r.body, `class="error-summary"`) {
+			t.Errorf("%s: no error summary", tt.name)
+		}
+		got, err := fixture.deps.Payments.Payment(context.Background(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.RefundedAmount != tt.refunded {
+			t.Errorf("%s: %d refunded, want %d", tt.name, got.RefundedAmount, tt.refunded)
+		}
+	}
+	staff.get("/?lang=en")
+	payMust(t, staff.get(refundURL), http.StatusOK, "Nothing is left to refund", "Permit for half the year", "Permit cancelled")
+	got, _ := fixture.deps.Payments.Payment(context.Background(), p.ID)
+	if got.Status != payments.StatusRefunded {
+		t.Errorf("payment %s, want refunded", got.Status)
+	}
+	// The applicant's receipt shows the refunds.
+	payMust(t, resident.get(paymentReceiptURL(p.ID)), http.StatusOK, "Permit for half the year", "€40.00", `id="receipt-refunded"`)
+
+	// Residents are refused; so is anyone not signed in.
+	if r := resident.get(refundURL); r.status != http.StatusForbidden {
+		t.Errorf("resident GET refund: %d, want 403", r.status)
+	}
+	if r := resident.post(form, refundURL, url.Values{"amount": {"1"}, "reason": {"x"}}); r.status != http.StatusForbidden {
+		t.Errorf("resident POST refund: %d, want 403", r.status)
+	}
+	if r := staff.get(paymentRefundURL(12345)); r.status != http.StatusNotFound {
+		t.Errorf("unknown payment: %d, want 404", r.status)
+	}
+}
+
+func TestPaymentParseAmount(t *testing.T) {
+	tests := []struct {
+		in   string
+		code string
+		want int64
+		ok   bool
+	}{
+		{"12", "eur", 1200, true},
+		{"12.5", "eur", 1250, true},
+		{"12,50", "EUR", 1250, true},
+		{"€ 12.50", "eur", 1250, true},
+		{"0.01", "eur", 1, true},
+		{"12.505", "eur", 0, false},
+		{"1.200,00", "eur", 0, false},
+		{"-3", "eur", 0, false},
+		{"", "eur", 0, false},
+		{"abc", "eur", 0, false},
+		{"500", "jpy", 500, true},
+		{"500.5", "jpy", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := paymentParseAmount(tt.in, tt.code)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("paymentParseAmount(%q, %s) = %d, %v; want %d, %v", tt.in, tt.code, got, ok, tt.want, tt.ok)
+		}
+	}
+	if got := paymentPlainAmount(4005, "eur"); got != "40.05" {
+		t.Errorf("paymentPlainAmount(4005) = %q", got)
+	}
+}

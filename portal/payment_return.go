@@ -1,0 +1,68 @@
+package portal
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/payments"
+	"sportello/portal/web"
+)
+
+// paymentReturnPage is templates/payments/return.html's data.
+type paymentReturnPage struct {
+	web.Page
+	State      string // "received", "confirming", "failed" or "review"
+	Payment    paymentRow
+	Reference  string
+	AppURL     string
+	PayURL     string
+	RefreshURL string
+}
+
+// paymentReturn is where the provider sends the applicant after paying:
+// GET /payments/return?session_id=. The URL proves nothing (anyone can type
+// it), so the page asks the provider through Confirm and says "payment
+// received" only once the payment is recorded as paid; until then it says
+// the payment is being confirmed, with a link to look again. Only the
+// applicant whose application it is sees it.
+func (s *Server) paymentReturn(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	session := strings.TrimSpace(c.Query("session_id"))
+	if session == "" {
+		return web.NewError(fiber.StatusNotFound, "", nil)
+	}
+	ctx := c.UserContext()
+	p, err := s.pay.PaymentBySession(ctx, session)
+	if err != nil {
+		return err
+	}
+	app, err := s.paymentOwned(c, p)
+	if err != nil {
+		return err
+	}
+	if p, err = s.pay.Confirm(ctx, session); err != nil {
+		return paymentError(err)
+	}
+	page := paymentReturnPage{
+		Payment:    s.paymentRowOf(c, s.directory(), p),
+		Reference:  app.Reference.String(),
+		AppURL:     "/account/applications/" + app.Reference.String(),
+		PayURL:     paymentPayURL(app.Reference.String()),
+		RefreshURL: c.OriginalURL(),
+	}
+	page.Payment.Flag, page.Payment.Failure = "", ""
+	var title string
+	switch {
+	case p.Settled():
+		page.State, title = "received", "payments.return.received"
+	case p.Open():
+		page.State, title = "confirming", "payments.return.confirming"
+	case p.Status == payments.StatusFlagged:
+		page.State, title = "review", "payments.return.review"
+	default:
+		page.State, title = "failed", "payments.return.failed"
+	}
+	page.Page = web.NewPage(c, title)
+	return web.Render(c, "payments/return", page)
+}

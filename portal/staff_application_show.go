@@ -1,0 +1,116 @@
+package portal
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/applications"
+	"sportello/portal/web"
+)
+
+// staffApplicationPage is templates/staff/show.html's data.
+type staffApplicationPage struct {
+	web.Page
+	App      appHeader
+	Answers  []applyAnswer
+	Files    []applyFileLink
+	Events   []appEvent
+	Audit    []staffAuditRow
+	Next     []staffOption // the statuses the member of staff may move it to
+	From     string        // its status as shown, sent back with a change
+	Note     string
+	NoteErr  string
+	ToErr    string
+	Errors   []applyErrorLink
+	Notice   string
+	Question string
+	// Payments is the fee's part of the page (payment_section.go), shown
+	// when the application has a fee.
+	Payments paymentStaffSection
+}
+
+type staffAuditRow struct {
+	When   string
+	At     string
+	Actor  string
+	Action string
+	Detail string
+}
+
+func staffFileURL(id string) string { return "/staff/files/" + id }
+
+// staffApplicationShow shows an application to a member of staff, with its
+// audit log, and the changes of status they may make: GET
+// /staff/applications/{ref}. The view itself is recorded in the audit log.
+func (s *Server) staffApplicationShow(c *fiber.Ctx) error {
+	page, err := s.staffApplicationPage(c)
+	if err != nil {
+		return err
+	}
+	if c.Query("done") == "changed" {
+		page.Notice = "staff.notice.changed"
+	}
+	return web.Render(c, "staff/show", page)
+}
+
+func (s *Server) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, error) {
+	ref, err := applications.ParseReference(c.Params("ref"))
+	if err != nil {
+		return staffApplicationPage{}, err
+	}
+	actor := staffActor(c)
+	ctx := c.UserContext()
+	app, err := s.apps.ForStaff(ctx, actor, ref)
+	if err != nil {
+		return staffApplicationPage{}, err
+	}
+	audit, err := s.apps.Audit(ctx, ref)
+	if err != nil {
+		return staffApplicationPage{}, err
+	}
+	d := s.directory()
+	p := web.NewPage(c, "")
+	p.Title = web.T(c, "applications.show.title", "Reference", app.Reference.String())
+	page := staffApplicationPage{
+		Page:    p,
+		App:     s.appHeader(c, d, app, "/staff/applications/"),
+		Answers: s.appAnswers(c, d, app.Answers, staffFileURL),
+		Files:   appFiles(c, app.Files, staffFileURL),
+		Events:  s.appEvents(c, app.Events, staffFileURL, func(e applications.Event) string { return staffActorName(c, e.ActorRole, e.ActorPersonID) }),
+		From:    string(app.Status),
+	}
+	if app.Status == applications.StatusMoreInfoNeeded {
+		page.Question = appQuestion(app)
+	}
+	if app.Fee != nil {
+		if page.Payments, err = s.paymentStaffSectionOf(c, app); err != nil {
+			return staffApplicationPage{}, err
+		}
+	}
+	for _, st := range applications.Next(app.Status, actor.Role) {
+		page.Next = append(page.Next, staffOption{Value: string(st), Label: web.T(c, "staff.action."+string(st))})
+	}
+	for i := len(audit) - 1; i >= 0; i-- { // newest first
+		e := audit[i]
+		page.Audit = append(page.Audit, staffAuditRow{
+			When:   s.appDateTime(c, e.At),
+			At:     e.At.UTC().Format(time.RFC3339),
+			Actor:  staffActorName(c, e.ActorRole, e.ActorPersonID),
+			Action: web.T(c, "staff.audit."+e.Action),
+			Detail: e.Detail,
+		})
+	}
+	return page, nil
+}
+
+// staffActorName names who did something, for staff: the role and the
+// person's number in Sportello.
+func staffActorName(c *fiber.Ctx, role string, personID int64) string {
+	name := web.T(c, "applications.role."+role)
+	if personID != 0 {
+		name += " " + web.T(c, "staff.person", "ID", strconv.FormatInt(personID, 10))
+	}
+	return name
+}

@@ -1,0 +1,21 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// supportAccountDelete deletes the resident's saved answers: POST
+// /account/support/delete.
+func (s *Server) supportAccountDelete(c *fiber.Ctx) error {
+	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
+	saved := s.savedAnswers()
+	if v == nil || saved == nil {
+		return web.NewError(fiber.StatusNotFound, "", nil)
+	}
+	if err := saved.delete(c.UserContext(), v.PersonID); err != nil {
+		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	return c.Redirect(supportAccountPath+"?deleted=1", fiber.StatusSeeOther)
+}

@@ -1,0 +1,57 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// supportAccountPage is templates/support/account.html.
+type supportAccountPage struct {
+	web.Page
+	HasSaved   bool
+	Incomplete bool // questions were added since the answers were saved
+	Answers    []supportAnswerRow
+	Results    supportResults
+	JustSaved  bool
+	Deleted    bool
+	FinderURL  string
+}
+
+// supportAccountShow shows "Support you may be able to get" from the
+// signed-in resident's saved answers: GET /account/support. The answers are
+// evaluated again against the current catalogue each time, so a rule that
+// changed shows its new outcome.
+func (s *Server) supportAccountShow(c *fiber.Ctx) error {
+	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
+	saved := s.savedAnswers()
+	if v == nil || saved == nil {
+		return web.NewError(fiber.StatusNotFound, "", nil)
+	}
+	f, err := s.finders(c.UserContext())
+	if err != nil {
+		return err
+	}
+	page := supportAccountPage{
+		Page:      web.NewPage(c, "support.account.title"),
+		JustSaved: c.Query("saved") != "",
+		Deleted:   c.Query("deleted") != "",
+		FinderURL: supportStartPath,
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	a, err := saved.get(c.UserContext(), v.PersonID)
+	switch {
+	case isNotFound(err):
+		page.JustSaved = false
+		return web.Render(c, "support/account", page)
+	case err != nil:
+		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	page.Deleted = false
+	iv := walk(f.rules, decodeAnswers(f.rules, a.Answers))
+	page.HasSaved = true
+	page.Incomplete = !iv.done()
+	page.Answers = s.answerRows(c, iv, false)
+	page.Results = s.supportResults(f, iv.answers, page.Lang)
+	return web.Render(c, "support/account", page)
+}

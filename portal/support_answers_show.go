@@ -1,0 +1,65 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// supportAnswersPage is templates/support/answers.html: "check your
+// answers", each with a link to change it.
+type supportAnswersPage struct {
+	web.Page
+	Answers    []supportAnswerRow
+	ResultsURL string
+	BackURL    string
+}
+
+// supportAnswerRow is one answer in a summary list.
+type supportAnswerRow struct {
+	Question  Localised
+	Answer    string
+	ChangeURL string // "" where answers cannot be changed (the account page)
+}
+
+// supportAnswersShow shows the answers given: GET /support-finder/answers.
+// Until every question that matters is answered it sends the browser to the
+// next one.
+func (s *Server) supportAnswersShow(c *fiber.Ctx) error {
+	f, err := s.finders(c.UserContext())
+	if err != nil {
+		return err
+	}
+	iv, err := s.sessionInterview(c, f)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if !iv.done() {
+		return c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
+	}
+	page := supportAnswersPage{
+		Page:       web.NewPage(c, "support.answers.title"),
+		Answers:    s.answerRows(c, iv, true),
+		ResultsURL: supportResultsPath,
+		BackURL:    supportStartPath,
+	}
+	if n := len(iv.path); n > 0 {
+		page.BackURL = supportQuestionPath(iv.path[n-1].Name, false)
+	}
+	return web.Render(c, "support/answers", page)
+}
+
+func (s *Server) answerRows(c *fiber.Ctx, iv interview, changeable bool) []supportAnswerRow {
+	d := s.directory()
+	lang := web.LangOf(c)
+	rows := make([]supportAnswerRow, 0, len(iv.path))
+	for _, q := range iv.path {
+		row := supportAnswerRow{Question: d.loc(q.Label, lang), Answer: answerText(c, iv.answers[q.Name])}
+		if changeable {
+			row.ChangeURL = supportQuestionPath(q.Name, true)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}

@@ -1,0 +1,243 @@
+package portal
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/catalogue/eligibility"
+	"sportello/portal/web"
+)
+
+// The support finder's paths.
+const (
+	supportStartPath   = "/support-finder"
+	supportAnswersPath = "/support-finder/answers"
+	supportResultsPath = "/support-finder/results"
+	supportRestartPath = "/support-finder/restart"
+	supportSavePath    = "/support-finder/save"
+	supportAccountPath = "/account/support"
+	supportDeletePath  = "/account/support/delete"
+)
+
+// supportSessionKey is where the answers are kept in the browser's
+// server-side session: a JSON object of question name to answer
+// ({"age":70,"resident":true}), nothing else. It ends with the session.
+const supportSessionKey = "support.answers"
+
+func supportQuestionPath(name string, change bool) string {
+	p := "/support-finder/questions/" + url.PathEscape(name)
+	if change {
+		p += "?change=1"
+	}
+	return p
+}
+
+// interview is where a resident is in the support finder: the questions
+// asked so far in the order they were asked, their answers, and the next
+// question (nil when no rule is left undecided).
+type interview struct {
+	path    []*catalogue.ProfileQuestion
+	answers eligibility.Answers // the answers to path: what the result rests on
+	next    *catalogue.ProfileQuestion
+	// keep is what the session keeps: the answers to path and, while the
+	// interview is not finished, the other answers given before (a change
+	// from the summary may ask one new question, and the answers after it
+	// still count once it is answered).
+	keep eligibility.Answers
+}
+
+// walk replays the interview from the start over given answers, asking
+// NextQuestion each time as the pages do. Once no rule is undecided, the
+// answers the replay did not reach (they stopped mattering when another
+// answer changed) are dropped, so the session keeps only what the result
+// depends on.
+func walk(r *eligibility.Rules, given eligibility.Answers) interview {
+	iv := interview{answers: eligibility.Answers{}}
+	for {
+		q, done := r.NextQuestion(iv.answers)
+		if done {
+			iv.keep = iv.answers
+			return iv
+		}
+		v, ok := given[q.Name]
+		if !ok {
+			iv.next = q
+			iv.keep = maps.Clone(given)
+			return iv
+		}
+		iv.answers[q.Name] = v
+		iv.path = append(iv.path, q)
+	}
+}
+
+func (iv interview) done() bool { return iv.next == nil }
+
+// index is the position of the question named name in the interview: its
+// place in path, len(path) for the next question, -1 when it is not on the
+// way (never asked, or no longer relevant).
+func (iv interview) index(name string) int {
+	for i, q := range iv.path {
+		if q.Name == name {
+			return i
+		}
+	}
+	if iv.next != nil && iv.next.Name == name {
+		return len(iv.path)
+	}
+	return -1
+}
+
+// nextURL is where the interview continues: the next question, or the
+// summary of the answers when there is none.
+func (iv interview) nextURL(change bool) string {
+	if iv.next == nil {
+		return supportAnswersPath
+	}
+	return supportQuestionPath(iv.next.Name, change)
+}
+
+// sanitise keeps the answers that are valid for the current catalogue's
+// questions, one by one: answers kept in a session or saved in an account
+// may predate a change of the questions, and one stale answer must not lose
+// the others.
+func sanitise(r *eligibility.Rules, raw map[string]any) eligibility.Answers {
+	out := eligibility.Answers{}
+	for k, v := range raw {
+		a, err := r.Check(map[string]any{k: v})
+		if err != nil {
+			continue
+		}
+		for k, v := range a {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// decodeAnswers reads answers kept as JSON; unreadable data reads as no
+// answers (the resident starts again rather than sees an error).
+func decodeAnswers(r *eligibility.Rules, data string) eligibility.Answers {
+	if data == "" {
+		return eligibility.Answers{}
+	}
+	dec := json.NewDecoder(strings.NewReader(data))
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil {
+		return eligibility.Answers{}
+	}
+	return sanitise(r, raw)
+}
+
+func encodeAnswers(a eligibility.Answers) (string, error) {
+	if len(a) == 0 {
+		return "", nil
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(a); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(buf.String()), nil
+}
+
+// sessionInterview returns the interview of the answers in the browser's
+// session, replayed over the current rules.
+func (s *Server) sessionInterview(c *fiber.Ctx, f *finders) (interview, error) {
+	raw, err := s.auth.SessionValue(c, supportSessionKey)
+	if err != nil {
+		return interview{}, web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	return walk(f.rules, decodeAnswers(f.rules, raw)), nil
+}
+
+func (s *Server) setSessionAnswers(c *fiber.Ctx, a eligibility.Answers) error {
+	data, err := encodeAnswers(a)
+	if err != nil {
+		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	if err := s.auth.SetSessionValue(c, supportSessionKey, data); err != nil {
+		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	return nil
+}
+
+// groupedNumber is a number written with thousands separators ("1,200",
+// "1.200"): people type incomes that way.
+var groupedNumber = regexp.MustCompile(`^\d{1,3}([.,']\d{3})+$`)
+
+// parseAnswer reads a form answer to q. The error is a translation key and
+// its pairs, for the message next to the field.
+func parseAnswer(q *catalogue.ProfileQuestion, raw string) (any, string, []any) {
+	switch q.Type {
+	case catalogue.QuestionBoolean:
+		switch raw {
+		case "yes":
+			return true, "", nil
+		case "no":
+			return false, "", nil
+		}
+		return nil, "support.error.boolean", nil
+	case catalogue.QuestionInteger:
+		v := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "").Replace(strings.TrimSpace(raw))
+		if v == "" {
+			return nil, "support.error.integer_empty", nil
+		}
+		if groupedNumber.MatchString(v) {
+			v = strings.NewReplacer(".", "", ",", "", "'", "").Replace(v)
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, "support.error.integer_whole", nil
+		}
+		if q.Min != nil && n < *q.Min || q.Max != nil && n > *q.Max {
+			return nil, rangeKey(q), rangePairs(q)
+		}
+		return int(n), "", nil
+	}
+	return nil, "support.error.boolean", nil
+}
+
+func rangeKey(q *catalogue.ProfileQuestion) string {
+	switch {
+	case q.Min != nil && q.Max != nil:
+		return "support.error.integer_range"
+	case q.Min != nil:
+		return "support.error.integer_min"
+	case q.Max != nil:
+		return "support.error.integer_max"
+	}
+	return "support.error.integer_whole"
+}
+
+func rangePairs(q *catalogue.ProfileQuestion) []any {
+	var pairs []any
+	if q.Min != nil {
+		pairs = append(pairs, "Min", *q.Min)
+	}
+	if q.Max != nil {
+		pairs = append(pairs, "Max", *q.Max)
+	}
+	return pairs
+}
+
+// answerText is an answer as the summary shows it.
+func answerText(c *fiber.Ctx, v any) string {
+	switch v := v.(type) {
+	case bool:
+		if v {
+			return web.T(c, "support.yes")
+		}
+		return web.T(c, "support.no")
+	case int:
+		return strconv.Itoa(v)
+	}
+	return ""
+}

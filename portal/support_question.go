@@ -1,0 +1,171 @@
+package portal
+
+import (
+	"maps"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+// supportQuestionPage is templates/support/question.html: one profile
+// question on its own page.
+type supportQuestionPage struct {
+	web.Page
+	Name     string
+	Question Localised
+	Integer  bool
+	Hint     string
+	Action   string // the form's target, keeping ?change=1
+	BackURL  string
+	Number   int    // the question's place in the interview, from 1
+	Value    string // what the field shows: the answer given, or what was typed
+	Error    string // translated; "" when none
+}
+
+// supportQuestionShow shows a question: GET /support-finder/questions/:name.
+// Only the questions already answered and the next one can be shown; any
+// other (skipped because it cannot change the result) sends the browser on
+// to where the interview is.
+func (s *Server) supportQuestionShow(c *fiber.Ctx) error {
+	f, err := s.finders(c.UserContext())
+	if err != nil {
+		return err
+	}
+	iv, err := s.sessionInterview(c, f)
+	if err != nil {
+		return err
+	}
+	name := c.Params("name")
+	i := iv.index(name)
+	if i < 0 {
+		return s.supportNotOnTheWay(c, f, iv, name)
+	}
+	q := iv.question(i)
+	value := ""
+	if v, ok := iv.answers[name]; ok {
+		value = answerValue(v)
+	}
+	return s.renderSupportQuestion(c, iv, i, q, value, "")
+}
+
+// supportQuestionAnswer records an answer: POST
+// /support-finder/questions/:name. A valid answer goes into the session and
+// the browser moves on to the next question that can still change the
+// result, or to the summary; an invalid one shows the question again with
+// the error.
+func (s *Server) supportQuestionAnswer(c *fiber.Ctx) error {
+	f, err := s.finders(c.UserContext())
+	if err != nil {
+		return err
+	}
+	iv, err := s.sessionInterview(c, f)
+	if err != nil {
+		return err
+	}
+	name := c.Params("name")
+	i := iv.index(name)
+	if i < 0 {
+		return s.supportNotOnTheWay(c, f, iv, name)
+	}
+	q := iv.question(i)
+	raw := c.FormValue("answer")
+	v, key, pairs := parseAnswer(q, raw)
+	if key != "" {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderSupportQuestion(c, iv, i, q, raw, web.T(c, key, pairs...))
+	}
+	given := maps.Clone(iv.keep)
+	given[name] = v
+	iv = walk(f.rules, given)
+	if err := s.setSessionAnswers(c, iv.keep); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Redirect(iv.nextURL(c.Query("change") != ""), fiber.StatusSeeOther)
+}
+
+// supportNotOnTheWay answers a question URL that is not part of this
+// resident's interview: unknown questions are not found, the others lead
+// back to where the interview is.
+func (s *Server) supportNotOnTheWay(c *fiber.Ctx, f *finders, iv interview, name string) error {
+	known := false
+	for _, q := range f.rules.Questions() {
+		known = known || q.Name == name
+	}
+	if !known {
+		return web.NewError(fiber.StatusNotFound, "", nil)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
+}
+
+// question is the question at index i (see index).
+func (iv interview) question(i int) *catalogue.ProfileQuestion {
+	if i < len(iv.path) {
+		return iv.path[i]
+	}
+	return iv.next
+}
+
+func (s *Server) renderSupportQuestion(c *fiber.Ctx, iv interview, i int, q *catalogue.ProfileQuestion, value, errMsg string) error {
+	d := s.directory()
+	p := web.NewPage(c, "")
+	label := d.loc(q.Label, p.Lang)
+	p.Title = label.Text
+	if errMsg != "" {
+		p.Title = web.T(c, "support.error.title_prefix") + " " + p.Title
+	}
+	change := c.Query("change") != ""
+	page := supportQuestionPage{
+		Page:     p,
+		Name:     q.Name,
+		Question: label,
+		Integer:  q.Type == catalogue.QuestionInteger,
+		Action:   supportQuestionPath(q.Name, change),
+		Number:   i + 1,
+		Value:    value,
+		Error:    errMsg,
+	}
+	switch {
+	case change:
+		page.BackURL = supportAnswersPath
+	case i == 0:
+		page.BackURL = supportStartPath
+	default:
+		page.BackURL = supportQuestionPath(iv.path[i-1].Name, false)
+	}
+	if page.Integer {
+		page.Hint = web.T(c, rangeHintKey(q), rangePairs(q)...)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.Render(c, "support/question", page)
+}
+
+func rangeHintKey(q *catalogue.ProfileQuestion) string {
+	switch {
+	case q.Min != nil && q.Max != nil:
+		return "support.hint.integer_range"
+	case q.Min != nil:
+		return "support.hint.integer_min"
+	case q.Max != nil:
+		return "support.hint.integer_max"
+	}
+	return "support.hint.integer"
+}
+
+// answerValue is an answer as a form field holds it.
+func answerValue(v any) string {
+	switch v := v.(type) {
+	case bool:
+		if v {
+			return "yes"
+		}
+		return "no"
+	case int:
+		return strconv.Itoa(v)
+	}
+	return ""
+}

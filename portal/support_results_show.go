@@ -1,0 +1,165 @@
+package portal
+
+import (
+	"net/url"
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/catalogue/eligibility"
+	"sportello/portal/auth"
+	"sportello/portal/web"
+)
+
+// supportResults is what the answers lead to, shared by the results page
+// and the account page.
+type supportResults struct {
+	Lang    string
+	Groups  []supportGroup
+	Count   int
+	Related CardList // services without rules from the matches' life events
+}
+
+// supportGroup is the matches of one topic.
+type supportGroup struct {
+	ID      string // for aria-labelledby
+	Topic   Localised
+	Matches []supportMatch
+}
+
+// supportMatch is one service the resident may be able to get.
+type supportMatch struct {
+	Title    Localised
+	URL      string
+	Reason   string // "because you are 70 and you live in Porta Nova", in the page's language
+	ApplyURL string
+	Online   bool
+	Cost     string
+}
+
+// supportResultsPage is templates/support/results.html.
+type supportResultsPage struct {
+	web.Page
+	Results    supportResults
+	AnswersURL string
+	// CanSave is true for a signed-in resident when answers can be kept in
+	// the account; SignInURL is how an anonymous one gets there.
+	CanSave   bool
+	SignInURL string
+	Saved     bool   // the account already holds saved answers
+	Error     string // the consent box was not ticked
+	// IdleMinutes is how long a session lasts without activity.
+	IdleMinutes int
+}
+
+// supportResultsShow shows the services the answers point to: GET
+// /support-finder/results.
+func (s *Server) supportResultsShow(c *fiber.Ctx) error {
+	return s.renderSupportResults(c, "")
+}
+
+func (s *Server) renderSupportResults(c *fiber.Ctx, errMsg string) error {
+	f, err := s.finders(c.UserContext())
+	if err != nil {
+		return err
+	}
+	iv, err := s.sessionInterview(c, f)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if !iv.done() {
+		return c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
+	}
+	p := web.NewPage(c, "support.results.title")
+	if errMsg != "" {
+		p.Title = web.T(c, "support.error.title_prefix") + " " + p.Title
+	}
+	page := supportResultsPage{
+		Page:        p,
+		Results:     s.supportResults(f, iv.answers, p.Lang),
+		AnswersURL:  supportAnswersPath,
+		Error:       errMsg,
+		IdleMinutes: int(s.auth.Config().IdleTimeout.Minutes()),
+	}
+	saved := s.savedAnswers()
+	switch {
+	case p.Viewer != nil && saved != nil:
+		page.CanSave = true
+		_, err := saved.get(c.UserContext(), p.Viewer.PersonID)
+		switch {
+		case err == nil:
+			page.Saved = true
+		case !isNotFound(err):
+			return web.NewError(fiber.StatusInternalServerError, "", err)
+		}
+	case p.Viewer == nil && saved != nil:
+		page.SignInURL = auth.LoginURL(supportResultsPath, "")
+	}
+	return web.Render(c, "support/results", page)
+}
+
+// supportResults evaluates answers and arranges the matches by topic, in
+// the catalogue's topic order, each topic's services alphabetically.
+func (s *Server) supportResults(f *finders, answers eligibility.Answers, lang string) supportResults {
+	d := s.directory()
+	matches := f.rules.Evaluate(answers)
+	out := supportResults{Lang: lang, Count: len(matches)}
+	byTopic := map[string][]*catalogue.ServiceSummary{}
+	reasons := map[string]string{}
+	matched := map[string]bool{}
+	events := map[string]bool{}
+	for _, m := range matches {
+		sum, ok := d.services[m.Slug]
+		if !ok {
+			continue // archived since the rules were compiled
+		}
+		byTopic[sum.Topic] = append(byTopic[sum.Topic], sum)
+		reasons[m.Slug] = m.Reason(lang)
+		matched[m.Slug] = true
+		for _, le := range sum.LifeEvents {
+			events[le] = true
+		}
+	}
+	for i := range d.Topics {
+		t := &d.Topics[i]
+		list := byTopic[t.Slug]
+		if len(list) == 0 {
+			continue
+		}
+		g := supportGroup{ID: "topic-" + t.Slug, Topic: d.loc(t.Title, lang)}
+		for _, sum := range d.inLang(lang, list) {
+			g.Matches = append(g.Matches, supportMatch{
+				Title:    d.loc(sum.Title, lang),
+				URL:      serviceURL(sum.Slug),
+				Reason:   reasons[sum.Slug],
+				ApplyURL: applyURL(sum),
+				Online:   sum.Online,
+				Cost:     s.cost(d, sum.Fee, lang),
+			})
+		}
+		out.Groups = append(out.Groups, g)
+	}
+	var related []*catalogue.ServiceSummary
+	for i := range d.Services {
+		sum := &d.Services[i]
+		if sum.HasRule || matched[sum.Slug] || !slices.Contains(sum.Audience, catalogue.AudienceResident) {
+			continue
+		}
+		if slices.ContainsFunc(sum.LifeEvents, func(le string) bool { return events[le] }) {
+			related = append(related, sum)
+		}
+	}
+	out.Related = s.cards(d, lang, d.inLang(lang, related))
+	return out
+}
+
+// applyURL goes straight to a service's online form, or to its page when it
+// has none (the page says how to apply).
+func applyURL(sum *catalogue.ServiceSummary) string {
+	if sum.Online {
+		return "/services/" + url.PathEscape(sum.Slug) + "/apply"
+	}
+	return serviceURL(sum.Slug)
+}

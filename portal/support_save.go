@@ -1,0 +1,45 @@
+package portal
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
+)
+
+// supportSave saves the session's answers in the signed-in resident's
+// account: POST /support-finder/save. It writes only with the consent box
+// ticked; without it the results page comes back with an error and nothing
+// is written.
+func (s *Server) supportSave(c *fiber.Ctx) error {
+	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
+	saved := s.savedAnswers()
+	if v == nil || saved == nil {
+		return web.NewError(fiber.StatusNotFound, "", nil)
+	}
+	if c.FormValue("consent") != "yes" {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.renderSupportResults(c, web.T(c, "support.error.consent"))
+	}
+	f, err := s.finders(c.UserContext())
+	if err != nil {
+		return err
+	}
+	iv, err := s.sessionInterview(c, f)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if !iv.done() {
+		return c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
+	}
+	data, err := encodeAnswers(iv.answers)
+	if err != nil {
+		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	if err := saved.put(c.UserContext(), v.PersonID, data, time.Now()); err != nil {
+		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	return c.Redirect(supportAccountPath+"?saved=1", fiber.StatusSeeOther)
+}
