@@ -64,7 +64,7 @@ type entryEditPage struct {
 	URLs          entryURLs
 	Base          int64
 	Compare       string
-	Langs         []langStatus
+	LangStatus    []langStatus
 	State         stateView
 	Groups        []edGroup
 	Problems      []formProblem
@@ -185,7 +185,7 @@ func (s *Server) entryEditPage(c *fiber.Ctx, st entryState, v url.Values, compar
 	}
 	p.Title = p.Heading + " – " + T("editor.title")
 	for _, l := range langs {
-		p.Langs = append(p.Langs, langStatus{Lang: l, Name: web.LanguageName(l), Missing: strings.TrimSpace(v.Get(titleKey+"."+l)) == "",
+		p.LangStatus = append(p.LangStatus, langStatus{Lang: l, Name: web.LanguageName(l), Missing: strings.TrimSpace(v.Get(titleKey+"."+l)) == "",
 			Current: l == compare, Default: l == def})
 	}
 	p.State = stateView{Published: st.Published, Archived: st.Archived}

@@ -15,16 +15,16 @@ import (
 // editorIndexPage is templates/editor/index.html: every entry, filtered.
 type editorIndexPage struct {
 	editorPage
-	Filter  editorFilter
-	Kinds   []edOption
-	Topics  []edOption
-	Depts   []edOption
-	States  []edOption
-	Langs   []edOption
-	Rows    []entryRow
-	Total   int
-	Shown   int
-	NewURLs []navItem
+	Filter      editorFilter
+	Kinds       []edOption
+	Topics      []edOption
+	Depts       []edOption
+	States      []edOption
+	LangOptions []edOption
+	Rows        []entryRow
+	Total       int
+	Shown       int
+	NewURLs     []navItem
 }
 
 type editorFilter struct {
@@ -93,10 +93,10 @@ func (s *Server) editorIndex(c *fiber.Ctx) error {
 	for _, st := range []string{sqlstore.StatusPublished, sqlstore.StatusDraft, sqlstore.StatusInReview, "new", sqlstore.StatusArchived} {
 		p.States = append(p.States, edOption{Value: st, Label: T("editor.status." + st), Selected: st == f.Status})
 	}
-	p.Langs = []edOption{{Value: "", Label: T("editor.filter.any")}}
+	p.LangOptions = []edOption{{Value: "", Label: T("editor.filter.any")}}
 	for _, l := range d.Authority.Languages {
 		if l != d.defaultLang {
-			p.Langs = append(p.Langs, edOption{Value: l, Label: web.LanguageName(l), Selected: l == f.Missing})
+			p.LangOptions = append(p.LangOptions, edOption{Value: l, Label: web.LanguageName(l), Selected: l == f.Missing})
 		}
 	}
 

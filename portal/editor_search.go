@@ -18,15 +18,15 @@ import (
 // week and language, and the synonym sets and best bets that tune search.
 type searchQualityPage struct {
 	editorPage
-	Week, Lang string
-	Weeks      []edOption
-	Langs      []edOption
-	Top        []sqlstore.InsightCount
-	NoResults  []sqlstore.InsightCount
-	NoClicks   []sqlstore.InsightCount
-	Synonyms   []synonymRow
-	BestBets   []bestBetRow
-	Problems   []formProblem
+	Week, Lang  string
+	Weeks       []edOption
+	LangOptions []edOption
+	Top         []sqlstore.InsightCount
+	NoResults   []sqlstore.InsightCount
+	NoClicks    []sqlstore.InsightCount
+	Synonyms    []synonymRow
+	BestBets    []bestBetRow
+	Problems    []formProblem
 }
 
 type synonymRow struct {
@@ -68,9 +68,9 @@ func (s *Server) renderSearchQuality(c *fiber.Ctx, status int, probs []formProbl
 		p.Weeks = append(p.Weeks, edOption{Value: w, Label: w, Selected: w == p.Week})
 	}
 	p.Lang = c.Query("lang_filter")
-	p.Langs = []edOption{{Value: "", Label: web.T(c, "editor.filter.any")}}
+	p.LangOptions = []edOption{{Value: "", Label: web.T(c, "editor.filter.any")}}
 	for _, l := range d.Authority.Languages {
-		p.Langs = append(p.Langs, edOption{Value: l, Label: web.LanguageName(l), Selected: l == p.Lang})
+		p.LangOptions = append(p.LangOptions, edOption{Value: l, Label: web.LanguageName(l), Selected: l == p.Lang})
 	}
 	all, err := s.ed.db.Insights(ctx, p.Week, p.Lang, 10000)
 	if err != nil {

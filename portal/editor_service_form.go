@@ -217,7 +217,9 @@ func decodeService(v url.Values, langs []string, def, currency string, T func(st
 			Max:       floatAt(fieldName(i, "max")),
 			MaxLength: intAt(fieldName(i, "max_length")),
 			MaxSizeMB: floatAt(fieldName(i, "max_size_mb")),
-			Accept:    words(v.Get(fieldName(i, "accept"))),
+		}
+		if accept := words(v.Get(fieldName(i, "accept"))); len(accept) > 0 {
+			f.Accept = accept
 		}
 		if p := v.Get(fieldName(i, "pattern")); p != "" {
 			f.Pattern = &p
