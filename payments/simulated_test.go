@@ -11,6 +11,7 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/payments"
 	"sportello/payments/internal/paytest"
 )
@@ -159,7 +160,7 @@ func TestSimulatedCheckout(t *testing.T) {
 }
 
 func TestSimulatedRefusedInProduction(t *testing.T) {
-	db := paytest.OpenSQLite(t)
+	db := sqltest.Open(t, sqlstore.DialectSQLite)
 	for _, env := range []string{"production", "Production", " production "} {
 		if _, err := payments.NewSimulated(db, payments.SimulatedConfig{Env: env}); !errors.Is(err, payments.ErrProduction) {
 			t.Errorf("NewSimulated(env %q): %v, want ErrProduction", env, err)
@@ -257,7 +258,7 @@ func TestOneOpenAttempt(t *testing.T) {
 }
 
 func TestStartCheckoutRefusesBadInput(t *testing.T) {
-	e := newEnv(t, paytest.OpenSQLite(t))
+	e := newEnv(t, sqltest.Open(t, sqlstore.DialectSQLite))
 	tests := []struct {
 		name   string
 		change func(*payments.StartInput)

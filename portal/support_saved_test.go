@@ -2,60 +2,14 @@ package portal
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"errors"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/catalogue/sqlstore/sqltest"
 )
-
-// savedAnswersDB opens an empty, migrated database of dialect: a SQLite
-// file, or a fresh schema of the PostgreSQL named by SPORTELLO_TEST_POSTGRES
-// (skipped when unset).
-func savedAnswersDB(t *testing.T, dialect string) *sqlstore.DB {
-	t.Helper()
-	ctx := context.Background()
-	dsn := filepath.Join(t.TempDir(), "sportello.db")
-	if dialect == sqlstore.DialectPostgres {
-		base := os.Getenv("SPORTELLO_TEST_POSTGRES")
-		if base == "" {
-			t.Skip("SPORTELLO_TEST_POSTGRES is not set: skipping the PostgreSQL run (set it to postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		schema := "support_test_" + strings.ToLower(rand.Text()[:12])
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			t.Fatalf("creating schema: %v", err)
-		}
-		t.Cleanup(func() {
-			_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			admin.Close()
-		})
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-	}
-	db, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		t.Fatalf("opening the %s database: %v", dialect, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // The saved-answers store on both databases: one row per person, replaced
 // by a new save, gone on delete and with the person.
@@ -63,7 +17,7 @@ func TestSavedAnswerStore(t *testing.T) {
 	for _, dialect := range []string{sqlstore.DialectSQLite, sqlstore.DialectPostgres} {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
-			db := savedAnswersDB(t, dialect)
+			db := sqltest.Open(t, dialect)
 			st := (&Server{store: db}).savedAnswers()
 			if st == nil {
 				t.Fatal("no saved-answer store over a SQL catalogue")

@@ -5,13 +5,14 @@ import (
 	"log/slog"
 	"testing"
 
+	"sportello/catalogue/sqlstore"
+	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/payments"
-	"sportello/payments/internal/paytest"
 	"sportello/payments/providers"
 )
 
 func TestNew(t *testing.T) {
-	db := paytest.OpenSQLite(t)
+	db := sqltest.Open(t, sqlstore.DialectSQLite)
 	tests := []struct {
 		name     string
 		settings providers.Settings

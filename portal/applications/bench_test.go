@@ -2,13 +2,15 @@ package applications
 
 import (
 	"context"
+	"sportello/catalogue/sqlstore"
+	"sportello/catalogue/sqlstore/sqltest"
 	"testing"
 )
 
 // BenchmarkSubmit measures a whole submission on SQLite: two files written
 // and synced, then the transaction.
 func BenchmarkSubmit(b *testing.B) {
-	e := newEnv(b, openSQLite(b))
+	e := newEnv(b, sqltest.Open(b, sqlstore.DialectSQLite))
 	in := e.permitInput(b, 41)
 	ctx := context.Background()
 	b.ResetTimer()
@@ -29,7 +31,7 @@ func BenchmarkSubmit(b *testing.B) {
 // BenchmarkForApplicant measures reading one application with its history
 // and files.
 func BenchmarkForApplicant(b *testing.B) {
-	e := newEnv(b, openSQLite(b))
+	e := newEnv(b, sqltest.Open(b, sqlstore.DialectSQLite))
 	app := e.submit(b, e.permitInput(b, 41))
 	ctx := context.Background()
 	for b.Loop() {

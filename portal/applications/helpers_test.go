@@ -3,28 +3,22 @@ package applications
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/portal/forms"
 )
 
 // The store's tests run against SQLite always and PostgreSQL when
 // SPORTELLO_TEST_POSTGRES is set, each test in a fresh database (a schema of
 // its own on PostgreSQL, dropped afterwards).
-
-const postgresEnv = "SPORTELLO_TEST_POSTGRES"
 
 type env struct {
 	db    *sqlstore.DB
@@ -53,15 +47,7 @@ func (c *clock) set(t time.Time) {
 // eachDB runs test against every database.
 func eachDB(t *testing.T, test func(t *testing.T, e *env)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		test(t, newEnv(t, openSQLite(t)))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		if os.Getenv(postgresEnv) == "" {
-			t.Skipf("%s is not set; set it to a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run these tests against PostgreSQL too", postgresEnv)
-		}
-		test(t, newEnv(t, openPostgres(t)))
-	})
+	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) { test(t, newEnv(t, db)) })
 }
 
 func newEnv(t testing.TB, db *sqlstore.DB) *env {
@@ -75,49 +61,6 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 		t.Fatal(err)
 	}
 	return &env{db: db, s: s, clock: c, val: forms.NewValidator(forms.Options{})}
-}
-
-func openSQLite(t testing.TB) *sqlstore.DB {
-	db, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "sportello.db"))
-	if err != nil {
-		t.Fatalf("opening SQLite: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-func openPostgres(t testing.TB) *sqlstore.DB {
-	ctx := context.Background()
-	base := os.Getenv(postgresEnv)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var random [6]byte
-	rand.Read(random[:])
-	schema := "t_app_" + hex.EncodeToString(random[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := sqlstore.Open(ctx, u.String())
-	if err != nil {
-		t.Fatalf("opening PostgreSQL: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 func en(s string) catalogue.Text { return catalogue.Text{"en": s} }

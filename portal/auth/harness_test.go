@@ -2,8 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"errors"
 	"io"
 	"io/fs"
@@ -13,7 +11,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -25,59 +22,17 @@ import (
 
 	"sportello/assets"
 	"sportello/catalogue/sqlstore"
+	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/portal/devidp"
 	"sportello/portal/web"
 	"sportello/templates"
 )
 
 // dialects are the databases every store test runs on.
-var dialects = []string{sqlstore.DialectSQLite, sqlstore.DialectPostgres}
+var dialects = sqltest.Dialects
 
-// testDB opens an empty, migrated database: a SQLite file in a temporary
-// directory, or a fresh schema of the PostgreSQL named by
-// SPORTELLO_TEST_POSTGRES (skipped when unset).
-func testDB(t *testing.T, dialect string) *sqlstore.DB {
-	t.Helper()
-	ctx := context.Background()
-	var dsn string
-	switch dialect {
-	case sqlstore.DialectSQLite:
-		dsn = filepath.Join(t.TempDir(), "sportello.db")
-	case sqlstore.DialectPostgres:
-		base := os.Getenv("SPORTELLO_TEST_POSTGRES")
-		if base == "" {
-			t.Skip("SPORTELLO_TEST_POSTGRES is not set: skipping the PostgreSQL run (set it to postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		schema := "auth_test_" + strings.ToLower(rand.Text()[:12])
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			t.Fatalf("creating schema: %v", err)
-		}
-		t.Cleanup(func() {
-			_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			admin.Close()
-		})
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-	default:
-		t.Fatalf("unknown dialect %q", dialect)
-	}
-	db, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		t.Fatalf("opening the %s database: %v", dialect, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+// testDB opens an empty, migrated database of dialect.
+func testDB(t *testing.T, dialect string) *sqlstore.DB { return sqltest.Open(t, dialect) }
 
 // clock is a settable time for the session timeouts.
 type clock struct{ offset atomic.Int64 }

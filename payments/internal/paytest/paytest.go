@@ -5,13 +5,11 @@ package paytest
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
 	"go/build"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,72 +20,15 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/payments"
 )
 
-// PostgresEnv names the PostgreSQL URL the tests use when it is set.
-const PostgresEnv = "SPORTELLO_TEST_POSTGRES"
-
-// EachBackend runs test against SQLite and, when PostgresEnv is set,
-// PostgreSQL, each with a fresh database.
+// EachBackend runs test against SQLite and PostgreSQL (skipped, saying so,
+// when SPORTELLO_TEST_POSTGRES is unset), each with a fresh database.
 func EachBackend(t *testing.T, test func(t *testing.T, db *sqlstore.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { test(t, OpenSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		if os.Getenv(PostgresEnv) == "" {
-			t.Skipf("%s is not set; set it to a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run this test against PostgreSQL too", PostgresEnv)
-		}
-		test(t, OpenPostgres(t))
-	})
-}
-
-// OpenSQLite opens a new SQLite database in a temporary directory.
-func OpenSQLite(t testing.TB) *sqlstore.DB {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "sportello.db")
-	db, err := sqlstore.Open(context.Background(), path)
-	if err != nil {
-		t.Fatalf("opening SQLite %s: %v", path, err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// OpenPostgres opens the PostgreSQL database at PostgresEnv in a schema of
-// its own, dropped at the end, so that parallel runs never meet.
-func OpenPostgres(t testing.TB) *sqlstore.DB {
-	t.Helper()
-	ctx := context.Background()
-	base := os.Getenv(PostgresEnv)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var random [6]byte
-	rand.Read(random[:])
-	schema := "t_" + hex.EncodeToString(random[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s: %v", PostgresEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := sqlstore.Open(ctx, u.String())
-	if err != nil {
-		t.Fatalf("opening PostgreSQL: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	sqltest.Each(t, test)
 }
 
 // StripeMockPath returns the stripe-mock binary on PATH or in GOPATH/bin,

@@ -1,0 +1,90 @@
+// Package sqltest opens empty, migrated Sportello databases for tests: a
+// SQLite file in a temporary directory, or a fresh schema of the PostgreSQL
+// named by SPORTELLO_TEST_POSTGRES, dropped when the test ends. Every store
+// suite runs against both with Each.
+package sqltest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sportello/catalogue/sqlstore"
+)
+
+// PostgresEnv names the variable holding the PostgreSQL URL tests use, e.g.
+// postgres://postgres@127.0.0.1:5432/test?sslmode=disable. CI sets it.
+const PostgresEnv = "SPORTELLO_TEST_POSTGRES"
+
+// Dialects are the databases every store test runs on.
+var Dialects = []string{sqlstore.DialectSQLite, sqlstore.DialectPostgres}
+
+// Each runs test once per dialect, as subtests named after it, each with a
+// fresh database. The PostgreSQL subtest skips, saying so, when PostgresEnv
+// is unset.
+func Each(t *testing.T, test func(t *testing.T, db *sqlstore.DB)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(d, func(t *testing.T) { test(t, Open(t, d)) })
+	}
+}
+
+// Open opens an empty, migrated database of dialect, closed (and for
+// PostgreSQL dropped) when t ends.
+func Open(t testing.TB, dialect string) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	var dsn string
+	switch dialect {
+	case sqlstore.DialectSQLite:
+		dsn = filepath.Join(t.TempDir(), "data", "sportello.db")
+	case sqlstore.DialectPostgres:
+		dsn = postgresSchema(t)
+	default:
+		t.Fatalf("sqltest: unknown dialect %q", dialect)
+	}
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("sqltest: opening the %s database: %v", dialect, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// postgresSchema creates a schema of its own for t, so that tests (and CI
+// runs) never see each other's tables, and returns a URL that uses it.
+func postgresSchema(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		t.Skipf("%s is not set: skipping the PostgreSQL run (set it to postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", PostgresEnv)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := "t_" + strings.ToLower(rand.Text()[:16])
+	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		t.Fatalf("sqltest: creating schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("sqltest: dropping schema %s: %v", schema, err)
+		}
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("sqltest: %s: %v", PostgresEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
