@@ -84,7 +84,7 @@ type ServiceSummary struct {
 	Fee                *Fee
 	Online             bool
 	Assurance          string // "" when the service has no online form
-	ProcessingTimeDays *int // nil: no set time
+	ProcessingTimeDays *int   // nil: no set time
 	HasRule            bool
 }
 

@@ -42,8 +42,6 @@ type editorial struct {
 	exported atomic.Pointer[exportedCatalogue]
 	// feedbackLimit limits page feedback per client address.
 	feedbackLimit fiber.Handler
-	// lastPublish is how long the last publish took to become searchable.
-	lastPublish atomic.Int64
 }
 
 // liveIndex is a search index that can catch up with the catalogue in
@@ -197,8 +195,8 @@ func (s *Server) withEntry(ctx context.Context, entry any, oldSlug string) (*cat
 
 // syncPublished brings the search index and the directory up to the
 // catalogue's version, before the publisher's page answers: what makes a
-// publish visible in search, the API and the sitemap at once. It returns
-// how long that took.
+// publish visible in search, the API and the sitemap at once. started is
+// when the publish began, for the log.
 func (s *Server) syncPublished(ctx context.Context, started time.Time) error {
 	s.ed.syncMu.Lock()
 	defer s.ed.syncMu.Unlock()
@@ -216,9 +214,7 @@ func (s *Server) syncPublished(ctx context.Context, started time.Time) error {
 	if err := s.Reload(ctx); err != nil {
 		return err
 	}
-	took := time.Since(started)
-	s.ed.lastPublish.Store(int64(took))
-	s.log.Info("publish is live", "took", took, "version", s.directory().Version)
+	s.log.Info("publish is live: searchable and in the directory", "took", time.Since(started), "version", s.directory().Version)
 	return nil
 }
 

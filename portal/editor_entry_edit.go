@@ -341,7 +341,8 @@ func (s *Server) entrySave(c *fiber.Ctx) error {
 	if st.Draft == nil && st.PublishedDoc != nil && sameDoc(kind, doc, st.PublishedDoc) && action == "save" {
 		return redirectDone(c, entryURL(kind, slug), "unchanged", 0)
 	}
-	rev, err := s.ed.db.SaveDraft(ctx, sqlstore.SaveRequest{Kind: kind, Slug: slug, Base: base, Doc: doc, Author: actor(c), Status: status, Reason: reason})
+	rev, err := s.ed.db.SaveDraft(ctx, sqlstore.SaveRequest{Kind: kind, Slug: slug, Base: base, Doc: doc, Author: actor(c), Status: status, Reason: reason,
+		Note: changedFields(st.Doc, doc)})
 	if ce, ok := isConflict(err); ok {
 		return s.renderConflict(c, ce)
 	}

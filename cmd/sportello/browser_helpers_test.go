@@ -7,7 +7,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -189,15 +189,36 @@ type tab struct {
 }
 
 // newTab opens a tab with an empty cookie jar; it closes when the test
-// ends.
+// ends. The tab gets a window of its own: Chromium's headless mode refuses
+// a new tab in a new browser context that has no window yet, which is what
+// chromedp.WithNewBrowserContext would ask for.
 func (b *browser) newTab(t *testing.T, journey string) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-	if err := chromedp.Run(ctx); err != nil {
-		cancel()
+	var bcID cdp.BrowserContextID
+	var targetID target.ID
+	err := chromedp.Run(b.ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		exec := cdp.WithExecutor(ctx, chromedp.FromContext(ctx).Browser)
+		var err error
+		if bcID, err = target.CreateBrowserContext().WithDisposeOnDetach(true).Do(exec); err != nil {
+			return err
+		}
+		targetID, err = target.CreateTarget("about:blank").WithBrowserContextID(bcID).WithNewWindow(true).Do(exec)
+		return err
+	}))
+	if err != nil {
 		t.Fatalf("opening a browser context: %v", err)
 	}
-	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(targetID))
+	if err := chromedp.Run(ctx); err != nil {
+		cancel()
+		t.Fatalf("attaching to the new tab: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = chromedp.Run(b.ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+			return target.DisposeBrowserContext(bcID).Do(cdp.WithExecutor(ctx, chromedp.FromContext(ctx).Browser))
+		}))
+	})
 	return &tab{b: b, ctx: ctx, journey: journey}
 }
 
@@ -260,7 +281,7 @@ func (tb *tab) fail(t *testing.T, step string, err error) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
 	defer cancel()
 	_ = chromedp.Run(ctx, chromedp.Location(&url), chromedp.CaptureScreenshot(&buf))
-	shot := ""
+	shot := "none: the tab is gone"
 	if len(buf) > 0 {
 		shot = tb.b.art.next(tb.journey + "-FAILED")
 		_ = os.WriteFile(shot, buf, 0o644)
@@ -353,14 +374,19 @@ type axeViolation struct {
 	Targets []string `json:"targets"`
 }
 
-// wcagTags are the rules the portal promises to meet: WCAG 2.1 A and AA.
+// axeRun runs the rules of WCAG 2.1 A and AA, the level the portal
+// promises, and returns the violations with the elements concerned, and
+// how many rules passed (none passing means axe did not really run).
 const axeRun = `axe.run(document, {
   runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
   resultTypes: ['violations']
-}).then(r => r.violations.map(v => ({
-  id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-  targets: v.nodes.map(n => n.target.join(' '))
-})))`
+}).then(r => ({
+  passes: r.passes.length,
+  violations: r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    targets: v.nodes.map(n => n.target.join(' '))
+  }))
+}))`
 
 // audit runs axe-core on the page as it is and fails the test on any WCAG
 // 2.1 A or AA violation, listing each with the elements concerned. axe is
@@ -369,29 +395,31 @@ const axeRun = `axe.run(document, {
 func (tb *tab) audit(t *testing.T, page string) {
 	t.Helper()
 	var loaded bool
-	tb.run(t, "load axe-core", chromedp.Evaluate(`typeof window.axe === 'object'`, &loaded))
+	tb.run(t, "look for axe-core", chromedp.Evaluate(`typeof window.axe === 'object'`, &loaded))
 	if !loaded {
 		tb.run(t, "load axe-core", chromedp.Evaluate(tb.b.axe+";true", &loaded))
 	}
-	var raw []byte
-	tb.run(t, "run axe-core on "+page, chromedp.Evaluate(axeRun, &raw, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+	var res struct {
+		Passes     int            `json:"passes"`
+		Violations []axeViolation `json:"violations"`
+	}
+	tb.run(t, "run axe-core on "+page, chromedp.Evaluate(axeRun, &res, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
 		return p.WithAwaitPromise(true)
 	}))
-	var vs []axeViolation
-	if err := json.Unmarshal(raw, &vs); err != nil {
-		t.Fatalf("reading axe-core's results on %s: %v", page, err)
+	if res.Passes == 0 {
+		tb.fail(t, "audit "+page, errors.New("axe-core passed no rule at all, so it did not audit the page"))
 	}
-	if len(vs) == 0 {
+	if len(res.Violations) == 0 {
 		return
 	}
 	var b strings.Builder
-	for _, v := range vs {
+	for _, v := range res.Violations {
 		fmt.Fprintf(&b, "\n  %s (%s): %s\n    %s", v.ID, v.Impact, v.Help, v.HelpURL)
 		for _, target := range v.Targets {
 			fmt.Fprintf(&b, "\n    - %s", target)
 		}
 	}
-	t.Errorf("%s (%s): %d WCAG 2.1 A/AA violations:%s", page, tb.path(t), len(vs), b.String())
+	t.Errorf("%s (%s): %d WCAG 2.1 A/AA violations:%s", page, tb.path(t), len(res.Violations), b.String())
 }
 
 // writePNG writes a small real PNG (the server sniffs uploads, so the bytes

@@ -1,20 +1,617 @@
 package main
 
+// Sportello in a real browser: what residents, caseworkers and editors do,
+// step by step, with a screenshot of each step; an axe-core audit against
+// WCAG 2.1 A and AA; keyboard use; and search without JavaScript. The
+// harness is in browser_helpers_test.go.
+//
+//	go test ./cmd/sportello/ -run Browser -v
+
 import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
+
+// referencePattern is an application reference as the council prints it:
+// the prefix, then eight Crockford base-32 symbols in two groups.
+var referencePattern = regexp.MustCompile(`^PN-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$`)
 
 func TestBrowser(t *testing.T) {
 	execPath := chromiumPath(t)
 	art := newArtefacts(t)
 	base := startSportello(t, art)
 	b := startBrowser(t, execPath, base, art)
+	files := t.TempDir()
 
-	t.Run("Smoke", func(t *testing.T) {
-		tb := b.newTab(t, "smoke")
-		tb.open(t, "/")
-		tb.expectHeading(t, "Porta Nova")
-		tb.shot(t, "home")
-		tb.audit(t, "home")
+	t.Run("Accessibility", func(t *testing.T) { accessibilityJourney(t, b, files) })
+	t.Run("Keyboard", func(t *testing.T) { keyboardJourney(t, b) })
+	t.Run("NoJavaScript", func(t *testing.T) { noJavaScriptJourney(t, b) })
+
+	// The resident's tab and reference carry over from the application to
+	// the caseworker's request for more information.
+	resident := b.newTab(t, "resident")
+	var ref string
+	t.Run("ResidentApplies", func(t *testing.T) { ref = residentAppliesJourney(t, resident, files) })
+	t.Run("CaseworkerAsksForMore", func(t *testing.T) {
+		if ref == "" {
+			t.Fatal("the resident's application (ResidentApplies) failed, so there is nothing to review")
+		}
+		caseworkerJourney(t, b, resident, ref)
 	})
+	t.Run("PaidService", func(t *testing.T) { paidJourney(t, b, files) })
+	t.Run("SupportFinder", func(t *testing.T) { supportFinderJourney(t, b) })
+	t.Run("Editor", func(t *testing.T) { editorJourney(t, b) })
+}
+
+// accessibilityJourney audits the pages of the portal a resident or a
+// caseworker meets, in the states that matter (a form showing its errors).
+func accessibilityJourney(t *testing.T, b *browser, files string) {
+	tb := b.newTab(t, "a11y")
+	pages := []struct{ name, path, heading string }{
+		{"home", "/", "City of Porta Nova: council services"},
+		{"search-results", "/search?q=parking+permit", "Search results for “parking permit”"},
+		{"service", "/services/report-missed-bin-collection", "Report a missed bin collection"},
+		{"topic", "/topics/waste-recycling", "Waste and recycling"},
+		{"journey", "/journeys/open-a-restaurant", "Open a restaurant or café"},
+		{"support-finder-start", "/support-finder", "support"},
+	}
+	for _, p := range pages {
+		tb.open(t, p.path)
+		tb.expectHeading(t, p.heading)
+		tb.shot(t, p.name)
+		tb.audit(t, p.name)
+	}
+
+	// The support finder's first question, reached as a person would.
+	tb.follow(t, "main a.button--start")
+	tb.expectPath(t, "/support-finder/questions/")
+	tb.shot(t, "support-finder-question")
+	tb.audit(t, "support finder question")
+
+	// The online form, sent empty: the error summary and the fields' errors.
+	tb.open(t, "/services/report-missed-bin-collection/apply")
+	signInFromHeader(t, tb, "resident")
+	tb.expectPath(t, "/services/report-missed-bin-collection/apply")
+	tb.submitExpecting(t, "#apply-continue", 422)
+	tb.expectText(t, ".error-summary", "There is a problem", "Enter")
+	tb.shot(t, "apply-form-errors")
+	tb.audit(t, "apply form with errors")
+
+	fillMissedBin(t, tb, writePNG(t, files, "a11y-bin.png"))
+	tb.follow(t, "#apply-continue")
+	tb.expectPath(t, "/services/report-missed-bin-collection/apply/check")
+	tb.expectHeading(t, "Check your answers")
+	tb.shot(t, "check-your-answers")
+	tb.audit(t, "check your answers")
+
+	tb.open(t, "/account")
+	tb.shot(t, "account")
+	tb.audit(t, "account")
+	tb.open(t, "/account/applications")
+	tb.expectHeading(t, "Your applications")
+	tb.shot(t, "account-applications")
+	tb.audit(t, "account applications")
+
+	staff := b.newTab(t, "a11y-staff")
+	staff.open(t, "/staff")
+	staff.signIn(t, "caseworker")
+	staff.expectPath(t, "/staff")
+	staff.expectHeading(t, "Applications to review")
+	staff.shot(t, "staff-queue")
+	staff.audit(t, "staff queue")
+}
+
+// keyboardJourney uses the home page with the keyboard alone: the skip link
+// comes first and moves focus to the main content, every element Tab stops
+// on shows where the focus is, and the search box can be reached and used.
+func keyboardJourney(t *testing.T, b *browser) {
+	tb := b.newTab(t, "keyboard")
+	tb.open(t, "/")
+
+	tb.run(t, "press Tab", chromedp.KeyEvent(kb.Tab))
+	f := tb.focused(t)
+	if !strings.Contains(f.Class, "skip-link") || f.Href != "#main" || f.Text != "Skip to main content" {
+		t.Fatalf("the first Tab stop is %s, want the skip link to #main", f)
+	}
+	if !f.OnScreen {
+		t.Errorf("the focused skip link is off screen: %s", f)
+	}
+	checkFocusVisible(t, f)
+	tb.shot(t, "skip-link-focused")
+
+	tb.run(t, "press Enter on the skip link", chromedp.KeyEvent(kb.Enter))
+	f = tb.focused(t)
+	if f.ID != "main" {
+		t.Errorf("after following the skip link the focus is on %s, want <main id=main>", f)
+	}
+	if p := tb.path(t); !strings.HasSuffix(p, "#main") {
+		t.Errorf("after following the skip link the address is %s, want …#main", p)
+	}
+
+	// From the top of the page again, Tab until the search box.
+	tb.open(t, "/")
+	var stops []string
+	for range 40 {
+		tb.run(t, "press Tab", chromedp.KeyEvent(kb.Tab))
+		f = tb.focused(t)
+		stops = append(stops, f.String())
+		checkFocusVisible(t, f)
+		if f.ID == "home-search" {
+			break
+		}
+	}
+	if f.ID != "home-search" {
+		t.Fatalf("40 presses of Tab did not reach the search box; the stops were:\n%s", strings.Join(stops, "\n"))
+	}
+	t.Logf("Tab reaches the search box in %d stops", len(stops))
+	// The script enhances the box into a combobox; the no-JavaScript
+	// journey checks the box is left plain without it.
+	var role string
+	var ok bool
+	tb.run(t, "read the search box's role", chromedp.AttributeValue("#home-search", "role", &role, &ok, chromedp.ByQuery))
+	if role != "combobox" {
+		t.Errorf("with JavaScript the search box has role %q, want combobox (app.js did not run)", role)
+	}
+	tb.shot(t, "search-box-focused")
+	tb.load(t, "type a search and press Enter", 0, chromedp.KeyEvent("bulky waste"), chromedp.KeyEvent(kb.Enter))
+	tb.expectPath(t, "/search?q=bulky+waste")
+	tb.expectText(t, "ol.results", "Book a bulky waste collection")
+	tb.shot(t, "search-results")
+}
+
+// noJavaScriptJourney searches and filters with scripts switched off: the
+// forms are plain HTML and must work alone.
+func noJavaScriptJourney(t *testing.T, b *browser) {
+	tb := b.newTab(t, "nojs")
+	tb.run(t, "switch JavaScript off", emulation.SetScriptExecutionDisabled(true))
+	tb.open(t, "/")
+	var role string
+	var ok bool
+	tb.run(t, "read the search box's role", chromedp.AttributeValue("#home-search", "role", &role, &ok, chromedp.ByQuery))
+	if ok {
+		t.Errorf("with JavaScript off the search box has role %q: the script ran", role)
+	}
+	tb.run(t, "type in the search box", chromedp.SendKeys("#home-search", "parking permit", chromedp.ByQuery))
+	tb.shot(t, "home-typed")
+	tb.follow(t, "form[role=search] button[type=submit]")
+	tb.expectPath(t, "/search?q=parking+permit")
+	tb.expectHeading(t, "Search results for “parking permit”")
+	tb.expectText(t, "ol.results", "Apply for a resident parking permit", "Buy visitor parking permits")
+	all := tb.text(t, ".result-count")
+	tb.shot(t, "results")
+
+	tb.run(t, "tick Free only", chromedp.Click("#filter-free", chromedp.ByQuery))
+	tb.follow(t, "form.filters button[type=submit]")
+	p := tb.expectPath(t, "/search?")
+	if !strings.Contains(p, "free=1") || !strings.Contains(p, "q=parking+permit") {
+		t.Errorf("filtering led to %s, want the query and free=1", p)
+	}
+	free := tb.text(t, ".result-count")
+	if free == all {
+		t.Errorf("the free-only filter left the count at %q", all)
+	}
+	if strings.Contains(tb.text(t, "ol.results"), "Apply for a resident parking permit") {
+		t.Error("the free-only results list the resident parking permit, which costs €40")
+	}
+	tb.shot(t, "results-free-only")
+
+	tb.follow(t, "ol.results a.result__title")
+	tb.expectPath(t, "/services/")
+	tb.shot(t, "service")
+}
+
+// residentAppliesJourney is a resident reporting a missed bin collection:
+// from the home page through search to the service, signing in on the way,
+// a form with a photo, check your answers, the reference, and the
+// application in the account. The tab stays signed in for the next
+// journey; it returns the reference.
+func residentAppliesJourney(t *testing.T, tb *tab, files string) string {
+	tb.open(t, "/")
+	tb.expectHeading(t, "City of Porta Nova")
+	tb.shot(t, "home")
+
+	tb.run(t, "type in the search box", chromedp.SendKeys("#home-search", "missed bin", chromedp.ByQuery))
+	tb.follow(t, "form[role=search] button[type=submit]")
+	tb.expectPath(t, "/search?q=missed+bin")
+	tb.expectHeading(t, "Search results for “missed bin”")
+	tb.expectText(t, "ol.results li:first-child", "Report a missed bin collection")
+	tb.shot(t, "search-results")
+
+	tb.follow(t, `ol.results a.result__title[href="/services/report-missed-bin-collection"]`)
+	tb.expectHeading(t, "Report a missed bin collection")
+	tb.expectText(t, ".facts", "Free", "2 working days")
+	tb.shot(t, "service")
+
+	tb.follow(t, "main a.button--start")
+	tb.expectPath(t, "/services/report-missed-bin-collection/apply")
+	tb.expectHeading(t, "Report a missed bin collection")
+	if !tb.has(t, "#contact-name") {
+		t.Error("the form shown before signing in does not offer the optional contact details")
+	}
+	tb.shot(t, "form-signed-out")
+
+	signInFromHeader(t, tb, "resident")
+	tb.expectPath(t, "/services/report-missed-bin-collection/apply")
+	tb.expectText(t, ".header__account", "Marta Vidal")
+	if tb.has(t, "#contact-name") {
+		t.Error("the form still asks a signed-in resident for contact details")
+	}
+	tb.shot(t, "form-signed-in")
+
+	fillMissedBin(t, tb, writePNG(t, files, "bin-tag.png"))
+	tb.shot(t, "form-filled")
+	tb.follow(t, "#apply-continue")
+	tb.expectPath(t, "/services/report-missed-bin-collection/apply/check")
+	tb.expectHeading(t, "Check your answers before sending your application")
+	tb.expectText(t, "#check-answers", "Carrer Major 12", "08001", "Packaging (yellow bin)", "On the day, before 07:00", "bin-tag.png", "The lid was open")
+	tb.shot(t, "check-your-answers")
+
+	tb.follow(t, "#apply-submit")
+	tb.expectPath(t, "/services/report-missed-bin-collection/apply/confirmation")
+	tb.expectHeading(t, "Application complete")
+	ref := tb.text(t, "#reference")
+	if !referencePattern.MatchString(ref) {
+		t.Fatalf("the reference shown is %q, want PN-XXXX-XXXX", ref)
+		return ""
+	}
+	tb.expectText(t, "#decision-due", "You should get a decision by")
+	tb.shot(t, "confirmation")
+
+	tb.open(t, "/account/applications")
+	tb.expectHeading(t, "Your applications")
+	row := tb.expectText(t, "#applications tbody", ref, "Report a missed bin collection", "Received")
+	t.Logf("the account lists: %s", row)
+	tb.shot(t, "account-applications")
+	tb.audit(t, "account applications with one")
+
+	tb.follow(t, `#applications a[href="/account/applications/`+ref+`"]`)
+	tb.expectText(t, "#application-facts", ref, "Received")
+	tb.expectText(t, "#answers", "bin-tag.png")
+	tb.shot(t, "application")
+	tb.audit(t, "the resident's application")
+	return ref
+}
+
+// caseworkerJourney is a caseworker, in another browser, finding the
+// resident's application in the queue, starting the review and asking for
+// more information; the resident answering from the account; and the
+// caseworker reading the answer.
+func caseworkerJourney(t *testing.T, b *browser, resident *tab, ref string) {
+	const (
+		question = "Which street is the bin on? The address you gave has two entrances."
+		answer   = "It is on the Carrer Major side, next to the pharmacy."
+	)
+	cw := b.newTab(t, "caseworker")
+	cw.open(t, "/staff")
+	cw.signIn(t, "caseworker")
+	cw.expectPath(t, "/staff")
+	cw.expectHeading(t, "Applications to review")
+	cw.expectText(t, "#queue", ref, "Report a missed bin collection", "Marta Vidal")
+	cw.shot(t, "queue")
+
+	cw.follow(t, `#queue a.reference[href="/staff/applications/`+ref+`"]`)
+	cw.expectText(t, "#application-facts", ref, "Received")
+	cw.expectText(t, "#answers", "Carrer Major 12", "bin-tag.png")
+	cw.shot(t, "application")
+	cw.audit(t, "the caseworker's application page")
+
+	cw.run(t, "choose Start the review", chromedp.Click(`input[name="to"][value="in_review"]`, chromedp.ByQuery))
+	cw.follow(t, "#status-submit")
+	cw.expectText(t, "main .notice--success", "The status has been changed")
+	cw.expectText(t, "#application-status", "Being reviewed")
+
+	cw.run(t, "ask for more information",
+		chromedp.Click(`input[name="to"][value="more_info_needed"]`, chromedp.ByQuery),
+		chromedp.SendKeys("#note", question, chromedp.ByQuery))
+	cw.shot(t, "asking")
+	cw.follow(t, "#status-submit")
+	cw.expectText(t, "#application-status", "More information needed")
+	cw.expectText(t, "#open-question", question)
+	cw.shot(t, "asked")
+
+	resident.open(t, "/account/applications")
+	resident.expectText(t, "#applications tbody", ref, "More information needed")
+	resident.follow(t, `#applications a[href="/account/applications/`+ref+`"]`)
+	resident.expectText(t, "#respond-heading", "We need more information from you")
+	resident.expectText(t, "#question", question)
+	resident.shot(t, "asked-for-more")
+	resident.audit(t, "the request for more information")
+	resident.run(t, "write the answer", chromedp.SendKeys("#respond-message", answer, chromedp.ByQuery))
+	resident.follow(t, "#respond-submit")
+	resident.expectText(t, "main .notice--success", "We have received your answer")
+	resident.expectText(t, "#application-status", "Being reviewed")
+	resident.expectText(t, "#history", answer)
+	resident.shot(t, "answered")
+
+	cw.open(t, "/staff/applications/"+ref)
+	cw.expectText(t, "#application-status", "Being reviewed")
+	cw.expectText(t, "#history", answer)
+	cw.shot(t, "answer-received")
+}
+
+// paidJourney applies for a resident parking permit, whose €40 fee is due on
+// application, and pays it on the simulated checkout.
+func paidJourney(t *testing.T, b *browser, files string) {
+	tb := b.newTab(t, "paid")
+	tb.open(t, "/services/resident-parking-permit")
+	tb.expectHeading(t, "Apply for a resident parking permit")
+	tb.expectText(t, ".facts", "€40.00")
+	tb.shot(t, "service")
+
+	// The form needs a sign-in: Start now goes to the identity provider.
+	tb.follow(t, "main a.button--start")
+	tb.signIn(t, "resident")
+	tb.expectPath(t, "/services/resident-parking-permit/apply")
+	tb.expectHeading(t, "Apply for a resident parking permit")
+
+	start := time.Now().AddDate(0, 0, 7)
+	tb.run(t, "fill in the form",
+		chromedp.SendKeys("#address-line1", "Carrer del Port 3", chromedp.ByQuery),
+		chromedp.SendKeys("#address-town", "Porta Nova", chromedp.ByQuery),
+		chromedp.SendKeys("#address-postcode", "08002", chromedp.ByQuery),
+		chromedp.SetValue("#zone", "zone_b", chromedp.ByQuery),
+		chromedp.SendKeys("#vehicle_registration", "1234 bcd", chromedp.ByQuery),
+		chromedp.Click(`input[name="ownership"][value="own"]`, chromedp.ByQuery),
+		chromedp.SetUploadFiles("#vehicle_document", []string{writePDF(t, files, "registration-certificate.pdf")}, chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-day", strconv.Itoa(start.Day()), chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-month", strconv.Itoa(int(start.Month())), chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-year", strconv.Itoa(start.Year()), chromedp.ByQuery),
+	)
+	fillIfEmpty(t, tb, "#email", "marta.vidal@example.org")
+	tb.shot(t, "form-filled")
+	tb.follow(t, "#apply-continue")
+	tb.expectPath(t, "/services/resident-parking-permit/apply/check")
+	tb.expectText(t, "#check-answers", "1234BCD", "Zone B: Port", "registration-certificate.pdf")
+	tb.expectText(t, "main", "The fee for this service is €40.00")
+	tb.shot(t, "check-your-answers")
+
+	tb.follow(t, "#apply-submit")
+	tb.expectHeading(t, "Application complete")
+	ref := tb.text(t, "#reference")
+	if !referencePattern.MatchString(ref) {
+		t.Fatalf("the reference shown is %q, want PN-XXXX-XXXX", ref)
+	}
+	tb.expectText(t, "main .panel--action", "€40.00")
+	tb.shot(t, "confirmation")
+
+	tb.follow(t, "#apply-pay")
+	tb.expectHeading(t, "Pay")
+	tb.expectText(t, "#amount-due", "€40.00")
+	tb.shot(t, "pay")
+	tb.audit(t, "pay page")
+
+	tb.follow(t, "#pay-now")
+	tb.expectPath(t, "/payments/simulated/")
+	tb.expectHeading(t, "Simulated payment")
+	tb.expectText(t, "#amount", "€40.00")
+	tb.shot(t, "simulated-checkout")
+	tb.audit(t, "simulated checkout")
+
+	tb.follow(t, "#simulated-pay")
+	tb.expectPath(t, "/payments/return")
+	tb.expectHeading(t, "Payment received")
+	tb.expectText(t, "#payment-state", "€40.00")
+	tb.shot(t, "payment-received")
+
+	tb.follow(t, `main a.button[href*="/receipt"]`)
+	tb.expectHeading(t, "Payment receipt")
+	tb.expectText(t, "#receipt-reference", ref)
+	tb.expectText(t, "#receipt-amount", "€40.00")
+	tb.shot(t, "receipt")
+	tb.audit(t, "receipt")
+
+	tb.open(t, "/account/applications")
+	tb.expectText(t, "#applications tbody", ref, "Apply for a resident parking permit", "Received")
+	tb.shot(t, "account-applications")
+}
+
+// supportFinderJourney answers the support finder as a 70-year-old who lives
+// alone in Porta Nova on €600 a month, and goes from the results to the
+// online form of a service found.
+func supportFinderJourney(t *testing.T, b *browser) {
+	answers := map[string]string{
+		"age": "70", "resident": "yes", "years_resident": "30", "household_size": "1",
+		"children_under_18": "0", "monthly_income": "600", "disability": "no", "unemployed": "no",
+		"carer": "no", "student": "no", "homeowner": "no", "renting": "yes",
+	}
+	tb := b.newTab(t, "support")
+	tb.open(t, "/support-finder")
+	tb.shot(t, "start")
+	tb.follow(t, "main a.button--start")
+	var asked []string
+	for range len(answers) + 1 {
+		p := tb.path(t)
+		name, ok := strings.CutPrefix(p, "/support-finder/questions/")
+		if !ok {
+			break
+		}
+		name, _, _ = strings.Cut(name, "?")
+		v, known := answers[name]
+		if !known {
+			t.Fatalf("the support finder asks %q (%s), which this journey has no answer for", name, tb.text(t, "main h1"))
+		}
+		asked = append(asked, name+"="+v)
+		switch v {
+		case "yes":
+			tb.run(t, "answer "+name, chromedp.Click("#answer", chromedp.ByQuery))
+		case "no":
+			tb.run(t, "answer "+name, chromedp.Click("#answer-no", chromedp.ByQuery))
+		default:
+			tb.run(t, "answer "+name, chromedp.SendKeys("#answer", v, chromedp.ByQuery))
+		}
+		tb.shot(t, "question-"+name)
+		tb.follow(t, "main form button[type=submit]")
+	}
+	t.Logf("questions asked: %s", strings.Join(asked, ", "))
+	if tb.path(t) == "/support-finder/answers" {
+		tb.expectText(t, "main dl", "70", "600")
+		tb.shot(t, "answers")
+		tb.follow(t, `main a.button[href="/support-finder/results"]`)
+	}
+	tb.expectPath(t, "/support-finder/results")
+	tb.expectText(t, "main", "Apply for meals on wheels", "Apply for a personal alarm", "you are 70")
+	tb.shot(t, "results")
+	tb.audit(t, "support finder results")
+
+	tb.follow(t, `main a[href="/services/personal-alarm-telecare/apply"]`)
+	tb.signIn(t, "resident")
+	tb.expectPath(t, "/services/personal-alarm-telecare/apply")
+	tb.expectHeading(t, "alarm")
+	tb.expectText(t, "#apply-form", "Does the person live alone?")
+	tb.shot(t, "form")
+}
+
+// editorJourney renames a service: an editor changes its title and sends
+// it for review, an administrator publishes it, and search finds the new
+// title.
+func editorJourney(t *testing.T, b *browser) {
+	const (
+		slug     = "report-graffiti"
+		newTitle = "Report graffiti or wall scribbles"
+	)
+	ed := b.newTab(t, "editor")
+	ed.open(t, "/editor/entries/service/"+slug)
+	ed.signIn(t, "editor")
+	ed.expectPath(t, "/editor/entries/service/"+slug)
+	ed.shot(t, "entry")
+	ed.run(t, "change the title",
+		chromedp.Clear(`input[name="title.en"]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name="title.en"]`, newTitle, chromedp.ByQuery))
+	ed.follow(t, "#action-save")
+	ed.expectText(t, "#editor-flash", "Saved as draft revision")
+	ed.expectText(t, "#entry-state", "Published", "Draft")
+	ed.follow(t, "#action-submit")
+	ed.expectText(t, "#editor-flash", "sent for review")
+	ed.expectText(t, "#entry-state", "In review")
+	// An editor cannot publish: a publisher will.
+	if ed.has(t, "#action-publish") {
+		t.Error("the editor is offered Publish, which only publishers may do")
+	}
+	ed.expectText(t, "#publish-hint", "A publisher will review and publish this draft")
+	ed.shot(t, "sent-for-review")
+	ed.audit(t, "editor entry")
+
+	admin := b.newTab(t, "publisher")
+	admin.open(t, "/editor/entries/service/"+slug)
+	admin.signIn(t, "admin")
+	admin.expectPath(t, "/editor/entries/service/"+slug)
+	admin.expectText(t, "#entry-state", "In review")
+	admin.expectHeading(t, newTitle)
+	admin.follow(t, "#action-publish")
+	admin.expectText(t, "#editor-flash", "Published.")
+	admin.expectText(t, "#entry-state", "Published", "None: the published version is shown below")
+	admin.shot(t, "published")
+
+	// Anyone searching finds the service by a word only the new title has.
+	pub := b.newTab(t, "public")
+	pub.open(t, "/")
+	pub.run(t, "type in the search box", chromedp.SendKeys("#home-search", "scribbles", chromedp.ByQuery))
+	pub.follow(t, "form[role=search] button[type=submit]")
+	pub.expectPath(t, "/search?q=scribbles")
+	pub.expectText(t, "ol.results li:first-child", newTitle)
+	pub.shot(t, "search-finds-new-title")
+	pub.follow(t, `ol.results a.result__title[href="/services/`+slug+`"]`)
+	pub.expectHeading(t, newTitle)
+	pub.shot(t, "service")
+}
+
+// signInFromHeader follows the header's Sign in link and chooses persona;
+// the portal brings the browser back to the page it was on.
+func signInFromHeader(t *testing.T, tb *tab, persona string) {
+	t.Helper()
+	tb.follow(t, `.header__account a[href^="/auth/login"]`)
+	tb.signIn(t, persona)
+}
+
+// fillMissedBin answers the missed bin collection form, with photo.
+func fillMissedBin(t *testing.T, tb *tab, photo string) {
+	t.Helper()
+	day := time.Now().AddDate(0, 0, -1)
+	tb.run(t, "fill in the form",
+		chromedp.SendKeys("#address-line1", "Carrer Major 12", chromedp.ByQuery),
+		chromedp.SendKeys("#address-town", "Porta Nova", chromedp.ByQuery),
+		chromedp.SendKeys("#address-postcode", "08001", chromedp.ByQuery),
+		chromedp.SetValue("#bin_type", "packaging", chromedp.ByQuery),
+		chromedp.SendKeys("#collection_date-day", strconv.Itoa(day.Day()), chromedp.ByQuery),
+		chromedp.SendKeys("#collection_date-month", strconv.Itoa(int(day.Month())), chromedp.ByQuery),
+		chromedp.SendKeys("#collection_date-year", strconv.Itoa(day.Year()), chromedp.ByQuery),
+		chromedp.Click(`input[name="put_out_time"][value="before_7"]`, chromedp.ByQuery),
+		chromedp.SetUploadFiles("#photo", []string{photo}, chromedp.ByQuery),
+		chromedp.SendKeys("#notes", "The lid was open because the bin was full.", chromedp.ByQuery),
+	)
+	fillIfEmpty(t, tb, "#email", "marta.vidal@example.org")
+}
+
+// fillIfEmpty types value into an input the portal has not filled in from
+// the account.
+func fillIfEmpty(t *testing.T, tb *tab, sel, value string) {
+	t.Helper()
+	var v string
+	tb.run(t, "read "+sel, chromedp.Value(sel, &v, chromedp.ByQuery))
+	if v == "" {
+		tb.run(t, "fill "+sel, chromedp.SendKeys(sel, value, chromedp.ByQuery))
+	}
+}
+
+// focus is what the browser reports of the focused element.
+type focus struct {
+	Tag, ID, Class, Text, Href            string
+	OutlineStyle, OutlineColor, BoxShadow string
+	OutlineWidth                          float64
+	OnScreen                              bool
+}
+
+func (f focus) String() string {
+	s := "<" + f.Tag
+	if f.ID != "" {
+		s += " id=" + f.ID
+	}
+	if f.Href != "" {
+		s += " href=" + f.Href
+	}
+	return fmt.Sprintf("%s> %q", s, f.Text)
+}
+
+const focusedJS = `(() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return {Tag: 'body'};
+  const s = getComputedStyle(e), r = e.getBoundingClientRect();
+  return {
+    Tag: e.tagName.toLowerCase(), ID: e.id, Class: String(e.className),
+    Text: (e.innerText || e.value || '').trim().replace(/\s+/g, ' ').slice(0, 60),
+    Href: e.getAttribute('href') || '',
+    OutlineStyle: s.outlineStyle, OutlineColor: s.outlineColor, BoxShadow: s.boxShadow,
+    OutlineWidth: parseFloat(s.outlineWidth) || 0,
+    OnScreen: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth,
+  };
+})()`
+
+// focused returns the element that has the focus.
+func (tb *tab) focused(t *testing.T) focus {
+	t.Helper()
+	var f focus
+	tb.run(t, "read the focused element", chromedp.Evaluate(focusedJS, &f))
+	return f
+}
+
+// checkFocusVisible fails when the focused element shows no focus
+// indicator: an outline that can be seen, or the box-shadow underline of the
+// GOV.UK focus style (whose outline is transparent on purpose, so that it
+// shows only in forced-colours mode).
+func checkFocusVisible(t *testing.T, f focus) {
+	t.Helper()
+	transparent := strings.HasPrefix(f.OutlineColor, "rgba(") && strings.HasSuffix(f.OutlineColor, ", 0)")
+	outline := f.OutlineStyle != "none" && f.OutlineWidth >= 2 && !transparent
+	shadow := f.BoxShadow != "" && f.BoxShadow != "none"
+	if !outline && !shadow {
+		t.Errorf("focus is not visible on %s: outline %s %.0fpx %s, box-shadow %s", f, f.OutlineStyle, f.OutlineWidth, f.OutlineColor, f.BoxShadow)
+	}
 }

@@ -1,0 +1,45 @@
+package portal
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
+)
+
+// BenchmarkPublishToSearchable measures what a publisher waits for: the
+// publish transaction, the search index update and the directory reload,
+// until the new title is found by search. Target: well under a second.
+func BenchmarkPublishToSearchable(b *testing.B) {
+	site := startEditorSite(b)
+	ctx := context.Background()
+	const slug = "report-a-pothole"
+	svc := site.publishedService(b, slug)
+	i := 0
+	for b.Loop() {
+		i++
+		word := fmt.Sprintf("benchword%d", i)
+		svc.Title["en"] = "Report a pothole " + word
+		doc, _ := json.Marshal(svc)
+		base, _ := site.db.NewestRevision(ctx, catalogue.KindService, slug)
+		rev, err := site.db.SaveDraft(ctx, sqlstore.SaveRequest{Kind: catalogue.KindService, Slug: slug, Base: base, Doc: doc, Author: "bench", Status: sqlstore.StatusDraft})
+		if err != nil {
+			b.Fatal(err)
+		}
+		started := time.Now()
+		if _, err := site.db.Publish(ctx, sqlstore.PublishRequest{Kind: catalogue.KindService, Slug: slug, Base: rev.Number, Doc: doc, Actor: "bench", ReviewBy: started}); err != nil {
+			b.Fatal(err)
+		}
+		if err := site.srv.syncPublished(ctx, started); err != nil {
+			b.Fatal(err)
+		}
+		if !slices.Contains(site.searchSlugs(b, word, "en"), slug) {
+			b.Fatalf("%s is not searchable after publishing", word)
+		}
+	}
+}

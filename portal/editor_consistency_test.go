@@ -1,0 +1,190 @@
+package portal
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"sportello/catalogue"
+)
+
+// publicPlaces are where a service can show up to the public; each must
+// show a published service and never an archived one or a draft.
+func publicPlaces(slug, word string) []struct{ name, path, needle string } {
+	return []struct{ name, path, needle string }{
+		{"service page", "/services/" + slug, word},
+		{"search page", "/search?q=" + url.QueryEscape(word), `href="/services/` + slug + `"`},
+		{"autocomplete", "/api/v1/suggest?q=" + url.QueryEscape(word), `"` + slug + `"`},
+		{"API service", "/api/v1/services/" + slug, word},
+		{"API list", "/api/v1/services?topic=environment-animals&per_page=100", `"` + slug + `"`},
+		{"API search", "/api/v1/search?q=" + url.QueryEscape(word), `"` + slug + `"`},
+		{"sitemap", "/sitemap.xml", "/services/" + slug + "<"},
+	}
+}
+
+func assertPublic(t *testing.T, b *edBrowser, slug, word string, visible bool, skip ...string) {
+	t.Helper()
+	for _, p := range publicPlaces(slug, word) {
+		if slices.Contains(skip, p.name) {
+			continue
+		}
+		r := b.get(p.path)
+		found := r.status == http.StatusOK && strings.Contains(r.body, p.needle)
+		if found != visible {
+			t.Errorf("%s (%s): visible = %v, want %v (status %d)", p.name, p.path, found, visible, r.status)
+		}
+	}
+}
+
+func TestDraftsAndArchivedNeverPublic(t *testing.T) {
+	site := startEditorSite(t)
+	anon := site.browser(t)
+	editor := site.browser(t)
+	admin := site.browser(t)
+	page := editor.signIn("/editor/create/service", "editor")
+	adminPage := admin.signIn("/editor", "admin")
+
+	// A new service, only a draft: nowhere in public.
+	r := editor.post("/editor/create/service", url.Values{"_csrf": {edToken(t, page.body)}, "slug": {"adopt-a-street-tree"},
+		"title": {"Adopt a street tree wombatgrove"}, "topic": {"environment-animals"}, "department": {"environment"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d %.1500s", r.status, mainOf(r.body))
+	}
+	expect(t, editor.follow(r), http.StatusOK, "Created as a draft", `value="Adopt a street tree wombatgrove"`)
+	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", false)
+
+	// Publishing it makes it public everywhere at once.
+	d, err := site.db.Draft(context.Background(), catalogue.KindService, "adopt-a-street-tree")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := catalogue.DecodeEntry(catalogue.KindService, d.Doc)
+	svc := e.(*catalogue.Service)
+	svc.Summary["en"] = "Look after a tree in your street."
+	svc.Description["en"] = "Water it in summer and tell us when it looks ill."
+	svc.Keywords["en"] = []string{"wombatgrove"}
+	r = editor.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, edToken(t, page.body), 1, "submit"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d %.3000s", r.status, mainOf(r.body))
+	}
+	r = admin.post("/editor/entries/service/adopt-a-street-tree/publish", url.Values{"_csrf": {edToken(t, adminPage.body)}, "base_revision": {"2"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d %.3000s", r.status, mainOf(r.body))
+	}
+	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", true)
+
+	// A new draft of a published service changes nothing in public.
+	svc.Title["en"] = "Adopt a street tree koalabranch"
+	r = editor.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, edToken(t, page.body), 3, "save"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %.3000s", r.status, mainOf(r.body))
+	}
+	assertPublic(t, anon, "adopt-a-street-tree", "koalabranch", false, "API list", "sitemap")
+	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", true)
+
+	// Archived: nowhere in public, and still in the editor.
+	r = admin.post("/editor/entries/service/adopt-a-street-tree/archive", url.Values{"_csrf": {edToken(t, adminPage.body)}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("archive: %d %.3000s", r.status, mainOf(r.body))
+	}
+	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", false)
+	expect(t, admin.get("/editor?kind=service&status=draft&q=adopt"), http.StatusOK, "adopt-a-street-tree")
+}
+
+func TestLinksToHiddenServicesAreRefused(t *testing.T) {
+	site := startEditorSite(t)
+	admin := site.browser(t)
+	page := admin.signIn("/editor", "admin")
+	tok := edToken(t, page.body)
+
+	// food-business-registration is a step of a journey and related to
+	// other services: archiving it would break them, so it is refused
+	// with the list.
+	r := admin.post("/editor/entries/service/food-business-registration/archive", url.Values{"_csrf": {tok}})
+	expect(t, r, http.StatusUnprocessableEntity, "This service cannot be archived yet", "open-a-restaurant", "steps[")
+	if _, err := site.db.Service(context.Background(), "food-business-registration"); err != nil {
+		t.Errorf("a refused archive archived: %v", err)
+	}
+
+	// Archive a service nothing links to, then link to it: refused.
+	pub, _ := site.db.Export(context.Background())
+	var lonely string
+	for _, s := range pub.Services {
+		if len(pub.LinksTo(s.Slug)) == 0 {
+			lonely = s.Slug
+			break
+		}
+	}
+	if lonely == "" {
+		t.Fatal("the demo has no service without links to it")
+	}
+	r = admin.post("/editor/entries/service/"+lonely+"/archive", url.Values{"_csrf": {tok}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("archive %s: %d %.2000s", lonely, r.status, mainOf(r.body))
+	}
+	svc := site.publishedService(t, "report-a-pothole")
+	svc.Related = append(svc.Related, lonely, "never-existed")
+	r = admin.post("/editor/entries/service/report-a-pothole", serviceForm(t, svc, tok, 0, "save"))
+	expect(t, r, http.StatusOK, "Saved as draft revision 1")
+	r = admin.post("/editor/entries/service/report-a-pothole/publish", url.Values{"_csrf": {tok}, "base_revision": {"1"}})
+	expect(t, r, http.StatusUnprocessableEntity, "Links that would point at a service nobody can see", lonely, "the service is archived", "never-existed", "there is no such service")
+	if s := site.publishedService(t, "report-a-pothole"); slices.Contains(s.Related, lonely) {
+		t.Error("a refused publish was written")
+	}
+
+	// A journey step pointing at the archived service is refused too.
+	j := pub.Journeys[0]
+	j.Steps[0].Services = append(j.Steps[0].Services, lonely)
+	v := journeyValues(&j, catalogue.Languages)
+	v.Set("_csrf", tok)
+	v.Set("base_revision", "0")
+	v.Set("action", "save")
+	r = admin.post("/editor/entries/journey/"+j.Slug, v)
+	expect(t, r, http.StatusOK, "Saved as draft revision 1")
+	r = admin.post("/editor/entries/journey/"+j.Slug+"/publish", url.Values{"_csrf": {tok}, "base_revision": {"1"}})
+	expect(t, r, http.StatusUnprocessableEntity, lonely, "steps[0].services[")
+}
+
+func TestPreviewLinks(t *testing.T) {
+	site := startEditorSite(t)
+	const slug = "report-a-pothole"
+	editor := site.browser(t)
+	page := editor.signIn("/editor/entries/service/"+slug, "editor")
+	svc := site.publishedService(t, slug)
+	svc.Title["en"] = "Report a pothole platypusdraft"
+	if r := editor.post("/editor/entries/service/"+slug, serviceForm(t, svc, edToken(t, page.body), 0, "save")); r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.status)
+	}
+	r := editor.get("/editor/entries/service/" + slug + "/preview")
+	expect(t, r, http.StatusOK, `id="preview-banner"`, "<h1>Report a pothole platypusdraft</h1>", "Revision 1")
+
+	r = editor.post("/editor/entries/service/"+slug+"/preview-link", url.Values{"_csrf": {edToken(t, page.body)}})
+	expect(t, r, http.StatusOK, `id="preview-url"`)
+	link := previewURL.FindStringSubmatch(r.body)
+	if link == nil {
+		t.Fatalf("no preview link on %.1500s", mainOf(r.body))
+	}
+	anon := site.browser(t)
+	expect(t, anon.get(link[1]), http.StatusOK, "platypusdraft", `id="preview-banner"`)
+	expectNot(t, anon.get("/services/"+slug), "platypusdraft")
+	// A token changed by one character, or expired, shows nothing.
+	tampered := link[1][:len(link[1])-2] + "xx"
+	if r := anon.get(tampered); r.status != http.StatusNotFound || strings.Contains(r.body, "platypusdraft") {
+		t.Errorf("tampered preview link: %d", r.status)
+	}
+	token := strings.TrimPrefix(link[1], site.base+"/preview/")
+	claim, ok := site.srv.verifyPreview(token, time.Now())
+	if !ok || claim.Slug != slug || claim.Rev != 1 {
+		t.Fatalf("verifyPreview = %+v %v", claim, ok)
+	}
+	if _, ok := site.srv.verifyPreview(token, time.Now().Add(previewLinkLife+1)); ok {
+		t.Error("an expired preview link still works")
+	}
+}
+
+var previewURL = regexp.MustCompile(`id="preview-url" value="([^"]+)"`)

@@ -1,0 +1,243 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
+)
+
+func TestImportAndExportFromTheEditor(t *testing.T) {
+	site := startEditorSite(t)
+	ctx := context.Background()
+	admin := site.browser(t)
+	page := admin.signIn("/editor/import", "admin")
+	expect(t, page, http.StatusOK, `id="import-form"`, `id="import-file"`)
+	tok := edToken(t, page.body)
+	before, _ := site.db.Version(ctx)
+
+	// A broken file: every problem with its path, nothing written.
+	broken := bytes.Replace(catalogue.DemoJSON(), []byte(`"amount": 4500`), []byte(`"amount": -4500`), 1)
+	broken = bytes.Replace(broken, []byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1)
+	r := admin.postFile("/editor/import", url.Values{"_csrf": {tok}}, "catalogue", "broken.json", broken)
+	expect(t, r, http.StatusUnprocessableEntity, `id="import-problems"`, "nothing was imported", ".fee.amount: must be a whole number of cents", ".topic: &#34;no-such-topic&#34;")
+	if v, _ := site.db.Version(ctx); v != before {
+		t.Errorf("a refused import moved the version from %d to %d", before, v)
+	}
+	r = admin.postFile("/editor/import", url.Values{"_csrf": {tok}}, "catalogue", "bad.json", []byte(`{"format": `))
+	expect(t, r, http.StatusUnprocessableEntity, "line 1")
+
+	// Export, change a title, import: applied and searchable at once.
+	r = admin.get("/editor/export.json")
+	if r.status != http.StatusOK {
+		t.Fatalf("export: %d", r.status)
+	}
+	exp, _ := site.db.Export(ctx)
+	want, _ := catalogue.Encode(exp)
+	if r.body != string(want) {
+		t.Error("the editor's export differs from catalogue.Encode of the store's export")
+	}
+	changed := strings.Replace(r.body, `"Report a pothole"`, `"Report a pothole echidnacrack"`, 1)
+	r = admin.postFile("/editor/import", url.Values{"_csrf": {tok}}, "catalogue", "changed.json", []byte(changed))
+	expect(t, r, http.StatusOK, `id="import-result"`, "1 services updated")
+	if hits := site.searchSlugs(t, "echidnacrack", "en"); !slices.Contains(hits, "report-a-pothole") {
+		t.Errorf("the imported title is not searchable: %v", hits)
+	}
+	log, _ := site.db.Audit(ctx, sqlstoreAuditAll())
+	if len(log) == 0 || log[0].Action != "import" || !strings.Contains(log[0].Actor, "Sam Adeyemi") {
+		t.Errorf("the import is not in the audit log: %+v", log)
+	}
+
+	// CSV: a header and a row per service.
+	r = admin.get("/editor/export.csv")
+	rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+	if err != nil || len(rows) != len(exp.Services)+1 || rows[0][0] != "slug" {
+		t.Fatalf("CSV: %d rows, %v", len(rows), err)
+	}
+
+	// Editors may look but not import.
+	editor := site.browser(t)
+	p := editor.signIn("/editor/import", "editor")
+	expectNot(t, p, `id="import-form"`)
+	if r := editor.postFile("/editor/import", url.Values{"_csrf": {edToken(t, p.body)}}, "catalogue", "x.json", []byte(changed)); r.status != http.StatusForbidden {
+		t.Errorf("an editor importing: %d", r.status)
+	}
+}
+
+func TestFeedbackOnServicePages(t *testing.T) {
+	site := startEditorSite(t)
+	const slug = "report-a-pothole"
+	anon := site.browser(t)
+	r := anon.get("/services/" + slug)
+	expect(t, r, http.StatusOK, `id="page-feedback"`, `href="/services/`+slug+`/feedback?useful=yes"`, `id="feedback-no"`)
+	expectNot(t, r, `name="_csrf"`) // the service page itself has no form
+
+	r = anon.get("/services/" + slug + "/feedback?useful=no")
+	expect(t, r, http.StatusOK, `id="feedback-form"`, `id="feedback-useful-no" name="useful" value="no" checked`, "Do not include personal details", `name="website"`)
+	tok := edToken(t, r.body)
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		{"no answer", url.Values{"comment": {"x"}}, http.StatusUnprocessableEntity, `href="#feedback-useful-yes"`},
+		{"too long", url.Values{"useful": {"no"}, "comment": {strings.Repeat("a", maxFeedbackComment+1)}}, http.StatusUnprocessableEntity, `href="#feedback-comment"`},
+		{"yes", url.Values{"useful": {"yes"}}, http.StatusOK, `id="feedback-thanks"`},
+		{"no with comment", url.Values{"useful": {"no"}, "comment": {"It does not say how long repairs take."}}, http.StatusOK, `id="feedback-thanks"`},
+		{"robot", url.Values{"useful": {"no"}, "comment": {"buy pills"}, "website": {"http://spam.example"}}, http.StatusOK, `id="feedback-thanks"`},
+	} {
+		tc.form.Set("_csrf", tok)
+		r := anon.post("/services/"+slug+"/feedback", tc.form)
+		if r.status != tc.status || !strings.Contains(r.body, tc.want) {
+			t.Errorf("%s: %d, want %d with %s", tc.name, r.status, tc.status, tc.want)
+		}
+	}
+	if r := anon.post("/services/no-such-service/feedback", url.Values{"_csrf": {tok}, "useful": {"yes"}}); r.status != http.StatusNotFound {
+		t.Errorf("feedback on an unknown service: %d", r.status)
+	}
+	if r := anon.post("/services/"+slug+"/feedback", url.Values{"useful": {"yes"}}); r.status != http.StatusForbidden {
+		t.Errorf("feedback without the CSRF token: %d", r.status)
+	}
+	scores, _ := site.db.FeedbackScores(context.Background())
+	if len(scores) != 1 || scores[0].Useful != 1 || scores[0].NotUseful != 1 {
+		t.Errorf("scores = %+v (the robot must not count)", scores)
+	}
+	editor := site.browser(t)
+	expect(t, editor.signIn("/editor/feedback?slug="+slug, "editor"), http.StatusOK, "It does not say how long repairs take.", `id="score-`+slug+`"`)
+	expectNot(t, editor.get("/editor/feedback"), "buy pills")
+}
+
+func TestFeedbackIsRateLimited(t *testing.T) {
+	site := startEditorSite(t)
+	anon := site.browser(t)
+	tok := edToken(t, anon.get("/services/report-a-pothole/feedback").body)
+	var last int
+	for range feedbackMax + 1 {
+		last = anon.post("/services/report-a-pothole/feedback", url.Values{"_csrf": {tok}, "useful": {"yes"}}).status
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("answer %d of one client: %d, want 429", feedbackMax+1, last)
+	}
+}
+
+func TestSearchInsightsAndTuning(t *testing.T) {
+	site := startEditorSite(t)
+	anon := site.browser(t)
+	anon.get("/search?q=streetlamp")
+	anon.get("/search?q=streetlamp&page=2") // paging is the same search
+	anon.get("/search?q=Bin")
+	anon.get("/search?q=bin")
+	anon.get("/search?q=call+me+on+600123456")
+	anon.get("/search?q=garden")
+	// A click: the service page opened from the results page.
+	anon.get("/services/report-missed-bin-collection", "Referer", site.base+"/search?q=bin")
+	anon.get("/services/report-missed-bin-collection", "Referer", "https://elsewhere.example/search?q=bin")
+
+	editor := site.browser(t)
+	r := editor.signIn("/editor/search", "editor")
+	expect(t, r, http.StatusOK, `id="table-top"`, "streetlamp", "[withheld: looked like personal data]", `id="synonym-form"`, `id="best-bet-form"`)
+	expectNot(t, r, "600123456")
+	counts, _ := site.db.Insights(context.Background(), isoWeek(time.Now()), "en", 100)
+	byQuery := map[string][3]int64{}
+	for _, c := range counts {
+		byQuery[c.Query] = [3]int64{c.Searches, c.ZeroResults, c.Clicks}
+	}
+	if byQuery["streetlamp"] != [3]int64{1, 1, 0} || byQuery["bin"] != [3]int64{2, 0, 1} || byQuery["garden"][2] != 0 {
+		t.Errorf("insights = %v", byQuery)
+	}
+	expect(t, r, http.StatusOK, `id="table-zero"`, `id="table-noclick"`)
+
+	// Synonyms and best bets take effect with the next search.
+	tok := edToken(t, r.body)
+	r = editor.post("/editor/search/synonyms", url.Values{"_csrf": {tok}, "lang": {"en"}, "terms": {"Streetlamp, street light"}})
+	expect(t, editor.follow(r), http.StatusOK, "Synonyms saved", "streetlamp, street light")
+	if hits := site.searchSlugs(t, "streetlamp", "en"); !slices.Contains(hits, "report-street-light-fault") {
+		t.Errorf("after adding the synonym, streetlamp finds %v", hits)
+	}
+	r = editor.post("/editor/search/synonyms", url.Values{"_csrf": {tok}, "lang": {"en"}, "terms": {"lonely"}})
+	expect(t, r, http.StatusUnprocessableEntity, `href="#synonym-terms"`)
+	r = editor.post("/editor/search/best-bets", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"Parking"}, "slug": {"disabled-parking-badge"}})
+	expect(t, editor.follow(r), http.StatusOK, "Best bet saved")
+	if hits := site.searchSlugs(t, "parking", "en"); len(hits) == 0 || hits[0] != "disabled-parking-badge" {
+		t.Errorf("the best bet is not first: %v", hits)
+	}
+	r = editor.post("/editor/search/best-bets", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"x"}, "slug": {"no-such-service"}})
+	expect(t, r, http.StatusUnprocessableEntity, `href="#bet-slug"`)
+	r = editor.post("/editor/search/best-bets/delete", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"parking"}})
+	expect(t, editor.follow(r), http.StatusOK, "Best bet removed")
+	if hits := site.searchSlugs(t, "parking", "en"); len(hits) > 0 && hits[0] == "disabled-parking-badge" {
+		t.Errorf("the removed best bet is still first")
+	}
+}
+
+func TestReviewsAndFeeChangesNeedReview(t *testing.T) {
+	site := startEditorSite(t)
+	editor := site.browser(t)
+	page := editor.signIn("/editor/entries/service/resident-parking-permit", "editor")
+	tok := edToken(t, page.body)
+	svc := site.publishedService(t, "resident-parking-permit")
+	if svc.Fee == nil {
+		t.Fatal("the test needs a service with a fee")
+	}
+	svc.Fee.Amount += 500
+	r := editor.post("/editor/entries/service/resident-parking-permit", serviceForm(t, svc, tok, 0, "save"))
+	expect(t, editor.follow(r), http.StatusOK, "the fee changed", "In review")
+
+	r = editor.post("/editor/entries/service/report-a-pothole/review", url.Values{"_csrf": {tok}, "owner": {"Roads team"}, "review_by": {"2020-01-31"}})
+	expect(t, editor.follow(r), http.StatusOK, "Owner and review date saved", "Roads team", "2020-01-31")
+	if r := editor.post("/editor/entries/service/report-a-pothole/review", url.Values{"_csrf": {tok}, "review_by": {"soon"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("an unreadable review date: %d", r.status)
+	}
+	r = editor.get("/editor/reviews")
+	expect(t, r, http.StatusOK, `id="review-service-report-a-pothole"`, `id="review-service-resident-parking-permit"`, "Waiting for a publisher (1)", "Review overdue (1)")
+	expect(t, editor.get("/editor?kind=service&overdue=1"), http.StatusOK, `id="entry-report-a-pothole"`, "Showing 1 of")
+}
+
+func TestOtherEntriesAndDuplicates(t *testing.T) {
+	site := startEditorSite(t)
+	admin := site.browser(t)
+	page := admin.signIn("/editor/entries/topic/waste-recycling", "admin")
+	expect(t, page, http.StatusOK, `id="f-title-en"`, `id="f-description-en"`)
+	tok := edToken(t, page.body)
+	v := url.Values{"_csrf": {tok}, "base_revision": {"0"}, "action": {"save"}, "title.en": {"Bins, waste and recycling"},
+		"description.en": {"Bins, collections and recycling centres."}}
+	r := admin.post("/editor/entries/topic/waste-recycling", v)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save topic: %d %.2000s", r.status, mainOf(r.body))
+	}
+	r = admin.post("/editor/entries/topic/waste-recycling/publish", url.Values{"_csrf": {tok}, "base_revision": {"1"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("publish topic: %d %.2000s", r.status, mainOf(r.body))
+	}
+	expect(t, site.browser(t).get("/topics/waste-recycling"), http.StatusOK, "Bins, waste and recycling")
+
+	// A duplicate of a service starts as a draft and is flagged as one.
+	r = admin.post("/editor/entries/service/report-missed-bin-collection/duplicate", url.Values{"_csrf": {tok}, "new_slug": {"report-missed-bin-collection-copy"}})
+	expect(t, admin.follow(r), http.StatusOK, `id="editor-duplicates"`, "report-missed-bin-collection")
+	if r := admin.post("/editor/entries/service/report-a-pothole/duplicate", url.Values{"_csrf": {tok}, "new_slug": {"report-a-pothole"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("duplicating onto a used slug: %d", r.status)
+	}
+	r = admin.post("/editor/create/service", url.Values{"_csrf": {tok}, "slug": {"Bad Slug"}, "title": {""}})
+	expect(t, r, http.StatusUnprocessableEntity, `href="#f-slug"`, `href="#f-title"`, `href="#f-topic"`)
+	expect(t, admin.get("/editor/duplicates"), http.StatusOK, `id="no-duplicates"`)
+	// Discarding the copy's draft leaves nothing.
+	r = admin.post("/editor/entries/service/report-missed-bin-collection-copy/discard", url.Values{"_csrf": {tok}})
+	if r.status != http.StatusSeeOther || admin.get("/editor/entries/service/report-missed-bin-collection-copy").status != http.StatusNotFound {
+		t.Errorf("discarding a new entry's draft: %d", r.status)
+	}
+	// Departments, life events and journeys open in the editor.
+	for _, path := range []string{"/editor/entries/department/waste-services", "/editor/entries/life_event/moving-home", "/editor/entries/journey/open-a-restaurant", "/editor/audit", "/editor/reviews", "/editor/feedback"} {
+		expect(t, admin.get(path), http.StatusOK)
+	}
+}
+
+func sqlstoreAuditAll() sqlstore.AuditFilter { return sqlstore.AuditFilter{} }
