@@ -43,8 +43,10 @@ type renderedService struct {
 }
 
 // serviceCacheSize bounds the rendered service pages kept (slug and
-// language); 20,000 is about 200 MB at the demo's page size.
-const serviceCacheSize = 20000
+// language): about 50 MB at the demo's page size (~10 KB), so that the
+// server stays within its memory budget at 100k services. Popular pages are
+// what a cache serves; a miss costs one store read and one render.
+const serviceCacheSize = 5000
 
 func (s *Server) serviceShow(c *fiber.Ctx) error {
 	d := s.directory()
