@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -289,11 +290,29 @@ func (tb *tab) fail(t *testing.T, step string, err error) {
 	t.Fatalf("%s: %s failed at %s: %v\n(screenshot %s; server log %s)", tb.journey, step, url, err, shot, filepath.Join(tb.b.art.dir, "server.log"))
 }
 
-// shot keeps a screenshot of the whole page as NN-journey-name.png.
+// shotMaxHeight caps a screenshot's height in CSS pixels: the editor's
+// pages run to 20,000 pixels, whose images take seconds to encode and show
+// nothing more than the top of the page does.
+const shotMaxHeight = 6000
+
+// shot keeps a screenshot of the page, whole up to shotMaxHeight, as
+// NN-journey-name.png.
 func (tb *tab) shot(t *testing.T, name string) {
 	t.Helper()
 	var buf []byte
-	tb.run(t, "screenshot "+name, chromedp.FullScreenshot(&buf, 100))
+	tb.run(t, "screenshot "+name, chromedp.ActionFunc(func(ctx context.Context) error {
+		_, _, _, _, _, content, err := page.GetLayoutMetrics().Do(ctx)
+		if err != nil {
+			return err
+		}
+		buf, err = page.CaptureScreenshot().
+			WithFormat(page.CaptureScreenshotFormatPng).
+			WithCaptureBeyondViewport(true).
+			WithFromSurface(true).
+			WithClip(&page.Viewport{Width: content.Width, Height: min(content.Height, shotMaxHeight), Scale: 1}).
+			Do(ctx)
+		return err
+	}))
 	if err := os.WriteFile(tb.b.art.next(tb.journey+"-"+name), buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
