@@ -12,6 +12,7 @@ import (
 // accountApplicationPage is templates/applications/show.html's data: one of
 // the person's applications.
 type accountApplicationPage struct {
+	Staff bool // always false: the shared parts speak to the applicant
 	web.Page
 	App         appHeader
 	Answers     []applyAnswer

@@ -13,6 +13,7 @@ import (
 // staffApplicationPage is templates/staff/show.html's data.
 type staffApplicationPage struct {
 	web.Page
+	Staff    bool // shared parts word things for staff, not the applicant
 	App      appHeader
 	Answers  []applyAnswer
 	Files    []applyFileLink
@@ -75,6 +76,7 @@ func (s *Server) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, error
 	p.Title = web.T(c, "applications.show.title", "Reference", app.Reference.String())
 	page := staffApplicationPage{
 		Page:    p,
+		Staff:   true,
 		App:     s.appHeader(c, d, app, "/staff/applications/"),
 		Answers: s.appAnswers(c, d, app.Answers, staffFileURL),
 		Files:   appFiles(c, app.Files, staffFileURL),
