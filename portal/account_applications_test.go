@@ -28,11 +28,11 @@ func docUpload(name string) upload {
 
 // applyAs fills in and sends the van permit form as the signed-in visitor,
 // and returns the reference.
-func applyAs(t *testing.T, v *visitor) string {
+func applyAs(t *testing.T, v *browser) string {
 	t.Helper()
 	form := v.get("/services/" + vanPermit + "/apply")
 	must(t, form, http.StatusOK)
-	csrf, token := hidden(t, form.body)
+	csrf, token := formTokens(t, form.body)
 	r := v.postMultipart("/services/"+vanPermit+"/apply", vanPermitAnswers(csrf, token), docUpload("logbook.pdf"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("van permit answers: %d\n%s", r.status, excerptMain(r.body))
@@ -53,24 +53,24 @@ var fileLink = regexp.MustCompile(`href="(/(?:account|staff)/files/[a-z2-7]+)"`)
 // back to the form, with their name and email filled in; "Save and come
 // back later" keeps a draft the account lists and the form comes back to.
 func TestApplySignInAndDraft(t *testing.T) {
-	site := startLivePortal(t)
-	v := site.visitor(t)
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
 	r := v.get("/services/" + vanPermit + "/apply")
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/auth/login?return_to=") {
 		t.Fatalf("anonymous visit: %d to %q, want sign-in", r.status, r.location)
 	}
-	r = v.signIn("/services/"+vanPermit+"/apply", "resident", "")
-	if !strings.HasSuffix(r.url, "/services/"+vanPermit+"/apply") {
+	r = v.signIn("resident", "/services/"+vanPermit+"/apply")
+	if r.url.Path != "/services/"+vanPermit+"/apply" {
 		t.Fatalf("after sign-in the browser is at %s, want the form", r.url)
 	}
 	must(t, r, http.StatusOK, `id="name" name="name" type="text" autocomplete="name" value="Marta Vidal"`,
 		`value="marta.vidal@example.org"`, `id="apply-save"`, "A saved draft keeps your answers but not the files")
 	mustNot(t, r, `id="contact-email"`)
-	csrf, token := hidden(t, r.body)
+	csrf, token := formTokens(t, r.body)
 
 	// Step-up: a substantial service asks a low sign-in to sign in again.
-	low := site.visitor(t)
-	low.signIn("/", "business", "low")
+	low := site.browser(t, stopAtRedirects)
+	low.signInAtLevel("business", "/", "low")
 	if r := low.get("/services/certificate-of-residence/apply"); r.status != http.StatusSeeOther || !strings.Contains(r.location, "level=substantial") {
 		t.Errorf("low sign-in on a substantial form: %d to %q, want sign-in at substantial", r.status, r.location)
 	}
@@ -98,9 +98,9 @@ func TestApplySignInAndDraft(t *testing.T) {
 // countdown, the detail with answers, files and history, the file served
 // as a download, and withdrawing.
 func TestAccountApplications(t *testing.T) {
-	site := startLivePortal(t)
-	v := site.visitor(t)
-	v.signIn("/", "resident", "")
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	v.signIn("resident", "/")
 	ref := applyAs(t, v)
 
 	must(t, v.get("/account"), http.StatusOK, `<a href="/account/applications">Your applications</a>`)
@@ -134,7 +134,7 @@ func TestAccountApplications(t *testing.T) {
 		}
 	}
 
-	csrf, _ := hidden(t, r.body)
+	csrf, _ := formTokens(t, r.body)
 	long := strings.Repeat("a", maxWithdrawReason+1)
 	r = v.post("/account/applications/"+ref+"/withdraw", url.Values{"_csrf": {csrf}, "reason": {long}})
 	must(t, r, http.StatusUnprocessableEntity, `<a href="#withdraw-reason">Use 1000 characters or fewer; you used 1001</a>`)
@@ -154,17 +154,17 @@ func TestAccountApplications(t *testing.T) {
 // borrowed references and file ids answer exactly as ones that do not
 // exist.
 func TestApplicationsAuthorisation(t *testing.T) {
-	site := startLivePortal(t)
-	marta := site.visitor(t)
-	marta.signIn("/", "resident", "")
+	site := startLiveSite(t)
+	marta := site.browser(t, stopAtRedirects)
+	marta.signIn("resident", "/")
 	ref := applyAs(t, marta)
 	detail := marta.get("/account/applications/" + ref)
 	must(t, detail, http.StatusOK)
 	file := fileLink.FindStringSubmatch(detail.body)[1]
 
-	luca := site.visitor(t)
-	luca.signIn("/", "business", "")
-	csrf, _ := hidden(t, luca.get("/account/applications").body)
+	luca := site.browser(t, stopAtRedirects)
+	luca.signIn("business", "/")
+	csrf, _ := formTokens(t, luca.get("/account/applications").body)
 	unknown, err := applications.NewReference("PN")
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +196,7 @@ func TestApplicationsAuthorisation(t *testing.T) {
 	// Marta's application is untouched.
 	must(t, marta.get("/account/applications/"+ref), http.StatusOK, "Received")
 	// Anonymous visitors are sent to sign in.
-	anon := site.visitor(t)
+	anon := site.browser(t, stopAtRedirects)
 	if r := anon.get("/account/applications/" + ref); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/auth/login") {
 		t.Errorf("anonymous: %d to %q", r.status, r.location)
 	}
@@ -210,11 +210,11 @@ func TestApplicationsAuthorisation(t *testing.T) {
 // application page has the payments part.
 func TestApplyWithFee(t *testing.T) {
 	const slug = "visitor-parking-permit"
-	site := startLivePortal(t)
-	v := site.visitor(t)
-	r := v.signIn("/services/"+slug+"/apply", "resident", "")
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	r := v.signIn("resident", "/services/"+slug+"/apply")
 	must(t, r, http.StatusOK, "Cost", "€")
-	csrf, token := hidden(t, r.body)
+	csrf, token := formTokens(t, r.body)
 	r = v.post("/services/"+slug+"/apply", url.Values{
 		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
 		"address-line1": {"Carrer Nou 12"}, "address-postcode": {"08800"}, "zone": {"zone_a"},

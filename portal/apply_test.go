@@ -19,6 +19,18 @@ func pngFile(name string) upload {
 	return upload{field: "photo", name: name, content: append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{7}, 300)...)}
 }
 
+var referencePattern = regexp.MustCompile(`id="reference">([A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4})<`)
+
+// referenceOf reads the reference off a confirmation page.
+func referenceOf(t *testing.T, body string) string {
+	t.Helper()
+	m := referencePattern.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no reference on the confirmation page: %s", excerptMain(body))
+	}
+	return m[1]
+}
+
 func countApplications(t *testing.T, slug string) int {
 	t.Helper()
 	var n int
@@ -77,9 +89,9 @@ func TestApplyFormPages(t *testing.T) {
 // the highest level: every field type of FORMAT.md, each input labelled,
 // ids unique, and the buttons real buttons.
 func TestApplyEveryFormRenders(t *testing.T) {
-	site := startLivePortal(t)
-	admin := site.visitor(t)
-	admin.signIn("/", "admin", "high")
+	site := startLiveSite(t)
+	admin := site.browser(t, stopAtRedirects)
+	admin.signInAtLevel("admin", "/", "high")
 	forID := regexp.MustCompile(`<label[^>]* for="([^"]+)"`)
 	inputID := regexp.MustCompile(`<(?:input|select|textarea)[^>]* id="([^"]+)"`)
 	types := map[string]bool{}
@@ -134,13 +146,13 @@ func TestApplyEveryFormRenders(t *testing.T) {
 // second application.
 func TestApplyAnonymousJourney(t *testing.T) {
 	const slug = "report-missed-bin-collection"
-	site := startLivePortal(t)
-	v := site.visitor(t)
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
 	before := countApplications(t, slug)
 
 	form := v.get("/services/" + slug + "/apply")
 	must(t, form, http.StatusOK)
-	csrf, token := hidden(t, form.body)
+	csrf, token := formTokens(t, form.body)
 
 	// First post: most answers wrong, a good photo.
 	bad := url.Values{
@@ -164,7 +176,7 @@ func TestApplyAnonymousJourney(t *testing.T) {
 		`value="not-an-email"`, `value="08800"`, `value="31"`, "The crew &lt;b&gt;skipped&lt;/b&gt; our street",
 		"We have kept the file you uploaded:", "bin.png (1 KB)",
 	)
-	if _, again := hidden(t, r.body); again != token {
+	if _, again := formTokens(t, r.body); again != token {
 		t.Errorf("the token changed on the error page: %q, want %q", again, token)
 	}
 
@@ -193,7 +205,7 @@ func TestApplyAnonymousJourney(t *testing.T) {
 	must(t, r, http.StatusOK, `value="Carrer Major 5"`, `value="paper" selected`, "bin.png", `value="Ana Puig"`)
 
 	// Another browser cannot see the pending answers.
-	other := site.visitor(t)
+	other := site.browser(t, stopAtRedirects)
 	if r := other.get(check); r.status != http.StatusSeeOther || !strings.HasSuffix(r.location, "/services/"+slug+"/apply") {
 		t.Errorf("another browser's check page: %d to %q, want a 303 to the empty form", r.status, r.location)
 	}
@@ -267,9 +279,9 @@ func TestApplyAnonymousJourney(t *testing.T) {
 // an optional kept file can be removed.
 func TestApplyFileChecks(t *testing.T) {
 	const slug = "report-missed-bin-collection"
-	site := startLivePortal(t)
-	v := site.visitor(t)
-	csrf, token := hidden(t, v.get("/services/"+slug+"/apply").body)
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	csrf, token := formTokens(t, v.get("/services/"+slug+"/apply").body)
 	base := url.Values{"_csrf": {csrf}, "_token": {token}, "_action": {"continue"}}
 	r := v.postMultipart("/services/"+slug+"/apply", base, upload{field: "photo", name: "notes.pdf", content: []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n")})
 	must(t, r, http.StatusUnprocessableEntity, "The file notes.pdf must be one of these types: JPG, PNG")
@@ -295,13 +307,13 @@ func TestApplyFileChecks(t *testing.T) {
 // Every type is checked on the server, whatever the browser sent, and the
 // messages are in the reader's language.
 func TestApplyValidationInSpanish(t *testing.T) {
-	site := startLivePortal(t)
-	v := site.visitor(t)
-	v.signIn("/", "admin", "")
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	v.signIn("admin", "/")
 	const slug = "property-tax-low-income-reduction" // pattern, integer range, money, radio, email
 	form := v.get("/services/" + slug + "/apply?lang=es")
 	must(t, form, http.StatusOK, `<html lang="es">`, "Continuar")
-	csrf, token := hidden(t, form.body)
+	csrf, token := formTokens(t, form.body)
 	r := v.postMultipart("/services/"+slug+"/apply", url.Values{
 		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
 		"property_reference": {"abc"}, "household_size": {"veinte"}, "monthly_income": {"doce euros"},
@@ -328,11 +340,11 @@ func TestApplyValidationInSpanish(t *testing.T) {
 // confirmation.
 func TestApplySubmitAtOnce(t *testing.T) {
 	const slug = "report-street-light-fault"
-	site := startLivePortal(t)
-	v := site.visitor(t)
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
 	form := v.get("/services/" + slug + "/apply")
 	must(t, form, http.StatusOK)
-	csrf, token := hidden(t, form.body)
+	csrf, token := formTokens(t, form.body)
 	values := url.Values{"_csrf": {csrf}, "_token": {token}, "_action": {"continue"}}
 	full, err := fixture.store.Service(context.Background(), slug)
 	if err != nil {

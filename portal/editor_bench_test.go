@@ -16,7 +16,7 @@ import (
 // publish transaction, the search index update and the directory reload,
 // until the new title is found by search. Target: well under a second.
 func BenchmarkPublishToSearchable(b *testing.B) {
-	site := startEditorSite(b)
+	site := startLiveSite(b, ownCatalogue)
 	ctx := context.Background()
 	const slug = "report-a-pothole"
 	svc := site.publishedService(b, slug)

@@ -27,7 +27,7 @@ func publicPlaces(slug, word string) []struct{ name, path, needle string } {
 	}
 }
 
-func assertPublic(t *testing.T, b *edBrowser, slug, word string, visible bool, skip ...string) {
+func assertPublic(t *testing.T, b *browser, slug, word string, visible bool, skip ...string) {
 	t.Helper()
 	for _, p := range publicPlaces(slug, word) {
 		if slices.Contains(skip, p.name) {
@@ -42,20 +42,20 @@ func assertPublic(t *testing.T, b *edBrowser, slug, word string, visible bool, s
 }
 
 func TestDraftsAndArchivedNeverPublic(t *testing.T) {
-	site := startEditorSite(t)
-	anon := site.browser(t)
-	editor := site.browser(t)
-	admin := site.browser(t)
-	page := editor.signIn("/editor/create/service", "editor")
-	adminPage := admin.signIn("/editor", "admin")
+	site := startLiveSite(t, ownCatalogue)
+	anon := site.browser(t, stopAtRedirects)
+	editor := site.browser(t, stopAtRedirects)
+	admin := site.browser(t, stopAtRedirects)
+	page := editor.signIn("editor", "/editor/create/service")
+	adminPage := admin.signIn("admin", "/editor")
 
 	// A new service, only a draft: nowhere in public.
-	r := editor.post("/editor/create/service", url.Values{"_csrf": {edToken(t, page.body)}, "slug": {"adopt-a-street-tree"},
+	r := editor.post("/editor/create/service", url.Values{"_csrf": {csrfOf(t, page.body)}, "slug": {"adopt-a-street-tree"},
 		"title": {"Adopt a street tree wombatgrove"}, "topic": {"environment-animals"}, "department": {"environment"}})
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("create: %d %.1500s", r.status, mainOf(r.body))
+		t.Fatalf("create: %d %s", r.status, excerptMain(r.body))
 	}
-	expect(t, editor.follow(r), http.StatusOK, "Created as a draft", `value="Adopt a street tree wombatgrove"`)
+	must(t, editor.follow(r), http.StatusOK, "Created as a draft", `value="Adopt a street tree wombatgrove"`)
 	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", false)
 
 	// Publishing it makes it public everywhere at once.
@@ -68,45 +68,45 @@ func TestDraftsAndArchivedNeverPublic(t *testing.T) {
 	svc.Summary["en"] = "Look after a tree in your street."
 	svc.Description["en"] = "Water it in summer and tell us when it looks ill."
 	svc.Keywords["en"] = []string{"wombatgrove"}
-	r = editor.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, edToken(t, page.body), 1, "submit"))
+	r = editor.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, csrfOf(t, page.body), 1, "submit"))
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("submit: %d %.3000s", r.status, mainOf(r.body))
+		t.Fatalf("submit: %d %s", r.status, excerptMain(r.body))
 	}
-	r = admin.post("/editor/entries/service/adopt-a-street-tree/publish", url.Values{"_csrf": {edToken(t, adminPage.body)}, "base_revision": {"2"}})
+	r = admin.post("/editor/entries/service/adopt-a-street-tree/publish", url.Values{"_csrf": {csrfOf(t, adminPage.body)}, "base_revision": {"2"}})
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("publish: %d %.3000s", r.status, mainOf(r.body))
+		t.Fatalf("publish: %d %s", r.status, excerptMain(r.body))
 	}
 	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", true)
 
 	// A new draft of a published service changes nothing in public.
 	svc.Title["en"] = "Adopt a street tree koalabranch"
-	r = editor.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, edToken(t, page.body), 3, "save"))
+	r = editor.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, csrfOf(t, page.body), 3, "save"))
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("save: %d %.3000s", r.status, mainOf(r.body))
+		t.Fatalf("save: %d %s", r.status, excerptMain(r.body))
 	}
 	assertPublic(t, anon, "adopt-a-street-tree", "koalabranch", false, "API list", "sitemap")
 	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", true)
 
 	// Archived: nowhere in public, and still in the editor.
-	r = admin.post("/editor/entries/service/adopt-a-street-tree/archive", url.Values{"_csrf": {edToken(t, adminPage.body)}})
+	r = admin.post("/editor/entries/service/adopt-a-street-tree/archive", url.Values{"_csrf": {csrfOf(t, adminPage.body)}})
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("archive: %d %.3000s", r.status, mainOf(r.body))
+		t.Fatalf("archive: %d %s", r.status, excerptMain(r.body))
 	}
 	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", false)
-	expect(t, admin.get("/editor?kind=service&status=draft&q=adopt"), http.StatusOK, "adopt-a-street-tree")
+	must(t, admin.get("/editor?kind=service&status=draft&q=adopt"), http.StatusOK, "adopt-a-street-tree")
 }
 
 func TestLinksToHiddenServicesAreRefused(t *testing.T) {
-	site := startEditorSite(t)
-	admin := site.browser(t)
-	page := admin.signIn("/editor", "admin")
-	tok := edToken(t, page.body)
+	site := startLiveSite(t, ownCatalogue)
+	admin := site.browser(t, stopAtRedirects)
+	page := admin.signIn("admin", "/editor")
+	tok := csrfOf(t, page.body)
 
 	// food-business-registration is a step of a journey and related to
 	// other services: archiving it would break them, so it is refused
 	// with the list.
 	r := admin.post("/editor/entries/service/food-business-registration/archive", url.Values{"_csrf": {tok}})
-	expect(t, r, http.StatusUnprocessableEntity, "This service cannot be archived yet", "open-a-restaurant", "steps[")
+	must(t, r, http.StatusUnprocessableEntity, "This service cannot be archived yet", "open-a-restaurant", "steps[")
 	if _, err := site.db.Service(context.Background(), "food-business-registration"); err != nil {
 		t.Errorf("a refused archive archived: %v", err)
 	}
@@ -125,14 +125,14 @@ func TestLinksToHiddenServicesAreRefused(t *testing.T) {
 	}
 	r = admin.post("/editor/entries/service/"+lonely+"/archive", url.Values{"_csrf": {tok}})
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("archive %s: %d %.2000s", lonely, r.status, mainOf(r.body))
+		t.Fatalf("archive %s: %d %s", lonely, r.status, excerptMain(r.body))
 	}
 	svc := site.publishedService(t, "report-a-pothole")
 	svc.Related = append(svc.Related, lonely, "never-existed")
 	r = admin.post("/editor/entries/service/report-a-pothole", serviceForm(t, svc, tok, 0, "save"))
-	expect(t, r, http.StatusOK, "Saved as draft revision 1")
+	must(t, r, http.StatusOK, "Saved as draft revision 1")
 	r = admin.post("/editor/entries/service/report-a-pothole/publish", url.Values{"_csrf": {tok}, "base_revision": {"1"}})
-	expect(t, r, http.StatusUnprocessableEntity, "Links that would point at a service nobody can see", lonely, "the service is archived", "never-existed", "there is no such service")
+	must(t, r, http.StatusUnprocessableEntity, "Links that would point at a service nobody can see", lonely, "the service is archived", "never-existed", "there is no such service")
 	if s := site.publishedService(t, "report-a-pothole"); slices.Contains(s.Related, lonely) {
 		t.Error("a refused publish was written")
 	}
@@ -145,33 +145,33 @@ func TestLinksToHiddenServicesAreRefused(t *testing.T) {
 	v.Set("base_revision", "0")
 	v.Set("action", "save")
 	r = admin.post("/editor/entries/journey/"+j.Slug, v)
-	expect(t, r, http.StatusOK, "Saved as draft revision 1")
+	must(t, r, http.StatusOK, "Saved as draft revision 1")
 	r = admin.post("/editor/entries/journey/"+j.Slug+"/publish", url.Values{"_csrf": {tok}, "base_revision": {"1"}})
-	expect(t, r, http.StatusUnprocessableEntity, lonely, "steps[0].services[")
+	must(t, r, http.StatusUnprocessableEntity, lonely, "steps[0].services[")
 }
 
 func TestPreviewLinks(t *testing.T) {
-	site := startEditorSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-a-pothole"
-	editor := site.browser(t)
-	page := editor.signIn("/editor/entries/service/"+slug, "editor")
+	editor := site.browser(t, stopAtRedirects)
+	page := editor.signIn("editor", "/editor/entries/service/"+slug)
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = "Report a pothole platypusdraft"
-	if r := editor.post("/editor/entries/service/"+slug, serviceForm(t, svc, edToken(t, page.body), 0, "save")); r.status != http.StatusSeeOther {
+	if r := editor.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, page.body), 0, "save")); r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d", r.status)
 	}
 	r := editor.get("/editor/entries/service/" + slug + "/preview")
-	expect(t, r, http.StatusOK, `id="preview-banner"`, "<h1>Report a pothole platypusdraft</h1>", "Revision 1")
+	must(t, r, http.StatusOK, `id="preview-banner"`, "<h1>Report a pothole platypusdraft</h1>", "Revision 1")
 
-	r = editor.post("/editor/entries/service/"+slug+"/preview-link", url.Values{"_csrf": {edToken(t, page.body)}})
-	expect(t, r, http.StatusOK, `id="preview-url"`)
+	r = editor.post("/editor/entries/service/"+slug+"/preview-link", url.Values{"_csrf": {csrfOf(t, page.body)}})
+	must(t, r, http.StatusOK, `id="preview-url"`)
 	link := previewURL.FindStringSubmatch(r.body)
 	if link == nil {
-		t.Fatalf("no preview link on %.1500s", mainOf(r.body))
+		t.Fatalf("no preview link on %s", excerptMain(r.body))
 	}
-	anon := site.browser(t)
-	expect(t, anon.get(link[1]), http.StatusOK, "platypusdraft", `id="preview-banner"`)
-	expectNot(t, anon.get("/services/"+slug), "platypusdraft")
+	anon := site.browser(t, stopAtRedirects)
+	must(t, anon.get(link[1]), http.StatusOK, "platypusdraft", `id="preview-banner"`)
+	mustNot(t, anon.get("/services/"+slug), "platypusdraft")
 	// A token changed by one character, or expired, shows nothing.
 	tampered := link[1][:len(link[1])-2] + "xx"
 	if r := anon.get(tampered); r.status != http.StatusNotFound || strings.Contains(r.body, "platypusdraft") {

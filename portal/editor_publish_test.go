@@ -14,21 +14,21 @@ import (
 )
 
 func TestEditorNeedsAnEditor(t *testing.T) {
-	site := startEditorSite(t)
-	anon := site.browser(t)
+	site := startLiveSite(t, ownCatalogue)
+	anon := site.browser(t, stopAtRedirects)
 	if r := anon.get("/editor"); r.status != http.StatusSeeOther || !strings.Contains(r.location, "/auth/login") {
 		t.Errorf("anonymous /editor: %d to %q, want a redirect to sign in", r.status, r.location)
 	}
-	resident := site.browser(t)
-	resident.signIn("/", "resident")
+	resident := site.browser(t, stopAtRedirects)
+	resident.signIn("resident", "/")
 	if r := resident.get("/editor"); r.status != http.StatusForbidden {
 		t.Errorf("a resident gets /editor with %d, want 403", r.status)
 	}
-	editor := site.browser(t)
-	expect(t, editor.signIn("/editor", "editor"), http.StatusOK, "Report a pothole", `id="entries"`, `href="/editor/create/service"`)
+	editor := site.browser(t, stopAtRedirects)
+	must(t, editor.signIn("editor", "/editor"), http.StatusOK, "Report a pothole", `id="entries"`, `href="/editor/create/service"`)
 	// Filters: topic, status, missing translation.
-	expect(t, editor.get("/editor?kind=service&topic=waste-recycling"), http.StatusOK, "Report a missed bin collection")
-	expectNot(t, editor.get("/editor?kind=service&topic=waste-recycling"), "Report a pothole")
+	must(t, editor.get("/editor?kind=service&topic=waste-recycling"), http.StatusOK, "Report a missed bin collection")
+	mustNot(t, editor.get("/editor?kind=service&topic=waste-recycling"), "Report a pothole")
 	pub, _ := site.db.Export(context.Background())
 	var withFr, withoutFr string
 	for _, svc := range pub.Services {
@@ -40,11 +40,11 @@ func TestEditorNeedsAnEditor(t *testing.T) {
 		}
 	}
 	r := editor.get("/editor?kind=service&missing=fr")
-	expect(t, r, http.StatusOK, `id="entry-`+withoutFr+`"`)
-	expectNot(t, r, `id="entry-`+withFr+`"`)
-	expect(t, editor.get("/editor?kind=topic"), http.StatusOK, "Waste and recycling")
+	must(t, r, http.StatusOK, `id="entry-`+withoutFr+`"`)
+	mustNot(t, r, `id="entry-`+withFr+`"`)
+	must(t, editor.get("/editor?kind=topic"), http.StatusOK, "Waste and recycling")
 	// An editor may not publish or import.
-	tok := edToken(t, editor.get("/editor/entries/service/report-a-pothole").body)
+	tok := csrfOf(t, editor.get("/editor/entries/service/report-a-pothole").body)
 	if r := editor.post("/editor/entries/service/report-a-pothole/publish", url.Values{"_csrf": {tok}}); r.status != http.StatusForbidden {
 		t.Errorf("an editor publishing: %d, want 403", r.status)
 	}
@@ -57,34 +57,34 @@ func TestEditorNeedsAnEditor(t *testing.T) {
 // public does not see; a publisher publishes it, and at once the service
 // page, search, autocomplete, the API and the sitemap have the new title.
 func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
-	site := startEditorSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-a-pothole"
 	const word = "quokkahole"
-	editor := site.browser(t)
-	page := editor.signIn("/editor/entries/service/"+slug, "editor")
-	expect(t, page, http.StatusOK, `id="f-title-en"`, `name="title.en"`, `value="Report a pothole"`, `id="action-save"`, `id="f-base-revision"`)
+	editor := site.browser(t, stopAtRedirects)
+	page := editor.signIn("editor", "/editor/entries/service/"+slug)
+	must(t, page, http.StatusOK, `id="f-title-en"`, `name="title.en"`, `value="Report a pothole"`, `id="action-save"`, `id="f-base-revision"`)
 
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = "Report a pothole or " + word
-	r := editor.post("/editor/entries/service/"+slug, serviceForm(t, svc, edToken(t, page.body), 0, "save"))
+	r := editor.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, page.body), 0, "save"))
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("save: %d\n%.2000s", r.status, mainOf(r.body))
+		t.Fatalf("save: %d\n%s", r.status, excerptMain(r.body))
 	}
-	expect(t, editor.follow(r), http.StatusOK, "Saved as draft revision 1", `value="Report a pothole or `+word+`"`)
+	must(t, editor.follow(r), http.StatusOK, "Saved as draft revision 1", `value="Report a pothole or `+word+`"`)
 
-	anon := site.browser(t)
-	expectNot(t, anon.get("/services/"+slug), word)
+	anon := site.browser(t, stopAtRedirects)
+	mustNot(t, anon.get("/services/"+slug), word)
 	if got := site.searchSlugs(t, word, "en"); len(got) != 0 {
 		t.Errorf("a draft is searchable: %v", got)
 	}
 
-	admin := site.browser(t)
-	page = admin.signIn("/editor/entries/service/"+slug, "admin")
-	expect(t, page, http.StatusOK, `id="publish-form"`, `id="action-publish"`)
+	admin := site.browser(t, stopAtRedirects)
+	page = admin.signIn("admin", "/editor/entries/service/"+slug)
+	must(t, page, http.StatusOK, `id="publish-form"`, `id="action-publish"`)
 	started := time.Now()
-	r = admin.post("/editor/entries/service/"+slug+"/publish", url.Values{"_csrf": {edToken(t, page.body)}, "base_revision": {"1"}})
+	r = admin.post("/editor/entries/service/"+slug+"/publish", url.Values{"_csrf": {csrfOf(t, page.body)}, "base_revision": {"1"}})
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("publish: %d\n%.2000s", r.status, mainOf(r.body))
+		t.Fatalf("publish: %d\n%s", r.status, excerptMain(r.body))
 	}
 	hits := site.searchSlugs(t, word, "en")
 	took := time.Since(started)
@@ -93,7 +93,7 @@ func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 	}
 	t.Logf("publish to searchable (HTTP publish request, then the index finds it): %v", took)
 
-	expect(t, admin.follow(r), http.StatusOK, "Published.")
+	must(t, admin.follow(r), http.StatusOK, "Published.")
 	for _, path := range []string{"/services/" + slug, "/search?q=" + word, "/api/v1/services/" + slug, "/api/v1/suggest?q=quokkah", "/sitemap.xml"} {
 		r := anon.get(path)
 		if r.status != http.StatusOK {
@@ -104,25 +104,25 @@ func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 		}
 	}
 	log := admin.get("/editor/audit?kind=service&slug=" + slug)
-	expect(t, log, http.StatusOK, "Sam Adeyemi", "publish", "changed: title", "Élodie Martin", "save")
+	must(t, log, http.StatusOK, "Sam Adeyemi", "publish", "changed: title", "Élodie Martin", "save")
 	// The review date is set 12 months ahead.
-	expect(t, admin.get("/editor/entries/service/"+slug), http.StatusOK, time.Now().AddDate(1, 0, 0).Format("2006-01"))
+	must(t, admin.get("/editor/entries/service/"+slug), http.StatusOK, time.Now().AddDate(1, 0, 0).Format("2006-01"))
 }
 
 func TestValidationProblemsLandOnTheirFields(t *testing.T) {
-	site := startEditorSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-missed-bin-collection"
-	editor := site.browser(t)
-	page := editor.signIn("/editor/entries/service/"+slug, "editor")
+	editor := site.browser(t, stopAtRedirects)
+	page := editor.signIn("editor", "/editor/entries/service/"+slug)
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = ""
 	rule := "age >="
 	svc.EligibilityRule = &rule
 	svc.OnlineForm.Fields[1].Type = "dropdown"
 	svc.Related = append(svc.Related, "no-such-service")
-	v := serviceForm(t, svc, edToken(t, page.body), 0, "check")
+	v := serviceForm(t, svc, csrfOf(t, page.body), 0, "check")
 	r := editor.post("/editor/entries/service/"+slug, v)
-	expect(t, r, http.StatusOK, `id="error-summary"`, `href="#f-title-en"`, `href="#f-eligibility-rule"`,
+	must(t, r, http.StatusOK, `id="error-summary"`, `href="#f-title-en"`, `href="#f-eligibility-rule"`,
 		`href="#f-online-form-fields-1-type"`, `href="#f-related"`, "no-such-service", "Not saved yet.")
 	if n, _ := site.db.NewestRevision(context.Background(), catalogue.KindService, slug); n != 0 {
 		t.Errorf("checking saved revision %d", n)
@@ -130,101 +130,101 @@ func TestValidationProblemsLandOnTheirFields(t *testing.T) {
 	// Letters in a number are refused before validation, on their field.
 	v.Set("fee.amount", "lots")
 	r = editor.post("/editor/entries/service/"+slug, v)
-	expect(t, r, http.StatusUnprocessableEntity, `href="#f-fee-amount"`)
+	must(t, r, http.StatusUnprocessableEntity, `href="#f-fee-amount"`)
 	// Saving keeps the draft even with problems, and says what to fix.
 	v.Del("fee.amount")
 	v.Set("action", "save")
 	r = editor.post("/editor/entries/service/"+slug, v)
-	expect(t, r, http.StatusOK, "Saved as draft revision 1", `href="#f-title-en"`)
+	must(t, r, http.StatusOK, "Saved as draft revision 1", `href="#f-title-en"`)
 	// Sending for review is refused while problems remain.
 	v.Set("action", "submit")
 	v.Set("base_revision", "1")
 	r = editor.post("/editor/entries/service/"+slug, v)
-	expect(t, r, http.StatusOK, "Saved as draft revision 2")
+	must(t, r, http.StatusOK, "Saved as draft revision 2")
 	d, _ := site.db.Draft(context.Background(), catalogue.KindService, slug)
 	if d.DraftStatus != "draft" {
 		t.Errorf("a draft with problems went to %s", d.DraftStatus)
 	}
 	// A publisher cannot publish it either.
-	admin := site.browser(t)
-	page = admin.signIn("/editor/entries/service/"+slug, "admin")
-	r = admin.post("/editor/entries/service/"+slug+"/publish", url.Values{"_csrf": {edToken(t, page.body)}, "base_revision": {"2"}})
-	expect(t, r, http.StatusUnprocessableEntity, "no-such-service", "there is no such service", "title.en")
+	admin := site.browser(t, stopAtRedirects)
+	page = admin.signIn("admin", "/editor/entries/service/"+slug)
+	r = admin.post("/editor/entries/service/"+slug+"/publish", url.Values{"_csrf": {csrfOf(t, page.body)}, "base_revision": {"2"}})
+	must(t, r, http.StatusUnprocessableEntity, "no-such-service", "there is no such service", "title.en")
 	if s := site.publishedService(t, slug); s.Title["en"] != "Report a missed bin collection" {
 		t.Errorf("a refused publish changed the title to %q", s.Title["en"])
 	}
 }
 
 func TestMarkdownPreviewAndFormBuilderButtons(t *testing.T) {
-	site := startEditorSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-missed-bin-collection"
-	editor := site.browser(t)
-	page := editor.signIn("/editor/entries/service/"+slug, "editor")
+	editor := site.browser(t, stopAtRedirects)
+	page := editor.signIn("editor", "/editor/entries/service/"+slug)
 	svc := site.publishedService(t, slug)
 	svc.Description["en"] = "Some **bold** text <script>alert(1)</script>"
-	v := serviceForm(t, svc, edToken(t, page.body), 0, "preview_markdown")
+	v := serviceForm(t, svc, csrfOf(t, page.body), 0, "preview_markdown")
 	r := editor.post("/editor/entries/service/"+slug, v)
-	expect(t, r, http.StatusOK, `id="markdown-preview"`, "<strong>bold</strong>")
-	expectNot(t, r, "<script>alert(1)</script>")
+	must(t, r, http.StatusOK, `id="markdown-preview"`, "<strong>bold</strong>")
+	mustNot(t, r, "<script>alert(1)</script>")
 
 	n := len(svc.OnlineForm.Fields)
 	v.Set("action", "add_field")
 	r = editor.post("/editor/entries/service/"+slug, v)
-	expect(t, r, http.StatusOK, `name="online_form.fields[`+itoa64(int64(n))+`].name"`, `value="`+itoa64(int64(n+1))+`"`)
+	must(t, r, http.StatusOK, `name="online_form.fields[`+itoa64(int64(n))+`].name"`, `value="`+itoa64(int64(n+1))+`"`)
 	v.Set("action", "compare:es")
-	expect(t, editor.post("/editor/entries/service/"+slug, v), http.StatusOK, `id="f-title-es"`)
+	must(t, editor.post("/editor/entries/service/"+slug, v), http.StatusOK, `id="f-title-es"`)
 }
 
 func TestConflictingSavesLoseNothing(t *testing.T) {
-	site := startEditorSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	const slug = "order-a-new-bin"
-	a, b := site.browser(t), site.browser(t)
-	pa := a.signIn("/editor/entries/service/"+slug, "editor")
-	pb := b.signIn("/editor/entries/service/"+slug, "admin")
+	a, b := site.browser(t, stopAtRedirects), site.browser(t, stopAtRedirects)
+	pa := a.signIn("editor", "/editor/entries/service/"+slug)
+	pb := b.signIn("admin", "/editor/entries/service/"+slug)
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = "Order a new bin (A)"
-	if r := a.post("/editor/entries/service/"+slug, serviceForm(t, svc, edToken(t, pa.body), 0, "save")); r.status != http.StatusSeeOther {
+	if r := a.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, pa.body), 0, "save")); r.status != http.StatusSeeOther {
 		t.Fatalf("first save: %d", r.status)
 	}
 	svc.Title["en"] = "Order a new bin (B)"
-	r := b.post("/editor/entries/service/"+slug, serviceForm(t, svc, edToken(t, pb.body), 0, "save"))
-	expect(t, r, http.StatusConflict, "Someone else changed this entry", "Élodie Martin", "Order a new bin (A)", "Order a new bin (B)", `id="action-restore-mine"`)
+	r := b.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, pb.body), 0, "save"))
+	must(t, r, http.StatusConflict, "Someone else changed this entry", "Élodie Martin", "Order a new bin (A)", "Order a new bin (B)", `id="action-restore-mine"`)
 	d, _ := site.db.Draft(context.Background(), catalogue.KindService, slug)
 	if !strings.Contains(string(d.Doc), "(A)") {
 		t.Errorf("the refused save replaced the draft: %s", d.Doc)
 	}
 	// "Use my version" makes B's kept revision the draft.
-	r = b.post("/editor/entries/service/"+slug+"/revisions/2/restore", url.Values{"_csrf": {edToken(t, r.body)}, "base_revision": {"1"}})
-	expect(t, b.follow(r), http.StatusOK, "restored as draft revision 3", `value="Order a new bin (B)"`)
+	r = b.post("/editor/entries/service/"+slug+"/revisions/2/restore", url.Values{"_csrf": {csrfOf(t, r.body)}, "base_revision": {"1"}})
+	must(t, b.follow(r), http.StatusOK, "restored as draft revision 3", `value="Order a new bin (B)"`)
 }
 
 func TestRevisionsDiffAndRestore(t *testing.T) {
-	site := startEditorSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-a-pothole"
-	ed := site.browser(t)
-	page := ed.signIn("/editor/entries/service/"+slug, "editor")
+	ed := site.browser(t, stopAtRedirects)
+	page := ed.signIn("editor", "/editor/entries/service/"+slug)
 	svc := site.publishedService(t, slug)
 	orig := svc.Summary["en"]
 	for i, summary := range []string{orig + " Fast.", orig + " Very fast."} {
-		r := ed.post("/editor/entries/service/"+slug, serviceForm(t, withSummary(svc, summary), edToken(t, page.body), int64(i), "save"))
+		r := ed.post("/editor/entries/service/"+slug, serviceForm(t, withSummary(svc, summary), csrfOf(t, page.body), int64(i), "save"))
 		if r.status != http.StatusSeeOther {
-			t.Fatalf("save %d: %d %.1000s", i+1, r.status, mainOf(r.body))
+			t.Fatalf("save %d: %d %s", i+1, r.status, excerptMain(r.body))
 		}
 	}
 	r := ed.get("/editor/entries/service/" + slug + "/revisions")
-	expect(t, r, http.StatusOK, `id="revision-1"`, `id="revision-2"`, `id="diff-form"`, `id="action-restore-1"`)
+	must(t, r, http.StatusOK, `id="revision-1"`, `id="revision-2"`, `id="diff-form"`, `id="action-restore-1"`)
 	r = ed.get("/editor/entries/service/" + slug + "/diff?a=1&b=2")
-	expect(t, r, http.StatusOK, "summary.en")
+	must(t, r, http.StatusOK, "summary.en")
 	if !insVery.MatchString(r.body) {
 		t.Errorf("the diff of 1 and 2 does not mark Very as added")
 	}
 	r = ed.get("/editor/entries/service/" + slug + "/diff?a=0&b=2")
-	expect(t, r, http.StatusOK, "summary.en")
+	must(t, r, http.StatusOK, "summary.en")
 	if !insVery.MatchString(r.body) {
 		t.Errorf("the diff of the published version and 2 does not mark Very as added")
 	}
-	r = ed.post("/editor/entries/service/"+slug+"/revisions/1/restore", url.Values{"_csrf": {edToken(t, r.body)}, "base_revision": {"2"}})
-	expect(t, ed.follow(r), http.StatusOK, "restored as draft revision 3", orig+" Fast.")
+	r = ed.post("/editor/entries/service/"+slug+"/revisions/1/restore", url.Values{"_csrf": {csrfOf(t, r.body)}, "base_revision": {"2"}})
+	must(t, ed.follow(r), http.StatusOK, "restored as draft revision 3", orig+" Fast.")
 }
 
 var insVery = regexp.MustCompile(`<ins>[^<]*Very[^<]*</ins>`)

@@ -16,24 +16,24 @@ import (
 )
 
 func TestImportAndExportFromTheEditor(t *testing.T) {
-	site := startEditorSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	ctx := context.Background()
-	admin := site.browser(t)
-	page := admin.signIn("/editor/import", "admin")
-	expect(t, page, http.StatusOK, `id="import-form"`, `id="import-file"`)
-	tok := edToken(t, page.body)
+	admin := site.browser(t, stopAtRedirects)
+	page := admin.signIn("admin", "/editor/import")
+	must(t, page, http.StatusOK, `id="import-form"`, `id="import-file"`)
+	tok := csrfOf(t, page.body)
 	before, _ := site.db.Version(ctx)
 
 	// A broken file: every problem with its path, nothing written.
 	broken := bytes.Replace(catalogue.DemoJSON(), []byte(`"amount": 4500`), []byte(`"amount": -4500`), 1)
 	broken = bytes.Replace(broken, []byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1)
-	r := admin.postFile("/editor/import", url.Values{"_csrf": {tok}}, "catalogue", "broken.json", broken)
-	expect(t, r, http.StatusUnprocessableEntity, `id="import-problems"`, "nothing was imported", ".fee.amount: must be a whole number of cents", ".topic: &#34;no-such-topic&#34;")
+	r := admin.postMultipart("/editor/import", url.Values{"_csrf": {tok}}, upload{field: "catalogue", name: "broken.json", content: broken})
+	must(t, r, http.StatusUnprocessableEntity, `id="import-problems"`, "nothing was imported", ".fee.amount: must be a whole number of cents", ".topic: &#34;no-such-topic&#34;")
 	if v, _ := site.db.Version(ctx); v != before {
 		t.Errorf("a refused import moved the version from %d to %d", before, v)
 	}
-	r = admin.postFile("/editor/import", url.Values{"_csrf": {tok}}, "catalogue", "bad.json", []byte(`{"format": `))
-	expect(t, r, http.StatusUnprocessableEntity, "line 1")
+	r = admin.postMultipart("/editor/import", url.Values{"_csrf": {tok}}, upload{field: "catalogue", name: "bad.json", content: []byte(`{"format": `)})
+	must(t, r, http.StatusUnprocessableEntity, "line 1")
 
 	// Export, change a title, import: applied and searchable at once.
 	r = admin.get("/editor/export.json")
@@ -46,8 +46,8 @@ func TestImportAndExportFromTheEditor(t *testing.T) {
 		t.Error("the editor's export differs from catalogue.Encode of the store's export")
 	}
 	changed := strings.Replace(r.body, `"Report a pothole"`, `"Report a pothole echidnacrack"`, 1)
-	r = admin.postFile("/editor/import", url.Values{"_csrf": {tok}}, "catalogue", "changed.json", []byte(changed))
-	expect(t, r, http.StatusOK, `id="import-result"`, "1 services updated")
+	r = admin.postMultipart("/editor/import", url.Values{"_csrf": {tok}}, upload{field: "catalogue", name: "changed.json", content: []byte(changed)})
+	must(t, r, http.StatusOK, `id="import-result"`, "1 services updated")
 	if hits := site.searchSlugs(t, "echidnacrack", "en"); !slices.Contains(hits, "report-a-pothole") {
 		t.Errorf("the imported title is not searchable: %v", hits)
 	}
@@ -64,25 +64,25 @@ func TestImportAndExportFromTheEditor(t *testing.T) {
 	}
 
 	// Editors may look but not import.
-	editor := site.browser(t)
-	p := editor.signIn("/editor/import", "editor")
-	expectNot(t, p, `id="import-form"`)
-	if r := editor.postFile("/editor/import", url.Values{"_csrf": {edToken(t, p.body)}}, "catalogue", "x.json", []byte(changed)); r.status != http.StatusForbidden {
+	editor := site.browser(t, stopAtRedirects)
+	p := editor.signIn("editor", "/editor/import")
+	mustNot(t, p, `id="import-form"`)
+	if r := editor.postMultipart("/editor/import", url.Values{"_csrf": {csrfOf(t, p.body)}}, upload{field: "catalogue", name: "x.json", content: []byte(changed)}); r.status != http.StatusForbidden {
 		t.Errorf("an editor importing: %d", r.status)
 	}
 }
 
 func TestFeedbackOnServicePages(t *testing.T) {
-	site := startEditorSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-a-pothole"
-	anon := site.browser(t)
+	anon := site.browser(t, stopAtRedirects)
 	r := anon.get("/services/" + slug)
-	expect(t, r, http.StatusOK, `id="page-feedback"`, `href="/services/`+slug+`/feedback?useful=yes"`, `id="feedback-no"`)
-	expectNot(t, r, `name="_csrf"`) // the service page itself has no form
+	must(t, r, http.StatusOK, `id="page-feedback"`, `href="/services/`+slug+`/feedback?useful=yes"`, `id="feedback-no"`)
+	mustNot(t, r, `name="_csrf"`) // the service page itself has no form
 
 	r = anon.get("/services/" + slug + "/feedback?useful=no")
-	expect(t, r, http.StatusOK, `id="feedback-form"`, `id="feedback-useful-no" name="useful" value="no" checked`, "Do not include personal details", `name="website"`)
-	tok := edToken(t, r.body)
+	must(t, r, http.StatusOK, `id="feedback-form"`, `id="feedback-useful-no" name="useful" value="no" checked`, "Do not include personal details", `name="website"`)
+	tok := csrfOf(t, r.body)
 	for _, tc := range []struct {
 		name   string
 		form   url.Values
@@ -111,15 +111,15 @@ func TestFeedbackOnServicePages(t *testing.T) {
 	if len(scores) != 1 || scores[0].Useful != 1 || scores[0].NotUseful != 1 {
 		t.Errorf("scores = %+v (the robot must not count)", scores)
 	}
-	editor := site.browser(t)
-	expect(t, editor.signIn("/editor/feedback?slug="+slug, "editor"), http.StatusOK, "It does not say how long repairs take.", `id="score-`+slug+`"`)
-	expectNot(t, editor.get("/editor/feedback"), "buy pills")
+	editor := site.browser(t, stopAtRedirects)
+	must(t, editor.signIn("editor", "/editor/feedback?slug="+slug), http.StatusOK, "It does not say how long repairs take.", `id="score-`+slug+`"`)
+	mustNot(t, editor.get("/editor/feedback"), "buy pills")
 }
 
 func TestFeedbackIsRateLimited(t *testing.T) {
-	site := startEditorSite(t)
-	anon := site.browser(t)
-	tok := edToken(t, anon.get("/services/report-a-pothole/feedback").body)
+	site := startLiveSite(t, ownCatalogue)
+	anon := site.browser(t, stopAtRedirects)
+	tok := csrfOf(t, anon.get("/services/report-a-pothole/feedback").body)
 	var last int
 	for range feedbackMax + 1 {
 		last = anon.post("/services/report-a-pothole/feedback", url.Values{"_csrf": {tok}, "useful": {"yes"}}).status
@@ -130,8 +130,8 @@ func TestFeedbackIsRateLimited(t *testing.T) {
 }
 
 func TestSearchInsightsAndTuning(t *testing.T) {
-	site := startEditorSite(t)
-	anon := site.browser(t)
+	site := startLiveSite(t, ownCatalogue)
+	anon := site.browser(t, stopAtRedirects)
 	anon.get("/search?q=streetlamp")
 	anon.get("/search?q=streetlamp&page=2") // paging is the same search
 	anon.get("/search?q=Bin")
@@ -142,10 +142,10 @@ func TestSearchInsightsAndTuning(t *testing.T) {
 	anon.get("/services/report-missed-bin-collection", "Referer", site.base+"/search?q=bin")
 	anon.get("/services/report-missed-bin-collection", "Referer", "https://elsewhere.example/search?q=bin")
 
-	editor := site.browser(t)
-	r := editor.signIn("/editor/search", "editor")
-	expect(t, r, http.StatusOK, `id="table-top"`, "streetlamp", "[withheld: looked like personal data]", `id="synonym-form"`, `id="best-bet-form"`)
-	expectNot(t, r, "600123456")
+	editor := site.browser(t, stopAtRedirects)
+	r := editor.signIn("editor", "/editor/search")
+	must(t, r, http.StatusOK, `id="table-top"`, "streetlamp", "[withheld: looked like personal data]", `id="synonym-form"`, `id="best-bet-form"`)
+	mustNot(t, r, "600123456")
 	counts, _ := site.db.Insights(context.Background(), isoWeek(time.Now()), "en", 100)
 	byQuery := map[string][3]int64{}
 	for _, c := range counts {
@@ -154,81 +154,81 @@ func TestSearchInsightsAndTuning(t *testing.T) {
 	if byQuery["streetlamp"] != [3]int64{1, 1, 0} || byQuery["bin"] != [3]int64{2, 0, 1} || byQuery["garden"][2] != 0 {
 		t.Errorf("insights = %v", byQuery)
 	}
-	expect(t, r, http.StatusOK, `id="table-zero"`, `id="table-noclick"`)
+	must(t, r, http.StatusOK, `id="table-zero"`, `id="table-noclick"`)
 
 	// Synonyms and best bets take effect with the next search.
-	tok := edToken(t, r.body)
+	tok := csrfOf(t, r.body)
 	r = editor.post("/editor/search/synonyms", url.Values{"_csrf": {tok}, "lang": {"en"}, "terms": {"Streetlamp, street light"}})
-	expect(t, editor.follow(r), http.StatusOK, "Synonyms saved", "streetlamp, street light")
+	must(t, editor.follow(r), http.StatusOK, "Synonyms saved", "streetlamp, street light")
 	if hits := site.searchSlugs(t, "streetlamp", "en"); !slices.Contains(hits, "report-street-light-fault") {
 		t.Errorf("after adding the synonym, streetlamp finds %v", hits)
 	}
 	r = editor.post("/editor/search/synonyms", url.Values{"_csrf": {tok}, "lang": {"en"}, "terms": {"lonely"}})
-	expect(t, r, http.StatusUnprocessableEntity, `href="#synonym-terms"`)
+	must(t, r, http.StatusUnprocessableEntity, `href="#synonym-terms"`)
 	r = editor.post("/editor/search/best-bets", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"Parking"}, "slug": {"disabled-parking-badge"}})
-	expect(t, editor.follow(r), http.StatusOK, "Best bet saved")
+	must(t, editor.follow(r), http.StatusOK, "Best bet saved")
 	if hits := site.searchSlugs(t, "parking", "en"); len(hits) == 0 || hits[0] != "disabled-parking-badge" {
 		t.Errorf("the best bet is not first: %v", hits)
 	}
 	r = editor.post("/editor/search/best-bets", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"x"}, "slug": {"no-such-service"}})
-	expect(t, r, http.StatusUnprocessableEntity, `href="#bet-slug"`)
+	must(t, r, http.StatusUnprocessableEntity, `href="#bet-slug"`)
 	r = editor.post("/editor/search/best-bets/delete", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"parking"}})
-	expect(t, editor.follow(r), http.StatusOK, "Best bet removed")
+	must(t, editor.follow(r), http.StatusOK, "Best bet removed")
 	if hits := site.searchSlugs(t, "parking", "en"); len(hits) > 0 && hits[0] == "disabled-parking-badge" {
 		t.Errorf("the removed best bet is still first")
 	}
 }
 
 func TestReviewsAndFeeChangesNeedReview(t *testing.T) {
-	site := startEditorSite(t)
-	editor := site.browser(t)
-	page := editor.signIn("/editor/entries/service/resident-parking-permit", "editor")
-	tok := edToken(t, page.body)
+	site := startLiveSite(t, ownCatalogue)
+	editor := site.browser(t, stopAtRedirects)
+	page := editor.signIn("editor", "/editor/entries/service/resident-parking-permit")
+	tok := csrfOf(t, page.body)
 	svc := site.publishedService(t, "resident-parking-permit")
 	if svc.Fee == nil {
 		t.Fatal("the test needs a service with a fee")
 	}
 	svc.Fee.Amount += 500
 	r := editor.post("/editor/entries/service/resident-parking-permit", serviceForm(t, svc, tok, 0, "save"))
-	expect(t, editor.follow(r), http.StatusOK, "the fee changed", "In review")
+	must(t, editor.follow(r), http.StatusOK, "the fee changed", "In review")
 
 	r = editor.post("/editor/entries/service/report-a-pothole/review", url.Values{"_csrf": {tok}, "owner": {"Roads team"}, "review_by": {"2020-01-31"}})
-	expect(t, editor.follow(r), http.StatusOK, "Owner and review date saved", "Roads team", "2020-01-31")
+	must(t, editor.follow(r), http.StatusOK, "Owner and review date saved", "Roads team", "2020-01-31")
 	if r := editor.post("/editor/entries/service/report-a-pothole/review", url.Values{"_csrf": {tok}, "review_by": {"soon"}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("an unreadable review date: %d", r.status)
 	}
 	r = editor.get("/editor/reviews")
-	expect(t, r, http.StatusOK, `id="review-service-report-a-pothole"`, `id="review-service-resident-parking-permit"`, "Waiting for a publisher (1)", "Review overdue (1)")
-	expect(t, editor.get("/editor?kind=service&overdue=1"), http.StatusOK, `id="entry-report-a-pothole"`, "Showing 1 of")
+	must(t, r, http.StatusOK, `id="review-service-report-a-pothole"`, `id="review-service-resident-parking-permit"`, "Waiting for a publisher (1)", "Review overdue (1)")
+	must(t, editor.get("/editor?kind=service&overdue=1"), http.StatusOK, `id="entry-report-a-pothole"`, "Showing 1 of")
 }
 
 func TestOtherEntriesAndDuplicates(t *testing.T) {
-	site := startEditorSite(t)
-	admin := site.browser(t)
-	page := admin.signIn("/editor/entries/topic/waste-recycling", "admin")
-	expect(t, page, http.StatusOK, `id="f-title-en"`, `id="f-description-en"`)
-	tok := edToken(t, page.body)
+	site := startLiveSite(t, ownCatalogue)
+	admin := site.browser(t, stopAtRedirects)
+	page := admin.signIn("admin", "/editor/entries/topic/waste-recycling")
+	must(t, page, http.StatusOK, `id="f-title-en"`, `id="f-description-en"`)
+	tok := csrfOf(t, page.body)
 	v := url.Values{"_csrf": {tok}, "base_revision": {"0"}, "action": {"save"}, "title.en": {"Bins, waste and recycling"},
 		"description.en": {"Bins, collections and recycling centres."}}
 	r := admin.post("/editor/entries/topic/waste-recycling", v)
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("save topic: %d %.2000s", r.status, mainOf(r.body))
+		t.Fatalf("save topic: %d %s", r.status, excerptMain(r.body))
 	}
 	r = admin.post("/editor/entries/topic/waste-recycling/publish", url.Values{"_csrf": {tok}, "base_revision": {"1"}})
 	if r.status != http.StatusSeeOther {
-		t.Fatalf("publish topic: %d %.2000s", r.status, mainOf(r.body))
+		t.Fatalf("publish topic: %d %s", r.status, excerptMain(r.body))
 	}
-	expect(t, site.browser(t).get("/topics/waste-recycling"), http.StatusOK, "Bins, waste and recycling")
+	must(t, site.browser(t, stopAtRedirects).get("/topics/waste-recycling"), http.StatusOK, "Bins, waste and recycling")
 
 	// A duplicate of a service starts as a draft and is flagged as one.
 	r = admin.post("/editor/entries/service/report-missed-bin-collection/duplicate", url.Values{"_csrf": {tok}, "new_slug": {"report-missed-bin-collection-copy"}})
-	expect(t, admin.follow(r), http.StatusOK, `id="editor-duplicates"`, "report-missed-bin-collection")
+	must(t, admin.follow(r), http.StatusOK, `id="editor-duplicates"`, "report-missed-bin-collection")
 	if r := admin.post("/editor/entries/service/report-a-pothole/duplicate", url.Values{"_csrf": {tok}, "new_slug": {"report-a-pothole"}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("duplicating onto a used slug: %d", r.status)
 	}
 	r = admin.post("/editor/create/service", url.Values{"_csrf": {tok}, "slug": {"Bad Slug"}, "title": {""}})
-	expect(t, r, http.StatusUnprocessableEntity, `href="#f-slug"`, `href="#f-title"`, `href="#f-topic"`)
-	expect(t, admin.get("/editor/duplicates"), http.StatusOK, `id="no-duplicates"`)
+	must(t, r, http.StatusUnprocessableEntity, `href="#f-slug"`, `href="#f-title"`, `href="#f-topic"`)
+	must(t, admin.get("/editor/duplicates"), http.StatusOK, `id="no-duplicates"`)
 	// Discarding the copy's draft leaves nothing.
 	r = admin.post("/editor/entries/service/report-missed-bin-collection-copy/discard", url.Values{"_csrf": {tok}})
 	if r.status != http.StatusSeeOther || admin.get("/editor/entries/service/report-missed-bin-collection-copy").status != http.StatusNotFound {
@@ -236,7 +236,7 @@ func TestOtherEntriesAndDuplicates(t *testing.T) {
 	}
 	// Departments, life events and journeys open in the editor.
 	for _, path := range []string{"/editor/entries/department/waste-services", "/editor/entries/life_event/moving-home", "/editor/entries/journey/open-a-restaurant", "/editor/audit", "/editor/reviews", "/editor/feedback"} {
-		expect(t, admin.get(path), http.StatusOK)
+		must(t, admin.get(path), http.StatusOK)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/payments"
 	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/forms"
@@ -54,41 +55,17 @@ func runTests(m *testing.M) int {
 }
 
 func setUp(dir string) error {
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(dir, "sportello.db"))
-	if err != nil {
-		return err
-	}
-	cat, err := catalogue.Load(catalogue.DemoJSON())
-	if err != nil {
-		return err
-	}
-	if _, err := db.Import(ctx, cat); err != nil {
-		return err
-	}
-	idx, err := search.Open(ctx, filepath.Join(dir, "index"), db, nil)
-	if err != nil {
-		return err
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db, idx, deps, err := openDemo(context.Background(), dir, log)
+	if err != nil {
+		return err
+	}
 	const base = "https://portanova.example"
-	a, idp, err := auth.NewDevelopment(auth.Config{BaseURL: base}, db, log, PaymentsWebhookPath)
+	deps.Auth, deps.DevIdP, err = auth.NewDevelopment(auth.Config{BaseURL: base}, db, log, PaymentsWebhookPath)
 	if err != nil {
 		return err
 	}
-	apps, err := applications.New(db, applications.Options{DataDir: dir})
-	if err != nil {
-		return err
-	}
-	pay, err := newSimulatedPayments(db, apps, log)
-	if err != nil {
-		return err
-	}
-	fixture.deps = Deps{
-		Catalogue: db, Search: idx, Auth: a, DevIdP: idp,
-		Applications: apps, Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
-		Payments: pay,
-	}
+	fixture.deps = deps
 	srv, err := New(Config{
 		BaseURL:    base,
 		Env:        "test",
@@ -98,8 +75,55 @@ func setUp(dir string) error {
 	if err != nil {
 		return err
 	}
-	fixture.srv, fixture.store, fixture.index, fixture.auth = srv, db, idx, a
+	fixture.srv, fixture.store, fixture.index, fixture.auth = srv, db, idx, deps.Auth
 	return nil
+}
+
+// openDemo opens a SQLite database in dir loaded with the demo catalogue,
+// the Bleve index built from it, and everything else the portal reads from
+// except sign-in, which needs the site's address: the applications store,
+// and the payments service the binary builds without a Stripe key (the
+// simulated provider, with the applications store moving applications on).
+// The caller closes the index and the database.
+func openDemo(ctx context.Context, dir string, log *slog.Logger) (*sqlstore.DB, *search.Index, Deps, error) {
+	db, err := sqlstore.Open(ctx, filepath.Join(dir, "sportello.db"))
+	if err != nil {
+		return nil, nil, Deps{}, err
+	}
+	var idx *search.Index
+	fail := func(err error) (*sqlstore.DB, *search.Index, Deps, error) {
+		if idx != nil {
+			idx.Close()
+		}
+		db.Close()
+		return nil, nil, Deps{}, err
+	}
+	cat, err := catalogue.Load(catalogue.DemoJSON())
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := db.Import(ctx, cat); err != nil {
+		return fail(err)
+	}
+	if idx, err = search.Open(ctx, filepath.Join(dir, "index"), db, nil); err != nil {
+		return fail(err)
+	}
+	apps, err := applications.New(db, applications.Options{DataDir: dir})
+	if err != nil {
+		return fail(err)
+	}
+	sim, err := payments.NewSimulated(db, payments.SimulatedConfig{Env: "test"})
+	if err != nil {
+		return fail(err)
+	}
+	pay, err := payments.New(db, payments.Options{Provider: sim, Fulfiller: apps, Logger: log})
+	if err != nil {
+		return fail(err)
+	}
+	return db, idx, Deps{
+		Catalogue: db, Search: idx, Applications: apps, Payments: pay,
+		Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
+	}, nil
 }
 
 // scenario is one HTTP exchange and what the answer must (and must not) hold.

@@ -14,36 +14,36 @@ import (
 // The finance list filters by dates, status and service, totals what was
 // received, and exports the same selection as CSV; only staff see it.
 func TestPaymentFinance(t *testing.T) {
-	site := startPaySite(t, nil)
-	resident := site.browser(t)
-	resident.signIn("resident")
+	site := startLiveSite(t)
+	resident := site.browser(t, followRedirects)
+	resident.signIn("resident", "/account")
 	resident.get("/?lang=en")
 	paid, p := payPaid(t, site, resident)
 	open := paySubmit(t, site, "resident", parkingPermit)
 	resident.payNow(open.Reference.String()) // pending, never answered
 
-	staff := site.browser(t)
-	staff.signIn("admin")
+	staff := site.browser(t, followRedirects)
+	staff.signIn("admin", "/account")
 	staff.get("/?lang=en")
 	today := time.Now().UTC().Format(time.DateOnly)
 	tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
 
 	list := staff.get("/staff/payments?service=" + parkingPermit + "&from=" + today + "&to=" + today)
-	payMust(t, list, http.StatusOK, paid.Reference.String(), open.Reference.String(), `id="totals"`, "Download these payments as CSV")
+	must(t, list, http.StatusOK, paid.Reference.String(), open.Reference.String(), `id="totals"`, "Download these payments as CSV")
 	onlyPaid := staff.get("/staff/payments?status=paid&service=" + parkingPermit)
-	payMust(t, onlyPaid, http.StatusOK, paid.Reference.String())
+	must(t, onlyPaid, http.StatusOK, paid.Reference.String())
 	if strings.Contains(onlyPaid.body, open.Reference.String()) {
 		t.Error("the paid filter lists a pending payment")
 	}
 	future := staff.get("/staff/payments?from=" + tomorrow)
-	payMust(t, future, http.StatusOK, "0 payment attempts")
+	must(t, future, http.StatusOK, "0 payment attempts")
 	for _, bad := range []string{"from=yesterday", "from=" + tomorrow + "&to=" + today} {
 		r := staff.get("/staff/payments?" + bad)
-		payMust(t, r, http.StatusUnprocessableEntity, `class="error-summary"`)
+		must(t, r, http.StatusUnprocessableEntity, `class="error-summary"`)
 	}
 
 	csvPage := staff.get("/staff/payments.csv?status=paid&service=" + parkingPermit + "&from=" + today)
-	payMust(t, csvPage, http.StatusOK)
+	must(t, csvPage, http.StatusOK)
 	if ct := csvPage.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
 		t.Errorf("CSV content type %q", ct)
 	}

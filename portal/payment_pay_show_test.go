@@ -22,7 +22,7 @@ const (
 
 // paySubmit records an application for slug as persona straight in the
 // store, for the tests about paying rather than applying.
-func paySubmit(t *testing.T, site *paySite, persona, slug string) *applications.Application {
+func paySubmit(t *testing.T, site *liveSite, persona, slug string) *applications.Application {
 	t.Helper()
 	ctx := context.Background()
 	svc, err := fixture.store.Service(ctx, slug)
@@ -48,7 +48,7 @@ func paySubmit(t *testing.T, site *paySite, persona, slug string) *applications.
 }
 
 // payStatus is an application's status now.
-func payStatus(t *testing.T, site *paySite, persona string, ref applications.Reference) applications.Status {
+func payStatus(t *testing.T, site *liveSite, persona string, ref applications.Reference) applications.Status {
 	t.Helper()
 	app, err := fixture.deps.Applications.ForApplicant(context.Background(), site.personID(t, persona), ref)
 	if err != nil {
@@ -57,24 +57,22 @@ func payStatus(t *testing.T, site *paySite, persona string, ref applications.Ref
 	return app.Status
 }
 
-var payReference = regexp.MustCompile(`id="reference">([A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4})<`)
-
 var payReceiptLink = regexp.MustCompile(`href="(/account/payments/[0-9]+/receipt)"`)
 
 // payNow presses Pay now on the pay page and returns the checkout the
 // browser was sent to.
-func (b *payBrowser) payNow(ref string) payPage {
+func (b *browser) payNow(ref string) response {
 	b.t.Helper()
 	page := b.get(paymentPayURL(ref))
-	payMust(b.t, page, http.StatusOK, `id="pay-now"`)
-	return b.post(page, paymentPayURL(ref), nil)
+	must(b.t, page, http.StatusOK, `id="pay-now"`)
+	return b.postForm(page, paymentPayURL(ref), nil)
 }
 
 // choose answers the simulated checkout the browser is on.
-func (b *payBrowser) choose(checkout payPage, choice string) payPage {
+func (b *browser) choose(checkout response, choice string) response {
 	b.t.Helper()
-	payMust(b.t, checkout, http.StatusOK, `id="simulated-pay"`)
-	return b.post(checkout, checkout.url.Path, url.Values{"choice": {choice}})
+	must(b.t, checkout, http.StatusOK, `id="simulated-pay"`)
+	return b.postForm(checkout, checkout.url.Path, url.Values{"choice": {choice}})
 }
 
 // Applying for a service whose fee is due on application: the application
@@ -82,49 +80,44 @@ func (b *payBrowser) choose(checkout payPage, choice string) payPage {
 // sends it to the council, and the receipt shows what was paid. Nobody else
 // sees the receipt or can pay for it.
 func TestPaymentOnApplicationJourney(t *testing.T) {
-	site := startPaySite(t, nil)
-	b := site.browser(t)
-	b.signIn("resident")
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
+	b.signIn("resident", "/account")
 
 	form := b.get("/services/" + parkingPermit + "/apply?lang=en")
-	payMust(t, form, http.StatusOK)
-	csrf := payCSRF(t, form.body)
-	token := regexp.MustCompile(`name="_token" value="([^"]+)"`).FindStringSubmatch(form.body)
-	if token == nil {
-		t.Fatalf("no submission token on the form\n%s", payExcerpt(form.body))
+	must(t, form, http.StatusOK)
+	csrf, token := formTokens(t, form.body)
+	if token == "" {
+		t.Fatalf("no submission token on the form\n%s", excerptMain(form.body))
 	}
 	next := time.Now().AddDate(0, 1, 0)
 	check := b.postMultipart("/services/"+parkingPermit+"/apply", url.Values{
-		"_csrf": {csrf}, "_token": {token[1]}, "_action": {"continue"},
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
 		"address-line1": {"Carrer Nou 12"}, "address-town": {"Porta Nova"}, "address-postcode": {"08800"},
 		"zone": {"zone_a"}, "vehicle_registration": {"1234 bcd"}, "ownership": {"own"},
 		"start_date-day": {strconv.Itoa(next.Day())}, "start_date-month": {strconv.Itoa(int(next.Month()))}, "start_date-year": {strconv.Itoa(next.Year())},
 		"email": {"marta.vidal@example.org"},
-	}, map[string][2]string{"vehicle_document": {"logbook.pdf", "%PDF-1.4\n% vehicle document\n" + strings.Repeat("x", 500)}})
-	payMust(t, check, http.StatusOK, "1234BCD")
-	conf := b.post(check, "/services/"+parkingPermit+"/apply/submit", url.Values{"_token": {token[1]}})
-	payMust(t, conf, http.StatusOK)
-	m := payReference.FindStringSubmatch(conf.body)
-	if m == nil {
-		t.Fatalf("no reference on the confirmation\n%s", payExcerpt(conf.body))
-	}
-	ref := applications.Reference(m[1])
+	}, upload{field: "vehicle_document", name: "logbook.pdf", content: []byte("%PDF-1.4\n% vehicle document\n" + strings.Repeat("x", 500))})
+	must(t, check, http.StatusOK, "1234BCD")
+	conf := b.postForm(check, "/services/"+parkingPermit+"/apply/submit", url.Values{"_token": {token}})
+	must(t, conf, http.StatusOK)
+	ref := applications.Reference(referenceOf(t, conf.body))
 	if st := payStatus(t, site, "resident", ref); st != applications.StatusAwaitingPayment {
 		t.Fatalf("after sending: %s, want awaiting_payment", st)
 	}
 	// The confirmation and the application page lead to Pay now.
-	payMust(t, conf, http.StatusOK, `href="`+paymentPayURL(ref.String())+`"`)
-	payMust(t, b.get("/account/applications/"+ref.String()), http.StatusOK, `id="pay-now-link"`, "€40.00")
+	must(t, conf, http.StatusOK, `href="`+paymentPayURL(ref.String())+`"`)
+	must(t, b.get("/account/applications/"+ref.String()), http.StatusOK, `id="pay-now-link"`, "€40.00")
 
 	pay := b.get(paymentPayURL(ref.String()))
-	payMust(t, pay, http.StatusOK, "€40.00", "Apply for a resident parking permit", "Payments are simulated", `id="pay-now"`)
-	checkout := b.post(pay, paymentPayURL(ref.String()), nil)
+	must(t, pay, http.StatusOK, "€40.00", "Apply for a resident parking permit", "Payments are simulated", `id="pay-now"`)
+	checkout := b.postForm(pay, paymentPayURL(ref.String()), nil)
 	if !strings.HasPrefix(checkout.url.Path, payments.DefaultSimulatedPath) {
 		t.Fatalf("Pay now went to %s, want the simulated checkout", checkout.url)
 	}
-	payMust(t, checkout, http.StatusOK, "€40.00", "Apply for a resident parking permit", ref.String(), "Payments are simulated")
+	must(t, checkout, http.StatusOK, "€40.00", "Apply for a resident parking permit", ref.String(), "Payments are simulated")
 	back := b.choose(checkout, payments.SimulatedPay)
-	payMust(t, back, http.StatusOK, `data-state="received"`, "Payment received", "€40.00")
+	must(t, back, http.StatusOK, `data-state="received"`, "Payment received", "€40.00")
 	if back.url.Path != "/payments/return" {
 		t.Errorf("after paying the browser is at %s, want the return page", back.url)
 	}
@@ -133,46 +126,46 @@ func TestPaymentOnApplicationJourney(t *testing.T) {
 	}
 	link := payReceiptLink.FindStringSubmatch(back.body)
 	if link == nil {
-		t.Fatalf("no receipt link on the return page\n%s", payExcerpt(back.body))
+		t.Fatalf("no receipt link on the return page\n%s", excerptMain(back.body))
 	}
 	receipt := b.get(link[1])
-	payMust(t, receipt, http.StatusOK, "Payment receipt", ref.String(), "€40.00", "Visa card ending 4242", "Apply for a resident parking permit")
+	must(t, receipt, http.StatusOK, "Payment receipt", ref.String(), "€40.00", "Visa card ending 4242", "Apply for a resident parking permit")
 	history := b.get("/account/payments")
-	payMust(t, history, http.StatusOK, ref.String(), link[1])
-	payMust(t, b.get("/account"), http.StatusOK, `href="/account/payments"`)
+	must(t, history, http.StatusOK, ref.String(), link[1])
+	must(t, b.get("/account"), http.StatusOK, `href="/account/payments"`)
 	detail := b.get("/account/applications/" + ref.String())
-	payMust(t, detail, http.StatusOK, `id="payment-received"`, link[1])
+	must(t, detail, http.StatusOK, `id="payment-received"`, link[1])
 	if strings.Contains(detail.body, `id="pay-now-link"`) {
 		t.Error("the application page still offers Pay now once paid")
 	}
 	// Staff see the payment and can refund it from the application page.
-	staff := site.browser(t)
-	staff.signIn("caseworker")
+	staff := site.browser(t, followRedirects)
+	staff.signIn("caseworker", "/account")
 	staff.get("/?lang=en")
-	payMust(t, staff.get("/staff/applications/"+ref.String()), http.StatusOK, `id="payments"`, `action="/staff/payments/`, "Visa card ending 4242")
+	must(t, staff.get("/staff/applications/"+ref.String()), http.StatusOK, `id="payments"`, `action="/staff/payments/`, "Visa card ending 4242")
 	// Paid: nothing more to pay, and Pay now cannot start another.
-	payMust(t, b.get(paymentPayURL(ref.String())), http.StatusOK, `id="paid"`)
-	if r := b.post(pay, paymentPayURL(ref.String()), nil); r.url.Path != paymentPayURL(ref.String()) {
+	must(t, b.get(paymentPayURL(ref.String())), http.StatusOK, `id="paid"`)
+	if r := b.postForm(pay, paymentPayURL(ref.String()), nil); r.url.Path != paymentPayURL(ref.String()) {
 		t.Errorf("Pay now on a paid application went to %s", r.url)
 	}
 
 	// Another person: not found, whatever they try.
-	other := site.browser(t)
-	page := other.signIn("business")
+	other := site.browser(t, followRedirects)
+	page := other.signIn("business", "/account")
 	for _, path := range []string{link[1], paymentPayURL(ref.String()), back.url.RequestURI(),
 		"/payments/cancelled?ref=" + ref.String() + "&attempt=1"} {
 		if r := other.get(path); r.status != http.StatusNotFound {
 			t.Errorf("another person GET %s: %d, want 404", path, r.status)
 		}
 	}
-	if r := other.post(page, paymentPayURL(ref.String()), nil); r.status != http.StatusNotFound {
+	if r := other.postForm(page, paymentPayURL(ref.String()), nil); r.status != http.StatusNotFound {
 		t.Errorf("another person pressing Pay now: %d, want 404", r.status)
 	}
 	if r := other.get("/account/payments"); strings.Contains(r.body, ref.String()) {
 		t.Error("another person's payment history lists the payment")
 	}
 	// Nobody signed in is sent to sign in.
-	anon := site.browser(t)
+	anon := site.browser(t, followRedirects)
 	if r := anon.get(link[1]); r.url.Path != "/dev-idp/login" {
 		t.Errorf("anonymous receipt: ended at %s, want the sign-in page", r.url)
 	}
@@ -181,9 +174,9 @@ func TestPaymentOnApplicationJourney(t *testing.T) {
 // A declined card and a checkout left half-way both let the applicant try
 // again; an open checkout is resumed rather than doubled.
 func TestPaymentDeclineCancelRetry(t *testing.T) {
-	site := startPaySite(t, nil)
-	b := site.browser(t)
-	b.signIn("resident")
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
+	b.signIn("resident", "/account")
 	b.get("/?lang=en")
 	app := paySubmit(t, site, "resident", parkingPermit)
 	ref := app.Reference.String()
@@ -194,16 +187,16 @@ func TestPaymentDeclineCancelRetry(t *testing.T) {
 		t.Errorf("Pay now twice gave two checkouts: %s and %s", first.url.Path, again.url.Path)
 	}
 	declined := b.choose(first, payments.SimulatedDecline)
-	payMust(t, declined, http.StatusOK, "The payment was declined", `id="pay-now"`)
+	must(t, declined, http.StatusOK, "The payment was declined", `id="pay-now"`)
 
 	second := b.payNow(ref)
 	if second.url.Path == first.url.Path {
 		t.Fatal("after a decline, Pay now reused the declined checkout")
 	}
 	cancelled := b.choose(second, payments.SimulatedCancel)
-	payMust(t, cancelled, http.StatusOK, "You left the payment page", `id="pay-now"`)
+	must(t, cancelled, http.StatusOK, "You left the payment page", `id="pay-now"`)
 	// The answered checkout cannot be answered again.
-	if r := b.post(second, second.url.Path, url.Values{"choice": {payments.SimulatedPay}}); r.status != http.StatusConflict || !strings.Contains(r.body, "already been answered") {
+	if r := b.postForm(second, second.url.Path, url.Values{"choice": {payments.SimulatedPay}}); r.status != http.StatusConflict || !strings.Contains(r.body, "already been answered") {
 		t.Errorf("paying a cancelled checkout: %d", r.status)
 	}
 	if st := payStatus(t, site, "resident", app.Reference); st != applications.StatusAwaitingPayment {
@@ -211,7 +204,7 @@ func TestPaymentDeclineCancelRetry(t *testing.T) {
 	}
 
 	third := b.payNow(ref)
-	payMust(t, b.choose(third, payments.SimulatedPay), http.StatusOK, `data-state="received"`)
+	must(t, b.choose(third, payments.SimulatedPay), http.StatusOK, `data-state="received"`)
 	attempts, err := fixture.deps.Payments.Attempts(context.Background(), app.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -227,16 +220,16 @@ func TestPaymentDeclineCancelRetry(t *testing.T) {
 		t.Errorf("after paying: %s, want submitted", st)
 	}
 	// The pay page lists the three attempts, the last with its receipt.
-	payMust(t, b.get(paymentPayURL(ref)), http.StatusOK, "Declined", "Cancelled", "Paid", "/receipt")
+	must(t, b.get(paymentPayURL(ref)), http.StatusOK, "Declined", "Cancelled", "Paid", "/receipt")
 }
 
 // A fee due on approval: nothing to pay while the council decides; once a
 // caseworker approves, the application waits for the applicant's payment,
 // and paying it moves it to paid.
 func TestPaymentOnApprovalJourney(t *testing.T) {
-	site := startPaySite(t, nil)
-	b := site.browser(t)
-	b.signIn("resident")
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
+	b.signIn("resident", "/account")
 	b.get("/?lang=en")
 	app := paySubmit(t, site, "resident", allotment)
 	ref := app.Reference.String()
@@ -244,28 +237,28 @@ func TestPaymentOnApprovalJourney(t *testing.T) {
 		t.Fatalf("an application paid on approval starts %s, want submitted", app.Status)
 	}
 	pay := b.get(paymentPayURL(ref))
-	payMust(t, pay, http.StatusOK, `id="nothing-due"`)
-	if r := b.post(pay, paymentPayURL(ref), nil); r.url.Path != paymentPayURL(ref) || strings.Contains(r.body, `id="pay-now"`) {
+	must(t, pay, http.StatusOK, `id="nothing-due"`)
+	if r := b.postForm(pay, paymentPayURL(ref), nil); r.url.Path != paymentPayURL(ref) || strings.Contains(r.body, `id="pay-now"`) {
 		t.Errorf("Pay now before approval went to %s", r.url)
 	}
 
-	staff := site.browser(t)
-	staff.signIn("caseworker")
+	staff := site.browser(t, followRedirects)
+	staff.signIn("caseworker", "/account")
 	staff.get("/?lang=en")
 	for _, step := range [][2]string{{"submitted", "in_review"}, {"in_review", "approved"}} {
 		page := staff.get("/staff/applications/" + ref)
-		payMust(t, page, http.StatusOK)
-		r := staff.post(page, "/staff/applications/"+ref+"/status", url.Values{"from": {step[0]}, "to": {step[1]}, "note": {"ok"}})
-		payMust(t, r, http.StatusOK)
+		must(t, page, http.StatusOK)
+		r := staff.postForm(page, "/staff/applications/"+ref+"/status", url.Values{"from": {step[0]}, "to": {step[1]}, "note": {"ok"}})
+		must(t, r, http.StatusOK)
 	}
 	if st := payStatus(t, site, "resident", app.Reference); st != applications.StatusApproved {
 		t.Fatalf("after approval: %s", st)
 	}
 	pay = b.get(paymentPayURL(ref))
-	payMust(t, pay, http.StatusOK, "€40.00", "due once your application is approved", `id="pay-now"`)
-	payMust(t, b.get("/account/applications/"+ref), http.StatusOK, `id="pay-now-link"`)
-	payMust(t, staff.get("/staff/applications/"+ref), http.StatusOK, "Waiting for the applicant to pay €40.00")
-	payMust(t, b.choose(b.payNow(ref), payments.SimulatedPay), http.StatusOK, `data-state="received"`)
+	must(t, pay, http.StatusOK, "€40.00", "due once your application is approved", `id="pay-now"`)
+	must(t, b.get("/account/applications/"+ref), http.StatusOK, `id="pay-now-link"`)
+	must(t, staff.get("/staff/applications/"+ref), http.StatusOK, "Waiting for the applicant to pay €40.00")
+	must(t, b.choose(b.payNow(ref), payments.SimulatedPay), http.StatusOK, `data-state="received"`)
 	if st := payStatus(t, site, "resident", app.Reference); st != applications.StatusPaid {
 		t.Errorf("after paying: %s, want paid", st)
 	}

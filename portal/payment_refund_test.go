@@ -13,10 +13,10 @@ import (
 
 // payPaid makes and pays an application for the parking permit as the
 // signed-in resident b, and returns it with its payment.
-func payPaid(t *testing.T, site *paySite, b *payBrowser) (*applications.Application, payments.Payment) {
+func payPaid(t *testing.T, site *liveSite, b *browser) (*applications.Application, payments.Payment) {
 	t.Helper()
 	app := paySubmit(t, site, "resident", parkingPermit)
-	payMust(t, b.choose(b.payNow(app.Reference.String()), payments.SimulatedPay), http.StatusOK, `data-state="received"`)
+	must(t, b.choose(b.payNow(app.Reference.String()), payments.SimulatedPay), http.StatusOK, `data-state="received"`)
 	p, err := fixture.deps.Payments.Status(context.Background(), app.ID)
 	if err != nil || !p.Settled() {
 		t.Fatalf("payment %+v, %v", p, err)
@@ -28,18 +28,18 @@ func payPaid(t *testing.T, site *paySite, b *payBrowser) (*applications.Applicat
 // refuses more than is left, no amount, no reason, in the reader's
 // language; residents cannot reach it.
 func TestPaymentRefunds(t *testing.T) {
-	site := startPaySite(t, nil)
-	resident := site.browser(t)
-	resident.signIn("resident")
+	site := startLiveSite(t)
+	resident := site.browser(t, followRedirects)
+	resident.signIn("resident", "/account")
 	resident.get("/?lang=en")
 	app, p := payPaid(t, site, resident)
 	refundURL := paymentRefundURL(p.ID)
 
-	staff := site.browser(t)
-	staff.signIn("caseworker")
+	staff := site.browser(t, followRedirects)
+	staff.signIn("caseworker", "/account")
 	staff.get("/?lang=en")
 	form := staff.get(refundURL)
-	payMust(t, form, http.StatusOK, "Refund a payment", app.Reference.String(), `value="40.00"`, "At most €40.00")
+	must(t, form, http.StatusOK, "Refund a payment", app.Reference.String(), `value="40.00"`, "At most €40.00")
 
 	tests := []struct {
 		name, lang, amount, reason string
@@ -58,9 +58,9 @@ func TestPaymentRefunds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		staff.get("/?lang=" + tt.lang)
-		r := staff.post(form, refundURL, url.Values{"amount": {tt.amount}, "reason": {tt.reason}})
+		r := staff.postForm(form, refundURL, url.Values{"amount": {tt.amount}, "reason": {tt.reason}})
 		if r.status != tt.status || !strings.Contains(r.body, tt.want) {
-			t.Errorf("%s: %d, want %d with %q\n%s", tt.name, r.status, tt.status, tt.want, payExcerpt(r.body))
+			t.Errorf("%s: %d, want %d with %q\n%s", tt.name, r.status, tt.status, tt.want, excerptMain(r.body))
 		}
 		if tt.status == http.StatusUnprocessableEntity && !strings.Contains(r.body, `class="error-summary"`) {
 			t.Errorf("%s: no error summary", tt.name)
@@ -74,19 +74,19 @@ func TestPaymentRefunds(t *testing.T) {
 		}
 	}
 	staff.get("/?lang=en")
-	payMust(t, staff.get(refundURL), http.StatusOK, "Nothing is left to refund", "Permit for half the year", "Permit cancelled")
+	must(t, staff.get(refundURL), http.StatusOK, "Nothing is left to refund", "Permit for half the year", "Permit cancelled")
 	got, _ := fixture.deps.Payments.Payment(context.Background(), p.ID)
 	if got.Status != payments.StatusRefunded {
 		t.Errorf("payment %s, want refunded", got.Status)
 	}
 	// The applicant's receipt shows the refunds.
-	payMust(t, resident.get(paymentReceiptURL(p.ID)), http.StatusOK, "Permit for half the year", "€40.00", `id="receipt-refunded"`)
+	must(t, resident.get(paymentReceiptURL(p.ID)), http.StatusOK, "Permit for half the year", "€40.00", `id="receipt-refunded"`)
 
 	// Residents are refused; so is anyone not signed in.
 	if r := resident.get(refundURL); r.status != http.StatusForbidden {
 		t.Errorf("resident GET refund: %d, want 403", r.status)
 	}
-	if r := resident.post(form, refundURL, url.Values{"amount": {"1"}, "reason": {"x"}}); r.status != http.StatusForbidden {
+	if r := resident.postForm(form, refundURL, url.Values{"amount": {"1"}, "reason": {"x"}}); r.status != http.StatusForbidden {
 		t.Errorf("resident POST refund: %d, want 403", r.status)
 	}
 	if r := staff.get(paymentRefundURL(12345)); r.status != http.StatusNotFound {

@@ -1,10 +1,15 @@
 package portal
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"go/build"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,19 +55,18 @@ func paySign(payload []byte, secret string) string {
 // application to the council, once however often it is delivered. The
 // route needs no CSRF token: it is posted by Stripe, not a browser.
 func TestPaymentStripeWebhook(t *testing.T) {
-	apiURL := payStripeMock(t)
-	site := startPaySite(t, newStripePayments(t, apiURL, payWebhookSecret))
-	b := site.browser(t)
-	b.signIn("resident")
+	site := startLiveSite(t, stripePayments(payStripeMock(t), payWebhookSecret))
+	b := site.browser(t, followRedirects)
+	b.signIn("resident", "/account")
 	b.get("/?lang=en")
 	app := paySubmit(t, site, "resident", parkingPermit)
 
 	page := b.get(paymentPayURL(app.Reference.String()))
-	payMust(t, page, http.StatusOK, `id="pay-now"`)
+	must(t, page, http.StatusOK, `id="pay-now"`)
 	if strings.Contains(page.body, "Payments are simulated") {
 		t.Error("the simulated payments banner shows while Stripe takes the payments")
 	}
-	redirect := b.post(page, paymentPayURL(app.Reference.String()), nil)
+	redirect := b.postForm(page, paymentPayURL(app.Reference.String()), nil)
 	if redirect.status != http.StatusSeeOther || !strings.HasPrefix(redirect.location, "https://") {
 		t.Fatalf("Pay now: %d to %q, want a 303 to Stripe's checkout", redirect.status, redirect.location)
 	}
@@ -72,7 +76,7 @@ func TestPaymentStripeWebhook(t *testing.T) {
 		t.Fatalf("the payment recorded before the redirect: %+v, %v", p, err)
 	}
 	// The return page asks stripe-mock, whose session is never paid.
-	payMust(t, b.get("/payments/return?session_id="+p.SessionID), http.StatusOK, `data-state="confirming"`, "confirming your payment")
+	must(t, b.get("/payments/return?session_id="+p.SessionID), http.StatusOK, `data-state="confirming"`, "confirming your payment")
 
 	post := func(body []byte, sig string) (int, string) {
 		t.Helper()
@@ -122,7 +126,7 @@ func TestPaymentStripeWebhook(t *testing.T) {
 	if n := len(got.Events); n != 2 {
 		t.Errorf("%d events, want 2: sent, then submitted once however often the event came", n)
 	}
-	payMust(t, b.get("/payments/return?session_id="+p.SessionID), http.StatusOK, `data-state="received"`, "€40.00")
+	must(t, b.get("/payments/return?session_id="+p.SessionID), http.StatusOK, `data-state="received"`, "€40.00")
 	// An event about a session Sportello never started is recorded and
 	// answered 200, so that Stripe does not retry it for days.
 	p.SessionID, p.ID = "cs_test_not_ours", 42
@@ -130,4 +134,65 @@ func TestPaymentStripeWebhook(t *testing.T) {
 	if status, text := post(stray, paySign(stray, payWebhookSecret)); status != http.StatusOK {
 		t.Errorf("unknown session: %d (%s), want 200", status, text)
 	}
+}
+
+// payStripeMock starts stripe-mock on free loopback ports for the test and
+// returns its URL; the test skips when stripe-mock is not installed (CI
+// installs it: go install github.com/stripe/stripe-mock@v0.203.0).
+func payStripeMock(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("stripe-mock")
+	if err != nil {
+		for _, dir := range filepath.SplitList(build.Default.GOPATH) {
+			if p := filepath.Join(dir, "bin", "stripe-mock"); fileExists(p) {
+				bin = p
+			}
+		}
+	}
+	if bin == "" {
+		t.Skip("stripe-mock is not installed (not on PATH nor in GOPATH/bin); install it with: go install github.com/stripe/stripe-mock@v0.203.0")
+	}
+	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	out, w := io.Pipe()
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		w.Close()
+	})
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "Listening for HTTP at address: "); ok {
+				addr <- a
+			}
+		}
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case <-time.After(60 * time.Second):
+		t.Fatal("stripe-mock did not say where it listens within a minute")
+	}
+	for range 200 {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, base+"/v1/balance", nil)
+		req.SetBasicAuth("sk_test_123", "")
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close()
+			return base
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("stripe-mock at %s does not answer", base)
+	return ""
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
 }

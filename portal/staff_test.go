@@ -10,26 +10,26 @@ import (
 // Residents get a 403 page that says who the back office is for; anonymous
 // visitors are sent to sign in; caseworkers see the queue, filtered.
 func TestStaffAccess(t *testing.T) {
-	site := startLivePortal(t)
-	anon := site.visitor(t)
+	site := startLiveSite(t)
+	anon := site.browser(t, stopAtRedirects)
 	if r := anon.get("/staff"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/auth/login?return_to=%2Fstaff") {
 		t.Errorf("anonymous /staff: %d to %q", r.status, r.location)
 	}
-	resident := site.visitor(t)
-	r := resident.signIn("/", "resident", "")
+	resident := site.browser(t, stopAtRedirects)
+	r := resident.signIn("resident", "/")
 	mustNot(t, r, `href="/staff"`)
-	csrf, _ := hidden(t, r.body)
+	csrf, _ := formTokens(t, r.body)
 	for _, path := range []string{"/staff", "/staff/applications/PN-0000-0000", "/staff/files/abc"} {
 		must(t, resident.get(path), http.StatusForbidden, "These pages are for council caseworkers", "Your applications")
 	}
 	must(t, resident.post("/staff/applications/PN-0000-0000/status", url.Values{"_csrf": {csrf}, "to": {"approved"}}), http.StatusForbidden)
-	editor := site.visitor(t)
-	editor.signIn("/", "editor", "")
+	editor := site.browser(t, stopAtRedirects)
+	editor.signIn("editor", "/")
 	must(t, editor.get("/staff"), http.StatusForbidden)
 
 	ref := applyAs(t, resident)
-	cw := site.visitor(t)
-	r = cw.signIn("/staff", "caseworker", "")
+	cw := site.browser(t, stopAtRedirects)
+	r = cw.signIn("caseworker", "/staff")
 	must(t, r, http.StatusOK, "Applications to review", `href="/staff"`, `id="queue-filters"`, `<select class="select" id="filter-department" name="department">`)
 	for _, tc := range []struct {
 		query string
@@ -56,19 +56,19 @@ func TestStaffAccess(t *testing.T) {
 // caseworker sees the answer and the file, approves, and the resident sees
 // the decision. Every staff view and change is in the audit log.
 func TestMoreInfoRoundTrip(t *testing.T) {
-	site := startLivePortal(t)
-	res := site.visitor(t)
-	res.signIn("/", "resident", "")
+	site := startLiveSite(t)
+	res := site.browser(t, stopAtRedirects)
+	res.signIn("resident", "/")
 	ref := applyAs(t, res)
 
-	cw := site.visitor(t)
-	cw.signIn("/", "caseworker", "")
+	cw := site.browser(t, stopAtRedirects)
+	cw.signIn("caseworker", "/")
 	page := "/staff/applications/" + ref
 	r := cw.get(page)
 	must(t, r, http.StatusOK, "Application "+ref, "Marta Vidal", "logbook.pdf", "Audit log", "Opened the application",
 		`value="in_review"`, "Start the review")
 	mustNot(t, r, `value="approved"`) // not before the review starts
-	csrf, _ := hidden(t, r.body)
+	csrf, _ := formTokens(t, r.body)
 	status := func(from, to, note string) response {
 		return cw.post(page+"/status", url.Values{"_csrf": {csrf}, "from": {from}, "to": {to}, "note": {note}})
 	}
@@ -95,7 +95,7 @@ func TestMoreInfoRoundTrip(t *testing.T) {
 	r = res.get(detail)
 	must(t, r, http.StatusOK, "We need more information from you", "Please send the back page of the logbook.",
 		`enctype="multipart/form-data" id="respond-form"`)
-	rcsrf, _ := hidden(t, r.body)
+	rcsrf, _ := formTokens(t, r.body)
 	r = res.postMultipart(detail+"/respond", url.Values{"_csrf": {rcsrf}, "message": {""}})
 	must(t, r, http.StatusUnprocessableEntity, "Write your answer or choose a file to send")
 	r = res.postMultipart(detail+"/respond", url.Values{"_csrf": {rcsrf}, "message": {"Here it is."}},

@@ -12,7 +12,7 @@ import (
 // interviewResult is what answering the support finder's questions led to.
 type interviewResult struct {
 	asked   []string // question names, in the order the pages asked them
-	summary supportPage
+	summary response
 }
 
 var questionPath = regexp.MustCompile(`^/support-finder/questions/([a-z_0-9]+)$`)
@@ -22,7 +22,7 @@ var questionPath = regexp.MustCompile(`^/support-finder/questions/([a-z_0-9]+)$`
 // question, until the summary of answers. A question the profile has no
 // answer for fails the test: the finder asked something it should have
 // skipped.
-func answerAll(t *testing.T, b *supportBrowser, profile map[string]string) interviewResult {
+func answerAll(t *testing.T, b *browser, profile map[string]string) interviewResult {
 	t.Helper()
 	start := b.get("/support-finder")
 	if start.status != http.StatusOK {
@@ -49,7 +49,7 @@ func answerAll(t *testing.T, b *supportBrowser, profile map[string]string) inter
 			t.Fatalf("the finder asked %q, which this profile does not answer (asked so far: %v)", name, res.asked)
 		}
 		res.asked = append(res.asked, name)
-		p = b.post(p, p.url.Path, url.Values{"answer": {answer}})
+		p = b.postForm(p, p.url.Path, url.Values{"answer": {answer}})
 	}
 	t.Fatalf("the interview did not end after 50 pages: %v", res.asked)
 	return res
@@ -59,7 +59,7 @@ func answerAll(t *testing.T, b *supportBrowser, profile map[string]string) inter
 // that can still change the result), and the support found with reasons
 // and apply links.
 func TestSupportFinderInterviews(t *testing.T) {
-	site := startSupportSite(t)
+	site := startLiveSite(t)
 	tests := []struct {
 		name     string
 		profile  map[string]string
@@ -131,7 +131,7 @@ func TestSupportFinderInterviews(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := site.browser(t)
+			b := site.browser(t, followRedirects)
 			res := answerAll(t, b, tt.profile)
 			if !slices.Equal(res.asked, tt.asked) {
 				t.Errorf("asked %v (%d pages), want %v (%d pages)", res.asked, len(res.asked), tt.asked, len(tt.asked))
@@ -159,7 +159,7 @@ var (
 	checkedRadio = regexp.MustCompile(`value="(yes|no)" checked`)
 )
 
-func backOf(t *testing.T, p supportPage) string {
+func backOf(t *testing.T, p response) string {
 	t.Helper()
 	m := backLink.FindStringSubmatch(p.body)
 	if m == nil {
@@ -173,18 +173,18 @@ func backOf(t *testing.T, p supportPage) string {
 // answer and come back, asking a new question only when the change makes
 // one matter.
 func TestSupportFinderBackAndChange(t *testing.T) {
-	site := startSupportSite(t)
-	b := site.browser(t)
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
 
 	age := b.get("/support-finder/questions/age")
 	if age.status != http.StatusOK || backOf(t, age) != "/support-finder" {
 		t.Fatalf("first question: status %d, back link %q; want 200 and the start page", age.status, backOf(t, age))
 	}
-	resident := b.post(age, "/support-finder/questions/age", url.Values{"answer": {"70"}})
+	resident := b.postForm(age, "/support-finder/questions/age", url.Values{"answer": {"70"}})
 	if resident.url.Path != "/support-finder/questions/resident" || backOf(t, resident) != "/support-finder/questions/age" {
 		t.Fatalf("after age: at %s with back link %q", resident.url, backOf(t, resident))
 	}
-	years := b.post(resident, "/support-finder/questions/resident", url.Values{"answer": {"yes"}})
+	years := b.postForm(resident, "/support-finder/questions/resident", url.Values{"answer": {"yes"}})
 	if years.url.Path != "/support-finder/questions/years_resident" || backOf(t, years) != "/support-finder/questions/resident" {
 		t.Fatalf("after resident: at %s with back link %q", years.url, backOf(t, years))
 	}
@@ -218,14 +218,14 @@ func TestSupportFinderBackAndChange(t *testing.T) {
 	if backOf(t, change) != "/support-finder/answers" || !strings.Contains(change.body, `value="70"`) {
 		t.Errorf("change page: back link %q, want the summary, and the answer 70 filled in", backOf(t, change))
 	}
-	next := b.post(change, "/support-finder/questions/age?change=1", url.Values{"answer": {"25"}})
+	next := b.postForm(change, "/support-finder/questions/age?change=1", url.Values{"answer": {"25"}})
 	if got := next.url.Path + "?" + next.url.RawQuery; got != "/support-finder/questions/unemployed?change=1" {
 		t.Fatalf("after changing the age to 25: at %s, want the unemployment question", got)
 	}
 	if backOf(t, next) != "/support-finder/answers" {
 		t.Errorf("a question asked during a change goes back to the summary, not %q", backOf(t, next))
 	}
-	summary = b.post(next, "/support-finder/questions/unemployed?change=1", url.Values{"answer": {"yes"}})
+	summary = b.postForm(next, "/support-finder/questions/unemployed?change=1", url.Values{"answer": {"yes"}})
 	if summary.url.Path != "/support-finder/answers" || !strings.Contains(summary.body, `<dd class="finder-summary__value">25</dd>`) {
 		t.Fatalf("after answering: at %s:\n%s", summary.url, excerpt(summary.body))
 	}
@@ -238,7 +238,7 @@ func TestSupportFinderBackAndChange(t *testing.T) {
 	// it: no new question, and the answers that stopped mattering leave
 	// the summary (and the session).
 	change = b.get("/support-finder/questions/resident?change=1")
-	summary = b.post(change, "/support-finder/questions/resident?change=1", url.Values{"answer": {"no"}})
+	summary = b.postForm(change, "/support-finder/questions/resident?change=1", url.Values{"answer": {"no"}})
 	if summary.url.Path != "/support-finder/answers" {
 		t.Fatalf("after saying no to residence: at %s, want the summary", summary.url)
 	}
@@ -258,7 +258,7 @@ func TestSupportFinderBackAndChange(t *testing.T) {
 	}
 
 	// Start again forgets the answers.
-	start := b.post(summary, "/support-finder/restart", nil)
+	start := b.postForm(summary, "/support-finder/restart", nil)
 	if start.url.Path != "/support-finder" || strings.Contains(start.body, "Continue where you left off") {
 		t.Errorf("after starting again: at %s, still offering to continue", start.url)
 	}
@@ -271,8 +271,8 @@ func TestSupportFinderBackAndChange(t *testing.T) {
 // to the field, the message by the field, the field marked invalid, what
 // was typed kept, and "Error:" in the title; nothing is stored.
 func TestSupportFinderValidation(t *testing.T) {
-	site := startSupportSite(t)
-	b := site.browser(t)
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
 	age := b.get("/support-finder/questions/age")
 	tests := []struct {
 		name     string
@@ -292,12 +292,12 @@ func TestSupportFinderValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.question == "resident" {
 				// The residence question is only reachable once age is answered.
-				p := b.post(age, "/support-finder/questions/age", url.Values{"answer": {"70"}})
+				p := b.postForm(age, "/support-finder/questions/age", url.Values{"answer": {"70"}})
 				if p.url.Path != "/support-finder/questions/resident" {
 					t.Fatalf("at %s", p.url)
 				}
 			}
-			p := b.post(age, "/support-finder/questions/"+tt.question, url.Values{"answer": {tt.answer}})
+			p := b.postForm(age, "/support-finder/questions/"+tt.question, url.Values{"answer": {tt.answer}})
 			if p.status != http.StatusUnprocessableEntity {
 				t.Errorf("status %d, want 422", p.status)
 			}
@@ -323,12 +323,12 @@ func TestSupportFinderValidation(t *testing.T) {
 		})
 	}
 	// A typed income with a thousands separator is a number.
-	b.post(age, "/support-finder/questions/age", url.Values{"answer": {"40"}})
-	b.post(age, "/support-finder/questions/resident", url.Values{"answer": {"yes"}})
-	b.post(age, "/support-finder/questions/years_resident", url.Values{"answer": {"3"}})
-	p := b.post(age, "/support-finder/questions/household_size", url.Values{"answer": {"2"}})
-	p = b.post(p, "/support-finder/questions/children_under_18", url.Values{"answer": {"0"}})
-	p = b.post(p, "/support-finder/questions/monthly_income", url.Values{"answer": {"1.200"}})
+	b.postForm(age, "/support-finder/questions/age", url.Values{"answer": {"40"}})
+	b.postForm(age, "/support-finder/questions/resident", url.Values{"answer": {"yes"}})
+	b.postForm(age, "/support-finder/questions/years_resident", url.Values{"answer": {"3"}})
+	p := b.postForm(age, "/support-finder/questions/household_size", url.Values{"answer": {"2"}})
+	p = b.postForm(p, "/support-finder/questions/children_under_18", url.Values{"answer": {"0"}})
+	p = b.postForm(p, "/support-finder/questions/monthly_income", url.Values{"answer": {"1.200"}})
 	if p.status != http.StatusOK || p.url.Path == "/support-finder/questions/monthly_income" {
 		t.Errorf("1.200 as an income: at %s with %d, want the next question", p.url, p.status)
 	}
@@ -340,8 +340,8 @@ func TestSupportFinderValidation(t *testing.T) {
 // The start page has no form, so looking at it starts no session: a
 // session (and its row) begins with the first question.
 func TestSupportFinderStartMakesNoSession(t *testing.T) {
-	site := startSupportSite(t)
-	b := site.browser(t)
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
 	if p := b.get("/support-finder"); p.status != http.StatusOK || !strings.Contains(p.body, "Start now") {
 		t.Fatalf("start page: %d", p.status)
 	}

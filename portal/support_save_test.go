@@ -41,25 +41,16 @@ func sessionRowsWith(t *testing.T, marker string) []string {
 
 // savedRows counts the saved answers of the people signed in through site's
 // provider (each test site has its own issuer, so its own people).
-func savedRows(t *testing.T, site *supportSite) int {
+func savedRows(t *testing.T, site *liveSite) int {
 	t.Helper()
 	var n int
 	err := fixture.store.SQL().QueryRowContext(context.Background(), fixture.store.Rebind(
 		`SELECT COUNT(*) FROM support_saved_answers s JOIN people p ON p.id = s.person_id WHERE p.issuer = ?`),
-		site.base+"/dev-idp").Scan(&n)
+		site.issuer).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return n
-}
-
-func mustHave(t *testing.T, p supportPage, want ...string) {
-	t.Helper()
-	for _, w := range want {
-		if !strings.Contains(p.body, w) {
-			t.Errorf("%s (%d) lacks %q:\n%s", p.url, p.status, w, excerpt(p.body))
-		}
-	}
 }
 
 // olderResident is the profile of the issue's example, with a monthly
@@ -79,12 +70,12 @@ const olderResidentMarker = `"monthly_income":613`
 // deletes that row, and no table holds the answers afterwards. Ticking
 // nothing and pressing save writes nothing either.
 func TestSupportFinderNoConsentNoWrite(t *testing.T) {
-	site := startSupportSite(t)
-	b := site.browser(t)
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
 	b.signIn("resident", "/support-finder")
 	answerAll(t, b, olderResident)
 	results := b.get("/support-finder/results")
-	mustHave(t, results,
+	must(t, results, http.StatusOK,
 		`<input id="consent" name="consent" type="checkbox" value="yes">`,
 		"Save my answers so we can show you support you may be able to get in your account",
 		"They are deleted when you sign out, or after 30 minutes without activity.")
@@ -97,20 +88,20 @@ func TestSupportFinderNoConsentNoWrite(t *testing.T) {
 		t.Fatalf("%d saved-answer rows before any consent", n)
 	}
 
-	refused := b.post(results, "/support-finder/save", url.Values{}) // the box not ticked
+	refused := b.postForm(results, "/support-finder/save", url.Values{}) // the box not ticked
 	if refused.status != http.StatusUnprocessableEntity {
 		t.Errorf("saving without consent: status %d, want 422", refused.status)
 	}
-	mustHave(t, refused, `<li><a href="#consent">Tick the box to confirm you want us to save your answers</a></li>`)
+	must(t, refused, http.StatusUnprocessableEntity, `<li><a href="#consent">Tick the box to confirm you want us to save your answers</a></li>`)
 	if n := savedRows(t, site); n != 0 {
 		t.Errorf("saving without consent wrote %d rows", n)
 	}
-	b.post(results, "/support-finder/save", url.Values{"consent": {"on"}}) // not the box's value
+	b.postForm(results, "/support-finder/save", url.Values{"consent": {"on"}}) // not the box's value
 	if n := savedRows(t, site); n != 0 {
 		t.Errorf("a consent value other than the box's wrote %d rows", n)
 	}
 
-	b.post(results, "/auth/logout", nil)
+	b.postForm(results, "/auth/logout", nil)
 	if rows := sessionRowsWith(t, olderResidentMarker); len(rows) != 0 {
 		t.Errorf("after sign-out %d session rows still hold the answers", len(rows))
 	}
@@ -124,11 +115,11 @@ func TestSupportFinderNoConsentNoWrite(t *testing.T) {
 // answers survive the new session id), ticks the consent box and sees the
 // support in their account; deleting removes the answers at once.
 func TestSupportFinderSaveAccountDelete(t *testing.T) {
-	site := startSupportSite(t)
-	b := site.browser(t)
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
 	answerAll(t, b, olderResidentAnswers600())
 	results := b.get("/support-finder/results")
-	mustHave(t, results, `href="/auth/login?return_to=%2Fsupport-finder%2Fresults"`, "Sign in if you want to save your answers in your account")
+	must(t, results, http.StatusOK, `href="/auth/login?return_to=%2Fsupport-finder%2Fresults"`, "Sign in if you want to save your answers in your account")
 	if strings.Contains(results.body, `name="consent"`) {
 		t.Error("an anonymous visitor is offered to save answers")
 	}
@@ -137,16 +128,16 @@ func TestSupportFinderSaveAccountDelete(t *testing.T) {
 	if results.url.Path != "/support-finder/results" {
 		t.Fatalf("after sign-in: at %s", results.url)
 	}
-	mustHave(t, results, `href="/services/meals-on-wheels"`, `<input id="consent" name="consent" type="checkbox" value="yes">`)
+	must(t, results, http.StatusOK, `href="/services/meals-on-wheels"`, `<input id="consent" name="consent" type="checkbox" value="yes">`)
 	if strings.Contains(results.body, `value="yes" checked`) {
 		t.Error("the consent box is ticked in advance")
 	}
 
-	account := b.post(results, "/support-finder/save", url.Values{"consent": {"yes"}})
+	account := b.postForm(results, "/support-finder/save", url.Values{"consent": {"yes"}})
 	if account.url.Path != "/account/support" {
 		t.Fatalf("after saving: at %s", account.url)
 	}
-	mustHave(t, account, "Your answers have been saved in your account.", "Support you may be able to get",
+	must(t, account, http.StatusOK, "Your answers have been saved in your account.", "Support you may be able to get",
 		`href="/services/older-persons-bus-pass"`, "You may be able to get this because you live in Porta Nova and you are 70.",
 		"This is guidance, not a decision.", "Your saved answers", "Delete my saved answers")
 	if n := savedRows(t, site); n != 1 {
@@ -157,22 +148,22 @@ func TestSupportFinderSaveAccountDelete(t *testing.T) {
 	}
 	// Saving again replaces, and the results page says answers are saved.
 	results = b.get("/support-finder/results")
-	mustHave(t, results, "You have already saved answers in your account.")
-	b.post(results, "/support-finder/save", url.Values{"consent": {"yes"}})
+	must(t, results, http.StatusOK, "You have already saved answers in your account.")
+	b.postForm(results, "/support-finder/save", url.Values{"consent": {"yes"}})
 	if n := savedRows(t, site); n != 1 {
 		t.Errorf("%d saved rows after saving twice, want 1", n)
 	}
 
 	account = b.get("/account/support")
-	deleted := b.post(account, "/account/support/delete", nil)
-	mustHave(t, deleted, "Your saved answers have been deleted.", "You have no saved answers.")
+	deleted := b.postForm(account, "/account/support/delete", nil)
+	must(t, deleted, http.StatusOK, "Your saved answers have been deleted.", "You have no saved answers.")
 	if n := savedRows(t, site); n != 0 {
 		t.Errorf("%d saved rows after deleting, want 0", n)
 	}
 
 	// Signed out, the account page asks to sign in first.
-	b.post(deleted, "/auth/logout", nil)
-	anon := site.browser(t)
+	b.postForm(deleted, "/auth/logout", nil)
+	anon := site.browser(t, followRedirects)
 	if p := anon.get("/account/support"); p.url.Path != "/dev-idp/login" {
 		t.Errorf("an anonymous visitor to /account/support ends at %s, want the sign-in page", p.url)
 	}

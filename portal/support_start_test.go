@@ -10,8 +10,8 @@ import (
 // Every page of both finders renders in every language with one h1, the
 // lang attribute, no raw message key and nothing html/template refused.
 func TestFinderPagesInEveryLanguage(t *testing.T) {
-	site := startSupportSite(t)
-	b := site.browser(t)
+	site := startLiveSite(t)
+	b := site.browser(t, followRedirects)
 	answerAll(t, b, olderResidentAnswers600())
 	rawKey := regexp.MustCompile(`>\s*(support|business_start)\.[a-z_.0-9]+\s*<`)
 	paths := []string{
