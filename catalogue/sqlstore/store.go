@@ -384,6 +384,18 @@ func (db *DB) Directory(ctx context.Context) (*catalogue.Directory, error) {
 	return d, nil
 }
 
+// Authority returns the council the published catalogue belongs to, without
+// reading the rest of the catalogue.
+func (db *DB) Authority(ctx context.Context) (catalogue.Authority, error) {
+	var a catalogue.Authority
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		_, a, _, err = db.meta(ctx, tx)
+		return err
+	})
+	return a, err
+}
+
 func (db *DB) meta(ctx context.Context, tx *sql.Tx) (format string, a catalogue.Authority, version int64, err error) {
 	var authority string
 	if err := tx.QueryRowContext(ctx, db.Rebind(qMeta)).Scan(&version, &format, &authority); err != nil {

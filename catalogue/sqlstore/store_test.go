@@ -654,3 +654,19 @@ func TestChanges(t *testing.T) {
 		}
 	})
 }
+
+func TestAuthority(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *DB) {
+		if _, err := db.Authority(context.Background()); !errors.Is(err, catalogue.ErrNotFound) {
+			t.Errorf("Authority of an empty store: %v, want ErrNotFound", err)
+		}
+		mustImport(t, db, demo(t))
+		a, err := db.Authority(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Currency != "EUR" || a.Name["en"] != "City of Porta Nova" {
+			t.Errorf("Authority = %+v", a)
+		}
+	})
+}

@@ -57,11 +57,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	dir, err := db.Directory(ctx)
+	authority, err := db.Authority(ctx)
 	if err != nil {
 		return err
 	}
-	validator := forms.NewValidator(forms.Options{Currency: dir.Authority.Currency, MaxFileSize: cfg.UploadMaxBytes})
+	validator := forms.NewValidator(forms.Options{Currency: authority.Currency, MaxFileSize: cfg.UploadMaxBytes})
 
 	provider, err := providers.New(db, providers.Settings{
 		Env:                 cfg.Env,
