@@ -63,7 +63,9 @@ type pendingFile struct {
 
 const (
 	// pendingTTL is how long an untouched pending application is kept: a
-	// day, so a form left open over lunch still works.
+	// day. A signed-in person who comes back after their session ended
+	// (idle timeout) signs in again and finds it; an anonymous visitor's
+	// record is reached through their session, so it lasts as long as that.
 	pendingTTL = 24 * time.Hour
 	// pendingSweepEvery bounds how often old records are looked for.
 	pendingSweepEvery = 10 * time.Minute
