@@ -1,15 +1,32 @@
 package portal
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/applications"
 )
 
 // accountApplicationFile sends a file of one of the person's applications as
 // a download: GET /account/files/{id}. Another person's file is a 404, like
 // one that does not exist.
 func (s *Server) accountApplicationFile(c *fiber.Ctx) error {
-	f, err := s.apps.File(c.UserContext(), appViewer(c).PersonID, c.Params("id"))
+	v := appViewer(c)
+	f, err := s.apps.File(c.UserContext(), v.PersonID, c.Params("id"))
 	if err != nil {
+		return err
+	}
+	// The file is as protected as its application.
+	apps, err := s.apps.ListForApplicant(c.UserContext(), v.PersonID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(apps, func(a applications.Summary) bool { return a.ID == f.ApplicationID })
+	if i < 0 {
+		return applications.ErrNotFound
+	}
+	if err := s.applicantLevel(c, apps[i].ServiceSlug, apps[i].Reference.String()); err != nil {
 		return err
 	}
 	return s.appSendFile(c, f)

@@ -24,6 +24,9 @@ func (s *Server) accountApplicationRespond(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if _, err := s.applicantApplication(c, ref); err != nil {
+		return err
+	}
 	values, _, files, err := readApplyForm(c)
 	if err != nil {
 		return err

@@ -74,13 +74,12 @@ func (s *Server) accountApplicationShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, error) {
-	v := appViewer(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
 		return accountApplicationPage{}, err
 	}
-	app, err := s.apps.ForApplicant(c.UserContext(), v.PersonID, ref)
+	app, err := s.applicantApplication(c, ref)
 	if err != nil {
 		return accountApplicationPage{}, err
 	}

@@ -1,6 +1,8 @@
 package portal
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -8,6 +10,8 @@ import (
 	"testing"
 
 	"sportello/portal/applications"
+	"sportello/portal/auth"
+	"sportello/portal/forms"
 )
 
 const vanPermit = "recycling-centre-van-permit" // assurance low, free, 5 days, a required file
@@ -229,4 +233,66 @@ func TestApplyWithFee(t *testing.T) {
 	ref := referenceOf(t, conf.body)
 	must(t, conf, http.StatusOK, `id="apply-pay" href="/applications/`+ref+`/pay"`, "Pay the fee")
 	must(t, v.get("/account/applications/"+ref), http.StatusOK, `id="payment"`)
+}
+
+// An application to a service that asks for a substantial sign-in is read
+// and changed only after one: a lower sign-in is sent to step up, coming
+// back to the page (or, after a form, to the application).
+func TestApplicationsNeedTheirServiceLevel(t *testing.T) {
+	const taxCertificate = "tax-certificate-request" // substantial, 5 EUR on application, an optional file
+	site := startLiveSite(t)
+	low := site.browser(t, stopAtRedirects)
+	low.signInAtLevel("resident", "/", "low")
+
+	ctx := context.Background()
+	svc, err := fixture.store.Service(ctx, taxCertificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := applications.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pdf = "%PDF-1.4\n% authorisation\n"
+	app, err := fixture.deps.Applications.Submit(ctx, applications.SubmitInput{
+		Token: token, Service: svc, PersonID: site.personID(t, "resident"),
+		Answers: forms.Answers{{Field: "authorisation", Type: forms.TypeFile, Files: []forms.FileRef{{Name: "authorisation.pdf", ContentType: "application/pdf"}}}},
+		Files: []forms.AcceptedFile{{Field: "authorisation", Filename: "authorisation.pdf", ContentType: "application/pdf", Size: int64(len(pdf)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(pdf)), nil }}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := app.Reference.String()
+	page := "/account/applications/" + ref
+	if len(app.Files) != 1 {
+		t.Fatalf("the application has %d files, want 1", len(app.Files))
+	}
+	file := accountFileURL(app.Files[0].ID)
+
+	csrf := csrfOf(t, low.get("/").body)
+	for _, tc := range []struct {
+		name     string
+		r        response
+		returnTo string
+	}{
+		{"the application", low.get(page), page},
+		{"its file", low.get(file), file},
+		{"its payment", low.get(paymentPayURL(ref)), paymentPayURL(ref)},
+		{"withdrawing it", low.post(page+"/withdraw", url.Values{"_csrf": {csrf}, "reason": {"changed my mind"}}), page},
+		{"answering for it", low.postMultipart(page+"/respond", url.Values{"_csrf": {csrf}, "message": {"hi"}}), page},
+		{"paying for it", low.post(paymentPayURL(ref), url.Values{"_csrf": {csrf}}), page},
+	} {
+		if want := auth.LoginURL(tc.returnTo, "substantial"); tc.r.status != http.StatusSeeOther || tc.r.location != want {
+			t.Errorf("%s at a low sign-in: %d to %q, want a step-up to %q", tc.name, tc.r.status, tc.r.location, want)
+		}
+	}
+	if st := payStatus(t, site, "resident", app.Reference); st != applications.StatusAwaitingPayment {
+		t.Errorf("after the refused changes the application is %s", st)
+	}
+
+	// Stepping up opens it.
+	must(t, low.signInAtLevel("resident", page, "substantial"), http.StatusOK, ref, "authorisation.pdf")
+	must(t, low.get(file), http.StatusOK, "% authorisation")
+	must(t, low.get(paymentPayURL(ref)), http.StatusOK, `id="pay-now"`)
 }

@@ -23,6 +23,9 @@ func (s *Server) accountApplicationWithdraw(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if _, err := s.applicantApplication(c, ref); err != nil {
+		return err
+	}
 	limit := maxWithdrawReason
 	form := &catalogue.OnlineForm{Fields: []catalogue.Field{{Name: "reason", Type: forms.TypeTextarea, MaxLength: &limit}}}
 	res, err := s.forms.Validate(c.UserContext(), form, forms.Values{"reason": {c.FormValue("reason")}}, nil)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/catalogue"
 	"sportello/portal/applications"
 	"sportello/portal/forms"
 	"sportello/portal/web"
@@ -127,6 +128,51 @@ func appQuestion(app *applications.Application) string {
 	}
 	return ""
 }
+
+// applicantApplication is the signed-in person's application ref; another
+// person's is not found. It is only given to someone signed in at the level
+// its service asks: an application sent after a substantial sign-in holds
+// what that sign-in protects.
+func (s *Server) applicantApplication(c *fiber.Ctx, ref applications.Reference) (*applications.Application, error) {
+	v := appViewer(c)
+	if v == nil {
+		return nil, applications.ErrNotFound
+	}
+	app, err := s.apps.ForApplicant(c.UserContext(), v.PersonID, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.applicantLevel(c, app.ServiceSlug, app.Reference.String()); err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+// applicantLevel asks for a new sign-in (a stepUp) when the viewer's is
+// below the level of the service of their application ref. A page asked
+// for with GET is where sign-in comes back to; after a form, it is the
+// application's page.
+func (s *Server) applicantLevel(c *fiber.Ctx, serviceSlug, ref string) error {
+	level := catalogue.AssuranceLow
+	if sum, ok := s.directory().services[serviceSlug]; ok && sum.Assurance != "" {
+		level = sum.Assurance
+	}
+	if s.auth.Satisfies(appViewer(c), level) {
+		return nil
+	}
+	returnTo := "/account/applications/" + ref
+	if c.Method() == fiber.MethodGet {
+		returnTo = c.OriginalURL()
+	}
+	return &stepUp{level: level, returnTo: returnTo}
+}
+
+// stepUp is the answer to someone whose sign-in is below the level a page
+// needs: handleError sends them to sign in again at it, coming back to
+// returnTo.
+type stepUp struct{ level, returnTo string }
+
+func (e *stepUp) Error() string { return "the sign-in is below the level of assurance " + e.level }
 
 // appSendFile sends an uploaded file as a download, never shown inline: its
 // type is the one found from the content at upload, and nosniff stops a

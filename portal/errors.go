@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
+	"sportello/portal/auth"
 	"sportello/portal/web"
 )
 
@@ -36,6 +37,10 @@ type apiErrorBody struct {
 // handleError is the one place errors become responses. The reader gets a
 // translated message and a way on; the cause goes to the log only.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if up, ok := errors.AsType[*stepUp](err); ok {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Redirect(auth.LoginURL(up.returnTo, up.level), fiber.StatusSeeOther)
+	}
 	status, key := classify(err)
 	reqID, _ := c.Locals(web.LocalRequestID).(string)
 	level := slog.LevelDebug
@@ -43,10 +48,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		level = slog.LevelError
 	}
 	s.log.Log(c.UserContext(), level, "request failed",
-		"request_id", reqID, "method", c.Method(), "path", c.Path(), "status", status, "error", err.Error())
+		"request_id", reqID, "method", c.Method(), "route", c.Route().Path, "path", s.logPath(c.Path()), "status", status, "error", err.Error())
 
 	c.Response().ResetBody()
 	c.Status(status)
+	// Also when Fiber refused the request before any middleware ran.
+	s.setSecurityHeaders(c)
 	if isAPI(c) {
 		return c.JSON(apiError{Error: apiErrorBody{
 			Status: status, Code: key, Message: web.T(c, key), RequestID: reqID,

@@ -144,6 +144,53 @@ func TestAccessLog(t *testing.T) {
 	}
 }
 
+// Paths holding a bearer secret are logged with it masked: by the access
+// log and by the error log, also when a middleware refused the request
+// before it reached its route.
+func TestLogMasksSecrets(t *testing.T) {
+	var buf strings.Builder
+	srv, err := New(Config{BaseURL: "https://portanova.example", Log: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))},
+		fixture.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, method, path, secret string
+		want                       []string
+	}{
+		{"preview link", http.MethodGet, "/preview/abc.def", "abc.def",
+			[]string{`"route":"/preview/:token"`, `"path":"/preview/***"`}},
+		{"simulated payment", http.MethodGet, "/payments/simulated/cs_sim_a1b2c3", "a1b2c3",
+			[]string{`"route":"/payments/simulated/:session"`, `"path":"/payments/simulated/***"`}},
+		{"refused before its route", http.MethodPost, "/payments/simulated/cs_sim_d4e5f6", "d4e5f6",
+			[]string{`"path":"/payments/simulated/***"`, `"status":403`}},
+		{"a path without secrets", http.MethodGet, "/services/nope", "",
+			[]string{`"path":"/services/nope"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf.Reset()
+			res, err := srv.App().Test(httptest.NewRequest(tt.method, tt.path, nil), -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			log := buf.String()
+			if !strings.Contains(log, `"msg":"request"`) || !strings.Contains(log, `"msg":"request failed"`) {
+				t.Fatalf("want an access log line and an error log line:\n%s", log)
+			}
+			if tt.secret != "" && strings.Contains(log, tt.secret) {
+				t.Errorf("the log holds the secret %q:\n%s", tt.secret, log)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(log, w) {
+					t.Errorf("the log lacks %s:\n%s", w, log)
+				}
+			}
+		})
+	}
+}
+
 // A handler that panics gives the resident the 500 page, not a stack trace.
 func TestPanicIsA500Page(t *testing.T) {
 	srv, _, _ := newOwnServer(t)
@@ -154,5 +201,50 @@ func TestPanicIsA500Page(t *testing.T) {
 	}
 	if strings.Contains(b, "secret internal detail") || strings.Contains(b, "goroutine") {
 		t.Errorf("the panic leaked into the page:\n%s", excerpt(b))
+	}
+}
+
+// Pages made for a signed-in person (their name, their CSRF token) are
+// kept out of shared caches; anonymous pages and the JSON API are not
+// changed.
+func TestSignedInPagesAreNotCached(t *testing.T) {
+	site := startLiveSite(t)
+	anon := site.browser(t, stopAtRedirects)
+	marta := site.browser(t, stopAtRedirects)
+	marta.signIn("resident", "/")
+	for _, tc := range []struct {
+		path       string
+		anon, sign string // Cache-Control for an anonymous visitor, for Marta
+	}{
+		{"/", "", "private, no-store"},
+		{"/services/report-a-pothole", "", "private, no-store"},
+		{"/search?q=bin", "", "private, no-store"},
+		{"/no/such/page", "", "private, no-store"},
+		{"/api/v1/suggest?q=bin", "public, max-age=300", "public, max-age=300"},
+	} {
+		if got := anon.get(tc.path).header.Get("Cache-Control"); got != tc.anon {
+			t.Errorf("anonymous GET %s: Cache-Control %q, want %q", tc.path, got, tc.anon)
+		}
+		if got := marta.get(tc.path).header.Get("Cache-Control"); got != tc.sign {
+			t.Errorf("signed-in GET %s: Cache-Control %q, want %q", tc.path, got, tc.sign)
+		}
+	}
+}
+
+// A request line longer than the read buffer is refused by Fiber before any
+// middleware runs and before its path is read, so even under /api the
+// answer is the error page; it carries the security headers all the same.
+// (app.Test reports this refusal as an error, so the request goes over
+// HTTP.)
+func TestOverlongRequest(t *testing.T) {
+	site := startLiveSite(t)
+	r := site.browser(t, stopAtRedirects).get("/api/v1/search?q=" + strings.Repeat("a", 17000))
+	if r.status != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("status %d, want 431\n%s", r.status, excerpt(r.body))
+	}
+	for _, h := range []string{"Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"} {
+		if r.header.Get(h) == "" {
+			t.Errorf("the 431 answer lacks %s", h)
+		}
 	}
 }

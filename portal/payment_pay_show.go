@@ -91,7 +91,7 @@ func (s *Server) paymentApplicationByRef(c *fiber.Ctx, raw string) (*application
 	if err != nil {
 		return nil, web.NewError(fiber.StatusNotFound, "", err)
 	}
-	return s.apps.ForApplicant(c.UserContext(), v.PersonID, ref)
+	return s.applicantApplication(c, ref)
 }
 
 // paymentStart starts (or resumes) a checkout for what an application owes

@@ -165,7 +165,7 @@ func (s *Server) paymentOwned(c *fiber.Ctx, p payments.Payment) (*applications.A
 	if err != nil {
 		return nil, web.NewError(fiber.StatusNotFound, "", err)
 	}
-	app, err := s.apps.ForApplicant(c.UserContext(), v.PersonID, ref)
+	app, err := s.applicantApplication(c, ref)
 	if err != nil {
 		return nil, err
 	}

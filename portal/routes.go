@@ -23,7 +23,7 @@ func (s *Server) routes(app *fiber.App) {
 	if s.idp != nil {
 		app.Use(auth.DevIdPPath, adaptor.HTTPHandler(http.StripPrefix(auth.DevIdPPath, s.idp)))
 	}
-	app.Use(s.auth.Sessions(), s.auth.CSRF())
+	app.Use(s.auth.Sessions(), s.privateWhenSignedIn, s.auth.CSRF())
 	app.Get(auth.PathLogin, s.auth.RateLimit(), s.auth.Login)
 	app.Get(auth.PathCallback, s.auth.RateLimit(), s.auth.Callback)
 	app.Post(auth.PathLogout, s.auth.Logout)

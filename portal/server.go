@@ -44,7 +44,12 @@ type Config struct {
 	// TopTasks are the service slugs shown first on the home page; the first
 	// online services are used when empty or unknown.
 	TopTasks []string
-	Log      *slog.Logger
+	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies
+	// in front of the portal. A request from one of them is from the client
+	// its X-Forwarded-For names, which the rate limits count by; empty means
+	// no proxy, and X-Forwarded-For is ignored.
+	TrustedProxies []string
+	Log            *slog.Logger
 }
 
 // Deps are the components the portal reads from.
@@ -89,6 +94,11 @@ type Server struct {
 	// ed is content editing, page feedback and search insights
 	// (editor.go); nil when the store is not the SQL store.
 	ed *editorial
+	// secretRoutes are the patterns of the routes whose path holds a
+	// secret, which the log masks (middleware.go).
+	secretRoutes [][]string
+	// headers are the security headers of every answer (middleware.go).
+	headers [][2]string
 }
 
 // DefaultTopTasks are the demo catalogue's most used online services.
@@ -146,13 +156,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.engine = engine
+	s.headers = s.securityHeaders()
 	if err := s.Reload(context.Background()); err != nil {
 		return nil, err
 	}
 	if err := s.initEditor(context.Background(), deps); err != nil {
 		return nil, err
 	}
-	s.app = fiber.New(fiber.Config{
+	fc := fiber.Config{
 		Immutable:             true,
 		Views:                 engine,
 		ErrorHandler:          s.handleError,
@@ -163,8 +174,18 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// Uploads to online forms (apply_view.go).
 		BodyLimit: applyBodyLimit(deps.Forms),
 		AppName:   "sportello",
-	})
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		fc.EnableTrustedProxyCheck = true
+		fc.TrustedProxies = cfg.TrustedProxies
+		fc.ProxyHeader = fiber.HeaderXForwardedFor
+		// c.IP() is then the first valid address in the header, and the
+		// proxy's own when there is none.
+		fc.EnableIPValidation = true
+	}
+	s.app = fiber.New(fc)
 	s.routes(s.app)
+	s.secretRoutes = secretRoutes(s.app)
 	s.log.Info("portal ready", "env", cfg.Env, "base_url", cfg.BaseURL, "demo_sign_in", cfg.DemoSignIn)
 	return s, nil
 }

@@ -10,8 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/portal/auth"
 )
 
 // newOwnServer is a portal over its own SQLite store with the demo
@@ -118,5 +121,59 @@ func TestNewNeedsItsParts(t *testing.T) {
 	}
 	if _, err := New(Config{}, fixture.deps); err == nil {
 		t.Error("New without a base URL succeeded")
+	}
+}
+
+// Behind a trusted proxy the rate limits count each client the proxy
+// names in X-Forwarded-For; from anyone else the header is the client's own
+// say and is ignored.
+func TestTrustedProxies(t *testing.T) {
+	tests := []struct {
+		name    string
+		proxies []string
+		// secondClient is the status for another client's first request,
+		// after one client used the limit of one.
+		secondClient int
+	}{
+		{"no proxy", nil, http.StatusTooManyRequests},
+		// app.Test's connections come from 0.0.0.0.
+		{"from a trusted proxy", []string{"0.0.0.0"}, http.StatusBadRequest},
+		{"from an address that is not a trusted proxy", []string{"10.0.0.0/8"}, http.StatusTooManyRequests},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			log := slog.New(slog.DiscardHandler)
+			deps := fixture.deps
+			var err error
+			deps.Auth, deps.DevIdP, err = auth.NewDevelopment(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 1}, fixture.store, log, PaymentsWebhookPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := New(Config{BaseURL: "https://portanova.example", TrustedProxies: tt.proxies, Log: log}, deps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A sign-in that returns elsewhere is refused (400) after the
+			// limiter has counted it.
+			signIn := func(client string) int {
+				req := httptest.NewRequest(http.MethodGet, auth.PathLogin+"?return_to=//elsewhere.example", nil)
+				req.Header.Set(fiber.HeaderXForwardedFor, client)
+				res, err := srv.App().Test(req, -1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				return res.StatusCode
+			}
+			if got := signIn("192.0.2.1"); got != http.StatusBadRequest {
+				t.Fatalf("first client's first sign-in: %d, want 400", got)
+			}
+			if got := signIn("192.0.2.2"); got != tt.secondClient {
+				t.Errorf("second client's first sign-in: %d, want %d", got, tt.secondClient)
+			}
+			if got := signIn("192.0.2.1"); got != http.StatusTooManyRequests {
+				t.Errorf("first client's second sign-in: %d, want 429", got)
+			}
+		})
 	}
 }

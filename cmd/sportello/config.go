@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -20,6 +21,9 @@ type config struct {
 	DataDir     string // SQLite database, search index and uploads
 	DatabaseURL string // postgres://… or a SQLite file path
 	LogLevel    string
+	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies
+	// whose X-Forwarded-For names the client; empty when there is none.
+	TrustedProxies []string
 
 	OIDC struct {
 		Issuer       string
@@ -120,6 +124,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.DatabaseURL = filepath.Join(c.DataDir, "sportello.db")
 	}
 	c.LogLevel = get("SPORTELLO_LOG_LEVEL", "info")
+	for _, p := range strings.Split(get("SPORTELLO_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		addr, ok := proxyAddress(p)
+		if !ok {
+			errs = append(errs, fmt.Errorf("SPORTELLO_TRUSTED_PROXIES: %q is not an IP address or CIDR range; list the proxies' addresses separated by commas, such as 10.0.0.5,10.1.0.0/16", p))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, addr)
+	}
 
 	c.OIDC.Issuer = get("SPORTELLO_OIDC_ISSUER", "")
 	c.OIDC.ClientID = get("SPORTELLO_OIDC_CLIENT_ID", "")
@@ -187,6 +202,19 @@ func (c config) SimulatedPayments() bool { return c.Stripe.SecretKey == "" }
 
 // DevIdP reports whether the embedded development identity provider runs.
 func (c config) DevIdP() bool { return c.OIDC.Issuer == "" && c.Env != envProduction }
+
+// proxyAddress checks that s is an IP address or a CIDR range and returns
+// it in canonical form: Fiber compares a single address as text with the
+// connection's, so "::FFFF:10.0.0.5" would never match 10.0.0.5.
+func proxyAddress(s string) (string, bool) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().String(), a.Zone() == ""
+	}
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.String(), true
+	}
+	return "", false
+}
 
 func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")

@@ -70,6 +70,9 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad duration", map[string]string{"SPORTELLO_SESSION_IDLE_TIMEOUT": "soon"}, []string{"SPORTELLO_SESSION_IDLE_TIMEOUT"}},
 		{"bad upload limit", map[string]string{"SPORTELLO_UPLOAD_MAX_MB": "-3"}, []string{"SPORTELLO_UPLOAD_MAX_MB"}},
 		{"bad time zone", map[string]string{"SPORTELLO_TIME_ZONE": "Mars/Olympus"}, []string{"SPORTELLO_TIME_ZONE"}},
+		{"trusted proxies", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16,2001:db8::/32"}, nil},
+		{"a trusted proxy that is a host name", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5,proxy.internal"}, []string{`SPORTELLO_TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range`}},
+		{"a trusted proxy with a bad range", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.0/33"}, []string{`SPORTELLO_TRUSTED_PROXIES: "10.0.0.0/33"`}},
 		{"missing secret file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": "/no/such/file"}, []string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE"}},
 		{"secret from a file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": secretFile}, nil},
 	}
@@ -105,6 +108,13 @@ func TestLoadConfigErrors(t *testing.T) {
 	}
 	if pc := portalConfig(c, nil); !slices.Contains(pc.FormActionOrigins, stripeCheckoutOrigin) {
 		t.Errorf("with Stripe, form-action origins %v lack %s", pc.FormActionOrigins, stripeCheckoutOrigin)
+	}
+	c, _ = loadConfig(env(map[string]string{"SPORTELLO_TRUSTED_PROXIES": " 10.0.0.5 , ::FFFF:10.0.0.6,10.1.0.0/16 "}))
+	if got := portalConfig(c, nil).TrustedProxies; !slices.Equal(got, []string{"10.0.0.5", "10.0.0.6", "10.1.0.0/16"}) {
+		t.Errorf("trusted proxies reach the portal as %q", got)
+	}
+	if c, _ := loadConfig(env(nil)); len(c.TrustedProxies) != 0 {
+		t.Errorf("by default no proxy is trusted, got %q", c.TrustedProxies)
 	}
 }
 

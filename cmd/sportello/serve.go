@@ -166,10 +166,11 @@ func syncOnce(ctx context.Context, db *sqlstore.DB, index *search.Index, srv *po
 
 func portalConfig(cfg config, log *slog.Logger) portal.Config {
 	pc := portal.Config{
-		BaseURL:    cfg.BaseURL,
-		Env:        cfg.Env,
-		DemoSignIn: cfg.DevIdP(),
-		Log:        log,
+		BaseURL:        cfg.BaseURL,
+		Env:            cfg.Env,
+		DemoSignIn:     cfg.DevIdP(),
+		TrustedProxies: cfg.TrustedProxies,
+		Log:            log,
 	}
 	if !cfg.DevIdP() {
 		// Sign-out is a form that ends at the provider's end-session page.

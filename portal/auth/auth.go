@@ -213,7 +213,8 @@ func (a *Auth) skipCSRF(c *fiber.Ctx) bool {
 
 // RateLimit limits sign-in starts and callbacks per client address
 // (Config.SignInRateLimit a minute). Counts are per process; behind a proxy,
-// set Fiber's trusted proxies so that c.IP() is the client's address.
+// the portal's trusted proxies (portal.Config.TrustedProxies) make c.IP()
+// the client's address.
 func (a *Auth) RateLimit() fiber.Handler { return a.limiter }
 
 // PurgeExpired deletes expired sessions and used logout tokens past their

@@ -37,17 +37,23 @@ func (a *Auth) Callback(c *fiber.Ctx) error {
 			break
 		}
 	}
-	// refuse ends the attempt. An anonymous session is deleted outright;
-	// a signed-in one keeps its sign-in and loses only this attempt.
+	// refuse ends the attempt and signs nobody in. A signed-in session
+	// keeps its sign-in and loses only this attempt. An anonymous one loses
+	// every sign-in in progress but keeps what else it holds (support
+	// finder answers, a pending form): any site can link here with a
+	// made-up state. It is deleted when sign-in was all it held.
 	refuse := func(status int, key string, cause error) error {
 		if !sess.Fresh() {
-			var err error
-			if signedIn {
-				if err = setPending(sess, pending); err == nil {
+			if !signedIn {
+				pending = nil
+			}
+			err := setPending(sess, pending)
+			if err == nil {
+				if !signedIn && len(sess.Keys()) == 0 {
+					err = sess.Destroy()
+				} else {
 					err = sess.Save()
 				}
-			} else {
-				err = sess.Destroy()
 			}
 			if err != nil {
 				a.log.Error("auth: ending a refused sign-in attempt", "err", err)

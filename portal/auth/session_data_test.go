@@ -127,3 +127,25 @@ func TestSessionValues(t *testing.T) {
 		})
 	}
 }
+
+// TestBogusCallbackKeepsVisitorData: any site can link to the callback with
+// a made-up state. That is refused, but what an anonymous visitor keeps in
+// their session survives it.
+func TestBogusCallbackKeepsVisitorData(t *testing.T) {
+	base, _ := sessionDataRP(t, "sqlite")
+	b := newBrowser(t, base)
+	token := csrfFrom(t, b.get("/form").body)
+	if p := b.post("/value", url.Values{"_csrf": {token}, "key": {"test.answers"}, "value": {`{"age":70}`}}); p.status != http.StatusOK {
+		t.Fatalf("setting a value: %d %s", p.status, p.body)
+	}
+	p := b.get(PathCallback + "?state=bogus&code=x")
+	if p.status != http.StatusBadRequest || !strings.Contains(p.body, "This sign-in has expired") {
+		t.Fatalf("a bogus callback: %d, want 400 with the expired sign-in page:\n%.1500s", p.status, p.body)
+	}
+	if got := b.get("/value").body; got != `value={"age":70}` {
+		t.Errorf("after a bogus callback the visitor's value reads %q", got)
+	}
+	if p := b.post("/form", url.Values{"_csrf": {token}}); p.status != http.StatusOK {
+		t.Errorf("after a bogus callback the visitor's form is refused: %d %s", p.status, p.body)
+	}
+}
