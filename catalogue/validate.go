@@ -345,6 +345,11 @@ func (v *validator) service(p string, s *Service) {
 		v.add(member(p, "assurance"), "is missing; a service with an online_form says who may use it: one of %s", quoteAll(assurances))
 	} else {
 		v.oneOf(member(p, "assurance"), *s.Assurance, assurances)
+		// The payment page is for the signed-in applicant only, so an
+		// anonymous application awaiting its fee could never be paid.
+		if *s.Assurance == AssuranceNone && s.Fee != nil && s.Fee.Amount > 0 && s.Fee.When == FeeOnApplication {
+			v.add(member(p, "assurance"), `a fee paid on application needs the applicant signed in: use "low" or higher, or charge on approval`)
+		}
 	}
 	v.form(member(p, "online_form"), s.OnlineForm)
 }

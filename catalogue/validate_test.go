@@ -100,6 +100,8 @@ func TestValidateReportsEachProblem(t *testing.T) {
 			"services[1].fee.currency", `must be "EUR", the authority's currency, not "USD"`},
 		{"fee when", func(c *Catalogue) { c.Services[1].Fee.When = "later" },
 			"services[1].fee.when", `must be one of "on_application", "on_approval", not "later"`},
+		{"anonymous with a fee on application", func(c *Catalogue) { c.Services[1].Assurance = ptr(AssuranceNone) },
+			"services[1].assurance", `a fee paid on application needs the applicant signed in: use "low" or higher, or charge on approval`},
 		{"processing time", func(c *Catalogue) { d := -1; c.Services[1].ProcessingTimeDays = &d },
 			"services[1].processing_time_days", `must be 0 or more, or null when there is no set time, not -1`},
 		{"field type", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[2].Type = "datetime" },

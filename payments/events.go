@@ -43,7 +43,7 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, sigHeader s
 				ev.PaymentIntent = sess.PaymentIntent
 			}
 		} else {
-			s.log.WarnContext(ctx, "payments: could not read the card details of a paid session", "session_id", ev.SessionID, "err", err)
+			s.log.WarnContext(ctx, "payments: could not read the card details of a paid session", "event_id", ev.ID, "payment_id", ev.PaymentID, "err", err)
 		}
 	}
 	result, err := s.process(ctx, ev)
@@ -51,7 +51,7 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, sigHeader s
 		s.log.ErrorContext(ctx, "payments: processing a webhook failed; the provider will retry it", "event_id", ev.ID, "type", ev.Type, "err", err)
 		return err
 	}
-	s.log.InfoContext(ctx, "payments: webhook processed", "event_id", ev.ID, "type", ev.Type, "session_id", ev.SessionID, "result", result)
+	s.log.InfoContext(ctx, "payments: webhook processed", "event_id", ev.ID, "type", ev.Type, "payment_id", ev.PaymentID, "result", result)
 	return nil
 }
 
@@ -115,7 +115,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, ev Event) (string, sql.
 	p, err := s.findForEvent(ctx, tx, ev)
 	if errors.Is(err, ErrNotFound) {
 		s.log.WarnContext(ctx, "payments: event about a session Sportello does not know", "event_id", ev.ID,
-			"type", ev.Type, "session_id", ev.SessionID, "payment_intent", ev.PaymentIntent)
+			"type", ev.Type, "payment_id", ev.PaymentID, "payment_intent", ev.PaymentIntent)
 		return ResultUnknownSession, sql.NullInt64{}, nil
 	}
 	if err != nil {

@@ -36,7 +36,7 @@ func TestListAndCSV(t *testing.T) {
 			return c
 		}
 		first := pay(1, "dog-licence", payments.SimulatedPay)
-		if _, err := e.svc.Refund(ctx, first.PaymentID, 500, "partly withdrawn", 7); err != nil {
+		if _, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: first.PaymentID, Amount: 500, Reason: "partly withdrawn", StaffPersonID: 7, RequestToken: payments.NewRefundToken()}); err != nil {
 			t.Fatal(err)
 		}
 		e.clock.Advance(24 * time.Hour)

@@ -23,7 +23,7 @@ func (s *Service) Confirm(ctx context.Context, sessionID string) (Payment, error
 		if err := s.syncSession(ctx, p); err != nil {
 			// The page can still say "we're confirming": the webhook or
 			// Reconcile will finish it.
-			s.log.WarnContext(ctx, "payments: could not ask the provider about a session", "session_id", sessionID, "err", err)
+			s.log.WarnContext(ctx, "payments: could not ask the provider about a session", "payment_id", p.ID, "err", err)
 			return p, nil
 		}
 	}
@@ -36,7 +36,7 @@ func (s *Service) Confirm(ctx context.Context, sessionID string) (Payment, error
 func (s *Service) syncSession(ctx context.Context, p Payment) error {
 	sess, err := s.provider.GetSession(ctx, p.SessionID)
 	if err != nil {
-		return fmt.Errorf("%w: reading session %s: %w", ErrProvider, p.SessionID, err)
+		return fmt.Errorf("%w: reading the session of payment %d: %w", ErrProvider, p.ID, err)
 	}
 	ev := Event{Provider: p.Provider, SessionID: sess.ID, PaymentID: p.ID, PaymentStatus: sess.PaymentStatus,
 		AmountTotal: sess.AmountTotal, Currency: sess.Currency, PaymentIntent: sess.PaymentIntent,

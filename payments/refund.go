@@ -8,32 +8,70 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sportello/catalogue"
 )
 
-// Refund refunds amount (minor units) of a paid payment through the
-// provider, for a reason, on behalf of a member of staff. The refund is
-// recorded as pending, with its idempotency key, under a lock of the payment
+// RefundInput is what Refund needs.
+type RefundInput struct {
+	PaymentID     int64
+	Amount        int64 // minor units
+	Reason        string
+	StaffPersonID int64 // the member of staff making the refund
+	// RequestToken is the one-time token of the form the refund was asked
+	// from (NewRefundToken, put in the form when it is shown). A form sent
+	// twice, by a double click or a browser resending it, carries the same
+	// token, and the second Refund returns the first's refund.
+	RequestToken string
+}
+
+// maxRequestToken bounds a request token; NewRefundToken's are 32.
+const maxRequestToken = 128
+
+// NewRefundToken returns a refund form's one-time request token: 128
+// random bits, so that no two forms share one. It is only stored when the
+// form is sent, so showing a form costs no write.
+func NewRefundToken() string { return randomToken(16) }
+
+// Refund refunds in.Amount of a paid payment through the provider, for a
+// reason, on behalf of a member of staff. The refund is recorded as pending,
+// with its idempotency key and request token, under a lock of the payment
 // and after checking that it fits in what was paid minus what is refunded
 // or being refunded; only then is the provider asked. When the provider's
 // answer is lost, the refund stays pending and Reconcile sends it again with
-// the same key, so it is never made twice.
-func (s *Service) Refund(ctx context.Context, paymentID, amount int64, reason string, staffPersonID int64) (Refund, error) {
-	reason = strings.TrimSpace(reason)
+// the same key, so it is never made twice. A repeat of a request token
+// makes no other refund and returns the one made with it as it stands now:
+// pending while the first request waits for the provider, and with the
+// provider's refusal as an error when it failed.
+func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
+	reason := strings.TrimSpace(in.Reason)
 	switch {
-	case amount <= 0:
-		return Refund{}, fmt.Errorf("%w: the refund amount must be positive, not %d", ErrInvalid, amount)
+	case in.Amount <= 0:
+		return Refund{}, fmt.Errorf("%w: the refund amount must be positive, not %d", ErrInvalid, in.Amount)
 	case reason == "":
 		return Refund{}, fmt.Errorf("%w: give the reason for the refund", ErrInvalid)
-	case staffPersonID <= 0:
+	case in.StaffPersonID <= 0:
 		return Refund{}, fmt.Errorf("%w: the refund needs the id of the member of staff making it", ErrInvalid)
+	case in.RequestToken == "" || len(in.RequestToken) > maxRequestToken:
+		return Refund{}, fmt.Errorf("%w: the refund needs the request token of its form (NewRefundToken), of at most %d characters", ErrInvalid, maxRequestToken)
 	}
 	var p Payment
-	r := Refund{ID: newID(), PaymentID: paymentID, Amount: amount, Reason: reason, StaffPersonID: staffPersonID,
+	r := Refund{ID: newID(), PaymentID: in.PaymentID, Amount: in.Amount, Reason: reason, StaffPersonID: in.StaffPersonID,
 		Status: RefundPending, CreatedAt: s.now().UTC().Truncate(time.Second)}
+	repeat := false
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		p, err = s.getPayment(ctx, tx, `id = ?`, true, paymentID)
+		p, err = s.getPayment(ctx, tx, `id = ?`, true, in.PaymentID)
 		if err != nil {
+			return err
+		}
+		// Under the payment's lock, a repeat finds the first request's
+		// refund even when both arrived together.
+		switch prior, err := s.refundByToken(ctx, tx, p.ID, in.RequestToken); {
+		case err == nil:
+			r, repeat = prior, true
+			return nil
+		case !errors.Is(err, ErrNotFound):
 			return err
 		}
 		if (!p.Settled() && p.Status != StatusFlagged) || p.AmountReceived == 0 || p.PaymentIntent == "" {
@@ -45,20 +83,51 @@ func (s *Service) Refund(ctx context.Context, paymentID, amount int64, reason st
 		if err != nil {
 			return s.mapErr(err)
 		}
-		if left := p.AmountReceived - p.RefundedAmount - inFlight; amount > left {
+		if left := p.AmountReceived - p.RefundedAmount - inFlight; in.Amount > left {
 			return fmt.Errorf("%w: %d asked, %d left of %d paid (%d refunded, %d being refunded)",
-				ErrRefundTooLarge, amount, max(left, 0), p.AmountReceived, p.RefundedAmount, inFlight)
+				ErrRefundTooLarge, in.Amount, max(left, 0), p.AmountReceived, p.RefundedAmount, inFlight)
 		}
 		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO payment_refunds (id, payment_id, amount, reason,
-			staff_person_id, idempotency_key, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
-			r.ID, p.ID, r.Amount, r.Reason, r.StaffPersonID, refundKey(r.ID), r.CreatedAt.Unix(), r.CreatedAt.Unix())
+			staff_person_id, idempotency_key, request_token, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+			r.ID, p.ID, r.Amount, r.Reason, r.StaffPersonID, refundKey(r.ID), in.RequestToken, r.CreatedAt.Unix(), r.CreatedAt.Unix())
 		return s.mapErr(err)
 	})
+	if errors.Is(err, catalogue.ErrConflict) {
+		// The lock lets the check above see any earlier refund with the
+		// token; should a repeat still get past it, the unique index refuses
+		// it, and it is answered like any other repeat.
+		if prior, perr := s.refundByToken(ctx, s.db.SQL(), in.PaymentID, in.RequestToken); perr == nil {
+			r, repeat, err = prior, true, nil
+		}
+	}
 	if err != nil {
 		return Refund{}, err
 	}
-	s.log.InfoContext(ctx, "payments: refund requested", "payment_id", p.ID, "refund_id", r.ID, "amount", amount, "staff_person_id", staffPersonID)
+	if repeat {
+		s.log.InfoContext(ctx, "payments: refund asked again with the same request token; not made twice",
+			"payment_id", r.PaymentID, "refund_id", r.ID, "status", r.Status, "staff_person_id", in.StaffPersonID)
+		if r.Status == RefundFailed {
+			return r, fmt.Errorf("%w: refund %d was refused: %s", ErrProvider, r.ID, r.FailureReason)
+		}
+		return r, nil
+	}
+	s.log.InfoContext(ctx, "payments: refund requested", "payment_id", p.ID, "refund_id", r.ID, "amount", in.Amount, "staff_person_id", in.StaffPersonID)
 	return s.sendRefund(ctx, p, r)
+}
+
+// refundByToken returns the refund of payment paymentID made with a request
+// token, or ErrNotFound.
+func (s *Service) refundByToken(ctx context.Context, db querier, paymentID int64, token string) (Refund, error) {
+	r, err := scanRefund(db.QueryRowContext(ctx, s.q(`SELECT `+refundColumns+` FROM payment_refunds
+		WHERE request_token = ?`), token))
+	if err != nil {
+		return Refund{}, s.mapErr(err)
+	}
+	if r.PaymentID != paymentID {
+		return Refund{}, fmt.Errorf("%w: the request token was already used for refund %d of another payment; show the refund form again", ErrInvalid, r.ID)
+	}
+	return r, nil
 }
 
 func refundKey(refundID int64) string { return "sportello-refund-" + strconv.FormatInt(refundID, 10) }

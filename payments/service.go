@@ -269,7 +269,7 @@ func (s *Service) callProvider(ctx context.Context, p Payment, in StartInput) (C
 		return Checkout{}, fmt.Errorf("%w: payment %d was closed while its checkout was being started; start again", ErrNotOpen, p.ID)
 	}
 	s.log.InfoContext(ctx, "payments: checkout started", "payment_id", p.ID, "reference", p.Reference,
-		"attempt", p.Attempt, "provider", p.Provider, "session_id", sess.ID)
+		"attempt", p.Attempt, "provider", p.Provider)
 	return Checkout{PaymentID: p.ID, SessionID: sess.ID, URL: sess.URL, ExpiresAt: expires}, nil
 }
 
@@ -298,12 +298,12 @@ func (s *Service) Cancel(ctx context.Context, paymentID int64) (Payment, error) 
 	}
 	if err := s.provider.ExpireSession(ctx, p.SessionID); err != nil {
 		if serr := s.syncSession(ctx, p); serr != nil {
-			return p, fmt.Errorf("%w: expiring session %s: %w", ErrProvider, p.SessionID, errors.Join(err, serr))
+			return p, fmt.Errorf("%w: expiring the session of payment %d: %w", ErrProvider, p.ID, errors.Join(err, serr))
 		}
 		if p, rerr := s.Payment(ctx, paymentID); rerr == nil && !p.Open() {
 			return p, ErrNotOpen
 		}
-		return p, fmt.Errorf("%w: expiring session %s: %w", ErrProvider, p.SessionID, err)
+		return p, fmt.Errorf("%w: expiring the session of payment %d: %w", ErrProvider, p.ID, err)
 	}
 	ev := Event{ID: "cancel_" + p.SessionID, Type: EventCheckoutCancelled, Provider: p.Provider, SessionID: p.SessionID, PaymentID: p.ID}
 	if _, err := s.process(ctx, ev); err != nil {

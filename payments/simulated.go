@@ -138,7 +138,7 @@ func (m *Simulated) close(ctx context.Context, sessionID, status, paymentStatus 
 			return err
 		}
 		if s.Status != SessionOpen {
-			return fmt.Errorf("%w: %w: session %s is %s", ErrProviderRefused, ErrNotOpen, sessionID, s.Status)
+			return fmt.Errorf("%w: %w: the session of payment %d is %s", ErrProviderRefused, ErrNotOpen, s.PaymentID, s.Status)
 		}
 		_, err = tx.ExecContext(ctx, m.db.Rebind(`UPDATE payment_simulated_sessions SET status = ?, payment_status = ?
 			WHERE id = ?`), status, paymentStatus, sessionID)
@@ -281,7 +281,7 @@ func (s *Service) SimulatedChoose(ctx context.Context, sessionID, choice string)
 	if err != nil {
 		return "", err
 	}
-	s.log.InfoContext(ctx, "payments: simulated checkout answered", "session_id", sess.ID, "choice", choice, "result", result)
+	s.log.InfoContext(ctx, "payments: simulated checkout answered", "payment_id", sess.PaymentID, "choice", choice, "result", result)
 	return redirectURL, nil
 }
 

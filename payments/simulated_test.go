@@ -1,9 +1,12 @@
 package payments_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,13 +29,19 @@ type env struct {
 
 func newEnv(t *testing.T, db *sqlstore.DB) env {
 	t.Helper()
+	return newEnvLogging(t, db, slog.New(slog.DiscardHandler))
+}
+
+// newEnvLogging is newEnv with the Service logging to log.
+func newEnvLogging(t *testing.T, db *sqlstore.DB, log *slog.Logger) env {
+	t.Helper()
 	clock := paytest.NewClock()
 	sim, err := payments.NewSimulated(db, payments.SimulatedConfig{Env: "development", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ful := paytest.NewFulfiller(t, db)
-	svc, err := payments.New(db, payments.Options{Provider: sim, Fulfiller: ful, Now: clock.Now, Logger: slog.New(slog.DiscardHandler)})
+	svc, err := payments.New(db, payments.Options{Provider: sim, Fulfiller: ful, Now: clock.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +346,7 @@ func TestRefunds(t *testing.T) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		c := e.start(t, 1)
-		if _, err := e.svc.Refund(ctx, c.PaymentID, 100, "not paid yet", 7); !errors.Is(err, payments.ErrNotRefundable) {
+		if _, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: c.PaymentID, Amount: 100, Reason: "not paid yet", StaffPersonID: 7, RequestToken: payments.NewRefundToken()}); !errors.Is(err, payments.ErrNotRefundable) {
 			t.Errorf("refunding an unpaid payment: %v, want ErrNotRefundable", err)
 		}
 		e.choose(t, c, payments.SimulatedPay)
@@ -359,7 +368,7 @@ func TestRefunds(t *testing.T) {
 			{1, "nothing left", 7, payments.ErrRefundTooLarge, payments.StatusRefunded, 1250},
 		}
 		for _, st := range steps {
-			r, err := e.svc.Refund(ctx, c.PaymentID, st.amount, st.reason, st.staff)
+			r, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: c.PaymentID, Amount: st.amount, Reason: st.reason, StaffPersonID: st.staff, RequestToken: payments.NewRefundToken()})
 			if !errors.Is(err, st.err) || (st.err == nil && err != nil) {
 				t.Fatalf("Refund(%d, %q): %v, want %v", st.amount, st.reason, err, st.err)
 			}
@@ -395,7 +404,7 @@ func TestConcurrentRefundsNeverExceedThePayment(t *testing.T) {
 		ok, tooLarge := 0, 0
 		for range 6 {
 			wg.Go(func() {
-				_, err := e.svc.Refund(ctx, c.PaymentID, 500, "concurrent", 7)
+				_, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: c.PaymentID, Amount: 500, Reason: "concurrent", StaffPersonID: 7, RequestToken: payments.NewRefundToken()})
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -414,6 +423,110 @@ func TestConcurrentRefundsNeverExceedThePayment(t *testing.T) {
 		}
 		if p := e.payment(t, c.PaymentID); p.RefundedAmount != 1000 {
 			t.Errorf("refunded %d, want 1000", p.RefundedAmount)
+		}
+	})
+}
+
+// A refund form sent twice, by a double click or a browser resending it,
+// carries one request token and makes one refund: one send after the other
+// or several at once.
+func TestRefundRequestTokenRefundsOnce(t *testing.T) {
+	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		c := e.start(t, 1)
+		e.choose(t, c, payments.SimulatedPay)
+		in := payments.RefundInput{PaymentID: c.PaymentID, Amount: 500, Reason: "sent twice", StaffPersonID: 7, RequestToken: payments.NewRefundToken()}
+		first, err := e.svc.Refund(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := e.svc.Refund(ctx, in)
+		if err != nil || again.ID != first.ID || again.Status != payments.RefundSucceeded {
+			t.Errorf("the same request again: %+v, %v; want refund %d, succeeded", again, err, first.ID)
+		}
+
+		in.RequestToken = payments.NewRefundToken()
+		var wg sync.WaitGroup
+		ids, errs := make([]int64, 4), make([]error, 4)
+		for i := range ids {
+			wg.Go(func() {
+				r, err := e.svc.Refund(ctx, in)
+				ids[i], errs[i] = r.ID, err
+			})
+		}
+		wg.Wait()
+		for i := range ids {
+			if errs[i] != nil || ids[i] != ids[0] {
+				t.Errorf("send %d of one request at once: refund %d, %v; want refund %d", i, ids[i], errs[i], ids[0])
+			}
+		}
+		if p := e.payment(t, c.PaymentID); p.RefundedAmount != 1000 || p.Status != payments.StatusPartiallyRefunded {
+			t.Errorf("payment %s with %d refunded, want partially_refunded with 1000", p.Status, p.RefundedAmount)
+		}
+		if n := paytest.Count(t, db, `SELECT COUNT(*) FROM payment_refunds WHERE payment_id = ?`, c.PaymentID); n != 2 {
+			t.Errorf("%d refunds recorded for two requests, want 2", n)
+		}
+
+		// A token is good for one payment, and a refund needs one.
+		other := e.start(t, 2)
+		e.choose(t, other, payments.SimulatedPay)
+		if _, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: other.PaymentID, Amount: 100, Reason: "reused", StaffPersonID: 7, RequestToken: in.RequestToken}); !errors.Is(err, payments.ErrInvalid) {
+			t.Errorf("a token used for another payment: %v, want ErrInvalid", err)
+		}
+		if _, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: other.PaymentID, Amount: 100, Reason: "no token", StaffPersonID: 7}); !errors.Is(err, payments.ErrInvalid) {
+			t.Errorf("no token: %v, want ErrInvalid", err)
+		}
+		// A repeat of a refund the provider refused says so again.
+		if _, err := db.SQL().ExecContext(ctx, db.Rebind(`UPDATE payment_simulated_sessions SET refunded = amount WHERE payment_id = ?`), other.PaymentID); err != nil {
+			t.Fatal(err)
+		}
+		refused := payments.RefundInput{PaymentID: other.PaymentID, Amount: 100, Reason: "refused", StaffPersonID: 7, RequestToken: payments.NewRefundToken()}
+		first, err = e.svc.Refund(ctx, refused)
+		if !errors.Is(err, payments.ErrProvider) || first.Status != payments.RefundFailed {
+			t.Fatalf("a refund the provider refuses: %+v, %v; want failed with ErrProvider", first, err)
+		}
+		if again, err := e.svc.Refund(ctx, refused); !errors.Is(err, payments.ErrProvider) || again.ID != first.ID {
+			t.Errorf("the refused request again: %+v, %v; want refund %d with ErrProvider", again, err, first.ID)
+		}
+		if n := paytest.Count(t, db, `SELECT COUNT(*) FROM payment_refunds WHERE payment_id = ?`, other.PaymentID); n != 1 {
+			t.Errorf("%d refunds recorded for one refused request, want 1", n)
+		}
+		// The database refuses a second refund with a token whatever path
+		// it takes.
+		_, err = db.SQL().ExecContext(ctx, db.Rebind(`INSERT INTO payment_refunds (id, payment_id, amount, reason,
+			staff_person_id, idempotency_key, request_token, status, created_at, updated_at)
+			VALUES (1, ?, 1, 'by hand', 7, 'by-hand', ?, 'pending', 0, 0)`), c.PaymentID, in.RequestToken)
+		if !errors.Is(db.MapError(err), catalogue.ErrConflict) {
+			t.Errorf("inserting a second refund with a used token: %v, want a conflict", err)
+		}
+	})
+}
+
+// The session id is the key to the simulated checkout page, and names the
+// applicant's Stripe checkout: the logs name the payment instead.
+func TestLogsNameThePaymentNotTheSession(t *testing.T) {
+	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		var logs bytes.Buffer
+		e := newEnvLogging(t, db, slog.New(slog.NewTextHandler(&logs, nil)))
+		paid := e.start(t, 1)
+		e.choose(t, paid, payments.SimulatedPay)
+		if _, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: paid.PaymentID, Amount: 100, Reason: "logged", StaffPersonID: 7, RequestToken: payments.NewRefundToken()}); err != nil {
+			t.Fatal(err)
+		}
+		declined := e.start(t, 2)
+		e.choose(t, declined, payments.SimulatedDecline)
+		for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			if strings.Contains(line, "cs_sim_") {
+				t.Errorf("a log line holds a session id: %s", line)
+			}
+		}
+		for _, c := range []payments.Checkout{paid, declined} {
+			answered := regexp.MustCompile(`msg="payments: simulated checkout answered" payment_id=` + strconv.FormatInt(c.PaymentID, 10) + ` `)
+			if !answered.MatchString(logs.String()) {
+				t.Errorf("no log line names payment %d as answered:\n%s", c.PaymentID, logs.String())
+			}
 		}
 	})
 }

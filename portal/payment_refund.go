@@ -26,6 +26,7 @@ type paymentRefundPage struct {
 	Action      string
 	Amount      string // as typed, or what is left to refund
 	Reason      string
+	Token       string // the form's one-time request token: a resent form refunds once
 	AmountError string
 	ReasonError string
 	Errors      []paymentErrorLink
@@ -41,6 +42,9 @@ type paymentErrorLink struct {
 func paymentRefundURL(id int64) string {
 	return "/staff/payments/" + strconv.FormatInt(id, 10) + "/refund"
 }
+
+// inputRefundToken is the refund form's hidden request token.
+const inputRefundToken = "_token"
 
 // paymentRefundShow shows the refund form of a payment to staff: GET
 // /staff/payments/{id}/refund.
@@ -71,6 +75,7 @@ func (s *Server) paymentRefundPage(c *fiber.Ctx) (paymentRefundPage, payments.Pa
 		Payment:    row,
 		AppURL:     "/staff/applications/" + p.Reference,
 		Action:     paymentRefundURL(p.ID),
+		Token:      payments.NewRefundToken(),
 		Refundable: p.Refundable() > 0,
 	}
 	return page, p, nil
@@ -80,7 +85,10 @@ func (s *Server) paymentRefundPage(c *fiber.Ctx) (paymentRefundPage, payments.Pa
 // caseworker or administrator: POST /staff/payments/{id}/refund. The
 // amount is in the currency's major unit ("12.50" or "12,50") and never
 // more than what is left to refund; a mistake shows the form again with
-// the errors at the top.
+// the errors at the top, and a new request token. The form's request token
+// makes a form sent twice refund once: the second send finds the first's
+// refund, so payments.Service.Refund, not this handler, compares the amount
+// with what is left.
 func (s *Server) paymentRefund(c *fiber.Ctx) error {
 	page, p, err := s.paymentRefundPage(c)
 	if err != nil {
@@ -88,16 +96,9 @@ func (s *Server) paymentRefund(c *fiber.Ctx) error {
 	}
 	page.Amount = strings.TrimSpace(c.FormValue("amount"))
 	page.Reason = strings.TrimSpace(c.FormValue("reason"))
-	left := p.Refundable()
 	amount, ok := paymentParseAmount(page.Amount, p.Currency)
-	lang := page.Lang
-	switch {
-	case left <= 0:
-		page.AmountError = web.T(c, "payments.refund.error.not_refundable")
-	case !ok || amount <= 0:
+	if !ok || amount <= 0 {
 		page.AmountError = web.T(c, "payments.refund.error.amount")
-	case amount > left:
-		page.AmountError = web.T(c, "payments.refund.error.too_large", "Max", paymentMoney(left, p.Currency, lang))
 	}
 	switch {
 	case page.Reason == "":
@@ -106,18 +107,24 @@ func (s *Server) paymentRefund(c *fiber.Ctx) error {
 		page.ReasonError = web.T(c, "payments.refund.error.reason_long", "Max", maxRefundReason)
 	}
 	if page.AmountError == "" && page.ReasonError == "" {
-		_, err = s.pay.Refund(c.UserContext(), p.ID, amount, page.Reason, paymentViewer(c).PersonID)
+		_, err = s.pay.Refund(c.UserContext(), payments.RefundInput{PaymentID: p.ID, Amount: amount, Reason: page.Reason,
+			StaffPersonID: paymentViewer(c).PersonID, RequestToken: c.FormValue(inputRefundToken)})
 		switch {
 		case err == nil:
 			return c.Redirect("/staff/applications/"+p.Reference+"?refunded="+strconv.FormatInt(p.ID, 10)+"#payments", fiber.StatusSeeOther)
-		case errors.Is(err, payments.ErrRefundTooLarge):
-			// Another refund got in first.
+		case errors.Is(err, payments.ErrRefundTooLarge), errors.Is(err, payments.ErrNotRefundable):
+			left := p.Refundable()
 			if fresh, ferr := s.pay.Payment(c.UserContext(), p.ID); ferr == nil {
-				left = fresh.Refundable()
+				left = fresh.Refundable() // another refund may have got in first
 			}
-			page.AmountError = web.T(c, "payments.refund.error.too_large", "Max", paymentMoney(left, p.Currency, lang))
-		case errors.Is(err, payments.ErrNotRefundable):
-			page.AmountError = web.T(c, "payments.refund.error.not_refundable")
+			if left <= 0 {
+				page.AmountError = web.T(c, "payments.refund.error.not_refundable")
+			} else {
+				page.AmountError = web.T(c, "payments.refund.error.too_large", "Max", paymentMoney(left, p.Currency, page.Lang))
+			}
+		case errors.Is(err, payments.ErrInvalid):
+			// No request token, or another form's: not a form we showed.
+			return web.NewError(fiber.StatusBadRequest, "", err)
 		case errors.Is(err, payments.ErrProvider):
 			s.log.ErrorContext(c.UserContext(), "refund not made by the provider", "payment_id", p.ID, "err", err)
 			page.AmountError = web.T(c, "payments.refund.error.provider")

@@ -26,7 +26,7 @@ func payPaid(t *testing.T, site *liveSite, b *browser) (*applications.Applicatio
 
 // Staff refund part and then the rest of a payment, with a reason; the form
 // refuses more than is left, no amount, no reason, in the reader's
-// language; residents cannot reach it.
+// language; a form sent twice refunds once; residents cannot reach it.
 func TestPaymentRefunds(t *testing.T) {
 	site := startLiveSite(t)
 	resident := site.browser(t, followRedirects)
@@ -43,27 +43,38 @@ func TestPaymentRefunds(t *testing.T) {
 
 	tests := []struct {
 		name, lang, amount, reason string
+		sends                      int // of one form: 2 as by a double click
 		status                     int
 		want                       string
 		refunded                   int64 // in total afterwards
 	}{
-		{"more than paid", "en", "50.00", "wrong fee", http.StatusUnprocessableEntity, "cannot be more than what is left to refund: €40.00", 0},
-		{"no amount", "en", "", "wrong fee", http.StatusUnprocessableEntity, "Enter the amount to refund", 0},
-		{"not an amount", "en", "12.345", "wrong fee", http.StatusUnprocessableEntity, "Enter the amount to refund", 0},
-		{"no reason", "en", "10", " ", http.StatusUnprocessableEntity, "Enter the reason for the refund", 0},
-		{"part", "en", "15,00", "Permit for half the year", http.StatusOK, "The refund was made.", 1500},
-		{"more than left, in Spanish", "es", "25.01", "resto", http.StatusUnprocessableEntity, "La devolución no puede superar lo que queda por devolver: 25,00\u00a0€", 1500},
-		{"the rest", "en", "25", "Permit cancelled", http.StatusOK, "The refund was made.", 4000},
-		{"nothing left", "en", "1", "again", http.StatusUnprocessableEntity, "This payment cannot be refunded", 4000},
+		{"more than paid", "en", "50.00", "wrong fee", 1, http.StatusUnprocessableEntity, "cannot be more than what is left to refund: €40.00", 0},
+		{"no amount", "en", "", "wrong fee", 1, http.StatusUnprocessableEntity, "Enter the amount to refund", 0},
+		{"not an amount", "en", "12.345", "wrong fee", 1, http.StatusUnprocessableEntity, "Enter the amount to refund", 0},
+		{"no reason", "en", "10", " ", 1, http.StatusUnprocessableEntity, "Enter the reason for the refund", 0},
+		{"part, sent twice", "en", "15,00", "Permit for half the year", 2, http.StatusOK, "The refund was made.", 1500},
+		{"more than left, in Spanish", "es", "25.01", "resto", 1, http.StatusUnprocessableEntity, "La devolución no puede superar lo que queda por devolver: 25,00\u00a0€", 1500},
+		{"the rest, sent twice", "en", "25", "Permit cancelled", 2, http.StatusOK, "The refund was made.", 4000},
+		{"nothing left, from a form shown before", "en", "1", "again", 1, http.StatusUnprocessableEntity, "This payment cannot be refunded", 4000},
 	}
 	for _, tt := range tests {
 		staff.get("/?lang=" + tt.lang)
-		r := staff.postForm(form, refundURL, url.Values{"amount": {tt.amount}, "reason": {tt.reason}})
-		if r.status != tt.status || !strings.Contains(r.body, tt.want) {
-			t.Errorf("%s: %d, want %d with %q\n%s", tt.name, r.status, tt.status, tt.want, excerptMain(r.body))
+		// Each send of a form carries the token it was shown with.
+		shown := staff.get(refundURL)
+		if _, token := formTokens(t, shown.body); token == "" {
+			// Nothing is left, so there is no form: send the one shown
+			// first, as from a tab left open.
+			shown = form
 		}
-		if tt.status == http.StatusUnprocessableEntity && !strings.Contains(r.body, `class="error-summary"`) {
-			t.Errorf("%s: no error summary", tt.name)
+		_, token := formTokens(t, shown.body)
+		for range tt.sends {
+			r := staff.postForm(shown, refundURL, url.Values{"amount": {tt.amount}, "reason": {tt.reason}, "_token": {token}})
+			if r.status != tt.status || !strings.Contains(r.body, tt.want) {
+				t.Errorf("%s: %d, want %d with %q\n%s", tt.name, r.status, tt.status, tt.want, excerptMain(r.body))
+			}
+			if tt.status == http.StatusUnprocessableEntity && !strings.Contains(r.body, `class="error-summary"`) {
+				t.Errorf("%s: no error summary", tt.name)
+			}
 		}
 		got, err := fixture.deps.Payments.Payment(context.Background(), p.ID)
 		if err != nil {

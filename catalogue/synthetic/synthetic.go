@@ -234,8 +234,10 @@ func (p *pools) service(rng *rand.Rand, topic string, i int) catalogue.Service {
 		s.Assurance = &a
 	}
 	if rng.Float64() < shareFee {
+		// Only a signed-in applicant can pay on application. The draw comes
+		// first so that the rest of each seed's catalogue stays as it was.
 		when := catalogue.FeeOnApproval
-		if s.OnlineForm != nil && rng.IntN(2) == 0 {
+		if s.OnlineForm != nil && rng.IntN(2) == 0 && *s.Assurance != catalogue.AssuranceNone {
 			when = catalogue.FeeOnApplication
 		}
 		unit := catalogue.Text{}

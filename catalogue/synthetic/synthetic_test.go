@@ -72,7 +72,7 @@ func TestGenerateIsValid(t *testing.T) {
 			fee++
 			if s.Fee.Amount <= 0 || s.Fee.Currency != "EUR" ||
 				(s.Fee.When != catalogue.FeeOnApplication && s.Fee.When != catalogue.FeeOnApproval) ||
-				(s.Fee.When == catalogue.FeeOnApplication && !s.Online()) {
+				(s.Fee.When == catalogue.FeeOnApplication && (!s.Online() || *s.Assurance == catalogue.AssuranceNone)) {
 				t.Errorf("%s: bad fee %+v", s.Slug, s.Fee)
 			}
 		}

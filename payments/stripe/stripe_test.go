@@ -1,6 +1,7 @@
 package stripe_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,9 +29,10 @@ import (
 const webhookSecret = "whsec_test_sportello"
 
 type env struct {
-	db  *sqlstore.DB
-	svc *payments.Service
-	ful *paytest.Fulfiller
+	db   *sqlstore.DB
+	svc  *payments.Service
+	ful  *paytest.Fulfiller
+	logs *bytes.Buffer // the Service's log; its handler serialises writes
 }
 
 func newEnv(t *testing.T, db *sqlstore.DB, apiURL string) env {
@@ -41,11 +43,12 @@ func newEnv(t *testing.T, db *sqlstore.DB, apiURL string) env {
 		t.Fatal(err)
 	}
 	ful := paytest.NewFulfiller(t, db)
-	svc, err := payments.New(db, payments.Options{Provider: p, Fulfiller: ful, Logger: quiet})
+	logs := new(bytes.Buffer)
+	svc, err := payments.New(db, payments.Options{Provider: p, Fulfiller: ful, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env{db: db, svc: svc, ful: ful}
+	return env{db: db, svc: svc, ful: ful, logs: logs}
 }
 
 func (e env) start(t *testing.T, appID int64) payments.Payment {
@@ -269,6 +272,13 @@ func TestWebhooks(t *testing.T) {
 				}
 			})
 		}
+		// A session id names the applicant's checkout: the logs name the
+		// payment or the event instead.
+		for _, line := range strings.Split(e.logs.String(), "\n") {
+			if strings.Contains(line, "cs_") {
+				t.Errorf("a log line holds a session id: %s", line)
+			}
+		}
 	})
 }
 
@@ -341,7 +351,7 @@ func TestNeverChargedTwice(t *testing.T) {
 			t.Errorf("fulfilled %d times, want 1", n)
 		}
 		// Staff refund the flagged charge in full.
-		if _, err := e.svc.Refund(ctx, first.ID, 1250, "charged twice", 7); err != nil {
+		if _, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: first.ID, Amount: 1250, Reason: "charged twice", StaffPersonID: 7, RequestToken: payments.NewRefundToken()}); err != nil {
 			t.Errorf("refunding the flagged charge: %v", err)
 		}
 
@@ -366,14 +376,14 @@ func TestRefundOnStripeMock(t *testing.T) {
 		if err := e.svc.HandleWebhook(ctx, payload, sign(payload, time.Now(), webhookSecret)); err != nil {
 			t.Fatal(err)
 		}
-		r, err := e.svc.Refund(ctx, p.ID, 500, "partly withdrawn", 7)
+		r, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: p.ID, Amount: 500, Reason: "partly withdrawn", StaffPersonID: 7, RequestToken: payments.NewRefundToken()})
 		if err != nil {
 			t.Fatalf("Refund: %v", err)
 		}
 		if r.Status != payments.RefundSucceeded || !strings.HasPrefix(r.ProviderRefundID, "re_") {
 			t.Errorf("refund = %+v", r)
 		}
-		if _, err := e.svc.Refund(ctx, p.ID, 751, "too much", 7); !errors.Is(err, payments.ErrRefundTooLarge) {
+		if _, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: p.ID, Amount: 751, Reason: "too much", StaffPersonID: 7, RequestToken: payments.NewRefundToken()}); !errors.Is(err, payments.ErrRefundTooLarge) {
 			t.Errorf("refund beyond the rest: %v, want ErrRefundTooLarge", err)
 		}
 		// Stripe's charge.refunded for the same refund counts it once.

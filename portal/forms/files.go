@@ -12,6 +12,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"sportello/catalogue"
@@ -79,8 +80,17 @@ func (v *Validator) file(f *catalogue.Field, files Files, a *Answer) ([]Accepted
 
 // cleanFilename keeps the base name a browser sent (old browsers send the
 // whole path), without control characters, at most 200 characters with its
-// extension kept. It is only ever shown, never used as a path.
+// extension kept. It is only ever shown, never used as a path. Format
+// characters go too: a right-to-left override (U+202E) shows
+// "invoice\u202egnp.exe" to staff as "invoiceexe.png", hiding the real
+// extension.
 func cleanFilename(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
 	s = strings.ReplaceAll(clean(s, false), "\\", "/")
 	s = path.Base(s)
 	if s == "." || s == "/" || s == "" {

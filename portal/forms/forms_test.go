@@ -245,6 +245,8 @@ func TestValidateFields(t *testing.T) {
 		{name: "file required", field: field("file", required, accept("application/pdf")), files: Files{"q": {{Filename: "", Size: 0}}}, wantKey: KeyRequiredFile},
 		{name: "file pdf", field: field("file", required, accept("application/pdf")), files: Files{"q": {fileOf(`C:\docs\plan.pdf`, pdfData)}},
 			want: &Answer{Files: []FileRef{{Name: "plan.pdf", ContentType: "application/pdf", Size: int64(len(pdfData))}}}},
+		{name: "file name with a bidi override", field: field("file", accept("image/png")), files: Files{"q": {fileOf("invoice\u202egnp.exe.png", pngData)}},
+			want: &Answer{Files: []FileRef{{Name: "invoicegnp.exe.png", ContentType: "image/png", Size: int64(len(pngData))}}}},
 		{name: "file png claimed as pdf", field: field("file", accept("application/pdf")), files: Files{"q": {fileOf("plan.pdf", pngData)}}, wantKey: KeyFileType, args: map[string]any{"Name": "plan.pdf", "Types": "PDF"}},
 		{name: "file jpeg or png", field: field("file", accept("image/jpeg", "image/png")), files: Files{"q": {fileOf("a.jpg", jpegData), fileOf("b.png", pngData)}},
 			want: &Answer{Files: []FileRef{{Name: "a.jpg", ContentType: "image/jpeg", Size: int64(len(jpegData))}, {Name: "b.png", ContentType: "image/png", Size: int64(len(pngData))}}}},
