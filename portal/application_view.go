@@ -52,7 +52,7 @@ func (s *Server) appDue(lang, due string, st applications.Status, overdue bool) 
 	if err != nil {
 		return ""
 	}
-	today, _ := time.Parse(time.DateOnly, time.Now().UTC().Format(time.DateOnly))
+	today, _ := time.Parse(time.DateOnly, time.Now().In(s.cfg.TimeZone).Format(time.DateOnly))
 	days := int(d.Sub(today).Hours() / 24)
 	switch {
 	case overdue || days < 0:
@@ -114,9 +114,10 @@ func (s *Server) appEvents(c *fiber.Ctx, events []applications.Event, fileURL fu
 	return out
 }
 
-// appDateTime writes a moment as a date and a UTC time.
+// appDateTime writes a moment as a date and a time in the council's time
+// zone, named ("27 March 2026 09:30 CET").
 func (s *Server) appDateTime(c *fiber.Ctx, t time.Time) string {
-	return s.appDate(c, t) + " " + t.UTC().Format("15:04") + " UTC"
+	return s.appDate(c, t) + " " + t.In(s.cfg.TimeZone).Format("15:04 MST")
 }
 
 // appQuestion is the council's latest request for more information.

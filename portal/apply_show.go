@@ -136,10 +136,9 @@ func (s *Server) applyFormPage(c *fiber.Ctx, d *directory, svc *catalogue.Servic
 }
 
 // appDate writes a moment as a date in the reader's language ("27 March
-// 2026"). Days are UTC days: the portal is not told the council's time
-// zone.
+// 2026"), on the council's calendar.
 func (s *Server) appDate(c *fiber.Ctx, t time.Time) string {
-	return s.appISODate(web.LangOf(c), t.UTC().Format(time.DateOnly))
+	return s.appISODate(web.LangOf(c), t.In(s.cfg.TimeZone).Format(time.DateOnly))
 }
 
 // appISODate writes a YYYY-MM-DD date in lang, with the forms package's

@@ -69,16 +69,16 @@ func paymentMoney(minor int64, currency, lang string) string {
 	return formatMoney(minor, strings.ToUpper(currency), lang)
 }
 
-// paymentDate writes a moment as a date in lang and a UTC time; "" for the
-// zero time.
+// paymentDate writes a moment as a date in lang and a time in the council's
+// time zone; "" for the zero time.
 func (s *Server) paymentDate(lang string, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.UTC()
+	t = t.In(s.cfg.TimeZone)
 	tr := s.site.Translator
 	day := tr.T(lang, forms.KeyDateFormat, "Day", t.Day(), "Month", tr.T(lang, forms.KeyMonthPrefix+strconv.Itoa(int(t.Month()))), "Year", t.Year())
-	return day + " " + t.Format("15:04") + " UTC"
+	return day + " " + t.Format("15:04 MST")
 }
 
 // paymentServiceTitle is a service's title in lang; a service since

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -44,6 +45,9 @@ type Config struct {
 	// TopTasks are the service slugs shown first on the home page; the first
 	// online services are used when empty or unknown.
 	TopTasks []string
+	// TimeZone is the council's: dates and times are shown in it, and "due
+	// in N days" counts its days. Default UTC.
+	TimeZone *time.Location
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies
 	// in front of the portal. A request from one of them is from the client
 	// its X-Forwarded-For names, which the rate limits count by; empty means
@@ -120,6 +124,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
 	if cfg.BaseURL == "" {
 		return nil, errors.New("portal: BaseURL is required (the public address, e.g. https://portanova.example)")
+	}
+	if cfg.TimeZone == nil {
+		cfg.TimeZone = time.UTC
 	}
 	if len(cfg.TopTasks) == 0 {
 		cfg.TopTasks = DefaultTopTasks

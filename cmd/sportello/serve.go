@@ -170,6 +170,7 @@ func portalConfig(cfg config, log *slog.Logger) portal.Config {
 		Env:            cfg.Env,
 		DemoSignIn:     cfg.DevIdP(),
 		TrustedProxies: cfg.TrustedProxies,
+		TimeZone:       cfg.TimeZone,
 		Log:            log,
 	}
 	if !cfg.DevIdP() {
