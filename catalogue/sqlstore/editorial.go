@@ -507,48 +507,19 @@ func (db *DB) Archive(ctx context.Context, slug, actor, detail string) (PublishR
 // recording it in the audit log as actor's and setting the review date of
 // every service it added or changed.
 func (db *DB) ImportAs(ctx context.Context, c *catalogue.Catalogue, actor string, reviewBy time.Time) (catalogue.ImportResult, error) {
-	plan, err := planImport(c)
-	if err != nil {
-		return catalogue.ImportResult{}, err
-	}
 	at := time.Now()
-	var res catalogue.ImportResult
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
-		res = catalogue.ImportResult{}
-		var version int64
-		var format, authority string
-		if err := tx.QueryRowContext(ctx, db.Rebind(qLockMeta)).Scan(&version, &format, &authority); err != nil {
-			return fmt.Errorf("locking the catalogue: %w", db.MapError(err))
-		}
-		next := version + 1
-		servicesChanged, err := db.importServices(ctx, tx, plan.services, next, &res)
-		if err != nil {
-			return err
-		}
-		entriesChanged, err := db.importEntries(ctx, tx, plan.entries)
-		if err != nil {
-			return err
-		}
-		res.Version = version
-		if !servicesChanged && !entriesChanged && format == c.Format && authority == plan.authority {
+	return db.importThen(ctx, c, func(tx *sql.Tx, res catalogue.ImportResult, changed bool) error {
+		if !changed {
 			return db.audit(ctx, tx, at, actor, "import", "", "", "catalogue imported: nothing changed")
 		}
-		if _, err := tx.ExecContext(ctx, db.Rebind(qUpdateMeta), next, c.Format, plan.authority); err != nil {
-			return fmt.Errorf("updating the catalogue version: %w", db.MapError(err))
-		}
-		res.Version = next
 		for _, slug := range append(append([]string{}, res.Added...), res.Updated...) {
 			if _, err := tx.ExecContext(ctx, db.Rebind(qUpsertReviewPublished), catalogue.KindService, slug, "", reviewBy.Unix(), at.Unix(), actor, 0); err != nil {
 				return db.MapError(err)
 			}
 		}
 		return db.audit(ctx, tx, at, actor, "import", "", "", fmt.Sprintf("catalogue imported as version %d: %d services added, %d updated, %d archived, %d unchanged",
-			next, len(res.Added), len(res.Updated), len(res.Archived), res.Unchanged))
+			res.Version, len(res.Added), len(res.Updated), len(res.Archived), res.Unchanged))
 	})
-	if err != nil {
-		return catalogue.ImportResult{}, fmt.Errorf("sqlstore: import: %w", err)
-	}
-	return res, nil
 }
 
 // Listing is one entry as the editor's list shows it.

@@ -150,6 +150,14 @@ func addEntries[T any](p *importPlan, kind string, items []T, slug func(T) strin
 // reported as Added. A change of order alone changes the Version but reports
 // no service as Updated: the services themselves did not change.
 func (db *DB) Import(ctx context.Context, c *catalogue.Catalogue) (catalogue.ImportResult, error) {
+	return db.importThen(ctx, c, nil)
+}
+
+// importThen imports c and then, in the same transaction, calls after (when
+// not nil) with what the import did, so that a caller can record more with
+// it (the editor's audit log and review dates); changed says whether the
+// catalogue version moved.
+func (db *DB) importThen(ctx context.Context, c *catalogue.Catalogue, after func(tx *sql.Tx, res catalogue.ImportResult, changed bool) error) (catalogue.ImportResult, error) {
 	plan, err := planImport(c)
 	if err != nil {
 		return catalogue.ImportResult{}, err
@@ -172,13 +180,17 @@ func (db *DB) Import(ctx context.Context, c *catalogue.Catalogue) (catalogue.Imp
 			return err
 		}
 		res.Version = version
-		if servicesChanged || entriesChanged || format != c.Format || authority != plan.authority {
+		changed := servicesChanged || entriesChanged || format != c.Format || authority != plan.authority
+		if changed {
 			if _, err := tx.ExecContext(ctx, db.Rebind(qUpdateMeta), next, c.Format, plan.authority); err != nil {
 				return fmt.Errorf("updating the catalogue version: %w", db.MapError(err))
 			}
 			res.Version = next
 		}
-		return nil
+		if after == nil {
+			return nil
+		}
+		return after(tx, res, changed)
 	})
 	if err != nil {
 		return catalogue.ImportResult{}, fmt.Errorf("sqlstore: import: %w", err)
