@@ -73,7 +73,6 @@ type entryEditPage struct {
 	MarkdownLang  string
 	Duplicates    []duplicateView
 	Review        reviewView
-	IsService     bool
 	CanPublish    bool // a draft exists and the viewer may publish
 	CanArchive    bool
 	DraftRevision int64
@@ -177,7 +176,7 @@ func (s *Server) entryEditPage(c *fiber.Ctx, st entryState, v url.Values, compar
 		editorPage: s.newEditorPage(c, "editor.edit.title", "/editor"),
 		Kind:       st.Kind, Slug: st.Slug, KindLabel: T("editor.kind." + st.Kind),
 		Action: entryURL(st.Kind, st.Slug), URLs: newEntryURLs(st.Kind, st.Slug),
-		Base: st.Base, Compare: compare, IsService: st.Kind == catalogue.KindService,
+		Base: st.Base, Compare: compare,
 	}
 	p.Heading = v.Get(titleKey + "." + def)
 	if p.Heading == "" {

@@ -7,7 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html/template"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -19,10 +21,11 @@ import (
 )
 
 // previewPage is templates/editor/preview.html: a draft rendered by the
-// public service page's own template, under a banner.
+// public page's own template, under a banner.
 type previewPage struct {
 	web.Page
 	Content  template.HTML
+	Note     string // what the preview shows when it is not the entry's own page
 	Revision int64
 	Expires  string // when a shared link stops working, "" for editors
 	EditURL  string // for editors only
@@ -40,31 +43,31 @@ type previewLinkPage struct {
 // previewLinkLife is how long a shared preview link works.
 const previewLinkLife = 7 * 24 * time.Hour
 
-// entryPreview shows a service's draft (or ?rev=N) as the public will see it.
+// entryPreview shows an entry's draft (or ?rev=N) as the public will see it.
 func (s *Server) entryPreview(c *fiber.Ctx) error {
 	kind, slug := c.Params("kind"), c.Params("slug")
-	if kind != catalogue.KindService {
+	if !catalogue.ValidKind(kind) {
 		return fiber.ErrNotFound
 	}
-	doc, rev, err := s.previewDoc(c, slug, c.Query("rev"))
+	doc, rev, err := s.previewDoc(c, kind, slug, c.Query("rev"))
 	if err != nil {
 		return err
 	}
-	return s.renderPreview(c, doc, rev, "", entryURL(kind, slug))
+	return s.renderPreview(c, kind, doc, rev, "", entryURL(kind, slug))
 }
 
-// previewDoc returns revision rev of a service ("" for the draft, else the
+// previewDoc returns revision rev of an entry ("" for the draft, else the
 // published version) and its number.
-func (s *Server) previewDoc(c *fiber.Ctx, slug, rev string) ([]byte, int64, error) {
+func (s *Server) previewDoc(c *fiber.Ctx, kind, slug, rev string) ([]byte, int64, error) {
 	if rev != "" {
 		n, err := strconv.ParseInt(rev, 10, 64)
 		if err != nil {
 			return nil, 0, fiber.ErrNotFound
 		}
-		r, err := s.ed.db.Revision(c.UserContext(), catalogue.KindService, slug, n)
+		r, err := s.ed.db.Revision(c.UserContext(), kind, slug, n)
 		return r.Doc, n, err
 	}
-	st, err := s.loadEntry(c.UserContext(), catalogue.KindService, slug)
+	st, err := s.loadEntry(c.UserContext(), kind, slug)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -74,40 +77,130 @@ func (s *Server) previewDoc(c *fiber.Ctx, slug, rev string) ([]byte, int64, erro
 	return st.Doc, st.Base, nil
 }
 
-func (s *Server) renderPreview(c *fiber.Ctx, doc []byte, rev int64, expires, editURL string) error {
-	e, err := catalogue.DecodeEntry(catalogue.KindService, doc)
+func (s *Server) renderPreview(c *fiber.Ctx, kind string, doc []byte, rev int64, expires, editURL string) error {
+	e, err := catalogue.DecodeEntry(kind, doc)
 	if err != nil {
 		return err
 	}
-	svc := e.(*catalogue.Service)
-	d := s.directory()
 	p := web.NewPage(c, "")
-	view, fallback := s.serviceView(d, svc, p.Lang)
-	ld, err := s.jsonLD(d, svc, view, cmp.Or(fallback, p.Lang))
+	pv, err := s.previewContent(c, e, p.Lang)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := s.engine.Render(&buf, "service_content", servicePage{Page: web.Page{Lang: p.Lang, Fallback: fallback}, Service: view, JSONLD: ld}); err != nil {
-		return err
-	}
-	p.Title, p.Fallback = web.T(c, "editor.preview.title_prefix")+" "+view.Title, fallback
+	p.Title, p.Fallback = web.T(c, "editor.preview.title_prefix")+" "+pv.Title, pv.Fallback
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Robots-Tag", "noindex, nofollow")
 	return web.Render(c, "editor/preview", previewPage{
-		Page: p, Content: template.HTML(buf.String()), // #nosec G203 -- output of html/template
+		Page: p, Content: pv.Content, Note: pv.Note,
 		Revision: rev, Expires: expires, EditURL: editURL,
 	})
+}
+
+// previewed is what a preview shows under its banner.
+type previewed struct {
+	Title, Fallback string
+	Content         template.HTML
+	Note            string
+}
+
+// previewContent renders the public page that would show entry once
+// published: its own page, built by the public handler's code from a
+// directory holding the draft, or for an office (which has no page of its
+// own) the page of one of its services.
+func (s *Server) previewContent(c *fiber.Ctx, entry any, lang string) (previewed, error) {
+	d := s.directory().withDraft(entry)
+	switch e := entry.(type) {
+	case *catalogue.Service:
+		r, err := s.serviceContent(d, e, lang)
+		return previewed{Title: r.Title, Fallback: r.Fallback, Content: r.Content}, err
+	case *catalogue.Topic:
+		p := s.topicPageOf(c, d, e)
+		return s.pageContent("topic_show", p, p.Page)
+	case *catalogue.LifeEvent:
+		p := s.lifeEventPageOf(c, d, e)
+		return s.pageContent("lifeevent_show", p, p.Page)
+	case *catalogue.Journey:
+		p := s.journeyPageOf(c, d, e)
+		return s.pageContent("journey_show", p, p.Page)
+	case *catalogue.Department:
+		return s.officePreview(c, d, e, lang)
+	}
+	return previewed{}, fmt.Errorf("preview: no public page shows a %T", entry)
+}
+
+// pageContent renders a public page template without the layout, which
+// the preview page provides.
+func (s *Server) pageContent(name string, data any, p web.Page) (previewed, error) {
+	var buf bytes.Buffer
+	if err := s.engine.Render(&buf, name, data); err != nil {
+		return previewed{}, err
+	}
+	return previewed{
+		Title: p.Title, Fallback: p.Fallback,
+		Content: template.HTML(buf.String()), // #nosec G203 -- output of html/template
+	}, nil
+}
+
+// officePreview shows a draft office on the page of the first of its
+// published services in title order, which is where the public meets an
+// office; the note says so. An office that no published service names
+// shows only the note, since the public sees it nowhere.
+func (s *Server) officePreview(c *fiber.Ctx, d *directory, dep *catalogue.Department, lang string) (previewed, error) {
+	name, fallback := d.text(dep.Name, lang)
+	var list []*catalogue.ServiceSummary
+	for i := range d.Services {
+		if d.Services[i].Department == dep.Slug {
+			list = append(list, &d.Services[i])
+		}
+	}
+	if len(list) == 0 {
+		return previewed{Title: name, Fallback: fallback, Note: web.T(c, "editor.preview.office_unused")}, nil
+	}
+	svc, err := s.store.Service(c.UserContext(), d.inLang(lang, list)[0].Slug)
+	if err != nil {
+		return previewed{}, err
+	}
+	r, err := s.serviceContent(d, svc, lang)
+	if err != nil {
+		return previewed{}, err
+	}
+	return previewed{
+		Title: name, Fallback: fallback, Content: r.Content,
+		Note: web.T(c, "editor.preview.office_note", "Service", r.Title),
+	}, nil
+}
+
+// withDraft returns a copy of d whose lookup by slug finds entry instead of
+// the published entry of its kind, so the public pages' code builds the
+// preview. Only that one map is copied; d itself is left as it was, since
+// other requests read it at the same time.
+func (d *directory) withDraft(entry any) *directory {
+	cp := *d
+	switch e := entry.(type) {
+	case *catalogue.Topic:
+		cp.topics = maps.Clone(d.topics)
+		cp.topics[e.Slug] = e
+	case *catalogue.Department:
+		cp.departments = maps.Clone(d.departments)
+		cp.departments[e.Slug] = e
+	case *catalogue.LifeEvent:
+		cp.lifeEvents = maps.Clone(d.lifeEvents)
+		cp.lifeEvents[e.Slug] = e
+	case *catalogue.Journey:
+		cp.journeys = maps.Clone(d.journeys)
+		cp.journeys[e.Slug] = e
+	}
+	return &cp
 }
 
 // entryPreviewLink makes a link that shows the current draft revision to
 // anyone who has it, until it expires.
 func (s *Server) entryPreviewLink(c *fiber.Ctx) error {
 	kind, slug := c.Params("kind"), c.Params("slug")
-	if kind != catalogue.KindService {
+	if !catalogue.ValidKind(kind) {
 		return fiber.ErrNotFound
 	}
-	_, rev, err := s.previewDoc(c, slug, c.FormValue("rev"))
+	_, rev, err := s.previewDoc(c, kind, slug, c.FormValue("rev"))
 	if err != nil {
 		return err
 	}
@@ -117,7 +210,7 @@ func (s *Server) entryPreviewLink(c *fiber.Ctx) error {
 	exp := time.Now().Add(previewLinkLife)
 	p := previewLinkPage{
 		editorPage: s.newEditorPage(c, "editor.preview_link.title", "/editor"),
-		URL:        s.cfg.BaseURL + "/preview/" + s.signPreview(previewClaim{Slug: slug, Rev: rev, Exp: exp.Unix()}),
+		URL:        s.cfg.BaseURL + "/preview/" + s.signPreview(previewClaim{Kind: kind, Slug: slug, Rev: rev, Exp: exp.Unix()}),
 		Expires:    exp.Format("2006-01-02 15:04"), Revision: rev, EditURL: entryURL(kind, slug),
 	}
 	return web.Render(c, "editor/preview_link", p)
@@ -132,16 +225,22 @@ func (s *Server) previewShow(c *fiber.Ctx) error {
 	if !ok {
 		return web.NewError(fiber.StatusNotFound, "editor.error.preview_link", nil)
 	}
-	r, err := s.ed.db.Revision(c.UserContext(), catalogue.KindService, claim.Slug, claim.Rev)
+	kind := cmp.Or(claim.Kind, catalogue.KindService)
+	if !catalogue.ValidKind(kind) {
+		return web.NewError(fiber.StatusNotFound, "editor.error.preview_link", nil)
+	}
+	r, err := s.ed.db.Revision(c.UserContext(), kind, claim.Slug, claim.Rev)
 	if err != nil {
 		return err
 	}
-	return s.renderPreview(c, r.Doc, claim.Rev, time.Unix(claim.Exp, 0).Format("2006-01-02 15:04"), "")
+	return s.renderPreview(c, kind, r.Doc, claim.Rev, time.Unix(claim.Exp, 0).Format("2006-01-02 15:04"), "")
 }
 
-// previewClaim is what a preview link grants: one revision of one service,
-// until Exp (Unix seconds).
+// previewClaim is what a preview link grants: one revision of one entry,
+// until Exp (Unix seconds). Links made when only services had previews
+// carry no kind: they are of a service.
 type previewClaim struct {
+	Kind string `json:"k,omitempty"`
 	Slug string `json:"s"`
 	Rev  int64  `json:"r"`
 	Exp  int64  `json:"e"`

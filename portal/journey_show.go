@@ -25,6 +25,12 @@ func (s *Server) journeyShow(c *fiber.Ctx) error {
 	if !ok {
 		return catalogue.ErrNotFound
 	}
+	return web.Render(c, "journey_show", s.journeyPageOf(c, d, j))
+}
+
+// journeyPageOf builds the page of journey j from d, which previews give
+// with the draft in place of the published journey.
+func (s *Server) journeyPageOf(c *fiber.Ctx, d *directory, j *catalogue.Journey) journeyPage {
 	p := web.NewPage(c, "")
 	// A journey is translated whole, like a service: its title decides.
 	p.Title, p.Fallback = d.text(j.Title, p.Lang)
@@ -44,5 +50,5 @@ func (s *Server) journeyShow(c *fiber.Ctx) error {
 		}
 		page.Steps = append(page.Steps, journeyStep{Number: i + 1, Title: title, Services: s.cards(d, p.Lang, list)})
 	}
-	return web.Render(c, "journey_show", page)
+	return page
 }

@@ -20,14 +20,20 @@ func (s *Server) lifeEventShow(c *fiber.Ctx) error {
 	if !ok {
 		return catalogue.ErrNotFound
 	}
+	return web.Render(c, "lifeevent_show", s.lifeEventPageOf(c, d, le))
+}
+
+// lifeEventPageOf builds the page of life event le from d, which previews
+// give with the draft in place of the published life event.
+func (s *Server) lifeEventPageOf(c *fiber.Ctx, d *directory, le *catalogue.LifeEvent) lifeEventPage {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.text(le.Title, p.Lang)
-	return web.Render(c, "lifeevent_show", lifeEventPage{
+	return lifeEventPage{
 		Page:     p,
 		Business: le.Audience == catalogue.AudienceBusiness,
 		Services: s.cards(d, p.Lang, d.inLang(p.Lang, d.byLifeEvent[le.Slug])),
 		Journeys: d.journeysFor(p.Lang, d.byLifeEvent[le.Slug]),
-	})
+	}
 }
 
 // journeysFor lists the journeys that go through at least two of services,

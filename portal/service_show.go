@@ -78,6 +78,17 @@ func (s *Server) renderService(c *fiber.Ctx, d *directory, slug, lang string) (r
 	if err != nil {
 		return renderedService{}, err
 	}
+	r, err := s.serviceContent(d, svc, lang)
+	if err != nil {
+		return renderedService{}, err
+	}
+	s.services.put(d.Version, key, r)
+	return r, nil
+}
+
+// serviceContent renders the page content of svc from d, uncached: previews
+// give a draft service, or a directory holding a draft office.
+func (s *Server) serviceContent(d *directory, svc *catalogue.Service, lang string) (renderedService, error) {
 	view, fallback := s.serviceView(d, svc, lang)
 	ld, err := s.jsonLD(d, svc, view, cmp.Or(fallback, lang))
 	if err != nil {
@@ -88,12 +99,10 @@ func (s *Server) renderService(c *fiber.Ctx, d *directory, slug, lang string) (r
 	if err := s.engine.Render(&buf, "service_content", page); err != nil {
 		return renderedService{}, err
 	}
-	r := renderedService{
+	return renderedService{
 		Title: view.Title, Fallback: fallback,
 		Content: template.HTML(buf.String()), // #nosec G203 -- output of html/template
-	}
-	s.services.put(d.Version, key, r)
-	return r, nil
+	}, nil
 }
 
 type serviceView struct {

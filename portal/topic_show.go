@@ -22,6 +22,12 @@ func (s *Server) topicShow(c *fiber.Ctx) error {
 	if !ok {
 		return catalogue.ErrNotFound
 	}
+	return web.Render(c, "topic_show", s.topicPageOf(c, d, t))
+}
+
+// topicPageOf builds the page of topic t from d, which previews give with
+// the draft in place of the published topic.
+func (s *Server) topicPageOf(c *fiber.Ctx, d *directory, t *catalogue.Topic) topicPage {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.text(t.Title, p.Lang)
 	var resident, business []*catalogue.ServiceSummary
@@ -32,10 +38,10 @@ func (s *Server) topicShow(c *fiber.Ctx) error {
 			business = append(business, sum)
 		}
 	}
-	return web.Render(c, "topic_show", topicPage{
+	return topicPage{
 		Page:        p,
 		Description: d.loc(t.Description, p.Lang),
 		Resident:    s.cards(d, p.Lang, resident),
 		Business:    s.cards(d, p.Lang, business),
-	})
+	}
 }
