@@ -1,15 +1,10 @@
 package portal
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"go/build"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +14,7 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"sportello/payments"
+	"sportello/payments/stripemock"
 	"sportello/portal/applications"
 )
 
@@ -55,7 +51,7 @@ func paySign(payload []byte, secret string) string {
 // application to the council, once however often it is delivered. The
 // route needs no CSRF token: it is posted by Stripe, not a browser.
 func TestPaymentStripeWebhook(t *testing.T) {
-	site := startLiveSite(t, stripePayments(payStripeMock(t), payWebhookSecret))
+	site := startLiveSite(t, stripePayments(stripemock.Start(t), payWebhookSecret))
 	b := site.browser(t, followRedirects)
 	b.signIn("resident", "/account")
 	b.get("/?lang=en")
@@ -134,65 +130,4 @@ func TestPaymentStripeWebhook(t *testing.T) {
 	if status, text := post(stray, paySign(stray, payWebhookSecret)); status != http.StatusOK {
 		t.Errorf("unknown session: %d (%s), want 200", status, text)
 	}
-}
-
-// payStripeMock starts stripe-mock on free loopback ports for the test and
-// returns its URL; the test skips when stripe-mock is not installed (CI
-// installs it: go install github.com/stripe/stripe-mock@v0.203.0).
-func payStripeMock(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("stripe-mock")
-	if err != nil {
-		for _, dir := range filepath.SplitList(build.Default.GOPATH) {
-			if p := filepath.Join(dir, "bin", "stripe-mock"); fileExists(p) {
-				bin = p
-			}
-		}
-	}
-	if bin == "" {
-		t.Skip("stripe-mock is not installed (not on PATH nor in GOPATH/bin); install it with: go install github.com/stripe/stripe-mock@v0.203.0")
-	}
-	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
-	out, w := io.Pipe()
-	cmd.Stdout, cmd.Stderr = w, w
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		w.Close()
-	})
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "Listening for HTTP at address: "); ok {
-				addr <- a
-			}
-		}
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatal("stripe-mock did not say where it listens within a minute")
-	}
-	for range 200 {
-		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, base+"/v1/balance", nil)
-		req.SetBasicAuth("sk_test_123", "")
-		if res, err := http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
-			return base
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("stripe-mock at %s does not answer", base)
-	return ""
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
 }

@@ -3,16 +3,9 @@
 package paytest
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"go/build"
-	"io"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +15,7 @@ import (
 	"sportello/catalogue/sqlstore"
 	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/payments"
+	"sportello/payments/stripemock"
 )
 
 // EachBackend runs test against SQLite and PostgreSQL (skipped, saying so,
@@ -31,73 +25,9 @@ func EachBackend(t *testing.T, test func(t *testing.T, db *sqlstore.DB)) {
 	sqltest.Each(t, test)
 }
 
-// StripeMockPath returns the stripe-mock binary on PATH or in GOPATH/bin,
-// or "" when it is not installed.
-func StripeMockPath() string {
-	if p, err := exec.LookPath("stripe-mock"); err == nil {
-		return p
-	}
-	for _, dir := range filepath.SplitList(build.Default.GOPATH) {
-		p := filepath.Join(dir, "bin", "stripe-mock")
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p
-		}
-	}
-	return ""
-}
-
-// StripeMock starts stripe-mock on a free loopback port, waits until it
-// answers, stops it when the test ends, and returns its URL. The test skips
-// when stripe-mock is not installed.
-func StripeMock(t testing.TB) string {
-	t.Helper()
-	bin := StripeMockPath()
-	if bin == "" {
-		t.Skip("stripe-mock is not installed (not on PATH nor in GOPATH/bin); install it with: go install github.com/stripe/stripe-mock@v0.203.0")
-	}
-	// Port 0 for both listeners: the system picks free ports, stripe-mock
-	// prints them, and nothing collides with another test binary.
-	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
-	out, w := io.Pipe()
-	cmd.Stdout, cmd.Stderr = w, w
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		w.Close()
-	})
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			const prefix = "Listening for HTTP at address: "
-			if a, ok := strings.CutPrefix(sc.Text(), prefix); ok {
-				addr <- a
-			}
-		}
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case <-time.After(60 * time.Second):
-		t.Fatal("stripe-mock did not say where it listens within a minute")
-	}
-	// It prints the address before it serves: wait for an answer.
-	for range 200 {
-		req, _ := http.NewRequest(http.MethodGet, base+"/v1/balance", nil)
-		req.SetBasicAuth("sk_test_123", "")
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			return base
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("stripe-mock at %s does not answer", base)
-	return ""
-}
+// StripeMock starts stripe-mock for the test and returns its URL; see
+// package stripemock.
+func StripeMock(t testing.TB) string { return stripemock.Start(t) }
 
 // Fulfiller is a payments.Fulfiller that records each fulfilled payment in a
 // table of its own through the transaction it is given, as the portal's
