@@ -69,6 +69,12 @@ type Index struct {
 	version int64  // the catalogue version the live index was built from
 
 	tuning atomic.Pointer[Tuning] // synonyms and best bets (tuning.go); nil: none
+
+	// gen changes whenever what a search finds may have changed (an update,
+	// a rebuild, new tuning); it keys sets, the facets and did-you-mean of
+	// recent result sets (cache.go).
+	gen  atomic.Uint64
+	sets *setCache
 }
 
 // Open opens the index in dir, building it from src when it is missing,
@@ -90,7 +96,7 @@ func Open(ctx context.Context, dir string, src Source, log *slog.Logger) (*Index
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index directory %s: %w (set a writable index directory)", dir, err)
 	}
-	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh}
+	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, sets: newSetCache()}
 	x.hl, err = newHighlighter(im)
 	if err != nil {
 		return nil, err
@@ -254,6 +260,7 @@ func (x *Index) rebuild(ctx context.Context, src Source) error {
 	old := x.idx
 	x.idx, x.sub, x.version = idx, sub, version
 	x.mu.Unlock()
+	x.invalidate()
 	if old != nil {
 		if err := old.Close(); err != nil {
 			x.log.Warn("close replaced search index", "err", err)
@@ -330,6 +337,8 @@ func (x *Index) Update(ctx context.Context, src Source, changed []*catalogue.Ser
 	if idx == nil {
 		return errClosed
 	}
+	// Even a failed update may have written some batches.
+	defer x.invalidate()
 
 	err := func() error {
 		batch := idx.NewBatch()
@@ -382,6 +391,14 @@ func (x *Index) Update(ctx context.Context, src Source, changed []*catalogue.Ser
 		return fmt.Errorf("update search index: %w; rebuild failed too: %w", err, rerr)
 	}
 	return nil
+}
+
+// invalidate starts a new generation, once the change is visible to
+// searches: a search keys what it caches by the generation it read before
+// it began, so nothing computed before the change is served after it.
+func (x *Index) invalidate() {
+	x.gen.Add(1)
+	x.sets.clear()
 }
 
 // Version returns the catalogue version the index reflects.

@@ -34,6 +34,9 @@ var _ Searcher = (*Index)(nil)
 // Search runs a resident's search. Whatever the text, it returns results or
 // an empty result; errors mean the index itself failed (or ctx ended).
 func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
+	// The generation is read before the index, so that what this search
+	// caches can only be older than its key, never newer.
+	gen := x.gen.Load()
 	idx, err := x.reader()
 	if err != nil {
 		return Result{}, err
@@ -52,21 +55,32 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	}
 
 	words := x.hl.lightTerms(text)
-	br, err := x.run(ctx, idx, text, lang, r, perPage, from, true)
+	// Every page of a result set has the same facets and did-you-mean, so
+	// the next page or a repeated search skips counting them again.
+	key := setKey{gen: gen, text: text, lang: lang, topic: r.Topic, audience: r.Audience, online: r.Online, free: r.Free}
+	info, cached := x.sets.get(key)
+	br, err := x.run(ctx, idx, text, lang, r, perPage, from, !cached)
 	if err != nil {
 		return Result{}, err
 	}
 	res.Total = int(br.Total)
-	res.Facets = facets(br)
+	if !cached {
+		info.facets = facets(br)
+		if text != "" {
+			info.didYouMean = x.didYouMean(ctx, idx, words, lang, r)
+		}
+		if ctx.Err() == nil {
+			x.sets.put(key, info)
+		}
+	}
+	res.Facets = info.facets
+	res.DidYouMean = info.didYouMean
 	var m *matcher
 	if text != "" {
 		m = x.hl.matcher(text, words, lang)
 	}
 	for _, h := range br.Hits {
 		res.Hits = append(res.Hits, x.hit(h, lang, m))
-	}
-	if text != "" {
-		res.DidYouMean = x.didYouMean(ctx, idx, words, lang, r)
 	}
 	return res, nil
 }

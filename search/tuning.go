@@ -77,6 +77,7 @@ func NormalizeQuery(q string) string {
 // all tuning.
 func (x *Index) SetTuning(t *Tuning) {
 	x.tuning.Store(t)
+	x.invalidate()
 }
 
 // expand adds to each word the other terms of its synonym sets in lang.

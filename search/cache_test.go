@@ -1,0 +1,135 @@
+package search
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"testing"
+
+	"sportello/catalogue"
+)
+
+// wantFacets counts the facets of r's whole result set from the catalogue,
+// fetching every page: what a cached or fresh Result must report.
+func wantFacets(t *testing.T, x *Index, c *catalogue.Catalogue, r Request) Facets {
+	t.Helper()
+	bySlug := map[string]*catalogue.Service{}
+	for i := range c.Services {
+		bySlug[c.Services[i].Slug] = &c.Services[i]
+	}
+	f := Facets{Topics: map[string]int{}, Audiences: map[string]int{}}
+	r.PerPage = maxPerPage
+	for r.Page = 1; ; r.Page++ {
+		res, err := x.Search(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 {
+			return f
+		}
+		for _, h := range res.Hits {
+			s := bySlug[h.Slug]
+			f.Topics[s.Topic]++
+			for _, a := range s.Audience {
+				f.Audiences[a]++
+			}
+			if s.Online() {
+				f.Online++
+			}
+			if s.Free() {
+				f.Free++
+			}
+		}
+	}
+}
+
+func sameFacets(a, b Facets) bool {
+	return maps.Equal(a.Topics, b.Topics) && maps.Equal(a.Audiences, b.Audiences) && a.Online == b.Online && a.Free == b.Free
+}
+
+// TestCachedFacetsAreThoseOfTheWholeSet checks that every page of a result
+// set, first seen or served from the cache, reports the facets and
+// did-you-mean of the whole set, and that filters and language are part of
+// what is cached.
+func TestCachedFacetsAreThoseOfTheWholeSet(t *testing.T) {
+	x, c := openDemo(t)
+	ctx := context.Background()
+	for _, r := range []Request{
+		{Query: "permit", Lang: "en"},
+		{Query: "permit", Lang: "en", Online: true},
+		{Query: "permit", Lang: "en", Audience: "business"},
+		{Query: "permiso", Lang: "es"},
+		{Query: "rubish", Lang: "en"},
+		{Query: "plannning permision", Lang: "en"},
+		{Lang: "en"},
+		{Lang: "en", Topic: "housing", Free: true},
+	} {
+		first, err := x.Search(ctx, Request{Query: r.Query, Lang: r.Lang, Topic: r.Topic, Audience: r.Audience, Online: r.Online, Free: r.Free, PerPage: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := wantFacets(t, x, c, r)
+		for _, page := range []int{1, 2, 1} {
+			r.Page, r.PerPage = page, 3
+			got, err := x.Search(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameFacets(got.Facets, want) {
+				t.Errorf("%+v: facets %+v, want %+v", r, got.Facets, want)
+			}
+			if got.Total != first.Total || got.DidYouMean != first.DidYouMean {
+				t.Errorf("%+v: Total %d, DidYouMean %q; first page had %d, %q", r, got.Total, got.DidYouMean, first.Total, first.DidYouMean)
+			}
+		}
+		if !sameFacets(first.Facets, want) {
+			t.Errorf("%+v: first search facets %+v, want %+v", r, first.Facets, want)
+		}
+	}
+}
+
+// TestCacheForgetsOnChange checks that an update or new tuning is never
+// answered with the facets counted before it.
+func TestCacheForgetsOnChange(t *testing.T) {
+	x, c := openDemo(t)
+	ctx := context.Background()
+	topics := func(q string) (int, int) {
+		t.Helper()
+		r, err := x.Search(ctx, Request{Query: q, Lang: "en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, v := range r.Facets.Topics {
+			n += v
+		}
+		return r.Total, n
+	}
+	for _, step := range []struct {
+		name   string
+		change func()
+		query  string
+	}{
+		{"tuning", func() {
+			x.SetTuning(NewTuning([]SynonymSet{{Lang: "en", Terms: []string{"streetlamp", "street light"}}}, nil))
+		}, "streetlamp"},
+		{"update", func() {
+			added := c.Services[1]
+			added.Slug = "report-a-smelly-drain"
+			added.Title = catalogue.Text{"en": "Report a smelly drain"}
+			added.Summary = catalogue.Text{"en": "Tell us about a blocked drain."}
+			added.Description = catalogue.Text{"en": "Drains."}
+			added.Keywords = catalogue.TextList{"en": {"gully"}}
+			next := *c
+			next.Services = append(slices.Clone(c.Services), added)
+			must(t, x.Update(ctx, FromCatalogue(&next, 2), []*catalogue.Service{&added}, nil, 2))
+		}, "smelly"},
+	} {
+		before, _ := topics(step.query)
+		step.change()
+		total, counted := topics(step.query)
+		if total == before || counted != total {
+			t.Errorf("%s: %q found %d before and %d after, facets count %d", step.name, step.query, before, total, counted)
+		}
+	}
+}
