@@ -137,7 +137,12 @@ func startBrowser(t *testing.T, execPath, base string, art *artefacts) *browser 
 	t.Helper()
 	axe, err := os.ReadFile(filepath.Join("..", "..", "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
-		t.Fatalf("axe-core is missing: run `npm ci` at the repository root (package.json pins axe-core 4.14.1): %v", err)
+		// A newcomer's `go test ./...` need not have run npm; CI must.
+		msg := fmt.Sprintf("axe-core is missing (run `npm ci` at the repository root; package.json pins axe-core 4.14.1): %v", err)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Log(msg + "; the accessibility audits are skipped")
 	}
 	logFile, err := os.Create(filepath.Join(art.dir, "chromium.log"))
 	if err != nil {
@@ -413,6 +418,10 @@ const axeRun = `axe.run(document, {
 // portal's Content-Security-Policy stays as strict as in production.
 func (tb *tab) audit(t *testing.T, page string) {
 	t.Helper()
+	if tb.b.axe == "" {
+		t.Logf("accessibility audit of %s skipped: axe-core is not installed", page)
+		return
+	}
 	var loaded bool
 	tb.run(t, "look for axe-core", chromedp.Evaluate(`typeof window.axe === 'object'`, &loaded))
 	if !loaded {
