@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"strconv"
@@ -13,16 +12,42 @@ import (
 
 // Load parses a catalogue file and validates it: what `sportello import`
 // needs. Any problem, in the JSON or in the content, comes back as a
-// *ValidationError listing all of them.
+// *ValidationError listing all of them: values of the wrong type are set
+// aside and the rest of the file is still validated, so that one run shows
+// everything there is to fix (only broken JSON syntax stops at once).
 func Load(data []byte) (*Catalogue, error) {
-	c, err := Parse(data)
-	if err != nil {
-		return nil, err
+	c, typeErr := parse(data)
+	if c == nil {
+		return nil, typeErr
 	}
-	if err := Validate(c); err != nil {
-		return nil, err
+	err := Validate(c)
+	if typeErr == nil {
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
 	}
-	return c, nil
+	all := typeErr.(*ValidationError)
+	var content *ValidationError
+	if errors.As(err, &content) {
+		for _, p := range content.Problems {
+			if !underAny(p.Path, all.Problems) {
+				all.Problems = append(all.Problems, p)
+			}
+		}
+	}
+	return nil, all
+}
+
+// underAny reports whether path is, or lies inside, the path of one of ps: a
+// value set aside for its type would otherwise be reported again as missing.
+func underAny(path string, ps []Problem) bool {
+	for _, p := range ps {
+		if path == p.Path || strings.HasPrefix(path, p.Path+".") || strings.HasPrefix(path, p.Path+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // Parse decodes a catalogue file without validating its content. JSON syntax
@@ -36,20 +61,34 @@ func Load(data []byte) (*Catalogue, error) {
 // the model. encoding/json alone stops at the first error and names neither
 // array indices nor lines.
 func Parse(data []byte) (*Catalogue, error) {
+	c, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parse is Parse that, when the file is well-formed JSON but has values of
+// the wrong type, also returns the catalogue decoded as far as it goes
+// (encoding/json leaves such values at their zero value and goes on), so
+// that Load can validate the rest. It returns a nil catalogue only for
+// broken JSON syntax. Its error, when not nil, is a *ValidationError.
+func parse(data []byte) (*Catalogue, error) {
 	root, err := readTree(data)
 	if err != nil {
 		return nil, &ValidationError{Problems: []Problem{syntaxProblem(data, err)}}
 	}
 	tc := typeChecker{data: data}
 	tc.check(root, reflect.TypeFor[Catalogue](), "")
-	if err := tc.err(); err != nil {
-		return nil, err
-	}
 	var c Catalogue
-	if err := json.Unmarshal(data, &c); err != nil {
+	decodeErr := json.Unmarshal(data, &c)
+	if err := tc.err(); err != nil {
+		return &c, err
+	}
+	if decodeErr != nil {
 		// The tree check accepts only what encoding/json decodes, so this
 		// means the two disagree: a bug here, not in the file.
-		return nil, fmt.Errorf("%w: decoding a type-checked catalogue: %v", ErrInvalid, err)
+		return nil, &ValidationError{Problems: []Problem{{Message: "decoding a type-checked catalogue: " + decodeErr.Error()}}}
 	}
 	return &c, nil
 }

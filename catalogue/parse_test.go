@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -136,5 +137,26 @@ func TestProcessingTimeMayBeNull(t *testing.T) {
 	}
 	if c.Services[0].ProcessingTimeDays != nil {
 		t.Errorf("null processing_time_days read as %d, want nil", *c.Services[0].ProcessingTimeDays)
+	}
+}
+
+// A value of the wrong type does not hide the content problems elsewhere:
+// one run of `sportello import` lists both, and the value set aside is not
+// reported a second time as missing.
+func TestLoadReportsTypeAndContentProblemsTogether(t *testing.T) {
+	data, _ := replaceFirst(t, `"processing_time_days": 2,`, `"processing_time_days": "two",`)
+	data = bytes.Replace(data, []byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1)
+	_, err := Load(data)
+	var verr *ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("Load: %v, want a *ValidationError", err)
+	}
+	var paths []string
+	for _, p := range verr.Problems {
+		paths = append(paths, p.Path)
+	}
+	want := []string{"services[0].processing_time_days", "services[0].topic"}
+	if !slices.Equal(paths, want) {
+		t.Errorf("problems at %v, want exactly %v:\n%v", paths, want, err)
 	}
 }
