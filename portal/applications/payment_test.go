@@ -156,8 +156,8 @@ func TestPaymentMovesTheApplicationOn(t *testing.T) {
 			if got.Status != StatusSubmitted || !got.SubmittedAt.Equal(paidAt) {
 				t.Errorf("after paying: %s submitted at %v, want submitted at %v", got.Status, got.SubmittedAt, paidAt)
 			}
-			if got.DueDate != "2026-03-15" {
-				t.Errorf("due %s, want 2026-03-15: ten days from the payment, not from the sending", got.DueDate)
+			if got.DueDate != "2026-03-19" {
+				t.Errorf("due %s, want 2026-03-19: ten working days from the payment, not from the sending", got.DueDate)
 			}
 			last := got.Events[len(got.Events)-1]
 			if len(got.Events) != 2 || last.From != StatusAwaitingPayment || last.To != StatusSubmitted || last.ActorRole != RoleSystem || last.ActorPersonID != 0 {

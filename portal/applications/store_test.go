@@ -39,8 +39,8 @@ func TestSubmitRecordsEverything(t *testing.T) {
 		if !app.SubmittedAt.Equal(wantAt) || !app.CreatedAt.Equal(wantAt) || !app.UpdatedAt.Equal(wantAt) {
 			t.Errorf("times %v %v %v, want %v", app.CreatedAt, app.SubmittedAt, app.UpdatedAt, wantAt)
 		}
-		if app.DueDate != "2026-03-12" {
-			t.Errorf("due %q, want 2026-03-12 (10 days)", app.DueDate)
+		if app.DueDate != "2026-03-16" {
+			t.Errorf("due %q, want 2026-03-16 (10 working days from Monday 2 March)", app.DueDate)
 		}
 		if len(app.Events) != 1 || app.Events[0].From != StatusDraft || app.Events[0].To != StatusSubmitted ||
 			app.Events[0].ActorPersonID != 41 || app.Events[0].ActorRole != RoleApplicant || app.Events[0].Seq != 1 {
@@ -597,8 +597,8 @@ func TestDueDatesAndQueue(t *testing.T) {
 		// 23:30 UTC on 27 March is already the 28th in Porta Nova (Madrid).
 		e.clock.set(time.Date(2026, 3, 27, 23, 30, 0, 0, time.UTC))
 		late := e.submit(t, e.permitInput(t, 41))
-		if late.DueDate != "2026-04-07" {
-			t.Errorf("due %s, want 2026-04-07: 10 days from the 28th in the authority's time zone", late.DueDate)
+		if late.DueDate != "2026-04-10" {
+			t.Errorf("due %s, want 2026-04-10: 10 working days from Saturday the 28th in the authority's time zone", late.DueDate)
 		}
 		same := permit()
 		same.ProcessingTimeDays = ptr(0)
@@ -609,7 +609,7 @@ func TestDueDatesAndQueue(t *testing.T) {
 		}
 
 		e.clock.set(time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC))
-		early := e.submit(t, e.permitInput(t, 42)) // due 11 April
+		early := e.submit(t, e.permitInput(t, 42)) // due 15 April: 10 working days from Wednesday 1 April
 		res := e.validated(t, missedBin(), forms.Values{}, nil)
 		token, _ := NewToken()
 		undated := e.submit(t, SubmitInput{Token: token, Service: missedBin(), Answers: res.Answers})
@@ -654,12 +654,12 @@ func TestDueDatesAndQueue(t *testing.T) {
 			}
 		}
 
-		// On 8 April the late one is overdue too; the in-review one is not
-		// due yet; once more information is asked for, the applicant owes
-		// the next step and it is not the council's delay.
-		e.clock.set(time.Date(2026, 4, 8, 9, 0, 0, 0, time.UTC))
+		// On 13 April the late one (due the 10th) is overdue too; the
+		// in-review one is not due yet; once more information is asked for,
+		// the applicant owes the next step and it is not the council's delay.
+		e.clock.set(time.Date(2026, 4, 13, 9, 0, 0, 0, time.UTC))
 		if got := refs(queue(Filter{Overdue: true})); !slices.Equal(got, []Reference{sameDay, late.Reference}) {
-			t.Errorf("overdue on 8 April: %v", got)
+			t.Errorf("overdue on 13 April: %v", got)
 		}
 		e.clock.set(time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC))
 		if err := e.s.RequestMoreInfo(ctx, early.Reference, caseworker, "Which street?"); err != nil {

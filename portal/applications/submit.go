@@ -189,15 +189,23 @@ func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInpu
 	return 0, fmt.Errorf("applications: no free reference after %d draws; the reference generator is broken", referenceAttempts)
 }
 
-// dueDate counts processing days as calendar days from the day of
-// submission in the authority's time zone: the catalogue states
-// processing_time_days without a calendar of working days. nil days (no set
-// time) is no due date.
+// dueDate counts processing days as working days, Monday to Friday, from
+// the day of submission in the authority's time zone, as the service pages
+// promise ("5 working days"); public holidays are not known to the
+// catalogue, so they count as working days. 0 days is the same day; nil
+// days (no set time) is no due date.
 func (s *Store) dueDate(submitted time.Time, days *int) string {
 	if days == nil {
 		return ""
 	}
-	return submitted.In(s.loc).AddDate(0, 0, *days).Format(time.DateOnly)
+	d := submitted.In(s.loc)
+	for left := *days; left > 0; {
+		d = d.AddDate(0, 0, 1)
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			left--
+		}
+	}
+	return d.Format(time.DateOnly)
 }
 
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, appID int64, seq int, at time.Time, actor Actor, from, to Status, note string) error {
