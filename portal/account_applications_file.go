@@ -6,13 +6,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/portal/applications"
+	"sportello/portal/web"
 )
 
 // accountApplicationFile sends a file of one of the person's applications as
 // a download: GET /account/files/{id}. Another person's file is a 404, like
 // one that does not exist.
 func (s *Server) accountApplicationFile(c *fiber.Ctx) error {
-	v := appViewer(c)
+	v := web.ViewerOf(c)
 	f, err := s.apps.File(c.UserContext(), v.PersonID, c.Params("id"))
 	if err != nil {
 		return err

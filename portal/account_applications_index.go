@@ -11,7 +11,7 @@ import (
 // person's applications and drafts.
 type accountApplicationsPage struct {
 	web.Page
-	Saved        Localised // the service whose draft was just saved
+	Saved        web.Localised // the service whose draft was just saved
 	Applications []appRow
 	Drafts       []appDraftRow
 }
@@ -20,7 +20,7 @@ type accountApplicationsPage struct {
 type appRow struct {
 	URL        string
 	Reference  string
-	Service    Localised
+	Service    web.Localised
 	Status     string // translation key
 	StatusCode string
 	Submitted  string
@@ -31,24 +31,24 @@ type appRow struct {
 
 type appDraftRow struct {
 	URL     string
-	Service Localised
+	Service web.Localised
 	Saved   string
 }
 
 // appServiceTitle is a service's title for a list; a service since removed
 // from the catalogue shows its slug.
-func appServiceTitle(d *directory, slug, lang string) Localised {
-	if sum, ok := d.services[slug]; ok {
-		return d.loc(sum.Title, lang)
+func appServiceTitle(d *web.Directory, slug, lang string) web.Localised {
+	if sum, ok := d.ServiceOf[slug]; ok {
+		return d.Loc(sum.Title, lang)
 	}
-	return Localised{Text: slug}
+	return web.Localised{Text: slug}
 }
 
 // accountApplicationsIndex lists the signed-in person's applications, newest
 // first, with their status and when a decision is due, and their drafts:
 // GET /account/applications.
 func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
-	v := appViewer(c)
+	v := web.ViewerOf(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	d := s.directory()
 	ctx := c.UserContext()
@@ -63,7 +63,7 @@ func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
 	p := web.NewPage(c, "applications.index.title")
 	page := accountApplicationsPage{Page: p}
 	if slug := c.Query("saved"); slug != "" {
-		if _, ok := d.services[slug]; ok {
+		if _, ok := d.ServiceOf[slug]; ok {
 			page.Saved = appServiceTitle(d, slug, p.Lang)
 		}
 	}
@@ -71,7 +71,7 @@ func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
 		page.Applications = append(page.Applications, s.appRow(c, d, a, "/account/applications/"))
 	}
 	for _, dr := range drafts {
-		if _, ok := d.services[dr.ServiceSlug]; !ok {
+		if _, ok := d.ServiceOf[dr.ServiceSlug]; !ok {
 			continue // the service left the catalogue; nothing to come back to
 		}
 		page.Drafts = append(page.Drafts, appDraftRow{
@@ -81,7 +81,7 @@ func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
 	return web.Render(c, "applications/index", page)
 }
 
-func (s *Server) appRow(c *fiber.Ctx, d *directory, a applications.Summary, prefix string) appRow {
+func (s *Server) appRow(c *fiber.Ctx, d *web.Directory, a applications.Summary, prefix string) appRow {
 	lang := web.LangOf(c)
 	return appRow{
 		URL:        prefix + a.Reference.String(),

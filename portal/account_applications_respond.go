@@ -19,7 +19,7 @@ func responseTypes() []string {
 // information, a message and files, and puts the application back in
 // review: POST /account/applications/{ref}/respond (multipart).
 func (s *Server) accountApplicationRespond(c *fiber.Ctx) error {
-	v := appViewer(c)
+	v := web.ViewerOf(c)
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ func (s *Server) accountApplicationRespond(c *fiber.Ctx) error {
 		return web.Render(c, "applications/show", page)
 	}
 	if err := s.apps.Respond(c.UserContext(), v.PersonID, ref, message, res.Files); err != nil {
-		return appStoreError(err)
+		return err
 	}
 	return c.Redirect("/account/applications/"+ref.String()+"?done=responded", fiber.StatusSeeOther)
 }

@@ -33,7 +33,7 @@ type accountApplicationPage struct {
 // appHeader is what an application page says first.
 type appHeader struct {
 	Reference  string
-	Service    Localised
+	Service    web.Localised
 	ServiceURL string
 	Status     string // translation key
 	StatusCode string
@@ -115,7 +115,7 @@ func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, e
 	return page, nil
 }
 
-func (s *Server) appHeader(c *fiber.Ctx, d *directory, app *applications.Application, prefix string) appHeader {
+func (s *Server) appHeader(c *fiber.Ctx, d *web.Directory, app *applications.Application, prefix string) appHeader {
 	lang := web.LangOf(c)
 	h := appHeader{
 		Reference:  app.Reference.String(),
@@ -127,11 +127,11 @@ func (s *Server) appHeader(c *fiber.Ctx, d *directory, app *applications.Applica
 		Contact:    app.Contact,
 		Action:     prefix + app.Reference.String(),
 	}
-	if _, ok := d.services[app.ServiceSlug]; ok {
-		h.ServiceURL = serviceURL(app.ServiceSlug)
+	if _, ok := d.ServiceOf[app.ServiceSlug]; ok {
+		h.ServiceURL = web.ServiceURL(app.ServiceSlug)
 	}
 	if app.Fee != nil {
-		h.Fee = formatMoney(app.Fee.Amount, app.Fee.Currency, lang) + " (" + web.T(c, "service.fee_when."+app.Fee.When) + ")"
+		h.Fee = web.Money{Minor: app.Fee.Amount, Currency: app.Fee.Currency}.Format(lang) + " (" + web.T(c, "service.fee_when."+app.Fee.When) + ")"
 	}
 	return h
 }

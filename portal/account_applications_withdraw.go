@@ -18,7 +18,7 @@ const (
 // accountApplicationWithdraw withdraws one of the person's applications,
 // with their reason: POST /account/applications/{ref}/withdraw.
 func (s *Server) accountApplicationWithdraw(c *fiber.Ctx) error {
-	v := appViewer(c)
+	v := web.ViewerOf(c)
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func (s *Server) accountApplicationWithdraw(c *fiber.Ctx) error {
 		return web.Render(c, "applications/show", page)
 	}
 	if err := s.apps.Withdraw(c.UserContext(), v.PersonID, ref, res.Answers.Get("reason").Text); err != nil {
-		return appStoreError(err)
+		return err
 	}
 	return c.Redirect("/account/applications/"+ref.String()+"?done=withdrawn", fiber.StatusSeeOther)
 }

@@ -84,24 +84,24 @@ func (s *Server) apiServiceList(c *fiber.Ctx) error {
 	return c.JSON(body)
 }
 
-func (s *Server) apiService(d *directory, sum *catalogue.ServiceSummary, lang string) apiService {
-	title, fb := d.text(sum.Title, lang)
-	summary, _ := sum.Summary.In(lang, d.defaultLang)
+func (s *Server) apiService(d *web.Directory, sum *catalogue.ServiceSummary, lang string) apiService {
+	title, fb := d.Text(sum.Title, lang)
+	summary, _ := sum.Summary.In(lang, d.DefaultLang)
 	a := apiService{
-		Slug: sum.Slug, URL: s.cfg.BaseURL + serviceURL(sum.Slug), Lang: lang,
+		Slug: sum.Slug, URL: s.cfg.BaseURL + web.ServiceURL(sum.Slug), Lang: lang,
 		Title: title, Summary: summary, Topic: sum.Topic, Department: sum.Department,
 		Audience: nonNil(sum.Audience), LifeEvents: nonNil(sum.LifeEvents),
 		Online: sum.Online, Free: sum.Fee == nil || sum.Fee.Amount == 0,
-		ProcessingTimeDays: sum.ProcessingTimeDays, Languages: translated(sum.Title),
+		ProcessingTimeDays: sum.ProcessingTimeDays, Languages: web.Translated(sum.Title),
 	}
 	if fb != "" {
 		a.Lang = fb
 	}
 	if !a.Free {
-		unit, _ := sum.Fee.Unit.In(lang, d.defaultLang)
+		unit, _ := sum.Fee.Unit.In(lang, d.DefaultLang)
 		a.Fee = &apiFee{
 			Amount: sum.Fee.Amount, Currency: sum.Fee.Currency, Unit: unit, When: sum.Fee.When,
-			Formatted: s.cost(d, sum.Fee, lang),
+			Formatted: d.Cost(sum.Fee, lang),
 		}
 	}
 	return a

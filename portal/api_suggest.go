@@ -30,7 +30,7 @@ func (s *Server) apiSuggest(c *fiber.Ctx) error {
 			return web.NewError(fiber.StatusInternalServerError, "error.search", err)
 		}
 		for _, sg := range list {
-			body.Suggestions = append(body.Suggestions, apiSuggestion{Slug: sg.Slug, Title: sg.Title, URL: serviceURL(sg.Slug)})
+			body.Suggestions = append(body.Suggestions, apiSuggestion{Slug: sg.Slug, Title: sg.Title, URL: web.ServiceURL(sg.Slug)})
 		}
 	}
 	// Suggestions change only with the catalogue; a short cache spares the

@@ -1,8 +1,9 @@
 package portal
 
 import (
-	"github.com/gofiber/fiber/v2"
 	"sportello/portal/web"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 type apiTopic struct {
@@ -22,11 +23,11 @@ func (s *Server) apiTopicList(c *fiber.Ctx) error {
 	lang := web.LangOf(c)
 	body := apiTopicListBody{Topics: make([]apiTopic, 0, len(d.Topics))}
 	for _, t := range d.Topics {
-		title, _ := t.Title.In(lang, d.defaultLang)
-		desc, _ := t.Description.In(lang, d.defaultLang)
+		title, _ := t.Title.In(lang, d.DefaultLang)
+		desc, _ := t.Description.In(lang, d.DefaultLang)
 		body.Topics = append(body.Topics, apiTopic{
-			Slug: t.Slug, URL: s.cfg.BaseURL + topicURL(t.Slug), Title: title, Description: desc,
-			Services: len(d.byTopic[t.Slug]),
+			Slug: t.Slug, URL: s.cfg.BaseURL + web.TopicURL(t.Slug), Title: title, Description: desc,
+			Services: len(d.ByTopic[t.Slug]),
 		})
 	}
 	return c.JSON(body)

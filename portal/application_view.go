@@ -64,13 +64,13 @@ func (s *Server) appDue(lang, due string, st applications.Status, overdue bool) 
 }
 
 // appAnswers reads an application's answers back, files as download links.
-func (s *Server) appAnswers(c *fiber.Ctx, d *directory, answers forms.Answers, fileURL func(id string) string) []applyAnswer {
+func (s *Server) appAnswers(c *fiber.Ctx, d *web.Directory, answers forms.Answers, fileURL func(id string) string) []applyAnswer {
 	disp := s.appDisplay(c, d)
 	lang := web.LangOf(c)
 	out := make([]applyAnswer, 0, len(answers))
 	for i := range answers {
 		a := &answers[i]
-		label, lfb := d.text(a.Label, lang)
+		label, lfb := d.Text(a.Label, lang)
 		av := applyAnswer{Label: label, LabelLang: lfb}
 		if a.Type == forms.TypeFile && len(a.Files) > 0 {
 			for _, f := range a.Files {
@@ -135,7 +135,7 @@ func appQuestion(app *applications.Application) string {
 // its service asks: an application sent after a substantial sign-in holds
 // what that sign-in protects.
 func (s *Server) applicantApplication(c *fiber.Ctx, ref applications.Reference) (*applications.Application, error) {
-	v := appViewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		return nil, applications.ErrNotFound
 	}
@@ -149,31 +149,24 @@ func (s *Server) applicantApplication(c *fiber.Ctx, ref applications.Reference) 
 	return app, nil
 }
 
-// applicantLevel asks for a new sign-in (a stepUp) when the viewer's is
+// applicantLevel asks for a new sign-in (a web.StepUp) when the viewer's is
 // below the level of the service of their application ref. A page asked
 // for with GET is where sign-in comes back to; after a form, it is the
 // application's page.
 func (s *Server) applicantLevel(c *fiber.Ctx, serviceSlug, ref string) error {
 	level := catalogue.AssuranceLow
-	if sum, ok := s.directory().services[serviceSlug]; ok && sum.Assurance != "" {
+	if sum, ok := s.directory().ServiceOf[serviceSlug]; ok && sum.Assurance != "" {
 		level = sum.Assurance
 	}
-	if s.auth.Satisfies(appViewer(c), level) {
+	if s.auth.Satisfies(web.ViewerOf(c), level) {
 		return nil
 	}
 	returnTo := "/account/applications/" + ref
 	if c.Method() == fiber.MethodGet {
 		returnTo = c.OriginalURL()
 	}
-	return &stepUp{level: level, returnTo: returnTo}
+	return &web.StepUp{Level: level, ReturnTo: returnTo}
 }
-
-// stepUp is the answer to someone whose sign-in is below the level a page
-// needs: handleError sends them to sign in again at it, coming back to
-// returnTo.
-type stepUp struct{ level, returnTo string }
-
-func (e *stepUp) Error() string { return "the sign-in is below the level of assurance " + e.level }
 
 // appSendFile sends an uploaded file as a download, never shown inline: its
 // type is the one found from the content at upload, and nosniff stops a

@@ -75,12 +75,12 @@ func (s *Server) applyCheck(c *fiber.Ctx) error {
 	change := applyStepURL(svc.Slug, "", token)
 	for i := range res.Answers {
 		a := &res.Answers[i]
-		label, lfb := d.text(a.Label, p.Lang)
+		label, lfb := d.Text(a.Label, p.Lang)
 		page.Answers = append(page.Answers, applyAnswer{
 			Label: label, LabelLang: lfb, Lines: disp.Answer(a), ChangeURL: change + "#" + firstInput(a),
 		})
 	}
-	if appViewer(c) == nil {
+	if web.ViewerOf(c) == nil {
 		page.Applicant = &pend.Contact
 		page.ContactMissing = pend.Contact.Name == "" && pend.Contact.Email == ""
 		page.ContactChange = change + "#contact-name"

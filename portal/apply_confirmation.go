@@ -42,7 +42,7 @@ func (s *Server) applyConfirmation(c *fiber.Ctx) error {
 		Page:      p,
 		Service:   s.applyServiceView(d, svc, p.Lang),
 		Reference: pend.Reference,
-		SignedIn:  appViewer(c) != nil,
+		SignedIn:  web.ViewerOf(c) != nil,
 		Email:     pend.Contact.Email,
 	}
 	if pend.DueDate != "" {

@@ -35,7 +35,7 @@ func (s *Server) applyContinue(c *fiber.Ctx) error {
 	if !validSubmissionToken(token) {
 		return web.NewError(fiber.StatusBadRequest, "apply.error.token", nil)
 	}
-	v := appViewer(c)
+	v := web.ViewerOf(c)
 	ctx := c.UserContext()
 
 	if meta.Get(inputAction) == actionSave {
@@ -152,7 +152,7 @@ func chosenFiles(in []forms.FileInput) []forms.FileInput {
 // made without signing in, with the same rules as a form's name and email
 // questions. A signed-in person's contact details are their account's.
 func (s *Server) applyContactCheck(c *fiber.Ctx, meta forms.Values) (applications.Contact, []forms.FieldError, error) {
-	if v := appViewer(c); v != nil {
+	if v := web.ViewerOf(c); v != nil {
 		contact := applications.Contact{Name: v.Name}
 		if v.EmailVerified {
 			contact.Email = v.Email

@@ -62,7 +62,7 @@ func (s *Server) applyShow(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	v := appViewer(c)
+	v := web.ViewerOf(c)
 	values := forms.Values{}
 	var pend *pendingRecord
 	token := c.Query("token")
@@ -109,9 +109,9 @@ func (s *Server) applyShow(c *fiber.Ctx) error {
 }
 
 // applyFormPage builds the form page with values and errors.
-func (s *Server) applyFormPage(c *fiber.Ctx, d *directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *pendingRecord) applyPage {
+func (s *Server) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *pendingRecord) applyPage {
 	p := web.NewPage(c, "")
-	p.Title, p.Fallback = d.text(svc.Title, p.Lang)
+	p.Title, p.Fallback = d.Text(svc.Title, p.Lang)
 	page := applyPage{
 		Page:         p,
 		Service:      s.applyServiceView(d, svc, p.Lang),
@@ -119,12 +119,12 @@ func (s *Server) applyFormPage(c *fiber.Ctx, d *directory, svc *catalogue.Servic
 		Token:        token,
 		Fields:       s.applyFields(c, d, svc.OnlineForm, values, errs, pend),
 		Errors:       applyErrorLinks(c, errs),
-		CanSaveDraft: appViewer(c) != nil,
+		CanSaveDraft: web.ViewerOf(c) != nil,
 	}
 	if len(errs) > 0 {
 		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
 	}
-	if appViewer(c) == nil {
+	if web.ViewerOf(c) == nil {
 		page.Applicant = &applyContact{}
 	}
 	for _, f := range svc.OnlineForm.Fields {

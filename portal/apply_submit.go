@@ -50,7 +50,7 @@ func (s *Server) applySubmit(c *fiber.Ctx) error {
 		Answers:          res.Answers,
 		Files:            res.Files,
 	}
-	if v := appViewer(c); v != nil {
+	if v := web.ViewerOf(c); v != nil {
 		in.PersonID = v.PersonID
 	}
 	app, err := s.apps.Submit(c.UserContext(), in)

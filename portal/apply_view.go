@@ -2,7 +2,6 @@ package portal
 
 import (
 	"cmp"
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/url"
@@ -13,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/forms"
 	"sportello/portal/web"
@@ -35,11 +33,11 @@ type applyService struct {
 	OnApplication bool // the fee is paid when applying
 }
 
-func (s *Server) applyServiceView(d *directory, svc *catalogue.Service, lang string) applyService {
-	title, fb := d.text(svc.Title, lang)
+func (s *Server) applyServiceView(d *web.Directory, svc *catalogue.Service, lang string) applyService {
+	title, fb := d.Text(svc.Title, lang)
 	v := applyService{
-		Slug: svc.Slug, Title: title, Lang: fb, URL: serviceURL(svc.Slug),
-		Cost:         s.cost(d, svc.Fee, lang),
+		Slug: svc.Slug, Title: title, Lang: fb, URL: web.ServiceURL(svc.Slug),
+		Cost:         d.Cost(svc.Fee, lang),
 		AssuranceKey: "apply.assurance." + applyAssurance(svc),
 		NeedsSignIn:  applyAssurance(svc) != catalogue.AssuranceNone,
 	}
@@ -64,10 +62,10 @@ func applyAssurance(svc *catalogue.Service) string {
 
 // applyOnlineService returns the service of the request's :slug when it has an
 // online form, else a 404.
-func (s *Server) applyOnlineService(c *fiber.Ctx) (*directory, *catalogue.Service, error) {
+func (s *Server) applyOnlineService(c *fiber.Ctx) (*web.Directory, *catalogue.Service, error) {
 	d := s.directory()
 	slug := c.Params("slug")
-	if sum, ok := d.services[slug]; !ok || !sum.Online {
+	if sum, ok := d.ServiceOf[slug]; !ok || !sum.Online {
 		return nil, nil, catalogue.ErrNotFound
 	}
 	svc, err := s.store.Service(c.UserContext(), slug)
@@ -85,21 +83,16 @@ func (s *Server) applyOnlineService(c *fiber.Ctx) (*directory, *catalogue.Servic
 // when it answered.
 func (s *Server) applySignIn(c *fiber.Ctx, svc *catalogue.Service) (bool, error) {
 	level := applyAssurance(svc)
-	if s.auth.Satisfies(appViewer(c), level) {
+	if s.auth.Satisfies(web.ViewerOf(c), level) {
 		return false, nil
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return true, c.Redirect(auth.LoginURL(applyFormURL(svc.Slug), level), fiber.StatusSeeOther)
 }
 
-func appViewer(c *fiber.Ctx) *web.Viewer {
-	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
-	return v
-}
-
 // pendingOwnerOf is who a pending application of this request belongs to.
 func pendingOwnerOf(c *fiber.Ctx) pendingOwner {
-	if v := appViewer(c); v != nil {
+	if v := web.ViewerOf(c); v != nil {
 		return pendingOwner{PersonID: v.PersonID}
 	}
 	csrf, _ := c.Locals(web.LocalCSRF).(string)
@@ -111,7 +104,7 @@ func pendingOwnerOf(c *fiber.Ctx) pendingOwner {
 // refuse most photos before the form could say what is wrong with them.
 func applyBodyLimit(v *forms.Validator) int { return int(2*v.Options().MaxFileSize) + 1<<20 }
 
-func applyFormURL(slug string) string { return serviceURL(slug) + "/apply" }
+func applyFormURL(slug string) string { return web.ServiceURL(slug) + "/apply" }
 
 // applyStepURL is a page of the journey with its token: step is "" (the
 // form), "check" or "confirmation".
@@ -259,15 +252,15 @@ func applyErrorText(c *fiber.Ctx, fe forms.FieldError) string {
 }
 
 // applyFields builds the form's questions with values and errors.
-func (s *Server) applyFields(c *fiber.Ctx, d *directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *pendingRecord) []applyField {
+func (s *Server) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *pendingRecord) []applyField {
 	lang := web.LangOf(c)
 	out := make([]applyField, 0, len(form.Fields))
 	for i := range form.Fields {
 		f := &form.Fields[i]
-		label, lfb := d.text(f.Label, lang)
+		label, lfb := d.Text(f.Label, lang)
 		fv := applyField{Lang: lang, Name: f.Name, Type: f.Type, Label: label, LabelLang: lfb, Optional: !f.Required, Value: values.Get(f.Name)}
 		if len(f.Help) > 0 {
-			fv.Hint, fv.HintLang = d.text(f.Help, lang)
+			fv.Hint, fv.HintLang = d.Text(f.Help, lang)
 		}
 		var errInput string
 		for _, fe := range errs {
@@ -302,7 +295,7 @@ func (s *Server) applyFields(c *fiber.Ctx, d *directory, form *catalogue.OnlineF
 		case forms.TypeSelect, forms.TypeRadio, forms.TypeCheckbox:
 			chosen := values[f.Name]
 			for j, o := range f.Options {
-				ol, ofb := d.text(o.Label, lang)
+				ol, ofb := d.Text(o.Label, lang)
 				id := f.Name
 				if j > 0 {
 					id = f.Name + "-" + strconv.Itoa(j+1)
@@ -316,7 +309,7 @@ func (s *Server) applyFields(c *fiber.Ctx, d *directory, form *catalogue.OnlineF
 				}
 			}
 		case forms.TypeMoney:
-			fv.Prefix, fv.InputMode = currencySymbol(s.forms.Options().Currency), "decimal"
+			fv.Prefix, fv.InputMode = web.CurrencySymbol(s.forms.Options().Currency), "decimal"
 		case forms.TypeInteger:
 			fv.InputMode = "numeric"
 		case forms.TypeEmail:
@@ -385,21 +378,8 @@ func applyErrorLinks(c *fiber.Ctx, errs []forms.FieldError) []applyErrorLink {
 }
 
 // appDisplay formats answers for the reader.
-func (s *Server) appDisplay(c *fiber.Ctx, d *directory) forms.Display {
-	return forms.Display{Lang: web.LangOf(c), Fallback: d.defaultLang, T: s.site.Translator.T, Money: formatMoney}
-}
-
-// appStoreError turns the applications store's errors into pages: a change that
-// came too late or is not allowed is a conflict the person can recover from
-// by reloading; anything unknown stays a 500.
-func appStoreError(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, applications.ErrInvalidTransition):
-		return web.NewError(fiber.StatusConflict, "applications.error.transition", err)
-	case errors.Is(err, applications.ErrConflict):
-		return web.NewError(fiber.StatusConflict, "applications.error.conflict", err)
-	}
-	return err
+func (s *Server) appDisplay(c *fiber.Ctx, d *web.Directory) forms.Display {
+	return forms.Display{Lang: web.LangOf(c), Fallback: d.DefaultLang, T: s.site.Translator.T, Money: func(minor int64, code, lang string) string {
+		return web.Money{Minor: minor, Currency: code}.Format(lang)
+	}}
 }

@@ -1,8 +1,9 @@
 package portal
 
 import (
-	"github.com/gofiber/fiber/v2"
 	"slices"
+
+	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
 	"sportello/portal/web"
@@ -11,21 +12,21 @@ import (
 type businessPage struct {
 	web.Page
 	Groups   []businessGroup
-	Journeys LinkList
+	Journeys web.LinkList
 }
 
 // businessGroup is the services for one moment in a business's life, or
 // (Title "") those that belong to none.
 type businessGroup struct {
-	Title    Localised
+	Title    web.Localised
 	URL      string
-	Services CardList
+	Services web.CardList
 }
 
 func (s *Server) businessShow(c *fiber.Ctx) error {
 	d := s.directory()
 	p := web.NewPage(c, "business.title")
-	page := businessPage{Page: p, Journeys: d.journeyLinks(p.Lang, catalogue.AudienceBusiness)}
+	page := businessPage{Page: p, Journeys: d.JourneyLinks(p.Lang, catalogue.AudienceBusiness)}
 	grouped := map[string]bool{}
 	for i := range d.LifeEvents {
 		le := &d.LifeEvents[i]
@@ -33,16 +34,16 @@ func (s *Server) businessShow(c *fiber.Ctx) error {
 			continue
 		}
 		var list []*catalogue.ServiceSummary
-		for _, sum := range d.byLifeEvent[le.Slug] {
+		for _, sum := range d.ByLifeEvent[le.Slug] {
 			if slices.Contains(sum.Audience, catalogue.AudienceBusiness) {
 				list = append(list, sum)
 				grouped[sum.Slug] = true
 			}
 		}
 		page.Groups = append(page.Groups, businessGroup{
-			Title:    d.loc(le.Title, p.Lang),
-			URL:      lifeEventURL(le.Slug),
-			Services: s.cards(d, p.Lang, d.inLang(p.Lang, list)),
+			Title:    d.Loc(le.Title, p.Lang),
+			URL:      web.LifeEventURL(le.Slug),
+			Services: d.Cards(p.Lang, d.InLang(p.Lang, list)),
 		})
 	}
 	var others []*catalogue.ServiceSummary
@@ -53,8 +54,8 @@ func (s *Server) businessShow(c *fiber.Ctx) error {
 		}
 	}
 	page.Groups = append(page.Groups, businessGroup{
-		Title:    Localised{Text: web.T(c, "business.other")},
-		Services: s.cards(d, p.Lang, d.inLang(p.Lang, others)),
+		Title:    web.Localised{Text: web.T(c, "business.other")},
+		Services: d.Cards(p.Lang, d.InLang(p.Lang, others)),
 	})
 	return web.Render(c, "business_show", page)
 }

@@ -29,8 +29,8 @@ const (
 // businessChoice is one thing a business may want to do.
 type businessChoice struct {
 	Value   string
-	Title   Localised
-	Summary Localised
+	Title   web.Localised
+	Summary web.Localised
 	journey *catalogue.Journey
 	event   string // life event slug
 }
@@ -73,7 +73,7 @@ func (s *Server) businessChoices(f *finders, lang string) []businessChoice {
 			continue
 		}
 		out = append(out, businessChoice{
-			Value: choiceJourney + j.Slug, Title: d.loc(j.Title, lang), Summary: d.loc(j.Summary, lang),
+			Value: choiceJourney + j.Slug, Title: d.Loc(j.Title, lang), Summary: d.Loc(j.Summary, lang),
 			journey: f.journeys[j.Slug],
 		})
 	}
@@ -82,7 +82,7 @@ func (s *Server) businessChoices(f *finders, lang string) []businessChoice {
 		if le.Audience != catalogue.AudienceBusiness {
 			continue
 		}
-		out = append(out, businessChoice{Value: choiceLifeEvent + le.Slug, Title: d.loc(le.Title, lang), event: le.Slug})
+		out = append(out, businessChoice{Value: choiceLifeEvent + le.Slug, Title: d.Loc(le.Title, lang), event: le.Slug})
 	}
 	return out
 }

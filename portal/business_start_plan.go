@@ -11,7 +11,7 @@ import (
 // businessPlanPage is templates/business/plan.html.
 type businessPlanPage struct {
 	web.Page
-	Choice      Localised
+	Choice      web.Localised
 	Steps       []businessStepView
 	TotalFee    string // "" when everything is free
 	LongestWait int    // days; 0 when no permit has a set time
@@ -22,13 +22,13 @@ type businessPlanPage struct {
 
 type businessStepView struct {
 	Number   int
-	Title    Localised
+	Title    web.Localised
 	Services []businessPermitView
 }
 
 // businessPermitView is one permit of a step.
 type businessPermitView struct {
-	Title    Localised
+	Title    web.Localised
 	URL      string
 	ApplyURL string
 	Online   bool
@@ -38,7 +38,7 @@ type businessPermitView struct {
 }
 
 type businessAnswerView struct {
-	Question Localised
+	Question web.Localised
 	Answer   string // translated yes, no or not sure
 }
 
@@ -76,7 +76,7 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 		if v != businessUnsure {
 			answers[q.Key] = v == businessYes
 		}
-		views = append(views, businessAnswerView{Question: d.loc(q.Text, lang), Answer: web.T(c, "business_start.answer."+v)})
+		views = append(views, businessAnswerView{Question: d.Loc(q.Text, lang), Answer: web.T(c, "business_start.answer."+v)})
 	}
 	plan, err := f.businessPlan(ch, answers)
 	if err != nil {
@@ -92,20 +92,20 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 	}
 	page.Title = web.T(c, "business_start.plan.title", "Choice", ch.Title.Text)
 	if plan.TotalFeeCents > 0 {
-		page.TotalFee = formatMoney(plan.TotalFeeCents, plan.Currency, lang)
+		page.TotalFee = web.Money{Minor: plan.TotalFeeCents, Currency: plan.Currency}.Format(lang)
 	}
 	for _, st := range plan.Steps {
-		sv := businessStepView{Number: st.Number, Title: d.loc(st.Title, lang)}
+		sv := businessStepView{Number: st.Number, Title: d.Loc(st.Title, lang)}
 		for _, svc := range st.Services {
 			pv := businessPermitView{
-				Title:  d.loc(svc.Title, lang),
-				URL:    serviceURL(svc.Slug),
+				Title:  d.Loc(svc.Title, lang),
+				URL:    web.ServiceURL(svc.Slug),
 				Online: svc.Online(),
-				Cost:   s.cost(d, svc.Fee, lang),
+				Cost:   d.Cost(svc.Fee, lang),
 			}
 			pv.ApplyURL = pv.URL
 			if pv.Online {
-				pv.ApplyURL = serviceURL(svc.Slug) + "/apply"
+				pv.ApplyURL = web.ServiceURL(svc.Slug) + "/apply"
 			}
 			if svc.ProcessingTimeDays != nil {
 				pv.Days, pv.HasDays = *svc.ProcessingTimeDays, true

@@ -20,7 +20,7 @@ const (
 type businessQuestionsPage struct {
 	web.Page
 	What      string
-	Choice    Localised
+	Choice    web.Localised
 	Questions []businessQuestionView
 	Errors    []businessQuestionView // the questions left unanswered, for the error summary
 	BackURL   string
@@ -30,7 +30,7 @@ type businessQuestionsPage struct {
 // businessQuestionView is one yes/no question with what was answered.
 type businessQuestionView struct {
 	Key   string
-	Text  Localised
+	Text  web.Localised
 	Value string
 	Error string
 }
@@ -72,7 +72,7 @@ func (s *Server) renderBusinessQuestions(c *fiber.Ctx, ch businessChoice, qs []e
 		Action:  businessPlanPath,
 	}
 	for _, q := range qs {
-		v := businessQuestionView{Key: q.Key, Text: d.loc(q.Text, p.Lang), Value: c.Query(q.Key)}
+		v := businessQuestionView{Key: q.Key, Text: d.Loc(q.Text, p.Lang), Value: c.Query(q.Key)}
 		if !validBusinessAnswer(v.Value) {
 			v.Value = ""
 			if withErrors {

@@ -15,7 +15,6 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
-	"sportello/portal/auth"
 	"sportello/portal/web"
 	"sportello/search"
 )
@@ -78,42 +77,11 @@ func (s *Server) initEditor(ctx context.Context, deps Deps) error {
 	return s.reloadTuning(ctx)
 }
 
-// editorOnly lets through signed-in editors and publishers. Anonymous
-// visitors are sent to sign in; others get a 403 page.
-func (s *Server) editorOnly(c *fiber.Ctx) error {
-	if s.ed == nil {
-		return fiber.ErrNotFound
-	}
-	v := viewer(c)
-	if v == nil {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Redirect(auth.LoginURL(c.OriginalURL(), ""), fiber.StatusSeeOther)
-	}
-	if !v.Has(web.RoleEditor) && !v.Has(web.RoleAdmin) {
-		return web.NewError(fiber.StatusForbidden, "auth.error.role", nil)
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Next()
-}
-
-// publisherOnly lets through the people who may publish: admins.
-func (s *Server) publisherOnly(c *fiber.Ctx) error {
-	if !canPublish(viewer(c)) {
-		return web.NewError(fiber.StatusForbidden, "editor.error.publisher", nil)
-	}
-	return c.Next()
-}
-
 func canPublish(v *web.Viewer) bool { return v.Has(web.RoleAdmin) }
-
-func viewer(c *fiber.Ctx) *web.Viewer {
-	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
-	return v
-}
 
 // actor is how the audit log names the signed-in person.
 func actor(c *fiber.Ctx) string {
-	v := viewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		return "unknown"
 	}
@@ -137,7 +105,7 @@ type navItem struct {
 }
 
 func (s *Server) newEditorPage(c *fiber.Ctx, titleKey, current string) editorPage {
-	p := editorPage{Page: web.NewPage(c, titleKey), Publisher: canPublish(viewer(c))}
+	p := editorPage{Page: web.NewPage(c, titleKey), Publisher: canPublish(web.ViewerOf(c))}
 	if f := c.Query("done"); f != "" && web.SiteOf(c) != nil && web.SiteOf(c).Translator.Has("editor.done."+f) {
 		p.Flash = web.T(c, "editor.done."+f, "Number", c.Query("n"))
 	}

@@ -28,12 +28,12 @@ func (s *Server) editorDuplicates(c *fiber.Ctx) error {
 	d := s.directory()
 	view := func(slug string) duplicateView {
 		v := duplicateView{Slug: slug, Title: slug, URL: entryURL(catalogue.KindService, slug)}
-		if sum, ok := d.services[slug]; ok {
-			v.Title, _ = sum.Title.In(p.Lang, d.defaultLang)
+		if sum, ok := d.ServiceOf[slug]; ok {
+			v.Title, _ = sum.Title.In(p.Lang, d.DefaultLang)
 		}
 		return v
 	}
-	for _, dup := range catalogue.LikelyDuplicates(pub.Services, d.defaultLang, d.defaultLang) {
+	for _, dup := range catalogue.LikelyDuplicates(pub.Services, d.DefaultLang, d.DefaultLang) {
 		p.Pairs = append(p.Pairs, duplicatePair{A: view(dup.A), B: view(dup.B), Percent: int(dup.Score*100 + 0.5)})
 	}
 	return web.Render(c, "editor/duplicates", p)

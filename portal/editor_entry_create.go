@@ -31,18 +31,18 @@ func (s *Server) createGroups(c *fiber.Ctx, kind string, v map[string]string) []
 	d := s.directory()
 	g := edGroup{ID: "group-create", Legend: T("editor.create.legend"), Fields: []edField{
 		{ID: fieldID("slug"), Name: "slug", Label: T("editor.field.slug"), Hint: T("editor.hint.slug"), Type: "text", Value: v["slug"]},
-		{ID: fieldID("title"), Name: "title", Label: T("editor.create.title_in", "Lang", web.LanguageName(d.defaultLang)), Type: "text", Value: v["title"]},
+		{ID: fieldID("title"), Name: "title", Label: T("editor.create.title_in", "Lang", web.LanguageName(d.DefaultLang)), Type: "text", Value: v["title"]},
 	}}
 	if kind == catalogue.KindService {
 		var topics, departments []edOption
 		topics = append(topics, edOption{Value: "", Label: T("editor.choose")})
 		departments = append(departments, edOption{Value: "", Label: T("editor.choose")})
 		for _, t := range d.Topics {
-			title, _ := t.Title.In(web.LangOf(c), d.defaultLang)
+			title, _ := t.Title.In(web.LangOf(c), d.DefaultLang)
 			topics = append(topics, edOption{Value: t.Slug, Label: title})
 		}
 		for _, dp := range d.Departments {
-			n, _ := dp.Name.In(web.LangOf(c), d.defaultLang)
+			n, _ := dp.Name.In(web.LangOf(c), d.DefaultLang)
 			departments = append(departments, edOption{Value: dp.Slug, Label: n})
 		}
 		g.Fields = append(g.Fields, selectField("topic", T("editor.field.topic"), v["topic"], topics),
@@ -93,7 +93,7 @@ func (s *Server) entryCreate(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return web.Render(c, "editor/create", p)
 	}
-	def := s.directory().defaultLang
+	def := s.directory().DefaultLang
 	title := catalogue.Text{def: v["title"]}
 	var entry any
 	switch kind {

@@ -150,7 +150,7 @@ func (s *Server) entryShow(c *fiber.Ctx) error {
 func (s *Server) entryEditPage(c *fiber.Ctx, st entryState, v url.Values, compare string) (entryEditPage, error) {
 	d := s.directory()
 	T := s.editorT(c)
-	langs, def := d.Authority.Languages, d.defaultLang
+	langs, def := d.Authority.Languages, d.DefaultLang
 	if compare == def || (compare != "" && !slices.Contains(langs, compare)) {
 		compare = ""
 	}
@@ -228,10 +228,10 @@ func (s *Server) duplicatesOf(ctx context.Context, svc *catalogue.Service, lang 
 	}
 	d := s.directory()
 	var out []duplicateView
-	for _, dup := range catalogue.DuplicatesOf(svc, pub.Services, d.defaultLang, d.defaultLang) {
+	for _, dup := range catalogue.DuplicatesOf(svc, pub.Services, d.DefaultLang, d.DefaultLang) {
 		title := dup.B
-		if sum, ok := d.services[dup.B]; ok {
-			title, _ = sum.Title.In(lang, d.defaultLang)
+		if sum, ok := d.ServiceOf[dup.B]; ok {
+			title, _ = sum.Title.In(lang, d.DefaultLang)
 		}
 		out = append(out, duplicateView{Slug: dup.B, Title: title, URL: entryURL(catalogue.KindService, dup.B), Percent: int(dup.Score*100 + 0.5)})
 	}
@@ -295,7 +295,7 @@ func (s *Server) entrySave(c *fiber.Ctx) error {
 	if codec.action(v, action) {
 		return render(fiber.StatusOK, T("editor.notice.not_saved"), nil, nil)
 	}
-	entry, parseProbs := codec.decode(v, d.Authority.Languages, d.defaultLang, d.Authority.Currency, T)
+	entry, parseProbs := codec.decode(v, d.Authority.Languages, d.DefaultLang, d.Authority.Currency, T)
 	if entry == nil {
 		return render(fiber.StatusUnprocessableEntity, T("editor.notice.not_saved"), parseProbs, nil)
 	}
@@ -310,10 +310,10 @@ func (s *Server) entrySave(c *fiber.Ctx) error {
 		svc := entry.(*catalogue.Service)
 		lang := compare
 		if svc.Description[lang] == "" {
-			lang = d.defaultLang
+			lang = d.DefaultLang
 		}
 		return render(fiber.StatusOK, T("editor.notice.not_saved"), nil, func(p *entryEditPage) {
-			p.Markdown, p.MarkdownLang = s.md.render(svc.Description[lang]), lang
+			p.Markdown, p.MarkdownLang = s.md.Render(svc.Description[lang]), lang
 		})
 	case "check":
 		notice := T("editor.notice.no_problems")

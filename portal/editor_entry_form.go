@@ -15,7 +15,7 @@ import (
 type entryCodec struct {
 	values func(entry any, langs []string) url.Values
 	decode func(v url.Values, langs []string, def, currency string, T func(string, ...any) string) (any, []catalogue.Problem)
-	groups func(s *Server, v url.Values, d *directory, lang, compare string, T func(string, ...any) string) []edGroup
+	groups func(s *Server, v url.Values, d *web.Directory, lang, compare string, T func(string, ...any) string) []edGroup
 	action func(v url.Values, action string) bool
 }
 
@@ -31,7 +31,7 @@ func codecFor(kind string) entryCodec {
 				}
 				return s, p
 			},
-			groups: func(s *Server, v url.Values, d *directory, lang, compare string, T func(string, ...any) string) []edGroup {
+			groups: func(s *Server, v url.Values, d *web.Directory, lang, compare string, T func(string, ...any) string) []edGroup {
 				return s.serviceGroups(v, d, lang, compare, T)
 			},
 			action: formAction,
@@ -88,9 +88,9 @@ func decodeSimple(kind string) func(url.Values, []string, string, string, func(s
 	}
 }
 
-func simpleGroups(kind string) func(*Server, url.Values, *directory, string, string, func(string, ...any) string) []edGroup {
-	return func(_ *Server, v url.Values, d *directory, _, compare string, T func(string, ...any) string) []edGroup {
-		langs, def := d.Authority.Languages, d.defaultLang
+func simpleGroups(kind string) func(*Server, url.Values, *web.Directory, string, string, func(string, ...any) string) []edGroup {
+	return func(_ *Server, v url.Values, d *web.Directory, _, compare string, T func(string, ...any) string) []edGroup {
+		langs, def := d.Authority.Languages, d.DefaultLang
 		missing := T("editor.translation_missing")
 		text := func(base, typ string, rows int) edGroup {
 			return pairGroup(v, base, T("editor.field."+base), "", typ, rows, langs, def, compare, web.LanguageName, missing)
@@ -161,8 +161,8 @@ func decodeJourney(v url.Values, langs []string, def, _ string, _ func(string, .
 	return j, nil
 }
 
-func journeyGroups(_ *Server, v url.Values, d *directory, _, compare string, T func(string, ...any) string) []edGroup {
-	langs, def := d.Authority.Languages, d.defaultLang
+func journeyGroups(_ *Server, v url.Values, d *web.Directory, _, compare string, T func(string, ...any) string) []edGroup {
+	langs, def := d.Authority.Languages, d.DefaultLang
 	missing := T("editor.translation_missing")
 	groups := []edGroup{
 		{ID: "group-about", Legend: T("editor.group.about"), Fields: []edField{

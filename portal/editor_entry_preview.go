@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -108,7 +107,7 @@ type previewed struct {
 // directory holding the draft, or for an office (which has no page of its
 // own) the page of one of its services.
 func (s *Server) previewContent(c *fiber.Ctx, entry any, lang string) (previewed, error) {
-	d := s.directory().withDraft(entry)
+	d := s.directory().WithDraft(entry)
 	switch e := entry.(type) {
 	case *catalogue.Service:
 		r, err := s.serviceContent(d, e, lang)
@@ -145,8 +144,8 @@ func (s *Server) pageContent(name string, data any, p web.Page) (previewed, erro
 // published services in title order, which is where the public meets an
 // office; the note says so. An office that no published service names
 // shows only the note, since the public sees it nowhere.
-func (s *Server) officePreview(c *fiber.Ctx, d *directory, dep *catalogue.Department, lang string) (previewed, error) {
-	name, fallback := d.text(dep.Name, lang)
+func (s *Server) officePreview(c *fiber.Ctx, d *web.Directory, dep *catalogue.Department, lang string) (previewed, error) {
+	name, fallback := d.Text(dep.Name, lang)
 	var list []*catalogue.ServiceSummary
 	for i := range d.Services {
 		if d.Services[i].Department == dep.Slug {
@@ -156,7 +155,7 @@ func (s *Server) officePreview(c *fiber.Ctx, d *directory, dep *catalogue.Depart
 	if len(list) == 0 {
 		return previewed{Title: name, Fallback: fallback, Note: web.T(c, "editor.preview.office_unused")}, nil
 	}
-	svc, err := s.store.Service(c.UserContext(), d.inLang(lang, list)[0].Slug)
+	svc, err := s.store.Service(c.UserContext(), d.InLang(lang, list)[0].Slug)
 	if err != nil {
 		return previewed{}, err
 	}
@@ -168,29 +167,6 @@ func (s *Server) officePreview(c *fiber.Ctx, d *directory, dep *catalogue.Depart
 		Title: name, Fallback: fallback, Content: r.Content,
 		Note: web.T(c, "editor.preview.office_note", "Service", r.Title),
 	}, nil
-}
-
-// withDraft returns a copy of d whose lookup by slug finds entry instead of
-// the published entry of its kind, so the public pages' code builds the
-// preview. Only that one map is copied; d itself is left as it was, since
-// other requests read it at the same time.
-func (d *directory) withDraft(entry any) *directory {
-	cp := *d
-	switch e := entry.(type) {
-	case *catalogue.Topic:
-		cp.topics = maps.Clone(d.topics)
-		cp.topics[e.Slug] = e
-	case *catalogue.Department:
-		cp.departments = maps.Clone(d.departments)
-		cp.departments[e.Slug] = e
-	case *catalogue.LifeEvent:
-		cp.lifeEvents = maps.Clone(d.lifeEvents)
-		cp.lifeEvents[e.Slug] = e
-	case *catalogue.Journey:
-		cp.journeys = maps.Clone(d.journeys)
-		cp.journeys[e.Slug] = e
-	}
-	return &cp
 }
 
 // entryPreviewLink makes a link that shows the current draft revision to

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
+	"sportello/portal/web"
 )
 
 // previewCase is one kind of entry whose draft gets a new title: where the
@@ -38,7 +39,7 @@ func previewCases(t *testing.T, site *liveSite) []previewCase {
 	var offices []string
 	for _, s := range pub.Services {
 		if s.Department == dep.Slug {
-			offices = append(offices, serviceURL(s.Slug))
+			offices = append(offices, web.ServiceURL(s.Slug))
 		}
 	}
 	if len(offices) == 0 {
@@ -56,10 +57,10 @@ func previewCases(t *testing.T, site *liveSite) []previewCase {
 		cases = append(cases, previewCase{kind: kind, slug: slug, entry: entry, oldTitle: old, newTitle: new,
 			public: public, heading: heading(new), note: note})
 	}
-	add(catalogue.KindService, svc.Slug, svc, svc.Title, "wallabyservice", []string{serviceURL(svc.Slug)}, h1, false)
-	add(catalogue.KindTopic, topic.Slug, &topic, topic.Title, "quokkatopic", []string{topicURL(topic.Slug)}, h1, false)
-	add(catalogue.KindLifeEvent, le.Slug, &le, le.Title, "numbatevent", []string{lifeEventURL(le.Slug)}, h1, false)
-	add(catalogue.KindJourney, j.Slug, &j, j.Title, "bilbyjourney", []string{journeyURL(j.Slug)}, h1, false)
+	add(catalogue.KindService, svc.Slug, svc, svc.Title, "wallabyservice", []string{web.ServiceURL(svc.Slug)}, h1, false)
+	add(catalogue.KindTopic, topic.Slug, &topic, topic.Title, "quokkatopic", []string{web.TopicURL(topic.Slug)}, h1, false)
+	add(catalogue.KindLifeEvent, le.Slug, &le, le.Title, "numbatevent", []string{web.LifeEventURL(le.Slug)}, h1, false)
+	add(catalogue.KindJourney, j.Slug, &j, j.Title, "bilbyjourney", []string{web.JourneyURL(j.Slug)}, h1, false)
 	add(catalogue.KindDepartment, dep.Slug, &dep, dep.Name, "dingooffice", offices,
 		func(s string) string { return `class="office__name">` + template.HTMLEscapeString(s) + "</p>" }, true)
 	return cases

@@ -114,7 +114,7 @@ func (s *Server) brokenLinks(ctx context.Context, links []catalogue.Link, c *fib
 	d := s.directory()
 	var out []brokenLink
 	for _, l := range links {
-		if _, ok := d.services[l.To]; ok {
+		if _, ok := d.ServiceOf[l.To]; ok {
 			continue
 		}
 		reason := web.T(c, "editor.refused.missing")
@@ -138,7 +138,7 @@ func (s *Server) entryArchive(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	ctx := c.UserContext()
-	if _, ok := s.directory().services[slug]; !ok {
+	if _, ok := s.directory().ServiceOf[slug]; !ok {
 		return web.NewError(fiber.StatusConflict, "editor.error.not_published", nil)
 	}
 	pub, err := s.published(ctx)

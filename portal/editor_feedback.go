@@ -48,8 +48,8 @@ func (s *Server) editorFeedback(c *fiber.Ctx) error {
 		return err
 	}
 	title := func(slug string) string {
-		if sum, ok := d.services[slug]; ok {
-			t, _ := sum.Title.In(p.Lang, d.defaultLang)
+		if sum, ok := d.ServiceOf[slug]; ok {
+			t, _ := sum.Title.In(p.Lang, d.DefaultLang)
 			return t
 		}
 		return slug

@@ -82,7 +82,7 @@ func (s *Server) editorImport(c *fiber.Ctx) error {
 	}
 	p.Result = &res
 	d := s.directory()
-	p.Duplicates = catalogue.LikelyDuplicates(cat.Services, d.defaultLang, d.defaultLang)
+	p.Duplicates = catalogue.LikelyDuplicates(cat.Services, d.DefaultLang, d.DefaultLang)
 	return web.Render(c, "editor/import", p)
 }
 
@@ -141,7 +141,7 @@ func (s *Server) editorExportCSV(c *fiber.Ctx) error {
 		row := []string{svc.Slug, status[svc.Slug], svc.Topic, svc.Department, strings.Join(svc.Audience, " "), strings.Join(svc.Channels, " "),
 			strconv.FormatBool(svc.Online())}
 		if svc.Fee != nil {
-			row = append(row, formatAmount(svc.Fee.Amount), svc.Fee.Currency, svc.Fee.When)
+			row = append(row, web.Money{Minor: svc.Fee.Amount, Currency: svc.Fee.Currency}.Plain(), svc.Fee.Currency, svc.Fee.When)
 		} else {
 			row = append(row, "", "", "")
 		}

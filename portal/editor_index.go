@@ -81,12 +81,12 @@ func (s *Server) editorIndex(c *fiber.Ctx) error {
 	}
 	p.Topics = []edOption{{Value: "", Label: T("editor.filter.any")}}
 	for _, t := range d.Topics {
-		title, _ := t.Title.In(p.Lang, d.defaultLang)
+		title, _ := t.Title.In(p.Lang, d.DefaultLang)
 		p.Topics = append(p.Topics, edOption{Value: t.Slug, Label: title, Selected: t.Slug == f.Topic})
 	}
 	p.Depts = []edOption{{Value: "", Label: T("editor.filter.any")}}
 	for _, dp := range d.Departments {
-		n, _ := dp.Name.In(p.Lang, d.defaultLang)
+		n, _ := dp.Name.In(p.Lang, d.DefaultLang)
 		p.Depts = append(p.Depts, edOption{Value: dp.Slug, Label: n, Selected: dp.Slug == f.Department})
 	}
 	p.States = []edOption{{Value: "", Label: T("editor.filter.any")}}
@@ -95,7 +95,7 @@ func (s *Server) editorIndex(c *fiber.Ctx) error {
 	}
 	p.LangOptions = []edOption{{Value: "", Label: T("editor.filter.any")}}
 	for _, l := range d.Authority.Languages {
-		if l != d.defaultLang {
+		if l != d.DefaultLang {
 			p.LangOptions = append(p.LangOptions, edOption{Value: l, Label: web.LanguageName(l), Selected: l == f.Missing})
 		}
 	}
@@ -112,7 +112,7 @@ func (s *Server) editorIndex(c *fiber.Ctx) error {
 		p.Total++
 		st := entryStatus(l)
 		overdue := !l.Review.ReviewBy.IsZero() && l.Review.ReviewBy.Before(now)
-		title, _ := l.Title.In(p.Lang, d.defaultLang)
+		title, _ := l.Title.In(p.Lang, d.DefaultLang)
 		var missing []string
 		for _, lang := range d.Authority.Languages {
 			if strings.TrimSpace(l.Title[lang]) == "" {
@@ -172,7 +172,7 @@ func (s *Server) editorReviews(c *fiber.Ctx) error {
 	}
 	now := time.Now()
 	for _, l := range list {
-		title, _ := l.Title.In(p.Lang, d.defaultLang)
+		title, _ := l.Title.In(p.Lang, d.DefaultLang)
 		st := entryStatus(l)
 		row := entryRow{Kind: l.Kind, Slug: l.Slug, Title: title, URL: entryURL(l.Kind, l.Slug), KindLabel: T("editor.kind." + l.Kind),
 			StatusKey: st, Status: T("editor.status." + st), Owner: l.Review.Owner}

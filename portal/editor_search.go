@@ -100,8 +100,8 @@ func (s *Server) renderSearchQuality(c *fiber.Ctx, status int, probs []formProbl
 	}
 	for _, b := range bets {
 		row := bestBetRow{Lang: b.Lang, Query: b.Query, Slug: b.Slug, Title: b.Slug, URL: entryURL("service", b.Slug)}
-		if sum, ok := d.services[b.Slug]; ok {
-			row.Title, _ = sum.Title.In(p.Lang, d.defaultLang)
+		if sum, ok := d.ServiceOf[b.Slug]; ok {
+			row.Title, _ = sum.Title.In(p.Lang, d.DefaultLang)
 		}
 		p.BestBets = append(p.BestBets, row)
 	}
@@ -192,7 +192,7 @@ func (s *Server) editorBestBetSave(c *fiber.Ctx) error {
 	if query == "" {
 		probs = append(probs, formProblem{ID: "bet-query", Message: web.T(c, "editor.search.error_query")})
 	}
-	if _, ok := s.directory().services[slug]; !ok {
+	if _, ok := s.directory().ServiceOf[slug]; !ok {
 		probs = append(probs, formProblem{ID: "bet-slug", Message: web.T(c, "editor.search.error_slug", "Slug", slug)})
 	}
 	if len(probs) > 0 {

@@ -42,7 +42,7 @@ func serviceValues(s *catalogue.Service, langs []string) url.Values {
 		v.Set("processing_time_days", strconv.Itoa(*s.ProcessingTimeDays))
 	}
 	if s.Fee != nil {
-		v.Set("fee.amount", formatAmount(s.Fee.Amount))
+		v.Set("fee.amount", web.Money{Minor: s.Fee.Amount, Currency: s.Fee.Currency}.Plain())
 		set("fee.when", s.Fee.When)
 	}
 	for _, l := range langs {
@@ -108,25 +108,6 @@ func formatFloat(f *float64) string {
 	return strconv.FormatFloat(*f, 'f', -1, 64)
 }
 
-// formatAmount writes minor units as "45.00".
-func formatAmount(minor int64) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
-}
-
-// parseAmount reads "45", "45.5", "45,50" as minor units.
-func parseAmount(s string) (int64, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e12 {
-		return 0, false
-	}
-	return int64(math.Round(f * 100)), true
-}
-
 // decodeService reads the form into a service. Values that are not even of
 // the right type (letters in a number) come back as problems on their
 // control, and the service is nil.
@@ -190,7 +171,8 @@ func decodeService(v url.Values, langs []string, def, currency string, T func(st
 	}
 	s.ProcessingTimeDays = intAt("processing_time_days")
 	if a := strings.TrimSpace(v.Get("fee.amount")); a != "" {
-		amount, ok := parseAmount(a)
+		m, ok := web.ParseMoney(a, currency, true)
+		amount := m.Minor
 		if !ok {
 			probs = append(probs, catalogue.Problem{Path: "fee.amount", Message: T("editor.error.amount", "Value", a)})
 		}
@@ -313,9 +295,9 @@ func clearField(v url.Values, i int) {
 }
 
 // serviceGroups lays out the service editor for the values v.
-func (s *Server) serviceGroups(v url.Values, d *directory, lang, compare string, T func(string, ...any) string) []edGroup {
+func (s *Server) serviceGroups(v url.Values, d *web.Directory, lang, compare string, T func(string, ...any) string) []edGroup {
 	langs := d.Authority.Languages
-	def := d.defaultLang
+	def := d.DefaultLang
 	name := func(l string) string { return web.LanguageName(l) }
 	missing := T("editor.translation_missing")
 	text := func(base, typ string, rows int) edGroup {

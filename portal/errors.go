@@ -1,14 +1,12 @@
 package portal
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/catalogue"
 	"sportello/portal/auth"
 	"sportello/portal/web"
 )
@@ -18,8 +16,8 @@ type errorPage struct {
 	web.Page
 	Status  int
 	Message string
-	Search  SearchBox
-	Topics  LinkList
+	Search  web.SearchBox
+	Topics  web.LinkList
 }
 
 // apiError is the body of every JSON error under /api.
@@ -37,11 +35,11 @@ type apiErrorBody struct {
 // handleError is the one place errors become responses. The reader gets a
 // translated message and a way on; the cause goes to the log only.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	if up, ok := errors.AsType[*stepUp](err); ok {
+	if up, ok := errors.AsType[*web.StepUp](err); ok {
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Redirect(auth.LoginURL(up.returnTo, up.level), fiber.StatusSeeOther)
+		return c.Redirect(auth.LoginURL(up.ReturnTo, up.Level), fiber.StatusSeeOther)
 	}
-	status, key := classify(err)
+	status, key := web.Classify(err)
 	reqID, _ := c.Locals(web.LocalRequestID).(string)
 	level := slog.LevelDebug
 	if status >= 500 {
@@ -65,9 +63,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		c.Locals(web.LocalSite, s.site)
 	}
 	page := errorPage{Page: web.NewPage(c, web.StatusKey(status)+".title"), Status: status, Message: web.T(c, key)}
-	page.Search = SearchBox{Lang: page.Lang, ID: "error-search"}
+	page.Search = web.SearchBox{Lang: page.Lang, ID: "error-search"}
 	if status == fiber.StatusNotFound {
-		page.Topics = s.directory().topicLinks(page.Lang)
+		page.Topics = s.directory().TopicLinks(page.Lang)
 	}
 	if rerr := web.Render(c, "error", page); rerr != nil {
 		s.log.Error("rendering the error page failed", "request_id", reqID, "error", rerr.Error())
@@ -76,24 +74,6 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.SendString(page.Message)
 	}
 	return nil
-}
-
-func classify(err error) (int, string) {
-	var we *web.Error
-	var fe *fiber.Error
-	switch {
-	case errors.As(err, &we):
-		return we.Status, we.Key
-	case errors.Is(err, catalogue.ErrNotFound):
-		return fiber.StatusNotFound, web.StatusKey(fiber.StatusNotFound)
-	case errors.Is(err, catalogue.ErrInvalid):
-		return fiber.StatusBadRequest, web.StatusKey(fiber.StatusBadRequest)
-	case errors.As(err, &fe):
-		return fe.Code, web.StatusKey(fe.Code)
-	case errors.Is(err, context.DeadlineExceeded):
-		return fiber.StatusServiceUnavailable, web.StatusKey(fiber.StatusServiceUnavailable)
-	}
-	return fiber.StatusInternalServerError, web.StatusKey(fiber.StatusInternalServerError)
 }
 
 func isAPI(c *fiber.Ctx) bool {

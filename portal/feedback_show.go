@@ -54,12 +54,12 @@ func (s *Server) newFeedbackPage(c *fiber.Ctx) (feedbackPage, error) {
 	}
 	d := s.directory()
 	slug := c.Params("slug")
-	sum, ok := d.services[slug]
+	sum, ok := d.ServiceOf[slug]
 	if !ok {
 		return feedbackPage{}, fiber.ErrNotFound
 	}
-	p := feedbackPage{Page: web.NewPage(c, "feedback.title"), ServiceURL: serviceURL(slug), MaxComment: maxFeedbackComment}
-	p.ServiceTitle, p.TitleLang = d.text(sum.Title, p.Lang)
-	p.Action = serviceURL(slug) + "/feedback"
+	p := feedbackPage{Page: web.NewPage(c, "feedback.title"), ServiceURL: web.ServiceURL(slug), MaxComment: maxFeedbackComment}
+	p.ServiceTitle, p.TitleLang = d.Text(sum.Title, p.Lang)
+	p.Action = web.ServiceURL(slug) + "/feedback"
 	return p, nil
 }

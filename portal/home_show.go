@@ -9,12 +9,12 @@ import (
 
 type homePage struct {
 	web.Page
-	Search             SearchBox
-	TopTasks           CardList
-	Topics             LinkList
-	LifeEvents         LinkList
-	BusinessLifeEvents LinkList
-	Journeys           LinkList
+	Search             web.SearchBox
+	TopTasks           web.CardList
+	Topics             web.LinkList
+	LifeEvents         web.LinkList
+	BusinessLifeEvents web.LinkList
+	Journeys           web.LinkList
 }
 
 func (s *Server) homeShow(c *fiber.Ctx) error {
@@ -23,11 +23,11 @@ func (s *Server) homeShow(c *fiber.Ctx) error {
 	lang := p.Lang
 	return web.Render(c, "home_show", homePage{
 		Page:               p,
-		Search:             SearchBox{Lang: lang, ID: "home-search"},
-		TopTasks:           s.cards(d, lang, d.topTasks),
-		Topics:             d.topicLinks(lang),
-		LifeEvents:         d.lifeEventLinks(lang, catalogue.AudienceResident),
-		BusinessLifeEvents: d.lifeEventLinks(lang, catalogue.AudienceBusiness),
-		Journeys:           d.journeyLinks(lang, ""),
+		Search:             web.SearchBox{Lang: lang, ID: "home-search"},
+		TopTasks:           d.Cards(lang, d.TopTasks),
+		Topics:             d.TopicLinks(lang),
+		LifeEvents:         d.LifeEventLinks(lang, catalogue.AudienceResident),
+		BusinessLifeEvents: d.LifeEventLinks(lang, catalogue.AudienceBusiness),
+		Journeys:           d.JourneyLinks(lang, ""),
 	})
 }

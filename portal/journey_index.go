@@ -9,8 +9,8 @@ import (
 
 type journeyIndexPage struct {
 	web.Page
-	Resident LinkList
-	Business LinkList
+	Resident web.LinkList
+	Business web.LinkList
 }
 
 func (s *Server) journeyIndex(c *fiber.Ctx) error {
@@ -18,7 +18,7 @@ func (s *Server) journeyIndex(c *fiber.Ctx) error {
 	p := web.NewPage(c, "journeys.title")
 	return web.Render(c, "journey_index", journeyIndexPage{
 		Page:     p,
-		Resident: d.journeyLinks(p.Lang, catalogue.AudienceResident),
-		Business: d.journeyLinks(p.Lang, catalogue.AudienceBusiness),
+		Resident: d.JourneyLinks(p.Lang, catalogue.AudienceResident),
+		Business: d.JourneyLinks(p.Lang, catalogue.AudienceBusiness),
 	})
 }

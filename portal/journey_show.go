@@ -16,12 +16,12 @@ type journeyPage struct {
 type journeyStep struct {
 	Number   int
 	Title    string
-	Services CardList
+	Services web.CardList
 }
 
 func (s *Server) journeyShow(c *fiber.Ctx) error {
 	d := s.directory()
-	j, ok := d.journeys[c.Params("slug")]
+	j, ok := d.JourneyOf[c.Params("slug")]
 	if !ok {
 		return catalogue.ErrNotFound
 	}
@@ -30,25 +30,25 @@ func (s *Server) journeyShow(c *fiber.Ctx) error {
 
 // journeyPageOf builds the page of journey j from d, which previews give
 // with the draft in place of the published journey.
-func (s *Server) journeyPageOf(c *fiber.Ctx, d *directory, j *catalogue.Journey) journeyPage {
+func (s *Server) journeyPageOf(c *fiber.Ctx, d *web.Directory, j *catalogue.Journey) journeyPage {
 	p := web.NewPage(c, "")
 	// A journey is translated whole, like a service: its title decides.
-	p.Title, p.Fallback = d.text(j.Title, p.Lang)
+	p.Title, p.Fallback = d.Text(j.Title, p.Lang)
 	text := p.Lang
 	if p.Fallback != "" {
 		text = p.Fallback
 	}
 	page := journeyPage{Page: p}
-	page.Summary, _ = j.Summary.In(text, d.defaultLang)
+	page.Summary, _ = j.Summary.In(text, d.DefaultLang)
 	for i, st := range j.Steps {
-		title, _ := st.Title.In(text, d.defaultLang)
+		title, _ := st.Title.In(text, d.DefaultLang)
 		var list []*catalogue.ServiceSummary
 		for _, slug := range st.Services {
-			if sum, ok := d.services[slug]; ok {
+			if sum, ok := d.ServiceOf[slug]; ok {
 				list = append(list, sum)
 			}
 		}
-		page.Steps = append(page.Steps, journeyStep{Number: i + 1, Title: title, Services: s.cards(d, p.Lang, list)})
+		page.Steps = append(page.Steps, journeyStep{Number: i + 1, Title: title, Services: d.Cards(p.Lang, list)})
 	}
 	return page
 }

@@ -9,8 +9,8 @@ import (
 
 type lifeEventIndexPage struct {
 	web.Page
-	Resident LinkList
-	Business LinkList
+	Resident web.LinkList
+	Business web.LinkList
 }
 
 func (s *Server) lifeEventIndex(c *fiber.Ctx) error {
@@ -18,7 +18,7 @@ func (s *Server) lifeEventIndex(c *fiber.Ctx) error {
 	p := web.NewPage(c, "life_events.title")
 	return web.Render(c, "lifeevent_index", lifeEventIndexPage{
 		Page:     p,
-		Resident: d.lifeEventLinks(p.Lang, catalogue.AudienceResident),
-		Business: d.lifeEventLinks(p.Lang, catalogue.AudienceBusiness),
+		Resident: d.LifeEventLinks(p.Lang, catalogue.AudienceResident),
+		Business: d.LifeEventLinks(p.Lang, catalogue.AudienceBusiness),
 	})
 }

@@ -98,7 +98,7 @@ func (s *Server) accessLog() fiber.Handler {
 // token. Pages for anonymous visitors are left as they are.
 func (s *Server) privateWhenSignedIn(c *fiber.Ctx) error {
 	err := c.Next()
-	if appViewer(c) == nil {
+	if web.ViewerOf(c) == nil {
 		return err
 	}
 	// An error becomes a page later, in handleError, with the name too.

@@ -42,7 +42,7 @@ func (s *Server) paymentCancelled(c *fiber.Ctx) error {
 		switch {
 		case p.Open():
 			if _, err := s.pay.Cancel(c.UserContext(), p.ID); err != nil && !errors.Is(err, payments.ErrNotOpen) {
-				return paymentError(err)
+				return err
 			}
 		case p.Status == payments.StatusFailed:
 			notice = "declined" // the simulated checkout's Decline comes here too

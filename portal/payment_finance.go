@@ -104,11 +104,11 @@ func (s *Server) paymentFinance(c *fiber.Ctx) error {
 	d := s.directory()
 	page.Services = append(page.Services, paymentChoice{Value: "", Label: web.T(c, "payments.finance.any_service")})
 	var paid []paymentChoice
-	for slug, sum := range d.services {
+	for slug, sum := range d.ServiceOf {
 		if sum.Fee == nil || sum.Fee.Amount <= 0 {
 			continue
 		}
-		t := d.loc(sum.Title, p.Lang)
+		t := d.Loc(sum.Title, p.Lang)
 		paid = append(paid, paymentChoice{Value: slug, Label: t.Text, Lang: t.Lang, Selected: slug == f.ServiceSlug})
 	}
 	slices.SortFunc(paid, func(a, b paymentChoice) int { return strings.Compare(a.Label, b.Label) })
@@ -126,9 +126,9 @@ func (s *Server) paymentFinance(c *fiber.Ctx) error {
 	for _, t := range totals.ByCurrency {
 		page.Totals = append(page.Totals, paymentTotal{
 			Currency: strings.ToUpper(t.Currency), Payments: t.Payments,
-			Received: paymentMoney(t.Received, t.Currency, p.Lang),
-			Refunded: paymentMoney(t.Refunded, t.Currency, p.Lang),
-			Net:      paymentMoney(t.Net, t.Currency, p.Lang),
+			Received: web.Money{Minor: t.Received, Currency: t.Currency}.Format(p.Lang),
+			Refunded: web.Money{Minor: t.Refunded, Currency: t.Currency}.Format(p.Lang),
+			Net:      web.Money{Minor: t.Net, Currency: t.Currency}.Format(p.Lang),
 		})
 	}
 	if len(list) > maxFinanceRows {

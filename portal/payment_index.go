@@ -20,7 +20,7 @@ type paymentIndexPage struct {
 // their receipts: GET /account/payments.
 func (s *Server) paymentIndex(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	v := paymentViewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		return web.NewError(fiber.StatusNotFound, "", nil)
 	}

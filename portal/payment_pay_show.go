@@ -14,7 +14,7 @@ import (
 type paymentPayPage struct {
 	web.Page
 	Reference string
-	Service   Localised
+	Service   web.Localised
 	AppURL    string
 	Amount    string // what is due now; "" when nothing is
 	When      string // translation key: due on application or on approval
@@ -70,7 +70,7 @@ func (s *Server) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
 		page.Open = page.Open || a.Open()
 	}
 	if fee := paymentDue(app); fee != nil && page.Paid == nil {
-		page.Amount = formatMoney(fee.Amount, fee.Currency, p.Lang)
+		page.Amount = web.Money{Minor: fee.Amount, Currency: fee.Currency}.Format(p.Lang)
 		page.When = "payments.when." + fee.When
 	}
 	return page, nil
@@ -83,7 +83,7 @@ func (s *Server) paymentApplication(c *fiber.Ctx) (*applications.Application, er
 }
 
 func (s *Server) paymentApplicationByRef(c *fiber.Ctx, raw string) (*applications.Application, error) {
-	v := paymentViewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		return nil, web.NewError(fiber.StatusNotFound, "", nil)
 	}
@@ -140,7 +140,7 @@ func (s *Server) paymentStart(c *fiber.Ctx) error {
 		return c.Redirect(paymentPayURL(ref), fiber.StatusSeeOther)
 	}
 	if err != nil {
-		return paymentError(err)
+		return err
 	}
 	s.log.InfoContext(ctx, "checkout started", "reference", ref, "payment_id", co.PaymentID, "resumed", co.Resumed)
 	return c.Redirect(co.URL, fiber.StatusSeeOther)

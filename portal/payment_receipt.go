@@ -14,7 +14,7 @@ type paymentReceiptPage struct {
 	web.Page
 	Number    string // the payment's number, quoted to the council
 	Reference string
-	Service   Localised
+	Service   web.Localised
 	Amount    string
 	Paid      string
 	PaidAt    string
@@ -54,7 +54,7 @@ func (s *Server) paymentReceipt(c *fiber.Ctx) error {
 		Number:    strconv.FormatInt(r.PaymentID, 10),
 		Reference: r.Reference,
 		Service:   paymentServiceTitle(s.directory(), r.ServiceSlug, r.ServiceTitle, pg.Lang),
-		Amount:    paymentMoney(r.Amount, r.Currency, pg.Lang),
+		Amount:    web.Money{Minor: r.Amount, Currency: r.Currency}.Format(pg.Lang),
 		Paid:      s.paymentDate(pg.Lang, r.PaidAt),
 		PaidAt:    r.PaidAt.UTC().Format("2006-01-02T15:04:05Z"),
 		Card:      paymentCard(c, r.CardBrand, r.CardLast4),
@@ -65,8 +65,8 @@ func (s *Server) paymentReceipt(c *fiber.Ctx) error {
 		page.Refunds = append(page.Refunds, s.refundRowOf(c, r.Currency, rf, false))
 	}
 	if r.RefundedAmount > 0 {
-		page.Refunded = paymentMoney(r.RefundedAmount, r.Currency, pg.Lang)
-		page.Net = paymentMoney(r.Amount-r.RefundedAmount, r.Currency, pg.Lang)
+		page.Refunded = web.Money{Minor: r.RefundedAmount, Currency: r.Currency}.Format(pg.Lang)
+		page.Net = web.Money{Minor: r.Amount - r.RefundedAmount, Currency: r.Currency}.Format(pg.Lang)
 	}
 	return web.Render(c, "payments/receipt", page)
 }
@@ -75,7 +75,7 @@ func (s *Server) paymentReceipt(c *fiber.Ctx) error {
 func (s *Server) refundRowOf(c *fiber.Ctx, currency string, r payments.Refund, staff bool) refundRow {
 	lang := web.LangOf(c)
 	row := refundRow{
-		Amount: paymentMoney(r.Amount, currency, lang),
+		Amount: web.Money{Minor: r.Amount, Currency: currency}.Format(lang),
 		Reason: r.Reason,
 		Status: "payments.refund.status." + r.Status,
 		When:   s.paymentDate(lang, r.CreatedAt),

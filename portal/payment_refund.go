@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/text/currency"
 
 	"sportello/payments"
 	"sportello/portal/web"
@@ -53,7 +52,7 @@ func (s *Server) paymentRefundShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page.Amount = paymentPlainAmount(p.Refundable(), p.Currency)
+	page.Amount = web.Money{Minor: p.Refundable(), Currency: p.Currency}.Plain()
 	return web.Render(c, "payments/refund", page)
 }
 
@@ -96,7 +95,8 @@ func (s *Server) paymentRefund(c *fiber.Ctx) error {
 	}
 	page.Amount = strings.TrimSpace(c.FormValue("amount"))
 	page.Reason = strings.TrimSpace(c.FormValue("reason"))
-	amount, ok := paymentParseAmount(page.Amount, p.Currency)
+	m, ok := web.ParseMoney(page.Amount, p.Currency, false)
+	amount := m.Minor
 	if !ok || amount <= 0 {
 		page.AmountError = web.T(c, "payments.refund.error.amount")
 	}
@@ -108,7 +108,7 @@ func (s *Server) paymentRefund(c *fiber.Ctx) error {
 	}
 	if page.AmountError == "" && page.ReasonError == "" {
 		_, err = s.pay.Refund(c.UserContext(), payments.RefundInput{PaymentID: p.ID, Amount: amount, Reason: page.Reason,
-			StaffPersonID: paymentViewer(c).PersonID, RequestToken: c.FormValue(inputRefundToken)})
+			StaffPersonID: web.ViewerOf(c).PersonID, RequestToken: c.FormValue(inputRefundToken)})
 		switch {
 		case err == nil:
 			return c.Redirect("/staff/applications/"+p.Reference+"?refunded="+strconv.FormatInt(p.ID, 10)+"#payments", fiber.StatusSeeOther)
@@ -120,7 +120,7 @@ func (s *Server) paymentRefund(c *fiber.Ctx) error {
 			if left <= 0 {
 				page.AmountError = web.T(c, "payments.refund.error.not_refundable")
 			} else {
-				page.AmountError = web.T(c, "payments.refund.error.too_large", "Max", paymentMoney(left, p.Currency, page.Lang))
+				page.AmountError = web.T(c, "payments.refund.error.too_large", "Max", web.Money{Minor: left, Currency: p.Currency}.Format(page.Lang))
 			}
 		case errors.Is(err, payments.ErrInvalid):
 			// No request token, or another form's: not a form we showed.
@@ -141,56 +141,4 @@ func (s *Server) paymentRefund(c *fiber.Ctx) error {
 	page.Title = web.T(c, "payments.error_prefix") + " " + page.Title
 	c.Status(fiber.StatusUnprocessableEntity)
 	return web.Render(c, "payments/refund", page)
-}
-
-// currencyScale is the number of decimals of a currency (2 for EUR).
-func currencyScale(code string) int {
-	if unit, err := currency.ParseISO(strings.ToUpper(code)); err == nil {
-		scale, _ := currency.Standard.Rounding(unit)
-		return scale
-	}
-	return 2
-}
-
-// paymentParseAmount reads an amount typed in the major unit: "12", "12.5",
-// "12.50" or "12,50" (a comma is the decimal separator in most of Sportello's
-// languages). Thousands separators are refused rather than guessed at.
-func paymentParseAmount(s, code string) (int64, bool) {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "€"))
-	s = strings.TrimSpace(strings.TrimSuffix(s, "€"))
-	if s == "" {
-		return 0, false
-	}
-	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
-	scale := currencyScale(code)
-	if whole == "" || len(frac) > scale || len(whole) > 12 || !digits(whole) || !digits(frac) {
-		return 0, false
-	}
-	frac += strings.Repeat("0", scale-len(frac))
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	return n, err == nil
-}
-
-func digits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// paymentPlainAmount writes minor units as the form expects them back:
-// "40.00".
-func paymentPlainAmount(minor int64, code string) string {
-	scale := currencyScale(code)
-	if scale == 0 {
-		return strconv.FormatInt(minor, 10)
-	}
-	pow := int64(1)
-	for range scale {
-		pow *= 10
-	}
-	frac := strconv.FormatInt(minor%pow, 10)
-	return strconv.FormatInt(minor/pow, 10) + "." + strings.Repeat("0", scale-len(frac)) + frac
 }

@@ -104,34 +104,3 @@ func TestPaymentRefunds(t *testing.T) {
 		t.Errorf("unknown payment: %d, want 404", r.status)
 	}
 }
-
-func TestPaymentParseAmount(t *testing.T) {
-	tests := []struct {
-		in   string
-		code string
-		want int64
-		ok   bool
-	}{
-		{"12", "eur", 1200, true},
-		{"12.5", "eur", 1250, true},
-		{"12,50", "EUR", 1250, true},
-		{"€ 12.50", "eur", 1250, true},
-		{"0.01", "eur", 1, true},
-		{"12.505", "eur", 0, false},
-		{"1.200,00", "eur", 0, false},
-		{"-3", "eur", 0, false},
-		{"", "eur", 0, false},
-		{"abc", "eur", 0, false},
-		{"500", "jpy", 500, true},
-		{"500.5", "jpy", 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := paymentParseAmount(tt.in, tt.code)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("paymentParseAmount(%q, %s) = %d, %v; want %d, %v", tt.in, tt.code, got, ok, tt.want, tt.ok)
-		}
-	}
-	if got := paymentPlainAmount(4005, "eur"); got != "40.05" {
-		t.Errorf("paymentPlainAmount(4005) = %q", got)
-	}
-}

@@ -42,7 +42,7 @@ func (s *Server) paymentReturn(c *fiber.Ctx) error {
 		return err
 	}
 	if p, err = s.pay.Confirm(ctx, session); err != nil {
-		return paymentError(err)
+		return err
 	}
 	page := paymentReturnPage{
 		Payment:    s.paymentRowOf(c, s.directory(), p),

@@ -49,7 +49,7 @@ func (s *Server) paymentAccountSectionOf(c *fiber.Ctx, app *applications.Applica
 		sec.Status = paymentStatusKey(attempts[len(attempts)-1].Status)
 	}
 	if fee := paymentDue(app); fee != nil && !paid {
-		sec.Due = formatMoney(fee.Amount, fee.Currency, sec.Lang)
+		sec.Due = web.Money{Minor: fee.Amount, Currency: fee.Currency}.Format(sec.Lang)
 		sec.When = "payments.when." + fee.When
 		sec.PayURL = paymentPayURL(app.Reference.String())
 	}
@@ -89,7 +89,7 @@ func (s *Server) paymentStaffSectionOf(c *fiber.Ctx, app *applications.Applicati
 		}
 	}
 	if fee := paymentDue(app); fee != nil && !paid {
-		sec.Awaiting = formatMoney(fee.Amount, fee.Currency, sec.Lang)
+		sec.Awaiting = web.Money{Minor: fee.Amount, Currency: fee.Currency}.Format(sec.Lang)
 		sec.When = "payments.when." + fee.When
 	}
 	return sec, nil
@@ -97,7 +97,7 @@ func (s *Server) paymentStaffSectionOf(c *fiber.Ctx, app *applications.Applicati
 
 // paymentStaffRow describes a payment for staff, with its refunds and the
 // refund form's address when something is left to refund.
-func (s *Server) paymentStaffRow(c *fiber.Ctx, d *directory, p payments.Payment) (paymentRow, error) {
+func (s *Server) paymentStaffRow(c *fiber.Ctx, d *web.Directory, p payments.Payment) (paymentRow, error) {
 	row := s.paymentRowOf(c, d, p)
 	row.AppURL = "/staff/applications/" + p.Reference
 	row.ReceiptURL = ""

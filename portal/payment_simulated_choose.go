@@ -32,7 +32,7 @@ func (s *Server) paymentSimulatedChoose(c *fiber.Ctx) error {
 		return web.Render(c, "payments/simulated", page)
 	}
 	if err != nil {
-		return paymentError(err)
+		return err
 	}
 	return c.Redirect(to, fiber.StatusSeeOther)
 }

@@ -35,14 +35,14 @@ func (s *Server) paymentSimulatedShow(c *fiber.Ctx) error {
 func (s *Server) paymentSimulatedPage(c *fiber.Ctx) (paymentSimulatedPage, error) {
 	co, err := s.pay.SimulatedCheckout(c.UserContext(), c.Params("session"))
 	if err != nil {
-		return paymentSimulatedPage{}, paymentError(err)
+		return paymentSimulatedPage{}, err
 	}
 	p := web.NewPage(c, "payments.simulated.title")
 	page := paymentSimulatedPage{
 		Page:      p,
 		Reference: co.Reference,
 		Service:   co.Title,
-		Amount:    paymentMoney(co.Amount, co.Currency, p.Lang),
+		Amount:    web.Money{Minor: co.Amount, Currency: co.Currency}.Format(p.Lang),
 		Expires:   s.paymentDate(p.Lang, co.ExpiresAt),
 		Open:      co.Open,
 		Action:    payments.DefaultSimulatedPath + co.SessionID,

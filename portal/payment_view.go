@@ -24,7 +24,7 @@ type paymentRow struct {
 	ID         int64
 	Attempt    int
 	Reference  string
-	Service    Localised
+	Service    web.Localised
 	Amount     string // the fee, in the reader's format
 	Received   string // what was charged; "" until paid
 	Refunded   string // "" when nothing was refunded
@@ -54,20 +54,8 @@ type refundRow struct {
 	Staff  string
 }
 
-// paymentViewer is the signed-in person, nil when anonymous.
-func paymentViewer(c *fiber.Ctx) *web.Viewer {
-	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
-	return v
-}
-
 // paymentStatusKey is the translation key of a payment status's name.
 func paymentStatusKey(status string) string { return "payments.status." + status }
-
-// paymentMoney formats minor units of a payment's currency (stored in
-// lower case) for the reader.
-func paymentMoney(minor int64, currency, lang string) string {
-	return formatMoney(minor, strings.ToUpper(currency), lang)
-}
 
 // paymentDate writes a moment as a date in lang and a time in the council's
 // time zone; "" for the zero time.
@@ -83,11 +71,11 @@ func (s *Server) paymentDate(lang string, t time.Time) string {
 
 // paymentServiceTitle is a service's title in lang; a service since
 // removed from the catalogue shows the title the payment was made with.
-func paymentServiceTitle(d *directory, slug, fallback, lang string) Localised {
-	if sum, ok := d.services[slug]; ok {
-		return d.loc(sum.Title, lang)
+func paymentServiceTitle(d *web.Directory, slug, fallback, lang string) web.Localised {
+	if sum, ok := d.ServiceOf[slug]; ok {
+		return d.Loc(sum.Title, lang)
 	}
-	return Localised{Text: fallback}
+	return web.Localised{Text: fallback}
 }
 
 // paymentCard says which card paid, when the provider told.
@@ -100,12 +88,12 @@ func paymentCard(c *fiber.Ctx, brand, last4 string) string {
 }
 
 // paymentRowOf describes a payment for the reader.
-func (s *Server) paymentRowOf(c *fiber.Ctx, d *directory, p payments.Payment) paymentRow {
+func (s *Server) paymentRowOf(c *fiber.Ctx, d *web.Directory, p payments.Payment) paymentRow {
 	lang := web.LangOf(c)
 	r := paymentRow{
 		Lang: lang, ID: p.ID, Attempt: p.Attempt, Reference: p.Reference,
 		Service:    paymentServiceTitle(d, p.ServiceSlug, p.ServiceTitle, lang),
-		Amount:     paymentMoney(p.Amount, p.Currency, lang),
+		Amount:     web.Money{Minor: p.Amount, Currency: p.Currency}.Format(lang),
 		Status:     paymentStatusKey(p.Status),
 		StatusCode: p.Status,
 		Started:    s.paymentDate(lang, p.CreatedAt),
@@ -117,13 +105,13 @@ func (s *Server) paymentRowOf(c *fiber.Ctx, d *directory, p payments.Payment) pa
 		Provider:   p.Provider,
 	}
 	if p.AmountReceived > 0 {
-		r.Received = paymentMoney(p.AmountReceived, p.Currency, lang)
+		r.Received = web.Money{Minor: p.AmountReceived, Currency: p.Currency}.Format(lang)
 	}
 	if p.RefundedAmount > 0 {
-		r.Refunded = paymentMoney(p.RefundedAmount, p.Currency, lang)
+		r.Refunded = web.Money{Minor: p.RefundedAmount, Currency: p.Currency}.Format(lang)
 	}
 	if left := p.Refundable(); left > 0 {
-		r.Refundable = paymentMoney(left, p.Currency, lang)
+		r.Refundable = web.Money{Minor: left, Currency: p.Currency}.Format(lang)
 	}
 	if p.Settled() {
 		r.ReceiptURL = paymentReceiptURL(p.ID)
@@ -157,7 +145,7 @@ func paymentDue(app *applications.Application) *catalogue.Fee {
 // person's, with that application. Anyone else's payment is not found,
 // like one that does not exist, so that its existence cannot be probed.
 func (s *Server) paymentOwned(c *fiber.Ctx, p payments.Payment) (*applications.Application, error) {
-	v := paymentViewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		return nil, web.NewError(fiber.StatusNotFound, "", nil)
 	}
@@ -173,32 +161,6 @@ func (s *Server) paymentOwned(c *fiber.Ctx, p payments.Payment) (*applications.A
 		return nil, web.NewError(fiber.StatusNotFound, "", errors.New("the payment's reference names another application"))
 	}
 	return app, nil
-}
-
-// paymentError turns the payments package's errors into pages; the
-// not-found ones already map through catalogue.ErrNotFound.
-func paymentError(err error) error {
-	var key string
-	status := fiber.StatusConflict
-	switch {
-	case errors.Is(err, payments.ErrNotSimulated):
-		return web.NewError(fiber.StatusNotFound, "", err)
-	case errors.Is(err, payments.ErrAlreadyPaid):
-		key = "payments.error.already_paid"
-	case errors.Is(err, payments.ErrUnderReview):
-		key = "payments.error.under_review"
-	case errors.Is(err, payments.ErrInProgress):
-		key = "payments.error.in_progress"
-	case errors.Is(err, payments.ErrNotOpen):
-		key = "payments.error.not_open"
-	case errors.Is(err, payments.ErrProvider):
-		status, key = fiber.StatusBadGateway, "payments.error.provider"
-	case errors.Is(err, payments.ErrInvalid):
-		status, key = fiber.StatusBadRequest, ""
-	default:
-		return err
-	}
-	return web.NewError(status, key, err)
 }
 
 // paymentAbsolute makes a path absolute on the site, for the provider's

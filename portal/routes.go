@@ -10,6 +10,13 @@ import (
 	"sportello/portal/web"
 )
 
+// Who may use the back office, by role.
+var (
+	staffOnly     = auth.RequireRole("staff.error.forbidden", web.RoleCaseworker, web.RoleAdmin)
+	editorOnly    = auth.RequireRole("", web.RoleEditor, web.RoleAdmin)
+	publisherOnly = auth.RequireRole("editor.error.publisher", web.RoleAdmin)
+)
+
 // routes lists every route of the portal; it reads as the site map.
 func (s *Server) routes(app *fiber.App) {
 	s.middleware(app)
@@ -54,10 +61,10 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post("/account/applications/:ref/withdraw", s.auth.RequireSignIn(), s.accountApplicationWithdraw)
 	app.Post("/account/applications/:ref/respond", s.auth.RequireSignIn(), s.accountApplicationRespond)
 	app.Get("/account/files/:id", s.auth.RequireSignIn(), s.accountApplicationFile)
-	app.Get("/staff", s.staffOnly, s.staffQueue)
-	app.Get("/staff/applications/:ref", s.staffOnly, s.staffApplicationShow)
-	app.Post("/staff/applications/:ref/status", s.staffOnly, s.staffApplicationStatus)
-	app.Get("/staff/files/:id", s.staffOnly, s.staffFile)
+	app.Get("/staff", staffOnly, s.staffQueue)
+	app.Get("/staff/applications/:ref", staffOnly, s.staffApplicationShow)
+	app.Post("/staff/applications/:ref/status", staffOnly, s.staffApplicationStatus)
+	app.Get("/staff/files/:id", staffOnly, s.staffFile)
 	// (applications: end)
 
 	// Support finder and business permit finder.
@@ -87,10 +94,10 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/payments/cancelled", s.auth.RequireSignIn(), s.paymentCancelled)
 	app.Get("/account/payments", s.auth.RequireSignIn(), s.paymentIndex)
 	app.Get("/account/payments/:id/receipt", s.auth.RequireSignIn(), s.paymentReceipt)
-	app.Get("/staff/payments", s.staffOnly, s.paymentFinance)
-	app.Get("/staff/payments.csv", s.staffOnly, s.paymentFinanceCSV)
-	app.Get("/staff/payments/:id/refund", s.staffOnly, s.paymentRefundShow)
-	app.Post("/staff/payments/:id/refund", s.staffOnly, s.paymentRefund)
+	app.Get("/staff/payments", staffOnly, s.paymentFinance)
+	app.Get("/staff/payments.csv", staffOnly, s.paymentFinanceCSV)
+	app.Get("/staff/payments/:id/refund", staffOnly, s.paymentRefundShow)
+	app.Post("/staff/payments/:id/refund", staffOnly, s.paymentRefund)
 	// (payments: end)
 
 	// Content editors.
@@ -98,7 +105,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/services/:slug/feedback", s.auth.FormPage(), s.feedbackShow)
 	app.Post("/services/:slug/feedback", s.feedbackLimited, s.feedbackSubmit)
 	app.Get("/preview/:token", s.previewShow)
-	ed := app.Group("/editor", s.editorOnly)
+	ed := app.Group("/editor", editorOnly)
 	ed.Get("/", s.editorIndex)
 	ed.Get("/reviews", s.editorReviews)
 	ed.Get("/search", s.editorSearch)
@@ -110,15 +117,15 @@ func (s *Server) routes(app *fiber.App) {
 	ed.Get("/duplicates", s.editorDuplicates)
 	ed.Get("/audit", s.editorAudit)
 	ed.Get("/import", s.editorImportShow)
-	ed.Post("/import", s.publisherOnly, s.editorImport)
+	ed.Post("/import", publisherOnly, s.editorImport)
 	ed.Get("/export.json", s.editorExportJSON)
 	ed.Get("/export.csv", s.editorExportCSV)
 	ed.Get("/create/:kind", s.entryNew)
 	ed.Post("/create/:kind", s.entryCreate)
 	ed.Get("/entries/:kind/:slug", s.entryShow)
 	ed.Post("/entries/:kind/:slug", s.entrySave)
-	ed.Post("/entries/:kind/:slug/publish", s.publisherOnly, s.entryPublish)
-	ed.Post("/entries/:kind/:slug/archive", s.publisherOnly, s.entryArchive)
+	ed.Post("/entries/:kind/:slug/publish", publisherOnly, s.entryPublish)
+	ed.Post("/entries/:kind/:slug/archive", publisherOnly, s.entryArchive)
 	ed.Post("/entries/:kind/:slug/discard", s.entryDiscard)
 	ed.Post("/entries/:kind/:slug/review", s.entryReview)
 	ed.Post("/entries/:kind/:slug/duplicate", s.entryDuplicate)

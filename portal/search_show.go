@@ -16,7 +16,7 @@ import (
 
 type searchPage struct {
 	web.Page
-	Search    SearchBox
+	Search    web.SearchBox
 	Form      searchForm
 	Searched  bool // a query or a filter was given
 	Total     int
@@ -29,7 +29,7 @@ type searchPage struct {
 	DidYouMean    string
 	DidYouMeanURL string
 	Pager         pager
-	Browse        LinkList // topics, for the empty state
+	Browse        web.LinkList // topics, for the empty state
 }
 
 type searchForm struct {
@@ -71,16 +71,16 @@ const maxQueryBytes = 1000
 // readSearchForm reads the search parameters shared by the page and the API.
 // Whatever a client sends becomes a valid request: unknown filters are
 // dropped, text is cut and stripped of control characters.
-func readSearchForm(c *fiber.Ctx, d *directory) searchForm {
+func readSearchForm(c *fiber.Ctx, d *web.Directory) searchForm {
 	f := searchForm{
 		Query:    cleanQuery(c.Query("q")),
 		Topic:    c.Query("topic"),
 		Audience: c.Query("audience"),
 		Online:   truthy(c.Query("online")),
 		Free:     truthy(c.Query("free")),
-		Page:     pageNumber(c.Query("page")),
+		Page:     web.PageNumber(c.Query("page")),
 	}
-	if _, ok := d.topics[f.Topic]; !ok {
+	if _, ok := d.TopicOf[f.Topic]; !ok {
 		f.Topic = ""
 	}
 	if f.Audience != catalogue.AudienceResident && f.Audience != catalogue.AudienceBusiness {
@@ -147,7 +147,7 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	f := readSearchForm(c, d)
 	page := searchPage{
 		Page:     p,
-		Search:   SearchBox{Lang: p.Lang, ID: "search-q", Query: f.Query},
+		Search:   web.SearchBox{Lang: p.Lang, ID: "search-q", Query: f.Query},
 		Form:     f,
 		Searched: f.Query != "" || f.Topic != "" || f.Audience != "" || f.Online || f.Free,
 	}
@@ -155,7 +155,7 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 		page.Title = web.T(c, "search.title_for", "Query", f.Query)
 	}
 	if !page.Searched {
-		page.Browse = d.topicLinks(p.Lang)
+		page.Browse = d.TopicLinks(p.Lang)
 		return web.Render(c, "search_show", page)
 	}
 	res, err := s.index.Search(c.UserContext(), f.request(p.Lang))
@@ -165,11 +165,11 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	page.Total = res.Total
 	s.recordSearch(p.Lang, f.Query, f.Page, res.Total)
 	for _, h := range res.Hits {
-		hv := hitView{URL: serviceURL(h.Slug), Title: h.Title, Snippet: h.Snippet}
-		if sum, ok := d.services[h.Slug]; ok {
-			_, hv.Lang = d.text(sum.Title, p.Lang)
+		hv := hitView{URL: web.ServiceURL(h.Slug), Title: h.Title, Snippet: h.Snippet}
+		if sum, ok := d.ServiceOf[h.Slug]; ok {
+			_, hv.Lang = d.Text(sum.Title, p.Lang)
 			if sum.Online {
-				hv.ApplyURL = serviceURL(h.Slug) + "/apply"
+				hv.ApplyURL = web.ServiceURL(h.Slug) + "/apply"
 			}
 		}
 		page.Hits = append(page.Hits, hv)
@@ -180,7 +180,7 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 		if n == 0 && t.Slug != f.Topic {
 			continue
 		}
-		title, fb := d.text(t.Title, p.Lang)
+		title, fb := d.Text(t.Title, p.Lang)
 		page.Topics = append(page.Topics, facetView{Value: t.Slug, Label: title, Lang: fb, Count: n, Selected: t.Slug == f.Topic})
 	}
 	for _, a := range []string{catalogue.AudienceResident, catalogue.AudienceBusiness} {
@@ -197,14 +197,14 @@ func (s *Server) searchShow(c *fiber.Ctx) error {
 	}
 	page.Pager = newPager(f, res)
 	if len(page.Hits) == 0 {
-		page.Browse = d.topicLinks(p.Lang)
+		page.Browse = d.TopicLinks(p.Lang)
 	}
 	return web.Render(c, "search_show", page)
 }
 
 func newPager(f searchForm, res search.Result) pager {
 	per := max(res.PerPage, 1)
-	pg := pager{Page: max(res.Page, 1), Pages: min((res.Total+per-1)/per, maxPage)}
+	pg := pager{Page: max(res.Page, 1), Pages: min((res.Total+per-1)/per, web.MaxPage)}
 	if pg.Page > 1 {
 		prev := pg.Page - 1
 		pg.PrevURL = f.url(func(v *url.Values) {

@@ -87,11 +87,11 @@ type Server struct {
 	log   *slog.Logger
 	site  *web.Site
 	app   *fiber.App
-	dir   atomic.Pointer[directory]
-	md    *markdown
+	dir   atomic.Pointer[web.Directory]
+	md    *web.Markdown
 	// engine renders the cached part of pages outside a request.
 	engine   *web.Engine
-	services *versionCache[renderedService]
+	services *web.VersionCache[renderedService]
 	// compiled holds the support and business finders of the catalogue
 	// version (eligibility.go).
 	compiled finderCache
@@ -154,8 +154,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		pay:      deps.Payments,
 		log:      cfg.Log.With("component", "portal"),
 		site:     web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn),
-		md:       newMarkdown(),
-		services: newVersionCache[renderedService](serviceCacheSize),
+		md:       web.NewMarkdown(),
+		services: web.NewVersionCache[renderedService](serviceCacheSize),
 	}
 	s.site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
 	engine, err := web.NewEngine(templates.FS, s.site)
@@ -220,7 +220,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("portal: loading the catalogue directory: %w", err)
 	}
-	dir := newDirectory(d, s.cfg.TopTasks)
+	dir := web.NewDirectory(d, s.cfg.TopTasks)
 	s.site.SetAuthority(d.Authority)
 	s.dir.Store(dir)
 	s.log.Info("catalogue directory loaded", "version", d.Version, "services", len(d.Services))
@@ -228,4 +228,4 @@ func (s *Server) Reload(ctx context.Context) error {
 }
 
 // directory returns the catalogue directory in memory.
-func (s *Server) directory() *directory { return s.dir.Load() }
+func (s *Server) directory() *web.Directory { return s.dir.Load() }

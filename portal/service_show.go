@@ -59,19 +59,19 @@ func (s *Server) serviceShow(c *fiber.Ctx) error {
 	s.countSearchClick(c)
 	page := serviceShowPage{Page: p, Content: r.Content}
 	if s.ed != nil {
-		page.FeedbackURL = serviceURL(c.Params("slug")) + "/feedback"
+		page.FeedbackURL = web.ServiceURL(c.Params("slug")) + "/feedback"
 	}
 	return web.Render(c, "service_show", page)
 }
 
 // renderService returns the page content of a service, from the cache when
 // this catalogue version's page was already rendered, else from the store.
-func (s *Server) renderService(c *fiber.Ctx, d *directory, slug, lang string) (renderedService, error) {
+func (s *Server) renderService(c *fiber.Ctx, d *web.Directory, slug, lang string) (renderedService, error) {
 	key := slug + "\x00" + lang
-	if r, ok := s.services.get(d.Version, key); ok {
+	if r, ok := s.services.Get(d.Version, key); ok {
 		return r, nil
 	}
-	if _, ok := d.services[slug]; !ok {
+	if _, ok := d.ServiceOf[slug]; !ok {
 		return renderedService{}, catalogue.ErrNotFound
 	}
 	svc, err := s.store.Service(c.UserContext(), slug)
@@ -82,13 +82,13 @@ func (s *Server) renderService(c *fiber.Ctx, d *directory, slug, lang string) (r
 	if err != nil {
 		return renderedService{}, err
 	}
-	s.services.put(d.Version, key, r)
+	s.services.Put(d.Version, key, r)
 	return r, nil
 }
 
 // serviceContent renders the page content of svc from d, uncached: previews
 // give a draft service, or a directory holding a draft office.
-func (s *Server) serviceContent(d *directory, svc *catalogue.Service, lang string) (renderedService, error) {
+func (s *Server) serviceContent(d *web.Directory, svc *catalogue.Service, lang string) (renderedService, error) {
 	view, fallback := s.serviceView(d, svc, lang)
 	ld, err := s.jsonLD(d, svc, view, cmp.Or(fallback, lang))
 	if err != nil {
@@ -124,10 +124,10 @@ type serviceView struct {
 	Online         bool
 	ApplyURL       string
 	SignInNeeded   bool // the online form needs a signed-in person
-	Topic          Link
+	Topic          web.Link
 	Office         *officeView
-	LifeEvents     LinkList
-	Related        CardList
+	LifeEvents     web.LinkList
+	Related        web.CardList
 }
 
 type officeView struct {
@@ -141,24 +141,24 @@ type officeView struct {
 
 // serviceView picks the service's texts in lang. A service is translated
 // whole or not at all (FORMAT.md), so one fallback language covers it.
-func (s *Server) serviceView(d *directory, svc *catalogue.Service, lang string) (serviceView, string) {
+func (s *Server) serviceView(d *web.Directory, svc *catalogue.Service, lang string) (serviceView, string) {
 	text := lang
-	_, fallback := d.text(svc.Title, lang)
+	_, fallback := d.Text(svc.Title, lang)
 	if fallback != "" {
 		text = fallback
 	}
-	in := func(t catalogue.Text) string { v, _ := t.In(text, d.defaultLang); return v }
-	list := func(t catalogue.TextList) []string { v, _ := t.In(text, d.defaultLang); return v }
+	in := func(t catalogue.Text) string { v, _ := t.In(text, d.DefaultLang); return v }
+	list := func(t catalogue.TextList) []string { v, _ := t.In(text, d.DefaultLang); return v }
 	v := serviceView{
 		Slug:         svc.Slug,
 		Title:        in(svc.Title),
 		Summary:      in(svc.Summary),
-		Description:  s.md.render(in(svc.Description)),
+		Description:  s.md.Render(in(svc.Description)),
 		Eligibility:  in(svc.EligibilityText),
 		Documents:    list(svc.Documents),
 		Steps:        list(svc.Steps),
 		Free:         svc.Free(),
-		Cost:         s.cost(d, svc.Fee, lang),
+		Cost:         d.Cost(svc.Fee, lang),
 		LegalBasis:   in(svc.LegalBasis),
 		Output:       in(svc.Output),
 		Online:       svc.Online(),
@@ -171,7 +171,7 @@ func (s *Server) serviceView(d *directory, svc *catalogue.Service, lang string) 
 		v.FeeWhen = "service.fee_when." + svc.Fee.When
 	}
 	if v.Online {
-		v.ApplyURL = serviceURL(svc.Slug) + "/apply"
+		v.ApplyURL = web.ServiceURL(svc.Slug) + "/apply"
 	}
 	for _, ch := range svc.Channels {
 		switch ch {
@@ -179,28 +179,28 @@ func (s *Server) serviceView(d *directory, svc *catalogue.Service, lang string) 
 			v.Channels = append(v.Channels, "service.channel."+ch)
 		}
 	}
-	if t, ok := d.topics[svc.Topic]; ok {
-		title, fb := d.text(t.Title, lang)
-		v.Topic = Link{URL: topicURL(t.Slug), Title: title, Lang: fb}
+	if t, ok := d.TopicOf[svc.Topic]; ok {
+		title, fb := d.Text(t.Title, lang)
+		v.Topic = web.Link{URL: web.TopicURL(t.Slug), Title: title, Lang: fb}
 	}
-	if dep, ok := d.departments[svc.Department]; ok {
-		name, fb := d.text(dep.Name, lang)
+	if dep, ok := d.DepartmentOf[svc.Department]; ok {
+		name, fb := d.Text(dep.Name, lang)
 		v.Office = &officeView{Name: name, Lang: fb, Email: dep.Email, Phone: dep.Phone, Address: dep.Address, OpeningHours: dep.OpeningHours}
 	}
-	v.LifeEvents = LinkList{Lang: lang}
+	v.LifeEvents = web.LinkList{Lang: lang}
 	for _, slug := range svc.LifeEvents {
-		if le, ok := d.lifeEvents[slug]; ok {
-			title, fb := d.text(le.Title, lang)
-			v.LifeEvents.Items = append(v.LifeEvents.Items, Link{URL: lifeEventURL(slug), Title: title, Lang: fb})
+		if le, ok := d.LifeEventOf[slug]; ok {
+			title, fb := d.Text(le.Title, lang)
+			v.LifeEvents.Items = append(v.LifeEvents.Items, web.Link{URL: web.LifeEventURL(slug), Title: title, Lang: fb})
 		}
 	}
 	var related []*catalogue.ServiceSummary
 	for _, slug := range svc.Related {
-		if r, ok := d.services[slug]; ok && !slices.Contains(related, r) {
+		if r, ok := d.ServiceOf[slug]; ok && !slices.Contains(related, r) {
 			related = append(related, r)
 		}
 	}
-	v.Related = s.cards(d, lang, related)
+	v.Related = d.Cards(lang, related)
 	return v, fallback
 }
 
@@ -266,14 +266,14 @@ type jsonLDOffer struct {
 	Description   string `json:"description,omitempty"`
 }
 
-func (s *Server) jsonLD(d *directory, svc *catalogue.Service, v serviceView, lang string) (template.JS, error) {
-	authority, _ := d.Authority.Name.In(lang, d.defaultLang)
+func (s *Server) jsonLD(d *web.Directory, svc *catalogue.Service, v serviceView, lang string) (template.JS, error) {
+	authority, _ := d.Authority.Name.In(lang, d.DefaultLang)
 	gs := governmentService{
 		Context:     "https://schema.org",
 		Type:        "GovernmentService",
 		Name:        v.Title,
 		Description: v.Summary,
-		URL:         s.cfg.BaseURL + serviceURL(svc.Slug),
+		URL:         s.cfg.BaseURL + web.ServiceURL(svc.Slug),
 		InLanguage:  lang,
 		ServiceType: v.Topic.Title,
 		Provider:    jsonLDOrganization{Type: "GovernmentOrganization", Name: authority, URL: d.Authority.Website},

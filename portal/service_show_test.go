@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"sportello/portal/web"
 	"strings"
 	"testing"
 )
@@ -34,7 +35,7 @@ func TestServiceShow(t *testing.T) {
 			excludes: []string{"/apply", "Start now"},
 		},
 		{
-			name: "translated service in spanish", path: "/services/resident-parking-permit?lang=es", status: http.StatusOK,
+			name: "web.Translated service in spanish", path: "/services/resident-parking-permit?lang=es", status: http.StatusOK,
 			contains: []string{`<html lang="es">`, "Solicitar el permiso de aparcamiento para residentes", "40,00\u00a0€ al año", "Empezar ahora"},
 			excludes: []string{"no está disponible"},
 		},
@@ -101,7 +102,7 @@ func TestServiceShowJSONLD(t *testing.T) {
 }
 
 func TestMarkdownIsSanitised(t *testing.T) {
-	md := newMarkdown()
+	md := web.NewMarkdown()
 	tests := []struct {
 		src      string
 		contains string
@@ -114,7 +115,7 @@ func TestMarkdownIsSanitised(t *testing.T) {
 		{"**bold**", "<strong>bold</strong>", ""},
 	}
 	for _, tt := range tests {
-		got := string(md.render(tt.src))
+		got := string(md.Render(tt.src))
 		if tt.contains != "" && !strings.Contains(got, tt.contains) {
 			t.Errorf("render(%q) = %q, want it to contain %q", tt.src, got, tt.contains)
 		}

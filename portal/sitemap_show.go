@@ -2,6 +2,7 @@ package portal
 
 import (
 	"encoding/xml"
+	"sportello/portal/web"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -43,16 +44,16 @@ func (s *Server) sitemapShow(c *fiber.Ctx) error {
 		add(path, nil)
 	}
 	for _, t := range d.Topics {
-		add(topicURL(t.Slug), nil)
+		add(web.TopicURL(t.Slug), nil)
 	}
 	for _, le := range d.LifeEvents {
-		add(lifeEventURL(le.Slug), nil)
+		add(web.LifeEventURL(le.Slug), nil)
 	}
 	for _, j := range d.Journeys {
-		add(journeyURL(j.Slug), translated(j.Title))
+		add(web.JourneyURL(j.Slug), web.Translated(j.Title))
 	}
 	for i := range d.Services {
-		add(serviceURL(d.Services[i].Slug), translated(d.Services[i].Title))
+		add(web.ServiceURL(d.Services[i].Slug), web.Translated(d.Services[i].Title))
 	}
 	out, err := xml.Marshal(set)
 	if err != nil {

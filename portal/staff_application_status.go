@@ -74,7 +74,7 @@ func (s *Server) staffApplicationStatus(c *fiber.Ctx) error {
 		err = s.apps.ChangeStatus(c.UserContext(), ref, actor, from, to, note)
 	}
 	if err != nil {
-		return appStoreError(err)
+		return err
 	}
 	return c.Redirect("/staff/applications/"+ref.String()+"?done=changed", fiber.StatusSeeOther)
 }

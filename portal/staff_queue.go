@@ -66,12 +66,12 @@ func (s *Server) staffQueue(c *fiber.Ctx) error {
 	p := web.NewPage(c, "staff.queue.title")
 	f := staffFilter{
 		Service: c.Query("service"), Department: c.Query("department"), Status: c.Query("status"),
-		Overdue: truthy(c.Query("overdue")), Page: pageNumber(c.Query("page")),
+		Overdue: truthy(c.Query("overdue")), Page: web.PageNumber(c.Query("page")),
 	}
-	if _, ok := d.services[f.Service]; !ok {
+	if _, ok := d.ServiceOf[f.Service]; !ok {
 		f.Service = ""
 	}
-	if _, ok := d.departments[f.Department]; !ok {
+	if _, ok := d.DepartmentOf[f.Department]; !ok {
 		f.Department = ""
 	}
 	known := false
@@ -98,13 +98,13 @@ func (s *Server) staffQueue(c *fiber.Ctx) error {
 		return err
 	}
 	page := staffQueuePage{Page: p, Filter: f, Total: res.Total, PageNo: res.Page, Pages: res.Pages()}
-	for _, sum := range d.inLang(p.Lang, onlineSummaries(d)) {
-		t := d.loc(sum.Title, p.Lang)
+	for _, sum := range d.InLang(p.Lang, onlineSummaries(d)) {
+		t := d.Loc(sum.Title, p.Lang)
 		page.Services = append(page.Services, staffOption{Value: sum.Slug, Label: t.Text, Lang: t.Lang, Selected: sum.Slug == f.Service})
 	}
 	for i := range d.Departments {
 		dep := &d.Departments[i]
-		n := d.loc(dep.Name, p.Lang)
+		n := d.Loc(dep.Name, p.Lang)
 		page.Departments = append(page.Departments, staffOption{Value: dep.Slug, Label: n.Text, Lang: n.Lang, Selected: dep.Slug == f.Department})
 	}
 	for _, st := range staffStatuses() {
@@ -127,7 +127,7 @@ func (s *Server) staffQueue(c *fiber.Ctx) error {
 	return web.Render(c, "staff/queue", page)
 }
 
-func onlineSummaries(d *directory) []*catalogue.ServiceSummary {
+func onlineSummaries(d *web.Directory) []*catalogue.ServiceSummary {
 	var out []*catalogue.ServiceSummary
 	for i := range d.Services {
 		if d.Services[i].Online {

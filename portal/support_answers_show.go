@@ -17,7 +17,7 @@ type supportAnswersPage struct {
 
 // supportAnswerRow is one answer in a summary list.
 type supportAnswerRow struct {
-	Question  Localised
+	Question  web.Localised
 	Answer    string
 	ChangeURL string // "" where answers cannot be changed (the account page)
 }
@@ -55,7 +55,7 @@ func (s *Server) answerRows(c *fiber.Ctx, iv interview, changeable bool) []suppo
 	lang := web.LangOf(c)
 	rows := make([]supportAnswerRow, 0, len(iv.path))
 	for _, q := range iv.path {
-		row := supportAnswerRow{Question: d.loc(q.Label, lang), Answer: answerText(c, iv.answers[q.Name])}
+		row := supportAnswerRow{Question: d.Loc(q.Label, lang), Answer: answerText(c, iv.answers[q.Name])}
 		if changeable {
 			row.ChangeURL = supportQuestionPath(q.Name, true)
 		}

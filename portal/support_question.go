@@ -15,7 +15,7 @@ import (
 type supportQuestionPage struct {
 	web.Page
 	Name     string
-	Question Localised
+	Question web.Localised
 	Integer  bool
 	Hint     string
 	Action   string // the form's target, keeping ?change=1
@@ -113,7 +113,7 @@ func (iv interview) question(i int) *catalogue.ProfileQuestion {
 func (s *Server) renderSupportQuestion(c *fiber.Ctx, iv interview, i int, q *catalogue.ProfileQuestion, value, errMsg string) error {
 	d := s.directory()
 	p := web.NewPage(c, "")
-	label := d.loc(q.Label, p.Lang)
+	label := d.Loc(q.Label, p.Lang)
 	p.Title = label.Text
 	if errMsg != "" {
 		p.Title = web.T(c, "support.error.title_prefix") + " " + p.Title

@@ -18,19 +18,19 @@ type supportResults struct {
 	Lang    string
 	Groups  []supportGroup
 	Count   int
-	Related CardList // services without rules from the matches' life events
+	Related web.CardList // services without rules from the matches' life events
 }
 
 // supportGroup is the matches of one topic.
 type supportGroup struct {
 	ID      string // for aria-labelledby
-	Topic   Localised
+	Topic   web.Localised
 	Matches []supportMatch
 }
 
 // supportMatch is one service the resident may be able to get.
 type supportMatch struct {
-	Title    Localised
+	Title    web.Localised
 	URL      string
 	Reason   string // "because you are 70 and you live in Porta Nova", in the page's language
 	ApplyURL string
@@ -111,7 +111,7 @@ func (s *Server) supportResults(f *finders, answers eligibility.Answers, lang st
 	matched := map[string]bool{}
 	events := map[string]bool{}
 	for _, m := range matches {
-		sum, ok := d.services[m.Slug]
+		sum, ok := d.ServiceOf[m.Slug]
 		if !ok {
 			continue // archived since the rules were compiled
 		}
@@ -128,15 +128,15 @@ func (s *Server) supportResults(f *finders, answers eligibility.Answers, lang st
 		if len(list) == 0 {
 			continue
 		}
-		g := supportGroup{ID: "topic-" + t.Slug, Topic: d.loc(t.Title, lang)}
-		for _, sum := range d.inLang(lang, list) {
+		g := supportGroup{ID: "topic-" + t.Slug, Topic: d.Loc(t.Title, lang)}
+		for _, sum := range d.InLang(lang, list) {
 			g.Matches = append(g.Matches, supportMatch{
-				Title:    d.loc(sum.Title, lang),
-				URL:      serviceURL(sum.Slug),
+				Title:    d.Loc(sum.Title, lang),
+				URL:      web.ServiceURL(sum.Slug),
 				Reason:   reasons[sum.Slug],
 				ApplyURL: applyURL(sum),
 				Online:   sum.Online,
-				Cost:     s.cost(d, sum.Fee, lang),
+				Cost:     d.Cost(sum.Fee, lang),
 			})
 		}
 		out.Groups = append(out.Groups, g)
@@ -151,7 +151,7 @@ func (s *Server) supportResults(f *finders, answers eligibility.Answers, lang st
 			related = append(related, sum)
 		}
 	}
-	out.Related = s.cards(d, lang, d.inLang(lang, related))
+	out.Related = d.Cards(lang, d.InLang(lang, related))
 	return out
 }
 
@@ -161,5 +161,5 @@ func applyURL(sum *catalogue.ServiceSummary) string {
 	if sum.Online {
 		return "/services/" + url.PathEscape(sum.Slug) + "/apply"
 	}
-	return serviceURL(sum.Slug)
+	return web.ServiceURL(sum.Slug)
 }

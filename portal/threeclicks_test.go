@@ -118,7 +118,7 @@ func TestSearchResultsLinkToForms(t *testing.T) {
 	for _, m := range hrefAttr.FindAllStringSubmatch(body, -1) {
 		if sm := applyPath.FindStringSubmatch(m[1]); sm != nil {
 			n++
-			if sum, ok := d.services[sm[1]]; !ok || !sum.Online {
+			if sum, ok := d.ServiceOf[sm[1]]; !ok || !sum.Online {
 				t.Errorf("start link to %s, which has no online form", sm[1])
 			}
 		}

@@ -8,10 +8,10 @@ import (
 
 type topicIndexPage struct {
 	web.Page
-	Topics LinkList
+	Topics web.LinkList
 }
 
 func (s *Server) topicIndex(c *fiber.Ctx) error {
 	p := web.NewPage(c, "topics.title")
-	return web.Render(c, "topic_index", topicIndexPage{Page: p, Topics: s.directory().topicLinks(p.Lang)})
+	return web.Render(c, "topic_index", topicIndexPage{Page: p, Topics: s.directory().TopicLinks(p.Lang)})
 }

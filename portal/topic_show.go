@@ -11,14 +11,14 @@ import (
 
 type topicPage struct {
 	web.Page
-	Description Localised
-	Resident    CardList
-	Business    CardList
+	Description web.Localised
+	Resident    web.CardList
+	Business    web.CardList
 }
 
 func (s *Server) topicShow(c *fiber.Ctx) error {
 	d := s.directory()
-	t, ok := d.topics[c.Params("slug")]
+	t, ok := d.TopicOf[c.Params("slug")]
 	if !ok {
 		return catalogue.ErrNotFound
 	}
@@ -27,11 +27,11 @@ func (s *Server) topicShow(c *fiber.Ctx) error {
 
 // topicPageOf builds the page of topic t from d, which previews give with
 // the draft in place of the published topic.
-func (s *Server) topicPageOf(c *fiber.Ctx, d *directory, t *catalogue.Topic) topicPage {
+func (s *Server) topicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic) topicPage {
 	p := web.NewPage(c, "")
-	p.Title, p.Fallback = d.text(t.Title, p.Lang)
+	p.Title, p.Fallback = d.Text(t.Title, p.Lang)
 	var resident, business []*catalogue.ServiceSummary
-	for _, sum := range d.inLang(p.Lang, d.byTopic[t.Slug]) {
+	for _, sum := range d.InLang(p.Lang, d.ByTopic[t.Slug]) {
 		if slices.Contains(sum.Audience, catalogue.AudienceResident) {
 			resident = append(resident, sum)
 		} else {
@@ -40,8 +40,8 @@ func (s *Server) topicPageOf(c *fiber.Ctx, d *directory, t *catalogue.Topic) top
 	}
 	return topicPage{
 		Page:        p,
-		Description: d.loc(t.Description, p.Lang),
-		Resident:    s.cards(d, p.Lang, resident),
-		Business:    s.cards(d, p.Lang, business),
+		Description: d.Loc(t.Description, p.Lang),
+		Resident:    d.Cards(p.Lang, resident),
+		Business:    d.Cards(p.Lang, business),
 	}
 }

@@ -10,7 +10,7 @@ import (
 // identity provider at each sign-in, and the page says so. Anonymous
 // visitors are sent to sign in first.
 func (a *Auth) Account(c *fiber.Ctx) error {
-	v := viewerOf(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Redirect(LoginURL(PathAccount, ""), fiber.StatusSeeOther)

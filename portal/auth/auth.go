@@ -14,7 +14,7 @@
 //	app.Post(auth.PathBackChannelLogout, a.BackChannelLogout)
 //	app.Get(auth.PathAccount, a.Account)
 //	app.Get("/services/:slug/apply", a.FormPage(), ...)        // an anonymous form
-//	app.Get("/backoffice", a.RequireRole(web.RoleCaseworker), ...)
+//	app.Get("/backoffice", auth.RequireRole("", web.RoleCaseworker), ...)
 package auth
 
 import (
@@ -196,7 +196,7 @@ func (a *Auth) skipCSRF(c *fiber.Ctx) bool {
 			return true
 		}
 	}
-	if path == PathLogout && viewerOf(c) == nil {
+	if path == PathLogout && web.ViewerOf(c) == nil {
 		// Nobody to sign out (the session expired meanwhile): a forged
 		// request can do no harm, and the person should not see an error.
 		return true
@@ -206,7 +206,7 @@ func (a *Auth) skipCSRF(c *fiber.Ctx) bool {
 		if force, _ := c.Locals(localForceCSRF).(bool); force {
 			return false
 		}
-		return viewerOf(c) == nil
+		return web.ViewerOf(c) == nil
 	}
 	return false
 }
@@ -260,11 +260,6 @@ func LoginURL(returnTo, level string) string {
 		return PathLogin
 	}
 	return PathLogin + "?" + q.Encode()
-}
-
-func viewerOf(c *fiber.Ctx) *web.Viewer {
-	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
-	return v
 }
 
 // requestPath is the path and query the browser asked for, to come back to.

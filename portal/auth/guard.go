@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/portal/web"
@@ -82,7 +84,7 @@ func (a *Auth) RequireSignIn() fiber.Handler { return a.RequireAssurance(Assuran
 // never loops.
 func (a *Auth) RequireAssurance(level string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if a.Satisfies(viewerOf(c), level) {
+		if a.Satisfies(web.ViewerOf(c), level) {
 			return c.Next()
 		}
 		if rank(level) > rank(AssuranceHigh) {
@@ -93,19 +95,25 @@ func (a *Auth) RequireAssurance(level string) fiber.Handler {
 	}
 }
 
-// RequireRole lets through signed-in people holding role. Anonymous
-// visitors are sent to sign in; signed-in people without the role get a
-// 403 page (not a redirect, which would loop).
-func (a *Auth) RequireRole(role string) fiber.Handler {
+// RequireRole lets through signed-in people holding any of roles, and keeps
+// what they see out of shared caches. Anonymous visitors are sent to sign
+// in; signed-in people without the role get a 403 page (not a redirect,
+// which would loop) whose message is forbiddenKey, saying who the pages are
+// for ("" for the generic one).
+func RequireRole(forbiddenKey string, roles ...string) fiber.Handler {
+	if forbiddenKey == "" {
+		forbiddenKey = "auth.error.role"
+	}
 	return func(c *fiber.Ctx) error {
-		v := viewerOf(c)
+		v := web.ViewerOf(c)
 		if v == nil {
 			c.Set(fiber.HeaderCacheControl, "no-store")
 			return c.Redirect(LoginURL(requestPath(c), ""), fiber.StatusSeeOther)
 		}
-		if !v.Has(role) {
-			return web.NewError(fiber.StatusForbidden, "auth.error.role", nil)
+		if !slices.ContainsFunc(roles, v.Has) {
+			return web.NewError(fiber.StatusForbidden, forbiddenKey, nil)
 		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()
 	}
 }

@@ -25,7 +25,7 @@ func (a *Auth) Callback(c *fiber.Ctx) error {
 	if err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}
-	signedIn := viewerOf(c) != nil
+	signedIn := web.ViewerOf(c) != nil
 	state := c.Query("state")
 	pending := a.pendingOf(sess)
 	var p pendingLogin

@@ -45,7 +45,7 @@ func (a *Auth) Login(c *fiber.Ctx) error {
 	if !validLevel(level) {
 		return a.problem(c, fiber.StatusBadRequest, "auth.problem.level", LoginURL(returnTo, ""), errUnknownLevel(level))
 	}
-	viewer := viewerOf(c)
+	viewer := web.ViewerOf(c)
 	if viewer != nil && a.Satisfies(viewer, level) {
 		// Already signed in well enough: no round trip to the provider.
 		return c.Redirect(returnTo, fiber.StatusSeeOther)

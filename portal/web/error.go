@@ -1,8 +1,17 @@
 package web
 
 import (
+	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/payments"
+	"sportello/portal/applications"
 )
 
 // Error is returned by handlers. The central ErrorHandler renders
@@ -45,4 +54,53 @@ func StatusKey(status int) string {
 		return "error.400"
 	}
 	return "error.500"
+}
+
+// StepUp is the answer to someone whose sign-in is below the level of
+// assurance a page needs: the central error handler sends them to sign in
+// again at Level, coming back to ReturnTo.
+type StepUp struct{ Level, ReturnTo string }
+
+func (e *StepUp) Error() string { return "the sign-in is below the level of assurance " + e.Level }
+
+// statusOf is the one table of what every area's errors mean over HTTP:
+// the status and the message a reader sees. The first match wins, so
+// specific errors come before the general ones they wrap.
+var statusOf = []struct {
+	err    error
+	status int
+	key    string // "" for the status's generic message
+}{
+	{catalogue.ErrNotFound, http.StatusNotFound, ""},
+	{catalogue.ErrInvalid, http.StatusBadRequest, ""},
+	{applications.ErrInvalidTransition, http.StatusConflict, "applications.error.transition"},
+	{applications.ErrConflict, http.StatusConflict, "applications.error.conflict"},
+	{payments.ErrNotSimulated, http.StatusNotFound, ""},
+	{payments.ErrAlreadyPaid, http.StatusConflict, "payments.error.already_paid"},
+	{payments.ErrUnderReview, http.StatusConflict, "payments.error.under_review"},
+	{payments.ErrInProgress, http.StatusConflict, "payments.error.in_progress"},
+	{payments.ErrNotOpen, http.StatusConflict, "payments.error.not_open"},
+	{payments.ErrProvider, http.StatusBadGateway, "payments.error.provider"},
+	{payments.ErrInvalid, http.StatusBadRequest, ""},
+	{context.DeadlineExceeded, http.StatusServiceUnavailable, ""},
+}
+
+// Classify is the status and message key of any error a handler returns:
+// an *Error says so itself, a Fiber error carries its code, an area's
+// error is looked up in the table above, and anything else is a 500.
+func Classify(err error) (status int, key string) {
+	var we *Error
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &we):
+		return we.Status, we.Key
+	case errors.As(err, &fe):
+		return fe.Code, StatusKey(fe.Code)
+	}
+	for _, e := range statusOf {
+		if errors.Is(err, e.err) {
+			return e.status, cmp.Or(e.key, StatusKey(e.status))
+		}
+	}
+	return http.StatusInternalServerError, StatusKey(http.StatusInternalServerError)
 }

@@ -41,6 +41,12 @@ type Viewer struct {
 	ACR           string
 }
 
+// ViewerOf is the signed-in person of the request, nil for nobody.
+func ViewerOf(c *fiber.Ctx) *Viewer {
+	v, _ := c.Locals(LocalViewer).(*Viewer)
+	return v
+}
+
 // Has reports whether the viewer holds role. A nil viewer holds none.
 func (v *Viewer) Has(role string) bool {
 	return v != nil && slices.Contains(v.Roles, role)
@@ -98,9 +104,7 @@ func NewPage(c *fiber.Ctx, titleKey string) Page {
 		CSRF:      stringLocal(c, LocalCSRF),
 		RequestID: stringLocal(c, LocalRequestID),
 	}
-	if v, ok := c.Locals(LocalViewer).(*Viewer); ok {
-		p.Viewer = v
-	}
+	p.Viewer = ViewerOf(c)
 	if site == nil {
 		return p
 	}

@@ -1,23 +1,23 @@
-package portal
+package web
 
 import "sync"
 
-// versionCache keeps values derived from one catalogue version (rendered
+// VersionCache keeps values derived from one catalogue version (rendered
 // pages, Markdown), bounded in size. A value from another version is never
 // returned, so an import makes every entry stale at once; at the bound the
 // cache starts over, which costs one render per page.
-type versionCache[V any] struct {
+type VersionCache[V any] struct {
 	mu      sync.RWMutex
 	max     int
 	version int64
 	entries map[string]V
 }
 
-func newVersionCache[V any](max int) *versionCache[V] {
-	return &versionCache[V]{max: max, entries: map[string]V{}}
+func NewVersionCache[V any](max int) *VersionCache[V] {
+	return &VersionCache[V]{max: max, entries: map[string]V{}}
 }
 
-func (c *versionCache[V]) get(version int64, key string) (V, bool) {
+func (c *VersionCache[V]) Get(version int64, key string) (V, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.version != version {
@@ -28,7 +28,7 @@ func (c *versionCache[V]) get(version int64, key string) (V, bool) {
 	return v, ok
 }
 
-func (c *versionCache[V]) put(version int64, key string, v V) {
+func (c *VersionCache[V]) Put(version int64, key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if version < c.version {

@@ -1,4 +1,4 @@
-package portal
+package web
 
 import (
 	"net/url"
@@ -10,12 +10,12 @@ import (
 // text picks t in lang, else in the default language. lang is "" when t
 // was found in the language asked for, else the language shown, for a lang
 // attribute on the content.
-func (d *directory) text(t catalogue.Text, lang string) (s, fallback string) {
-	s, ok := t.In(lang, d.defaultLang)
-	if ok || lang == d.defaultLang {
+func (d *Directory) Text(t catalogue.Text, lang string) (s, fallback string) {
+	s, ok := t.In(lang, d.DefaultLang)
+	if ok || lang == d.DefaultLang {
 		return s, ""
 	}
-	return s, d.defaultLang
+	return s, d.DefaultLang
 }
 
 // Localised is a text with the language it is shown in when that differs
@@ -25,8 +25,8 @@ type Localised struct {
 	Lang string
 }
 
-func (d *directory) loc(t catalogue.Text, lang string) Localised {
-	s, fb := d.text(t, lang)
+func (d *Directory) Loc(t catalogue.Text, lang string) Localised {
+	s, fb := d.Text(t, lang)
 	return Localised{Text: s, Lang: fb}
 }
 
@@ -47,29 +47,29 @@ type CardList struct {
 	Items []Card
 }
 
-func (s *Server) cards(d *directory, lang string, list []*catalogue.ServiceSummary) CardList {
+func (d *Directory) Cards(lang string, list []*catalogue.ServiceSummary) CardList {
 	cl := CardList{Lang: lang, Items: make([]Card, 0, len(list))}
 	for _, sum := range list {
-		cl.Items = append(cl.Items, s.card(d, lang, sum))
+		cl.Items = append(cl.Items, d.CardOf(lang, sum))
 	}
 	return cl
 }
 
-func (s *Server) card(d *directory, lang string, sum *catalogue.ServiceSummary) Card {
-	title, fb := d.text(sum.Title, lang)
-	summary, _ := sum.Summary.In(lang, d.defaultLang)
+func (d *Directory) CardOf(lang string, sum *catalogue.ServiceSummary) Card {
+	title, fb := d.Text(sum.Title, lang)
+	summary, _ := sum.Summary.In(lang, d.DefaultLang)
 	return Card{
-		URL:     serviceURL(sum.Slug),
+		URL:     ServiceURL(sum.Slug),
 		Title:   title,
 		Summary: summary,
 		Lang:    fb,
 		Online:  sum.Online,
-		Cost:    s.cost(d, sum.Fee, lang),
+		Cost:    d.Cost(sum.Fee, lang),
 	}
 }
 
 // cost formats a fee with its unit ("€40.00 per year"), "" when free.
-func (s *Server) cost(d *directory, fee *catalogue.Fee, lang string) string {
+func (d *Directory) Cost(fee *catalogue.Fee, lang string) string {
 	if fee == nil || fee.Amount == 0 {
 		return ""
 	}
@@ -77,8 +77,8 @@ func (s *Server) cost(d *directory, fee *catalogue.Fee, lang string) string {
 	if code == "" {
 		code = d.Authority.Currency
 	}
-	out := formatMoney(fee.Amount, code, lang)
-	if unit, _ := fee.Unit.In(lang, d.defaultLang); unit != "" {
+	out := Money{Minor: fee.Amount, Currency: code}.Format(lang)
+	if unit, _ := fee.Unit.In(lang, d.DefaultLang); unit != "" {
 		out += " " + unit
 	}
 	return out
@@ -91,7 +91,7 @@ type Link struct {
 	Lang    string // language of Title when it is not the page's
 	Summary string
 	// SummaryLang is the language of Summary when it is not the page's
-	// (topic descriptions are often translated later than titles).
+	// (topic descriptions are often Translated later than titles).
 	SummaryLang string
 	Count       int // services behind the link, 0 when not shown
 }
@@ -103,10 +103,10 @@ type SearchBox struct {
 	Query string
 }
 
-func serviceURL(slug string) string   { return "/services/" + url.PathEscape(slug) }
-func topicURL(slug string) string     { return "/topics/" + url.PathEscape(slug) }
-func lifeEventURL(slug string) string { return "/life-events/" + url.PathEscape(slug) }
-func journeyURL(slug string) string   { return "/journeys/" + url.PathEscape(slug) }
+func ServiceURL(slug string) string   { return "/services/" + url.PathEscape(slug) }
+func TopicURL(slug string) string     { return "/topics/" + url.PathEscape(slug) }
+func LifeEventURL(slug string) string { return "/life-events/" + url.PathEscape(slug) }
+func JourneyURL(slug string) string   { return "/journeys/" + url.PathEscape(slug) }
 
 // LinkList is a list of links with the page language, for the
 // partials/link_list template.
@@ -115,65 +115,65 @@ type LinkList struct {
 	Items []Link
 }
 
-func (d *directory) topicLinks(lang string) LinkList {
+func (d *Directory) TopicLinks(lang string) LinkList {
 	links := make([]Link, 0, len(d.Topics))
 	for i := range d.Topics {
 		t := &d.Topics[i]
-		title, fb := d.text(t.Title, lang)
-		desc := d.loc(t.Description, lang)
+		title, fb := d.Text(t.Title, lang)
+		desc := d.Loc(t.Description, lang)
 		links = append(links, Link{
-			URL: topicURL(t.Slug), Title: title, Lang: fb,
-			Summary: desc.Text, SummaryLang: desc.Lang, Count: len(d.byTopic[t.Slug]),
+			URL: TopicURL(t.Slug), Title: title, Lang: fb,
+			Summary: desc.Text, SummaryLang: desc.Lang, Count: len(d.ByTopic[t.Slug]),
 		})
 	}
 	return LinkList{Lang: lang, Items: links}
 }
 
-func (d *directory) lifeEventLinks(lang, audience string) LinkList {
+func (d *Directory) LifeEventLinks(lang, audience string) LinkList {
 	var links []Link
 	for i := range d.LifeEvents {
 		le := &d.LifeEvents[i]
 		if audience != "" && le.Audience != audience {
 			continue
 		}
-		title, fb := d.text(le.Title, lang)
-		links = append(links, Link{URL: lifeEventURL(le.Slug), Title: title, Lang: fb, Count: len(d.byLifeEvent[le.Slug])})
+		title, fb := d.Text(le.Title, lang)
+		links = append(links, Link{URL: LifeEventURL(le.Slug), Title: title, Lang: fb, Count: len(d.ByLifeEvent[le.Slug])})
 	}
 	return LinkList{Lang: lang, Items: links}
 }
 
-func (d *directory) journeyLinks(lang, audience string) LinkList {
+func (d *Directory) JourneyLinks(lang, audience string) LinkList {
 	var links []Link
 	for i := range d.Journeys {
 		j := &d.Journeys[i]
 		if audience != "" && j.Audience != audience {
 			continue
 		}
-		links = append(links, d.journeyLink(j, lang))
+		links = append(links, d.JourneyLink(j, lang))
 	}
 	return LinkList{Lang: lang, Items: links}
 }
 
-func (d *directory) journeyLink(j *catalogue.Journey, lang string) Link {
-	title, fb := d.text(j.Title, lang)
-	summary := d.loc(j.Summary, lang)
-	return Link{URL: journeyURL(j.Slug), Title: title, Lang: fb, Summary: summary.Text, SummaryLang: summary.Lang}
+func (d *Directory) JourneyLink(j *catalogue.Journey, lang string) Link {
+	title, fb := d.Text(j.Title, lang)
+	summary := d.Loc(j.Summary, lang)
+	return Link{URL: JourneyURL(j.Slug), Title: title, Lang: fb, Summary: summary.Text, SummaryLang: summary.Lang}
 }
 
-// pageNumber reads a 1-based page number, 1 when absent or nonsense.
-func pageNumber(s string) int {
+// PageNumber reads a 1-based page number, 1 when absent or nonsense.
+func PageNumber(s string) int {
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 {
 		return 1
 	}
-	return min(n, maxPage)
+	return min(n, MaxPage)
 }
 
-// maxPage stops deep paging, which costs the index and helps nobody.
-const maxPage = 1000
+// MaxPage stops deep paging, which costs the index and helps nobody.
+const MaxPage = 1000
 
-// translated lists the UI languages t is written in, in switcher order.
-func translated(t catalogue.Text) []string {
+// Translated lists the UI languages t is written in, in switcher order.
+func Translated(t catalogue.Text) []string {
 	var langs []string
 	for _, l := range catalogue.Languages {
 		if t[l] != "" {

@@ -1,4 +1,4 @@
-package portal
+package web
 
 import (
 	"bytes"
@@ -8,20 +8,20 @@ import (
 	"github.com/yuin/goldmark"
 )
 
-// markdown renders council editors' Markdown to HTML that is safe to show.
-type markdown struct {
+// Markdown renders council editors' Markdown to HTML that is safe to show.
+type Markdown struct {
 	md     goldmark.Markdown
 	policy *bluemonday.Policy
 }
 
-func newMarkdown() *markdown {
-	return &markdown{md: goldmark.New(), policy: bluemonday.UGCPolicy()}
+func NewMarkdown() *Markdown {
+	return &Markdown{md: goldmark.New(), policy: bluemonday.UGCPolicy()}
 }
 
 // render returns src as HTML: goldmark output always passes bluemonday's UGC
 // policy before it becomes template.HTML. Callers cache the result with the
 // page it is part of (see serviceShow).
-func (m *markdown) render(src string) template.HTML {
+func (m *Markdown) Render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := m.md.Convert([]byte(src), &buf); err != nil {
 		// goldmark only fails on a failing writer; show the text as text.

@@ -1,0 +1,161 @@
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"maps"
+	"slices"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"sportello/catalogue"
+)
+
+// Directory is the catalogue Directory with the lookups the pages need,
+// built once per catalogue version and then only read.
+type Directory struct {
+	*catalogue.Directory
+	DefaultLang  string
+	TopicOf      map[string]*catalogue.Topic
+	DepartmentOf map[string]*catalogue.Department
+	LifeEventOf  map[string]*catalogue.LifeEvent
+	JourneyOf    map[string]*catalogue.Journey
+	ServiceOf    map[string]*catalogue.ServiceSummary
+	ByTopic      map[string][]*catalogue.ServiceSummary
+	ByLifeEvent  map[string][]*catalogue.ServiceSummary
+	TopTasks     []*catalogue.ServiceSummary
+	// rank holds, per language, each service's position in title order, so
+	// lists read alphabetically in every language without collating per
+	// request (a collator is not safe for concurrent use).
+	rank map[string]map[string]int
+}
+
+const topTaskCount = 8
+
+func NewDirectory(d *catalogue.Directory, topTasks []string) *Directory {
+	dir := &Directory{
+		Directory:    d,
+		DefaultLang:  cmp.Or(d.Authority.DefaultLanguage, "en"),
+		TopicOf:      map[string]*catalogue.Topic{},
+		DepartmentOf: map[string]*catalogue.Department{},
+		LifeEventOf:  map[string]*catalogue.LifeEvent{},
+		JourneyOf:    map[string]*catalogue.Journey{},
+		ServiceOf:    map[string]*catalogue.ServiceSummary{},
+		ByTopic:      map[string][]*catalogue.ServiceSummary{},
+		ByLifeEvent:  map[string][]*catalogue.ServiceSummary{},
+		rank:         map[string]map[string]int{},
+	}
+	for i := range d.Topics {
+		dir.TopicOf[d.Topics[i].Slug] = &d.Topics[i]
+	}
+	for i := range d.Departments {
+		dir.DepartmentOf[d.Departments[i].Slug] = &d.Departments[i]
+	}
+	for i := range d.LifeEvents {
+		dir.LifeEventOf[d.LifeEvents[i].Slug] = &d.LifeEvents[i]
+	}
+	for i := range d.Journeys {
+		dir.JourneyOf[d.Journeys[i].Slug] = &d.Journeys[i]
+	}
+	type keyed struct {
+		key  []byte
+		slug string
+	}
+	var buf collate.Buffer
+	for _, lang := range catalogue.Languages {
+		col := collate.New(language.Make(lang), collate.Loose)
+		keys := make([]keyed, len(d.Services))
+		for i := range d.Services {
+			t, _ := d.Services[i].Title.In(lang, dir.DefaultLang)
+			keys[i] = keyed{key: slices.Clone(col.KeyFromString(&buf, t)), slug: d.Services[i].Slug}
+			buf.Reset()
+		}
+		slices.SortStableFunc(keys, func(a, b keyed) int { return bytes.Compare(a.key, b.key) })
+		rank := make(map[string]int, len(keys))
+		for i, k := range keys {
+			rank[k.slug] = i
+		}
+		dir.rank[lang] = rank
+	}
+	for i := range d.Services {
+		s := &d.Services[i]
+		dir.ServiceOf[s.Slug] = s
+		dir.ByTopic[s.Topic] = append(dir.ByTopic[s.Topic], s)
+		for _, le := range s.LifeEvents {
+			dir.ByLifeEvent[le] = append(dir.ByLifeEvent[le], s)
+		}
+	}
+	for _, slug := range topTasks {
+		if s, ok := dir.ServiceOf[slug]; ok && len(dir.TopTasks) < topTaskCount {
+			dir.TopTasks = append(dir.TopTasks, s)
+		}
+	}
+	for i := 0; i < len(d.Services) && len(dir.TopTasks) < topTaskCount; i++ {
+		s := &d.Services[i]
+		if s.Online && !slices.Contains(dir.TopTasks, s) {
+			dir.TopTasks = append(dir.TopTasks, s)
+		}
+	}
+	return dir
+}
+
+// inLang returns a copy of list in the alphabetical order of lang.
+func (d *Directory) InLang(lang string, list []*catalogue.ServiceSummary) []*catalogue.ServiceSummary {
+	out := slices.Clone(list)
+	rank, ok := d.rank[lang]
+	if !ok {
+		rank = d.rank[d.DefaultLang]
+	}
+	slices.SortFunc(out, func(a, b *catalogue.ServiceSummary) int { return cmp.Compare(rank[a.Slug], rank[b.Slug]) })
+	return out
+}
+
+// WithDraft returns a copy of d whose lookup by slug finds entry instead of
+// the published entry of its kind, so the public pages' code builds the
+// preview. Only that one map is copied; d itself is left as it was, since
+// other requests read it at the same time.
+func (d *Directory) WithDraft(entry any) *Directory {
+	cp := *d
+	switch e := entry.(type) {
+	case *catalogue.Topic:
+		cp.TopicOf = maps.Clone(d.TopicOf)
+		cp.TopicOf[e.Slug] = e
+	case *catalogue.Department:
+		cp.DepartmentOf = maps.Clone(d.DepartmentOf)
+		cp.DepartmentOf[e.Slug] = e
+	case *catalogue.LifeEvent:
+		cp.LifeEventOf = maps.Clone(d.LifeEventOf)
+		cp.LifeEventOf[e.Slug] = e
+	case *catalogue.Journey:
+		cp.JourneyOf = maps.Clone(d.JourneyOf)
+		cp.JourneyOf[e.Slug] = e
+	}
+	return &cp
+}
+
+// JourneysFor lists the journeys that go through at least two of services,
+// so a life-event page points to the step-by-step guides for it without
+// listing every journey that happens to share one common service.
+func (d *Directory) JourneysFor(lang string, services []*catalogue.ServiceSummary) LinkList {
+	in := make(map[string]bool, len(services))
+	for _, s := range services {
+		in[s.Slug] = true
+	}
+	out := LinkList{Lang: lang}
+	for i := range d.Journeys {
+		j := &d.Journeys[i]
+		shared := 0
+		for _, st := range j.Steps {
+			for _, slug := range st.Services {
+				if in[slug] {
+					shared++
+				}
+			}
+		}
+		if shared >= 2 {
+			out.Items = append(out.Items, d.JourneyLink(j, lang))
+		}
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"sportello/catalogue"
+	"sportello/portal/forms"
+)
+
+// Shared is what the handlers of every audience read besides their own
+// area: the site (translations, assets), the log, the public address, the
+// council's clock and the catalogue directory in memory. One is built by
+// portal.New and handed to each audience's handler.
+type Shared struct {
+	Site      *Site
+	Log       *slog.Logger
+	BaseURL   string         // "https://portanova.example", no trailing slash
+	TimeZone  *time.Location // the council's: dates are shown in it
+	Catalogue catalogue.Store
+	topTasks  []string
+	dir       atomic.Pointer[Directory]
+}
+
+// NewShared loads the catalogue directory for the first time.
+func NewShared(ctx context.Context, sh *Shared, topTasks []string) (*Shared, error) {
+	sh.topTasks = topTasks
+	if err := sh.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return sh, nil
+}
+
+// Directory returns the catalogue directory in memory.
+func (sh *Shared) Directory() *Directory { return sh.dir.Load() }
+
+// Reload reads the catalogue directory again when the store's version has
+// changed. Call it after an import or a publish.
+func (sh *Shared) Reload(ctx context.Context) error {
+	if cur := sh.dir.Load(); cur != nil {
+		v, err := sh.Catalogue.Version(ctx)
+		if err != nil {
+			return fmt.Errorf("portal: reading the catalogue version: %w", err)
+		}
+		if v <= cur.Version {
+			return nil
+		}
+	}
+	d, err := sh.Catalogue.Directory(ctx)
+	if err != nil {
+		return fmt.Errorf("portal: loading the catalogue directory: %w", err)
+	}
+	dir := NewDirectory(d, sh.topTasks)
+	sh.Site.SetAuthority(d.Authority)
+	sh.dir.Store(dir)
+	sh.Log.Info("catalogue directory loaded", "version", d.Version, "services", len(d.Services))
+	return nil
+}
+
+// Absolute makes a path absolute on the site, for mails, feeds and the
+// payment provider's redirects.
+func (sh *Shared) Absolute(path string) string { return sh.BaseURL + path }
+
+// Today is the council's date today.
+func (sh *Shared) Today() time.Time {
+	t, _ := time.Parse(time.DateOnly, time.Now().In(sh.TimeZone).Format(time.DateOnly))
+	return t
+}
+
+// Date writes the day of t on the council's clock in lang ("3 March 2026").
+func (sh *Shared) Date(lang string, t time.Time) string {
+	return sh.ISODate(lang, t.In(sh.TimeZone).Format(time.DateOnly))
+}
+
+// DateTime writes t on the council's clock in lang, with the time of day;
+// "" for the zero time.
+func (sh *Shared) DateTime(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return sh.Date(lang, t) + " " + t.In(sh.TimeZone).Format("15:04 MST")
+}
+
+// ISODate writes a YYYY-MM-DD date in lang, with the month names and order
+// of the forms' date fields; iso itself when it is not a date.
+func (sh *Shared) ISODate(lang, iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	tr := sh.Site.Translator
+	return tr.T(lang, forms.KeyDateFormat, "Day", t.Day(), "Month", tr.T(lang, forms.KeyMonthPrefix+strconv.Itoa(int(t.Month()))), "Year", t.Year())
+}
