@@ -50,7 +50,7 @@ func appServiceTitle(d *web.Directory, slug, lang string) web.Localised {
 func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	d := s.directory()
+	d := s.Directory()
 	ctx := c.UserContext()
 	list, err := s.apps.ListForApplicant(ctx, v.PersonID)
 	if err != nil {
@@ -75,7 +75,7 @@ func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
 			continue // the service left the catalogue; nothing to come back to
 		}
 		page.Drafts = append(page.Drafts, appDraftRow{
-			URL: applyFormURL(dr.ServiceSlug), Service: appServiceTitle(d, dr.ServiceSlug, p.Lang), Saved: s.appDate(c, dr.UpdatedAt),
+			URL: applyFormURL(dr.ServiceSlug), Service: appServiceTitle(d, dr.ServiceSlug, p.Lang), Saved: s.Date(web.LangOf(c), dr.UpdatedAt),
 		})
 	}
 	return web.Render(c, "applications/index", page)
@@ -89,7 +89,7 @@ func (s *Server) appRow(c *fiber.Ctx, d *web.Directory, a applications.Summary, 
 		Service:    appServiceTitle(d, a.ServiceSlug, lang),
 		Status:     appStatusKey(a.Status),
 		StatusCode: string(a.Status),
-		Submitted:  s.appDate(c, a.SubmittedAt),
+		Submitted:  s.Date(web.LangOf(c), a.SubmittedAt),
 		Due:        s.appDue(lang, a.DueDate, a.Status, a.Overdue),
 		Overdue:    a.Overdue,
 	}

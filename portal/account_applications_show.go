@@ -83,7 +83,7 @@ func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, e
 	if err != nil {
 		return accountApplicationPage{}, err
 	}
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "")
 	page := accountApplicationPage{
 		Page:    p,
@@ -122,7 +122,7 @@ func (s *Server) appHeader(c *fiber.Ctx, d *web.Directory, app *applications.App
 		Service:    appServiceTitle(d, app.ServiceSlug, lang),
 		Status:     appStatusKey(app.Status),
 		StatusCode: string(app.Status),
-		Submitted:  s.appDateTime(c, app.SubmittedAt),
+		Submitted:  s.DateTime(web.LangOf(c), app.SubmittedAt),
 		Due:        s.appDue(lang, app.DueDate, app.Status, false),
 		Contact:    app.Contact,
 		Action:     prefix + app.Reference.String(),

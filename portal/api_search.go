@@ -42,7 +42,7 @@ type apiFacets struct {
 }
 
 func (s *Server) apiSearch(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	f := readSearchForm(c, d)
 	req := f.request(web.LangOf(c))
 	if c.Query("per_page") != "" {
@@ -62,7 +62,7 @@ func (s *Server) apiSearch(c *fiber.Ctx) error {
 	}
 	for _, h := range res.Hits {
 		body.Hits = append(body.Hits, apiHit{
-			Slug: h.Slug, URL: s.cfg.BaseURL + web.ServiceURL(h.Slug), Score: h.Score,
+			Slug: h.Slug, URL: s.BaseURL + web.ServiceURL(h.Slug), Score: h.Score,
 			Title: plain(h.Title), Snippet: plain(h.Snippet),
 			TitleFragments: fragments(h.Title), SnippetFragments: fragments(h.Snippet),
 		})

@@ -57,7 +57,7 @@ func perPage(c *fiber.Ctx) int {
 }
 
 func (s *Server) apiServiceList(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	lang := web.LangOf(c)
 	f := readSearchForm(c, d)
 	if t := c.Query("topic"); t != "" && f.Topic == "" {
@@ -88,7 +88,7 @@ func (s *Server) apiService(d *web.Directory, sum *catalogue.ServiceSummary, lan
 	title, fb := d.Text(sum.Title, lang)
 	summary, _ := sum.Summary.In(lang, d.DefaultLang)
 	a := apiService{
-		Slug: sum.Slug, URL: s.cfg.BaseURL + web.ServiceURL(sum.Slug), Lang: lang,
+		Slug: sum.Slug, URL: s.BaseURL + web.ServiceURL(sum.Slug), Lang: lang,
 		Title: title, Summary: summary, Topic: sum.Topic, Department: sum.Department,
 		Audience: nonNil(sum.Audience), LifeEvents: nonNil(sum.LifeEvents),
 		Online: sum.Online, Free: sum.Fee == nil || sum.Fee.Amount == 0,

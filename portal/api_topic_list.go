@@ -19,14 +19,14 @@ type apiTopicListBody struct {
 }
 
 func (s *Server) apiTopicList(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	lang := web.LangOf(c)
 	body := apiTopicListBody{Topics: make([]apiTopic, 0, len(d.Topics))}
 	for _, t := range d.Topics {
 		title, _ := t.Title.In(lang, d.DefaultLang)
 		desc, _ := t.Description.In(lang, d.DefaultLang)
 		body.Topics = append(body.Topics, apiTopic{
-			Slug: t.Slug, URL: s.cfg.BaseURL + web.TopicURL(t.Slug), Title: title, Description: desc,
+			Slug: t.Slug, URL: s.BaseURL + web.TopicURL(t.Slug), Title: title, Description: desc,
 			Services: len(d.ByTopic[t.Slug]),
 		})
 	}

@@ -41,7 +41,7 @@ func appStatusKey(st applications.Status) string { return "applications.status."
 // one to act (a decision was made, or it waits for the applicant or a
 // payment), as the store counts overdue.
 func (s *Server) appDue(lang, due string, st applications.Status, overdue bool) string {
-	tr := s.site.Translator
+	tr := s.Site.Translator
 	if st != applications.StatusSubmitted && st != applications.StatusInReview {
 		return ""
 	}
@@ -52,15 +52,15 @@ func (s *Server) appDue(lang, due string, st applications.Status, overdue bool) 
 	if err != nil {
 		return ""
 	}
-	today, _ := time.Parse(time.DateOnly, time.Now().In(s.cfg.TimeZone).Format(time.DateOnly))
+	today := s.Today()
 	days := int(d.Sub(today).Hours() / 24)
 	switch {
 	case overdue || days < 0:
-		return tr.T(lang, "applications.due.overdue", "Date", s.appISODate(lang, due))
+		return tr.T(lang, "applications.due.overdue", "Date", s.ISODate(lang, due))
 	case days == 0:
 		return tr.T(lang, "applications.due.today")
 	}
-	return tr.T(lang, "applications.due.in", "Count", days, "Date", s.appISODate(lang, due))
+	return tr.T(lang, "applications.due.in", "Count", days, "Date", s.ISODate(lang, due))
 }
 
 // appAnswers reads an application's answers back, files as download links.
@@ -99,7 +99,7 @@ func (s *Server) appEvents(c *fiber.Ctx, events []applications.Event, fileURL fu
 	out := make([]appEvent, 0, len(events))
 	for _, e := range events {
 		out = append(out, appEvent{
-			When:   s.appDateTime(c, e.At),
+			When:   s.DateTime(web.LangOf(c), e.At),
 			At:     e.At.UTC().Format(time.RFC3339),
 			Actor:  actor(e),
 			From:   appStatusKey(e.From),
@@ -112,12 +112,6 @@ func (s *Server) appEvents(c *fiber.Ctx, events []applications.Event, fileURL fu
 		})
 	}
 	return out
-}
-
-// appDateTime writes a moment as a date and a time in the council's time
-// zone, named ("27 March 2026 09:30 CET").
-func (s *Server) appDateTime(c *fiber.Ctx, t time.Time) string {
-	return s.appDate(c, t) + " " + t.In(s.cfg.TimeZone).Format("15:04 MST")
 }
 
 // appQuestion is the council's latest request for more information.
@@ -155,7 +149,7 @@ func (s *Server) applicantApplication(c *fiber.Ctx, ref applications.Reference) 
 // application's page.
 func (s *Server) applicantLevel(c *fiber.Ctx, serviceSlug, ref string) error {
 	level := catalogue.AssuranceLow
-	if sum, ok := s.directory().ServiceOf[serviceSlug]; ok && sum.Assurance != "" {
+	if sum, ok := s.Directory().ServiceOf[serviceSlug]; ok && sum.Assurance != "" {
 		level = sum.Assurance
 	}
 	if s.auth.Satisfies(web.ViewerOf(c), level) {

@@ -46,7 +46,7 @@ func (s *Server) applyConfirmation(c *fiber.Ctx) error {
 		Email:     pend.Contact.Email,
 	}
 	if pend.DueDate != "" {
-		page.Due = s.appISODate(p.Lang, pend.DueDate)
+		page.Due = s.ISODate(p.Lang, pend.DueDate)
 	}
 	if page.SignedIn {
 		page.DetailURL = "/account/applications/" + pend.Reference

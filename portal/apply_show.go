@@ -2,8 +2,6 @@ package portal
 
 import (
 	"errors"
-	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -87,7 +85,7 @@ func (s *Server) applyShow(c *fiber.Ctx) error {
 			switch draft, err := s.apps.Draft(c.UserContext(), v.PersonID, svc.Slug); {
 			case err == nil:
 				values = draft.Values
-				draftSaved = s.appDate(c, draft.UpdatedAt)
+				draftSaved = s.Date(web.LangOf(c), draft.UpdatedAt)
 			case !errors.Is(err, applications.ErrNotFound):
 				return err
 			}
@@ -133,21 +131,4 @@ func (s *Server) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.Se
 		}
 	}
 	return page
-}
-
-// appDate writes a moment as a date in the reader's language ("27 March
-// 2026"), on the council's calendar.
-func (s *Server) appDate(c *fiber.Ctx, t time.Time) string {
-	return s.appISODate(web.LangOf(c), t.In(s.cfg.TimeZone).Format(time.DateOnly))
-}
-
-// appISODate writes a YYYY-MM-DD date in lang, with the forms package's
-// month names and order.
-func (s *Server) appISODate(lang, iso string) string {
-	t, err := time.Parse(time.DateOnly, iso)
-	if err != nil {
-		return iso
-	}
-	tr := s.site.Translator
-	return tr.T(lang, forms.KeyDateFormat, "Day", t.Day(), "Month", tr.T(lang, forms.KeyMonthPrefix+strconv.Itoa(int(t.Month()))), "Year", t.Year())
 }

@@ -96,7 +96,7 @@ func TestApplyEveryFormRenders(t *testing.T) {
 	inputID := regexp.MustCompile(`<(?:input|select|textarea)[^>]* id="([^"]+)"`)
 	types := map[string]bool{}
 	rawKey := regexp.MustCompile(`>\s*(apply|applications|staff|form|service)\.[a-z_.0-9]+\s*<`)
-	for _, svc := range fixture.srv.directory().Services {
+	for _, svc := range fixture.srv.Directory().Services {
 		if !svc.Online {
 			continue
 		}

@@ -63,7 +63,7 @@ func applyAssurance(svc *catalogue.Service) string {
 // applyOnlineService returns the service of the request's :slug when it has an
 // online form, else a 404.
 func (s *Server) applyOnlineService(c *fiber.Ctx) (*web.Directory, *catalogue.Service, error) {
-	d := s.directory()
+	d := s.Directory()
 	slug := c.Params("slug")
 	if sum, ok := d.ServiceOf[slug]; !ok || !sum.Online {
 		return nil, nil, catalogue.ErrNotFound
@@ -379,7 +379,7 @@ func applyErrorLinks(c *fiber.Ctx, errs []forms.FieldError) []applyErrorLink {
 
 // appDisplay formats answers for the reader.
 func (s *Server) appDisplay(c *fiber.Ctx, d *web.Directory) forms.Display {
-	return forms.Display{Lang: web.LangOf(c), Fallback: d.DefaultLang, T: s.site.Translator.T, Money: func(minor int64, code, lang string) string {
+	return forms.Display{Lang: web.LangOf(c), Fallback: d.DefaultLang, T: s.Site.Translator.T, Money: func(minor int64, code, lang string) string {
 		return web.Money{Minor: minor, Currency: code}.Format(lang)
 	}}
 }

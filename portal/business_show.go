@@ -24,7 +24,7 @@ type businessGroup struct {
 }
 
 func (s *Server) businessShow(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "business.title")
 	page := businessPage{Page: p, Journeys: d.JourneyLinks(p.Lang, catalogue.AudienceBusiness)}
 	grouped := map[string]bool{}

@@ -65,7 +65,7 @@ func (s *Server) renderBusinessStart(c *fiber.Ctx, f *finders, checked, errMsg s
 // businessChoices lists the business journeys, then the business life
 // events, in catalogue order.
 func (s *Server) businessChoices(f *finders, lang string) []businessChoice {
-	d := s.directory()
+	d := s.Directory()
 	var out []businessChoice
 	for i := range d.Journeys {
 		j := &d.Journeys[i]

@@ -51,7 +51,7 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := s.directory()
+	d := s.Directory()
 	lang := web.LangOf(c)
 	what := c.Query("what")
 	ch, ok := s.businessChoiceOf(f, what, lang)

@@ -63,7 +63,7 @@ func (s *Server) businessStartQuestions(c *fiber.Ctx) error {
 // renderBusinessQuestions shows the questions with the answers in the
 // query; withErrors marks the unanswered ones.
 func (s *Server) renderBusinessQuestions(c *fiber.Ctx, ch businessChoice, qs []eligibility.BusinessQuestion, withErrors bool) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "")
 	page := businessQuestionsPage{
 		What:    ch.Value,

@@ -61,7 +61,7 @@ const previewSecret = "editor.preview"
 func (s *Server) initEditor(ctx context.Context, deps Deps) error {
 	db, ok := deps.Catalogue.(*sqlstore.DB)
 	if !ok {
-		s.log.Info("content editing is off: the catalogue store is not the SQL store")
+		s.Log.Info("content editing is off: the catalogue store is not the SQL store")
 		return nil
 	}
 	ed := &editorial{db: db, feedbackLimit: newFeedbackLimiter()}
@@ -72,7 +72,7 @@ func (s *Server) initEditor(ctx context.Context, deps Deps) error {
 		return fmt.Errorf("portal: %w", err)
 	}
 	ed.previewKey = key
-	ed.insights = newInsights(db, s.log)
+	ed.insights = newInsights(db, s.Log)
 	s.ed = ed
 	return s.reloadTuning(ctx)
 }
@@ -182,7 +182,7 @@ func (s *Server) syncPublished(ctx context.Context, started time.Time) error {
 	if err := s.Reload(ctx); err != nil {
 		return err
 	}
-	s.log.Info("publish is live: searchable and in the directory", "took", time.Since(started), "version", s.directory().Version)
+	s.Log.Info("publish is live: searchable and in the directory", "took", time.Since(started), "version", s.Directory().Version)
 	return nil
 }
 

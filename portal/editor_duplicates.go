@@ -25,7 +25,7 @@ func (s *Server) editorDuplicates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := s.directory()
+	d := s.Directory()
 	view := func(slug string) duplicateView {
 		v := duplicateView{Slug: slug, Title: slug, URL: entryURL(catalogue.KindService, slug)}
 		if sum, ok := d.ServiceOf[slug]; ok {

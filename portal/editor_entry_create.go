@@ -28,7 +28,7 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func (s *Server) createGroups(c *fiber.Ctx, kind string, v map[string]string) []edGroup {
 	T := s.editorT(c)
-	d := s.directory()
+	d := s.Directory()
 	g := edGroup{ID: "group-create", Legend: T("editor.create.legend"), Fields: []edField{
 		{ID: fieldID("slug"), Name: "slug", Label: T("editor.field.slug"), Hint: T("editor.hint.slug"), Type: "text", Value: v["slug"]},
 		{ID: fieldID("title"), Name: "title", Label: T("editor.create.title_in", "Lang", web.LanguageName(d.DefaultLang)), Type: "text", Value: v["title"]},
@@ -93,7 +93,7 @@ func (s *Server) entryCreate(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return web.Render(c, "editor/create", p)
 	}
-	def := s.directory().DefaultLang
+	def := s.Directory().DefaultLang
 	title := catalogue.Text{def: v["title"]}
 	var entry any
 	switch kind {

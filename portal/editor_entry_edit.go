@@ -134,7 +134,7 @@ func (s *Server) entryShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := s.directory()
+	d := s.Directory()
 	v := codecFor(kind).values(entry, d.Authority.Languages)
 	p, err := s.entryEditPage(c, st, v, c.Query("compare"))
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *Server) entryShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) entryEditPage(c *fiber.Ctx, st entryState, v url.Values, compare string) (entryEditPage, error) {
-	d := s.directory()
+	d := s.Directory()
 	T := s.editorT(c)
 	langs, def := d.Authority.Languages, d.DefaultLang
 	if compare == def || (compare != "" && !slices.Contains(langs, compare)) {
@@ -226,7 +226,7 @@ func (s *Server) duplicatesOf(ctx context.Context, svc *catalogue.Service, lang 
 	if err != nil {
 		return nil, err
 	}
-	d := s.directory()
+	d := s.Directory()
 	var out []duplicateView
 	for _, dup := range catalogue.DuplicatesOf(svc, pub.Services, d.DefaultLang, d.DefaultLang) {
 		title := dup.B
@@ -271,7 +271,7 @@ func (s *Server) entrySave(c *fiber.Ctx) error {
 	v.Set("slug", slug) // the slug is not editable: links and applications use it
 	st.Base = base      // the form shows what the editor started from
 	codec := codecFor(kind)
-	d := s.directory()
+	d := s.Directory()
 	T := s.editorT(c)
 
 	render := func(status int, notice string, probs []catalogue.Problem, extra func(*entryEditPage)) error {

@@ -107,7 +107,7 @@ type previewed struct {
 // directory holding the draft, or for an office (which has no page of its
 // own) the page of one of its services.
 func (s *Server) previewContent(c *fiber.Ctx, entry any, lang string) (previewed, error) {
-	d := s.directory().WithDraft(entry)
+	d := s.Directory().WithDraft(entry)
 	switch e := entry.(type) {
 	case *catalogue.Service:
 		r, err := s.serviceContent(d, e, lang)
@@ -186,7 +186,7 @@ func (s *Server) entryPreviewLink(c *fiber.Ctx) error {
 	exp := time.Now().Add(previewLinkLife)
 	p := previewLinkPage{
 		editorPage: s.newEditorPage(c, "editor.preview_link.title", "/editor"),
-		URL:        s.cfg.BaseURL + "/preview/" + s.signPreview(previewClaim{Kind: kind, Slug: slug, Rev: rev, Exp: exp.Unix()}),
+		URL:        s.BaseURL + "/preview/" + s.signPreview(previewClaim{Kind: kind, Slug: slug, Rev: rev, Exp: exp.Unix()}),
 		Expires:    exp.Format("2006-01-02 15:04"), Revision: rev, EditURL: entryURL(kind, slug),
 	}
 	return web.Render(c, "editor/preview_link", p)

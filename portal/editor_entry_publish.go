@@ -111,7 +111,7 @@ func linkProblem(p catalogue.Problem, broken []brokenLink) bool {
 
 // brokenLinks returns the links that point at services not published.
 func (s *Server) brokenLinks(ctx context.Context, links []catalogue.Link, c *fiber.Ctx) ([]brokenLink, error) {
-	d := s.directory()
+	d := s.Directory()
 	var out []brokenLink
 	for _, l := range links {
 		if _, ok := d.ServiceOf[l.To]; ok {
@@ -138,7 +138,7 @@ func (s *Server) entryArchive(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	ctx := c.UserContext()
-	if _, ok := s.directory().ServiceOf[slug]; !ok {
+	if _, ok := s.Directory().ServiceOf[slug]; !ok {
 		return web.NewError(fiber.StatusConflict, "editor.error.not_published", nil)
 	}
 	pub, err := s.published(ctx)

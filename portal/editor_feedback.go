@@ -41,7 +41,7 @@ const (
 
 func (s *Server) editorFeedback(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	d := s.directory()
+	d := s.Directory()
 	p := feedbackReportPage{editorPage: s.newEditorPage(c, "editor.feedback.title", "/editor/feedback"), Slug: c.Query("slug")}
 	scores, err := s.ed.db.FeedbackScores(ctx)
 	if err != nil {

@@ -81,7 +81,7 @@ func (s *Server) editorImport(c *fiber.Ctx) error {
 		return err
 	}
 	p.Result = &res
-	d := s.directory()
+	d := s.Directory()
 	p.Duplicates = catalogue.LikelyDuplicates(cat.Services, d.DefaultLang, d.DefaultLang)
 	return web.Render(c, "editor/import", p)
 }

@@ -63,7 +63,7 @@ func entryStatus(l sqlstore.Listing) string {
 }
 
 func (s *Server) editorIndex(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := editorIndexPage{editorPage: s.newEditorPage(c, "editor.title", "/editor")}
 	f := editorFilter{
 		Kind: c.Query("kind", catalogue.KindService), Topic: c.Query("topic"), Department: c.Query("department"),
@@ -162,7 +162,7 @@ type reviewSection struct {
 const dueSoon = 30 * 24 * time.Hour
 
 func (s *Server) editorReviews(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := reviewsPage{editorPage: s.newEditorPage(c, "editor.reviews.title", "/editor/reviews")}
 	var inReview, overdue, soon []entryRow
 	T := s.editorT(c)

@@ -51,7 +51,7 @@ func (s *Server) renderSearchQuality(c *fiber.Ctx, status int, probs []formProbl
 	if err := s.ed.insights.flush(ctx); err != nil {
 		return err
 	}
-	d := s.directory()
+	d := s.Directory()
 	p := searchQualityPage{editorPage: s.newEditorPage(c, "editor.search.title", "/editor/search"), Problems: probs}
 	weeks, err := s.ed.db.InsightWeeks(ctx)
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *Server) reloadTuning(ctx context.Context) error {
 }
 
 func (s *Server) validLang(l string) bool {
-	return slices.Contains(s.directory().Authority.Languages, l)
+	return slices.Contains(s.Directory().Authority.Languages, l)
 }
 
 // editorSynonymSave creates or replaces a synonym set.
@@ -192,7 +192,7 @@ func (s *Server) editorBestBetSave(c *fiber.Ctx) error {
 	if query == "" {
 		probs = append(probs, formProblem{ID: "bet-query", Message: web.T(c, "editor.search.error_query")})
 	}
-	if _, ok := s.directory().ServiceOf[slug]; !ok {
+	if _, ok := s.Directory().ServiceOf[slug]; !ok {
 		probs = append(probs, formProblem{ID: "bet-slug", Message: web.T(c, "editor.search.error_slug", "Slug", slug)})
 	}
 	if len(probs) > 0 {

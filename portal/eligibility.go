@@ -35,7 +35,7 @@ type finderCache struct {
 // invalid rule cannot get here (import validates and compiles every rule
 // first), so a compile error is a server error.
 func (s *Server) finders(ctx context.Context) (*finders, error) {
-	version := s.directory().Version
+	version := s.Directory().Version
 	if f := s.compiled.cur.Load(); f != nil && f.version == version {
 		return f, nil
 	}
@@ -69,6 +69,6 @@ func (s *Server) finders(ctx context.Context) (*finders, error) {
 		f.services[cat.Services[i].Slug] = &cat.Services[i]
 	}
 	s.compiled.cur.Store(f)
-	s.log.Info("support finder rules compiled", "version", version, "rules", len(rules.Services()))
+	s.Log.Info("support finder rules compiled", "version", version, "rules", len(rules.Services()))
 	return f, nil
 }

@@ -45,7 +45,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	s.log.Log(c.UserContext(), level, "request failed",
+	s.Log.Log(c.UserContext(), level, "request failed",
 		"request_id", reqID, "method", c.Method(), "route", c.Route().Path, "path", s.logPath(c.Path()), "status", status, "error", err.Error())
 
 	c.Response().ResetBody()
@@ -60,15 +60,15 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if web.SiteOf(c) == nil {
 		// The error happened before the site middleware ran (a malformed
 		// request): there is no language yet, so use the default one.
-		c.Locals(web.LocalSite, s.site)
+		c.Locals(web.LocalSite, s.Site)
 	}
 	page := errorPage{Page: web.NewPage(c, web.StatusKey(status)+".title"), Status: status, Message: web.T(c, key)}
 	page.Search = web.SearchBox{Lang: page.Lang, ID: "error-search"}
 	if status == fiber.StatusNotFound {
-		page.Topics = s.directory().TopicLinks(page.Lang)
+		page.Topics = s.Directory().TopicLinks(page.Lang)
 	}
 	if rerr := web.Render(c, "error", page); rerr != nil {
-		s.log.Error("rendering the error page failed", "request_id", reqID, "error", rerr.Error())
+		s.Log.Error("rendering the error page failed", "request_id", reqID, "error", rerr.Error())
 		c.Response().ResetBody()
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.SendString(page.Message)

@@ -52,7 +52,7 @@ func (s *Server) newFeedbackPage(c *fiber.Ctx) (feedbackPage, error) {
 	if s.ed == nil {
 		return feedbackPage{}, fiber.ErrNotFound
 	}
-	d := s.directory()
+	d := s.Directory()
 	slug := c.Params("slug")
 	sum, ok := d.ServiceOf[slug]
 	if !ok {

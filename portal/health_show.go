@@ -16,7 +16,7 @@ func (s *Server) healthShow(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	v, err := s.store.Version(c.UserContext())
 	if err != nil {
-		s.log.Error("health check: catalogue store", "error", err.Error())
+		s.Log.Error("health check: catalogue store", "error", err.Error())
 		return c.Status(fiber.StatusServiceUnavailable).JSON(health{Status: "unavailable", Error: "catalogue store does not answer"})
 	}
 	return c.JSON(health{Status: "ok", CatalogueVersion: v})

@@ -18,7 +18,7 @@ type homePage struct {
 }
 
 func (s *Server) homeShow(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "")
 	lang := p.Lang
 	return web.Render(c, "home_show", homePage{

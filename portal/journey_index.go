@@ -14,7 +14,7 @@ type journeyIndexPage struct {
 }
 
 func (s *Server) journeyIndex(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "journeys.title")
 	return web.Render(c, "journey_index", journeyIndexPage{
 		Page:     p,

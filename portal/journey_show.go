@@ -20,7 +20,7 @@ type journeyStep struct {
 }
 
 func (s *Server) journeyShow(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	j, ok := d.JourneyOf[c.Params("slug")]
 	if !ok {
 		return catalogue.ErrNotFound

@@ -27,7 +27,7 @@ func TestJourneyShow(t *testing.T) {
 
 // Every service of every journey is linked from the journey's page.
 func TestJourneyShowLinksEveryService(t *testing.T) {
-	for _, j := range fixture.srv.directory().Journeys {
+	for _, j := range fixture.srv.Directory().Journeys {
 		_, body := get(t, "/journeys/"+j.Slug, nil)
 		for i, st := range j.Steps {
 			for _, slug := range st.Services {
@@ -40,7 +40,7 @@ func TestJourneyShowLinksEveryService(t *testing.T) {
 			t.Errorf("journey %s does not number its last step %d", j.Slug, len(j.Steps))
 		}
 	}
-	if len(fixture.srv.directory().Journeys) == 0 {
+	if len(fixture.srv.Directory().Journeys) == 0 {
 		t.Fatal("the demo catalogue has no journeys")
 	}
 }

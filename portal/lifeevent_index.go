@@ -14,7 +14,7 @@ type lifeEventIndexPage struct {
 }
 
 func (s *Server) lifeEventIndex(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "life_events.title")
 	return web.Render(c, "lifeevent_index", lifeEventIndexPage{
 		Page:     p,

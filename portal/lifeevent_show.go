@@ -15,7 +15,7 @@ type lifeEventPage struct {
 }
 
 func (s *Server) lifeEventShow(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	le, ok := d.LifeEventOf[c.Params("slug")]
 	if !ok {
 		return catalogue.ErrNotFound

@@ -57,7 +57,7 @@ func (s *Server) securityHeaders() [][2]string {
 	}
 	// Behind a TLS-terminating proxy the request never arrives over TLS:
 	// decide on HSTS by the base URL.
-	if strings.HasPrefix(s.cfg.BaseURL, "https://") {
+	if strings.HasPrefix(s.BaseURL, "https://") {
 		h = append(h, [2]string{fiber.HeaderStrictTransportSecurity, "max-age=31536000; includeSubDomains"})
 	}
 	return h
@@ -81,7 +81,7 @@ func (s *Server) accessLog() fiber.Handler {
 			}
 		}
 		reqID, _ := c.Locals(web.LocalRequestID).(string)
-		s.log.LogAttrs(c.UserContext(), levelFor(c.Response().StatusCode()), "request",
+		s.Log.LogAttrs(c.UserContext(), levelFor(c.Response().StatusCode()), "request",
 			slog.String("request_id", reqID),
 			slog.String("method", c.Method()),
 			slog.String("route", c.Route().Path),
@@ -162,7 +162,7 @@ func (s *Server) middleware(app *fiber.App) {
 		s.setSecurityHeaders(c)
 		return c.Next()
 	})
-	app.Use(s.site.Middleware())
+	app.Use(s.Site.Middleware())
 }
 
 func levelFor(status int) slog.Level {

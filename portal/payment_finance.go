@@ -101,7 +101,7 @@ func (s *Server) paymentFinance(c *fiber.Ctx) error {
 	for _, st := range paymentStatuses {
 		page.Statuses = append(page.Statuses, paymentChoice{Value: st, Label: web.T(c, paymentStatusKey(st)), Selected: st == f.Status})
 	}
-	d := s.directory()
+	d := s.Directory()
 	page.Services = append(page.Services, paymentChoice{Value: "", Label: web.T(c, "payments.finance.any_service")})
 	var paid []paymentChoice
 	for slug, sum := range d.ServiceOf {

@@ -38,7 +38,7 @@ func (s *Server) paymentIndex(c *fiber.Ctx) error {
 		all = append(all, ps...)
 	}
 	slices.SortFunc(all, func(a, b payments.Payment) int { return cmp.Compare(b.CreatedAt.Unix(), a.CreatedAt.Unix()) })
-	d := s.directory()
+	d := s.Directory()
 	page := paymentIndexPage{Page: web.NewPage(c, "payments.index.title")}
 	for _, p := range all {
 		row := s.paymentRowOf(c, d, p)

@@ -50,7 +50,7 @@ func (s *Server) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
 	if err != nil {
 		return paymentPayPage{}, err
 	}
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "payments.pay.title")
 	page := paymentPayPage{
 		Page:      p,
@@ -125,7 +125,7 @@ func (s *Server) paymentStart(c *fiber.Ctx) error {
 		}
 	}
 	lang := web.LangOf(c)
-	title := paymentServiceTitle(s.directory(), app.ServiceSlug, app.ServiceSlug, lang)
+	title := paymentServiceTitle(s.Directory(), app.ServiceSlug, app.ServiceSlug, lang)
 	co, err := s.pay.StartCheckout(ctx, payments.StartInput{
 		ApplicationID: app.ID,
 		Reference:     ref,
@@ -133,8 +133,8 @@ func (s *Server) paymentStart(c *fiber.Ctx) error {
 		Fee:           *fee,
 		Title:         title.Text,
 		Lang:          lang,
-		SuccessURL:    s.paymentAbsolute("/payments/return?session_id={CHECKOUT_SESSION_ID}"),
-		CancelURL:     s.paymentAbsolute(paymentCancelPath(ref, attempt)),
+		SuccessURL:    s.Absolute("/payments/return?session_id={CHECKOUT_SESSION_ID}"),
+		CancelURL:     s.Absolute(paymentCancelPath(ref, attempt)),
 	})
 	if errors.Is(err, payments.ErrAlreadyPaid) {
 		return c.Redirect(paymentPayURL(ref), fiber.StatusSeeOther)
@@ -142,6 +142,6 @@ func (s *Server) paymentStart(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.log.InfoContext(ctx, "checkout started", "reference", ref, "payment_id", co.PaymentID, "resumed", co.Resumed)
+	s.Log.InfoContext(ctx, "checkout started", "reference", ref, "payment_id", co.PaymentID, "resumed", co.Resumed)
 	return c.Redirect(co.URL, fiber.StatusSeeOther)
 }

@@ -53,9 +53,9 @@ func (s *Server) paymentReceipt(c *fiber.Ctx) error {
 		Page:      pg,
 		Number:    strconv.FormatInt(r.PaymentID, 10),
 		Reference: r.Reference,
-		Service:   paymentServiceTitle(s.directory(), r.ServiceSlug, r.ServiceTitle, pg.Lang),
+		Service:   paymentServiceTitle(s.Directory(), r.ServiceSlug, r.ServiceTitle, pg.Lang),
 		Amount:    web.Money{Minor: r.Amount, Currency: r.Currency}.Format(pg.Lang),
-		Paid:      s.paymentDate(pg.Lang, r.PaidAt),
+		Paid:      s.DateTime(pg.Lang, r.PaidAt),
 		PaidAt:    r.PaidAt.UTC().Format("2006-01-02T15:04:05Z"),
 		Card:      paymentCard(c, r.CardBrand, r.CardLast4),
 		Simulated: r.Provider == payments.SimulatedName,
@@ -78,7 +78,7 @@ func (s *Server) refundRowOf(c *fiber.Ctx, currency string, r payments.Refund, s
 		Amount: web.Money{Minor: r.Amount, Currency: currency}.Format(lang),
 		Reason: r.Reason,
 		Status: "payments.refund.status." + r.Status,
-		When:   s.paymentDate(lang, r.CreatedAt),
+		When:   s.DateTime(lang, r.CreatedAt),
 		At:     r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
 	}
 	if staff {

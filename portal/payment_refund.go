@@ -65,7 +65,7 @@ func (s *Server) paymentRefundPage(c *fiber.Ctx) (paymentRefundPage, payments.Pa
 	if err != nil {
 		return paymentRefundPage{}, p, err
 	}
-	row, err := s.paymentStaffRow(c, s.directory(), p)
+	row, err := s.paymentStaffRow(c, s.Directory(), p)
 	if err != nil {
 		return paymentRefundPage{}, p, err
 	}
@@ -126,7 +126,7 @@ func (s *Server) paymentRefund(c *fiber.Ctx) error {
 			// No request token, or another form's: not a form we showed.
 			return web.NewError(fiber.StatusBadRequest, "", err)
 		case errors.Is(err, payments.ErrProvider):
-			s.log.ErrorContext(c.UserContext(), "refund not made by the provider", "payment_id", p.ID, "err", err)
+			s.Log.ErrorContext(c.UserContext(), "refund not made by the provider", "payment_id", p.ID, "err", err)
 			page.AmountError = web.T(c, "payments.refund.error.provider")
 		default:
 			return err

@@ -45,7 +45,7 @@ func (s *Server) paymentReturn(c *fiber.Ctx) error {
 		return err
 	}
 	page := paymentReturnPage{
-		Payment:    s.paymentRowOf(c, s.directory(), p),
+		Payment:    s.paymentRowOf(c, s.Directory(), p),
 		Reference:  app.Reference.String(),
 		AppURL:     "/account/applications/" + app.Reference.String(),
 		PayURL:     paymentPayURL(app.Reference.String()),

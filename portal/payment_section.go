@@ -35,7 +35,7 @@ func (s *Server) paymentAccountSectionOf(c *fiber.Ctx, app *applications.Applica
 	if err != nil {
 		return sec, err
 	}
-	d := s.directory()
+	d := s.Directory()
 	paid := false
 	for i := len(attempts) - 1; i >= 0; i-- {
 		row := s.paymentRowOf(c, d, attempts[i])
@@ -75,7 +75,7 @@ func (s *Server) paymentStaffSectionOf(c *fiber.Ctx, app *applications.Applicati
 	if err != nil {
 		return sec, err
 	}
-	d := s.directory()
+	d := s.Directory()
 	paid := false
 	for i := len(attempts) - 1; i >= 0; i-- {
 		row, err := s.paymentStaffRow(c, d, attempts[i])

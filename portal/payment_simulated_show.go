@@ -43,7 +43,7 @@ func (s *Server) paymentSimulatedPage(c *fiber.Ctx) (paymentSimulatedPage, error
 		Reference: co.Reference,
 		Service:   co.Title,
 		Amount:    web.Money{Minor: co.Amount, Currency: co.Currency}.Format(p.Lang),
-		Expires:   s.paymentDate(p.Lang, co.ExpiresAt),
+		Expires:   s.DateTime(p.Lang, co.ExpiresAt),
 		Open:      co.Open,
 		Action:    payments.DefaultSimulatedPath + co.SessionID,
 	}

@@ -11,7 +11,6 @@ import (
 	"sportello/catalogue"
 	"sportello/payments"
 	"sportello/portal/applications"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 
@@ -57,18 +56,6 @@ type refundRow struct {
 // paymentStatusKey is the translation key of a payment status's name.
 func paymentStatusKey(status string) string { return "payments.status." + status }
 
-// paymentDate writes a moment as a date in lang and a time in the council's
-// time zone; "" for the zero time.
-func (s *Server) paymentDate(lang string, t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	t = t.In(s.cfg.TimeZone)
-	tr := s.site.Translator
-	day := tr.T(lang, forms.KeyDateFormat, "Day", t.Day(), "Month", tr.T(lang, forms.KeyMonthPrefix+strconv.Itoa(int(t.Month()))), "Year", t.Year())
-	return day + " " + t.Format("15:04 MST")
-}
-
 // paymentServiceTitle is a service's title in lang; a service since
 // removed from the catalogue shows the title the payment was made with.
 func paymentServiceTitle(d *web.Directory, slug, fallback, lang string) web.Localised {
@@ -96,9 +83,9 @@ func (s *Server) paymentRowOf(c *fiber.Ctx, d *web.Directory, p payments.Payment
 		Amount:     web.Money{Minor: p.Amount, Currency: p.Currency}.Format(lang),
 		Status:     paymentStatusKey(p.Status),
 		StatusCode: p.Status,
-		Started:    s.paymentDate(lang, p.CreatedAt),
+		Started:    s.DateTime(lang, p.CreatedAt),
 		StartedAt:  p.CreatedAt.UTC().Format(time.RFC3339),
-		Paid:       s.paymentDate(lang, p.PaidAt),
+		Paid:       s.DateTime(lang, p.PaidAt),
 		Card:       paymentCard(c, p.CardBrand, p.CardLast4),
 		Flag:       p.FlagReason,
 		Failure:    p.FailureReason,
@@ -162,7 +149,3 @@ func (s *Server) paymentOwned(c *fiber.Ctx, p payments.Payment) (*applications.A
 	}
 	return app, nil
 }
-
-// paymentAbsolute makes a path absolute on the site, for the provider's
-// redirects.
-func (s *Server) paymentAbsolute(path string) string { return s.cfg.BaseURL + path }

@@ -21,7 +21,7 @@ var (
 func (s *Server) routes(app *fiber.App) {
 	s.middleware(app)
 
-	app.Get(web.AssetsPrefix+"*", s.site.Assets.Handler())
+	app.Get(web.AssetsPrefix+"*", s.Site.Assets.Handler())
 	app.Get("/healthz", s.healthShow)
 	app.Get("/sitemap.xml", s.sitemapShow)
 

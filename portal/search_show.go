@@ -142,7 +142,7 @@ func (f searchForm) url(set func(*url.Values)) string {
 }
 
 func (s *Server) searchShow(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "search.title")
 	f := readSearchForm(c, d)
 	page := searchPage{

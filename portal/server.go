@@ -7,7 +7,6 @@ package portal
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -76,6 +75,7 @@ type Deps struct {
 
 // Server is the portal's HTTP application.
 type Server struct {
+	*web.Shared
 	cfg   Config
 	store catalogue.Store
 	index search.Searcher
@@ -152,21 +152,24 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		apps:     deps.Applications,
 		forms:    deps.Forms,
 		pay:      deps.Payments,
-		log:      cfg.Log.With("component", "portal"),
-		site:     web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn),
 		md:       web.NewMarkdown(),
 		services: web.NewVersionCache[renderedService](serviceCacheSize),
 	}
-	s.site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
-	engine, err := web.NewEngine(templates.FS, s.site)
+	site := web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn)
+	site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
+	s.Shared, err = web.NewShared(context.Background(), &web.Shared{
+		Site: site, Log: cfg.Log.With("component", "portal"), BaseURL: cfg.BaseURL,
+		TimeZone: cfg.TimeZone, Catalogue: deps.Catalogue,
+	}, cfg.TopTasks)
+	if err != nil {
+		return nil, err
+	}
+	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {
 		return nil, err
 	}
 	s.engine = engine
 	s.headers = s.securityHeaders()
-	if err := s.Reload(context.Background()); err != nil {
-		return nil, err
-	}
 	if err := s.initEditor(context.Background(), deps); err != nil {
 		return nil, err
 	}
@@ -193,39 +196,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.app = fiber.New(fc)
 	s.routes(s.app)
 	s.secretRoutes = secretRoutes(s.app)
-	s.log.Info("portal ready", "env", cfg.Env, "base_url", cfg.BaseURL, "demo_sign_in", cfg.DemoSignIn)
+	s.Log.Info("portal ready", "env", cfg.Env, "base_url", cfg.BaseURL, "demo_sign_in", cfg.DemoSignIn)
 	return s, nil
 }
 
 // App returns the Fiber application, for Listen and for tests.
 func (s *Server) App() *fiber.App { return s.app }
 
-// Site returns what pages share (translations, assets), for the packages
-// that add routes to the app.
-func (s *Server) Site() *web.Site { return s.site }
-
-// Reload reads the catalogue directory again when the store's version has
-// changed. Call it after an import.
-func (s *Server) Reload(ctx context.Context) error {
-	if cur := s.dir.Load(); cur != nil {
-		v, err := s.store.Version(ctx)
-		if err != nil {
-			return fmt.Errorf("portal: reading the catalogue version: %w", err)
-		}
-		if v == cur.Version {
-			return nil
-		}
-	}
-	d, err := s.store.Directory(ctx)
-	if err != nil {
-		return fmt.Errorf("portal: loading the catalogue directory: %w", err)
-	}
-	dir := web.NewDirectory(d, s.cfg.TopTasks)
-	s.site.SetAuthority(d.Authority)
-	s.dir.Store(dir)
-	s.log.Info("catalogue directory loaded", "version", d.Version, "services", len(d.Services))
-	return nil
-}
-
-// directory returns the catalogue directory in memory.
-func (s *Server) directory() *web.Directory { return s.dir.Load() }

@@ -88,11 +88,11 @@ func TestReload(t *testing.T) {
 		t.Errorf("the topic page lists the old title")
 	}
 	// Reloading an unchanged catalogue is cheap and changes nothing.
-	before := srv.directory()
+	before := srv.Directory()
 	if err := srv.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if srv.directory() != before {
+	if srv.Directory() != before {
 		t.Error("Reload replaced the directory although the version did not change")
 	}
 }

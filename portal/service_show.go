@@ -49,7 +49,7 @@ type renderedService struct {
 const serviceCacheSize = 5000
 
 func (s *Server) serviceShow(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "")
 	r, err := s.renderService(c, d, c.Params("slug"), p.Lang)
 	if err != nil {
@@ -273,7 +273,7 @@ func (s *Server) jsonLD(d *web.Directory, svc *catalogue.Service, v serviceView,
 		Type:        "GovernmentService",
 		Name:        v.Title,
 		Description: v.Summary,
-		URL:         s.cfg.BaseURL + web.ServiceURL(svc.Slug),
+		URL:         s.BaseURL + web.ServiceURL(svc.Slug),
 		InLanguage:  lang,
 		ServiceType: v.Topic.Title,
 		Provider:    jsonLDOrganization{Type: "GovernmentOrganization", Name: authority, URL: d.Authority.Website},
@@ -294,7 +294,7 @@ func (s *Server) jsonLD(d *web.Directory, svc *catalogue.Service, v serviceView,
 	}
 	if v.Online {
 		gs.AvailableChannel = append(gs.AvailableChannel, jsonLDChannel{
-			Type: "ServiceChannel", ServiceURL: s.cfg.BaseURL + v.ApplyURL, AvailableLanguage: svc.Languages(),
+			Type: "ServiceChannel", ServiceURL: s.BaseURL + v.ApplyURL, AvailableLanguage: svc.Languages(),
 		})
 	}
 	if v.Office != nil && v.Office.Phone != "" {

@@ -28,8 +28,8 @@ type sitemapAltLink struct {
 // sitemapShow lists every public page; a service translated into other
 // languages carries hreflang alternates (?lang=xx) for each.
 func (s *Server) sitemapShow(c *fiber.Ctx) error {
-	d := s.directory()
-	base := s.cfg.BaseURL
+	d := s.Directory()
+	base := s.BaseURL
 	set := urlSet{XMLNS: "http://www.sitemaps.org/schemas/sitemap/0.9", XHTML: "http://www.w3.org/1999/xhtml"}
 	add := func(path string, langs []string) {
 		u := sitemapURL{Loc: base + path}

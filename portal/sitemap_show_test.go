@@ -24,7 +24,7 @@ func TestSitemapShow(t *testing.T) {
 	if err := xml.Unmarshal([]byte(body), &set); err != nil {
 		t.Fatalf("sitemap is not valid XML: %v", err)
 	}
-	d := fixture.srv.directory()
+	d := fixture.srv.Directory()
 	locs := map[string]int{}
 	for i, u := range set.URLs {
 		locs[u.Loc] = i

@@ -71,7 +71,7 @@ func (s *Server) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, error
 	if err != nil {
 		return staffApplicationPage{}, err
 	}
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "")
 	p.Title = web.T(c, "applications.show.title", "Reference", app.Reference.String())
 	page := staffApplicationPage{
@@ -97,7 +97,7 @@ func (s *Server) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, error
 	for i := len(audit) - 1; i >= 0; i-- { // newest first
 		e := audit[i]
 		page.Audit = append(page.Audit, staffAuditRow{
-			When:   s.appDateTime(c, e.At),
+			When:   s.DateTime(web.LangOf(c), e.At),
 			At:     e.At.UTC().Format(time.RFC3339),
 			Actor:  staffActorName(c, e.ActorRole, e.ActorPersonID),
 			Action: web.T(c, "staff.audit."+e.Action),

@@ -62,7 +62,7 @@ func staffStatuses() []applications.Status {
 // staffQueue lists the applications to work through, due soonest first,
 // filtered by service, department, status and overdue: GET /staff.
 func (s *Server) staffQueue(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "staff.queue.title")
 	f := staffFilter{
 		Service: c.Query("service"), Department: c.Query("department"), Status: c.Query("status"),

@@ -51,7 +51,7 @@ func (s *Server) supportAnswersShow(c *fiber.Ctx) error {
 }
 
 func (s *Server) answerRows(c *fiber.Ctx, iv interview, changeable bool) []supportAnswerRow {
-	d := s.directory()
+	d := s.Directory()
 	lang := web.LangOf(c)
 	rows := make([]supportAnswerRow, 0, len(iv.path))
 	for _, q := range iv.path {

@@ -111,7 +111,7 @@ func (iv interview) question(i int) *catalogue.ProfileQuestion {
 }
 
 func (s *Server) renderSupportQuestion(c *fiber.Ctx, iv interview, i int, q *catalogue.ProfileQuestion, value, errMsg string) error {
-	d := s.directory()
+	d := s.Directory()
 	p := web.NewPage(c, "")
 	label := d.Loc(q.Label, p.Lang)
 	p.Title = label.Text

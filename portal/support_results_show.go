@@ -103,7 +103,7 @@ func (s *Server) renderSupportResults(c *fiber.Ctx, errMsg string) error {
 // supportResults evaluates answers and arranges the matches by topic, in
 // the catalogue's topic order, each topic's services alphabetically.
 func (s *Server) supportResults(f *finders, answers eligibility.Answers, lang string) supportResults {
-	d := s.directory()
+	d := s.Directory()
 	matches := f.rules.Evaluate(answers)
 	out := supportResults{Lang: lang, Count: len(matches)}
 	byTopic := map[string][]*catalogue.ServiceSummary{}

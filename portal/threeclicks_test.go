@@ -71,7 +71,7 @@ func TestEveryFormWithinThreeClicks(t *testing.T) {
 		}
 	}
 	dist := map[int]int{}
-	for _, svc := range fixture.srv.directory().Services {
+	for _, svc := range fixture.srv.Directory().Services {
 		if !svc.Online {
 			continue
 		}
@@ -113,7 +113,7 @@ func TestSearchResultsLinkToForms(t *testing.T) {
 	}
 	// Every start link of a page of results goes to an online form.
 	_, body = get(t, "/search?q=permit", nil)
-	d := fixture.srv.directory()
+	d := fixture.srv.Directory()
 	n := 0
 	for _, m := range hrefAttr.FindAllStringSubmatch(body, -1) {
 		if sm := applyPath.FindStringSubmatch(m[1]); sm != nil {

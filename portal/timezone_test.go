@@ -14,11 +14,11 @@ func TestTimesInTheCouncilsTimeZone(t *testing.T) {
 	s := &Server{cfg: Config{TimeZone: madrid}, site: fixture.srv.site}
 	// 23:30 UTC on 31 January is 00:30 on 1 February in Madrid.
 	at := time.Date(2026, 1, 31, 23, 30, 0, 0, time.UTC)
-	if got, want := s.paymentDate("en", at), "1 February 2026 00:30 CET"; got != want {
+	if got, want := s.DateTime("en", at), "1 February 2026 00:30 CET"; got != want {
 		t.Errorf("paymentDate = %q, want %q", got, want)
 	}
-	s.cfg.TimeZone = time.UTC
-	if got, want := s.paymentDate("en", at), "31 January 2026 23:30 UTC"; got != want {
+	s.TimeZone = time.UTC
+	if got, want := s.DateTime("en", at), "31 January 2026 23:30 UTC"; got != want {
 		t.Errorf("paymentDate in UTC = %q, want %q", got, want)
 	}
 }

@@ -13,5 +13,5 @@ type topicIndexPage struct {
 
 func (s *Server) topicIndex(c *fiber.Ctx) error {
 	p := web.NewPage(c, "topics.title")
-	return web.Render(c, "topic_index", topicIndexPage{Page: p, Topics: s.directory().TopicLinks(p.Lang)})
+	return web.Render(c, "topic_index", topicIndexPage{Page: p, Topics: s.Directory().TopicLinks(p.Lang)})
 }

@@ -17,7 +17,7 @@ type topicPage struct {
 }
 
 func (s *Server) topicShow(c *fiber.Ctx) error {
-	d := s.directory()
+	d := s.Directory()
 	t, ok := d.TopicOf[c.Params("slug")]
 	if !ok {
 		return catalogue.ErrNotFound
