@@ -27,8 +27,8 @@ func (s *Server) accountApplicationFile(c *fiber.Ctx) error {
 	if i < 0 {
 		return applications.ErrNotFound
 	}
-	if err := s.applicantLevel(c, apps[i].ServiceSlug, apps[i].Reference.String()); err != nil {
+	if err := s.access.Level(c, apps[i].ServiceSlug, apps[i].Reference.String()); err != nil {
 		return err
 	}
-	return s.appSendFile(c, f)
+	return s.access.SendFile(c, f)
 }

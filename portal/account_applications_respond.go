@@ -24,7 +24,7 @@ func (s *Server) accountApplicationRespond(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.applicantApplication(c, ref); err != nil {
+	if _, err := s.access.Application(c, ref); err != nil {
 		return err
 	}
 	values, _, files, err := readApplyForm(c)

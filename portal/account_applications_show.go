@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/portal/applications"
+	"sportello/portal/pay"
 	"sportello/portal/web"
 )
 
@@ -27,7 +28,7 @@ type accountApplicationPage struct {
 	Notice      string // translation key of what just happened
 	// Payments is the fee's part of the page (payment_section.go), shown
 	// when the application has a fee.
-	Payments paymentAccountSection
+	Payments pay.AccountSection
 }
 
 // appHeader is what an application page says first.
@@ -79,7 +80,7 @@ func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, e
 	if err != nil {
 		return accountApplicationPage{}, err
 	}
-	app, err := s.applicantApplication(c, ref)
+	app, err := s.access.Application(c, ref)
 	if err != nil {
 		return accountApplicationPage{}, err
 	}
@@ -108,7 +109,7 @@ func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, e
 		page.Question = appQuestion(app)
 	}
 	if app.Fee != nil {
-		if page.Payments, err = s.paymentAccountSectionOf(c, app); err != nil {
+		if page.Payments, err = s.pay.AccountSectionOf(c, app); err != nil {
 			return accountApplicationPage{}, err
 		}
 	}

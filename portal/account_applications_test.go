@@ -12,6 +12,7 @@ import (
 	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/forms"
+	"sportello/portal/pay"
 )
 
 const vanPermit = "recycling-centre-van-permit" // assurance low, free, 5 days, a required file
@@ -278,10 +279,10 @@ func TestApplicationsNeedTheirServiceLevel(t *testing.T) {
 	}{
 		{"the application", low.get(page), page},
 		{"its file", low.get(file), file},
-		{"its payment", low.get(paymentPayURL(ref)), paymentPayURL(ref)},
+		{"its payment", low.get(pay.PayURL(ref)), pay.PayURL(ref)},
 		{"withdrawing it", low.post(page+"/withdraw", url.Values{"_csrf": {csrf}, "reason": {"changed my mind"}}), page},
 		{"answering for it", low.postMultipart(page+"/respond", url.Values{"_csrf": {csrf}, "message": {"hi"}}), page},
-		{"paying for it", low.post(paymentPayURL(ref), url.Values{"_csrf": {csrf}}), page},
+		{"paying for it", low.post(pay.PayURL(ref), url.Values{"_csrf": {csrf}}), page},
 	} {
 		if want := auth.LoginURL(tc.returnTo, "substantial"); tc.r.status != http.StatusSeeOther || tc.r.location != want {
 			t.Errorf("%s at a low sign-in: %d to %q, want a step-up to %q", tc.name, tc.r.status, tc.r.location, want)
@@ -294,5 +295,5 @@ func TestApplicationsNeedTheirServiceLevel(t *testing.T) {
 	// Stepping up opens it.
 	must(t, low.signInAtLevel("resident", page, "substantial"), http.StatusOK, ref, "authorisation.pdf")
 	must(t, low.get(file), http.StatusOK, "% authorisation")
-	must(t, low.get(paymentPayURL(ref)), http.StatusOK, `id="pay-now"`)
+	must(t, low.get(pay.PayURL(ref)), http.StatusOK, `id="pay-now"`)
 }

@@ -23,7 +23,7 @@ func (s *Server) accountApplicationWithdraw(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.applicantApplication(c, ref); err != nil {
+	if _, err := s.access.Application(c, ref); err != nil {
 		return err
 	}
 	limit := maxWithdrawReason

@@ -1,12 +1,10 @@
 package portal
 
 import (
-	"mime"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/catalogue"
 	"sportello/portal/applications"
 	"sportello/portal/forms"
 	"sportello/portal/web"
@@ -122,62 +120,4 @@ func appQuestion(app *applications.Application) string {
 		}
 	}
 	return ""
-}
-
-// applicantApplication is the signed-in person's application ref; another
-// person's is not found. It is only given to someone signed in at the level
-// its service asks: an application sent after a substantial sign-in holds
-// what that sign-in protects.
-func (s *Server) applicantApplication(c *fiber.Ctx, ref applications.Reference) (*applications.Application, error) {
-	v := web.ViewerOf(c)
-	if v == nil {
-		return nil, applications.ErrNotFound
-	}
-	app, err := s.apps.ForApplicant(c.UserContext(), v.PersonID, ref)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.applicantLevel(c, app.ServiceSlug, app.Reference.String()); err != nil {
-		return nil, err
-	}
-	return app, nil
-}
-
-// applicantLevel asks for a new sign-in (a web.StepUp) when the viewer's is
-// below the level of the service of their application ref. A page asked
-// for with GET is where sign-in comes back to; after a form, it is the
-// application's page.
-func (s *Server) applicantLevel(c *fiber.Ctx, serviceSlug, ref string) error {
-	level := catalogue.AssuranceLow
-	if sum, ok := s.Directory().ServiceOf[serviceSlug]; ok && sum.Assurance != "" {
-		level = sum.Assurance
-	}
-	if s.auth.Satisfies(web.ViewerOf(c), level) {
-		return nil
-	}
-	returnTo := "/account/applications/" + ref
-	if c.Method() == fiber.MethodGet {
-		returnTo = c.OriginalURL()
-	}
-	return &web.StepUp{Level: level, ReturnTo: returnTo}
-}
-
-// appSendFile sends an uploaded file as a download, never shown inline: its
-// type is the one found from the content at upload, and nosniff stops a
-// browser from guessing another.
-func (s *Server) appSendFile(c *fiber.Ctx, f *applications.File) error {
-	rc, err := s.apps.Open(f)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, f.ContentType)
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename})
-	if disposition == "" {
-		disposition = "attachment"
-	}
-	c.Set(fiber.HeaderContentDisposition, disposition)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	// Fiber closes the file once it is sent.
-	return c.SendStream(rc, int(f.Size))
 }

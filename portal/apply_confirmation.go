@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/portal/pay"
 	"sportello/portal/web"
 )
 
@@ -52,7 +53,7 @@ func (s *Server) applyConfirmation(c *fiber.Ctx) error {
 		page.DetailURL = "/account/applications/" + pend.Reference
 		if page.Service.OnApplication {
 			// The application reaches the council once this fee is paid.
-			page.PayURL = paymentPayURL(pend.Reference)
+			page.PayURL = pay.PayURL(pend.Reference)
 		}
 	}
 	return web.Render(c, "apply/confirmation", page)

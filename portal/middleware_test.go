@@ -19,7 +19,7 @@ func TestSecurityHeaders(t *testing.T) {
 		"Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 		"X-Frame-Options":           "DENY",
 	}
-	for _, path := range []string{"/", "/services/report-a-pothole", "/search?q=bin", "/nope", "/api/v1/topics", "/api/v1/nope", "/healthz", "/sitemap.xml", fixture.srv.site.Assets.URL("app.css")} {
+	for _, path := range []string{"/", "/services/report-a-pothole", "/search?q=bin", "/nope", "/api/v1/topics", "/api/v1/nope", "/healthz", "/sitemap.xml", fixture.srv.Site.Assets.URL("app.css")} {
 		res, _ := get(t, path, nil)
 		for h, v := range want {
 			if got := res.Header.Get(h); got != v {

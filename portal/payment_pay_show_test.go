@@ -13,6 +13,7 @@ import (
 	"sportello/payments"
 	"sportello/portal/applications"
 	"sportello/portal/forms"
+	"sportello/portal/pay"
 )
 
 const (
@@ -63,9 +64,9 @@ var payReceiptLink = regexp.MustCompile(`href="(/account/payments/[0-9]+/receipt
 // browser was sent to.
 func (b *browser) payNow(ref string) response {
 	b.t.Helper()
-	page := b.get(paymentPayURL(ref))
+	page := b.get(pay.PayURL(ref))
 	must(b.t, page, http.StatusOK, `id="pay-now"`)
-	return b.postForm(page, paymentPayURL(ref), nil)
+	return b.postForm(page, pay.PayURL(ref), nil)
 }
 
 // choose answers the simulated checkout the browser is on.
@@ -106,12 +107,12 @@ func TestPaymentOnApplicationJourney(t *testing.T) {
 		t.Fatalf("after sending: %s, want awaiting_payment", st)
 	}
 	// The confirmation and the application page lead to Pay now.
-	must(t, conf, http.StatusOK, `href="`+paymentPayURL(ref.String())+`"`)
+	must(t, conf, http.StatusOK, `href="`+pay.PayURL(ref.String())+`"`)
 	must(t, b.get("/account/applications/"+ref.String()), http.StatusOK, `id="pay-now-link"`, "€40.00")
 
-	pay := b.get(paymentPayURL(ref.String()))
-	must(t, pay, http.StatusOK, "€40.00", "Apply for a resident parking permit", "Payments are simulated", `id="pay-now"`)
-	checkout := b.postForm(pay, paymentPayURL(ref.String()), nil)
+	payPage := b.get(pay.PayURL(ref.String()))
+	must(t, payPage, http.StatusOK, "€40.00", "Apply for a resident parking permit", "Payments are simulated", `id="pay-now"`)
+	checkout := b.postForm(payPage, pay.PayURL(ref.String()), nil)
 	if !strings.HasPrefix(checkout.url.Path, payments.DefaultSimulatedPath) {
 		t.Fatalf("Pay now went to %s, want the simulated checkout", checkout.url)
 	}
@@ -144,21 +145,21 @@ func TestPaymentOnApplicationJourney(t *testing.T) {
 	staff.get("/?lang=en")
 	must(t, staff.get("/staff/applications/"+ref.String()), http.StatusOK, `id="payments"`, `action="/staff/payments/`, "Visa card ending 4242")
 	// Paid: nothing more to pay, and Pay now cannot start another.
-	must(t, b.get(paymentPayURL(ref.String())), http.StatusOK, `id="paid"`)
-	if r := b.postForm(pay, paymentPayURL(ref.String()), nil); r.url.Path != paymentPayURL(ref.String()) {
+	must(t, b.get(pay.PayURL(ref.String())), http.StatusOK, `id="paid"`)
+	if r := b.postForm(payPage, pay.PayURL(ref.String()), nil); r.url.Path != pay.PayURL(ref.String()) {
 		t.Errorf("Pay now on a paid application went to %s", r.url)
 	}
 
 	// Another person: not found, whatever they try.
 	other := site.browser(t, followRedirects)
 	page := other.signIn("business", "/account")
-	for _, path := range []string{link[1], paymentPayURL(ref.String()), back.url.RequestURI(),
+	for _, path := range []string{link[1], pay.PayURL(ref.String()), back.url.RequestURI(),
 		"/payments/cancelled?ref=" + ref.String() + "&attempt=1"} {
 		if r := other.get(path); r.status != http.StatusNotFound {
 			t.Errorf("another person GET %s: %d, want 404", path, r.status)
 		}
 	}
-	if r := other.postForm(page, paymentPayURL(ref.String()), nil); r.status != http.StatusNotFound {
+	if r := other.postForm(page, pay.PayURL(ref.String()), nil); r.status != http.StatusNotFound {
 		t.Errorf("another person pressing Pay now: %d, want 404", r.status)
 	}
 	if r := other.get("/account/payments"); strings.Contains(r.body, ref.String()) {
@@ -220,7 +221,7 @@ func TestPaymentDeclineCancelRetry(t *testing.T) {
 		t.Errorf("after paying: %s, want submitted", st)
 	}
 	// The pay page lists the three attempts, the last with its receipt.
-	must(t, b.get(paymentPayURL(ref)), http.StatusOK, "Declined", "Cancelled", "Paid", "/receipt")
+	must(t, b.get(pay.PayURL(ref)), http.StatusOK, "Declined", "Cancelled", "Paid", "/receipt")
 }
 
 // A fee due on approval: nothing to pay while the council decides; once a
@@ -236,9 +237,9 @@ func TestPaymentOnApprovalJourney(t *testing.T) {
 	if app.Status != applications.StatusSubmitted {
 		t.Fatalf("an application paid on approval starts %s, want submitted", app.Status)
 	}
-	pay := b.get(paymentPayURL(ref))
-	must(t, pay, http.StatusOK, `id="nothing-due"`)
-	if r := b.postForm(pay, paymentPayURL(ref), nil); r.url.Path != paymentPayURL(ref) || strings.Contains(r.body, `id="pay-now"`) {
+	payPage := b.get(pay.PayURL(ref))
+	must(t, payPage, http.StatusOK, `id="nothing-due"`)
+	if r := b.postForm(payPage, pay.PayURL(ref), nil); r.url.Path != pay.PayURL(ref) || strings.Contains(r.body, `id="pay-now"`) {
 		t.Errorf("Pay now before approval went to %s", r.url)
 	}
 
@@ -254,8 +255,8 @@ func TestPaymentOnApprovalJourney(t *testing.T) {
 	if st := payStatus(t, site, "resident", app.Reference); st != applications.StatusApproved {
 		t.Fatalf("after approval: %s", st)
 	}
-	pay = b.get(paymentPayURL(ref))
-	must(t, pay, http.StatusOK, "€40.00", "due once your application is approved", `id="pay-now"`)
+	payPage = b.get(pay.PayURL(ref))
+	must(t, payPage, http.StatusOK, "€40.00", "due once your application is approved", `id="pay-now"`)
 	must(t, b.get("/account/applications/"+ref), http.StatusOK, `id="pay-now-link"`)
 	must(t, staff.get("/staff/applications/"+ref), http.StatusOK, "Waiting for the applicant to pay €40.00")
 	must(t, b.choose(b.payNow(ref), payments.SimulatedPay), http.StatusOK, `data-state="received"`)

@@ -9,6 +9,7 @@ import (
 
 	"sportello/payments"
 	"sportello/portal/applications"
+	"sportello/portal/pay"
 )
 
 // payPaid makes and pays an application for the parking permit as the
@@ -33,7 +34,7 @@ func TestPaymentRefunds(t *testing.T) {
 	resident.signIn("resident", "/account")
 	resident.get("/?lang=en")
 	app, p := payPaid(t, site, resident)
-	refundURL := paymentRefundURL(p.ID)
+	refundURL := pay.RefundURL(p.ID)
 
 	staff := site.browser(t, followRedirects)
 	staff.signIn("caseworker", "/account")
@@ -100,7 +101,7 @@ func TestPaymentRefunds(t *testing.T) {
 	if r := resident.postForm(form, refundURL, url.Values{"amount": {"1"}, "reason": {"x"}}); r.status != http.StatusForbidden {
 		t.Errorf("resident POST refund: %d, want 403", r.status)
 	}
-	if r := staff.get(paymentRefundURL(12345)); r.status != http.StatusNotFound {
+	if r := staff.get(pay.RefundURL(12345)); r.status != http.StatusNotFound {
 		t.Errorf("unknown payment: %d, want 404", r.status)
 	}
 }

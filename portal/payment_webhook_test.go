@@ -16,6 +16,7 @@ import (
 	"sportello/payments"
 	"sportello/payments/stripemock"
 	"sportello/portal/applications"
+	"sportello/portal/pay"
 )
 
 const payWebhookSecret = "whsec_portal_test"
@@ -57,12 +58,12 @@ func TestPaymentStripeWebhook(t *testing.T) {
 	b.get("/?lang=en")
 	app := paySubmit(t, site, "resident", parkingPermit)
 
-	page := b.get(paymentPayURL(app.Reference.String()))
+	page := b.get(pay.PayURL(app.Reference.String()))
 	must(t, page, http.StatusOK, `id="pay-now"`)
 	if strings.Contains(page.body, "Payments are simulated") {
 		t.Error("the simulated payments banner shows while Stripe takes the payments")
 	}
-	redirect := b.postForm(page, paymentPayURL(app.Reference.String()), nil)
+	redirect := b.postForm(page, pay.PayURL(app.Reference.String()), nil)
 	if redirect.status != http.StatusSeeOther || !strings.HasPrefix(redirect.location, "https://") {
 		t.Fatalf("Pay now: %d to %q, want a 303 to Stripe's checkout", redirect.status, redirect.location)
 	}

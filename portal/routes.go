@@ -83,22 +83,9 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/business/start/plan", s.businessStartPlan)
 	// (support: end)
 
-	// Payments.
-	// (payments: begin)
-	app.Post(PaymentsWebhookPath, s.paymentWebhook) // signed by the provider; exempt from CSRF
-	app.Get("/payments/simulated/:session", s.auth.FormPage(), s.paymentSimulatedShow)
-	app.Post("/payments/simulated/:session", s.paymentSimulatedChoose)
-	app.Get("/applications/:ref/pay", s.auth.RequireSignIn(), s.paymentPayShow)
-	app.Post("/applications/:ref/pay", s.auth.RequireSignIn(), s.paymentStart)
-	app.Get("/payments/return", s.auth.RequireSignIn(), s.paymentReturn)
-	app.Get("/payments/cancelled", s.auth.RequireSignIn(), s.paymentCancelled)
-	app.Get("/account/payments", s.auth.RequireSignIn(), s.paymentIndex)
-	app.Get("/account/payments/:id/receipt", s.auth.RequireSignIn(), s.paymentReceipt)
-	app.Get("/staff/payments", staffOnly, s.paymentFinance)
-	app.Get("/staff/payments.csv", staffOnly, s.paymentFinanceCSV)
-	app.Get("/staff/payments/:id/refund", staffOnly, s.paymentRefundShow)
-	app.Post("/staff/payments/:id/refund", staffOnly, s.paymentRefund)
-	// (payments: end)
+	// Payments: /applications/{ref}/pay, /payments/..., the provider's
+	// webhook, /account/payments, /staff/payments.
+	s.pay.Routes(app, s.auth, staffOnly)
 
 	// Content editors.
 	// (editor: begin)

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,9 +18,11 @@ import (
 	"sportello/assets"
 	"sportello/catalogue"
 	"sportello/payments"
+	"sportello/portal/access"
 	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/forms"
+	"sportello/portal/pay"
 	"sportello/portal/web"
 	"sportello/search"
 	"sportello/templates"
@@ -76,19 +77,18 @@ type Deps struct {
 // Server is the portal's HTTP application.
 type Server struct {
 	*web.Shared
-	cfg   Config
-	store catalogue.Store
-	index search.Searcher
-	auth  *auth.Auth
-	idp   http.Handler
-	apps  *applications.Store
-	forms *forms.Validator
-	pay   *payments.Service
-	log   *slog.Logger
-	site  *web.Site
-	app   *fiber.App
-	dir   atomic.Pointer[web.Directory]
-	md    *web.Markdown
+	cfg      Config
+	store    catalogue.Store
+	index    search.Searcher
+	auth     *auth.Auth
+	idp      http.Handler
+	apps     *applications.Store
+	forms    *forms.Validator
+	pay      *pay.Handler
+	payments *payments.Service
+	access   *access.Access
+	app      *fiber.App
+	md       *web.Markdown
 	// engine renders the cached part of pages outside a request.
 	engine   *web.Engine
 	services *web.VersionCache[renderedService]
@@ -104,6 +104,10 @@ type Server struct {
 	// headers are the security headers of every answer (middleware.go).
 	headers [][2]string
 }
+
+// PaymentsWebhookPath is where the payment provider posts its events; the
+// sign-in middleware exempts it from the CSRF check.
+const PaymentsWebhookPath = pay.WebhookPath
 
 // DefaultTopTasks are the demo catalogue's most used online services.
 var DefaultTopTasks = []string{
@@ -151,7 +155,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		idp:      deps.DevIdP,
 		apps:     deps.Applications,
 		forms:    deps.Forms,
-		pay:      deps.Payments,
+		payments: deps.Payments,
 		md:       web.NewMarkdown(),
 		services: web.NewVersionCache[renderedService](serviceCacheSize),
 	}
@@ -164,6 +168,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}
+	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {
 		return nil, err
@@ -202,4 +208,3 @@ func New(cfg Config, deps Deps) (*Server, error) {
 
 // App returns the Fiber application, for Listen and for tests.
 func (s *Server) App() *fiber.App { return s.app }
-

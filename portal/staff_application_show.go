@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/portal/applications"
+	"sportello/portal/pay"
 	"sportello/portal/web"
 )
 
@@ -29,7 +30,7 @@ type staffApplicationPage struct {
 	Question string
 	// Payments is the fee's part of the page (payment_section.go), shown
 	// when the application has a fee.
-	Payments paymentStaffSection
+	Payments pay.StaffSection
 }
 
 type staffAuditRow struct {
@@ -87,7 +88,7 @@ func (s *Server) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, error
 		page.Question = appQuestion(app)
 	}
 	if app.Fee != nil {
-		if page.Payments, err = s.paymentStaffSectionOf(c, app); err != nil {
+		if page.Payments, err = s.pay.StaffSectionOf(c, app); err != nil {
 			return staffApplicationPage{}, err
 		}
 	}

@@ -12,5 +12,5 @@ func (s *Server) staffFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.appSendFile(c, f)
+	return s.access.SendFile(c, f)
 }

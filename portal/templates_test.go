@@ -19,7 +19,7 @@ var templateKey = regexp.MustCompile(`\{\{-?\s*t \$?\.?[A-Za-z.]* "([^"]+)"`)
 // Every message a template asks for by name exists in English, so no page
 // shows a raw key.
 func TestTemplateMessagesExist(t *testing.T) {
-	tr := fixture.srv.site.Translator
+	tr := fixture.srv.Site.Translator
 	err := fs.WalkDir(templates.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".html") {
 			return err

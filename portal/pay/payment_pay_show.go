@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"errors"
@@ -28,7 +28,7 @@ type paymentPayPage struct {
 // paymentPayShow shows what an application owes and its payment attempts,
 // with Pay now when something is due: GET /applications/{ref}/pay. Only
 // the applicant sees it; anyone else's reference is a 404.
-func (s *Server) paymentPayShow(c *fiber.Ctx) error {
+func (s *Handler) paymentPayShow(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	page, err := s.paymentPayPage(c)
 	if err != nil {
@@ -41,7 +41,7 @@ func (s *Server) paymentPayShow(c *fiber.Ctx) error {
 	return web.Render(c, "payments/pay", page)
 }
 
-func (s *Server) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
+func (s *Handler) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
 	app, err := s.paymentApplication(c)
 	if err != nil {
 		return paymentPayPage{}, err
@@ -57,7 +57,7 @@ func (s *Server) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
 		Reference: app.Reference.String(),
 		Service:   paymentServiceTitle(d, app.ServiceSlug, app.ServiceSlug, p.Lang),
 		AppURL:    "/account/applications/" + app.Reference.String(),
-		Action:    paymentPayURL(app.Reference.String()),
+		Action:    PayURL(app.Reference.String()),
 	}
 	for i := len(attempts) - 1; i >= 0; i-- { // newest first
 		a := attempts[i]
@@ -78,11 +78,11 @@ func (s *Server) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
 
 // paymentApplication is the signed-in person's application named by the
 // route's ref; anyone else's is not found.
-func (s *Server) paymentApplication(c *fiber.Ctx) (*applications.Application, error) {
+func (s *Handler) paymentApplication(c *fiber.Ctx) (*applications.Application, error) {
 	return s.paymentApplicationByRef(c, c.Params("ref"))
 }
 
-func (s *Server) paymentApplicationByRef(c *fiber.Ctx, raw string) (*applications.Application, error) {
+func (s *Handler) paymentApplicationByRef(c *fiber.Ctx, raw string) (*applications.Application, error) {
 	v := web.ViewerOf(c)
 	if v == nil {
 		return nil, web.NewError(fiber.StatusNotFound, "", nil)
@@ -91,14 +91,14 @@ func (s *Server) paymentApplicationByRef(c *fiber.Ctx, raw string) (*application
 	if err != nil {
 		return nil, web.NewError(fiber.StatusNotFound, "", err)
 	}
-	return s.applicantApplication(c, ref)
+	return s.access.Application(c, ref)
 }
 
 // paymentStart starts (or resumes) a checkout for what an application owes
 // and sends the browser to the provider: POST /applications/{ref}/pay. The
 // payment is recorded before the redirect; the fee comes from the
 // application's snapshot, never from the form.
-func (s *Server) paymentStart(c *fiber.Ctx) error {
+func (s *Handler) paymentStart(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	app, err := s.paymentApplication(c)
 	if err != nil {
@@ -108,7 +108,7 @@ func (s *Server) paymentStart(c *fiber.Ctx) error {
 	fee := paymentDue(app)
 	if fee == nil {
 		// Paid meanwhile, or nothing to pay: the page says which.
-		return c.Redirect(paymentPayURL(ref), fiber.StatusSeeOther)
+		return c.Redirect(PayURL(ref), fiber.StatusSeeOther)
 	}
 	ctx := c.UserContext()
 	attempts, err := s.pay.Attempts(ctx, app.ID)
@@ -137,7 +137,7 @@ func (s *Server) paymentStart(c *fiber.Ctx) error {
 		CancelURL:     s.Absolute(paymentCancelPath(ref, attempt)),
 	})
 	if errors.Is(err, payments.ErrAlreadyPaid) {
-		return c.Redirect(paymentPayURL(ref), fiber.StatusSeeOther)
+		return c.Redirect(PayURL(ref), fiber.StatusSeeOther)
 	}
 	if err != nil {
 		return err

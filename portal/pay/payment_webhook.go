@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"errors"
@@ -8,9 +8,9 @@ import (
 	"sportello/payments"
 )
 
-// PaymentsWebhookPath is where Stripe posts its events. It carries its own
+// WebhookPath is where Stripe posts its events. It carries its own
 // signature, so sign-in's CSRF check must exempt it: pass it to auth.New.
-const PaymentsWebhookPath = "/payments/stripe/webhook"
+const WebhookPath = "/payments/stripe/webhook"
 
 // paymentWebhook receives the provider's signed events: POST
 // /payments/stripe/webhook. The signature is checked on the raw body, byte
@@ -18,7 +18,7 @@ const PaymentsWebhookPath = "/payments/stripe/webhook"
 // signature, an event of another API version); 200 that it was recorded,
 // also when it was already or is about a session Sportello does not know;
 // 500 that it should retry later.
-func (s *Server) paymentWebhook(c *fiber.Ctx) error {
+func (s *Handler) paymentWebhook(c *fiber.Ctx) error {
 	err := s.pay.HandleWebhook(c.UserContext(), c.Body(), c.Get("Stripe-Signature"))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	switch {

@@ -1,6 +1,7 @@
-package portal
+package web
 
 import (
+	"io/fs"
 	"testing"
 	"time"
 )
@@ -11,14 +12,28 @@ func TestTimesInTheCouncilsTimeZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{cfg: Config{TimeZone: madrid}, site: fixture.srv.site}
+	s := &Shared{TimeZone: madrid, Site: testSite(t)}
 	// 23:30 UTC on 31 January is 00:30 on 1 February in Madrid.
 	at := time.Date(2026, 1, 31, 23, 30, 0, 0, time.UTC)
 	if got, want := s.DateTime("en", at), "1 February 2026 00:30 CET"; got != want {
-		t.Errorf("paymentDate = %q, want %q", got, want)
+		t.Errorf("DateTime = %q, want %q", got, want)
 	}
 	s.TimeZone = time.UTC
 	if got, want := s.DateTime("en", at), "31 January 2026 23:30 UTC"; got != want {
-		t.Errorf("paymentDate in UTC = %q, want %q", got, want)
+		t.Errorf("DateTime in UTC = %q, want %q", got, want)
 	}
+}
+
+// testSite is a site with the real translations and no assets.
+func testSite(t *testing.T) *Site {
+	t.Helper()
+	sub, err := fs.Sub(Locales, "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := NewTranslator(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewSite(tr, nil, "https://portanova.example", false)
 }

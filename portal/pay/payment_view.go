@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"errors"
@@ -75,7 +75,7 @@ func paymentCard(c *fiber.Ctx, brand, last4 string) string {
 }
 
 // paymentRowOf describes a payment for the reader.
-func (s *Server) paymentRowOf(c *fiber.Ctx, d *web.Directory, p payments.Payment) paymentRow {
+func (s *Handler) paymentRowOf(c *fiber.Ctx, d *web.Directory, p payments.Payment) paymentRow {
 	lang := web.LangOf(c)
 	r := paymentRow{
 		Lang: lang, ID: p.ID, Attempt: p.Attempt, Reference: p.Reference,
@@ -110,7 +110,7 @@ func paymentReceiptURL(id int64) string {
 	return "/account/payments/" + strconv.FormatInt(id, 10) + "/receipt"
 }
 
-func paymentPayURL(ref string) string { return "/applications/" + ref + "/pay" }
+func PayURL(ref string) string { return "/applications/" + ref + "/pay" }
 
 // paymentDue is the fee an application owes now, nil when it owes nothing:
 // a fee due on application while it awaits payment, or a fee due on
@@ -131,7 +131,7 @@ func paymentDue(app *applications.Application) *catalogue.Fee {
 // paymentOwned returns a payment whose application is the signed-in
 // person's, with that application. Anyone else's payment is not found,
 // like one that does not exist, so that its existence cannot be probed.
-func (s *Server) paymentOwned(c *fiber.Ctx, p payments.Payment) (*applications.Application, error) {
+func (s *Handler) paymentOwned(c *fiber.Ctx, p payments.Payment) (*applications.Application, error) {
 	v := web.ViewerOf(c)
 	if v == nil {
 		return nil, web.NewError(fiber.StatusNotFound, "", nil)
@@ -140,7 +140,7 @@ func (s *Server) paymentOwned(c *fiber.Ctx, p payments.Payment) (*applications.A
 	if err != nil {
 		return nil, web.NewError(fiber.StatusNotFound, "", err)
 	}
-	app, err := s.applicantApplication(c, ref)
+	app, err := s.access.Application(c, ref)
 	if err != nil {
 		return nil, err
 	}

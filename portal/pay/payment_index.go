@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"cmp"
@@ -18,7 +18,7 @@ type paymentIndexPage struct {
 
 // paymentIndex lists the signed-in person's payments, newest first, with
 // their receipts: GET /account/payments.
-func (s *Server) paymentIndex(c *fiber.Ctx) error {
+func (s *Handler) paymentIndex(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	v := web.ViewerOf(c)
 	if v == nil {

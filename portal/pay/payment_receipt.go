@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"strconv"
@@ -29,7 +29,7 @@ type paymentReceiptPage struct {
 // paymentReceipt is a printable receipt of a payment: GET
 // /account/payments/{id}/receipt. Only the applicant whose application it
 // paid sees it; anyone else's, and a payment not received, is a 404.
-func (s *Server) paymentReceipt(c *fiber.Ctx) error {
+func (s *Handler) paymentReceipt(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -72,7 +72,7 @@ func (s *Server) paymentReceipt(c *fiber.Ctx) error {
 }
 
 // refundRowOf describes a refund; staff see who made it.
-func (s *Server) refundRowOf(c *fiber.Ctx, currency string, r payments.Refund, staff bool) refundRow {
+func (s *Handler) refundRowOf(c *fiber.Ctx, currency string, r payments.Refund, staff bool) refundRow {
 	lang := web.LangOf(c)
 	row := refundRow{
 		Amount: web.Money{Minor: r.Amount, Currency: currency}.Format(lang),

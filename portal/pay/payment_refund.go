@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"errors"
@@ -38,7 +38,7 @@ type paymentErrorLink struct {
 	Message string
 }
 
-func paymentRefundURL(id int64) string {
+func RefundURL(id int64) string {
 	return "/staff/payments/" + strconv.FormatInt(id, 10) + "/refund"
 }
 
@@ -47,7 +47,7 @@ const inputRefundToken = "_token"
 
 // paymentRefundShow shows the refund form of a payment to staff: GET
 // /staff/payments/{id}/refund.
-func (s *Server) paymentRefundShow(c *fiber.Ctx) error {
+func (s *Handler) paymentRefundShow(c *fiber.Ctx) error {
 	page, p, err := s.paymentRefundPage(c)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (s *Server) paymentRefundShow(c *fiber.Ctx) error {
 	return web.Render(c, "payments/refund", page)
 }
 
-func (s *Server) paymentRefundPage(c *fiber.Ctx) (paymentRefundPage, payments.Payment, error) {
+func (s *Handler) paymentRefundPage(c *fiber.Ctx) (paymentRefundPage, payments.Payment, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return paymentRefundPage{}, payments.Payment{}, web.NewError(fiber.StatusNotFound, "", err)
@@ -73,7 +73,7 @@ func (s *Server) paymentRefundPage(c *fiber.Ctx) (paymentRefundPage, payments.Pa
 		Page:       web.NewPage(c, "payments.refund.title"),
 		Payment:    row,
 		AppURL:     "/staff/applications/" + p.Reference,
-		Action:     paymentRefundURL(p.ID),
+		Action:     RefundURL(p.ID),
 		Token:      payments.NewRefundToken(),
 		Refundable: p.Refundable() > 0,
 	}
@@ -88,7 +88,7 @@ func (s *Server) paymentRefundPage(c *fiber.Ctx) (paymentRefundPage, payments.Pa
 // makes a form sent twice refund once: the second send finds the first's
 // refund, so payments.Service.Refund, not this handler, compares the amount
 // with what is left.
-func (s *Server) paymentRefund(c *fiber.Ctx) error {
+func (s *Handler) paymentRefund(c *fiber.Ctx) error {
 	page, p, err := s.paymentRefundPage(c)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"strings"
@@ -26,7 +26,7 @@ type paymentReturnPage struct {
 // received" only once the payment is recorded as paid; until then it says
 // the payment is being confirmed, with a link to look again. Only the
 // applicant whose application it is sees it.
-func (s *Server) paymentReturn(c *fiber.Ctx) error {
+func (s *Handler) paymentReturn(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	session := strings.TrimSpace(c.Query("session_id"))
 	if session == "" {
@@ -48,7 +48,7 @@ func (s *Server) paymentReturn(c *fiber.Ctx) error {
 		Payment:    s.paymentRowOf(c, s.Directory(), p),
 		Reference:  app.Reference.String(),
 		AppURL:     "/account/applications/" + app.Reference.String(),
-		PayURL:     paymentPayURL(app.Reference.String()),
+		PayURL:     PayURL(app.Reference.String()),
 		RefreshURL: c.OriginalURL(),
 	}
 	page.Payment.Flag, page.Payment.Failure = "", ""

@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -23,7 +23,7 @@ type paymentSimulatedPage struct {
 // amount, the service, and Pay, Decline and Cancel: GET
 // /payments/simulated/{session}. Like a provider's hosted checkout, its
 // URL is the key to it; it is 404 when Stripe is configured.
-func (s *Server) paymentSimulatedShow(c *fiber.Ctx) error {
+func (s *Handler) paymentSimulatedShow(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	page, err := s.paymentSimulatedPage(c)
 	if err != nil {
@@ -32,7 +32,7 @@ func (s *Server) paymentSimulatedShow(c *fiber.Ctx) error {
 	return web.Render(c, "payments/simulated", page)
 }
 
-func (s *Server) paymentSimulatedPage(c *fiber.Ctx) (paymentSimulatedPage, error) {
+func (s *Handler) paymentSimulatedPage(c *fiber.Ctx) (paymentSimulatedPage, error) {
 	co, err := s.pay.SimulatedCheckout(c.UserContext(), c.Params("session"))
 	if err != nil {
 		return paymentSimulatedPage{}, err

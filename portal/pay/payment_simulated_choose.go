@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 // or Cancel and sends the browser where a provider would: the success page
 // after Pay, the cancel page otherwise: POST /payments/simulated/{session}.
 // A checkout already answered or expired shows its page again, saying so.
-func (s *Server) paymentSimulatedChoose(c *fiber.Ctx) error {
+func (s *Handler) paymentSimulatedChoose(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	choice := c.FormValue("choice")
 	switch choice {

@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"net/url"
@@ -85,7 +85,7 @@ func paymentFinanceFilter(c *fiber.Ctx) (f payments.Filter, from, to string, fro
 // paymentFinance lists payments for the council's finance staff, by date
 // range, status and service, with totals per currency and a CSV export of
 // the same selection: GET /staff/payments.
-func (s *Server) paymentFinance(c *fiber.Ctx) error {
+func (s *Handler) paymentFinance(c *fiber.Ctx) error {
 	f, from, to, fromErr, toErr := paymentFinanceFilter(c)
 	p := web.NewPage(c, "payments.finance.title")
 	page := paymentFinancePage{Page: p, From: from, To: to, Status: f.Status, Service: f.ServiceSlug}
@@ -155,7 +155,7 @@ func (s *Server) paymentFinance(c *fiber.Ctx) error {
 
 // paymentFinanceCSV exports the finance list's selection for reconciliation
 // with the provider's reports: GET /staff/payments.csv.
-func (s *Server) paymentFinanceCSV(c *fiber.Ctx) error {
+func (s *Handler) paymentFinanceCSV(c *fiber.Ctx) error {
 	f, _, _, fromErr, toErr := paymentFinanceFilter(c)
 	if fromErr || toErr {
 		return web.NewError(fiber.StatusBadRequest, "payments.finance.error.date", nil)

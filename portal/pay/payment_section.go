@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"strconv"
@@ -15,9 +15,9 @@ import (
 // (templates/payments/staff_section.html). The pages call these builders
 // and include the templates with {{template "payments/..._section" .Payments}}.
 
-// paymentAccountSection is what an applicant's application page shows
+// AccountSection is what an applicant's application page shows
 // about paying.
-type paymentAccountSection struct {
+type AccountSection struct {
 	Lang     string
 	Status   string // translation key of the latest attempt's status; "" without one
 	Due      string // what is owed now; "" when nothing is
@@ -27,10 +27,10 @@ type paymentAccountSection struct {
 	Attempts []paymentRow
 }
 
-// paymentAccountSectionOf describes the payments of one of the applicant's
+// AccountSectionOf describes the payments of one of the applicant's
 // own applications.
-func (s *Server) paymentAccountSectionOf(c *fiber.Ctx, app *applications.Application) (paymentAccountSection, error) {
-	sec := paymentAccountSection{Lang: web.LangOf(c)}
+func (s *Handler) AccountSectionOf(c *fiber.Ctx, app *applications.Application) (AccountSection, error) {
+	sec := AccountSection{Lang: web.LangOf(c)}
 	attempts, err := s.pay.Attempts(c.UserContext(), app.ID)
 	if err != nil {
 		return sec, err
@@ -51,14 +51,14 @@ func (s *Server) paymentAccountSectionOf(c *fiber.Ctx, app *applications.Applica
 	if fee := paymentDue(app); fee != nil && !paid {
 		sec.Due = web.Money{Minor: fee.Amount, Currency: fee.Currency}.Format(sec.Lang)
 		sec.When = "payments.when." + fee.When
-		sec.PayURL = paymentPayURL(app.Reference.String())
+		sec.PayURL = PayURL(app.Reference.String())
 	}
 	return sec, nil
 }
 
-// paymentStaffSection is what the staff's application page shows about
+// StaffSection is what the staff's application page shows about
 // payments, with a refund form for each payment that can be refunded.
-type paymentStaffSection struct {
+type StaffSection struct {
 	Lang     string
 	CSRF     string
 	Notice   string // translation key: a refund was just made
@@ -67,10 +67,10 @@ type paymentStaffSection struct {
 	Payments []paymentRow
 }
 
-// paymentStaffSectionOf describes an application's payments for staff.
-func (s *Server) paymentStaffSectionOf(c *fiber.Ctx, app *applications.Application) (paymentStaffSection, error) {
+// StaffSectionOf describes an application's payments for staff.
+func (s *Handler) StaffSectionOf(c *fiber.Ctx, app *applications.Application) (StaffSection, error) {
 	p := web.NewPage(c, "")
-	sec := paymentStaffSection{Lang: p.Lang, CSRF: p.CSRF}
+	sec := StaffSection{Lang: p.Lang, CSRF: p.CSRF}
 	attempts, err := s.pay.Attempts(c.UserContext(), app.ID)
 	if err != nil {
 		return sec, err
@@ -97,12 +97,12 @@ func (s *Server) paymentStaffSectionOf(c *fiber.Ctx, app *applications.Applicati
 
 // paymentStaffRow describes a payment for staff, with its refunds and the
 // refund form's address when something is left to refund.
-func (s *Server) paymentStaffRow(c *fiber.Ctx, d *web.Directory, p payments.Payment) (paymentRow, error) {
+func (s *Handler) paymentStaffRow(c *fiber.Ctx, d *web.Directory, p payments.Payment) (paymentRow, error) {
 	row := s.paymentRowOf(c, d, p)
 	row.AppURL = "/staff/applications/" + p.Reference
 	row.ReceiptURL = ""
 	if p.Refundable() > 0 {
-		row.RefundURL = paymentRefundURL(p.ID)
+		row.RefundURL = RefundURL(p.ID)
 	}
 	refunds, err := s.pay.Refunds(c.UserContext(), p.ID)
 	if err != nil {

@@ -1,4 +1,4 @@
-package portal
+package pay
 
 import (
 	"errors"
@@ -22,7 +22,7 @@ func paymentCancelPath(ref string, attempt int) string {
 // /payments/cancelled?ref=&attempt=. The provider redirects here with a
 // GET; at worst a forged link closes an open checkout, which Pay now starts
 // again.
-func (s *Server) paymentCancelled(c *fiber.Ctx) error {
+func (s *Handler) paymentCancelled(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	app, err := s.paymentApplicationByRef(c, c.Query("ref"))
 	if err != nil {
@@ -52,5 +52,5 @@ func (s *Server) paymentCancelled(c *fiber.Ctx) error {
 	}
 	// Paid after all (the provider's page was left after paying): the pay
 	// page shows the receipt link instead of Pay now.
-	return c.Redirect(paymentPayURL(ref)+"?notice="+notice, fiber.StatusSeeOther)
+	return c.Redirect(PayURL(ref)+"?notice="+notice, fiber.StatusSeeOther)
 }
