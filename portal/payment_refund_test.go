@@ -92,7 +92,7 @@ func TestPaymentRefunds(t *testing.T) {
 		t.Errorf("payment %s, want refunded", got.Status)
 	}
 	// The applicant's receipt shows the refunds.
-	must(t, resident.get(paymentReceiptURL(p.ID)), http.StatusOK, "Permit for half the year", "€40.00", `id="receipt-refunded"`)
+	must(t, resident.get(pay.ReceiptURL(p.ID)), http.StatusOK, "Permit for half the year", "€40.00", `id="receipt-refunded"`)
 
 	// Residents are refused; so is anyone not signed in.
 	if r := resident.get(refundURL); r.status != http.StatusForbidden {

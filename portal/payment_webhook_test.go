@@ -68,7 +68,7 @@ func TestPaymentStripeWebhook(t *testing.T) {
 		t.Fatalf("Pay now: %d to %q, want a 303 to Stripe's checkout", redirect.status, redirect.location)
 	}
 	ctx := context.Background()
-	p, err := site.srv.pay.Status(ctx, app.ID)
+	p, err := site.srv.payments.Status(ctx, app.ID)
 	if err != nil || p.Status != payments.StatusPending || p.Provider != "stripe" || p.SessionID == "" {
 		t.Fatalf("the payment recorded before the redirect: %+v, %v", p, err)
 	}

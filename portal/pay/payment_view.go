@@ -101,12 +101,12 @@ func (s *Handler) paymentRowOf(c *fiber.Ctx, d *web.Directory, p payments.Paymen
 		r.Refundable = web.Money{Minor: left, Currency: p.Currency}.Format(lang)
 	}
 	if p.Settled() {
-		r.ReceiptURL = paymentReceiptURL(p.ID)
+		r.ReceiptURL = ReceiptURL(p.ID)
 	}
 	return r
 }
 
-func paymentReceiptURL(id int64) string {
+func ReceiptURL(id int64) string {
 	return "/account/payments/" + strconv.FormatInt(id, 10) + "/receipt"
 }
 
