@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"sportello/portal/applications"
+	"sportello/portal/apply"
 	"sportello/portal/auth"
 	"sportello/portal/forms"
 	"sportello/portal/pay"
@@ -140,7 +141,7 @@ func TestAccountApplications(t *testing.T) {
 	}
 
 	csrf, _ := formTokens(t, r.body)
-	long := strings.Repeat("a", maxWithdrawReason+1)
+	long := strings.Repeat("a", apply.MaxWithdrawReason+1)
 	r = v.post("/account/applications/"+ref+"/withdraw", url.Values{"_csrf": {csrf}, "reason": {long}})
 	must(t, r, http.StatusUnprocessableEntity, `<a href="#withdraw-reason">Use 1000 characters or fewer; you used 1001</a>`)
 	r = v.post("/account/applications/"+ref+"/withdraw", url.Values{"_csrf": {csrf}, "reason": {"I sold the van"}})
@@ -269,7 +270,7 @@ func TestApplicationsNeedTheirServiceLevel(t *testing.T) {
 	if len(app.Files) != 1 {
 		t.Fatalf("the application has %d files, want 1", len(app.Files))
 	}
-	file := accountFileURL(app.Files[0].ID)
+	file := apply.FileURL(app.Files[0].ID)
 
 	csrf := csrfOf(t, low.get("/").body)
 	for _, tc := range []struct {

@@ -50,22 +50,10 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/business", s.businessShow)
 
 	// Applying online, the applicant's account, the caseworkers' queue.
-	// (applications: begin)
-	app.Get("/services/:slug/apply", s.auth.FormPage(), s.applyShow)
-	app.Post("/services/:slug/apply", s.applyContinue)
-	app.Get("/services/:slug/apply/check", s.auth.FormPage(), s.applyCheck)
-	app.Post("/services/:slug/apply/submit", s.applySubmit)
-	app.Get("/services/:slug/apply/confirmation", s.auth.FormPage(), s.applyConfirmation)
-	app.Get("/account/applications", s.auth.RequireSignIn(), s.accountApplicationsIndex)
-	app.Get("/account/applications/:ref", s.auth.RequireSignIn(), s.accountApplicationShow)
-	app.Post("/account/applications/:ref/withdraw", s.auth.RequireSignIn(), s.accountApplicationWithdraw)
-	app.Post("/account/applications/:ref/respond", s.auth.RequireSignIn(), s.accountApplicationRespond)
-	app.Get("/account/files/:id", s.auth.RequireSignIn(), s.accountApplicationFile)
-	app.Get("/staff", staffOnly, s.staffQueue)
-	app.Get("/staff/applications/:ref", staffOnly, s.staffApplicationShow)
-	app.Post("/staff/applications/:ref/status", staffOnly, s.staffApplicationStatus)
-	app.Get("/staff/files/:id", staffOnly, s.staffFile)
-	// (applications: end)
+	// /services/{slug}/apply..., /account/applications..., /account/files/{id}
+	s.apply.Routes(app)
+	// The caseworkers: /staff, /staff/applications/{ref}, /staff/files/{id}
+	s.staff.Routes(app, staffOnly)
 
 	// Support finder and business permit finder.
 	// (support: begin)

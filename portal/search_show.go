@@ -76,8 +76,8 @@ func readSearchForm(c *fiber.Ctx, d *web.Directory) searchForm {
 		Query:    cleanQuery(c.Query("q")),
 		Topic:    c.Query("topic"),
 		Audience: c.Query("audience"),
-		Online:   truthy(c.Query("online")),
-		Free:     truthy(c.Query("free")),
+		Online:   web.Truthy(c.Query("online")),
+		Free:     web.Truthy(c.Query("free")),
 		Page:     web.PageNumber(c.Query("page")),
 	}
 	if _, ok := d.TopicOf[f.Topic]; !ok {
@@ -88,8 +88,6 @@ func readSearchForm(c *fiber.Ctx, d *web.Directory) searchForm {
 	}
 	return f
 }
-
-func truthy(s string) bool { return s == "1" || s == "true" || s == "on" }
 
 func cleanQuery(q string) string {
 	if len(q) > maxQueryBytes {

@@ -20,9 +20,11 @@ import (
 	"sportello/payments"
 	"sportello/portal/access"
 	"sportello/portal/applications"
+	"sportello/portal/apply"
 	"sportello/portal/auth"
 	"sportello/portal/forms"
 	"sportello/portal/pay"
+	"sportello/portal/staff"
 	"sportello/portal/web"
 	"sportello/search"
 	"sportello/templates"
@@ -85,6 +87,8 @@ type Server struct {
 	apps     *applications.Store
 	forms    *forms.Validator
 	pay      *pay.Handler
+	apply    *apply.Handler
+	staff    *staff.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -170,6 +174,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
+	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)
+	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay)
 	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {
 		return nil, err
@@ -188,7 +194,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// there) instead of failing in the HTTP parser.
 		ReadBufferSize: 16 << 10,
 		// Uploads to online forms (apply_view.go).
-		BodyLimit: applyBodyLimit(deps.Forms),
+		BodyLimit: apply.BodyLimit(deps.Forms),
 		AppName:   "sportello",
 	}
 	if len(cfg.TrustedProxies) > 0 {

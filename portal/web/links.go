@@ -169,6 +169,9 @@ func PageNumber(s string) int {
 	return min(n, MaxPage)
 }
 
+// Truthy reads a checkbox or flag in a query: "1", "true" or "on".
+func Truthy(s string) bool { return s == "1" || s == "true" || s == "on" }
+
 // MaxPage stops deep paging, which costs the index and helps nobody.
 const MaxPage = 1000
 

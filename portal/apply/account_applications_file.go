@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"slices"
@@ -12,7 +12,7 @@ import (
 // accountApplicationFile sends a file of one of the person's applications as
 // a download: GET /account/files/{id}. Another person's file is a 404, like
 // one that does not exist.
-func (s *Server) accountApplicationFile(c *fiber.Ctx) error {
+func (s *Handler) accountApplicationFile(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
 	f, err := s.apps.File(c.UserContext(), v.PersonID, c.Params("id"))
 	if err != nil {

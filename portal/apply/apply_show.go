@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ type applyPage struct {
 	Action  string
 	Token   string
 	Fields  []applyField
-	Errors  []applyErrorLink
+	Errors  []ErrorLink
 	// Applicant is the optional name and email block of a form used without
 	// signing in.
 	Applicant    *applyContact
@@ -51,7 +51,7 @@ const (
 // ?token= it shows the answers of a pending application again (a change
 // from "check your answers"); otherwise a signed-in person's draft, or an
 // empty form with what the council knows about them filled in.
-func (s *Server) applyShow(c *fiber.Ctx) error {
+func (s *Handler) applyShow(c *fiber.Ctx) error {
 	d, svc, err := s.applyOnlineService(c)
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func (s *Server) applyShow(c *fiber.Ctx) error {
 }
 
 // applyFormPage builds the form page with values and errors.
-func (s *Server) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *pendingRecord) applyPage {
+func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *pendingRecord) applyPage {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(svc.Title, p.Lang)
 	page := applyPage{

@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -11,13 +11,13 @@ import (
 
 // Longest texts a person may send with a change, in characters.
 const (
-	maxWithdrawReason  = 1000
+	MaxWithdrawReason  = 1000
 	maxResponseMessage = 5000
 )
 
 // accountApplicationWithdraw withdraws one of the person's applications,
 // with their reason: POST /account/applications/{ref}/withdraw.
-func (s *Server) accountApplicationWithdraw(c *fiber.Ctx) error {
+func (s *Handler) accountApplicationWithdraw(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
@@ -26,7 +26,7 @@ func (s *Server) accountApplicationWithdraw(c *fiber.Ctx) error {
 	if _, err := s.access.Application(c, ref); err != nil {
 		return err
 	}
-	limit := maxWithdrawReason
+	limit := MaxWithdrawReason
 	form := &catalogue.OnlineForm{Fields: []catalogue.Field{{Name: "reason", Type: forms.TypeTextarea, MaxLength: &limit}}}
 	res, err := s.forms.Validate(c.UserContext(), form, forms.Values{"reason": {c.FormValue("reason")}}, nil)
 	if err != nil {
@@ -38,8 +38,8 @@ func (s *Server) accountApplicationWithdraw(c *fiber.Ctx) error {
 			return err
 		}
 		fe := res.Errors[0]
-		page.Withdraw = appWithdrawForm{Reason: c.FormValue("reason"), ReasonError: applyErrorText(c, fe)}
-		page.Errors = []applyErrorLink{{Href: "#withdraw-reason", Message: page.Withdraw.ReasonError}}
+		page.Withdraw = appWithdrawForm{Reason: c.FormValue("reason"), ReasonError: ErrorText(c, fe)}
+		page.Errors = []ErrorLink{{Href: "#withdraw-reason", Message: page.Withdraw.ReasonError}}
 		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
 		c.Status(fiber.StatusUnprocessableEntity)
 		return web.Render(c, "applications/show", page)

@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"context"
@@ -18,25 +18,25 @@ type applyCheckPage struct {
 	Service applyService
 	Token   string
 	Action  string
-	Answers []applyAnswer
+	Answers []Answer
 	// Applicant is shown for an application made without signing in.
 	Applicant      *applications.Contact
 	ContactChange  string
 	ContactMissing bool
 }
 
-// applyAnswer is one answer as read back, with the link to change it.
-type applyAnswer struct {
+// Answer is one answer as read back, with the link to change it.
+type Answer struct {
 	Label     string
 	LabelLang string
 	Lines     []string
 	ChangeURL string
-	Files     []applyFileLink // set on the account and staff pages
+	Files     []FileLink // set on the account and staff pages
 }
 
 // applyCheck shows the answers of a pending application before it is sent:
 // GET /services/{slug}/apply/check?token=.
-func (s *Server) applyCheck(c *fiber.Ctx) error {
+func (s *Handler) applyCheck(c *fiber.Ctx) error {
 	d, svc, err := s.applyOnlineService(c)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (s *Server) applyCheck(c *fiber.Ctx) error {
 	for i := range res.Answers {
 		a := &res.Answers[i]
 		label, lfb := d.Text(a.Label, p.Lang)
-		page.Answers = append(page.Answers, applyAnswer{
+		page.Answers = append(page.Answers, Answer{
 			Label: label, LabelLang: lfb, Lines: disp.Answer(a), ChangeURL: change + "#" + firstInput(a),
 		})
 	}
@@ -103,6 +103,6 @@ func firstInput(a *forms.Answer) string {
 // applyRevalidate checks a pending application's answers and kept files
 // again against the service's current form: nothing reaches the store
 // unchecked, even from the server's own disk.
-func (s *Server) applyRevalidate(ctx context.Context, svc *catalogue.Service, pend *pendingRecord) (*forms.Result, error) {
+func (s *Handler) applyRevalidate(ctx context.Context, svc *catalogue.Service, pend *pendingRecord) (*forms.Result, error) {
 	return s.forms.Validate(ctx, svc.OnlineForm, pend.Values, pend.allInputs())
 }

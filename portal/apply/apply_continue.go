@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 // "Continue" checks every answer on the server, keeps the uploads that
 // passed, and goes on to "check your answers", or shows the form again with
 // the problems and the answers as typed.
-func (s *Server) applyContinue(c *fiber.Ctx) error {
+func (s *Handler) applyContinue(c *fiber.Ctx) error {
 	d, svc, err := s.applyOnlineService(c)
 	if err != nil {
 		return err
@@ -119,13 +119,13 @@ func (s *Server) applyContinue(c *fiber.Ctx) error {
 	if page.Applicant != nil {
 		page.Applicant.Name, page.Applicant.Email = meta.Get(inputContactName), meta.Get(inputContactEmail)
 		for _, fe := range contactErrs {
-			msg := applyErrorText(c, fe)
+			msg := ErrorText(c, fe)
 			if fe.Field == "name" {
 				page.Applicant.NameError = msg
-				page.Errors = append(page.Errors, applyErrorLink{Href: "#contact-name", Message: msg})
+				page.Errors = append(page.Errors, ErrorLink{Href: "#contact-name", Message: msg})
 			} else {
 				page.Applicant.EmailError = msg
-				page.Errors = append(page.Errors, applyErrorLink{Href: "#contact-email", Message: msg})
+				page.Errors = append(page.Errors, ErrorLink{Href: "#contact-email", Message: msg})
 			}
 		}
 		if len(res.Errors) == 0 {
@@ -151,7 +151,7 @@ func chosenFiles(in []forms.FileInput) []forms.FileInput {
 // applyContactCheck checks the optional contact details of an application
 // made without signing in, with the same rules as a form's name and email
 // questions. A signed-in person's contact details are their account's.
-func (s *Server) applyContactCheck(c *fiber.Ctx, meta forms.Values) (applications.Contact, []forms.FieldError, error) {
+func (s *Handler) applyContactCheck(c *fiber.Ctx, meta forms.Values) (applications.Contact, []forms.FieldError, error) {
 	if v := web.ViewerOf(c); v != nil {
 		contact := applications.Contact{Name: v.Name}
 		if v.EmailVerified {

@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"cmp"
@@ -33,7 +33,7 @@ type applyService struct {
 	OnApplication bool // the fee is paid when applying
 }
 
-func (s *Server) applyServiceView(d *web.Directory, svc *catalogue.Service, lang string) applyService {
+func (s *Handler) applyServiceView(d *web.Directory, svc *catalogue.Service, lang string) applyService {
 	title, fb := d.Text(svc.Title, lang)
 	v := applyService{
 		Slug: svc.Slug, Title: title, Lang: fb, URL: web.ServiceURL(svc.Slug),
@@ -62,7 +62,7 @@ func applyAssurance(svc *catalogue.Service) string {
 
 // applyOnlineService returns the service of the request's :slug when it has an
 // online form, else a 404.
-func (s *Server) applyOnlineService(c *fiber.Ctx) (*web.Directory, *catalogue.Service, error) {
+func (s *Handler) applyOnlineService(c *fiber.Ctx) (*web.Directory, *catalogue.Service, error) {
 	d := s.Directory()
 	slug := c.Params("slug")
 	if sum, ok := d.ServiceOf[slug]; !ok || !sum.Online {
@@ -81,7 +81,7 @@ func (s *Server) applyOnlineService(c *fiber.Ctx) (*web.Directory, *catalogue.Se
 // applySignIn sends a visitor who has not signed in at the service's level to
 // sign in (again, for step-up), coming back to the form. It returns true
 // when it answered.
-func (s *Server) applySignIn(c *fiber.Ctx, svc *catalogue.Service) (bool, error) {
+func (s *Handler) applySignIn(c *fiber.Ctx, svc *catalogue.Service) (bool, error) {
 	level := applyAssurance(svc)
 	if s.auth.Satisfies(web.ViewerOf(c), level) {
 		return false, nil
@@ -99,10 +99,10 @@ func pendingOwnerOf(c *fiber.Ctx) pendingOwner {
 	return pendingOwner{Binding: pendingBinding(csrf)}
 }
 
-// applyBodyLimit is the largest request the portal reads: two files at the
+// BodyLimit is the largest request the portal reads: two files at the
 // validator's size limit and the answers. Fiber's default, 4 MB, would
 // refuse most photos before the form could say what is wrong with them.
-func applyBodyLimit(v *forms.Validator) int { return int(2*v.Options().MaxFileSize) + 1<<20 }
+func BodyLimit(v *forms.Validator) int { return int(2*v.Options().MaxFileSize) + 1<<20 }
 
 func applyFormURL(slug string) string { return web.ServiceURL(slug) + "/apply" }
 
@@ -236,14 +236,14 @@ type applyKept struct {
 	Size string
 }
 
-// applyErrorLink is one line of the error summary.
-type applyErrorLink struct {
+// ErrorLink is one line of the error summary.
+type ErrorLink struct {
 	Href    string
 	Message string
 }
 
-// applyErrorText translates a FieldError with its arguments.
-func applyErrorText(c *fiber.Ctx, fe forms.FieldError) string {
+// ErrorText translates a FieldError with its arguments.
+func ErrorText(c *fiber.Ctx, fe forms.FieldError) string {
 	pairs := make([]any, 0, 2*len(fe.Args))
 	for k, v := range fe.Args {
 		pairs = append(pairs, k, v)
@@ -252,7 +252,7 @@ func applyErrorText(c *fiber.Ctx, fe forms.FieldError) string {
 }
 
 // applyFields builds the form's questions with values and errors.
-func (s *Server) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *pendingRecord) []applyField {
+func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *pendingRecord) []applyField {
 	lang := web.LangOf(c)
 	out := make([]applyField, 0, len(form.Fields))
 	for i := range form.Fields {
@@ -265,7 +265,7 @@ func (s *Server) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.Onl
 		var errInput string
 		for _, fe := range errs {
 			if fe.Field == f.Name {
-				fv.Error, errInput = applyErrorText(c, fe), fe.Input
+				fv.Error, errInput = ErrorText(c, fe), fe.Input
 				break
 			}
 		}
@@ -369,16 +369,16 @@ func applyFileSize(c *fiber.Ctx, size int64) string {
 }
 
 // applyErrorLinks is the error summary of a validation.
-func applyErrorLinks(c *fiber.Ctx, errs []forms.FieldError) []applyErrorLink {
-	out := make([]applyErrorLink, 0, len(errs))
+func applyErrorLinks(c *fiber.Ctx, errs []forms.FieldError) []ErrorLink {
+	out := make([]ErrorLink, 0, len(errs))
 	for _, fe := range errs {
-		out = append(out, applyErrorLink{Href: "#" + cmp.Or(fe.Input, fe.Field), Message: applyErrorText(c, fe)})
+		out = append(out, ErrorLink{Href: "#" + cmp.Or(fe.Input, fe.Field), Message: ErrorText(c, fe)})
 	}
 	return out
 }
 
 // appDisplay formats answers for the reader.
-func (s *Server) appDisplay(c *fiber.Ctx, d *web.Directory) forms.Display {
+func (s *Handler) appDisplay(c *fiber.Ctx, d *web.Directory) forms.Display {
 	return forms.Display{Lang: web.LangOf(c), Fallback: d.DefaultLang, T: s.Site.Translator.T, Money: func(minor int64, code, lang string) string {
 		return web.Money{Minor: minor, Currency: code}.Format(lang)
 	}}

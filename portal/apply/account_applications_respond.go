@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -18,7 +18,7 @@ func responseTypes() []string {
 // accountApplicationRespond sends the person's answer to a request for more
 // information, a message and files, and puts the application back in
 // review: POST /account/applications/{ref}/respond (multipart).
-func (s *Server) accountApplicationRespond(c *fiber.Ctx) error {
+func (s *Handler) accountApplicationRespond(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
@@ -53,13 +53,13 @@ func (s *Server) accountApplicationRespond(c *fiber.Ctx) error {
 		}
 		page.Respond.Message = values.Get("message")
 		for _, fe := range errs {
-			msg := applyErrorText(c, fe)
+			msg := ErrorText(c, fe)
 			if fe.Field == "files" {
 				page.Respond.FilesError = msg
-				page.Errors = append(page.Errors, applyErrorLink{Href: "#respond-files", Message: msg})
+				page.Errors = append(page.Errors, ErrorLink{Href: "#respond-files", Message: msg})
 			} else {
 				page.Respond.MessageError = msg
-				page.Errors = append(page.Errors, applyErrorLink{Href: "#respond-message", Message: msg})
+				page.Errors = append(page.Errors, ErrorLink{Href: "#respond-message", Message: msg})
 			}
 		}
 		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title

@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"errors"
@@ -24,7 +24,7 @@ type applyConfirmationPage struct {
 // applyConfirmation shows the reference of a sent application: GET
 // /services/{slug}/apply/confirmation?token=. Only the browser (or person)
 // that sent it can see it.
-func (s *Server) applyConfirmation(c *fiber.Ctx) error {
+func (s *Handler) applyConfirmation(c *fiber.Ctx) error {
 	d, svc, err := s.applyOnlineService(c)
 	if err != nil {
 		return err

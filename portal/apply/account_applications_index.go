@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -12,12 +12,12 @@ import (
 type accountApplicationsPage struct {
 	web.Page
 	Saved        web.Localised // the service whose draft was just saved
-	Applications []appRow
+	Applications []Row
 	Drafts       []appDraftRow
 }
 
-// appRow is one application in a list.
-type appRow struct {
+// Row is one application in a list.
+type Row struct {
 	URL        string
 	Reference  string
 	Service    web.Localised
@@ -47,7 +47,7 @@ func appServiceTitle(d *web.Directory, slug, lang string) web.Localised {
 // accountApplicationsIndex lists the signed-in person's applications, newest
 // first, with their status and when a decision is due, and their drafts:
 // GET /account/applications.
-func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
+func (s *Handler) accountApplicationsIndex(c *fiber.Ctx) error {
 	v := web.ViewerOf(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	d := s.Directory()
@@ -68,7 +68,7 @@ func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
 		}
 	}
 	for _, a := range list {
-		page.Applications = append(page.Applications, s.appRow(c, d, a, "/account/applications/"))
+		page.Applications = append(page.Applications, s.RowOf(c, d, a, "/account/applications/"))
 	}
 	for _, dr := range drafts {
 		if _, ok := d.ServiceOf[dr.ServiceSlug]; !ok {
@@ -81,13 +81,13 @@ func (s *Server) accountApplicationsIndex(c *fiber.Ctx) error {
 	return web.Render(c, "applications/index", page)
 }
 
-func (s *Server) appRow(c *fiber.Ctx, d *web.Directory, a applications.Summary, prefix string) appRow {
+func (s *Handler) RowOf(c *fiber.Ctx, d *web.Directory, a applications.Summary, prefix string) Row {
 	lang := web.LangOf(c)
-	return appRow{
+	return Row{
 		URL:        prefix + a.Reference.String(),
 		Reference:  a.Reference.String(),
 		Service:    appServiceTitle(d, a.ServiceSlug, lang),
-		Status:     appStatusKey(a.Status),
+		Status:     StatusKey(a.Status),
 		StatusCode: string(a.Status),
 		Submitted:  s.Date(web.LangOf(c), a.SubmittedAt),
 		Due:        s.appDue(lang, a.DueDate, a.Status, a.Overdue),

@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"crypto/rand"
@@ -75,7 +75,7 @@ const (
 
 // pending returns the pending store beside the applications store's uploads
 // directory (the data directory's "uploads").
-func (s *Server) pending() pendingStore {
+func (s *Handler) pending() pendingStore {
 	return pendingStore{dir: filepath.Join(filepath.Dir(s.apps.UploadsDir()), "pending"), now: time.Now}
 }
 

@@ -1,4 +1,4 @@
-package portal
+package staff
 
 import (
 	"strconv"
@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/portal/applications"
+	"sportello/portal/apply"
 	"sportello/portal/pay"
 	"sportello/portal/web"
 )
@@ -15,17 +16,17 @@ import (
 type staffApplicationPage struct {
 	web.Page
 	Staff    bool // shared parts word things for staff, not the applicant
-	App      appHeader
-	Answers  []applyAnswer
-	Files    []applyFileLink
-	Events   []appEvent
+	App      apply.Header
+	Answers  []apply.Answer
+	Files    []apply.FileLink
+	Events   []apply.Event
 	Audit    []staffAuditRow
 	Next     []staffOption // the statuses the member of staff may move it to
 	From     string        // its status as shown, sent back with a change
 	Note     string
 	NoteErr  string
 	ToErr    string
-	Errors   []applyErrorLink
+	Errors   []apply.ErrorLink
 	Notice   string
 	Question string
 	// Payments is the fee's part of the page (payment_section.go), shown
@@ -46,7 +47,7 @@ func staffFileURL(id string) string { return "/staff/files/" + id }
 // staffApplicationShow shows an application to a member of staff, with its
 // audit log, and the changes of status they may make: GET
 // /staff/applications/{ref}. The view itself is recorded in the audit log.
-func (s *Server) staffApplicationShow(c *fiber.Ctx) error {
+func (s *Handler) staffApplicationShow(c *fiber.Ctx) error {
 	page, err := s.staffApplicationPage(c)
 	if err != nil {
 		return err
@@ -57,7 +58,7 @@ func (s *Server) staffApplicationShow(c *fiber.Ctx) error {
 	return web.Render(c, "staff/show", page)
 }
 
-func (s *Server) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, error) {
+func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, error) {
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
 		return staffApplicationPage{}, err
@@ -78,14 +79,14 @@ func (s *Server) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, error
 	page := staffApplicationPage{
 		Page:    p,
 		Staff:   true,
-		App:     s.appHeader(c, d, app, "/staff/applications/"),
-		Answers: s.appAnswers(c, d, app.Answers, staffFileURL),
-		Files:   appFiles(c, app.Files, staffFileURL),
-		Events:  s.appEvents(c, app.Events, staffFileURL, func(e applications.Event) string { return staffActorName(c, e.ActorRole, e.ActorPersonID) }),
+		App:     s.apply.HeaderOf(c, d, app, "/staff/applications/"),
+		Answers: s.apply.AnswersOf(c, d, app.Answers, staffFileURL),
+		Files:   apply.Files(c, app.Files, staffFileURL),
+		Events:  s.apply.EventsOf(c, app.Events, staffFileURL, func(e applications.Event) string { return staffActorName(c, e.ActorRole, e.ActorPersonID) }),
 		From:    string(app.Status),
 	}
 	if app.Status == applications.StatusMoreInfoNeeded {
-		page.Question = appQuestion(app)
+		page.Question = apply.Question(app)
 	}
 	if app.Fee != nil {
 		if page.Payments, err = s.pay.StaffSectionOf(c, app); err != nil {

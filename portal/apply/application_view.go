@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"time"
@@ -10,35 +10,35 @@ import (
 	"sportello/portal/web"
 )
 
-// applyFileLink is an uploaded file to download.
-type applyFileLink struct {
+// FileLink is an uploaded file to download.
+type FileLink struct {
 	URL  string
 	Name string
 	Size string
 }
 
-// appEvent is one change of status in an application's history.
-type appEvent struct {
+// Event is one change of status in an application's history.
+type Event struct {
 	When   string
 	At     string // RFC 3339, for <time datetime>
 	Actor  string
 	From   string // translation keys of the statuses
 	To     string
 	Note   string
-	Files  []applyFileLink
+	Files  []FileLink
 	Staff  bool // made by the council (a request for more information, a decision)
 	First  bool // the submission
 	Status string
 }
 
-// appStatusKey is the translation key of a status's name.
-func appStatusKey(st applications.Status) string { return "applications.status." + string(st) }
+// StatusKey is the translation key of a status's name.
+func StatusKey(st applications.Status) string { return "applications.status." + string(st) }
 
 // appDue says when a decision is due, counting down: "Due in 3 days",
 // "Due today", "Overdue", "No set time"; "" while the council is not the
 // one to act (a decision was made, or it waits for the applicant or a
 // payment), as the store counts overdue.
-func (s *Server) appDue(lang, due string, st applications.Status, overdue bool) string {
+func (s *Handler) appDue(lang, due string, st applications.Status, overdue bool) string {
 	tr := s.Site.Translator
 	if st != applications.StatusSubmitted && st != applications.StatusInReview {
 		return ""
@@ -62,17 +62,17 @@ func (s *Server) appDue(lang, due string, st applications.Status, overdue bool) 
 }
 
 // appAnswers reads an application's answers back, files as download links.
-func (s *Server) appAnswers(c *fiber.Ctx, d *web.Directory, answers forms.Answers, fileURL func(id string) string) []applyAnswer {
+func (s *Handler) AnswersOf(c *fiber.Ctx, d *web.Directory, answers forms.Answers, fileURL func(id string) string) []Answer {
 	disp := s.appDisplay(c, d)
 	lang := web.LangOf(c)
-	out := make([]applyAnswer, 0, len(answers))
+	out := make([]Answer, 0, len(answers))
 	for i := range answers {
 		a := &answers[i]
 		label, lfb := d.Text(a.Label, lang)
-		av := applyAnswer{Label: label, LabelLang: lfb}
+		av := Answer{Label: label, LabelLang: lfb}
 		if a.Type == forms.TypeFile && len(a.Files) > 0 {
 			for _, f := range a.Files {
-				av.Files = append(av.Files, applyFileLink{URL: fileURL(f.ID), Name: f.Name, Size: applyFileSize(c, f.Size)})
+				av.Files = append(av.Files, FileLink{URL: fileURL(f.ID), Name: f.Name, Size: applyFileSize(c, f.Size)})
 			}
 		} else {
 			av.Lines = disp.Answer(a)
@@ -82,28 +82,28 @@ func (s *Server) appAnswers(c *fiber.Ctx, d *web.Directory, answers forms.Answer
 	return out
 }
 
-// appFiles lists files as download links.
-func appFiles(c *fiber.Ctx, files []applications.File, fileURL func(id string) string) []applyFileLink {
-	out := make([]applyFileLink, 0, len(files))
+// Files lists files as download links.
+func Files(c *fiber.Ctx, files []applications.File, fileURL func(id string) string) []FileLink {
+	out := make([]FileLink, 0, len(files))
 	for _, f := range files {
-		out = append(out, applyFileLink{URL: fileURL(f.ID), Name: f.Filename, Size: applyFileSize(c, f.Size)})
+		out = append(out, FileLink{URL: fileURL(f.ID), Name: f.Filename, Size: applyFileSize(c, f.Size)})
 	}
 	return out
 }
 
 // appEvents is an application's history, oldest first. actor names who
 // made each change for the reader.
-func (s *Server) appEvents(c *fiber.Ctx, events []applications.Event, fileURL func(id string) string, actor func(applications.Event) string) []appEvent {
-	out := make([]appEvent, 0, len(events))
+func (s *Handler) EventsOf(c *fiber.Ctx, events []applications.Event, fileURL func(id string) string, actor func(applications.Event) string) []Event {
+	out := make([]Event, 0, len(events))
 	for _, e := range events {
-		out = append(out, appEvent{
+		out = append(out, Event{
 			When:   s.DateTime(web.LangOf(c), e.At),
 			At:     e.At.UTC().Format(time.RFC3339),
 			Actor:  actor(e),
-			From:   appStatusKey(e.From),
-			To:     appStatusKey(e.To),
+			From:   StatusKey(e.From),
+			To:     StatusKey(e.To),
 			Note:   e.Note,
-			Files:  appFiles(c, e.Files, fileURL),
+			Files:  Files(c, e.Files, fileURL),
 			Staff:  e.ActorRole == applications.RoleCaseworker || e.ActorRole == applications.RoleAdmin,
 			First:  e.From == applications.StatusDraft,
 			Status: string(e.To),
@@ -112,8 +112,8 @@ func (s *Server) appEvents(c *fiber.Ctx, events []applications.Event, fileURL fu
 	return out
 }
 
-// appQuestion is the council's latest request for more information.
-func appQuestion(app *applications.Application) string {
+// Question is the council's latest request for more information.
+func Question(app *applications.Application) string {
 	for i := len(app.Events) - 1; i >= 0; i-- {
 		if e := app.Events[i]; e.To == applications.StatusMoreInfoNeeded {
 			return e.Note

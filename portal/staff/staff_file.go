@@ -1,4 +1,4 @@
-package portal
+package staff
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -7,7 +7,7 @@ import (
 // staffFile sends any application's file to a member of staff as a
 // download, recording in the audit log that they opened it: GET
 // /staff/files/{id}.
-func (s *Server) staffFile(c *fiber.Ctx) error {
+func (s *Handler) staffFile(c *fiber.Ctx) error {
 	f, err := s.apps.StaffFile(c.UserContext(), staffActor(c), c.Params("id"))
 	if err != nil {
 		return err

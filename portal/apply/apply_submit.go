@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ import (
 // /services/{slug}/apply/submit. The form's one-time token makes it safe to
 // post twice: a double click, a refresh or a re-post finds the application
 // the token already made and shows the same confirmation.
-func (s *Server) applySubmit(c *fiber.Ctx) error {
+func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	d, svc, err := s.applyOnlineService(c)
 	if err != nil {
 		return err

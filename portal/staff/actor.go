@@ -1,4 +1,4 @@
-package portal
+package staff
 
 import (
 	"github.com/gofiber/fiber/v2"

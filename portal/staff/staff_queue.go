@@ -1,4 +1,4 @@
-package portal
+package staff
 
 import (
 	"net/url"
@@ -9,6 +9,7 @@ import (
 
 	"sportello/catalogue"
 	"sportello/portal/applications"
+	"sportello/portal/apply"
 	"sportello/portal/web"
 )
 
@@ -19,7 +20,7 @@ type staffQueuePage struct {
 	Services    []staffOption
 	Departments []staffOption
 	Statuses    []staffOption
-	Rows        []appRow
+	Rows        []apply.Row
 	Total       int
 	PageNo      int
 	Pages       int
@@ -61,12 +62,12 @@ func staffStatuses() []applications.Status {
 
 // staffQueue lists the applications to work through, due soonest first,
 // filtered by service, department, status and overdue: GET /staff.
-func (s *Server) staffQueue(c *fiber.Ctx) error {
+func (s *Handler) staffQueue(c *fiber.Ctx) error {
 	d := s.Directory()
 	p := web.NewPage(c, "staff.queue.title")
 	f := staffFilter{
 		Service: c.Query("service"), Department: c.Query("department"), Status: c.Query("status"),
-		Overdue: truthy(c.Query("overdue")), Page: web.PageNumber(c.Query("page")),
+		Overdue: web.Truthy(c.Query("overdue")), Page: web.PageNumber(c.Query("page")),
 	}
 	if _, ok := d.ServiceOf[f.Service]; !ok {
 		f.Service = ""
@@ -108,10 +109,10 @@ func (s *Server) staffQueue(c *fiber.Ctx) error {
 		page.Departments = append(page.Departments, staffOption{Value: dep.Slug, Label: n.Text, Lang: n.Lang, Selected: dep.Slug == f.Department})
 	}
 	for _, st := range staffStatuses() {
-		page.Statuses = append(page.Statuses, staffOption{Value: string(st), Label: web.T(c, appStatusKey(st)), Selected: string(st) == f.Status})
+		page.Statuses = append(page.Statuses, staffOption{Value: string(st), Label: web.T(c, apply.StatusKey(st)), Selected: string(st) == f.Status})
 	}
 	for _, sum := range res.Items {
-		row := s.appRow(c, d, sum, "/staff/applications/")
+		row := s.apply.RowOf(c, d, sum, "/staff/applications/")
 		row.Applicant = sum.Contact.Name
 		if row.Applicant == "" {
 			row.Applicant = web.T(c, "staff.applicant.unnamed")

@@ -1,4 +1,4 @@
-package portal
+package apply
 
 import (
 	"slices"
@@ -15,14 +15,14 @@ import (
 type accountApplicationPage struct {
 	Staff bool // always false: the shared parts speak to the applicant
 	web.Page
-	App         appHeader
-	Answers     []applyAnswer
-	Files       []applyFileLink
-	Events      []appEvent
+	App         Header
+	Answers     []Answer
+	Files       []FileLink
+	Events      []Event
 	Question    string // the council's request for more information
 	CanRespond  bool
 	CanWithdraw bool
-	Errors      []applyErrorLink
+	Errors      []ErrorLink
 	Respond     appRespondForm
 	Withdraw    appWithdrawForm
 	Notice      string // translation key of what just happened
@@ -31,8 +31,8 @@ type accountApplicationPage struct {
 	Payments pay.AccountSection
 }
 
-// appHeader is what an application page says first.
-type appHeader struct {
+// Header is what an application page says first.
+type Header struct {
 	Reference  string
 	Service    web.Localised
 	ServiceURL string
@@ -56,13 +56,13 @@ type appWithdrawForm struct {
 	ReasonError string
 }
 
-func accountFileURL(id string) string { return "/account/files/" + id }
+func FileURL(id string) string { return "/account/files/" + id }
 
 // accountApplicationShow shows one of the person's applications: answers,
 // files, history, and what they can do now: GET
 // /account/applications/{ref}. Another person's reference is a 404, like a
 // reference that does not exist.
-func (s *Server) accountApplicationShow(c *fiber.Ctx) error {
+func (s *Handler) accountApplicationShow(c *fiber.Ctx) error {
 	page, err := s.accountApplicationPage(c)
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ func (s *Server) accountApplicationShow(c *fiber.Ctx) error {
 	return web.Render(c, "applications/show", page)
 }
 
-func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, error) {
+func (s *Handler) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, error) {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
@@ -88,10 +88,10 @@ func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, e
 	p := web.NewPage(c, "")
 	page := accountApplicationPage{
 		Page:    p,
-		App:     s.appHeader(c, d, app, "/account/applications/"),
-		Answers: s.appAnswers(c, d, app.Answers, accountFileURL),
-		Files:   appFiles(c, app.Files, accountFileURL),
-		Events: s.appEvents(c, app.Events, accountFileURL, func(e applications.Event) string {
+		App:     s.HeaderOf(c, d, app, "/account/applications/"),
+		Answers: s.AnswersOf(c, d, app.Answers, FileURL),
+		Files:   Files(c, app.Files, FileURL),
+		Events: s.EventsOf(c, app.Events, FileURL, func(e applications.Event) string {
 			switch e.ActorRole {
 			case applications.RoleApplicant:
 				return web.T(c, "applications.actor.you")
@@ -106,7 +106,7 @@ func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, e
 	page.CanRespond = slices.Contains(next, applications.StatusInReview) && app.Status == applications.StatusMoreInfoNeeded
 	page.CanWithdraw = slices.Contains(next, applications.StatusWithdrawn)
 	if page.CanRespond {
-		page.Question = appQuestion(app)
+		page.Question = Question(app)
 	}
 	if app.Fee != nil {
 		if page.Payments, err = s.pay.AccountSectionOf(c, app); err != nil {
@@ -116,12 +116,12 @@ func (s *Server) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, e
 	return page, nil
 }
 
-func (s *Server) appHeader(c *fiber.Ctx, d *web.Directory, app *applications.Application, prefix string) appHeader {
+func (s *Handler) HeaderOf(c *fiber.Ctx, d *web.Directory, app *applications.Application, prefix string) Header {
 	lang := web.LangOf(c)
-	h := appHeader{
+	h := Header{
 		Reference:  app.Reference.String(),
 		Service:    appServiceTitle(d, app.ServiceSlug, lang),
-		Status:     appStatusKey(app.Status),
+		Status:     StatusKey(app.Status),
 		StatusCode: string(app.Status),
 		Submitted:  s.DateTime(web.LangOf(c), app.SubmittedAt),
 		Due:        s.appDue(lang, app.DueDate, app.Status, false),

@@ -1,4 +1,4 @@
-package portal
+package staff
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 
 	"sportello/catalogue"
 	"sportello/portal/applications"
+	"sportello/portal/apply"
 	"sportello/portal/forms"
 	"sportello/portal/web"
 )
@@ -19,7 +20,7 @@ const maxStaffNote = 5000
 // for more information, whose note is the question the applicant reads; a
 // request and a rejection need a note, since the applicant is owed a
 // reason.
-func (s *Server) staffApplicationStatus(c *fiber.Ctx) error {
+func (s *Handler) staffApplicationStatus(c *fiber.Ctx) error {
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
 		return err
@@ -51,14 +52,14 @@ func (s *Server) staffApplicationStatus(c *fiber.Ctx) error {
 		}
 		page.Note, page.ToErr = c.FormValue("note"), toErr
 		if toErr != "" {
-			page.Errors = append(page.Errors, applyErrorLink{Href: "#to", Message: toErr})
+			page.Errors = append(page.Errors, apply.ErrorLink{Href: "#to", Message: toErr})
 		}
 		if fe, bad := res.ErrorFor("note"); bad {
 			page.NoteErr = web.T(c, "staff.error.note")
 			if fe.Key != forms.KeyRequired {
-				page.NoteErr = applyErrorText(c, fe)
+				page.NoteErr = apply.ErrorText(c, fe)
 			}
-			page.Errors = append(page.Errors, applyErrorLink{Href: "#note", Message: page.NoteErr})
+			page.Errors = append(page.Errors, apply.ErrorLink{Href: "#note", Message: page.NoteErr})
 		}
 		for i := range page.Next {
 			page.Next[i].Selected = page.Next[i].Value == string(to)

@@ -1,0 +1,47 @@
+// Package apply holds the pages of applying online — a service's form,
+// check your answers, sending, the confirmation — and the applicant's own
+// applications in the account: the list, one application with its history,
+// answering a request for more information, withdrawing, their files.
+package apply
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/access"
+	"sportello/portal/applications"
+	"sportello/portal/auth"
+	"sportello/portal/forms"
+	"sportello/portal/pay"
+	"sportello/portal/web"
+)
+
+// Handler serves applying and the account's applications.
+type Handler struct {
+	*web.Shared
+	store  catalogue.Store
+	apps   *applications.Store
+	forms  *forms.Validator
+	auth   *auth.Auth
+	access *access.Access
+	pay    *pay.Handler
+}
+
+// New returns the handler of applying and the account's applications.
+func New(sh *web.Shared, store catalogue.Store, apps *applications.Store, fv *forms.Validator, a *auth.Auth, acc *access.Access, p *pay.Handler) *Handler {
+	return &Handler{Shared: sh, store: store, apps: apps, forms: fv, auth: a, access: acc, pay: p}
+}
+
+// Routes mounts applying and the account's applications.
+func (s *Handler) Routes(r fiber.Router) {
+	r.Get("/services/:slug/apply", s.auth.FormPage(), s.applyShow)
+	r.Post("/services/:slug/apply", s.applyContinue)
+	r.Get("/services/:slug/apply/check", s.auth.FormPage(), s.applyCheck)
+	r.Post("/services/:slug/apply/submit", s.applySubmit)
+	r.Get("/services/:slug/apply/confirmation", s.auth.FormPage(), s.applyConfirmation)
+	r.Get("/account/applications", s.auth.RequireSignIn(), s.accountApplicationsIndex)
+	r.Get("/account/applications/:ref", s.auth.RequireSignIn(), s.accountApplicationShow)
+	r.Post("/account/applications/:ref/withdraw", s.auth.RequireSignIn(), s.accountApplicationWithdraw)
+	r.Post("/account/applications/:ref/respond", s.auth.RequireSignIn(), s.accountApplicationRespond)
+	r.Get("/account/files/:id", s.auth.RequireSignIn(), s.accountApplicationFile)
+}

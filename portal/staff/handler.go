@@ -1,0 +1,38 @@
+// Package staff holds the caseworkers' pages: the queue of applications,
+// one application with its answers, files, history and payments, and the
+// decisions on it.
+package staff
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/access"
+	"sportello/portal/applications"
+	"sportello/portal/apply"
+	"sportello/portal/forms"
+	"sportello/portal/pay"
+	"sportello/portal/web"
+)
+
+// Handler serves the caseworkers' pages.
+type Handler struct {
+	*web.Shared
+	apps   *applications.Store
+	forms  *forms.Validator
+	access *access.Access
+	apply  *apply.Handler
+	pay    *pay.Handler
+}
+
+// New returns the caseworkers' pages' handler.
+func New(sh *web.Shared, apps *applications.Store, fv *forms.Validator, acc *access.Access, ap *apply.Handler, p *pay.Handler) *Handler {
+	return &Handler{Shared: sh, apps: apps, forms: fv, access: acc, apply: ap, pay: p}
+}
+
+// Routes mounts the caseworkers' pages behind staffOnly.
+func (s *Handler) Routes(r fiber.Router, staffOnly fiber.Handler) {
+	r.Get("/staff", staffOnly, s.staffQueue)
+	r.Get("/staff/applications/:ref", staffOnly, s.staffApplicationShow)
+	r.Post("/staff/applications/:ref/status", staffOnly, s.staffApplicationStatus)
+	r.Get("/staff/files/:id", staffOnly, s.staffFile)
+}
