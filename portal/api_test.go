@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"sportello/portal/api"
 	"strings"
 	"testing"
 )
@@ -24,19 +25,19 @@ func getJSON(t *testing.T, path string, into any) *http.Response {
 func TestAPIServiceList(t *testing.T) {
 	tests := []struct {
 		path  string
-		check func(t *testing.T, b apiServiceListBody)
+		check func(t *testing.T, b api.ServiceListBody)
 	}{
-		{"/api/v1/services", func(t *testing.T, b apiServiceListBody) {
-			if b.Total != 132 || len(b.Services) != apiDefaultPerPage || b.Page != 1 {
+		{"/api/v1/services", func(t *testing.T, b api.ServiceListBody) {
+			if b.Total != 132 || len(b.Services) != api.DefaultPerPage || b.Page != 1 {
 				t.Errorf("total %d, page %d, %d services", b.Total, b.Page, len(b.Services))
 			}
 		}},
-		{"/api/v1/services?page=7&per_page=20", func(t *testing.T, b apiServiceListBody) {
+		{"/api/v1/services?page=7&per_page=20", func(t *testing.T, b api.ServiceListBody) {
 			if len(b.Services) != 12 {
 				t.Errorf("last page has %d services, want 12", len(b.Services))
 			}
 		}},
-		{"/api/v1/services?topic=waste-recycling&per_page=100", func(t *testing.T, b apiServiceListBody) {
+		{"/api/v1/services?topic=waste-recycling&per_page=100", func(t *testing.T, b api.ServiceListBody) {
 			if b.Total != 10 {
 				t.Errorf("waste services: %d, want 10", b.Total)
 			}
@@ -46,7 +47,7 @@ func TestAPIServiceList(t *testing.T) {
 				}
 			}
 		}},
-		{"/api/v1/services?audience=business&online=1&free=1&per_page=100", func(t *testing.T, b apiServiceListBody) {
+		{"/api/v1/services?audience=business&online=1&free=1&per_page=100", func(t *testing.T, b api.ServiceListBody) {
 			if b.Total == 0 {
 				t.Error("no free online business services")
 			}
@@ -56,7 +57,7 @@ func TestAPIServiceList(t *testing.T) {
 				}
 			}
 		}},
-		{"/api/v1/services?lang=es&per_page=100", func(t *testing.T, b apiServiceListBody) {
+		{"/api/v1/services?lang=es&per_page=100", func(t *testing.T, b api.ServiceListBody) {
 			byLang := map[string]int{}
 			for _, s := range b.Services {
 				byLang[s.Lang]++
@@ -71,7 +72,7 @@ func TestAPIServiceList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			var b apiServiceListBody
+			var b api.ServiceListBody
 			if res := getJSON(t, tt.path, &b); res.StatusCode != http.StatusOK {
 				t.Fatalf("status %d", res.StatusCode)
 			}
@@ -85,7 +86,7 @@ func TestAPIServiceList(t *testing.T) {
 }
 
 func TestAPITopicList(t *testing.T) {
-	var b apiTopicListBody
+	var b api.TopicListBody
 	getJSON(t, "/api/v1/topics?lang=it", &b)
 	if len(b.Topics) != 13 || b.Topics[0].Title != "Rifiuti e raccolta differenziata" || b.Topics[0].Services != 10 {
 		t.Errorf("topics: %+v", b.Topics)
@@ -93,7 +94,7 @@ func TestAPITopicList(t *testing.T) {
 }
 
 func TestAPISearch(t *testing.T) {
-	var b apiSearchBody
+	var b api.SearchBody
 	getJSON(t, "/api/v1/search?q=parking&topic=parking-transport&per_page=3", &b)
 	if b.Total == 0 || len(b.Hits) == 0 || len(b.Hits) > 3 || b.Facets.Topics["parking-transport"] != b.Total {
 		t.Fatalf("search: total %d, %d hits, facets %+v", b.Total, len(b.Hits), b.Facets)
@@ -112,9 +113,9 @@ func TestAPISearch(t *testing.T) {
 }
 
 func TestAPISuggest(t *testing.T) {
-	var b apiSuggestBody
+	var b api.SuggestBody
 	getJSON(t, "/api/v1/suggest?q=park&lang=en", &b)
-	if len(b.Suggestions) == 0 || len(b.Suggestions) > suggestLimit {
+	if len(b.Suggestions) == 0 || len(b.Suggestions) > api.SuggestLimit {
 		t.Fatalf("suggestions: %+v", b.Suggestions)
 	}
 	for _, s := range b.Suggestions {

@@ -35,7 +35,7 @@ func BenchmarkPublishToSearchable(b *testing.B) {
 		if _, err := site.db.Publish(ctx, sqlstore.PublishRequest{Kind: catalogue.KindService, Slug: slug, Base: rev.Number, Doc: doc, Actor: "bench", ReviewBy: started}); err != nil {
 			b.Fatal(err)
 		}
-		if err := site.srv.syncPublished(ctx, started); err != nil {
+		if err := site.srv.editor.SyncPublished(ctx, started); err != nil {
 			b.Fatal(err)
 		}
 		if !slices.Contains(site.searchSlugs(b, word, "en"), slug) {

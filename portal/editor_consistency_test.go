@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
+	"sportello/portal/editor"
 )
 
 // publicPlaces are where a service can show up to the public; each must
@@ -44,18 +45,18 @@ func assertPublic(t *testing.T, b *browser, slug, word string, visible bool, ski
 func TestDraftsAndArchivedNeverPublic(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	anon := site.browser(t, stopAtRedirects)
-	editor := site.browser(t, stopAtRedirects)
+	editorUser := site.browser(t, stopAtRedirects)
 	admin := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", "/editor/create/service")
+	page := editorUser.signIn("editor", "/editor/create/service")
 	adminPage := admin.signIn("admin", "/editor")
 
 	// A new service, only a draft: nowhere in public.
-	r := editor.post("/editor/create/service", url.Values{"_csrf": {csrfOf(t, page.body)}, "slug": {"adopt-a-street-tree"},
+	r := editorUser.post("/editor/create/service", url.Values{"_csrf": {csrfOf(t, page.body)}, "slug": {"adopt-a-street-tree"},
 		"title": {"Adopt a street tree wombatgrove"}, "topic": {"environment-animals"}, "department": {"environment"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", r.status, excerptMain(r.body))
 	}
-	must(t, editor.follow(r), http.StatusOK, "Created as a draft", `value="Adopt a street tree wombatgrove"`)
+	must(t, editorUser.follow(r), http.StatusOK, "Created as a draft", `value="Adopt a street tree wombatgrove"`)
 	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", false)
 
 	// Publishing it makes it public everywhere at once.
@@ -68,7 +69,7 @@ func TestDraftsAndArchivedNeverPublic(t *testing.T) {
 	svc.Summary["en"] = "Look after a tree in your street."
 	svc.Description["en"] = "Water it in summer and tell us when it looks ill."
 	svc.Keywords["en"] = []string{"wombatgrove"}
-	r = editor.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, csrfOf(t, page.body), 1, "submit"))
+	r = editorUser.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, csrfOf(t, page.body), 1, "submit"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("submit: %d %s", r.status, excerptMain(r.body))
 	}
@@ -80,7 +81,7 @@ func TestDraftsAndArchivedNeverPublic(t *testing.T) {
 
 	// A new draft of a published service changes nothing in public.
 	svc.Title["en"] = "Adopt a street tree koalabranch"
-	r = editor.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, csrfOf(t, page.body), 3, "save"))
+	r = editorUser.post("/editor/entries/service/adopt-a-street-tree", serviceForm(t, svc, csrfOf(t, page.body), 3, "save"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", r.status, excerptMain(r.body))
 	}
@@ -140,7 +141,7 @@ func TestLinksToHiddenServicesAreRefused(t *testing.T) {
 	// A journey step pointing at the archived service is refused too.
 	j := pub.Journeys[0]
 	j.Steps[0].Services = append(j.Steps[0].Services, lonely)
-	v := journeyValues(&j, catalogue.Languages)
+	v := editor.JourneyValues(&j, catalogue.Languages)
 	v.Set("_csrf", tok)
 	v.Set("base_revision", "0")
 	v.Set("action", "save")
@@ -153,17 +154,17 @@ func TestLinksToHiddenServicesAreRefused(t *testing.T) {
 func TestPreviewLinks(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-a-pothole"
-	editor := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", "/editor/entries/service/"+slug)
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", "/editor/entries/service/"+slug)
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = "Report a pothole platypusdraft"
-	if r := editor.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, page.body), 0, "save")); r.status != http.StatusSeeOther {
+	if r := editorUser.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, page.body), 0, "save")); r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d", r.status)
 	}
-	r := editor.get("/editor/entries/service/" + slug + "/preview")
+	r := editorUser.get("/editor/entries/service/" + slug + "/preview")
 	must(t, r, http.StatusOK, `id="preview-banner"`, "<h1>Report a pothole platypusdraft</h1>", "Revision 1")
 
-	r = editor.post("/editor/entries/service/"+slug+"/preview-link", url.Values{"_csrf": {csrfOf(t, page.body)}})
+	r = editorUser.post("/editor/entries/service/"+slug+"/preview-link", url.Values{"_csrf": {csrfOf(t, page.body)}})
 	must(t, r, http.StatusOK, `id="preview-url"`)
 	link := previewURL.FindStringSubmatch(r.body)
 	if link == nil {
@@ -178,11 +179,11 @@ func TestPreviewLinks(t *testing.T) {
 		t.Errorf("tampered preview link: %d", r.status)
 	}
 	token := strings.TrimPrefix(link[1], site.base+"/preview/")
-	claim, ok := site.srv.verifyPreview(token, time.Now())
+	claim, ok := site.srv.editor.VerifyPreview(token, time.Now())
 	if !ok || claim.Slug != slug || claim.Rev != 1 {
 		t.Fatalf("verifyPreview = %+v %v", claim, ok)
 	}
-	if _, ok := site.srv.verifyPreview(token, time.Now().Add(previewLinkLife+1)); ok {
+	if _, ok := site.srv.editor.VerifyPreview(token, time.Now().Add(editor.PreviewLinkLife+1)); ok {
 		t.Error("an expired preview link still works")
 	}
 }

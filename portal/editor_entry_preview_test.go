@@ -5,11 +5,13 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"sportello/catalogue"
+	"sportello/portal/editor"
 	"sportello/portal/web"
 )
 
@@ -81,8 +83,8 @@ func mustBePreview(t *testing.T, r response, want ...string) {
 
 func TestEveryKindOfDraftPreviews(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
-	editor := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", "/editor")
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", "/editor")
 	tok := csrfOf(t, page.body)
 	resident := site.browser(t, stopAtRedirects)
 	resident.signIn("resident", "/")
@@ -91,12 +93,12 @@ func TestEveryKindOfDraftPreviews(t *testing.T) {
 	for _, tc := range previewCases(t, site) {
 		t.Run(tc.kind, func(t *testing.T) {
 			word := tc.newTitle[strings.LastIndex(tc.newTitle, " ")+1:]
-			edit := entryURL(tc.kind, tc.slug)
-			v := codecFor(tc.kind).values(tc.entry, catalogue.Languages)
+			edit := editor.EntryURL(tc.kind, tc.slug)
+			v := editor.EntryValues(tc.kind, tc.entry, catalogue.Languages)
 			v.Set("_csrf", tok)
 			v.Set("base_revision", "0")
 			v.Set("action", "save")
-			if r := editor.post(edit, v); r.status != http.StatusSeeOther {
+			if r := editorUser.post(edit, v); r.status != http.StatusSeeOther {
 				t.Fatalf("save: %d %s", r.status, excerptMain(r.body))
 			}
 			draft, err := site.db.Draft(context.Background(), tc.kind, tc.slug)
@@ -106,8 +108,8 @@ func TestEveryKindOfDraftPreviews(t *testing.T) {
 
 			// The editor sees the draft as the public will; the public
 			// still sees the published entry.
-			r := editor.get(edit + "/preview")
-			mustBePreview(t, r, tc.heading, "Revision "+itoa64(draft.Number))
+			r := editorUser.get(edit + "/preview")
+			mustBePreview(t, r, tc.heading, "Revision "+strconv.FormatInt(draft.Number, 10))
 			if got := strings.Contains(r.body, `id="preview-note"`); got != tc.note {
 				t.Errorf("preview note shown = %v, want %v", got, tc.note)
 			}
@@ -126,7 +128,7 @@ func TestEveryKindOfDraftPreviews(t *testing.T) {
 			}
 
 			// A shared link works signed out, until it is changed or expires.
-			r = editor.post(edit+"/preview-link", url.Values{"_csrf": {tok}})
+			r = editorUser.post(edit+"/preview-link", url.Values{"_csrf": {tok}})
 			must(t, r, http.StatusOK, `id="preview-url"`)
 			link := previewURL.FindStringSubmatch(r.body)
 			if link == nil {
@@ -137,12 +139,12 @@ func TestEveryKindOfDraftPreviews(t *testing.T) {
 			if r := anon.get(tampered); r.status != http.StatusNotFound || strings.Contains(r.body, word) {
 				t.Errorf("tampered link: %d", r.status)
 			}
-			expired := site.srv.signPreview(previewClaim{Kind: tc.kind, Slug: tc.slug, Rev: draft.Number, Exp: time.Now().Add(-time.Minute).Unix()})
+			expired := site.srv.editor.SignPreview(editor.PreviewClaim{Kind: tc.kind, Slug: tc.slug, Rev: draft.Number, Exp: time.Now().Add(-time.Minute).Unix()})
 			if r := anon.get("/preview/" + expired); r.status != http.StatusNotFound || strings.Contains(r.body, word) {
 				t.Errorf("expired link: %d", r.status)
 			}
 			token := strings.TrimPrefix(link[1], site.base+"/preview/")
-			if _, ok := site.srv.verifyPreview(token, time.Now().Add(previewLinkLife+time.Second)); ok {
+			if _, ok := site.srv.editor.VerifyPreview(token, time.Now().Add(editor.PreviewLinkLife+time.Second)); ok {
 				t.Error("the link still works after its life")
 			}
 		})
@@ -154,14 +156,14 @@ func TestEveryKindOfDraftPreviews(t *testing.T) {
 func TestPreviewLinkWithoutKind(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-a-pothole"
-	editor := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", entryURL(catalogue.KindService, slug))
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", editor.EntryURL(catalogue.KindService, slug))
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = "Report a pothole echidnaold"
-	if r := editor.post(entryURL(catalogue.KindService, slug), serviceForm(t, svc, csrfOf(t, page.body), 0, "save")); r.status != http.StatusSeeOther {
+	if r := editorUser.post(editor.EntryURL(catalogue.KindService, slug), serviceForm(t, svc, csrfOf(t, page.body), 0, "save")); r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d", r.status)
 	}
-	old := site.srv.signPreview(previewClaim{Slug: slug, Rev: 1, Exp: time.Now().Add(time.Hour).Unix()})
+	old := site.srv.editor.SignPreview(editor.PreviewClaim{Slug: slug, Rev: 1, Exp: time.Now().Add(time.Hour).Unix()})
 	mustBePreview(t, site.browser(t, stopAtRedirects).get("/preview/"+old), "<h1>Report a pothole echidnaold</h1>")
 }
 
@@ -169,14 +171,14 @@ func TestPreviewLinkWithoutKind(t *testing.T) {
 // is seen nowhere, and its preview says so rather than showing a page.
 func TestOfficeWithoutServicesPreview(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
-	editor := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", "/editor/create/department")
-	r := editor.post("/editor/create/department", url.Values{"_csrf": {csrfOf(t, page.body)}, "slug": {"lost-property"},
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", "/editor/create/department")
+	r := editorUser.post("/editor/create/department", url.Values{"_csrf": {csrfOf(t, page.body)}, "slug": {"lost-property"},
 		"title": {"Lost property possumdesk"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("create: %d %s", r.status, excerptMain(r.body))
 	}
-	r = editor.get(entryURL(catalogue.KindDepartment, "lost-property") + "/preview")
+	r = editorUser.get(editor.EntryURL(catalogue.KindDepartment, "lost-property") + "/preview")
 	mustBePreview(t, r, `id="preview-note"`, "No published service names this office yet")
 	mustNot(t, r, `class="office__name"`)
 }

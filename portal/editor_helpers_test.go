@@ -3,9 +3,11 @@ package portal
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"testing"
 
 	"sportello/catalogue"
+	"sportello/portal/editor"
 	"sportello/search"
 )
 
@@ -16,9 +18,9 @@ import (
 // it, with its token, base revision and button.
 func serviceForm(t testing.TB, s *catalogue.Service, csrf string, base int64, action string) url.Values {
 	t.Helper()
-	v := serviceValues(s, catalogue.Languages)
+	v := editor.EntryValues(catalogue.KindService, s, catalogue.Languages)
 	v.Set("_csrf", csrf)
-	v.Set("base_revision", itoa64(base))
+	v.Set("base_revision", strconv.FormatInt(base, 10))
 	v.Set("action", action)
 	return v
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,11 +25,11 @@ func TestEditorNeedsAnEditor(t *testing.T) {
 	if r := resident.get("/editor"); r.status != http.StatusForbidden {
 		t.Errorf("a resident gets /editor with %d, want 403", r.status)
 	}
-	editor := site.browser(t, stopAtRedirects)
-	must(t, editor.signIn("editor", "/editor"), http.StatusOK, "Report a pothole", `id="entries"`, `href="/editor/create/service"`)
+	editorUser := site.browser(t, stopAtRedirects)
+	must(t, editorUser.signIn("editor", "/editor"), http.StatusOK, "Report a pothole", `id="entries"`, `href="/editor/create/service"`)
 	// Filters: topic, status, missing translation.
-	must(t, editor.get("/editor?kind=service&topic=waste-recycling"), http.StatusOK, "Report a missed bin collection")
-	mustNot(t, editor.get("/editor?kind=service&topic=waste-recycling"), "Report a pothole")
+	must(t, editorUser.get("/editor?kind=service&topic=waste-recycling"), http.StatusOK, "Report a missed bin collection")
+	mustNot(t, editorUser.get("/editor?kind=service&topic=waste-recycling"), "Report a pothole")
 	pub, _ := site.db.Export(context.Background())
 	var withFr, withoutFr string
 	for _, svc := range pub.Services {
@@ -39,16 +40,16 @@ func TestEditorNeedsAnEditor(t *testing.T) {
 			withoutFr = svc.Slug
 		}
 	}
-	r := editor.get("/editor?kind=service&missing=fr")
+	r := editorUser.get("/editor?kind=service&missing=fr")
 	must(t, r, http.StatusOK, `id="entry-`+withoutFr+`"`)
 	mustNot(t, r, `id="entry-`+withFr+`"`)
-	must(t, editor.get("/editor?kind=topic"), http.StatusOK, "Waste and recycling")
+	must(t, editorUser.get("/editor?kind=topic"), http.StatusOK, "Waste and recycling")
 	// An editor may not publish or import.
-	tok := csrfOf(t, editor.get("/editor/entries/service/report-a-pothole").body)
-	if r := editor.post("/editor/entries/service/report-a-pothole/publish", url.Values{"_csrf": {tok}}); r.status != http.StatusForbidden {
+	tok := csrfOf(t, editorUser.get("/editor/entries/service/report-a-pothole").body)
+	if r := editorUser.post("/editor/entries/service/report-a-pothole/publish", url.Values{"_csrf": {tok}}); r.status != http.StatusForbidden {
 		t.Errorf("an editor publishing: %d, want 403", r.status)
 	}
-	if r := editor.post("/editor/entries/service/report-a-pothole/archive", url.Values{"_csrf": {tok}}); r.status != http.StatusForbidden {
+	if r := editorUser.post("/editor/entries/service/report-a-pothole/archive", url.Values{"_csrf": {tok}}); r.status != http.StatusForbidden {
 		t.Errorf("an editor archiving: %d, want 403", r.status)
 	}
 }
@@ -60,17 +61,17 @@ func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-a-pothole"
 	const word = "quokkahole"
-	editor := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", "/editor/entries/service/"+slug)
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", "/editor/entries/service/"+slug)
 	must(t, page, http.StatusOK, `id="f-title-en"`, `name="title.en"`, `value="Report a pothole"`, `id="action-save"`, `id="f-base-revision"`)
 
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = "Report a pothole or " + word
-	r := editor.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, page.body), 0, "save"))
+	r := editorUser.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, page.body), 0, "save"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", r.status, excerptMain(r.body))
 	}
-	must(t, editor.follow(r), http.StatusOK, "Saved as draft revision 1", `value="Report a pothole or `+word+`"`)
+	must(t, editorUser.follow(r), http.StatusOK, "Saved as draft revision 1", `value="Report a pothole or `+word+`"`)
 
 	anon := site.browser(t, stopAtRedirects)
 	mustNot(t, anon.get("/services/"+slug), word)
@@ -112,8 +113,8 @@ func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 func TestValidationProblemsLandOnTheirFields(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-missed-bin-collection"
-	editor := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", "/editor/entries/service/"+slug)
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", "/editor/entries/service/"+slug)
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = ""
 	rule := "age >="
@@ -121,7 +122,7 @@ func TestValidationProblemsLandOnTheirFields(t *testing.T) {
 	svc.OnlineForm.Fields[1].Type = "dropdown"
 	svc.Related = append(svc.Related, "no-such-service")
 	v := serviceForm(t, svc, csrfOf(t, page.body), 0, "check")
-	r := editor.post("/editor/entries/service/"+slug, v)
+	r := editorUser.post("/editor/entries/service/"+slug, v)
 	must(t, r, http.StatusOK, `id="error-summary"`, `href="#f-title-en"`, `href="#f-eligibility-rule"`,
 		`href="#f-online-form-fields-1-type"`, `href="#f-related"`, "no-such-service", "Not saved yet.")
 	if n, _ := site.db.NewestRevision(context.Background(), catalogue.KindService, slug); n != 0 {
@@ -129,17 +130,17 @@ func TestValidationProblemsLandOnTheirFields(t *testing.T) {
 	}
 	// Letters in a number are refused before validation, on their field.
 	v.Set("fee.amount", "lots")
-	r = editor.post("/editor/entries/service/"+slug, v)
+	r = editorUser.post("/editor/entries/service/"+slug, v)
 	must(t, r, http.StatusUnprocessableEntity, `href="#f-fee-amount"`)
 	// Saving keeps the draft even with problems, and says what to fix.
 	v.Del("fee.amount")
 	v.Set("action", "save")
-	r = editor.post("/editor/entries/service/"+slug, v)
+	r = editorUser.post("/editor/entries/service/"+slug, v)
 	must(t, r, http.StatusOK, "Saved as draft revision 1", `href="#f-title-en"`)
 	// Sending for review is refused while problems remain.
 	v.Set("action", "submit")
 	v.Set("base_revision", "1")
-	r = editor.post("/editor/entries/service/"+slug, v)
+	r = editorUser.post("/editor/entries/service/"+slug, v)
 	must(t, r, http.StatusOK, "Saved as draft revision 2")
 	d, _ := site.db.Draft(context.Background(), catalogue.KindService, slug)
 	if d.DraftStatus != "draft" {
@@ -158,21 +159,21 @@ func TestValidationProblemsLandOnTheirFields(t *testing.T) {
 func TestMarkdownPreviewAndFormBuilderButtons(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-missed-bin-collection"
-	editor := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", "/editor/entries/service/"+slug)
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", "/editor/entries/service/"+slug)
 	svc := site.publishedService(t, slug)
 	svc.Description["en"] = "Some **bold** text <script>alert(1)</script>"
 	v := serviceForm(t, svc, csrfOf(t, page.body), 0, "preview_markdown")
-	r := editor.post("/editor/entries/service/"+slug, v)
+	r := editorUser.post("/editor/entries/service/"+slug, v)
 	must(t, r, http.StatusOK, `id="markdown-preview"`, "<strong>bold</strong>")
 	mustNot(t, r, "<script>alert(1)</script>")
 
 	n := len(svc.OnlineForm.Fields)
 	v.Set("action", "add_field")
-	r = editor.post("/editor/entries/service/"+slug, v)
-	must(t, r, http.StatusOK, `name="online_form.fields[`+itoa64(int64(n))+`].name"`, `value="`+itoa64(int64(n+1))+`"`)
+	r = editorUser.post("/editor/entries/service/"+slug, v)
+	must(t, r, http.StatusOK, `name="online_form.fields[`+strconv.FormatInt(int64(n), 10)+`].name"`, `value="`+strconv.FormatInt(int64(n+1), 10)+`"`)
 	v.Set("action", "compare:es")
-	must(t, editor.post("/editor/entries/service/"+slug, v), http.StatusOK, `id="f-title-es"`)
+	must(t, editorUser.post("/editor/entries/service/"+slug, v), http.StatusOK, `id="f-title-es"`)
 }
 
 func TestConflictingSavesLoseNothing(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/portal/public"
 )
 
 func TestImportAndExportFromTheEditor(t *testing.T) {
@@ -64,10 +65,10 @@ func TestImportAndExportFromTheEditor(t *testing.T) {
 	}
 
 	// Editors may look but not import.
-	editor := site.browser(t, stopAtRedirects)
-	p := editor.signIn("editor", "/editor/import")
+	editorUser := site.browser(t, stopAtRedirects)
+	p := editorUser.signIn("editor", "/editor/import")
 	mustNot(t, p, `id="import-form"`)
-	if r := editor.postMultipart("/editor/import", url.Values{"_csrf": {csrfOf(t, p.body)}}, upload{field: "catalogue", name: "x.json", content: []byte(changed)}); r.status != http.StatusForbidden {
+	if r := editorUser.postMultipart("/editor/import", url.Values{"_csrf": {csrfOf(t, p.body)}}, upload{field: "catalogue", name: "x.json", content: []byte(changed)}); r.status != http.StatusForbidden {
 		t.Errorf("an editor importing: %d", r.status)
 	}
 }
@@ -90,7 +91,7 @@ func TestFeedbackOnServicePages(t *testing.T) {
 		want   string
 	}{
 		{"no answer", url.Values{"comment": {"x"}}, http.StatusUnprocessableEntity, `href="#feedback-useful-yes"`},
-		{"too long", url.Values{"useful": {"no"}, "comment": {strings.Repeat("a", maxFeedbackComment+1)}}, http.StatusUnprocessableEntity, `href="#feedback-comment"`},
+		{"too long", url.Values{"useful": {"no"}, "comment": {strings.Repeat("a", public.MaxFeedbackComment+1)}}, http.StatusUnprocessableEntity, `href="#feedback-comment"`},
 		{"yes", url.Values{"useful": {"yes"}}, http.StatusOK, `id="feedback-thanks"`},
 		{"no with comment", url.Values{"useful": {"no"}, "comment": {"It does not say how long repairs take."}}, http.StatusOK, `id="feedback-thanks"`},
 		{"robot", url.Values{"useful": {"no"}, "comment": {"buy pills"}, "website": {"http://spam.example"}}, http.StatusOK, `id="feedback-thanks"`},
@@ -111,9 +112,9 @@ func TestFeedbackOnServicePages(t *testing.T) {
 	if len(scores) != 1 || scores[0].Useful != 1 || scores[0].NotUseful != 1 {
 		t.Errorf("scores = %+v (the robot must not count)", scores)
 	}
-	editor := site.browser(t, stopAtRedirects)
-	must(t, editor.signIn("editor", "/editor/feedback?slug="+slug), http.StatusOK, "It does not say how long repairs take.", `id="score-`+slug+`"`)
-	mustNot(t, editor.get("/editor/feedback"), "buy pills")
+	editorUser := site.browser(t, stopAtRedirects)
+	must(t, editorUser.signIn("editor", "/editor/feedback?slug="+slug), http.StatusOK, "It does not say how long repairs take.", `id="score-`+slug+`"`)
+	mustNot(t, editorUser.get("/editor/feedback"), "buy pills")
 }
 
 func TestFeedbackIsRateLimited(t *testing.T) {
@@ -121,11 +122,11 @@ func TestFeedbackIsRateLimited(t *testing.T) {
 	anon := site.browser(t, stopAtRedirects)
 	tok := csrfOf(t, anon.get("/services/report-a-pothole/feedback").body)
 	var last int
-	for range feedbackMax + 1 {
+	for range public.FeedbackMax + 1 {
 		last = anon.post("/services/report-a-pothole/feedback", url.Values{"_csrf": {tok}, "useful": {"yes"}}).status
 	}
 	if last != http.StatusTooManyRequests {
-		t.Errorf("answer %d of one client: %d, want 429", feedbackMax+1, last)
+		t.Errorf("answer %d of one client: %d, want 429", public.FeedbackMax+1, last)
 	}
 }
 
@@ -142,11 +143,11 @@ func TestSearchInsightsAndTuning(t *testing.T) {
 	anon.get("/services/report-missed-bin-collection", "Referer", site.base+"/search?q=bin")
 	anon.get("/services/report-missed-bin-collection", "Referer", "https://elsewhere.example/search?q=bin")
 
-	editor := site.browser(t, stopAtRedirects)
-	r := editor.signIn("editor", "/editor/search")
+	editorUser := site.browser(t, stopAtRedirects)
+	r := editorUser.signIn("editor", "/editor/search")
 	must(t, r, http.StatusOK, `id="table-top"`, "streetlamp", "[withheld: looked like personal data]", `id="synonym-form"`, `id="best-bet-form"`)
 	mustNot(t, r, "600123456")
-	counts, _ := site.db.Insights(context.Background(), isoWeek(time.Now()), "en", 100)
+	counts, _ := site.db.Insights(context.Background(), public.ISOWeek(time.Now()), "en", 100)
 	byQuery := map[string][3]int64{}
 	for _, c := range counts {
 		byQuery[c.Query] = [3]int64{c.Searches, c.ZeroResults, c.Clicks}
@@ -158,22 +159,22 @@ func TestSearchInsightsAndTuning(t *testing.T) {
 
 	// Synonyms and best bets take effect with the next search.
 	tok := csrfOf(t, r.body)
-	r = editor.post("/editor/search/synonyms", url.Values{"_csrf": {tok}, "lang": {"en"}, "terms": {"Streetlamp, street light"}})
-	must(t, editor.follow(r), http.StatusOK, "Synonyms saved", "streetlamp, street light")
+	r = editorUser.post("/editor/search/synonyms", url.Values{"_csrf": {tok}, "lang": {"en"}, "terms": {"Streetlamp, street light"}})
+	must(t, editorUser.follow(r), http.StatusOK, "Synonyms saved", "streetlamp, street light")
 	if hits := site.searchSlugs(t, "streetlamp", "en"); !slices.Contains(hits, "report-street-light-fault") {
 		t.Errorf("after adding the synonym, streetlamp finds %v", hits)
 	}
-	r = editor.post("/editor/search/synonyms", url.Values{"_csrf": {tok}, "lang": {"en"}, "terms": {"lonely"}})
+	r = editorUser.post("/editor/search/synonyms", url.Values{"_csrf": {tok}, "lang": {"en"}, "terms": {"lonely"}})
 	must(t, r, http.StatusUnprocessableEntity, `href="#synonym-terms"`)
-	r = editor.post("/editor/search/best-bets", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"Parking"}, "slug": {"disabled-parking-badge"}})
-	must(t, editor.follow(r), http.StatusOK, "Best bet saved")
+	r = editorUser.post("/editor/search/best-bets", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"Parking"}, "slug": {"disabled-parking-badge"}})
+	must(t, editorUser.follow(r), http.StatusOK, "Best bet saved")
 	if hits := site.searchSlugs(t, "parking", "en"); len(hits) == 0 || hits[0] != "disabled-parking-badge" {
 		t.Errorf("the best bet is not first: %v", hits)
 	}
-	r = editor.post("/editor/search/best-bets", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"x"}, "slug": {"no-such-service"}})
+	r = editorUser.post("/editor/search/best-bets", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"x"}, "slug": {"no-such-service"}})
 	must(t, r, http.StatusUnprocessableEntity, `href="#bet-slug"`)
-	r = editor.post("/editor/search/best-bets/delete", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"parking"}})
-	must(t, editor.follow(r), http.StatusOK, "Best bet removed")
+	r = editorUser.post("/editor/search/best-bets/delete", url.Values{"_csrf": {tok}, "lang": {"en"}, "query": {"parking"}})
+	must(t, editorUser.follow(r), http.StatusOK, "Best bet removed")
 	if hits := site.searchSlugs(t, "parking", "en"); len(hits) > 0 && hits[0] == "disabled-parking-badge" {
 		t.Errorf("the removed best bet is still first")
 	}
@@ -181,25 +182,25 @@ func TestSearchInsightsAndTuning(t *testing.T) {
 
 func TestReviewsAndFeeChangesNeedReview(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
-	editor := site.browser(t, stopAtRedirects)
-	page := editor.signIn("editor", "/editor/entries/service/resident-parking-permit")
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", "/editor/entries/service/resident-parking-permit")
 	tok := csrfOf(t, page.body)
 	svc := site.publishedService(t, "resident-parking-permit")
 	if svc.Fee == nil {
 		t.Fatal("the test needs a service with a fee")
 	}
 	svc.Fee.Amount += 500
-	r := editor.post("/editor/entries/service/resident-parking-permit", serviceForm(t, svc, tok, 0, "save"))
-	must(t, editor.follow(r), http.StatusOK, "the fee changed", "In review")
+	r := editorUser.post("/editor/entries/service/resident-parking-permit", serviceForm(t, svc, tok, 0, "save"))
+	must(t, editorUser.follow(r), http.StatusOK, "the fee changed", "In review")
 
-	r = editor.post("/editor/entries/service/report-a-pothole/review", url.Values{"_csrf": {tok}, "owner": {"Roads team"}, "review_by": {"2020-01-31"}})
-	must(t, editor.follow(r), http.StatusOK, "Owner and review date saved", "Roads team", "2020-01-31")
-	if r := editor.post("/editor/entries/service/report-a-pothole/review", url.Values{"_csrf": {tok}, "review_by": {"soon"}}); r.status != http.StatusUnprocessableEntity {
+	r = editorUser.post("/editor/entries/service/report-a-pothole/review", url.Values{"_csrf": {tok}, "owner": {"Roads team"}, "review_by": {"2020-01-31"}})
+	must(t, editorUser.follow(r), http.StatusOK, "Owner and review date saved", "Roads team", "2020-01-31")
+	if r := editorUser.post("/editor/entries/service/report-a-pothole/review", url.Values{"_csrf": {tok}, "review_by": {"soon"}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("an unreadable review date: %d", r.status)
 	}
-	r = editor.get("/editor/reviews")
+	r = editorUser.get("/editor/reviews")
 	must(t, r, http.StatusOK, `id="review-service-report-a-pothole"`, `id="review-service-resident-parking-permit"`, "Waiting for a publisher (1)", "Review overdue (1)")
-	must(t, editor.get("/editor?kind=service&overdue=1"), http.StatusOK, `id="entry-report-a-pothole"`, "Showing 1 of")
+	must(t, editorUser.get("/editor?kind=service&overdue=1"), http.StatusOK, `id="entry-report-a-pothole"`, "Showing 1 of")
 }
 
 func TestOtherEntriesAndDuplicates(t *testing.T) {

@@ -23,7 +23,7 @@ func (s *Server) routes(app *fiber.App) {
 
 	app.Get(web.AssetsPrefix+"*", s.Site.Assets.Handler())
 	app.Get("/healthz", s.healthShow)
-	app.Get("/sitemap.xml", s.sitemapShow)
+	app.Get("/sitemap.xml", s.public.SitemapShow) // no session: the same for everyone
 
 	// Sign-in. The development provider sits before the session and CSRF
 	// middleware: it is another party, with its own forms and state.
@@ -37,17 +37,9 @@ func (s *Server) routes(app *fiber.App) {
 	app.Post(auth.PathBackChannelLogout, s.auth.BackChannelLogout)
 	app.Get(auth.PathAccount, s.auth.Account)
 
-	// Public pages.
-	app.Get("/", s.homeShow)
-	app.Get("/search", s.searchShow)
-	app.Get("/services/:slug", s.serviceShow)
-	app.Get("/topics", s.topicIndex)
-	app.Get("/topics/:slug", s.topicShow)
-	app.Get("/life-events", s.lifeEventIndex)
-	app.Get("/life-events/:slug", s.lifeEventShow)
-	app.Get("/journeys", s.journeyIndex)
-	app.Get("/journeys/:slug", s.journeyShow)
-	app.Get("/business", s.businessShow)
+	// The public site: /, /search, /services/{slug}, /topics..., /life-events...,
+	// /journeys..., /business, /services/{slug}/feedback.
+	s.public.Routes(app, s.auth)
 
 	// Applying online, the applicant's account, the caseworkers' queue.
 	// /services/{slug}/apply..., /account/applications..., /account/files/{id}
@@ -75,50 +67,13 @@ func (s *Server) routes(app *fiber.App) {
 	// webhook, /account/payments, /staff/payments.
 	s.pay.Routes(app, s.auth, staffOnly)
 
-	// Content editors.
-	// (editor: begin)
-	app.Get("/services/:slug/feedback", s.auth.FormPage(), s.feedbackShow)
-	app.Post("/services/:slug/feedback", s.feedbackLimited, s.feedbackSubmit)
-	app.Get("/preview/:token", s.previewShow)
-	ed := app.Group("/editor", editorOnly)
-	ed.Get("/", s.editorIndex)
-	ed.Get("/reviews", s.editorReviews)
-	ed.Get("/search", s.editorSearch)
-	ed.Post("/search/synonyms", s.editorSynonymSave)
-	ed.Post("/search/synonyms/:id/delete", s.editorSynonymDelete)
-	ed.Post("/search/best-bets", s.editorBestBetSave)
-	ed.Post("/search/best-bets/delete", s.editorBestBetDelete)
-	ed.Get("/feedback", s.editorFeedback)
-	ed.Get("/duplicates", s.editorDuplicates)
-	ed.Get("/audit", s.editorAudit)
-	ed.Get("/import", s.editorImportShow)
-	ed.Post("/import", publisherOnly, s.editorImport)
-	ed.Get("/export.json", s.editorExportJSON)
-	ed.Get("/export.csv", s.editorExportCSV)
-	ed.Get("/create/:kind", s.entryNew)
-	ed.Post("/create/:kind", s.entryCreate)
-	ed.Get("/entries/:kind/:slug", s.entryShow)
-	ed.Post("/entries/:kind/:slug", s.entrySave)
-	ed.Post("/entries/:kind/:slug/publish", publisherOnly, s.entryPublish)
-	ed.Post("/entries/:kind/:slug/archive", publisherOnly, s.entryArchive)
-	ed.Post("/entries/:kind/:slug/discard", s.entryDiscard)
-	ed.Post("/entries/:kind/:slug/review", s.entryReview)
-	ed.Post("/entries/:kind/:slug/duplicate", s.entryDuplicate)
-	ed.Get("/entries/:kind/:slug/preview", s.entryPreview)
-	ed.Post("/entries/:kind/:slug/preview-link", s.entryPreviewLink)
-	ed.Get("/entries/:kind/:slug/revisions", s.entryRevisions)
-	ed.Get("/entries/:kind/:slug/diff", s.entryDiff)
-	ed.Post("/entries/:kind/:slug/revisions/:rev/restore", s.entryRestore)
-	// (editor: end)
+	// Content editors: /editor/..., and /preview/{token} for shared previews.
+	if s.editor != nil {
+		s.editor.Routes(app, editorOnly, publisherOnly)
+	}
 
-	// JSON API for machines; every route here is in openapi.json.
-	api := app.Group("/api/v1")
-	api.Get("/openapi.json", s.apiOpenAPI)
-	api.Get("/services", s.apiServiceList)
-	api.Get("/services/:slug", s.apiServiceShow)
-	api.Get("/topics", s.apiTopicList)
-	api.Get("/search", s.apiSearch)
-	api.Get("/suggest", s.apiSuggest)
+	// JSON API for machines: /api/v1/...; every route is in its openapi.json.
+	s.api.Routes(app.Group("/api/v1"))
 
 	// Anything else falls through to Fiber's 404, which handleError turns
 	// into the helpful 404 page (or a JSON 404 under /api).

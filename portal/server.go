@@ -17,13 +17,17 @@ import (
 
 	"sportello/assets"
 	"sportello/catalogue"
+	"sportello/catalogue/sqlstore"
 	"sportello/payments"
 	"sportello/portal/access"
+	"sportello/portal/api"
 	"sportello/portal/applications"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
+	"sportello/portal/editor"
 	"sportello/portal/forms"
 	"sportello/portal/pay"
+	"sportello/portal/public"
 	"sportello/portal/staff"
 	"sportello/portal/web"
 	"sportello/search"
@@ -89,19 +93,17 @@ type Server struct {
 	pay      *pay.Handler
 	apply    *apply.Handler
 	staff    *staff.Handler
+	public   *public.Handler
+	api      *api.Handler
+	editor   *editor.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
-	md       *web.Markdown
 	// engine renders the cached part of pages outside a request.
-	engine   *web.Engine
-	services *web.VersionCache[renderedService]
+	engine *web.Engine
 	// compiled holds the support and business finders of the catalogue
 	// version (eligibility.go).
 	compiled finderCache
-	// ed is content editing, page feedback and search insights
-	// (editor.go); nil when the store is not the SQL store.
-	ed *editorial
 	// secretRoutes are the patterns of the routes whose path holds a
 	// secret, which the log masks (middleware.go).
 	secretRoutes [][]string
@@ -160,8 +162,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		apps:     deps.Applications,
 		forms:    deps.Forms,
 		payments: deps.Payments,
-		md:       web.NewMarkdown(),
-		services: web.NewVersionCache[renderedService](serviceCacheSize),
 	}
 	site := web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn)
 	site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
@@ -181,9 +181,20 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.engine = engine
+	s.api = api.New(s.Shared, deps.Catalogue, deps.Search)
 	s.headers = s.securityHeaders()
-	if err := s.initEditor(context.Background(), deps); err != nil {
-		return nil, err
+	var feedback *sqlstore.DB
+	var insights *public.Insights
+	if db, ok := deps.Catalogue.(*sqlstore.DB); ok {
+		feedback, insights = db, public.NewInsights(db, s.Log)
+	}
+	s.public = public.New(s.Shared, deps.Catalogue, deps.Search, engine, feedback, insights)
+	if feedback != nil {
+		if s.editor, err = editor.New(context.Background(), s.Shared, deps.Catalogue, feedback, deps.Search, s.public, engine, insights); err != nil {
+			return nil, err
+		}
+	} else {
+		s.Log.Info("content editing is off: the catalogue store is not the SQL store")
 	}
 	fc := fiber.Config{
 		Immutable:             true,

@@ -23,9 +23,9 @@ func TestStaffAccess(t *testing.T) {
 		must(t, resident.get(path), http.StatusForbidden, "These pages are for council caseworkers", "Your applications")
 	}
 	must(t, resident.post("/staff/applications/PN-0000-0000/status", url.Values{"_csrf": {csrf}, "to": {"approved"}}), http.StatusForbidden)
-	editor := site.browser(t, stopAtRedirects)
-	editor.signIn("editor", "/")
-	must(t, editor.get("/staff"), http.StatusForbidden)
+	editorUser := site.browser(t, stopAtRedirects)
+	editorUser.signIn("editor", "/")
+	must(t, editorUser.get("/staff"), http.StatusForbidden)
 
 	ref := applyAs(t, resident)
 	cw := site.browser(t, stopAtRedirects)

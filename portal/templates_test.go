@@ -86,7 +86,7 @@ func TestLayoutSignedInAndDemo(t *testing.T) {
 	srv.App().Get("/test-signed-in", func(c *fiber.Ctx) error {
 		c.Locals(web.LocalViewer, &web.Viewer{PersonID: 7, Name: "Anna <Rossi>", Roles: []string{web.RoleEditor}})
 		c.Locals(web.LocalCSRF, "token-123")
-		return srv.homeShow(c)
+		return srv.public.HomeShow(c)
 	})
 	_, b := body(t, srv, "/test-signed-in")
 	for _, want := range []string{

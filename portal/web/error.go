@@ -104,3 +104,10 @@ func Classify(err error) (status int, key string) {
 	}
 	return http.StatusInternalServerError, StatusKey(http.StatusInternalServerError)
 }
+
+// FormProblem is one entry of a form's error summary: the id of the field
+// it is about and what to do.
+type FormProblem struct {
+	ID      string
+	Message string
+}

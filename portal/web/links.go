@@ -185,3 +185,11 @@ func Translated(t catalogue.Text) []string {
 	}
 	return langs
 }
+
+// NonNil is s, or an empty list instead of nil, for JSON arrays.
+func NonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,109 @@
+package api
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/public"
+	"sportello/portal/web"
+)
+
+// apiService is one service in an API list, in one language.
+type apiService struct {
+	Slug               string   `json:"slug"`
+	URL                string   `json:"url"`
+	Lang               string   `json:"lang"` // language of title and summary
+	Title              string   `json:"title"`
+	Summary            string   `json:"summary"`
+	Topic              string   `json:"topic"`
+	Department         string   `json:"department"`
+	Audience           []string `json:"audience"`
+	LifeEvents         []string `json:"life_events"`
+	Online             bool     `json:"online"`
+	Free               bool     `json:"free"`
+	Fee                *apiFee  `json:"fee"`
+	ProcessingTimeDays *int     `json:"processing_time_days"` // null: no set time
+	Languages          []string `json:"languages"`
+}
+
+type apiFee struct {
+	Amount    int64  `json:"amount"` // minor units (cents)
+	Currency  string `json:"currency"`
+	Unit      string `json:"unit,omitempty"`
+	When      string `json:"when"`
+	Formatted string `json:"formatted"`
+}
+
+type ServiceListBody struct {
+	Total    int          `json:"total"`
+	Page     int          `json:"page"`
+	PerPage  int          `json:"per_page"`
+	Services []apiService `json:"services"`
+}
+
+const (
+	DefaultPerPage = 20
+	apiMaxPerPage     = 100
+)
+
+func perPage(c *fiber.Ctx) int {
+	n, err := strconv.Atoi(c.Query("per_page"))
+	if err != nil || n < 1 {
+		return DefaultPerPage
+	}
+	return min(n, apiMaxPerPage)
+}
+
+func (s *Handler) apiServiceList(c *fiber.Ctx) error {
+	d := s.Directory()
+	lang := web.LangOf(c)
+	f := public.ReadSearchForm(c, d)
+	if t := c.Query("topic"); t != "" && f.Topic == "" {
+		return web.NewError(fiber.StatusBadRequest, "api.unknown_topic", nil)
+	}
+	if a := c.Query("audience"); a != "" && f.Audience == "" {
+		return web.NewError(fiber.StatusBadRequest, "api.unknown_audience", nil)
+	}
+	per := perPage(c)
+	body := ServiceListBody{Page: f.Page, PerPage: per, Services: []apiService{}}
+	from := (f.Page - 1) * per
+	for i := range d.Services {
+		sum := &d.Services[i]
+		if (f.Topic != "" && sum.Topic != f.Topic) ||
+			(f.Audience != "" && !slices.Contains(sum.Audience, f.Audience)) ||
+			(f.Online && !sum.Online) || (f.Free && sum.Fee != nil && sum.Fee.Amount > 0) {
+			continue
+		}
+		if body.Total >= from && len(body.Services) < per {
+			body.Services = append(body.Services, s.apiService(d, sum, lang))
+		}
+		body.Total++
+	}
+	return c.JSON(body)
+}
+
+func (s *Handler) apiService(d *web.Directory, sum *catalogue.ServiceSummary, lang string) apiService {
+	title, fb := d.Text(sum.Title, lang)
+	summary, _ := sum.Summary.In(lang, d.DefaultLang)
+	a := apiService{
+		Slug: sum.Slug, URL: s.BaseURL + web.ServiceURL(sum.Slug), Lang: lang,
+		Title: title, Summary: summary, Topic: sum.Topic, Department: sum.Department,
+		Audience: web.NonNil(sum.Audience), LifeEvents: web.NonNil(sum.LifeEvents),
+		Online: sum.Online, Free: sum.Fee == nil || sum.Fee.Amount == 0,
+		ProcessingTimeDays: sum.ProcessingTimeDays, Languages: web.Translated(sum.Title),
+	}
+	if fb != "" {
+		a.Lang = fb
+	}
+	if !a.Free {
+		unit, _ := sum.Fee.Unit.In(lang, d.DefaultLang)
+		a.Fee = &apiFee{
+			Amount: sum.Fee.Amount, Currency: sum.Fee.Currency, Unit: unit, When: sum.Fee.When,
+			Formatted: d.Cost(sum.Fee, lang),
+		}
+	}
+	return a
+}

@@ -1,0 +1,37 @@
+package editor
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue/sqlstore"
+	"sportello/portal/web"
+)
+
+// auditPage is templates/editor/audit.html: every change to the catalogue.
+type auditPage struct {
+	editorPage
+	Kind, Slug string
+	Entries    []auditRow
+}
+
+type auditRow struct {
+	sqlstore.AuditEntry
+	When string
+	URL  string
+}
+
+func (s *Handler) editorAudit(c *fiber.Ctx) error {
+	p := auditPage{editorPage: s.newEditorPage(c, "editor.audit.title", "/editor/audit"), Kind: c.Query("kind"), Slug: c.Query("slug")}
+	log, err := s.ed.db.Audit(c.UserContext(), sqlstore.AuditFilter{Kind: p.Kind, Slug: p.Slug, Limit: 500})
+	if err != nil {
+		return err
+	}
+	for _, e := range log {
+		r := auditRow{AuditEntry: e, When: e.At.Format("2006-01-02 15:04:05")}
+		if e.Kind != "" && e.Slug != "" {
+			r.URL = EntryURL(e.Kind, e.Slug)
+		}
+		p.Entries = append(p.Entries, r)
+	}
+	return web.Render(c, "editor/audit", p)
+}

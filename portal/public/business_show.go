@@ -1,0 +1,61 @@
+package public
+
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+type businessPage struct {
+	web.Page
+	Groups   []businessGroup
+	Journeys web.LinkList
+}
+
+// businessGroup is the services for one moment in a business's life, or
+// (Title "") those that belong to none.
+type businessGroup struct {
+	Title    web.Localised
+	URL      string
+	Services web.CardList
+}
+
+func (s *Handler) businessShow(c *fiber.Ctx) error {
+	d := s.Directory()
+	p := web.NewPage(c, "business.title")
+	page := businessPage{Page: p, Journeys: d.JourneyLinks(p.Lang, catalogue.AudienceBusiness)}
+	grouped := map[string]bool{}
+	for i := range d.LifeEvents {
+		le := &d.LifeEvents[i]
+		if le.Audience != catalogue.AudienceBusiness {
+			continue
+		}
+		var list []*catalogue.ServiceSummary
+		for _, sum := range d.ByLifeEvent[le.Slug] {
+			if slices.Contains(sum.Audience, catalogue.AudienceBusiness) {
+				list = append(list, sum)
+				grouped[sum.Slug] = true
+			}
+		}
+		page.Groups = append(page.Groups, businessGroup{
+			Title:    d.Loc(le.Title, p.Lang),
+			URL:      web.LifeEventURL(le.Slug),
+			Services: d.Cards(p.Lang, d.InLang(p.Lang, list)),
+		})
+	}
+	var others []*catalogue.ServiceSummary
+	for i := range d.Services {
+		sum := &d.Services[i]
+		if slices.Contains(sum.Audience, catalogue.AudienceBusiness) && !grouped[sum.Slug] {
+			others = append(others, sum)
+		}
+	}
+	page.Groups = append(page.Groups, businessGroup{
+		Title:    web.Localised{Text: web.T(c, "business.other")},
+		Services: d.Cards(p.Lang, d.InLang(p.Lang, others)),
+	})
+	return web.Render(c, "business_show", page)
+}

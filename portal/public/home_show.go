@@ -1,0 +1,33 @@
+package public
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+type homePage struct {
+	web.Page
+	Search             web.SearchBox
+	TopTasks           web.CardList
+	Topics             web.LinkList
+	LifeEvents         web.LinkList
+	BusinessLifeEvents web.LinkList
+	Journeys           web.LinkList
+}
+
+func (s *Handler) HomeShow(c *fiber.Ctx) error {
+	d := s.Directory()
+	p := web.NewPage(c, "")
+	lang := p.Lang
+	return web.Render(c, "home_show", homePage{
+		Page:               p,
+		Search:             web.SearchBox{Lang: lang, ID: "home-search"},
+		TopTasks:           d.Cards(lang, d.TopTasks),
+		Topics:             d.TopicLinks(lang),
+		LifeEvents:         d.LifeEventLinks(lang, catalogue.AudienceResident),
+		BusinessLifeEvents: d.LifeEventLinks(lang, catalogue.AudienceBusiness),
+		Journeys:           d.JourneyLinks(lang, ""),
+	})
+}

@@ -1,0 +1,146 @@
+package public
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"sportello/catalogue/sqlstore"
+	"sportello/search"
+)
+
+// Insights counts searches, searches with no results and clicks on results,
+// per ISO week, language and normalised query: counts only, never who
+// searched. Counts gather in memory and are added to the database in one
+// transaction every flushEvery or flushKeys distinct queries, so a search
+// costs a map update rather than a database write; a crash loses at most
+// that much.
+type Insights struct {
+	db  *sqlstore.DB
+	log *slog.Logger
+	now func() time.Time
+
+	mu        sync.Mutex
+	pending   map[insightKey]*sqlstore.InsightCount
+	lastFlush time.Time
+	flushMu   sync.Mutex // one flush at a time
+}
+
+type insightKey struct{ week, lang, query string }
+
+const (
+	flushEvery = 30 * time.Second
+	flushKeys  = 500
+	// maxInsightQuery bounds what is kept of a query.
+	maxInsightQuery = 100
+)
+
+// withheldQuery replaces a query that looks like personal data.
+const withheldQuery = "[withheld: looked like personal data]"
+
+// personalData matches what must not be kept from a query: e-mail
+// addresses and long numbers (phone, ID, card and reference numbers).
+var personalData = regexp.MustCompile(`[^\s@]+@[^\s@]+|\d[\d\s./-]{4,}\d`)
+
+func NewInsights(db *sqlstore.DB, log *slog.Logger) *Insights {
+	return &Insights{db: db, log: log, now: time.Now, pending: map[insightKey]*sqlstore.InsightCount{}, lastFlush: time.Now()}
+}
+
+// ISOWeek names the week of t as "2026-W07".
+func ISOWeek(t time.Time) string {
+	y, w := t.ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
+// insightQuery is the form a query is counted in, "" for none.
+func insightQuery(q string) string {
+	n := search.NormalizeQuery(q)
+	if n == "" {
+		return ""
+	}
+	if personalData.MatchString(n) {
+		return withheldQuery
+	}
+	if utf8.RuneCountInString(n) > maxInsightQuery {
+		r := []rune(n)
+		n = string(r[:maxInsightQuery])
+	}
+	return n
+}
+
+// search counts one search (the first page of it) and whether it found
+// nothing.
+func (in *Insights) Search(lang, query string, total int) {
+	in.add(lang, query, func(c *sqlstore.InsightCount) {
+		c.Searches++
+		if total == 0 {
+			c.ZeroResults++
+		}
+	})
+}
+
+// click counts a click on a result of query.
+func (in *Insights) Click(lang, query string) {
+	in.add(lang, query, func(c *sqlstore.InsightCount) { c.Clicks++ })
+}
+
+func (in *Insights) add(lang, query string, count func(*sqlstore.InsightCount)) {
+	q := insightQuery(query)
+	if q == "" {
+		return
+	}
+	now := in.now()
+	k := insightKey{ISOWeek(now), lang, q}
+	in.mu.Lock()
+	c := in.pending[k]
+	if c == nil {
+		c = &sqlstore.InsightCount{Week: k.week, Lang: k.lang, Query: k.query}
+		in.pending[k] = c
+	}
+	count(c)
+	due := len(in.pending) >= flushKeys || now.Sub(in.lastFlush) >= flushEvery
+	in.mu.Unlock()
+	if due {
+		go func() {
+			if err := in.Flush(context.Background()); err != nil {
+				in.log.Warn("saving search Insights failed; will retry", "err", err)
+			}
+		}()
+	}
+}
+
+// flush adds the pending counts to the database. Counts that could not be
+// written go back to pending.
+func (in *Insights) Flush(ctx context.Context) error {
+	in.flushMu.Lock()
+	defer in.flushMu.Unlock()
+	in.mu.Lock()
+	batch := make([]sqlstore.InsightCount, 0, len(in.pending))
+	for _, c := range in.pending {
+		batch = append(batch, *c)
+	}
+	in.pending = map[insightKey]*sqlstore.InsightCount{}
+	in.lastFlush = in.now()
+	in.mu.Unlock()
+	err := in.db.AddInsights(ctx, batch)
+	if err != nil {
+		in.mu.Lock()
+		for _, b := range batch {
+			k := insightKey{b.Week, b.Lang, b.Query}
+			c := in.pending[k]
+			if c == nil {
+				c = &sqlstore.InsightCount{Week: b.Week, Lang: b.Lang, Query: b.Query}
+				in.pending[k] = c
+			}
+			c.Searches += b.Searches
+			c.ZeroResults += b.ZeroResults
+			c.Clicks += b.Clicks
+		}
+		in.mu.Unlock()
+	}
+	return err
+}

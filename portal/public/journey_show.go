@@ -1,0 +1,54 @@
+package public
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+type journeyPage struct {
+	web.Page
+	Summary string
+	Steps   []journeyStep
+}
+
+type journeyStep struct {
+	Number   int
+	Title    string
+	Services web.CardList
+}
+
+func (s *Handler) journeyShow(c *fiber.Ctx) error {
+	d := s.Directory()
+	j, ok := d.JourneyOf[c.Params("slug")]
+	if !ok {
+		return catalogue.ErrNotFound
+	}
+	return web.Render(c, "journey_show", s.JourneyPageOf(c, d, j))
+}
+
+// JourneyPageOf builds the page of journey j from d, which previews give
+// with the draft in place of the published journey.
+func (s *Handler) JourneyPageOf(c *fiber.Ctx, d *web.Directory, j *catalogue.Journey) journeyPage {
+	p := web.NewPage(c, "")
+	// A journey is translated whole, like a service: its title decides.
+	p.Title, p.Fallback = d.Text(j.Title, p.Lang)
+	text := p.Lang
+	if p.Fallback != "" {
+		text = p.Fallback
+	}
+	page := journeyPage{Page: p}
+	page.Summary, _ = j.Summary.In(text, d.DefaultLang)
+	for i, st := range j.Steps {
+		title, _ := st.Title.In(text, d.DefaultLang)
+		var list []*catalogue.ServiceSummary
+		for _, slug := range st.Services {
+			if sum, ok := d.ServiceOf[slug]; ok {
+				list = append(list, sum)
+			}
+		}
+		page.Steps = append(page.Steps, journeyStep{Number: i + 1, Title: title, Services: d.Cards(p.Lang, list)})
+	}
+	return page
+}

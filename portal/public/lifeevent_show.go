@@ -1,0 +1,37 @@
+package public
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+type lifeEventPage struct {
+	web.Page
+	Business bool // a moment in a business's life, not a person's
+	Services web.CardList
+	Journeys web.LinkList
+}
+
+func (s *Handler) lifeEventShow(c *fiber.Ctx) error {
+	d := s.Directory()
+	le, ok := d.LifeEventOf[c.Params("slug")]
+	if !ok {
+		return catalogue.ErrNotFound
+	}
+	return web.Render(c, "lifeevent_show", s.LifeEventPageOf(c, d, le))
+}
+
+// LifeEventPageOf builds the page of life event le from d, which previews
+// give with the draft in place of the published life event.
+func (s *Handler) LifeEventPageOf(c *fiber.Ctx, d *web.Directory, le *catalogue.LifeEvent) lifeEventPage {
+	p := web.NewPage(c, "")
+	p.Title, p.Fallback = d.Text(le.Title, p.Lang)
+	return lifeEventPage{
+		Page:     p,
+		Business: le.Audience == catalogue.AudienceBusiness,
+		Services: d.Cards(p.Lang, d.InLang(p.Lang, d.ByLifeEvent[le.Slug])),
+		Journeys: d.JourneysFor(p.Lang, d.ByLifeEvent[le.Slug]),
+	}
+}

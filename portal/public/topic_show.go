@@ -1,0 +1,47 @@
+package public
+
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/catalogue"
+	"sportello/portal/web"
+)
+
+type topicPage struct {
+	web.Page
+	Description web.Localised
+	Resident    web.CardList
+	Business    web.CardList
+}
+
+func (s *Handler) topicShow(c *fiber.Ctx) error {
+	d := s.Directory()
+	t, ok := d.TopicOf[c.Params("slug")]
+	if !ok {
+		return catalogue.ErrNotFound
+	}
+	return web.Render(c, "topic_show", s.TopicPageOf(c, d, t))
+}
+
+// TopicPageOf builds the page of topic t from d, which previews give with
+// the draft in place of the published topic.
+func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic) topicPage {
+	p := web.NewPage(c, "")
+	p.Title, p.Fallback = d.Text(t.Title, p.Lang)
+	var resident, business []*catalogue.ServiceSummary
+	for _, sum := range d.InLang(p.Lang, d.ByTopic[t.Slug]) {
+		if slices.Contains(sum.Audience, catalogue.AudienceResident) {
+			resident = append(resident, sum)
+		} else {
+			business = append(business, sum)
+		}
+	}
+	return topicPage{
+		Page:        p,
+		Description: d.Loc(t.Description, p.Lang),
+		Resident:    d.Cards(p.Lang, resident),
+		Business:    d.Cards(p.Lang, business),
+	}
+}
