@@ -46,7 +46,7 @@ type ServiceListBody struct {
 
 const (
 	DefaultPerPage = 20
-	apiMaxPerPage     = 100
+	apiMaxPerPage  = 100
 )
 
 func perPage(c *fiber.Ctx) int {
