@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/applications"
+	"sportello/applications"
 )
 
 // accountApplicationFile sends a file of one of the person's applications as

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"sportello/portal/applications"
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/portal/auth"
-	"sportello/portal/forms"
 )
 
 const vanPermit = "recycling-centre-van-permit" // assurance low, free, 5 days, a required file

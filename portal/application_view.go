@@ -6,9 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/applications"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"sportello/portal/applications"
-	"sportello/portal/forms"
+	"sportello/applications"
+	"sportello/applications/forms"
 )
 
 // A pending application is what a person has typed into a service's form and

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/applications"
-	"sportello/portal/forms"
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/portal/web"
 )
 

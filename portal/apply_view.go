@@ -12,10 +12,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 

@@ -12,12 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/payments"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
-	"sportello/portal/forms"
 	"sportello/search"
 )
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"sportello/applications"
 	"sportello/payments"
-	"sportello/portal/applications"
 )
 
 // payPaid makes and pays an application for the parking permit as the

@@ -8,10 +8,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/payments"
-	"sportello/portal/applications"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 

@@ -17,12 +17,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/assets"
 	"sportello/catalogue"
 	"sportello/payments"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 	"sportello/search"
 	"sportello/templates"

@@ -9,15 +9,15 @@ import (
 	"path/filepath"
 	"time"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
-	"sportello/portal/forms"
 	"sportello/search"
 )
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"sportello/portal/forms"
+	"sportello/applications/forms"
 )
 
 func TestSubmitRecordsEverything(t *testing.T) {

@@ -25,9 +25,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
-	"sportello/portal/forms"
 )
 
 // Sentinel errors. ErrNotFound and ErrConflict are the catalogue's, so the

@@ -13,8 +13,8 @@ import (
 	"slices"
 	"time"
 
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/forms"
 )
 
 // SubmitInput is a completed form. Answers and Files are a valid
