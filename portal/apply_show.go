@@ -64,13 +64,13 @@ func (s *Server) applyShow(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	v := appViewer(c)
 	values := forms.Values{}
-	var pend *pendingRecord
+	var pend *applications.PendingForm
 	token := c.Query("token")
 	draftSaved := ""
 	if token != "" {
-		pend, err = s.pending().load(token, pendingOwnerOf(c), svc.Slug)
+		pend, err = s.apps.Pending().Load(c.UserContext(), token, pendingOwnerOf(c), svc.Slug)
 		switch {
-		case errors.Is(err, errNoPending):
+		case errors.Is(err, applications.ErrNoPending):
 			// An old link, or another browser's: start again.
 			return c.Redirect(applyFormURL(svc.Slug), fiber.StatusSeeOther)
 		case err != nil:
@@ -109,7 +109,7 @@ func (s *Server) applyShow(c *fiber.Ctx) error {
 }
 
 // applyFormPage builds the form page with values and errors.
-func (s *Server) applyFormPage(c *fiber.Ctx, d *directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *pendingRecord) applyPage {
+func (s *Server) applyFormPage(c *fiber.Ctx, d *directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *applications.PendingForm) applyPage {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.text(svc.Title, p.Lang)
 	page := applyPage{

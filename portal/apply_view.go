@@ -98,12 +98,12 @@ func appViewer(c *fiber.Ctx) *web.Viewer {
 }
 
 // pendingOwnerOf is who a pending application of this request belongs to.
-func pendingOwnerOf(c *fiber.Ctx) pendingOwner {
+func pendingOwnerOf(c *fiber.Ctx) applications.PendingOwner {
 	if v := appViewer(c); v != nil {
-		return pendingOwner{PersonID: v.PersonID}
+		return applications.PendingOwner{PersonID: v.PersonID}
 	}
 	csrf, _ := c.Locals(web.LocalCSRF).(string)
-	return pendingOwner{Binding: pendingBinding(csrf)}
+	return applications.AnonymousOwner(csrf)
 }
 
 // applyBodyLimit is the largest request the portal reads: two files at the
@@ -259,7 +259,7 @@ func applyErrorText(c *fiber.Ctx, fe forms.FieldError) string {
 }
 
 // applyFields builds the form's questions with values and errors.
-func (s *Server) applyFields(c *fiber.Ctx, d *directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *pendingRecord) []applyField {
+func (s *Server) applyFields(c *fiber.Ctx, d *directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *applications.PendingForm) []applyField {
 	lang := web.LangOf(c)
 	out := make([]applyField, 0, len(form.Fields))
 	for i := range form.Fields {
@@ -339,7 +339,7 @@ func (s *Server) applyFields(c *fiber.Ctx, d *directory, form *catalogue.OnlineF
 			}
 			fv.FileHint = web.T(c, "form.file.hint", "Types", types, "MaxMB", strconv.FormatFloat(maxMB, 'f', -1, 64))
 			if pend != nil {
-				for _, k := range pend.kept(f.Name) {
+				for _, k := range pend.Kept(f.Name) {
 					fv.Kept = append(fv.Kept, applyKept{Name: k.Filename, Size: applyFileSize(c, k.Size)})
 				}
 			}
