@@ -34,7 +34,7 @@ type appEvent struct {
 }
 
 // appStatusKey is the translation key of a status's name.
-func appStatusKey(st applications.Status) string { return "applications.status." + string(st) }
+func appStatusKey(st applications.Status) string { return web.ApplicationStatusKey(string(st)) }
 
 // appDue says when a decision is due, counting down: "Due in 3 days",
 // "Due today", "Overdue", "No set time"; "" while the council is not the

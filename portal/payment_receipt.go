@@ -77,7 +77,7 @@ func (s *Server) refundRowOf(c *fiber.Ctx, currency string, r payments.Refund, s
 	row := refundRow{
 		Amount: paymentMoney(r.Amount, currency, lang),
 		Reason: r.Reason,
-		Status: "payments.refund.status." + r.Status,
+		Status: web.RefundStatusKey(r.Status),
 		When:   s.paymentDate(lang, r.CreatedAt),
 		At:     r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
 	}

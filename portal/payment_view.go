@@ -61,7 +61,7 @@ func paymentViewer(c *fiber.Ctx) *web.Viewer {
 }
 
 // paymentStatusKey is the translation key of a payment status's name.
-func paymentStatusKey(status string) string { return "payments.status." + status }
+func paymentStatusKey(status string) string { return web.PaymentStatusKey(status) }
 
 // paymentMoney formats minor units of a payment's currency (stored in
 // lower case) for the reader.
