@@ -1,8 +1,8 @@
 // Package auth signs people in with the council's identity provider over
-// OpenID Connect (authorization code flow with PKCE), keeps server-side
-// sessions (kept by the accounts package), protects forms against CSRF, and guards
-// pages by sign-in, role and level of assurance. Sportello never sees a
-// password.
+// OpenID Connect (authorization code flow with PKCE), runs server-side
+// sessions (their rows are the accounts package's), protects forms against
+// CSRF, and guards pages by sign-in, role and level of assurance. Sportello
+// never sees a password.
 //
 // Wiring, in this order (see routes.go):
 //
@@ -62,9 +62,10 @@ const (
 // localForceCSRF marks a request whose page has a form (FormPage).
 const localForceCSRF = "auth.force_csrf"
 
-// New builds sign-in for cfg, keeping people and sessions in people. It does not contact the
-// identity provider: that happens at the first sign-in and is retried with
-// backoff, so a provider that is down does not stop the site from starting.
+// New builds sign-in for cfg, recording people and their sessions in
+// people. It does not contact the identity provider: that happens at the
+// first sign-in and is retried with backoff, so a provider that is down does
+// not stop the site from starting.
 // csrfExempt lists path prefixes that carry their own signature and are not
 // CSRF-checked (the Stripe webhook, the development provider's mount point
 // "/dev-idp/"); the back-channel logout endpoint is always exempt.
