@@ -41,12 +41,23 @@ const (
 	StatusRefunded          = "refunded"
 )
 
+// Statuses are every payment status: each needs a label in every language
+// (the portal's message files have a test), and the payments table's CHECK
+// lists the same.
+var Statuses = []string{
+	StatusCreated, StatusPending, StatusPaid, StatusFailed, StatusExpired,
+	StatusCancelled, StatusFlagged, StatusPartiallyRefunded, StatusRefunded,
+}
+
 // Refund statuses.
 const (
 	RefundPending   = "pending" // recorded, the provider not yet confirmed it
 	RefundSucceeded = "succeeded"
 	RefundFailed    = "failed"
 )
+
+// RefundStatuses are every refund status, each with a label like Statuses.
+var RefundStatuses = []string{RefundPending, RefundSucceeded, RefundFailed}
 
 // Event types. They are Stripe's names; the simulated provider and Sportello's
 // own synchronisation (Confirm, Reconcile, Cancel) produce the same types, so

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"sportello/portal/applications"
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
-	"sportello/portal/forms"
 	"sportello/portal/pay"
 )
 

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"sportello/portal/applications"
-	"sportello/portal/forms"
+	"sportello/applications"
+	"sportello/applications/forms"
 )
 
 // pngFile is a small file whose content says PNG.

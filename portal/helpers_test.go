@@ -12,12 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"sportello/accounts"
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/payments"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
-	"sportello/portal/forms"
+	"sportello/portal/devidp"
 	"sportello/search"
 )
 
@@ -61,7 +63,7 @@ func setUp(dir string) error {
 		return err
 	}
 	const base = "https://portanova.example"
-	deps.Auth, deps.DevIdP, err = auth.NewDevelopment(auth.Config{BaseURL: base}, db, log, PaymentsWebhookPath)
+	deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: base}, db, log)
 	if err != nil {
 		return err
 	}
@@ -212,4 +214,30 @@ func (f *fixtureT) with(store catalogue.Store) Deps {
 	d := f.deps
 	d.Catalogue = store
 	return d
+}
+
+// devSignIn is sign-in against the development identity provider, wired as
+// cmd/sportello wires it (developmentProvider): the provider at the base
+// URL + auth.DevIdPPath, and the payments webhook exempt from CSRF, since
+// Stripe signs it.
+func devSignIn(cfg auth.Config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, http.Handler, error) {
+	cfg.Issuer = cfg.BaseURL + auth.DevIdPPath
+	cfg.DemoSignIn = true
+	cfg.ProviderName = "Porta Nova demo sign-in"
+	idp, err := devidp.New(devidp.Config{
+		Issuer:                 cfg.Issuer,
+		RedirectURIs:           []string{cfg.RedirectURI()},
+		PostLogoutRedirectURIs: []string{cfg.PostLogoutRedirectURI()},
+		BackChannelLogoutURI:   cfg.BackChannelLogoutURI(),
+		Logger:                 log,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.ClientID, cfg.ClientSecret = devidp.ClientID, idp.ClientSecret
+	a, err := auth.New(cfg, accounts.New(db, nil), log, auth.DevIdPPath+"/", PaymentsWebhookPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, idp, nil
 }

@@ -105,7 +105,7 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	site.base = "http://" + ln.Addr().String()
 	site.issuer = site.base + auth.DevIdPPath
 	// The webhook is exempt from CSRF as in the binary: Stripe signs it.
-	deps.Auth, deps.DevIdP, err = auth.NewDevelopment(auth.Config{BaseURL: site.base}, site.db, log, PaymentsWebhookPath)
+	deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: site.base}, site.db, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/payments"
-	"sportello/portal/applications"
-	"sportello/portal/forms"
 	"sportello/portal/pay"
 )
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"sportello/applications"
 	"sportello/payments"
-	"sportello/portal/applications"
 	"sportello/portal/pay"
 )
 

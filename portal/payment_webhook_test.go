@@ -13,9 +13,9 @@ import (
 	stripeapi "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
 
+	"sportello/applications"
 	"sportello/payments"
 	"sportello/payments/stripemock"
-	"sportello/portal/applications"
 	"sportello/portal/pay"
 )
 

@@ -145,7 +145,7 @@ func TestTrustedProxies(t *testing.T) {
 			log := slog.New(slog.DiscardHandler)
 			deps := fixture.deps
 			var err error
-			deps.Auth, deps.DevIdP, err = auth.NewDevelopment(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 1}, fixture.store, log, PaymentsWebhookPath)
+			deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 1}, fixture.store, log)
 			if err != nil {
 				t.Fatal(err)
 			}

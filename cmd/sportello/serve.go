@@ -5,19 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"time"
 
+	"sportello/accounts"
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
-	"sportello/portal/forms"
 	"sportello/search"
 )
 
@@ -80,10 +82,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	// provider's own record.
 	go pay.RunReconciler(ctx, 5*time.Minute)
 
-	deps := portal.Deps{Catalogue: db, Search: index, Auth: signIn, Applications: apps, Forms: validator, Payments: pay}
-	if idp != nil {
-		deps.DevIdP = idp
-	}
+	deps := portal.Deps{Catalogue: db, Search: index, Auth: signIn, DevIdP: idp, Applications: apps, Forms: validator, Payments: pay}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
 	if err != nil {
 		return err
@@ -194,7 +193,7 @@ const stripeCheckoutOrigin = "https://checkout.stripe.com"
 // configured, otherwise with the embedded development provider (refused in
 // production by loadConfig). The returned handler is nil with a real
 // provider.
-func newAuth(cfg config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, *devidp.IDP, error) {
+func newAuth(cfg config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, http.Handler, error) {
 	ac := auth.Config{
 		Issuer:          cfg.OIDC.Issuer,
 		ClientID:        cfg.OIDC.ClientID,
@@ -213,10 +212,46 @@ func newAuth(cfg config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, *devidp
 	if err := ac.Validate(cfg.Env); err != nil {
 		return nil, nil, err
 	}
-	if cfg.DevIdP() {
-		log.Warn("demo sign-in is active: the embedded development identity provider signs anyone in", "issuer", cfg.BaseURL+auth.DevIdPPath)
-		return auth.NewDevelopment(ac, db, log, portal.PaymentsWebhookPath)
+	people := accounts.New(db, nil)
+	if !cfg.DevIdP() {
+		a, err := auth.New(ac, people, log, portal.PaymentsWebhookPath)
+		return a, nil, err
 	}
-	a, err := auth.New(ac, db, log, portal.PaymentsWebhookPath)
-	return a, nil, err
+	log.Warn("demo sign-in is active: the embedded development identity provider signs anyone in", "issuer", cfg.BaseURL+auth.DevIdPPath)
+	ac, idp, err := developmentProvider(ac, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := auth.New(ac, people, log, auth.DevIdPPath+"/", portal.PaymentsWebhookPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, idp, nil
+}
+
+// developmentProvider starts the embedded development identity provider,
+// with Sportello registered as its one client, and points ac at it: the
+// issuer is the base URL + auth.DevIdPPath, where the portal mounts it
+// (path prefix stripped), so that sign-in works with no set-up. Only this
+// binary links the provider; the sign-in package talks to it over HTTP like
+// to any provider.
+func developmentProvider(ac auth.Config, log *slog.Logger) (auth.Config, *devidp.IDP, error) {
+	ac.Issuer = ac.BaseURL + auth.DevIdPPath
+	ac.DemoSignIn = true
+	ac.ProviderName = "Porta Nova demo sign-in"
+	// Empty role and acr names take the same defaults in both packages.
+	idp, err := devidp.New(devidp.Config{
+		Issuer:                 ac.Issuer,
+		RedirectURIs:           []string{ac.RedirectURI()},
+		PostLogoutRedirectURIs: []string{ac.PostLogoutRedirectURI()},
+		BackChannelLogoutURI:   ac.BackChannelLogoutURI(),
+		Groups:                 devidp.Groups{Editor: ac.RoleEditor, Caseworker: ac.RoleCaseworker, Admin: ac.RoleAdmin},
+		ACR:                    devidp.ACR{Substantial: ac.ACRSubstantial, High: ac.ACRHigh},
+		Logger:                 log,
+	})
+	if err != nil {
+		return ac, nil, err
+	}
+	ac.ClientID, ac.ClientSecret = devidp.ClientID, idp.ClientSecret
+	return ac, idp, nil
 }

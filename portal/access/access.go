@@ -6,8 +6,8 @@ package access
 
 import (
 	"mime"
+	"sportello/applications"
 	"sportello/catalogue"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/web"
 

@@ -3,7 +3,7 @@ package apply
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/applications"
+	"sportello/applications"
 	"sportello/portal/web"
 )
 

@@ -3,9 +3,9 @@ package apply
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/applications"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/applications"
+	"sportello/applications"
 	"sportello/portal/pay"
 	"sportello/portal/web"
 )

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/applications"
-	"sportello/portal/forms"
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/portal/web"
 )
 
@@ -32,7 +32,7 @@ type Event struct {
 }
 
 // StatusKey is the translation key of a status's name.
-func StatusKey(st applications.Status) string { return "applications.status." + string(st) }
+func StatusKey(st applications.Status) string { return web.ApplicationStatusKey(string(st)) }
 
 // appDue says when a decision is due, counting down: "Due in 3 days",
 // "Due today", "Overdue", "No set time"; "" while the council is not the

@@ -6,9 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/applications"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 
@@ -46,9 +46,9 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	token := c.Query("token")
-	pend, err := s.pending().load(token, pendingOwnerOf(c), svc.Slug)
+	pend, err := s.apps.Pending().Load(c.UserContext(), token, pendingOwnerOf(c), svc.Slug)
 	switch {
-	case errors.Is(err, errNoPending):
+	case errors.Is(err, applications.ErrNoPending):
 		return c.Redirect(applyFormURL(svc.Slug), fiber.StatusSeeOther)
 	case err != nil:
 		return err
@@ -103,6 +103,6 @@ func firstInput(a *forms.Answer) string {
 // applyRevalidate checks a pending application's answers and kept files
 // again against the service's current form: nothing reaches the store
 // unchecked, even from the server's own disk.
-func (s *Handler) applyRevalidate(ctx context.Context, svc *catalogue.Service, pend *pendingRecord) (*forms.Result, error) {
-	return s.forms.Validate(ctx, svc.OnlineForm, pend.Values, pend.allInputs())
+func (s *Handler) applyRevalidate(ctx context.Context, svc *catalogue.Service, pend *applications.PendingForm) (*forms.Result, error) {
+	return s.forms.Validate(ctx, svc.OnlineForm, pend.Values, s.apps.Pending().Files(ctx, pend))
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
 	"sportello/portal/pay"
 	"sportello/portal/web"
 )
@@ -31,8 +32,8 @@ func (s *Handler) applyConfirmation(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	token := c.Query("token")
-	pend, err := s.pending().load(token, pendingOwnerOf(c), svc.Slug)
-	if errors.Is(err, errNoPending) || err == nil && pend.Reference == "" {
+	pend, err := s.apps.Pending().Load(c.UserContext(), token, pendingOwnerOf(c), svc.Slug)
+	if errors.Is(err, applications.ErrNoPending) || err == nil && pend.Reference == "" {
 		return web.NewError(fiber.StatusNotFound, "apply.error.no_confirmation", err)
 	}
 	if err != nil {

@@ -6,9 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/applications"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 
@@ -32,7 +32,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 	}
 	values = applyInputs(svc.OnlineForm, values)
 	token := meta.Get(inputToken)
-	if !validSubmissionToken(token) {
+	if !applications.ValidToken(token) {
 		return web.NewError(fiber.StatusBadRequest, "apply.error.token", nil)
 	}
 	v := web.ViewerOf(c)
@@ -51,16 +51,16 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 		return c.Redirect("/account/applications?saved="+svc.Slug, fiber.StatusSeeOther)
 	}
 
-	ps := s.pending()
+	ps := s.apps.Pending()
 	o := pendingOwnerOf(c)
-	pend, err := ps.load(token, o, svc.Slug)
+	pend, err := ps.Load(ctx, token, o, svc.Slug)
 	switch {
-	case errors.Is(err, errNoPending) && ps.exists(token):
+	case errors.Is(err, applications.ErrPendingTaken):
 		// The token is someone else's, or its record expired: never write
 		// over it.
 		return web.NewError(fiber.StatusBadRequest, "apply.error.token", err)
-	case errors.Is(err, errNoPending):
-		pend = ps.create(token, o, svc.Slug)
+	case errors.Is(err, applications.ErrNoPending):
+		pend = applications.NewPendingForm(token, o, svc.Slug)
 	case err != nil:
 		return err
 	case pend.Reference != "":
@@ -70,6 +70,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 	// A new upload replaces the kept files of its field; no upload keeps
 	// them, unless the person asked to remove them.
 	use := forms.Files{}
+	kept := ps.Files(ctx, pend)
 	fresh := map[string]bool{}
 	for _, f := range svc.OnlineForm.Fields {
 		if f.Type != forms.TypeFile {
@@ -79,9 +80,11 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 		case len(in) > 0:
 			use[f.Name], fresh[f.Name] = in, true
 		case slices.Contains(meta[inputRemove], f.Name):
-			ps.drop(pend, f.Name)
+			if err := ps.Drop(ctx, pend, f.Name); err != nil {
+				return err
+			}
 		default:
-			use[f.Name] = pend.inputs(f.Name)
+			use[f.Name] = kept[f.Name]
 		}
 	}
 	res, err := s.forms.Validate(ctx, svc.OnlineForm, values, use)
@@ -92,16 +95,16 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 		if _, bad := res.ErrorFor(field); bad {
 			continue
 		}
-		ps.drop(pend, field)
+		if err := ps.Drop(ctx, pend, field); err != nil {
+			return err
+		}
 		for _, af := range res.Files {
 			if af.Field != field {
 				continue
 			}
-			kept, err := ps.keep(pend, field, forms.FileInput{Filename: af.Filename, Size: af.Size, Open: af.Open}, af.Filename)
-			if err != nil {
+			if err := ps.Keep(ctx, pend, field, forms.FileInput{Filename: af.Filename, Size: af.Size, Open: af.Open}); err != nil {
 				return err
 			}
-			pend.Files = append(pend.Files, kept)
 		}
 	}
 	contact, contactErrs, err := s.applyContactCheck(c, meta)
@@ -109,7 +112,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 		return err
 	}
 	pend.Values, pend.Contact = values, contact
-	if err := ps.save(pend); err != nil {
+	if err := ps.Save(ctx, pend); err != nil {
 		return err
 	}
 	if res.OK() && len(contactErrs) == 0 {

@@ -5,9 +5,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/applications"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 
@@ -62,13 +62,13 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	v := web.ViewerOf(c)
 	values := forms.Values{}
-	var pend *pendingRecord
+	var pend *applications.PendingForm
 	token := c.Query("token")
 	draftSaved := ""
 	if token != "" {
-		pend, err = s.pending().load(token, pendingOwnerOf(c), svc.Slug)
+		pend, err = s.apps.Pending().Load(c.UserContext(), token, pendingOwnerOf(c), svc.Slug)
 		switch {
-		case errors.Is(err, errNoPending):
+		case errors.Is(err, applications.ErrNoPending):
 			// An old link, or another browser's: start again.
 			return c.Redirect(applyFormURL(svc.Slug), fiber.StatusSeeOther)
 		case err != nil:
@@ -107,7 +107,7 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 }
 
 // applyFormPage builds the form page with values and errors.
-func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *pendingRecord) applyPage {
+func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *applications.PendingForm) applyPage {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(svc.Title, p.Lang)
 	page := applyPage{

@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/applications"
-	"sportello/portal/forms"
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/portal/web"
 )
 
@@ -24,11 +24,11 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	token := c.FormValue(inputToken)
-	ps := s.pending()
+	ps := s.apps.Pending()
 	o := pendingOwnerOf(c)
-	pend, err := ps.load(token, o, svc.Slug)
+	pend, err := ps.Load(c.UserContext(), token, o, svc.Slug)
 	switch {
-	case errors.Is(err, errNoPending):
+	case errors.Is(err, applications.ErrNoPending):
 		return web.NewError(fiber.StatusBadRequest, "apply.error.expired", err)
 	case err != nil:
 		return err
@@ -57,7 +57,7 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	if err != nil {
 		// A concurrent post of the same form may have finished meanwhile
 		// (and removed the kept files this one was reading).
-		if again, lerr := ps.load(token, o, svc.Slug); lerr == nil && again.Reference != "" {
+		if again, lerr := ps.Load(c.UserContext(), token, o, svc.Slug); lerr == nil && again.Reference != "" {
 			return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 		}
 		if errors.Is(err, applications.ErrConflict) {
@@ -70,9 +70,11 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	// record only answers a second post until it expires.
 	pend.Values = forms.Values{}
 	for _, f := range svc.OnlineForm.Fields {
-		ps.drop(pend, f.Name)
+		if err := ps.Drop(c.UserContext(), pend, f.Name); err != nil {
+			return err
+		}
 	}
-	if err := ps.save(pend); err != nil {
+	if err := ps.Save(c.UserContext(), pend); err != nil {
 		return err
 	}
 	return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)

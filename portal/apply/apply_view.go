@@ -11,9 +11,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/portal/auth"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 
@@ -91,12 +92,12 @@ func (s *Handler) applySignIn(c *fiber.Ctx, svc *catalogue.Service) (bool, error
 }
 
 // pendingOwnerOf is who a pending application of this request belongs to.
-func pendingOwnerOf(c *fiber.Ctx) pendingOwner {
+func pendingOwnerOf(c *fiber.Ctx) applications.PendingOwner {
 	if v := web.ViewerOf(c); v != nil {
-		return pendingOwner{PersonID: v.PersonID}
+		return applications.PendingOwner{PersonID: v.PersonID}
 	}
 	csrf, _ := c.Locals(web.LocalCSRF).(string)
-	return pendingOwner{Binding: pendingBinding(csrf)}
+	return applications.AnonymousOwner(csrf)
 }
 
 // BodyLimit is the largest request the portal reads: two files at the
@@ -252,7 +253,7 @@ func ErrorText(c *fiber.Ctx, fe forms.FieldError) string {
 }
 
 // applyFields builds the form's questions with values and errors.
-func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *pendingRecord) []applyField {
+func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError, pend *applications.PendingForm) []applyField {
 	lang := web.LangOf(c)
 	out := make([]applyField, 0, len(form.Fields))
 	for i := range form.Fields {
@@ -332,7 +333,7 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 			}
 			fv.FileHint = web.T(c, "form.file.hint", "Types", types, "MaxMB", strconv.FormatFloat(maxMB, 'f', -1, 64))
 			if pend != nil {
-				for _, k := range pend.kept(f.Name) {
+				for _, k := range pend.Kept(f.Name) {
 					fv.Kept = append(fv.Kept, applyKept{Name: k.Filename, Size: applyFileSize(c, k.Size)})
 				}
 			}

@@ -7,11 +7,11 @@ package apply
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/portal/access"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
-	"sportello/portal/forms"
 	"sportello/portal/pay"
 	"sportello/portal/web"
 )

@@ -1,8 +1,8 @@
 // Package auth signs people in with the council's identity provider over
-// OpenID Connect (authorization code flow with PKCE), keeps server-side
-// sessions in the shared database, protects forms against CSRF, and guards
-// pages by sign-in, role and level of assurance. Sportello never sees a
-// password.
+// OpenID Connect (authorization code flow with PKCE), runs server-side
+// sessions (their rows are the accounts package's), protects forms against
+// CSRF, and guards pages by sign-in, role and level of assurance. Sportello
+// never sees a password.
 //
 // Wiring, in this order (see routes.go):
 //
@@ -33,7 +33,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
-	"sportello/catalogue/sqlstore"
+	"sportello/accounts"
 	"sportello/portal/web"
 )
 
@@ -41,7 +41,7 @@ import (
 type Auth struct {
 	cfg      Config
 	log      *slog.Logger
-	store    *store
+	people   accounts.Sessions
 	sessions *session.Store
 	rp       *lazyProvider
 	csrf     fiber.Handler
@@ -62,18 +62,19 @@ const (
 // localForceCSRF marks a request whose page has a form (FormPage).
 const localForceCSRF = "auth.force_csrf"
 
-// New builds sign-in for cfg on the shared database. It does not contact the
-// identity provider: that happens at the first sign-in and is retried with
-// backoff, so a provider that is down does not stop the site from starting.
+// New builds sign-in for cfg, recording people and their sessions in
+// people. It does not contact the identity provider: that happens at the
+// first sign-in and is retried with backoff, so a provider that is down does
+// not stop the site from starting.
 // csrfExempt lists path prefixes that carry their own signature and are not
 // CSRF-checked (the Stripe webhook, the development provider's mount point
 // "/dev-idp/"); the back-channel logout endpoint is always exempt.
-func New(cfg Config, db *sqlstore.DB, log *slog.Logger, csrfExempt ...string) (*Auth, error) {
+func New(cfg Config, people accounts.Sessions, log *slog.Logger, csrfExempt ...string) (*Auth, error) {
 	if cfg.Issuer == "" {
 		return nil, errors.New("auth: no identity provider: set SPORTELLO_OIDC_ISSUER, or start the development provider and pass its issuer")
 	}
-	if db == nil {
-		return nil, errors.New("auth: a database is required for sessions")
+	if people == nil {
+		return nil, errors.New("auth: a store for people and sessions is required")
 	}
 	if err := cfg.Validate(""); err != nil {
 		return nil, err
@@ -85,12 +86,12 @@ func New(cfg Config, db *sqlstore.DB, log *slog.Logger, csrfExempt ...string) (*
 	log = log.With("component", "auth")
 	a := &Auth{
 		cfg:        cfg,
+		people:     people,
 		log:        log,
 		now:        time.Now,
 		csrfExempt: append([]string{PathBackChannelLogout}, csrfExempt...),
 	}
 	clock := func() time.Time { return a.now() }
-	a.store = newStore(db, cfg.IdleTimeout, cfg.AbsoluteTimeout, clock)
 	a.rp = &lazyProvider{cfg: cfg, log: log, now: clock}
 
 	// The __Host- prefix makes the browser refuse the cookie unless it is
@@ -101,7 +102,7 @@ func New(cfg Config, db *sqlstore.DB, log *slog.Logger, csrfExempt ...string) (*
 	}
 	a.sessions = session.New(session.Config{
 		Expiration: cfg.IdleTimeout,
-		Storage:    a.store,
+		Storage:    sessionStorage{sessions: people, idle: cfg.IdleTimeout, absolute: cfg.AbsoluteTimeout},
 		KeyLookup:  "cookie:" + a.cookieName,
 		CookiePath: "/",
 		// The server enforces the idle and absolute timeouts; the cookie
@@ -158,12 +159,15 @@ func (a *Auth) Sessions() fiber.Handler {
 		if id == "" {
 			return c.Next()
 		}
-		v, err := a.store.viewer(c.UserContext(), id)
+		who, err := a.people.SignedIn(c.UserContext(), id, a.cfg.IdleTimeout)
 		if err != nil {
 			return web.NewError(fiber.StatusInternalServerError, "", err)
 		}
-		if v != nil {
-			c.Locals(web.LocalViewer, v)
+		if who != nil {
+			c.Locals(web.LocalViewer, &web.Viewer{
+				PersonID: who.ID, Issuer: who.Issuer, Subject: who.Subject, Name: who.Name,
+				Email: who.Email, EmailVerified: who.EmailVerified, Roles: who.Roles, ACR: who.ACR,
+			})
 		}
 		return c.Next()
 	}
@@ -220,7 +224,7 @@ func (a *Auth) RateLimit() fiber.Handler { return a.limiter }
 // PurgeExpired deletes expired sessions and used logout tokens past their
 // expiry. Expired sessions are refused anyway; this only reclaims space.
 func (a *Auth) PurgeExpired(ctx context.Context) (int64, error) {
-	n, err := a.store.purge(ctx)
+	n, err := a.people.PurgeExpired(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("auth: purging expired sessions: %w", err)
 	}

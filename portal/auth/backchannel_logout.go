@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"sportello/accounts"
 )
 
 // BackChannelLogout implements OIDC Back-Channel Logout 1.0:
@@ -28,8 +30,8 @@ func (a *Auth) BackChannelLogout(c *fiber.Ctx) error {
 	if err != nil {
 		return a.backChannelError(c, fiber.StatusBadRequest, "invalid_request", "the logout token is not valid", err)
 	}
-	ended, err := a.store.backChannelLogout(c.UserContext(), tok.Issuer, tok.TokenID, tok.Expiry, tok.SessionID, tok.Subject)
-	if errors.Is(err, errReplayed) {
+	ended, err := a.people.BackChannelLogout(c.UserContext(), tok.Issuer, tok.TokenID, tok.Expiry, tok.SessionID, tok.Subject)
+	if errors.Is(err, accounts.ErrReplayed) {
 		return a.backChannelError(c, fiber.StatusBadRequest, "invalid_request", "the logout token was already used", err)
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"sportello/accounts"
 	"sportello/portal/web"
 )
 
@@ -74,8 +75,8 @@ func groupMatches(value, group string) bool {
 
 // personFrom reads who signed in from the merged ID token and userinfo
 // claims. The email is kept only when the provider says it verified it.
-func (c Config) personFrom(issuer, subject string, claims map[string]any) person {
-	p := person{Issuer: issuer, Subject: subject, Roles: c.roles(claims)}
+func (c Config) personFrom(issuer, subject string, claims map[string]any) accounts.Person {
+	p := accounts.Person{Issuer: issuer, Subject: subject, Roles: c.roles(claims)}
 	p.Name = stringClaim(claims, "name")
 	if p.Name == "" {
 		p.Name = strings.TrimSpace(stringClaim(claims, "given_name") + " " + stringClaim(claims, "family_name"))

@@ -211,3 +211,9 @@ const (
 	PathBackChannelLogout = "/auth/backchannel-logout"
 	PathAccount           = "/account"
 )
+
+// DevIdPPath is where cmd/sportello mounts the development identity provider
+// on Sportello's own listener; its issuer is the base URL + DevIdPPath.
+// Sportello talks to it over HTTP like to any provider, and this package
+// does not link it.
+const DevIdPPath = "/dev-idp"

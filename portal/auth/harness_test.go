@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
@@ -20,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
+	"sportello/accounts"
 	"sportello/assets"
 	"sportello/catalogue/sqlstore"
 	"sportello/catalogue/sqlstore/sqltest"
@@ -101,7 +104,7 @@ func startRP(t *testing.T, o rpOptions) *rp {
 	if o.config != nil {
 		o.config(&cfg)
 	}
-	r.auth, err = New(cfg, r.db, testLogger(t), "/dev-idp/")
+	r.auth, err = New(cfg, accounts.New(r.db, r.clock.Now), testLogger(t), DevIdPPath+"/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,6 +329,12 @@ func mustNotContain(t *testing.T, p page, unwanted ...string) {
 			t.Errorf("page %s (%d) contains %q:\n%.1500s", p.url, p.status, w, p.body)
 		}
 	}
+}
+
+// hashID is what the accounts store keeps instead of a session id.
+func hashID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
 }
 
 // count runs a COUNT(*) query.

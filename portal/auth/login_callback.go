@@ -130,7 +130,7 @@ func (a *Auth) Callback(c *fiber.Ctx) error {
 	if err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}
-	if _, err := a.store.signIn(c.UserContext(), sessionID, who, sid, acr, rawID); err != nil {
+	if _, err := a.people.SignIn(c.UserContext(), sessionID, who, sid, acr, rawID); err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}
 	a.log.Info("signed in", "issuer", who.Issuer, "subject", who.Subject, "roles", strings.Join(who.Roles, " "), "acr", acr)

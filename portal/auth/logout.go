@@ -20,7 +20,7 @@ func (a *Auth) Logout(c *fiber.Ctx) error {
 	var issuer, idToken string
 	if id != "" {
 		var err error
-		if issuer, idToken, err = a.store.idToken(c.UserContext(), id); err != nil {
+		if issuer, idToken, err = a.people.IDToken(c.UserContext(), id); err != nil {
 			return web.NewError(fiber.StatusInternalServerError, "", err)
 		}
 	}

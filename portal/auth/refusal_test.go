@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"sportello/accounts"
 )
 
 // noSessionLeft checks that a refused sign-in left the browser signed out
@@ -305,7 +307,7 @@ func TestProviderUnavailable(t *testing.T) {
 
 // TestRateLimit: sign-in starts and callbacks share a per-address limit.
 func TestRateLimit(t *testing.T) {
-	a, err := New(Config{Issuer: "https://id.example", ClientID: "sportello", BaseURL: "http://localhost:8080", SignInRateLimit: 3}, testDB(t, "sqlite"), nil)
+	a, err := New(Config{Issuer: "https://id.example", ClientID: "sportello", BaseURL: "http://localhost:8080", SignInRateLimit: 3}, accounts.New(testDB(t, "sqlite"), nil), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"sportello/accounts"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -23,7 +25,7 @@ func sessionDataRP(t *testing.T, dialect string) (base string, db func() []strin
 	base = "http://" + ln.Addr().String()
 	store := testDB(t, dialect)
 	// No sign-in happens here, so the issuer is never contacted.
-	a, err := New(Config{Issuer: base + "/no-idp", ClientID: "sportello", BaseURL: base}, store, testLogger(t))
+	a, err := New(Config{Issuer: base + "/no-idp", ClientID: "sportello", BaseURL: base}, accounts.New(store, nil), testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}

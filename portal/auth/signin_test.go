@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"sportello/accounts"
 )
 
 // TestSignInWithDevelopmentProvider runs the whole flow against the
@@ -137,7 +139,7 @@ func TestSessionCookieFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.base, func(t *testing.T) {
 			db := testDB(t, "sqlite")
-			a, err := New(Config{Issuer: "https://id.example", ClientID: "sportello", BaseURL: tt.base}, db, nil)
+			a, err := New(Config{Issuer: "https://id.example", ClientID: "sportello", BaseURL: tt.base}, accounts.New(db, nil), nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,9 +7,9 @@ package pay
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
 	"sportello/payments"
 	"sportello/portal/access"
-	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/web"
 )

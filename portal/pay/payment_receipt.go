@@ -77,7 +77,7 @@ func (s *Handler) refundRowOf(c *fiber.Ctx, currency string, r payments.Refund, 
 	row := refundRow{
 		Amount: web.Money{Minor: r.Amount, Currency: currency}.Format(lang),
 		Reason: r.Reason,
-		Status: "payments.refund.status." + r.Status,
+		Status: web.RefundStatusKey(r.Status),
 		When:   s.DateTime(lang, r.CreatedAt),
 		At:     r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"),
 	}

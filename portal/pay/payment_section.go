@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
 	"sportello/payments"
-	"sportello/portal/applications"
 	"sportello/portal/web"
 )
 

@@ -8,9 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
 	"sportello/catalogue"
 	"sportello/payments"
-	"sportello/portal/applications"
 	"sportello/portal/web"
 )
 
@@ -54,7 +54,7 @@ type refundRow struct {
 }
 
 // paymentStatusKey is the translation key of a payment status's name.
-func paymentStatusKey(status string) string { return "payments.status." + status }
+func paymentStatusKey(status string) string { return web.PaymentStatusKey(status) }
 
 // paymentServiceTitle is a service's title in lang; a service since
 // removed from the catalogue shows the title the payment was made with.

@@ -3,7 +3,7 @@ package staff
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/applications"
+	"sportello/applications"
 	"sportello/portal/web"
 )
 

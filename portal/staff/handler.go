@@ -6,10 +6,10 @@ package staff
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/portal/access"
-	"sportello/portal/applications"
 	"sportello/portal/apply"
-	"sportello/portal/forms"
 	"sportello/portal/pay"
 	"sportello/portal/web"
 )

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/applications"
+	"sportello/applications"
 	"sportello/portal/apply"
 	"sportello/portal/pay"
 	"sportello/portal/web"

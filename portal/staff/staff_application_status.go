@@ -5,10 +5,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/applications"
 	"sportello/portal/apply"
-	"sportello/portal/forms"
 	"sportello/portal/web"
 )
 

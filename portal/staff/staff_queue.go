@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
 	"sportello/catalogue"
-	"sportello/portal/applications"
 	"sportello/portal/apply"
 	"sportello/portal/web"
 )

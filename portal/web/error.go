@@ -9,9 +9,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/applications"
 	"sportello/catalogue"
 	"sportello/payments"
-	"sportello/portal/applications"
 )
 
 // Error is returned by handlers. The central ErrorHandler renders

@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/forms"
 )
 
 // Shared is what the handlers of every audience read besides their own

@@ -1,4 +1,4 @@
-package portal
+package accounts
 
 import (
 	"context"
@@ -6,60 +6,56 @@ import (
 	"testing"
 	"time"
 
-	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/catalogue/sqlstore/sqltest"
 )
 
-// The saved-answers store on both databases: one row per person, replaced
+// Saved support-finder answers on both databases: one row per person, replaced
 // by a new save, gone on delete and with the person.
-func TestSavedAnswerStore(t *testing.T) {
+func TestSavedAnswers(t *testing.T) {
 	for _, dialect := range []string{sqlstore.DialectSQLite, sqlstore.DialectPostgres} {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
 			db := sqltest.Open(t, dialect)
-			st := (&Server{store: db}).savedAnswers()
-			if st == nil {
-				t.Fatal("no saved-answer store over a SQL catalogue")
-			}
+			st := New(db, nil)
 			const person = 4242
 			if _, err := db.SQL().ExecContext(ctx, db.Rebind(`INSERT INTO people (id, issuer, subject, created_at, signed_in_at) VALUES (?, 'https://id.example', 'anna', 0, 0)`), person); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.get(ctx, person); !errors.Is(err, catalogue.ErrNotFound) {
+			if _, err := st.SavedAnswers(ctx, person); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("nothing saved yet: got %v, want ErrNotFound", err)
 			}
 			at := time.Unix(1_700_000_000, 0)
-			if err := st.put(ctx, person, `{"age":70}`, at); err != nil {
+			if err := st.SaveAnswers(ctx, person, `{"age":70}`, at); err != nil {
 				t.Fatal(err)
 			}
-			if err := st.put(ctx, person, `{"age":71}`, at.Add(time.Hour)); err != nil {
+			if err := st.SaveAnswers(ctx, person, `{"age":71}`, at.Add(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
-			got, err := st.get(ctx, person)
+			got, err := st.SavedAnswers(ctx, person)
 			if err != nil || got.Answers != `{"age":71}` || !got.ConsentedAt.Equal(at.Add(time.Hour)) {
 				t.Errorf("after saving twice: %+v, %v; want the second save", got, err)
 			}
-			if err := st.put(ctx, person, "", at); err == nil {
+			if err := st.SaveAnswers(ctx, person, "", at); err == nil {
 				t.Error("saving no answers should be refused")
 			}
-			if err := st.delete(ctx, person); err != nil {
+			if err := st.DeleteSavedAnswers(ctx, person); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.get(ctx, person); !errors.Is(err, catalogue.ErrNotFound) {
+			if _, err := st.SavedAnswers(ctx, person); !errors.Is(err, ErrNotFound) {
 				t.Errorf("after delete: %v, want ErrNotFound", err)
 			}
-			if err := st.delete(ctx, person); err != nil {
+			if err := st.DeleteSavedAnswers(ctx, person); err != nil {
 				t.Errorf("deleting nothing: %v", err)
 			}
 			// The answers go with the person.
-			if err := st.put(ctx, person, `{"age":70}`, at); err != nil {
+			if err := st.SaveAnswers(ctx, person, `{"age":70}`, at); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.SQL().ExecContext(ctx, db.Rebind(`DELETE FROM people WHERE id = ?`), person); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := st.get(ctx, person); !errors.Is(err, catalogue.ErrNotFound) {
+			if _, err := st.SavedAnswers(ctx, person); !errors.Is(err, ErrNotFound) {
 				t.Errorf("after deleting the person: %v, want ErrNotFound", err)
 			}
 		})

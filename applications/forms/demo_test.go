@@ -152,7 +152,7 @@ func TestMessages(t *testing.T) {
 	langs := []string{"en", "es", "ca", "it", "fr"}
 	files := map[string]map[string]string{}
 	for _, lang := range langs {
-		b, err := os.ReadFile(filepath.Join("..", "web", "locales", "forms."+lang+".json"))
+		b, err := os.ReadFile(filepath.Join("..", "..", "portal", "web", "locales", "forms."+lang+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,7 +216,7 @@ func TestMessages(t *testing.T) {
 
 func TestDisplay(t *testing.T) {
 	messages := map[string]string{}
-	b, err := os.ReadFile(filepath.Join("..", "web", "locales", "forms.ca.json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "portal", "web", "locales", "forms.ca.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

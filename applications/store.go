@@ -25,9 +25,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
-	"sportello/portal/forms"
 )
 
 // Sentinel errors. ErrNotFound and ErrConflict are the catalogue's, so the
@@ -139,6 +139,7 @@ type Store struct {
 	log     *slog.Logger
 	// newReference draws a reference; tests replace it to force a clash.
 	newReference func() (Reference, error)
+	pending      Pending
 }
 
 // New returns a store over db, whose migrations (Open) created the tables,
@@ -168,11 +169,17 @@ func New(db *sqlstore.DB, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, uploads: uploads, prefix: opts.ReferencePrefix, loc: opts.Location, now: opts.Now, log: opts.Logger}
 	s.newReference = func() (Reference, error) { return NewReference(s.prefix) }
+	// The wall clock, not opts.Now: expiry is judged against the files'
+	// modification times.
+	s.pending = pendingDir{dir: filepath.Join(opts.DataDir, "pending"), now: time.Now}
 	return s, nil
 }
 
 // UploadsDir returns the directory the files are kept in.
 func (s *Store) UploadsDir() string { return s.uploads }
+
+// Pending returns where forms in progress are kept until they are submitted.
+func (s *Store) Pending() Pending { return s.pending }
 
 // clock returns now in UTC at the precision both databases keep, so that a
 // time read back equals the time written.
@@ -199,7 +206,10 @@ func NewToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-func validToken(t string) bool {
+// ValidToken reports whether t could be a token NewToken made: 16 to 128
+// URL-safe base64 characters. Submit and the forms in progress (Pending)
+// refuse anything else before looking it up.
+func ValidToken(t string) bool {
 	if len(t) < 16 || len(t) > 128 {
 		return false
 	}

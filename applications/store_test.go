@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"sportello/portal/forms"
+	"sportello/applications/forms"
 )
 
 func TestSubmitRecordsEverything(t *testing.T) {
@@ -728,4 +728,32 @@ func mustJSON(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Statuses lists every status the machine knows, once: the label test of
+// the portal's message files relies on it.
+func TestStatusesComplete(t *testing.T) {
+	seen := map[Status]int{}
+	for _, s := range Statuses {
+		seen[s]++
+	}
+	for s, n := range seen {
+		if n > 1 {
+			t.Errorf("Statuses lists %s %d times", s, n)
+		}
+	}
+	used := map[Status]bool{}
+	for _, tr := range Transitions() {
+		for _, s := range []Status{tr.From, tr.To} {
+			used[s] = true
+			if seen[s] == 0 {
+				t.Errorf("the transition %s -> %s names %s, which Statuses lacks", tr.From, tr.To, s)
+			}
+		}
+	}
+	for _, s := range Statuses {
+		if !used[s] {
+			t.Errorf("Statuses lists %s, which no transition reaches or leaves", s)
+		}
+	}
 }

@@ -13,8 +13,8 @@ import (
 	"slices"
 	"time"
 
+	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/portal/forms"
 )
 
 // SubmitInput is a completed form. Answers and Files are a valid
@@ -52,7 +52,7 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 	switch {
 	case in.Service == nil || in.Service.OnlineForm == nil:
 		return nil, fmt.Errorf("%w: the service cannot be applied for online", ErrInvalid)
-	case !validToken(in.Token):
+	case !ValidToken(in.Token):
 		return nil, fmt.Errorf("%w: the form's submission token is missing or malformed; reload the form and send it again", ErrInvalid)
 	case in.PersonID == 0 && (in.Service.Assurance == nil || *in.Service.Assurance != catalogue.AssuranceNone):
 		return nil, fmt.Errorf("%w: the service %s needs the applicant to sign in", ErrInvalid, in.Service.Slug)

@@ -1,4 +1,4 @@
-package auth
+package accounts
 
 import (
 	"context"
@@ -15,35 +15,36 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
-	"sportello/portal/web"
 )
 
-// store keeps people, sessions and used logout tokens in the shared
-// database. It is also the fiber.Storage behind Fiber's session store, so the
-// CSRF middleware's tokens live in the same server-side session row.
-type store struct {
-	db       *sqlstore.DB
-	q        queries
-	now      func() time.Time
-	idle     time.Duration
-	absolute time.Duration
+// SQL is the Store in the Sportello database, whose migrations created the
+// people, auth_sessions, auth_logout_tokens and support_saved_answers
+// tables.
+type SQL struct {
+	db  *sqlstore.DB
+	q   queries
+	now func() time.Time
 }
 
-// storageTimeout bounds the fiber.Storage methods, which get no context.
-const storageTimeout = 5 * time.Second
+var _ Store = (*SQL)(nil)
 
 // queries are written with ? placeholders and rebound once for the dialect.
 type queries struct {
 	sessionGet, sessionSet, sessionDelete, sessionReset, sessionTouch string
-	viewer, sessionIDToken, bindSession, upsertPerson                 string
+	signedIn, sessionIDToken, bindSession, upsertPerson               string
 	endBySID, endBySubject, useLogoutToken                            string
 	purgeSessions, purgeLogoutTokens                                  string
+	answersGet, answersPut, answersDelete                             string
 }
 
-func newStore(db *sqlstore.DB, idle, absolute time.Duration, now func() time.Time) *store {
+// New returns the store over db; now is the clock (nil: time.Now).
+func New(db *sqlstore.DB, now func() time.Time) *SQL {
+	if now == nil {
+		now = time.Now
+	}
 	r := db.Rebind
-	return &store{
-		db: db, now: now, idle: idle, absolute: absolute,
+	return &SQL{
+		db: db, now: now,
 		q: queries{
 			sessionGet: r(`SELECT data FROM auth_sessions
 				WHERE id_hash = ? AND idle_expires_at > ? AND expires_at > ?`),
@@ -57,7 +58,7 @@ func newStore(db *sqlstore.DB, idle, absolute time.Duration, now func() time.Tim
 			sessionReset:  r(`DELETE FROM auth_sessions`),
 			sessionTouch: r(`UPDATE auth_sessions SET idle_expires_at = ?
 				WHERE id_hash = ? AND idle_expires_at < ? AND idle_expires_at > ? AND expires_at > ?`),
-			viewer: r(`SELECT p.id, p.issuer, p.subject, p.name, p.email, p.email_verified, p.roles, s.acr, s.idle_expires_at
+			signedIn: r(`SELECT p.id, p.issuer, p.subject, p.name, p.email, p.email_verified, p.roles, s.acr, s.idle_expires_at
 				FROM auth_sessions s JOIN people p ON p.id = s.person_id
 				WHERE s.id_hash = ? AND s.idle_expires_at > ? AND s.expires_at > ?`),
 			sessionIDToken: r(`SELECT issuer, id_token FROM auth_sessions
@@ -76,6 +77,10 @@ func newStore(db *sqlstore.DB, idle, absolute time.Duration, now func() time.Tim
 			useLogoutToken:    r(`INSERT INTO auth_logout_tokens (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT (issuer, jti) DO NOTHING`),
 			purgeSessions:     r(`DELETE FROM auth_sessions WHERE idle_expires_at <= ? OR expires_at <= ?`),
 			purgeLogoutTokens: r(`DELETE FROM auth_logout_tokens WHERE expires_at <= ?`),
+			answersGet:        r(`SELECT answers, consented_at FROM support_saved_answers WHERE person_id = ?`),
+			answersPut: r(`INSERT INTO support_saved_answers (person_id, answers, consented_at, updated_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (person_id) DO UPDATE SET answers = excluded.answers, consented_at = excluded.consented_at, updated_at = excluded.updated_at`),
+			answersDelete: r(`DELETE FROM support_saved_answers WHERE person_id = ?`),
 		},
 	}
 }
@@ -86,105 +91,75 @@ func hashID(id string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Get, Set, Delete, Reset and Close make store a fiber.Storage for Fiber's
-// session store. key is the session id from the cookie.
-func (s *store) Get(key string) ([]byte, error) {
-	if key == "" {
+func (s *SQL) SessionData(ctx context.Context, id string) ([]byte, error) {
+	if id == "" {
 		return nil, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), storageTimeout)
-	defer cancel()
 	now := s.now().Unix()
 	var data string
-	err := s.db.SQL().QueryRowContext(ctx, s.q.sessionGet, hashID(key), now, now).Scan(&data)
+	err := s.db.SQL().QueryRowContext(ctx, s.q.sessionGet, hashID(id), now, now).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil // Fiber's contract: unknown or expired means nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("auth: reading a session: %w", err)
+		return nil, fmt.Errorf("accounts: reading a session: %w", err)
 	}
 	return base64.StdEncoding.DecodeString(data)
 }
 
-func (s *store) Set(key string, val []byte, exp time.Duration) error {
-	if key == "" {
-		return errors.New("auth: a session needs an id")
+func (s *SQL) SaveSessionData(ctx context.Context, id string, data []byte, idle, absolute time.Duration) error {
+	if id == "" {
+		return errors.New("accounts: a session needs an id")
 	}
-	if exp <= 0 {
-		exp = s.idle
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), storageTimeout)
-	defer cancel()
 	now := s.now()
 	_, err := s.db.SQL().ExecContext(ctx, s.q.sessionSet,
-		hashID(key), base64.StdEncoding.EncodeToString(val), now.Unix(), now.Add(exp).Unix(), now.Add(s.absolute).Unix(),
+		hashID(id), base64.StdEncoding.EncodeToString(data), now.Unix(), now.Add(idle).Unix(), now.Add(absolute).Unix(),
 		now.Unix(), now.Unix())
 	if err != nil {
-		return fmt.Errorf("auth: saving a session: %w", err)
+		return fmt.Errorf("accounts: saving a session: %w", err)
 	}
 	return nil
 }
 
-func (s *store) Delete(key string) error {
-	if key == "" {
+func (s *SQL) DeleteSession(ctx context.Context, id string) error {
+	if id == "" {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), storageTimeout)
-	defer cancel()
-	if _, err := s.db.SQL().ExecContext(ctx, s.q.sessionDelete, hashID(key)); err != nil {
-		return fmt.Errorf("auth: deleting a session: %w", err)
+	if _, err := s.db.SQL().ExecContext(ctx, s.q.sessionDelete, hashID(id)); err != nil {
+		return fmt.Errorf("accounts: deleting a session: %w", err)
 	}
 	return nil
 }
 
-// Reset ends every session (everyone is signed out).
-func (s *store) Reset() error {
-	ctx, cancel := context.WithTimeout(context.Background(), storageTimeout)
-	defer cancel()
+func (s *SQL) DeleteAllSessions(ctx context.Context) error {
 	_, err := s.db.SQL().ExecContext(ctx, s.q.sessionReset)
 	return err
 }
 
-// Close does nothing: the database belongs to the caller.
-func (s *store) Close() error { return nil }
-
-// viewer returns the person signed in with session id, or nil when the
-// session is unknown, expired or not signed in. It extends the idle timeout,
-// writing at most once a minute per session.
-func (s *store) viewer(ctx context.Context, id string) (*web.Viewer, error) {
+func (s *SQL) SignedIn(ctx context.Context, id string, idle time.Duration) (*SignedIn, error) {
 	now := s.now()
-	var v web.Viewer
+	var v SignedIn
 	var roles string
 	var idleExpires int64
-	err := s.db.SQL().QueryRowContext(ctx, s.q.viewer, hashID(id), now.Unix(), now.Unix()).Scan(
-		&v.PersonID, &v.Issuer, &v.Subject, &v.Name, &v.Email, &v.EmailVerified, &roles, &v.ACR, &idleExpires)
+	err := s.db.SQL().QueryRowContext(ctx, s.q.signedIn, hashID(id), now.Unix(), now.Unix()).Scan(
+		&v.ID, &v.Issuer, &v.Subject, &v.Name, &v.Email, &v.EmailVerified, &roles, &v.ACR, &idleExpires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("auth: reading the signed-in person: %w", err)
+		return nil, fmt.Errorf("accounts: reading the signed-in person: %w", err)
 	}
 	v.Roles = strings.Fields(roles)
-	if next := now.Add(s.idle); next.Unix()-idleExpires >= 60 {
+	if next := now.Add(idle); next.Unix()-idleExpires >= 60 {
 		if _, err := s.db.SQL().ExecContext(ctx, s.q.sessionTouch,
 			next.Unix(), hashID(id), next.Unix()-60, now.Unix(), now.Unix()); err != nil {
-			return nil, fmt.Errorf("auth: extending a session: %w", err)
+			return nil, fmt.Errorf("accounts: extending a session: %w", err)
 		}
 	}
 	return &v, nil
 }
 
-// person is who the identity provider says signed in.
-type person struct {
-	Issuer, Subject, Name, Email string
-	EmailVerified                bool
-	Roles                        []string
-}
-
-// signIn records a sign-in in one transaction: the person is created or
-// refreshed (name, email, roles) and the session (already saved by Fiber
-// under its new id) is bound to them.
-func (s *store) signIn(ctx context.Context, sessionID string, p person, sid, acr, rawIDToken string) (int64, error) {
+func (s *SQL) SignIn(ctx context.Context, id string, p Person, sid, acr, rawIDToken string) (int64, error) {
 	now := s.now().Unix()
 	var personID int64
 	var err error
@@ -197,12 +172,12 @@ func (s *store) signIn(ctx context.Context, sessionID string, p person, sid, acr
 			).Scan(&personID); err != nil {
 				return s.db.MapError(err)
 			}
-			res, err := tx.ExecContext(ctx, s.q.bindSession, personID, p.Issuer, p.Subject, sid, acr, rawIDToken, now, hashID(sessionID))
+			res, err := tx.ExecContext(ctx, s.q.bindSession, personID, p.Issuer, p.Subject, sid, acr, rawIDToken, now, hashID(id))
 			if err != nil {
 				return err
 			}
 			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				return fmt.Errorf("auth: the new session %s… was not saved (rows %d, %v)", hashID(sessionID)[:8], n, err)
+				return fmt.Errorf("accounts: the new session %s… was not saved (rows %d, %v)", hashID(id)[:8], n, err)
 			}
 			return nil
 		})
@@ -211,7 +186,7 @@ func (s *store) signIn(ctx context.Context, sessionID string, p person, sid, acr
 		}
 	}
 	if err != nil {
-		return 0, fmt.Errorf("auth: recording the sign-in: %w", err)
+		return 0, fmt.Errorf("accounts: recording the sign-in: %w", err)
 	}
 	return personID, nil
 }
@@ -224,9 +199,7 @@ func newPersonID() int64 {
 	return int64(binary.BigEndian.Uint64(b[:])>>11) + 1
 }
 
-// idToken returns the issuer and ID token of a signed-in session, for the
-// id_token_hint of RP-initiated logout.
-func (s *store) idToken(ctx context.Context, id string) (issuer, idToken string, err error) {
+func (s *SQL) IDToken(ctx context.Context, id string) (issuer, idToken string, err error) {
 	now := s.now().Unix()
 	err = s.db.SQL().QueryRowContext(ctx, s.q.sessionIDToken, hashID(id), now, now).Scan(&issuer, &idToken)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -235,13 +208,7 @@ func (s *store) idToken(ctx context.Context, id string) (issuer, idToken string,
 	return issuer, idToken, err
 }
 
-// errReplayed is a logout token whose jti was already used.
-var errReplayed = errors.New("auth: logout token replayed (its jti was already used)")
-
-// backChannelLogout records the token's jti and ends the sessions it names,
-// in one transaction: sid when the token has one (that sign-in only), else
-// every session of the subject.
-func (s *store) backChannelLogout(ctx context.Context, issuer, jti string, expires time.Time, sid, subject string) (int64, error) {
+func (s *SQL) BackChannelLogout(ctx context.Context, issuer, jti string, expires time.Time, sid, subject string) (int64, error) {
 	var ended int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q.useLogoutToken, issuer, jti, expires.Unix())
@@ -251,7 +218,7 @@ func (s *store) backChannelLogout(ctx context.Context, issuer, jti string, expir
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return errReplayed
+			return ErrReplayed
 		}
 		if sid != "" {
 			res, err = tx.ExecContext(ctx, s.q.endBySID, issuer, sid)
@@ -267,8 +234,7 @@ func (s *store) backChannelLogout(ctx context.Context, issuer, jti string, expir
 	return ended, err
 }
 
-// purge deletes expired sessions and logout tokens past their expiry.
-func (s *store) purge(ctx context.Context) (int64, error) {
+func (s *SQL) PurgeExpired(ctx context.Context) (int64, error) {
 	now := s.now().Unix()
 	var n int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -283,4 +249,35 @@ func (s *store) purge(ctx context.Context) (int64, error) {
 		return err
 	})
 	return n, err
+}
+
+func (s *SQL) SavedAnswers(ctx context.Context, personID int64) (SavedAnswers, error) {
+	var a SavedAnswers
+	var consented int64
+	err := s.db.SQL().QueryRowContext(ctx, s.q.answersGet, personID).Scan(&a.Answers, &consented)
+	if errors.Is(err, sql.ErrNoRows) {
+		return SavedAnswers{}, ErrNotFound
+	}
+	if err != nil {
+		return SavedAnswers{}, fmt.Errorf("accounts: reading saved support answers: %w", err)
+	}
+	a.ConsentedAt = time.Unix(consented, 0)
+	return a, nil
+}
+
+func (s *SQL) SaveAnswers(ctx context.Context, personID int64, answers string, consentedAt time.Time) error {
+	if answers == "" {
+		return errors.New("accounts: no support answers to save")
+	}
+	if _, err := s.db.SQL().ExecContext(ctx, s.q.answersPut, personID, answers, consentedAt.Unix(), consentedAt.Unix()); err != nil {
+		return fmt.Errorf("accounts: saving support answers: %w", s.db.MapError(err))
+	}
+	return nil
+}
+
+func (s *SQL) DeleteSavedAnswers(ctx context.Context, personID int64) error {
+	if _, err := s.db.SQL().ExecContext(ctx, s.q.answersDelete, personID); err != nil {
+		return fmt.Errorf("accounts: deleting saved support answers: %w", err)
+	}
+	return nil
 }

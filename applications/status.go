@@ -22,6 +22,13 @@ const (
 	StatusPaid Status = "paid"
 )
 
+// Statuses are every status, in the order of a life: each needs a label in
+// every language (the portal's message files have a test).
+var Statuses = []Status{
+	StatusDraft, StatusAwaitingPayment, StatusSubmitted, StatusInReview, StatusMoreInfoNeeded,
+	StatusApproved, StatusRejected, StatusWithdrawn, StatusPaid,
+}
+
 // Roles an actor changes an application in. The staff roles have the same
 // names as the portal's (web.RoleCaseworker, web.RoleAdmin).
 const (

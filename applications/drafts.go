@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"sportello/portal/forms"
+	"sportello/applications/forms"
 )
 
 // Draft is a person's unfinished form for a service, kept as typed (input

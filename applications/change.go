@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"sportello/portal/forms"
+	"sportello/applications/forms"
 )
 
 // ChangeStatus moves an application from status from to status to, for a

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/catalogue/sqlstore/sqltest"
-	"sportello/portal/forms"
 )
 
 // The store's tests run against SQLite always and PostgreSQL when
