@@ -59,7 +59,7 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderBusinessStart(c, f, "", web.T(c, "business_start.error.what"))
 	}
-	qs, err := f.businessQuestions(ch)
+	qs, err := f.business.Questions(ch.Value)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 		}
 		views = append(views, businessAnswerView{Question: d.loc(q.Text, lang), Answer: web.T(c, "business_start.answer."+v)})
 	}
-	plan, err := f.businessPlan(ch, answers)
+	plan, err := f.business.Plan(ch.Value, answers)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 		Choice:      ch.Title,
 		LongestWait: plan.LongestWaitDays,
 		Answers:     views,
-		ChangeURL:   businessURL(businessQuestionsPath, what, given),
+		ChangeURL:   businessURL(businessQuestionsPath, ch.Value, given),
 		StartURL:    businessStartPath,
 	}
 	page.Title = web.T(c, "business_start.plan.title", "Choice", ch.Title.Text)
