@@ -261,3 +261,103 @@ func TestEveryDemoBusinessTextIsTranslated(t *testing.T) {
 		}
 	}
 }
+
+// Another council's catalogue, with business types and services of its
+// own and none of Porta Nova's: the finder knows no council's slugs.
+func TestBusinessFinderOnAnotherCouncilsCatalogue(t *testing.T) {
+	text := func(it, en string) catalogue.Text { return catalogue.Text{"it": it, "en": en} }
+	service := func(slug, it, en string, fee int64, days int) catalogue.Service {
+		s := catalogue.Service{Slug: slug, Topic: "imprese", Department: "suap", Audience: []string{catalogue.AudienceBusiness},
+			Channels: []string{catalogue.ChannelInPerson}, Title: text(it, en), Summary: text("Un servizio.", "A service."),
+			Description: text("Allo sportello.", "At the office.")}
+		if fee > 0 {
+			s.Fee = &catalogue.Fee{Amount: fee, Currency: "EUR", When: catalogue.FeeOnApproval}
+		}
+		if days >= 0 {
+			s.ProcessingTimeDays = &days
+		}
+		return s
+	}
+	c := &catalogue.Catalogue{
+		Format:      catalogue.FormatVersion,
+		Authority:   catalogue.Authority{Name: text("Comune di Valbruna", "Valbruna Town Council"), DefaultLanguage: "it", Languages: []string{"it", "en"}, Currency: "EUR"},
+		Topics:      []catalogue.Topic{{Slug: "imprese", Title: text("Imprese", "Businesses")}},
+		Departments: []catalogue.Department{{Slug: "suap", Name: text("Sportello unico", "Business one-stop shop")}},
+		Services: []catalogue.Service{
+			service("notify-new-workshop", "Comunicazione di apertura", "Notice of a new workshop", 5000, 10),
+			service("noise-permit", "Autorizzazione acustica", "Noise permit", 12000, 30),
+			service("solvent-storage-licence", "Deposito di solventi", "Solvent storage licence", 20000, 45),
+			service("waste-oil-collection", "Ritiro degli oli usati", "Waste oil collection", 0, -1),
+		},
+		BusinessTypes: []catalogue.BusinessType{{
+			Slug: "open-a-car-repair-shop", Title: text("Aprire un'officina", "Open a car repair shop"),
+			Questions: []catalogue.BusinessQuestion{
+				{Key: "loud_machines", Text: text("Userà macchinari rumorosi?", "Will you use noisy machines?")},
+				{Key: "solvents", Text: text("Terrà solventi o vernici?", "Will you keep solvents or paint?")},
+			},
+			Steps: []catalogue.BusinessStep{
+				{Title: text("Ci comunichi l'apertura", "Tell us you are opening"), Services: []catalogue.BusinessPermit{{Service: "notify-new-workshop"}}},
+				{Title: text("Chieda i permessi", "Get the permits"), Services: []catalogue.BusinessPermit{
+					{Service: "noise-permit", If: "loud_machines"}, {Service: "solvent-storage-licence", If: "solvents"}}},
+				{Services: []catalogue.BusinessPermit{{Service: "waste-oil-collection", If: "solvents"}}},
+			},
+		}},
+	}
+	if err := catalogue.Validate(c); err != nil {
+		t.Fatalf("the test catalogue is invalid:\n%v", err)
+	}
+	porta := demo(t)
+	for _, s := range c.Services {
+		if _, ok := porta.Service(s.Slug); ok {
+			t.Fatalf("%s is a Porta Nova service", s.Slug)
+		}
+	}
+	f := NewBusinessFinder(c)
+
+	qs, err := f.Questions("open-a-car-repair-shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) != 2 || qs[0].Text["it"] != "Userà macchinari rumorosi?" || !slices.Equal(qs[0].Services, []string{"noise-permit"}) ||
+		!slices.Equal(qs[1].Services, []string{"solvent-storage-licence", "waste-oil-collection"}) {
+		t.Errorf("questions %+v", qs)
+	}
+	if _, err := f.Questions("open-a-restaurant"); !errors.Is(err, catalogue.ErrNotFound) {
+		t.Errorf("Porta Nova's business type in Valbruna: %v, want catalogue.ErrNotFound", err)
+	}
+
+	tests := []struct {
+		name    string
+		answers map[string]bool
+		want    []planStep
+		fee     int64
+		longest int
+	}{
+		{"noisy, no solvents", map[string]bool{"loud_machines": true, "solvents": false}, []planStep{
+			{1, "Tell us you are opening", []string{"notify-new-workshop"}},
+			{2, "Get the permits", []string{"noise-permit"}},
+		}, 5000 + 12000, 30},
+		{"solvents, not sure about the noise: the untitled step takes its service's title", map[string]bool{"solvents": true}, []planStep{
+			{1, "Tell us you are opening", []string{"notify-new-workshop"}},
+			{2, "Get the permits", []string{"noise-permit", "solvent-storage-licence"}},
+			{3, "Waste oil collection", []string{"waste-oil-collection"}},
+		}, 5000 + 12000 + 20000, 45},
+		{"nothing optional", map[string]bool{"loud_machines": false, "solvents": false}, []planStep{
+			{1, "Tell us you are opening", []string{"notify-new-workshop"}},
+		}, 5000, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := f.Plan("open-a-car-repair-shop", tt.answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := shape(p); !slices.EqualFunc(got, tt.want, equalStep) {
+				t.Errorf("steps\n got: %v\nwant: %v", got, tt.want)
+			}
+			if p.TotalFeeCents != tt.fee || p.Currency != "EUR" || p.LongestWaitDays != tt.longest {
+				t.Errorf("fee %d %s, longest wait %d; want %d EUR, %d", p.TotalFeeCents, p.Currency, p.LongestWaitDays, tt.fee, tt.longest)
+			}
+		})
+	}
+}
