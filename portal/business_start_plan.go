@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/catalogue"
+	"sportello/catalogue/eligibility"
 	"sportello/portal/web"
 )
 
@@ -53,8 +55,7 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 	}
 	d := s.directory()
 	lang := web.LangOf(c)
-	what := c.Query("what")
-	ch, ok := s.businessChoiceOf(f, what, lang)
+	ch, ok := s.businessChoiceOf(f, c.Query("what"), lang)
 	if !ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderBusinessStart(c, f, "", web.T(c, "business_start.error.what"))
@@ -82,12 +83,20 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return web.Render(c, "business/plan", s.businessPlanPage(c, ch, plan, views, businessURL(businessQuestionsPath, ch.Value, given)))
+}
+
+// businessPlanPage lays out plan, made for the business type ch with the
+// answers shown; changeURL goes back to the questions.
+func (s *Server) businessPlanPage(c *fiber.Ctx, ch businessChoice, plan eligibility.Plan, answers []businessAnswerView, changeURL string) businessPlanPage {
+	d := s.directory()
+	lang := web.LangOf(c)
 	page := businessPlanPage{
 		Page:        web.NewPage(c, ""),
 		Choice:      ch.Title,
 		LongestWait: plan.LongestWaitDays,
-		Answers:     views,
-		ChangeURL:   businessURL(businessQuestionsPath, ch.Value, given),
+		Answers:     answers,
+		ChangeURL:   changeURL,
 		StartURL:    businessStartPath,
 	}
 	page.Title = web.T(c, "business_start.plan.title", "Choice", ch.Title.Text)
@@ -114,5 +123,27 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 		}
 		page.Steps = append(page.Steps, sv)
 	}
-	return web.Render(c, "business/plan", page)
+	return page
+}
+
+// businessTypePreview shows a draft business type in the editor as the
+// finder would plan it for a business not yet sure of any answer: every
+// question, and every step with all its permits.
+func (s *Server) businessTypePreview(c *fiber.Ctx, b *catalogue.BusinessType) (previewed, error) {
+	cat, _, err := s.withEntry(c.UserContext(), b, "")
+	if err != nil {
+		return previewed{}, err
+	}
+	plan, err := eligibility.NewBusinessFinder(cat).Plan(b.Slug, nil)
+	if err != nil {
+		return previewed{}, err
+	}
+	d := s.directory()
+	unsure := web.T(c, "business_start.answer."+businessUnsure)
+	answers := make([]businessAnswerView, len(b.Questions))
+	for i, q := range b.Questions {
+		answers[i] = businessAnswerView{Question: d.loc(q.Text, web.LangOf(c)), Answer: unsure}
+	}
+	page := s.businessPlanPage(c, businessChoiceFor(d, b, web.LangOf(c)), plan, answers, "")
+	return s.pageContent("business/plan", page, page.Page)
 }

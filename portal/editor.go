@@ -189,6 +189,7 @@ func (s *Server) withEntry(ctx context.Context, entry any, oldSlug string) (*cat
 	c.Departments = slices.Clone(pub.Departments)
 	c.LifeEvents = slices.Clone(pub.LifeEvents)
 	c.Journeys = slices.Clone(pub.Journeys)
+	c.BusinessTypes = slices.Clone(pub.BusinessTypes)
 	path, err := c.Put(entry, oldSlug)
 	return &c, path, err
 }

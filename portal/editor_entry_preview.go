@@ -124,6 +124,8 @@ func (s *Server) previewContent(c *fiber.Ctx, entry any, lang string) (previewed
 		return s.pageContent("journey_show", p, p.Page)
 	case *catalogue.Department:
 		return s.officePreview(c, d, e, lang)
+	case *catalogue.BusinessType:
+		return s.businessTypePreview(c, e)
 	}
 	return previewed{}, fmt.Errorf("preview: no public page shows a %T", entry)
 }
