@@ -1,10 +1,11 @@
 // Package catalogue is Sportello's source of truth: the council's services,
-// topics, departments, life events, journeys and profile questions, in the
-// interchange format sportello-catalogue/1 (see FORMAT.md in shared/), and the
-// store that keeps them.
+// topics, departments, life events, journeys, profile questions and business
+// types, in the interchange format sportello-catalogue/1
+// (docs/catalogue-format.md), and the store that keeps them.
 //
 // Everything else is built from it: the search index, the public pages, the
-// forms and the support finder. Nothing in this package knows about HTTP.
+// forms, the support finder and the business permit finder. Nothing in this
+// package knows about HTTP.
 package catalogue
 
 import (
@@ -59,6 +60,7 @@ type Catalogue struct {
 	ProfileQuestions []ProfileQuestion `json:"profile_questions"`
 	Services         []Service         `json:"services"`
 	Journeys         []Journey         `json:"journeys"`
+	BusinessTypes    []BusinessType    `json:"business_types"`
 }
 
 // Authority is the council that publishes the catalogue.

@@ -15,16 +15,18 @@ const (
 	KindDepartment = "department"
 	KindLifeEvent  = "life_event"
 	KindJourney    = "journey"
+	// KindBusinessType is a business type of the permit finder.
+	KindBusinessType = "business_type"
 )
 
 // Kinds lists the editable kinds, in the order the editor shows them.
-var Kinds = []string{KindService, KindTopic, KindDepartment, KindLifeEvent, KindJourney}
+var Kinds = []string{KindService, KindTopic, KindDepartment, KindLifeEvent, KindJourney, KindBusinessType}
 
 // ValidKind reports whether kind is one of Kinds.
 func ValidKind(kind string) bool { return slices.Contains(Kinds, kind) }
 
 // DecodeEntry decodes the JSON document of one entry of kind into its type
-// (*Service, *Topic, *Department, *LifeEvent or *Journey).
+// (*Service, *Topic, *Department, *LifeEvent, *Journey or *BusinessType).
 func DecodeEntry(kind string, doc []byte) (any, error) {
 	var v any
 	switch kind {
@@ -38,6 +40,8 @@ func DecodeEntry(kind string, doc []byte) (any, error) {
 		v = &LifeEvent{}
 	case KindJourney:
 		v = &Journey{}
+	case KindBusinessType:
+		v = &BusinessType{}
 	default:
 		return nil, fmt.Errorf("%w: %q is not a kind of entry; use one of %s", ErrInvalid, kind, strings.Join(Kinds, ", "))
 	}
@@ -60,6 +64,8 @@ func EntrySlug(entry any) string {
 		return e.Slug
 	case *Journey:
 		return e.Slug
+	case *BusinessType:
+		return e.Slug
 	}
 	return ""
 }
@@ -78,6 +84,8 @@ func EntryTitle(entry any, lang, fallback string) string {
 	case *LifeEvent:
 		t = e.Title
 	case *Journey:
+		t = e.Title
+	case *BusinessType:
 		t = e.Title
 	}
 	s, _ := t.In(lang, fallback)
@@ -104,6 +112,8 @@ func (c *Catalogue) Put(entry any, oldSlug string) (string, error) {
 		return index("life_events", put(&c.LifeEvents, *e, oldSlug, func(s LifeEvent) string { return s.Slug })), nil
 	case *Journey:
 		return index("journeys", put(&c.Journeys, *e, oldSlug, func(s Journey) string { return s.Slug })), nil
+	case *BusinessType:
+		return index("business_types", put(&c.BusinessTypes, *e, oldSlug, func(s BusinessType) string { return s.Slug })), nil
 	}
 	return "", fmt.Errorf("%w: %T is not a catalogue entry", ErrInvalid, entry)
 }
@@ -139,12 +149,12 @@ func ProblemsAt(err error, prefix string) []Problem {
 	return out
 }
 
-// Link is a reference from an entry to a service: a related service or a
-// journey step.
+// Link is a reference from an entry to a service: a related service, a
+// journey step or a business type's step.
 type Link struct {
 	Kind string // of the entry that links
 	Slug string // of the entry that links
-	Path string // where in that entry, e.g. related[1], steps[0].services[2]
+	Path string // where in that entry, e.g. related[1], steps[0].services[2], steps[1].services[0].service
 	To   string // the service linked to
 }
 
@@ -162,12 +172,18 @@ func ServiceLinks(entry any) []Link {
 				out = append(out, Link{KindJourney, e.Slug, index(member(index("steps", i), "services"), j), to})
 			}
 		}
+	case *BusinessType:
+		for i, st := range e.Steps {
+			for j, p := range st.Services {
+				out = append(out, Link{KindBusinessType, e.Slug, member(index(member(index("steps", i), "services"), j), "service"), p.Service})
+			}
+		}
 	}
 	return out
 }
 
-// LinksTo returns the links from c's services and journeys to the service
-// slug: what breaks if it is archived.
+// LinksTo returns the links from c's services, journeys and business types
+// to the service slug: what breaks if it is archived.
 func (c *Catalogue) LinksTo(slug string) []Link {
 	var out []Link
 	keep := func(links []Link) {
@@ -184,6 +200,9 @@ func (c *Catalogue) LinksTo(slug string) []Link {
 	}
 	for i := range c.Journeys {
 		keep(ServiceLinks(&c.Journeys[i]))
+	}
+	for i := range c.BusinessTypes {
+		keep(ServiceLinks(&c.BusinessTypes[i]))
 	}
 	return out
 }

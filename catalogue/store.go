@@ -67,6 +67,7 @@ type Directory struct {
 	LifeEvents       []LifeEvent
 	ProfileQuestions []ProfileQuestion
 	Journeys         []Journey
+	BusinessTypes    []BusinessType
 	Services         []ServiceSummary // catalogue order
 
 	index *directoryIndex // built by BuildIndex; lookups scan without it

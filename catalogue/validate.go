@@ -85,6 +85,7 @@ func (v *validator) run() {
 	v.lifeEvents = v.slugs("life_events", len(c.LifeEvents), func(i int) string { return c.LifeEvents[i].Slug })
 	v.services = v.slugs("services", len(c.Services), func(i int) string { return c.Services[i].Slug })
 	v.slugs("journeys", len(c.Journeys), func(i int) string { return c.Journeys[i].Slug })
+	v.slugs("business_types", len(c.BusinessTypes), func(i int) string { return c.BusinessTypes[i].Slug })
 
 	for i, t := range c.Topics {
 		p := index("topics", i)
@@ -105,6 +106,9 @@ func (v *validator) run() {
 	}
 	for i := range c.Journeys {
 		v.journey(index("journeys", i), &c.Journeys[i])
+	}
+	for i := range c.BusinessTypes {
+		v.businessType(index("business_types", i), &c.BusinessTypes[i])
 	}
 }
 
@@ -321,7 +325,7 @@ func (v *validator) service(p string, s *Service) {
 	v.textList(member(p, "keywords"), s.Keywords)
 	v.textList(member(p, "documents"), s.Documents)
 	v.textList(member(p, "steps"), s.Steps)
-	v.translations(p, s)
+	v.translations(p, "service", serviceTexts(s))
 
 	v.slugRefs(member(p, "related"), s.Related, v.services, "services")
 	if slices.Contains(s.Related, s.Slug) {
@@ -365,36 +369,36 @@ func (v *validator) fee(p string, f *Fee) {
 	v.text(member(p, "unit"), f.Unit, false)
 }
 
-// serviceText is one of the texts that a service's translation into a
+// entryText is one of the texts that an entry's translation into a
 // language has all of or none of.
-type serviceText struct {
-	name string
-	set  bool // the text is there at all (optional texts may be null)
+type entryText struct {
+	name string // its path within the entry: "title", "questions[2].text"
+	set  bool   // the text is there at all (optional texts may be null)
 	has  func(lang string) bool
 }
 
-func serviceTexts(s *Service) []serviceText {
-	text := func(name string, t Text) serviceText {
-		return serviceText{name, t != nil, func(l string) bool { _, ok := t[l]; return ok }}
+func textOf(name string, t Text) entryText {
+	return entryText{name, t != nil, func(l string) bool { _, ok := t[l]; return ok }}
+}
+
+func serviceTexts(s *Service) []entryText {
+	list := func(name string, t TextList) entryText {
+		return entryText{name, t != nil, func(l string) bool { _, ok := t[l]; return ok }}
 	}
-	list := func(name string, t TextList) serviceText {
-		return serviceText{name, t != nil, func(l string) bool { _, ok := t[l]; return ok }}
-	}
-	return []serviceText{
-		text("title", s.Title), text("summary", s.Summary), text("description", s.Description),
-		text("eligibility_text", s.EligibilityText), text("legal_basis", s.LegalBasis), text("output", s.Output),
+	return []entryText{
+		textOf("title", s.Title), textOf("summary", s.Summary), textOf("description", s.Description),
+		textOf("eligibility_text", s.EligibilityText), textOf("legal_basis", s.LegalBasis), textOf("output", s.Output),
 		list("keywords", s.Keywords), list("documents", s.Documents), list("steps", s.Steps),
 	}
 }
 
-// translations checks that each non-default language of a service is
-// complete or absent: a page half in Catalan and half in English is worse
-// than one wholly in English.
-func (v *validator) translations(p string, s *Service) {
+// translations checks that each non-default language of an entry (noun:
+// "service") is complete or absent: a page half in Catalan and half in
+// English is worse than one wholly in English.
+func (v *validator) translations(p, noun string, texts []entryText) {
 	if !v.langsOK {
 		return
 	}
-	texts := serviceTexts(s)
 	for _, l := range v.c.Authority.Languages {
 		if l == v.defaultLang {
 			continue
@@ -412,7 +416,7 @@ func (v *validator) translations(p string, s *Service) {
 		}
 		if len(have) > 0 && len(missing) > 0 {
 			for _, m := range missing {
-				v.add(member(member(p, m), l), "is missing, but the service has %s in %q; translate all of its texts into %q or none of them", strings.Join(have, ", "), l, l)
+				v.add(member(p+"."+m, l), "is missing, but the %s has %s in %q; translate all of its texts into %q or none of them", noun, strings.Join(have, ", "), l, l)
 			}
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/eligibility"
 	"sportello/portal/web"
 )
 
@@ -19,20 +18,17 @@ const (
 	businessPlanPath      = "/business/start/plan"
 )
 
-// What a business can plan for: a business journey ("journey:SLUG") or a
-// business life event ("life-event:SLUG").
-const (
-	choiceJourney   = "journey:"
-	choiceLifeEvent = "life-event:"
-)
+// Before business types were in the catalogue, a choice was a business
+// journey ("journey:SLUG") or life event ("life-event:SLUG"); Porta Nova's
+// business types kept those slugs, so links kept from then still work.
+var legacyChoicePrefixes = []string{"journey:", "life-event:"}
 
-// businessChoice is one thing a business may want to do.
+// businessChoice is one thing a business may want to do: a business type
+// of the catalogue.
 type businessChoice struct {
-	Value   string
+	Value   string // the business type's slug
 	Title   web.Localised
 	Summary web.Localised
-	journey *catalogue.Journey
-	event   string // life event slug
 }
 
 // businessStartPage is templates/business/start.html.
@@ -62,56 +58,31 @@ func (s *Server) renderBusinessStart(c *fiber.Ctx, f *finders, checked, errMsg s
 	})
 }
 
-// businessChoices lists the business journeys, then the business life
-// events, in catalogue order.
+// businessChoices lists the catalogue's business types, in its order.
 func (s *Server) businessChoices(f *finders, lang string) []businessChoice {
 	d := s.Directory()
-	var out []businessChoice
-	for i := range d.Journeys {
-		j := &d.Journeys[i]
-		if j.Audience != catalogue.AudienceBusiness {
-			continue
-		}
-		out = append(out, businessChoice{
-			Value: choiceJourney + j.Slug, Title: d.Loc(j.Title, lang), Summary: d.Loc(j.Summary, lang),
-			journey: f.journeys[j.Slug],
-		})
-	}
-	for i := range d.LifeEvents {
-		le := &d.LifeEvents[i]
-		if le.Audience != catalogue.AudienceBusiness {
-			continue
-		}
-		out = append(out, businessChoice{Value: choiceLifeEvent + le.Slug, Title: d.Loc(le.Title, lang), event: le.Slug})
+	types := f.business.Types()
+	out := make([]businessChoice, len(types))
+	for i, b := range types {
+		out[i] = businessChoiceFor(d, b, lang)
 	}
 	return out
 }
 
-// businessChoiceOf finds the choice named by the "what" parameter.
+func businessChoiceFor(d *web.Directory, b *catalogue.BusinessType, lang string) businessChoice {
+	return businessChoice{Value: b.Slug, Title: d.Loc(b.Title, lang), Summary: d.Loc(b.Summary, lang)}
+}
+
+// businessChoiceOf finds the business type named by the "what" parameter.
 func (s *Server) businessChoiceOf(f *finders, what, lang string) (businessChoice, bool) {
-	if !strings.HasPrefix(what, choiceJourney) && !strings.HasPrefix(what, choiceLifeEvent) {
+	for _, prefix := range legacyChoicePrefixes {
+		what = strings.TrimPrefix(what, prefix)
+	}
+	b, ok := f.business.Type(what)
+	if !ok {
 		return businessChoice{}, false
 	}
-	for _, ch := range s.businessChoices(f, lang) {
-		if ch.Value == what && (ch.journey != nil || ch.event != "") {
-			return ch, true
-		}
-	}
-	return businessChoice{}, false
-}
-
-func (f *finders) businessQuestions(ch businessChoice) ([]eligibility.BusinessQuestion, error) {
-	if ch.journey != nil {
-		return f.business.Questions(ch.journey), nil
-	}
-	return f.business.LifeEventQuestions(ch.event)
-}
-
-func (f *finders) businessPlan(ch businessChoice, answers map[string]bool) (eligibility.Plan, error) {
-	if ch.journey != nil {
-		return f.business.Plan(ch.journey, answers)
-	}
-	return f.business.LifeEventPlan(ch.event, answers)
+	return businessChoiceFor(s.Directory(), b, lang), true
 }
 
 func businessURL(path, what string, answers url.Values) string {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/catalogue"
+	"sportello/catalogue/eligibility"
 	"sportello/portal/web"
 )
 
@@ -53,13 +55,12 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 	}
 	d := s.Directory()
 	lang := web.LangOf(c)
-	what := c.Query("what")
-	ch, ok := s.businessChoiceOf(f, what, lang)
+	ch, ok := s.businessChoiceOf(f, c.Query("what"), lang)
 	if !ok {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderBusinessStart(c, f, "", web.T(c, "business_start.error.what"))
 	}
-	qs, err := f.businessQuestions(ch)
+	qs, err := f.business.Questions(ch.Value)
 	if err != nil {
 		return err
 	}
@@ -78,16 +79,24 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 		}
 		views = append(views, businessAnswerView{Question: d.Loc(q.Text, lang), Answer: web.T(c, "business_start.answer."+v)})
 	}
-	plan, err := f.businessPlan(ch, answers)
+	plan, err := f.business.Plan(ch.Value, answers)
 	if err != nil {
 		return err
 	}
+	return web.Render(c, "business/plan", s.businessPlanPage(c, ch, plan, views, businessURL(businessQuestionsPath, ch.Value, given)))
+}
+
+// businessPlanPage lays out plan, made for the business type ch with the
+// answers shown; changeURL goes back to the questions.
+func (s *Server) businessPlanPage(c *fiber.Ctx, ch businessChoice, plan eligibility.Plan, answers []businessAnswerView, changeURL string) businessPlanPage {
+	d := s.Directory()
+	lang := web.LangOf(c)
 	page := businessPlanPage{
 		Page:        web.NewPage(c, ""),
 		Choice:      ch.Title,
 		LongestWait: plan.LongestWaitDays,
-		Answers:     views,
-		ChangeURL:   businessURL(businessQuestionsPath, what, given),
+		Answers:     answers,
+		ChangeURL:   changeURL,
 		StartURL:    businessStartPath,
 	}
 	page.Title = web.T(c, "business_start.plan.title", "Choice", ch.Title.Text)
@@ -114,5 +123,24 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 		}
 		page.Steps = append(page.Steps, sv)
 	}
-	return web.Render(c, "business/plan", page)
+	return page
+}
+
+// businessTypePlan is the business permit finder's plan page for a draft
+// business type inside cat, as the finder would plan it for a business not
+// yet sure of any answer: every question, and every step with all its
+// permits. The editor's preview shows it.
+func (s *Server) businessTypePlan(c *fiber.Ctx, cat *catalogue.Catalogue, b *catalogue.BusinessType) (any, web.Page, error) {
+	plan, err := eligibility.NewBusinessFinder(cat).Plan(b.Slug, nil)
+	if err != nil {
+		return nil, web.Page{}, err
+	}
+	d := s.Directory()
+	unsure := web.T(c, "business_start.answer."+businessUnsure)
+	answers := make([]businessAnswerView, len(b.Questions))
+	for i, q := range b.Questions {
+		answers[i] = businessAnswerView{Question: d.Loc(q.Text, web.LangOf(c)), Answer: unsure}
+	}
+	page := s.businessPlanPage(c, businessChoiceFor(d, b, web.LangOf(c)), plan, answers, "")
+	return page, page.Page, nil
 }

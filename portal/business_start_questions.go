@@ -50,12 +50,12 @@ func (s *Server) businessStartQuestions(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderBusinessStart(c, f, "", web.T(c, "business_start.error.what"))
 	}
-	qs, err := f.businessQuestions(ch)
+	qs, err := f.business.Questions(ch.Value)
 	if err != nil {
 		return err
 	}
 	if len(qs) == 0 {
-		return c.Redirect(businessURL(businessPlanPath, what, nil), fiber.StatusSeeOther)
+		return c.Redirect(businessURL(businessPlanPath, ch.Value, nil), fiber.StatusSeeOther)
 	}
 	return s.renderBusinessQuestions(c, ch, qs, false)
 }

@@ -16,25 +16,28 @@ func planPath(what string, answers map[string]string) string {
 }
 
 func TestBusinessStartPages(t *testing.T) {
-	restaurant := "journey:open-a-restaurant"
+	restaurant := "open-a-restaurant"
 	runScenarios(t, []scenario{
 		{name: "choose what to do", path: "/business/start", status: 200, contains: []string{
 			`<legend><h1 class="finder-heading">What do you want to do?</h1></legend>`,
-			`name="what" type="radio" value="journey:open-a-restaurant"`,
-			`name="what" type="radio" value="journey:start-a-market-stall"`,
-			`name="what" type="radio" value="life-event:opening-premises"`,
+			`name="what" type="radio" value="open-a-restaurant"`,
+			`name="what" type="radio" value="start-a-market-stall"`,
+			`name="what" type="radio" value="opening-premises"`,
+			`<label for="what">Open a restaurant, café or bar</label>`,
 			`<form method="get" action="/business/start/questions" novalidate>`,
-		}, excludes: []string{`value="journey:having-a-baby"`, `value="life-event:moving-home"`, `name="_csrf"`}},
+		}, excludes: []string{`value="having-a-baby"`, `value="moving-home"`, `name="_csrf"`}},
 		{name: "nothing chosen", path: "/business/start/questions", status: 422, contains: []string{
 			`<li><a href="#what">Select what you want to do</a></li>`, `aria-describedby="what-hint what-error"`,
 		}},
-		{name: "a resident journey is not a choice", path: "/business/start/questions?what=journey:having-a-baby", status: 422,
+		{name: "a resident journey is not a choice", path: "/business/start/questions?what=having-a-baby", status: 422,
 			contains: []string{"Select what you want to do"}},
+		{name: "a link kept from when the finder planned from journeys", path: "/business/start/questions?what=journey:open-a-restaurant", status: 200,
+			contains: []string{`<input type="hidden" name="what" value="open-a-restaurant">`}},
 		{name: "the restaurant's questions", path: "/business/start/questions?what=" + restaurant, status: 200, contains: []string{
 			"Open a restaurant", "<legend class=\"finder-legend\">Will you sell food?</legend>",
 			"<legend class=\"finder-legend\">Will you sell alcohol?</legend>", "<legend class=\"finder-legend\">Will you put tables outside?</legend>",
 			"<legend class=\"finder-legend\">Will you put up a sign?</legend>", `id="sells_food-unsure"`,
-			`<input type="hidden" name="what" value="journey:open-a-restaurant">`,
+			`<input type="hidden" name="what" value="open-a-restaurant">`,
 		}},
 		{name: "questions left unanswered", path: planPath(restaurant, map[string]string{"sells_food": "yes", "sign": "maybe"}), status: 422, contains: []string{
 			`<li><a href="#sells_alcohol">Select yes, no or not sure</a></li>`,
@@ -55,7 +58,7 @@ var (
 // The permit finder's plan for different answers: the permits in order,
 // their total fee in the reader's format and the longest wait.
 func TestBusinessStartPlans(t *testing.T) {
-	restaurant, stall := "journey:open-a-restaurant", "journey:start-a-market-stall"
+	restaurant, stall := "open-a-restaurant", "start-a-market-stall"
 	tests := []struct {
 		name    string
 		what    string
@@ -120,9 +123,8 @@ func TestBusinessStartPlans(t *testing.T) {
 			}
 		})
 	}
-	// A business life event plans too, and a choice without questions goes
-	// straight to its plan.
-	_, body := get(t, planPath("life-event:opening-premises", map[string]string{
+	// A business type whose steps are one service each.
+	_, body := get(t, planPath("opening-premises", map[string]string{
 		"business_parking": "no", "building_works": "no", "sells_food": "yes", "sells_alcohol": "no",
 		"outdoor_seating": "no", "sign": "yes", "late_night": "no"}), nil)
 	if !strings.Contains(body, `href="/services/food-business-registration"`) || strings.Contains(body, `href="/services/planning-permission"`) {

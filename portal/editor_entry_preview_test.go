@@ -65,6 +65,11 @@ func previewCases(t *testing.T, site *liveSite) []previewCase {
 	add(catalogue.KindJourney, j.Slug, &j, j.Title, "bilbyjourney", []string{web.JourneyURL(j.Slug)}, h1, false)
 	add(catalogue.KindDepartment, dep.Slug, &dep, dep.Name, "dingooffice", offices,
 		func(s string) string { return `class="office__name">` + template.HTMLEscapeString(s) + "</p>" }, true)
+	// A business type is seen in the permit finder; its preview is the plan
+	// for a business not sure of any answer.
+	bt := pub.BusinessTypes[0]
+	add(catalogue.KindBusinessType, bt.Slug, &bt, bt.Title, "kowaribusiness", []string{businessStartPath},
+		func(s string) string { return h1(s + ": the permits you need") }, false)
 	return cases
 }
 

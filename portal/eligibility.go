@@ -6,19 +6,16 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"sportello/catalogue"
 	"sportello/catalogue/eligibility"
 )
 
 // finders are one catalogue version's compiled eligibility rules and
-// business permit finder, with the lookups the finder pages need. They are
-// built once per version and then only read.
+// business permit finder. They are built once per version and then only
+// read.
 type finders struct {
 	version  int64
 	rules    *eligibility.Rules
 	business *eligibility.BusinessFinder
-	journeys map[string]*catalogue.Journey
-	services map[string]*catalogue.Service
 }
 
 // finderCache holds the finders of the catalogue version the directory is
@@ -59,14 +56,6 @@ func (s *Server) finders(ctx context.Context) (*finders, error) {
 		version:  version,
 		rules:    rules,
 		business: eligibility.NewBusinessFinder(cat),
-		journeys: make(map[string]*catalogue.Journey, len(cat.Journeys)),
-		services: make(map[string]*catalogue.Service, len(cat.Services)),
-	}
-	for i := range cat.Journeys {
-		f.journeys[cat.Journeys[i].Slug] = &cat.Journeys[i]
-	}
-	for i := range cat.Services {
-		f.services[cat.Services[i].Slug] = &cat.Services[i]
 	}
 	s.compiled.cur.Store(f)
 	s.Log.Info("support finder rules compiled", "version", version, "rules", len(rules.Services()))

@@ -193,6 +193,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		if s.editor, err = editor.New(context.Background(), s.Shared, deps.Catalogue, feedback, deps.Search, s.public, engine, insights); err != nil {
 			return nil, err
 		}
+		s.editor.BusinessPlan = s.businessTypePlan
 	} else {
 		s.Log.Info("content editing is off: the catalogue store is not the SQL store")
 	}

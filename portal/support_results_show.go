@@ -116,7 +116,7 @@ func (s *Server) supportResults(f *finders, answers eligibility.Answers, lang st
 			continue // archived since the rules were compiled
 		}
 		byTopic[sum.Topic] = append(byTopic[sum.Topic], sum)
-		reasons[m.Slug] = m.Reason(lang)
+		reasons[m.Slug] = SayReason(s.Site.Translator, lang, d.DefaultLang, m.Reason())
 		matched[m.Slug] = true
 		for _, le := range sum.LifeEvents {
 			events[le] = true

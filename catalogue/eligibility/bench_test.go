@@ -16,7 +16,7 @@ func BenchmarkEvaluateWithReasons(b *testing.B) {
 	a := elderAlone.answers()
 	for b.Loop() {
 		for _, m := range r.Evaluate(a) {
-			_ = m.Reason("es")
+			_ = m.Reason()
 		}
 	}
 }

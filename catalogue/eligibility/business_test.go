@@ -2,21 +2,13 @@ package eligibility
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"sportello/catalogue"
 )
-
-func journey(t *testing.T, c *catalogue.Catalogue, slug string) *catalogue.Journey {
-	t.Helper()
-	i := slices.IndexFunc(c.Journeys, func(j catalogue.Journey) bool { return j.Slug == slug })
-	if i < 0 {
-		t.Fatalf("the demo has no journey %q", slug)
-	}
-	return &c.Journeys[i]
-}
 
 // planShape is a plan written out: each step's number, English title and
 // service slugs.
@@ -37,13 +29,12 @@ func shape(p Plan) []planStep {
 	return out
 }
 
-func TestBusinessQuestionsFromJourneys(t *testing.T) {
-	c := demo(t)
-	f := NewBusinessFinder(c)
+func TestBusinessQuestionsOfTheDemo(t *testing.T) {
+	f := NewBusinessFinder(demo(t))
 	tests := []struct {
-		journey string
-		want    []string // question keys, in step order
-		texts   []string
+		business string
+		want     []string // question keys, in step order
+		texts    []string
 	}{
 		{"open-a-restaurant", []string{"sells_food", "sells_alcohol", "outdoor_seating", "sign"},
 			[]string{"Will you sell food?", "Will you sell alcohol?", "Will you put tables outside?", "Will you put up a sign?"}},
@@ -51,8 +42,11 @@ func TestBusinessQuestionsFromJourneys(t *testing.T) {
 			[]string{"Will you sell food?", "Will you sell from a stall at a municipal market?", "Will you sell in the street?"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.journey, func(t *testing.T) {
-			qs := f.Questions(journey(t, c, tt.journey))
+		t.Run(tt.business, func(t *testing.T) {
+			qs, err := f.Questions(tt.business)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var keys, texts []string
 			for _, q := range qs {
 				keys = append(keys, q.Key)
@@ -71,17 +65,15 @@ func TestBusinessQuestionsFromJourneys(t *testing.T) {
 }
 
 func TestBusinessPlans(t *testing.T) {
-	c := demo(t)
-	f := NewBusinessFinder(c)
-	restaurant := journey(t, c, "open-a-restaurant")
-	stall := journey(t, c, "start-a-market-stall")
+	f := NewBusinessFinder(demo(t))
+	restaurant, stall := "open-a-restaurant", "start-a-market-stall"
 	tests := []struct {
-		name    string
-		journey *catalogue.Journey
-		answers map[string]bool
-		want    []planStep
-		fee     int64
-		longest int
+		name     string
+		business string
+		answers  map[string]bool
+		want     []planStep
+		fee      int64
+		longest  int
 	}{
 		{"restaurant, all yes", restaurant,
 			map[string]bool{"sells_food": true, "sells_alcohol": true, "outdoor_seating": true, "sign": true},
@@ -142,7 +134,7 @@ func TestBusinessPlans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := f.Plan(tt.journey, tt.answers)
+			p, err := f.Plan(tt.business, tt.answers)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,9 +153,8 @@ func equalStep(a, b planStep) bool {
 }
 
 func TestBusinessPlanRefusesAnswersItDidNotAsk(t *testing.T) {
-	c := demo(t)
-	f := NewBusinessFinder(c)
-	_, err := f.Plan(journey(t, c, "start-a-market-stall"), map[string]bool{"sells_alcohol": true, "sells_food": true})
+	f := NewBusinessFinder(demo(t))
+	_, err := f.Plan("start-a-market-stall", map[string]bool{"sells_alcohol": true, "sells_food": true})
 	if !errors.Is(err, catalogue.ErrInvalid) {
 		t.Fatalf("want catalogue.ErrInvalid for an answer to a question not asked, got %v", err)
 	}
@@ -172,9 +163,11 @@ func TestBusinessPlanRefusesAnswersItDidNotAsk(t *testing.T) {
 	}
 }
 
-func TestBusinessLifeEventPlans(t *testing.T) {
+// Business types whose steps are one service each, titled with the
+// service's title.
+func TestBusinessPlansStepByService(t *testing.T) {
 	f := NewBusinessFinder(demo(t))
-	qs, err := f.LifeEventQuestions("opening-premises")
+	qs, err := f.Questions("opening-premises")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,12 +184,12 @@ func TestBusinessLifeEventPlans(t *testing.T) {
 	}
 
 	tests := []struct {
-		name    string
-		event   string
-		answers map[string]bool
-		want    []string // one service per step, in catalogue order
-		fee     int64
-		longest int
+		name     string
+		business string
+		answers  map[string]bool
+		want     []string // one service per step
+		fee      int64
+		longest  int
 	}{
 		{"opening premises, nothing optional", "opening-premises",
 			map[string]bool{"business_parking": false, "building_works": false, "sells_food": false, "sells_alcohol": false,
@@ -210,7 +203,7 @@ func TestBusinessLifeEventPlans(t *testing.T) {
 				"planning-permission-change-of-use", "planning-pre-application-advice", "alcohol-premises-licence",
 				"start-trading-declaration", "advertising-sign-permit", "late-night-opening-licence"},
 			35000 + 25000 + 6000 + 30000 + 15000 + 40000 + 9000 + 7000 + 30000, 70},
-		// street-party-application is for residents only and is left out.
+		// street-party-application, for residents only, is not one of its permits.
 		{"organising an event with a road closure", "organising-an-event",
 			map[string]bool{"parking_bays": false, "event_music_food_drink": true, "hall": false, "filming": false, "road_closure": true},
 			[]string{"temporary-event-licence", "culture-grant-for-associations", "road-closure-for-event"},
@@ -219,7 +212,7 @@ func TestBusinessLifeEventPlans(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := f.LifeEventPlan(tt.event, tt.answers)
+			p, err := f.Plan(tt.business, tt.answers)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,22 +231,133 @@ func TestBusinessLifeEventPlans(t *testing.T) {
 			}
 		})
 	}
-	if _, err := f.LifeEventPlan("opening-a-casino", nil); !errors.Is(err, catalogue.ErrNotFound) {
-		t.Errorf("an unknown life event should be catalogue.ErrNotFound, got %v", err)
+	if _, err := f.Plan("opening-a-casino", nil); !errors.Is(err, catalogue.ErrNotFound) {
+		t.Errorf("an unknown business type should be catalogue.ErrNotFound, got %v", err)
+	}
+	if _, err := f.Questions("opening-a-casino"); !errors.Is(err, catalogue.ErrNotFound) {
+		t.Errorf("an unknown business type should be catalogue.ErrNotFound, got %v", err)
 	}
 }
 
-func TestEveryBusinessQuestionHasTexts(t *testing.T) {
-	for slug, key := range optionalServices {
-		text, ok := businessQuestions[key]
-		if !ok {
-			t.Errorf("%s hangs on question %q, which has no text", slug, key)
-			continue
+// Porta Nova's finder speaks all five of its languages.
+func TestEveryDemoBusinessTextIsTranslated(t *testing.T) {
+	c := demo(t)
+	for _, b := range c.BusinessTypes {
+		texts := map[string]catalogue.Text{"title": b.Title, "summary": b.Summary}
+		for _, q := range b.Questions {
+			texts["question "+q.Key] = q.Text
 		}
-		for _, lang := range catalogue.Languages {
-			if text[lang] == "" {
-				t.Errorf("question %q has no %s text", key, lang)
+		for i, st := range b.Steps {
+			if st.Title != nil {
+				texts[fmt.Sprintf("step %d", i+1)] = st.Title
 			}
 		}
+		for name, text := range texts {
+			for _, lang := range catalogue.Languages {
+				if text[lang] == "" {
+					t.Errorf("%s: %s has no %s text", b.Slug, name, lang)
+				}
+			}
+		}
+	}
+}
+
+// Another council's catalogue, with business types and services of its
+// own and none of Porta Nova's: the finder knows no council's slugs.
+func TestBusinessFinderOnAnotherCouncilsCatalogue(t *testing.T) {
+	text := func(it, en string) catalogue.Text { return catalogue.Text{"it": it, "en": en} }
+	service := func(slug, it, en string, fee int64, days int) catalogue.Service {
+		s := catalogue.Service{Slug: slug, Topic: "imprese", Department: "suap", Audience: []string{catalogue.AudienceBusiness},
+			Channels: []string{catalogue.ChannelInPerson}, Title: text(it, en), Summary: text("Un servizio.", "A service."),
+			Description: text("Allo sportello.", "At the office.")}
+		if fee > 0 {
+			s.Fee = &catalogue.Fee{Amount: fee, Currency: "EUR", When: catalogue.FeeOnApproval}
+		}
+		if days >= 0 {
+			s.ProcessingTimeDays = &days
+		}
+		return s
+	}
+	c := &catalogue.Catalogue{
+		Format:      catalogue.FormatVersion,
+		Authority:   catalogue.Authority{Name: text("Comune di Valbruna", "Valbruna Town Council"), DefaultLanguage: "it", Languages: []string{"it", "en"}, Currency: "EUR"},
+		Topics:      []catalogue.Topic{{Slug: "imprese", Title: text("Imprese", "Businesses")}},
+		Departments: []catalogue.Department{{Slug: "suap", Name: text("Sportello unico", "Business one-stop shop")}},
+		Services: []catalogue.Service{
+			service("notify-new-workshop", "Comunicazione di apertura", "Notice of a new workshop", 5000, 10),
+			service("noise-permit", "Autorizzazione acustica", "Noise permit", 12000, 30),
+			service("solvent-storage-licence", "Deposito di solventi", "Solvent storage licence", 20000, 45),
+			service("waste-oil-collection", "Ritiro degli oli usati", "Waste oil collection", 0, -1),
+		},
+		BusinessTypes: []catalogue.BusinessType{{
+			Slug: "open-a-car-repair-shop", Title: text("Aprire un'officina", "Open a car repair shop"),
+			Questions: []catalogue.BusinessQuestion{
+				{Key: "loud_machines", Text: text("Userà macchinari rumorosi?", "Will you use noisy machines?")},
+				{Key: "solvents", Text: text("Terrà solventi o vernici?", "Will you keep solvents or paint?")},
+			},
+			Steps: []catalogue.BusinessStep{
+				{Title: text("Ci comunichi l'apertura", "Tell us you are opening"), Services: []catalogue.BusinessPermit{{Service: "notify-new-workshop"}}},
+				{Title: text("Chieda i permessi", "Get the permits"), Services: []catalogue.BusinessPermit{
+					{Service: "noise-permit", If: "loud_machines"}, {Service: "solvent-storage-licence", If: "solvents"}}},
+				{Services: []catalogue.BusinessPermit{{Service: "waste-oil-collection", If: "solvents"}}},
+			},
+		}},
+	}
+	if err := catalogue.Validate(c); err != nil {
+		t.Fatalf("the test catalogue is invalid:\n%v", err)
+	}
+	porta := demo(t)
+	for _, s := range c.Services {
+		if _, ok := porta.Service(s.Slug); ok {
+			t.Fatalf("%s is a Porta Nova service", s.Slug)
+		}
+	}
+	f := NewBusinessFinder(c)
+
+	qs, err := f.Questions("open-a-car-repair-shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) != 2 || qs[0].Text["it"] != "Userà macchinari rumorosi?" || !slices.Equal(qs[0].Services, []string{"noise-permit"}) ||
+		!slices.Equal(qs[1].Services, []string{"solvent-storage-licence", "waste-oil-collection"}) {
+		t.Errorf("questions %+v", qs)
+	}
+	if _, err := f.Questions("open-a-restaurant"); !errors.Is(err, catalogue.ErrNotFound) {
+		t.Errorf("Porta Nova's business type in Valbruna: %v, want catalogue.ErrNotFound", err)
+	}
+
+	tests := []struct {
+		name    string
+		answers map[string]bool
+		want    []planStep
+		fee     int64
+		longest int
+	}{
+		{"noisy, no solvents", map[string]bool{"loud_machines": true, "solvents": false}, []planStep{
+			{1, "Tell us you are opening", []string{"notify-new-workshop"}},
+			{2, "Get the permits", []string{"noise-permit"}},
+		}, 5000 + 12000, 30},
+		{"solvents, not sure about the noise: the untitled step takes its service's title", map[string]bool{"solvents": true}, []planStep{
+			{1, "Tell us you are opening", []string{"notify-new-workshop"}},
+			{2, "Get the permits", []string{"noise-permit", "solvent-storage-licence"}},
+			{3, "Waste oil collection", []string{"waste-oil-collection"}},
+		}, 5000 + 12000 + 20000, 45},
+		{"nothing optional", map[string]bool{"loud_machines": false, "solvents": false}, []planStep{
+			{1, "Tell us you are opening", []string{"notify-new-workshop"}},
+		}, 5000, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := f.Plan("open-a-car-repair-shop", tt.answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := shape(p); !slices.EqualFunc(got, tt.want, equalStep) {
+				t.Errorf("steps\n got: %v\nwant: %v", got, tt.want)
+			}
+			if p.TotalFeeCents != tt.fee || p.Currency != "EUR" || p.LongestWaitDays != tt.longest {
+				t.Errorf("fee %d %s, longest wait %d; want %d EUR, %d", p.TotalFeeCents, p.Currency, p.LongestWaitDays, tt.fee, tt.longest)
+			}
+		})
 	}
 }

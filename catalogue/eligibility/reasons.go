@@ -2,7 +2,6 @@ package eligibility
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"sportello/catalogue"
@@ -148,168 +147,118 @@ var mirror = map[string]string{"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">"
 
 var opNames = map[string]string{"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
-// Phrases returns the facts that made the service's rule true, one phrase
-// each, in lang ("en" when lang has no phrases). Repeated phrases are given
-// once: `age >= 16 && age <= 29` says "you are 20" once.
-func (m Match) Phrases(lang string) []string {
-	p := m.rules.phrasebook(lang)
-	var out []string
+// MessageKey is an argument of a Statement that is itself a message to
+// translate ("reason.yes").
+type MessageKey string
+
+// Currency is an argument of a Statement that is an ISO 4217 code, shown as
+// the reader's symbol for it.
+type Currency string
+
+// Statement is one fact of a reason, for the UI to say in the reader's
+// language from its message files: the message of the first of Keys that
+// the files have, filled with Args. When they have none of Keys, the
+// statements of Otherwise are said instead. The texts are the UI's, not the
+// catalogue's, so that the missing-translation test covers them.
+//
+// Keys are "reason.QUESTION.true" and "reason.QUESTION.false" for a yes/no
+// answer; "reason.QUESTION" for an integer answer, whatever it was compared
+// with ("you are 67" explains age >= 65 and age <= 70 alike);
+// "reason.QUESTION.OP" for an integer answer compared with a fixed limit (OP
+// is lt, le, gt, ge, eq or ne); "reason.QUESTION.OP.per_OTHER" for a limit
+// that depends on another question (monthly_income <= 600 * household_size).
+// A key may come first in the plural forms KEY#zero and KEY#one, chosen by
+// Value (or by N for a per_ key). The last resort, which holds for any
+// catalogue, is "reason.fallback": the question's label and the answer.
+//
+// Args are named as the messages use them ({{.Value}}): Value, Limit and N
+// are whole numbers (int64), to be written in the reader's format; City and
+// Label are texts of the catalogue (catalogue.Text); Answer is a number or a
+// MessageKey; Currency is the catalogue's currency (Currency).
+type Statement struct {
+	Keys      []string
+	Args      map[string]any
+	Otherwise []Statement
+}
+
+// Reason returns the facts that made the service's rule true, one statement
+// each, in the rule's order; none for a rule that holds for everyone. The
+// same fact may be stated twice (`age >= 16 && age <= 29` gives "you are
+// 20" for each side); whoever says them gives each sentence once.
+func (m Match) Reason() []Statement {
+	out := make([]Statement, 0, len(m.facts))
 	for _, f := range m.facts {
-		for _, s := range p.fact(f) {
-			if !slices.Contains(out, s) {
-				out = append(out, s)
-			}
-		}
+		out = append(out, m.rules.statement(f))
 	}
 	return out
 }
 
-// Reason returns the facts as one clause, "because you are 67 and you live
-// in Porta Nova", in lang.
-func (m Match) Reason(lang string) string {
-	p := m.rules.phrasebook(lang)
-	facts := m.Phrases(lang)
-	if len(facts) == 0 {
-		return p.text("everyone")
-	}
-	joined := facts[len(facts)-1]
-	if len(facts) > 1 {
-		joined = strings.Join(facts[:len(facts)-1], p.text("list")) + p.text("and") + joined
-	}
-	return strings.ReplaceAll(p.text("because"), "{{facts}}", joined)
-}
+// ReasonPrefix starts every message key a Statement names.
+const ReasonPrefix = "reason."
 
-// phrasebook renders facts in one language.
-type phrasebook struct {
-	r     *Rules
-	lang  string
-	texts map[string]string
-}
+// The message keys of the two yes/no answers, for the fallback statement.
+const (
+	KeyYes = ReasonPrefix + "yes"
+	KeyNo  = ReasonPrefix + "no"
+)
 
-func (r *Rules) phrasebook(lang string) *phrasebook {
-	texts, ok := phrases[lang]
-	if !ok {
-		lang, texts = "en", phrases["en"]
-	}
-	return &phrasebook{r: r, lang: lang, texts: texts}
-}
-
-func (p *phrasebook) text(key string) string { return p.texts[key] }
-
-// template returns the template for key, in its plural form for count.
-func (p *phrasebook) template(key string, count int64) (string, bool) {
-	if count == 0 {
-		if t, ok := p.texts[key+"#zero"]; ok {
-			return t, true
-		}
-	}
-	if count == 1 {
-		if t, ok := p.texts[key+"#one"]; ok {
-			return t, true
-		}
-	}
-	t, ok := p.texts[key]
-	return t, ok
-}
-
-func (p *phrasebook) fact(f fact) []string {
-	q := &p.r.questions[f.question]
+func (r *Rules) statement(f fact) Statement {
+	q := &r.questions[f.question]
 	switch f.kind {
 	case factYesNo:
-		key := q.Name + ".false"
+		key, answer := q.Name+".false", MessageKey(KeyNo)
 		if f.yes {
-			key = q.Name + ".true"
+			key, answer = q.Name+".true", MessageKey(KeyYes)
 		}
-		if t, ok := p.template(key, -1); ok {
-			return []string{p.fill(t, nil)}
-		}
-		answer := p.text("no")
-		if f.yes {
-			answer = p.text("yes")
-		}
-		return []string{p.fallback(q, answer)}
+		return Statement{Keys: []string{ReasonPrefix + key}, Args: r.args(nil),
+			Otherwise: []Statement{r.fallback(q, answer)}}
 	case factValue:
-		return []string{p.valuePhrase(q, f.value)}
+		return r.valueStatement(q, f.value)
 	case factCompare:
-		vars := map[string]string{"value": p.number(f.value), "limit": p.number(f.limit)}
+		args := r.args(map[string]any{"Value": f.value, "Limit": f.limit})
+		key := q.Name + "." + opNames[f.op]
 		if f.per >= 0 {
-			per := &p.r.questions[f.per]
-			vars["n"] = p.number(f.perValue)
-			if t, ok := p.template(q.Name+"."+opNames[f.op]+".per_"+per.Name, f.perValue); ok {
-				return []string{p.fill(t, vars)}
-			}
-			return []string{p.valuePhrase(q, f.value), p.valuePhrase(per, f.perValue)}
+			per := &r.questions[f.per]
+			args["N"] = f.perValue
+			return Statement{Keys: plurals(key+".per_"+per.Name, f.perValue), Args: args,
+				Otherwise: []Statement{r.valueStatement(q, f.value), r.valueStatement(per, f.perValue)}}
 		}
-		if t, ok := p.template(q.Name+"."+opNames[f.op], f.value); ok {
-			return []string{p.fill(t, vars)}
-		}
-		return []string{p.valuePhrase(q, f.value)}
+		return Statement{Keys: plurals(key, f.value), Args: args, Otherwise: []Statement{r.valueStatement(q, f.value)}}
 	}
 	panic("eligibility: fact kind")
 }
 
-// valuePhrase states an integer answer: "you are 67".
-func (p *phrasebook) valuePhrase(q *catalogue.ProfileQuestion, v int64) string {
-	if t, ok := p.template(q.Name, v); ok {
-		return p.fill(t, map[string]string{"value": p.number(v)})
-	}
-	return p.fallback(q, p.number(v))
+// valueStatement states an integer answer: "you are 67".
+func (r *Rules) valueStatement(q *catalogue.ProfileQuestion, v int64) Statement {
+	return Statement{Keys: plurals(q.Name, v), Args: r.args(map[string]any{"Value": v}),
+		Otherwise: []Statement{r.fallback(q, v)}}
 }
 
-// number writes v with the language's thousands separator: 1,800 in
-// English, 1.800 in Spanish.
-func (p *phrasebook) number(v int64) string {
-	digits := strconv.FormatInt(v, 10)
-	sign := ""
-	if v < 0 {
-		sign, digits = "-", digits[1:]
-	}
-	sep := p.text("thousands")
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
+// fallback states an answer to a question no message is written for: its
+// label and the answer, which any catalogue's questions have.
+func (r *Rules) fallback(q *catalogue.ProfileQuestion, answer any) Statement {
+	return Statement{Keys: []string{ReasonPrefix + "fallback"}, Args: r.args(map[string]any{"Label": q.Label, "Answer": answer})}
 }
 
-// fill replaces the template's placeholders; an unknown one is left as it
-// is, which the phrase tests would show.
-func (p *phrasebook) fill(t string, vars map[string]string) string {
-	var b strings.Builder
-	for {
-		start := strings.Index(t, "{{")
-		if start < 0 {
-			break
-		}
-		end := strings.Index(t[start:], "}}")
-		if end < 0 {
-			break
-		}
-		name := t[start+2 : start+end]
-		b.WriteString(t[:start])
-		switch v, ok := vars[name]; {
-		case ok:
-			b.WriteString(v)
-		case name == "city":
-			b.WriteString(p.r.placeIn(p.lang))
-		case name == "currency":
-			b.WriteString(currencySymbol(p.r.currency))
-		default:
-			b.WriteString(t[start : start+end+2])
-		}
-		t = t[start+end+2:]
+// args adds what every message may name: the place and the currency.
+func (r *Rules) args(m map[string]any) map[string]any {
+	if m == nil {
+		m = make(map[string]any, 2)
 	}
-	b.WriteString(t)
-	return b.String()
+	m["City"], m["Currency"] = r.place, Currency(r.currency)
+	return m
 }
 
-func (p *phrasebook) fallback(q *catalogue.ProfileQuestion, answer string) string {
-	label, _ := q.Label.In(p.lang, "en")
-	return p.fill(p.text("fallback"), map[string]string{"label": label, "answer": answer})
+// plurals lists key's message keys for the count n, plural forms first.
+func plurals(key string, n int64) []string {
+	key = ReasonPrefix + key
+	switch n {
+	case 0:
+		return []string{key + "#zero", key}
+	case 1:
+		return []string{key + "#one", key}
+	}
+	return []string{key}
 }
 
 // placeNames derives the place's name from the authority's, in each of its
@@ -328,19 +277,10 @@ func placeNames(a catalogue.Authority) catalogue.Text {
 	return out
 }
 
-func (r *Rules) placeIn(lang string) string {
-	s, _ := r.place.In(lang, r.defaultLang)
-	return s
-}
-
-func currencySymbol(code string) string {
-	switch code {
-	case "EUR":
-		return "€"
-	case "GBP":
-		return "£"
-	case "USD":
-		return "$"
-	}
-	return code
+// placePrefixes are how councils' names start, before the place's name:
+// "City of Porta Nova" → "Porta Nova", for "you live in {{.City}}".
+var placePrefixes = []string{
+	"City of ", "Town of ", "Borough of ", "Municipality of ", "Village of ",
+	"Ayuntamiento de ", "Ajuntament de ", "Ajuntament d'", "Comune di ",
+	"Città di ", "Ville de ", "Mairie de ", "Commune de ",
 }

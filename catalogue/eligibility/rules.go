@@ -3,7 +3,7 @@
 // answers so far with three-valued logic (true, false or not yet known),
 // chooses the next profile question worth asking, and explains each match in
 // the reader's language from the facts that made the rule true. It also plans
-// a business's permits from a journey or a life event.
+// a business's permits from the catalogue's business types.
 //
 // Nothing here knows about HTTP; the portal calls it.
 package eligibility
@@ -22,13 +22,12 @@ import (
 // Rules is a catalogue's eligibility rules, compiled once. It is immutable
 // and safe for concurrent use. Build a new one when the catalogue changes.
 type Rules struct {
-	questions   []catalogue.ProfileQuestion
-	byName      map[string]int // question name → index in questions
-	rules       []rule         // services with a rule, in catalogue order
-	bySlug      map[string]int // service slug → index in rules
-	place       catalogue.Text // the authority's place name, for "you live in …"
-	defaultLang string
-	currency    string
+	questions []catalogue.ProfileQuestion
+	byName    map[string]int // question name → index in questions
+	rules     []rule         // services with a rule, in catalogue order
+	bySlug    map[string]int // service slug → index in rules
+	place     catalogue.Text // the authority's place name, for "you live in …"
+	currency  string
 }
 
 // rule is one service's eligibility rule in the two forms it is run in: our
@@ -73,12 +72,11 @@ func (e *CompileError) Unwrap() error { return catalogue.ErrInvalid }
 // afterwards.
 func Compile(c *catalogue.Catalogue) (*Rules, error) {
 	r := &Rules{
-		questions:   c.ProfileQuestions,
-		byName:      make(map[string]int, len(c.ProfileQuestions)),
-		bySlug:      make(map[string]int),
-		place:       placeNames(c.Authority),
-		defaultLang: c.Authority.DefaultLanguage,
-		currency:    c.Authority.Currency,
+		questions: c.ProfileQuestions,
+		byName:    make(map[string]int, len(c.ProfileQuestions)),
+		bySlug:    make(map[string]int),
+		place:     placeNames(c.Authority),
+		currency:  c.Authority.Currency,
 	}
 	for i, q := range c.ProfileQuestions {
 		r.byName[q.Name] = i

@@ -652,6 +652,8 @@ func entryText(e any) catalogue.Text {
 		return e.Title
 	case *catalogue.Journey:
 		return e.Title
+	case *catalogue.BusinessType:
+		return e.Title
 	}
 	return nil
 }

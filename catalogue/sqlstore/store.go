@@ -49,6 +49,7 @@ const (
 	kindLifeEvent  = "life_event"
 	kindQuestion   = "profile_question"
 	kindJourney    = "journey"
+	kindBusiness   = "business_type"
 )
 
 const (
@@ -123,6 +124,9 @@ func planImport(c *catalogue.Catalogue) (*importPlan, error) {
 		return nil, err
 	}
 	if err := addEntries(p, kindJourney, c.Journeys, func(t catalogue.Journey) string { return t.Slug }); err != nil {
+		return nil, err
+	}
+	if err := addEntries(p, kindBusiness, c.BusinessTypes, func(t catalogue.BusinessType) string { return t.Slug }); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -289,8 +293,8 @@ func (db *DB) importServices(ctx context.Context, tx *sql.Tx, services []service
 	return changed, nil
 }
 
-// importEntries replaces topics, departments, life events, questions and
-// journeys, writing only the rows that differ. Unlike services, entries that
+// importEntries replaces topics, departments, life events, questions,
+// journeys and business types, writing only the rows that differ. Unlike services, entries that
 // left the file are deleted: nothing outside the catalogue refers to them.
 func (db *DB) importEntries(ctx context.Context, tx *sql.Tx, entries []entryRow) (changed bool, err error) {
 	stored := make(map[entryKey]entryRow)
@@ -347,7 +351,7 @@ func (db *DB) Export(ctx context.Context) (*catalogue.Catalogue, error) {
 		if c.Format, c.Authority, _, err = db.meta(ctx, tx); err != nil {
 			return err
 		}
-		if err := db.entries(ctx, tx, &c.Topics, &c.Departments, &c.LifeEvents, &c.ProfileQuestions, &c.Journeys); err != nil {
+		if err := db.entries(ctx, tx, entryLists{&c.Topics, &c.Departments, &c.LifeEvents, &c.ProfileQuestions, &c.Journeys, &c.BusinessTypes}); err != nil {
 			return err
 		}
 		c.Services = []catalogue.Service{}
@@ -376,7 +380,7 @@ func (db *DB) Directory(ctx context.Context) (*catalogue.Directory, error) {
 		if _, d.Authority, d.Version, err = db.meta(ctx, tx); err != nil {
 			return err
 		}
-		if err := db.entries(ctx, tx, &d.Topics, &d.Departments, &d.LifeEvents, &d.ProfileQuestions, &d.Journeys); err != nil {
+		if err := db.entries(ctx, tx, entryLists{&d.Topics, &d.Departments, &d.LifeEvents, &d.ProfileQuestions, &d.Journeys, &d.BusinessTypes}); err != nil {
 			return err
 		}
 		d.Services = []catalogue.ServiceSummary{}
@@ -422,12 +426,21 @@ func (db *DB) meta(ctx context.Context, tx *sql.Tx) (format string, a catalogue.
 	return format, a, version, nil
 }
 
+// entryLists are where entries reads each kind of entry into.
+type entryLists struct {
+	topics      *[]catalogue.Topic
+	departments *[]catalogue.Department
+	events      *[]catalogue.LifeEvent
+	questions   *[]catalogue.ProfileQuestion
+	journeys    *[]catalogue.Journey
+	business    *[]catalogue.BusinessType
+}
+
 // entries reads the entries into the lists, in catalogue order. Lists are
 // empty rather than nil, so that an export writes [] where the file had [].
-func (db *DB) entries(ctx context.Context, tx *sql.Tx, topics *[]catalogue.Topic, departments *[]catalogue.Department,
-	events *[]catalogue.LifeEvent, questions *[]catalogue.ProfileQuestion, journeys *[]catalogue.Journey) error {
-	*topics, *departments, *events, *questions, *journeys = []catalogue.Topic{}, []catalogue.Department{},
-		[]catalogue.LifeEvent{}, []catalogue.ProfileQuestion{}, []catalogue.Journey{}
+func (db *DB) entries(ctx context.Context, tx *sql.Tx, l entryLists) error {
+	*l.topics, *l.departments, *l.events, *l.questions, *l.journeys, *l.business = []catalogue.Topic{}, []catalogue.Department{},
+		[]catalogue.LifeEvent{}, []catalogue.ProfileQuestion{}, []catalogue.Journey{}, []catalogue.BusinessType{}
 	rows, err := tx.QueryContext(ctx, db.Rebind(qEntries))
 	if err != nil {
 		return db.MapError(err)
@@ -441,15 +454,17 @@ func (db *DB) entries(ctx context.Context, tx *sql.Tx, topics *[]catalogue.Topic
 		doc := []byte(e.doc)
 		switch e.kind {
 		case kindTopic:
-			err = appendDecoded(topics, doc)
+			err = appendDecoded(l.topics, doc)
 		case kindDepartment:
-			err = appendDecoded(departments, doc)
+			err = appendDecoded(l.departments, doc)
 		case kindLifeEvent:
-			err = appendDecoded(events, doc)
+			err = appendDecoded(l.events, doc)
 		case kindQuestion:
-			err = appendDecoded(questions, doc)
+			err = appendDecoded(l.questions, doc)
 		case kindJourney:
-			err = appendDecoded(journeys, doc)
+			err = appendDecoded(l.journeys, doc)
+		case kindBusiness:
+			err = appendDecoded(l.business, doc)
 		}
 		if err != nil {
 			return fmt.Errorf("decoding the stored %s %q: %w", e.kind, e.slug, err)

@@ -233,6 +233,13 @@ func TestImportChanges(t *testing.T) {
 				c.Journeys[0].Steps = append(c.Journeys[0].Steps, c.Journeys[0].Steps[0])
 			},
 		},
+		{
+			name: "a business type's question changes and another business type leaves",
+			change: func(c *catalogue.Catalogue) {
+				c.BusinessTypes[0].Questions[0].Text["es"] = "¿Servirá comida?"
+				c.BusinessTypes = c.BusinessTypes[:len(c.BusinessTypes)-1]
+			},
+		},
 	}
 	resolve := func(c *catalogue.Catalogue, want []string) []string {
 		var out []string
@@ -427,6 +434,7 @@ func TestDirectory(t *testing.T) {
 			"life events":       {d.LifeEvents, c.LifeEvents},
 			"profile questions": {d.ProfileQuestions, c.ProfileQuestions},
 			"journeys":          {d.Journeys, c.Journeys},
+			"business types":    {d.BusinessTypes, c.BusinessTypes},
 		} {
 			if !reflect.DeepEqual(pair[0], pair[1]) {
 				t.Errorf("Directory %s differ from the file", name)

@@ -5,11 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
 	"sportello/catalogue"
 	"sportello/catalogue/eligibility"
+	"sportello/portal"
+	"sportello/portal/web"
 )
 
 const rulesCheckUsage = `usage: sportello rules check [-lang LANG] FILE PROFILE.json
@@ -62,10 +65,20 @@ func rulesCheck(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("-lang %q is not a language Sportello has; use one of %s", *lang, strings.Join(catalogue.Languages, ", "))
 	}
 
+	// The reasons are said from the portal's message files, as the
+	// support finder says them.
+	locales, err := fs.Sub(web.Locales, "locales")
+	if err != nil {
+		return err
+	}
+	tr, err := web.NewTranslator(locales)
+	if err != nil {
+		return err
+	}
 	matches := rules.Evaluate(answers)
 	for _, m := range matches {
 		title, _ := m.Service.Title.In(*lang, c.Authority.DefaultLanguage)
-		fmt.Fprintf(stdout, "%s: %s\n  %s\n", m.Slug, title, m.Reason(*lang))
+		fmt.Fprintf(stdout, "%s: %s\n  %s\n", m.Slug, title, portal.SayReason(tr, *lang, c.Authority.DefaultLanguage, m.Reason()))
 	}
 	fmt.Fprintf(stdout, "%d of %d services with an eligibility rule match\n", len(matches), len(rules.Services()))
 	if undecided := rules.Undecided(answers); len(undecided) > 0 {

@@ -68,6 +68,9 @@ type Handler struct {
 	public *public.Handler
 	engine *web.Engine
 	ed     *editorial
+	// BusinessPlan renders the business permit finder's plan of a draft
+	// business type in cat, for its preview; the finder pages provide it.
+	BusinessPlan func(c *fiber.Ctx, cat *catalogue.Catalogue, b *catalogue.BusinessType) (any, web.Page, error)
 }
 
 // New returns the editors' back office on db, the editorial tables beside
@@ -204,6 +207,7 @@ func (s *Handler) withEntry(ctx context.Context, entry any, oldSlug string) (*ca
 	c.Departments = slices.Clone(pub.Departments)
 	c.LifeEvents = slices.Clone(pub.LifeEvents)
 	c.Journeys = slices.Clone(pub.Journeys)
+	c.BusinessTypes = slices.Clone(pub.BusinessTypes)
 	path, err := c.Put(entry, oldSlug)
 	return &c, path, err
 }

@@ -110,6 +110,8 @@ func (s *Handler) entryCreate(c *fiber.Ctx) error {
 		entry = &catalogue.LifeEvent{Slug: v["slug"], Audience: catalogue.AudienceResident, Title: title}
 	case catalogue.KindJourney:
 		entry = &catalogue.Journey{Slug: v["slug"], Audience: catalogue.AudienceResident, Title: title, Steps: []catalogue.JourneyStep{}}
+	case catalogue.KindBusinessType:
+		entry = &catalogue.BusinessType{Slug: v["slug"], Title: title, Questions: []catalogue.BusinessQuestion{}, Steps: []catalogue.BusinessStep{}}
 	}
 	return s.saveNewEntry(c, kind, v["slug"], entry, "created")
 }

@@ -43,7 +43,9 @@ func codecFor(kind string) entryCodec {
 			action: formAction,
 		}
 	case catalogue.KindJourney:
-		return entryCodec{values: JourneyValues, decode: decodeJourney, groups: journeyGroups, action: journeyAction}
+		return entryCodec{values: JourneyValues, decode: decodeJourney, groups: journeyGroups, action: journeySteps.action}
+	case catalogue.KindBusinessType:
+		return businessTypeCodec
 	}
 	return entryCodec{values: simpleValues, decode: decodeSimple(kind), groups: simpleGroups(kind), action: func(url.Values, string) bool { return false }}
 }
@@ -138,7 +140,7 @@ func JourneyValues(e any, langs []string) url.Values {
 			v.Set("summary."+l, j.Summary[l])
 		}
 	}
-	v.Set("steps.count", strconv.Itoa(len(j.Steps)))
+	v.Set(journeySteps.countName(), strconv.Itoa(len(j.Steps)))
 	for i, st := range j.Steps {
 		for _, l := range langs {
 			if st.Title[l] != "" {
@@ -150,16 +152,13 @@ func JourneyValues(e any, langs []string) url.Values {
 	return v
 }
 
-const maxJourneySteps = 100
-
 func decodeJourney(v url.Values, langs []string, def, _ string, _ func(string, ...any) string) (any, []catalogue.Problem) {
 	j := &catalogue.Journey{
 		Slug: strings.TrimSpace(v.Get("slug")), Audience: v.Get("audience"),
 		Title: readText(v, "title", langs, def, true), Summary: readText(v, "summary", langs, def, false),
 		Steps: []catalogue.JourneyStep{},
 	}
-	n, _ := strconv.Atoi(v.Get("steps.count"))
-	for i := range min(n, maxJourneySteps) {
+	for i := range journeySteps.count(v) {
 		j.Steps = append(j.Steps, catalogue.JourneyStep{
 			Title: readText(v, stepName(i, "title"), langs, def, true), Services: web.NonNil(words(v.Get(stepName(i, "services")))),
 		})
@@ -182,49 +181,10 @@ func journeyGroups(_ *Handler, v url.Values, d *web.Directory, _, compare string
 		pairGroup(v, "title", T("editor.field.title"), "", "text", 0, langs, def, compare, web.LanguageName, missing),
 		pairGroup(v, "summary", T("editor.field.summary"), "", "textarea", 3, langs, def, compare, web.LanguageName, missing),
 	}
-	n, _ := strconv.Atoi(v.Get("steps.count"))
-	for i := range min(n, maxJourneySteps) {
-		g := pairGroup(v, stepName(i, "title"), T("editor.journey.step", "Number", i+1), "", "text", 0, langs, def, compare, web.LanguageName, missing)
-		g.ID = fieldID(fmt.Sprintf("steps[%d]", i))
-		g.Fields = append(g.Fields, edField{ID: fieldID(stepName(i, "services")), Name: stepName(i, "services"), Label: T("editor.journey.services"), Hint: T("editor.hint.related"), Type: "textarea", Rows: 2, Value: v.Get(stepName(i, "services"))})
-		g.Actions = []edAction{{Value: fmt.Sprintf("remove_step:%d", i), Label: T("editor.action.remove_step")}}
-		groups = append(groups, g)
-	}
-	groups = append(groups, edGroup{ID: "group-steps", Legend: T("editor.journey.steps"),
-		Fields:  []edField{{ID: fieldID("steps.count"), Name: "steps.count", Type: "hidden", Value: strconv.Itoa(min(n, maxJourneySteps))}},
-		Actions: []edAction{{Value: "add_step", Label: T("editor.action.add_step")}}})
-	return groups
-}
-
-func journeyAction(v url.Values, action string) bool {
-	n, _ := strconv.Atoi(v.Get("steps.count"))
-	verb, arg, _ := strings.Cut(action, ":")
-	switch verb {
-	case "add_step":
-		if n < maxJourneySteps {
-			v.Set("steps.count", strconv.Itoa(n+1))
-		}
-		return true
-	case "remove_step":
-		i, err := strconv.Atoi(arg)
-		if err != nil || i < 0 || i >= n {
-			return false
-		}
-		for j := i; j < n-1; j++ {
-			for _, k := range sortedValueKeys(v, fmt.Sprintf("steps[%d].", j)) {
-				delete(v, k)
-			}
-			src := fmt.Sprintf("steps[%d].", j+1)
-			for _, k := range sortedValueKeys(v, src) {
-				v[fmt.Sprintf("steps[%d].", j)+strings.TrimPrefix(k, src)] = v[k]
-				delete(v, k)
-			}
-		}
-		for _, k := range sortedValueKeys(v, fmt.Sprintf("steps[%d].", n-1)) {
-			delete(v, k)
-		}
-		v.Set("steps.count", strconv.Itoa(n-1))
-		return true
-	}
-	return false
+	return append(groups, journeySteps.groups(v, T("editor.journey.steps"), T("editor.action.add_step"), T("editor.action.remove_step"),
+		func(i int) edGroup {
+			g := pairGroup(v, stepName(i, "title"), T("editor.journey.step", "Number", i+1), "", "text", 0, langs, def, compare, web.LanguageName, missing)
+			g.Fields = append(g.Fields, edField{ID: fieldID(stepName(i, "services")), Name: stepName(i, "services"), Label: T("editor.journey.services"), Hint: T("editor.hint.related"), Type: "textarea", Rows: 2, Value: v.Get(stepName(i, "services"))})
+			return g
+		})...)
 }

@@ -123,6 +123,16 @@ func (s *Handler) previewContent(c *fiber.Ctx, entry any, lang string) (previewe
 		return s.pageContent("journey_show", p, p.Page)
 	case *catalogue.Department:
 		return s.officePreview(c, d, e, lang)
+	case *catalogue.BusinessType:
+		cat, _, err := s.withEntry(c.UserContext(), e, "")
+		if err != nil {
+			return previewed{}, err
+		}
+		page, p, err := s.BusinessPlan(c, cat, e)
+		if err != nil {
+			return previewed{}, err
+		}
+		return s.pageContent("business/plan", page, p)
 	}
 	return previewed{}, fmt.Errorf("preview: no public page shows a %T", entry)
 }
