@@ -7,36 +7,31 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/auth"
 	"sportello/portal/web"
 	"sportello/search"
 )
 
-// editorial is what the content editors' pages (editor_*.go), page feedback
+// editing is what the content editors' pages (editor_*.go), page feedback
 // (feedback_*.go) and search insights need besides the public site: the
-// editorial tables of the shared database and ways to update the search
-// index in place. It is nil when the catalogue store is not a
-// *sqlstore.DB; the pages then answer 404.
-type editorial struct {
-	db *sqlstore.DB
-	// index is updated synchronously when an editor publishes; nil when
-	// the searcher cannot be (the binary's background sync catches up).
+// editorial store and ways to update the search index in place. It is nil
+// without Deps.Editorial; the pages then answer 404.
+type editing struct {
+	db editorial.Store
+	// index catches up synchronously when an editor publishes; nil when
+	// the searcher cannot (the binary's background sync catches up).
 	index liveIndex
 	// tuner takes synonyms and best bets; nil when the searcher has none.
 	tuner      tunable
 	previewKey []byte
 	insights   *insights
-	// syncMu makes index updates and directory reloads after a publish
-	// run one at a time, so that an older change never lands after a newer.
-	syncMu sync.Mutex
 	// exported is the published catalogue of one version, the base every
 	// validation puts the edited entry into.
 	exported atomic.Pointer[exportedCatalogue]
@@ -47,8 +42,7 @@ type editorial struct {
 // liveIndex is a search index that can catch up with the catalogue in
 // place (*search.Index).
 type liveIndex interface {
-	Update(ctx context.Context, src search.Source, changed []*catalogue.Service, removed []string, version int64) error
-	Version() int64
+	CatchUp(ctx context.Context, src search.ChangeSource) error
 }
 
 // tunable is a search index that takes synonyms and best bets.
@@ -60,12 +54,12 @@ type tunable interface {
 const previewSecret = "editor.preview"
 
 func (s *Server) initEditor(ctx context.Context, deps Deps) error {
-	db, ok := deps.Catalogue.(*sqlstore.DB)
-	if !ok {
-		s.log.Info("content editing is off: the catalogue store is not the SQL store")
+	db := deps.Editorial
+	if db == nil {
+		s.log.Info("content editing is off: no editorial store")
 		return nil
 	}
-	ed := &editorial{db: db, feedbackLimit: newFeedbackLimiter()}
+	ed := &editing{db: db, feedbackLimit: newFeedbackLimiter()}
 	ed.index, _ = deps.Search.(liveIndex)
 	ed.tuner, _ = deps.Search.(tunable)
 	key, err := db.Secret(ctx, previewSecret)
@@ -198,17 +192,9 @@ func (s *Server) withEntry(ctx context.Context, entry any, oldSlug string) (*cat
 // publish visible in search, the API and the sitemap at once. started is
 // when the publish began, for the log.
 func (s *Server) syncPublished(ctx context.Context, started time.Time) error {
-	s.ed.syncMu.Lock()
-	defer s.ed.syncMu.Unlock()
 	if s.ed.index != nil {
-		ch, err := s.store.Changes(ctx, s.ed.index.Version())
-		if err != nil {
+		if err := s.ed.index.CatchUp(ctx, s.store); err != nil {
 			return err
-		}
-		if ch.Version != s.ed.index.Version() {
-			if err := s.ed.index.Update(ctx, s.store, ch.Services, ch.Archived, ch.Version); err != nil {
-				return err
-			}
 		}
 	}
 	if err := s.Reload(ctx); err != nil {
@@ -235,9 +221,9 @@ func entryURL(kind, slug string) string {
 	return "/editor/entries/" + url.PathEscape(kind) + "/" + url.PathEscape(slug)
 }
 
-// isConflict reports a *sqlstore.ConflictError.
-func isConflict(err error) (*sqlstore.ConflictError, bool) {
-	var ce *sqlstore.ConflictError
+// isConflict reports a *editorial.ConflictError.
+func isConflict(err error) (*editorial.ConflictError, bool) {
+	var ce *editorial.ConflictError
 	ok := errors.As(err, &ce)
 	return ce, ok
 }

@@ -19,12 +19,14 @@ import (
 
 	"sportello/assets"
 	"sportello/catalogue"
+	"sportello/editorial"
 	"sportello/payments"
 	"sportello/portal/applications"
 	"sportello/portal/auth"
 	"sportello/portal/forms"
 	"sportello/portal/web"
 	"sportello/search"
+	"sportello/support"
 	"sportello/templates"
 )
 
@@ -72,6 +74,12 @@ type Deps struct {
 	// Payments takes the fees of chargeable services; its Fulfiller must be
 	// Applications.
 	Payments *payments.Service
+	// Editorial is the content editors' data; nil turns the editor, page
+	// feedback and search insights off (their pages answer 404).
+	Editorial editorial.Store
+	// SavedAnswers keeps the support finder answers residents chose to
+	// save; nil means saving is not offered.
+	SavedAnswers support.Store
 }
 
 // Server is the portal's HTTP application.
@@ -96,8 +104,10 @@ type Server struct {
 	// version (eligibility.go).
 	compiled finderCache
 	// ed is content editing, page feedback and search insights
-	// (editor.go); nil when the store is not the SQL store.
-	ed *editorial
+	// (editor.go); nil without Deps.Editorial.
+	ed *editing
+	// saved is Deps.SavedAnswers (support_saved.go).
+	saved support.Store
 	// secretRoutes are the patterns of the routes whose path holds a
 	// secret, which the log masks (middleware.go).
 	secretRoutes [][]string
@@ -152,6 +162,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		apps:     deps.Applications,
 		forms:    deps.Forms,
 		pay:      deps.Payments,
+		saved:    deps.SavedAnswers,
 		log:      cfg.Log.With("component", "portal"),
 		site:     web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn),
 		md:       newMarkdown(),
@@ -221,8 +232,18 @@ func (s *Server) Reload(ctx context.Context) error {
 		return fmt.Errorf("portal: loading the catalogue directory: %w", err)
 	}
 	dir := newDirectory(d, s.cfg.TopTasks)
+	// Reloads race (a publish, the background sync): an older directory
+	// read slowly must not replace a newer one.
+	for {
+		cur := s.dir.Load()
+		if cur != nil && cur.Version > dir.Version {
+			return nil
+		}
+		if s.dir.CompareAndSwap(cur, dir) {
+			break
+		}
+	}
 	s.site.SetAuthority(d.Authority)
-	s.dir.Store(dir)
 	s.log.Info("catalogue directory loaded", "version", d.Version, "services", len(d.Services))
 	return nil
 }

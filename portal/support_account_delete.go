@@ -14,7 +14,7 @@ func (s *Server) supportAccountDelete(c *fiber.Ctx) error {
 	if v == nil || saved == nil {
 		return web.NewError(fiber.StatusNotFound, "", nil)
 	}
-	if err := saved.delete(c.UserContext(), v.PersonID); err != nil {
+	if err := saved.Delete(c.UserContext(), v.PersonID); err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}
 	return c.Redirect(supportAccountPath+"?deleted=1", fiber.StatusSeeOther)

@@ -39,7 +39,7 @@ func (s *Server) supportAccountShow(c *fiber.Ctx) error {
 		FinderURL: supportStartPath,
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	a, err := saved.get(c.UserContext(), v.PersonID)
+	a, err := saved.Get(c.UserContext(), v.PersonID)
 	switch {
 	case isNotFound(err):
 		page.JustSaved = false

@@ -87,7 +87,7 @@ func (s *Server) renderSupportResults(c *fiber.Ctx, errMsg string) error {
 	switch {
 	case p.Viewer != nil && saved != nil:
 		page.CanSave = true
-		_, err := saved.get(c.UserContext(), p.Viewer.PersonID)
+		_, err := saved.Get(c.UserContext(), p.Viewer.PersonID)
 		switch {
 		case err == nil:
 			page.Saved = true

@@ -38,7 +38,7 @@ func (s *Server) supportSave(c *fiber.Ctx) error {
 	if err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}
-	if err := saved.put(c.UserContext(), v.PersonID, data, time.Now()); err != nil {
+	if err := saved.Put(c.UserContext(), v.PersonID, data, time.Now()); err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}
 	return c.Redirect(supportAccountPath+"?saved=1", fiber.StatusSeeOther)

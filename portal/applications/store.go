@@ -26,8 +26,8 @@ import (
 	"time"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
 	"sportello/portal/forms"
+	"sportello/store"
 )
 
 // Sentinel errors. ErrNotFound and ErrConflict are the catalogue's, so the
@@ -131,7 +131,7 @@ type Options struct {
 
 // Store keeps applications in the Sportello database.
 type Store struct {
-	db      *sqlstore.DB
+	db      *store.DB
 	uploads string
 	prefix  string
 	loc     *time.Location
@@ -143,7 +143,7 @@ type Store struct {
 
 // New returns a store over db, whose migrations (Open) created the tables,
 // and creates the uploads directory.
-func New(db *sqlstore.DB, opts Options) (*Store, error) {
+func New(db *store.DB, opts Options) (*Store, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("applications: no data directory; set one so uploads have somewhere to go")
 	}

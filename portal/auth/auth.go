@@ -33,15 +33,15 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
-	"sportello/catalogue/sqlstore"
 	"sportello/portal/web"
+	"sportello/store"
 )
 
 // Auth is sign-in, sessions and guards. Build it once with New.
 type Auth struct {
 	cfg      Config
 	log      *slog.Logger
-	store    *store
+	store    *sessionStore
 	sessions *session.Store
 	rp       *lazyProvider
 	csrf     fiber.Handler
@@ -68,7 +68,7 @@ const localForceCSRF = "auth.force_csrf"
 // csrfExempt lists path prefixes that carry their own signature and are not
 // CSRF-checked (the Stripe webhook, the development provider's mount point
 // "/dev-idp/"); the back-channel logout endpoint is always exempt.
-func New(cfg Config, db *sqlstore.DB, log *slog.Logger, csrfExempt ...string) (*Auth, error) {
+func New(cfg Config, db *store.DB, log *slog.Logger, csrfExempt ...string) (*Auth, error) {
 	if cfg.Issuer == "" {
 		return nil, errors.New("auth: no identity provider: set SPORTELLO_OIDC_ISSUER, or start the development provider and pass its issuer")
 	}

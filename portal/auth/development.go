@@ -3,8 +3,8 @@ package auth
 import (
 	"log/slog"
 
-	"sportello/catalogue/sqlstore"
 	"sportello/portal/devidp"
+	"sportello/store"
 )
 
 // DevIdPPath is where the development identity provider is mounted on
@@ -17,7 +17,7 @@ const DevIdPPath = "/dev-idp"
 // caller mounts the returned provider at DevIdPPath (path prefix stripped).
 // Sportello talks to it over HTTP like to any provider; it is never used in
 // production (Config.Validate refuses an empty issuer there).
-func NewDevelopment(cfg Config, db *sqlstore.DB, log *slog.Logger, csrfExempt ...string) (*Auth, *devidp.IDP, error) {
+func NewDevelopment(cfg Config, db *store.DB, log *slog.Logger, csrfExempt ...string) (*Auth, *devidp.IDP, error) {
 	cfg.Issuer = cfg.BaseURL + DevIdPPath
 	cfg.DemoSignIn = true
 	cfg.ProviderName = "Porta Nova demo sign-in"

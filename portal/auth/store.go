@@ -14,15 +14,15 @@ import (
 	"time"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
 	"sportello/portal/web"
+	"sportello/store"
 )
 
 // store keeps people, sessions and used logout tokens in the shared
 // database. It is also the fiber.Storage behind Fiber's session store, so the
 // CSRF middleware's tokens live in the same server-side session row.
-type store struct {
-	db       *sqlstore.DB
+type sessionStore struct {
+	db       *store.DB
 	q        queries
 	now      func() time.Time
 	idle     time.Duration
@@ -40,9 +40,9 @@ type queries struct {
 	purgeSessions, purgeLogoutTokens                                  string
 }
 
-func newStore(db *sqlstore.DB, idle, absolute time.Duration, now func() time.Time) *store {
+func newStore(db *store.DB, idle, absolute time.Duration, now func() time.Time) *sessionStore {
 	r := db.Rebind
-	return &store{
+	return &sessionStore{
 		db: db, now: now, idle: idle, absolute: absolute,
 		q: queries{
 			sessionGet: r(`SELECT data FROM auth_sessions
@@ -88,7 +88,7 @@ func hashID(id string) string {
 
 // Get, Set, Delete, Reset and Close make store a fiber.Storage for Fiber's
 // session store. key is the session id from the cookie.
-func (s *store) Get(key string) ([]byte, error) {
+func (s *sessionStore) Get(key string) ([]byte, error) {
 	if key == "" {
 		return nil, nil
 	}
@@ -106,7 +106,7 @@ func (s *store) Get(key string) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(data)
 }
 
-func (s *store) Set(key string, val []byte, exp time.Duration) error {
+func (s *sessionStore) Set(key string, val []byte, exp time.Duration) error {
 	if key == "" {
 		return errors.New("auth: a session needs an id")
 	}
@@ -125,7 +125,7 @@ func (s *store) Set(key string, val []byte, exp time.Duration) error {
 	return nil
 }
 
-func (s *store) Delete(key string) error {
+func (s *sessionStore) Delete(key string) error {
 	if key == "" {
 		return nil
 	}
@@ -138,7 +138,7 @@ func (s *store) Delete(key string) error {
 }
 
 // Reset ends every session (everyone is signed out).
-func (s *store) Reset() error {
+func (s *sessionStore) Reset() error {
 	ctx, cancel := context.WithTimeout(context.Background(), storageTimeout)
 	defer cancel()
 	_, err := s.db.SQL().ExecContext(ctx, s.q.sessionReset)
@@ -146,12 +146,12 @@ func (s *store) Reset() error {
 }
 
 // Close does nothing: the database belongs to the caller.
-func (s *store) Close() error { return nil }
+func (s *sessionStore) Close() error { return nil }
 
 // viewer returns the person signed in with session id, or nil when the
 // session is unknown, expired or not signed in. It extends the idle timeout,
 // writing at most once a minute per session.
-func (s *store) viewer(ctx context.Context, id string) (*web.Viewer, error) {
+func (s *sessionStore) viewer(ctx context.Context, id string) (*web.Viewer, error) {
 	now := s.now()
 	var v web.Viewer
 	var roles string
@@ -184,7 +184,7 @@ type person struct {
 // signIn records a sign-in in one transaction: the person is created or
 // refreshed (name, email, roles) and the session (already saved by Fiber
 // under its new id) is bound to them.
-func (s *store) signIn(ctx context.Context, sessionID string, p person, sid, acr, rawIDToken string) (int64, error) {
+func (s *sessionStore) signIn(ctx context.Context, sessionID string, p person, sid, acr, rawIDToken string) (int64, error) {
 	now := s.now().Unix()
 	var personID int64
 	var err error
@@ -226,7 +226,7 @@ func newPersonID() int64 {
 
 // idToken returns the issuer and ID token of a signed-in session, for the
 // id_token_hint of RP-initiated logout.
-func (s *store) idToken(ctx context.Context, id string) (issuer, idToken string, err error) {
+func (s *sessionStore) idToken(ctx context.Context, id string) (issuer, idToken string, err error) {
 	now := s.now().Unix()
 	err = s.db.SQL().QueryRowContext(ctx, s.q.sessionIDToken, hashID(id), now, now).Scan(&issuer, &idToken)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -241,7 +241,7 @@ var errReplayed = errors.New("auth: logout token replayed (its jti was already u
 // backChannelLogout records the token's jti and ends the sessions it names,
 // in one transaction: sid when the token has one (that sign-in only), else
 // every session of the subject.
-func (s *store) backChannelLogout(ctx context.Context, issuer, jti string, expires time.Time, sid, subject string) (int64, error) {
+func (s *sessionStore) backChannelLogout(ctx context.Context, issuer, jti string, expires time.Time, sid, subject string) (int64, error) {
 	var ended int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q.useLogoutToken, issuer, jti, expires.Unix())
@@ -268,7 +268,7 @@ func (s *store) backChannelLogout(ctx context.Context, issuer, jti string, expir
 }
 
 // purge deletes expired sessions and logout tokens past their expiry.
-func (s *store) purge(ctx context.Context) (int64, error) {
+func (s *sessionStore) purge(ctx context.Context) (int64, error) {
 	now := s.now().Unix()
 	var n int64
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {

@@ -11,14 +11,14 @@ import (
 
 // newTestStore is the session store on dialect with a settable clock, a
 // 30-minute idle and 12-hour absolute timeout.
-func newTestStore(t *testing.T, dialect string) (*store, *clock) {
+func newTestStore(t *testing.T, dialect string) (*sessionStore, *clock) {
 	t.Helper()
 	clk := &clock{}
 	return newStore(testDB(t, dialect), 30*time.Minute, 12*time.Hour, clk.Now), clk
 }
 
 // signedInSession creates a session as Fiber and the callback do.
-func signedInSession(t *testing.T, s *store, id, subject, sid string) int64 {
+func signedInSession(t *testing.T, s *sessionStore, id, subject, sid string) int64 {
 	t.Helper()
 	if err := s.Set(id, []byte("fiber data"), s.idle); err != nil {
 		t.Fatal(err)
