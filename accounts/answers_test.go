@@ -6,17 +6,17 @@ import (
 	"testing"
 	"time"
 
-	"sportello/catalogue/sqlstore"
-	"sportello/catalogue/sqlstore/sqltest"
+	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // Saved support-finder answers on both databases: one row per person, replaced
 // by a new save, gone on delete and with the person.
 func TestSavedAnswers(t *testing.T) {
-	for _, dialect := range []string{sqlstore.DialectSQLite, sqlstore.DialectPostgres} {
+	for _, dialect := range []string{store.DialectSQLite, store.DialectPostgres} {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
-			db := sqltest.Open(t, dialect)
+			db := storetest.Open(t, dialect)
 			st := New(db, nil)
 			const person = 4242
 			if _, err := db.SQL().ExecContext(ctx, db.Rebind(`INSERT INTO people (id, issuer, subject, created_at, signed_in_at) VALUES (?, 'https://id.example', 'anna', 0, 0)`), person); err != nil {

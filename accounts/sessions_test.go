@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"sportello/catalogue/sqlstore"
-	"sportello/catalogue/sqlstore/sqltest"
+	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // The sessions' lifetimes in these tests.
@@ -29,11 +29,11 @@ func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 func newTestStore(t *testing.T, dialect string) (*SQL, *clock) {
 	t.Helper()
 	clk := &clock{}
-	return New(sqltest.Open(t, dialect), clk.Now), clk
+	return New(storetest.Open(t, dialect), clk.Now), clk
 }
 
 // count runs a COUNT(*) query.
-func count(t *testing.T, db *sqlstore.DB, query string, args ...any) int {
+func count(t *testing.T, db *store.DB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := db.SQL().QueryRowContext(context.Background(), db.Rebind(query), args...).Scan(&n); err != nil {
@@ -57,7 +57,7 @@ func signedInSession(t *testing.T, s *SQL, id, subject, sid string) int64 {
 }
 
 func TestSessionStorage(t *testing.T) {
-	for _, dialect := range sqltest.Dialects {
+	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s, clk := newTestStore(t, dialect)
 			ctx := context.Background()
@@ -111,7 +111,7 @@ func TestSessionStorage(t *testing.T) {
 }
 
 func TestSessionTimeouts(t *testing.T) {
-	for _, dialect := range sqltest.Dialects {
+	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s, clk := newTestStore(t, dialect)
 			ctx := context.Background()
@@ -156,7 +156,7 @@ func TestSessionTimeouts(t *testing.T) {
 }
 
 func TestBackChannelStore(t *testing.T) {
-	for _, dialect := range sqltest.Dialects {
+	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s, clk := newTestStore(t, dialect)
 			ctx := context.Background()
@@ -208,7 +208,7 @@ func TestBackChannelStore(t *testing.T) {
 }
 
 func TestSignInUpsertsPerson(t *testing.T) {
-	for _, dialect := range sqltest.Dialects {
+	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			s, _ := newTestStore(t, dialect)
 			ctx := context.Background()

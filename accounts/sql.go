@@ -14,14 +14,14 @@ import (
 	"time"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/store"
 )
 
 // SQL is the Store in the Sportello database, whose migrations created the
 // people, auth_sessions, auth_logout_tokens and support_saved_answers
 // tables.
 type SQL struct {
-	db  *sqlstore.DB
+	db  *store.DB
 	q   queries
 	now func() time.Time
 }
@@ -38,7 +38,7 @@ type queries struct {
 }
 
 // New returns the store over db; now is the clock (nil: time.Now).
-func New(db *sqlstore.DB, now func() time.Time) *SQL {
+func New(db *store.DB, now func() time.Time) *SQL {
 	if now == nil {
 		now = time.Now
 	}

@@ -2,15 +2,15 @@ package applications
 
 import (
 	"context"
-	"sportello/catalogue/sqlstore"
-	"sportello/catalogue/sqlstore/sqltest"
+	"sportello/store"
+	"sportello/store/storetest"
 	"testing"
 )
 
 // BenchmarkSubmit measures a whole submission on SQLite: two files written
 // and synced, then the transaction.
 func BenchmarkSubmit(b *testing.B) {
-	e := newEnv(b, sqltest.Open(b, sqlstore.DialectSQLite))
+	e := newEnv(b, storetest.Open(b, store.DialectSQLite))
 	in := e.permitInput(b, 41)
 	ctx := context.Background()
 	b.ResetTimer()
@@ -31,7 +31,7 @@ func BenchmarkSubmit(b *testing.B) {
 // BenchmarkForApplicant measures reading one application with its history
 // and files.
 func BenchmarkForApplicant(b *testing.B) {
-	e := newEnv(b, sqltest.Open(b, sqlstore.DialectSQLite))
+	e := newEnv(b, storetest.Open(b, store.DialectSQLite))
 	app := e.submit(b, e.permitInput(b, 41))
 	ctx := context.Background()
 	for b.Loop() {

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
-	"sportello/catalogue/sqlstore/sqltest"
+	"sportello/applications/forms"
+	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // The store's tests run against SQLite always and PostgreSQL when
@@ -21,7 +21,7 @@ import (
 // its own on PostgreSQL, dropped afterwards).
 
 type env struct {
-	db    *sqlstore.DB
+	db    *store.DB
 	s     *Store
 	clock *clock
 	val   *forms.Validator
@@ -47,10 +47,10 @@ func (c *clock) set(t time.Time) {
 // eachDB runs test against every database.
 func eachDB(t *testing.T, test func(t *testing.T, e *env)) {
 	t.Helper()
-	sqltest.Each(t, func(t *testing.T, db *sqlstore.DB) { test(t, newEnv(t, db)) })
+	storetest.Each(t, func(t *testing.T, db *store.DB) { test(t, newEnv(t, db)) })
 }
 
-func newEnv(t testing.TB, db *sqlstore.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	madrid, err := time.LoadLocation("Europe/Madrid")
 	if err != nil {
 		t.Fatal(err)

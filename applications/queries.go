@@ -1,7 +1,7 @@
 package applications
 
 // The store's SQL, written with ? placeholders and passed through
-// sqlstore.DB.Rebind. Every statement runs unchanged on SQLite and
+// store.DB.Rebind. Every statement runs unchanged on SQLite and
 // PostgreSQL (ON CONFLICT and RETURNING exist in both).
 
 const applicationColumns = `id, reference, service_slug, catalogue_version, person_id, contact_name, contact_email,

@@ -27,7 +27,7 @@ import (
 
 	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/store"
 )
 
 // Sentinel errors. ErrNotFound and ErrConflict are the catalogue's, so the
@@ -131,7 +131,7 @@ type Options struct {
 
 // Store keeps applications in the Sportello database.
 type Store struct {
-	db      *sqlstore.DB
+	db      *store.DB
 	uploads string
 	prefix  string
 	loc     *time.Location
@@ -144,7 +144,7 @@ type Store struct {
 
 // New returns a store over db, whose migrations (Open) created the tables,
 // and creates the uploads directory.
-func New(db *sqlstore.DB, opts Options) (*Store, error) {
+func New(db *store.DB, opts Options) (*Store, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("applications: no data directory; set one so uploads have somewhere to go")
 	}

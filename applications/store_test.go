@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sportello/applications/forms"
+	"sportello/store/storetest"
 )
 
 func TestSubmitRecordsEverything(t *testing.T) {
@@ -191,18 +192,7 @@ func TestSubmitConcurrentlyWithOneToken(t *testing.T) {
 func TestSubmitIsAtomic(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		trigger := []string{`CREATE TRIGGER refuse_files BEFORE INSERT ON application_files BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`}
-		if e.db.Dialect() == "postgres" {
-			trigger = []string{
-				`CREATE FUNCTION refuse_files() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`,
-				`CREATE TRIGGER refuse_files BEFORE INSERT ON application_files FOR EACH ROW EXECUTE FUNCTION refuse_files()`,
-			}
-		}
-		for _, q := range trigger {
-			if _, err := e.db.SQL().ExecContext(ctx, q); err != nil {
-				t.Fatal(err)
-			}
-		}
+		allow := storetest.RefuseInserts(t, e.db, "application_files", "refused by the test")
 		if err := e.s.SaveDraft(ctx, 41, "parking-permit", forms.Values{"full_name": {"Ana"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -224,9 +214,7 @@ func TestSubmitIsAtomic(t *testing.T) {
 		}
 		// The token was not consumed: once the fault is gone, the same
 		// post goes through.
-		if _, err := e.db.SQL().ExecContext(ctx, `DROP TRIGGER refuse_files`+map[bool]string{true: " ON application_files", false: ""}[e.db.Dialect() == "postgres"]); err != nil {
-			t.Fatal(err)
-		}
+		allow()
 		if app := e.submit(t, in); app.Status != StatusSubmitted {
 			t.Errorf("resubmission: %+v", app)
 		}

@@ -11,6 +11,8 @@ package catalogue
 import (
 	"errors"
 	"sort"
+
+	"sportello/store"
 )
 
 // FormatVersion is the value of the "format" member of every catalogue file.
@@ -20,9 +22,12 @@ const FormatVersion = "sportello-catalogue/1"
 var Languages = []string{"en", "es", "ca", "it", "fr"}
 
 // Sentinel errors. The portal maps them to HTTP status codes in one place.
+// ErrNotFound and ErrConflict are the database's own (store.MapError
+// returns them), so that "no such row" and "already taken" from any area's
+// store read the same as the catalogue's.
 var (
-	ErrNotFound = errors.New("catalogue: not found")
-	ErrConflict = errors.New("catalogue: conflict")
+	ErrNotFound = store.ErrNotFound
+	ErrConflict = store.ErrConflict
 	ErrInvalid  = errors.New("catalogue: invalid")
 )
 

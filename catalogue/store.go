@@ -2,8 +2,9 @@ package catalogue
 
 import "context"
 
-// Store keeps the catalogue. Two implementations exist (SQLite and
-// PostgreSQL, in catalogue/sqlstore); the same test suite runs against both.
+// Store keeps the catalogue. catalogue/sqlstore keeps it in Sportello's
+// database (package store), SQLite or PostgreSQL; the same test suite runs
+// against both.
 type Store interface {
 	// Import validates nothing: callers validate first (Validate). It writes
 	// the whole catalogue in one transaction, updating entries by slug. An

@@ -10,13 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"sportello/catalogue/sqlstore"
 	"sportello/payments"
 	"sportello/payments/internal/paytest"
+	"sportello/store"
 )
 
 func TestListAndCSV(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		begin := e.clock.Now()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
+	"sportello/store"
 )
 
 // RefundInput is what Refund needs.
@@ -118,7 +119,7 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 
 // refundByToken returns the refund of payment paymentID made with a request
 // token, or ErrNotFound.
-func (s *Service) refundByToken(ctx context.Context, db querier, paymentID int64, token string) (Refund, error) {
+func (s *Service) refundByToken(ctx context.Context, db store.Querier, paymentID int64, token string) (Refund, error) {
 	r, err := scanRefund(db.QueryRowContext(ctx, s.q(`SELECT `+refundColumns+` FROM payment_refunds
 		WHERE request_token = ?`), token))
 	if err != nil {
@@ -199,18 +200,6 @@ func (s *Service) pendingRefunds(ctx context.Context, before time.Time) ([]Refun
 }
 
 func (s *Service) listRefunds(ctx context.Context, where string, args ...any) ([]Refund, error) {
-	rows, err := s.db.SQL().QueryContext(ctx, s.q(`SELECT `+refundColumns+` FROM payment_refunds `+where), args...)
-	if err != nil {
-		return nil, s.mapErr(err)
-	}
-	defer rows.Close()
-	var out []Refund
-	for rows.Next() {
-		r, err := scanRefund(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, s.mapErr(rows.Err())
+	out, err := store.Query(ctx, s.db.SQL(), s.q(`SELECT `+refundColumns+` FROM payment_refunds `+where), scanRefund, args...)
+	return out, s.mapErr(err)
 }

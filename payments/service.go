@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/store"
 )
 
 // Options configure a Service.
@@ -40,7 +40,7 @@ const abandonAfter = 10 * time.Minute
 // Service takes payments. It is safe for concurrent use, also by several
 // processes sharing the database.
 type Service struct {
-	db        *sqlstore.DB
+	db        *store.DB
 	provider  Provider
 	fulfiller Fulfiller
 	log       *slog.Logger
@@ -49,7 +49,7 @@ type Service struct {
 }
 
 // New returns a Service over db, whose migrations include the payments tables.
-func New(db *sqlstore.DB, o Options) (*Service, error) {
+func New(db *store.DB, o Options) (*Service, error) {
 	if db == nil || o.Provider == nil || o.Fulfiller == nil {
 		return nil, errors.New("payments: New needs a database, a Provider and a Fulfiller")
 	}
@@ -163,7 +163,7 @@ func (s *Service) begin(ctx context.Context, in StartInput) (p Payment, stale, r
 	now := s.now()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		attempts, err := s.listPayments(ctx, tx,
-			s.lock(`SELECT `+paymentColumns+` FROM payments WHERE application_id = ? ORDER BY attempt`), in.ApplicationID)
+			`SELECT `+paymentColumns+` FROM payments WHERE application_id = ? ORDER BY attempt`+s.db.ForUpdate(), in.ApplicationID)
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"sportello/catalogue/sqlstore"
+	"sportello/store"
 )
 
 // SimulatedName is the simulated provider's name, stored with its payments.
@@ -31,14 +31,14 @@ type SimulatedConfig struct {
 // payments, as Stripe would. What the applicant chooses becomes an Event
 // processed exactly like a Stripe webhook's.
 type Simulated struct {
-	db   *sqlstore.DB
+	db   *store.DB
 	path string
 	now  func() time.Time
 }
 
 // NewSimulated returns the simulated provider, or ErrProduction when
 // cfg.Env is "production": no real council may take pretend payments.
-func NewSimulated(db *sqlstore.DB, cfg SimulatedConfig) (*Simulated, error) {
+func NewSimulated(db *store.DB, cfg SimulatedConfig) (*Simulated, error) {
 	if strings.EqualFold(strings.TrimSpace(cfg.Env), "production") {
 		return nil, ErrProduction
 	}
@@ -70,10 +70,10 @@ type simSession struct {
 	Refunded   int64
 }
 
-func (m *Simulated) get(ctx context.Context, q querier, where string, lock bool, args ...any) (simSession, error) {
+func (m *Simulated) get(ctx context.Context, q store.Querier, where string, lock bool, args ...any) (simSession, error) {
 	query := `SELECT ` + simColumns + ` FROM payment_simulated_sessions WHERE ` + where
-	if lock && m.db.Dialect() == "postgres" {
-		query += " FOR UPDATE"
+	if lock {
+		query += m.db.ForUpdate()
 	}
 	var s simSession
 	var expires int64

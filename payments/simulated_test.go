@@ -13,27 +13,27 @@ import (
 	"time"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
-	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/payments"
 	"sportello/payments/internal/paytest"
+	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // env is a Service on the simulated provider over a fresh database.
 type env struct {
-	db    *sqlstore.DB
+	db    *store.DB
 	svc   *payments.Service
 	ful   *paytest.Fulfiller
 	clock *paytest.Clock
 }
 
-func newEnv(t *testing.T, db *sqlstore.DB) env {
+func newEnv(t *testing.T, db *store.DB) env {
 	t.Helper()
 	return newEnvLogging(t, db, slog.New(slog.DiscardHandler))
 }
 
 // newEnvLogging is newEnv with the Service logging to log.
-func newEnvLogging(t *testing.T, db *sqlstore.DB, log *slog.Logger) env {
+func newEnvLogging(t *testing.T, db *store.DB, log *slog.Logger) env {
 	t.Helper()
 	clock := paytest.NewClock()
 	sim, err := payments.NewSimulated(db, payments.SimulatedConfig{Env: "development", Now: clock.Now})
@@ -88,7 +88,7 @@ func TestSimulatedCheckout(t *testing.T) {
 		{payments.SimulatedDecline, payments.StatusFailed, "https://portal.example/applications/1/pay", 0, true, "declined"},
 		{payments.SimulatedCancel, payments.StatusCancelled, "https://portal.example/applications/1/pay", 0, true, "left the checkout"},
 	}
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		for i, tc := range tests {
@@ -169,7 +169,7 @@ func TestSimulatedCheckout(t *testing.T) {
 }
 
 func TestSimulatedRefusedInProduction(t *testing.T) {
-	db := sqltest.Open(t, sqlstore.DialectSQLite)
+	db := storetest.Open(t, store.DialectSQLite)
 	for _, env := range []string{"production", "Production", " production "} {
 		if _, err := payments.NewSimulated(db, payments.SimulatedConfig{Env: env}); !errors.Is(err, payments.ErrProduction) {
 			t.Errorf("NewSimulated(env %q): %v, want ErrProduction", env, err)
@@ -183,7 +183,7 @@ func TestSimulatedRefusedInProduction(t *testing.T) {
 }
 
 func TestOneOpenAttempt(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 
@@ -267,7 +267,7 @@ func TestOneOpenAttempt(t *testing.T) {
 }
 
 func TestStartCheckoutRefusesBadInput(t *testing.T) {
-	e := newEnv(t, sqltest.Open(t, sqlstore.DialectSQLite))
+	e := newEnv(t, storetest.Open(t, store.DialectSQLite))
 	tests := []struct {
 		name   string
 		change func(*payments.StartInput)
@@ -298,7 +298,7 @@ func TestStartCheckoutRefusesBadInput(t *testing.T) {
 }
 
 func TestFulfillerFailure(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 
@@ -342,7 +342,7 @@ func TestFulfillerFailure(t *testing.T) {
 }
 
 func TestRefunds(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		c := e.start(t, 1)
@@ -394,7 +394,7 @@ func TestRefunds(t *testing.T) {
 }
 
 func TestConcurrentRefundsNeverExceedThePayment(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		c := e.start(t, 1)
@@ -431,7 +431,7 @@ func TestConcurrentRefundsNeverExceedThePayment(t *testing.T) {
 // carries one request token and makes one refund: one send after the other
 // or several at once.
 func TestRefundRequestTokenRefundsOnce(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		c := e.start(t, 1)
@@ -506,7 +506,7 @@ func TestRefundRequestTokenRefundsOnce(t *testing.T) {
 // The session id is the key to the simulated checkout page, and names the
 // applicant's Stripe checkout: the logs name the payment instead.
 func TestLogsNameThePaymentNotTheSession(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		var logs bytes.Buffer
 		e := newEnvLogging(t, db, slog.New(slog.NewTextHandler(&logs, nil)))
@@ -532,7 +532,7 @@ func TestLogsNameThePaymentNotTheSession(t *testing.T) {
 }
 
 func TestReconcile(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		exec := func(q string, args ...any) {
@@ -611,7 +611,7 @@ func TestReconcile(t *testing.T) {
 }
 
 func TestConfirm(t *testing.T) {
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
 		c := e.start(t, 1)

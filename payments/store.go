@@ -3,16 +3,15 @@ package payments
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/binary"
 	"errors"
 	"time"
 
-	"sportello/catalogue"
+	"sportello/store"
 )
 
 // The SQL of the package, written with ? and passed through Rebind. The one
-// dialect difference, row locks, is in lock.
+// dialect difference, row locks, is store.DB.ForUpdate.
 
 const paymentColumns = `id, application_id, reference, service_slug, service_title, lang, fee_when,
 	attempt, provider, idempotency_key, COALESCE(session_id, ''), checkout_url, amount, currency,
@@ -29,16 +28,7 @@ const (
 	sqlSettled = `('paid', 'partially_refunded', 'refunded')`
 )
 
-// querier is what *sql.DB and *sql.Tx share.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanPayment(row scanner) (Payment, error) {
+func scanPayment(row store.Scanner) (Payment, error) {
 	var p Payment
 	var created, expires, paid, updated int64
 	err := row.Scan(&p.ID, &p.ApplicationID, &p.Reference, &p.ServiceSlug, &p.ServiceTitle, &p.Lang,
@@ -56,7 +46,7 @@ func scanPayment(row scanner) (Payment, error) {
 	return p, nil
 }
 
-func scanRefund(row scanner) (Refund, error) {
+func scanRefund(row store.Scanner) (Refund, error) {
 	var r Refund
 	var created int64
 	err := row.Scan(&r.ID, &r.PaymentID, &r.Amount, &r.Reason, &r.StaffPersonID,
@@ -73,24 +63,14 @@ func unix(s int64) time.Time {
 	return time.Unix(s, 0).UTC()
 }
 
-// lock appends the row lock that PostgreSQL needs for a read-then-write.
-// SQLite has no FOR UPDATE and needs none: every read-write transaction
-// holds the database's write lock from its start (_txlock=immediate).
-func (s *Service) lock(query string) string {
-	if s.db.Dialect() == "postgres" {
-		return query + " FOR UPDATE"
-	}
-	return query
-}
-
 // q rebinds a query for the dialect.
 func (s *Service) q(query string) string { return s.db.Rebind(query) }
 
 // getPayment reads one payment, locking it when lock is true (inside tx).
-func (s *Service) getPayment(ctx context.Context, db querier, where string, lock bool, args ...any) (Payment, error) {
+func (s *Service) getPayment(ctx context.Context, db store.Querier, where string, lock bool, args ...any) (Payment, error) {
 	query := `SELECT ` + paymentColumns + ` FROM payments WHERE ` + where
 	if lock {
-		query = s.lock(query)
+		query += s.db.ForUpdate()
 	}
 	p, err := scanPayment(db.QueryRowContext(ctx, s.q(query), args...))
 	if err != nil {
@@ -99,27 +79,15 @@ func (s *Service) getPayment(ctx context.Context, db querier, where string, lock
 	return p, nil
 }
 
-func (s *Service) listPayments(ctx context.Context, db querier, query string, args ...any) ([]Payment, error) {
-	rows, err := db.QueryContext(ctx, s.q(query), args...)
-	if err != nil {
-		return nil, s.mapErr(err)
-	}
-	defer rows.Close()
-	var out []Payment
-	for rows.Next() {
-		p, err := scanPayment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, s.mapErr(rows.Err())
+func (s *Service) listPayments(ctx context.Context, db store.Querier, query string, args ...any) ([]Payment, error) {
+	out, err := store.Query(ctx, db, s.q(query), scanPayment, args...)
+	return out, s.mapErr(err)
 }
 
 // mapErr turns the driver's "no rows" into ErrNotFound and keeps the rest.
 func (s *Service) mapErr(err error) error {
 	err = s.db.MapError(err)
-	if errors.Is(err, catalogue.ErrNotFound) && !errors.Is(err, ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) && !errors.Is(err, ErrNotFound) {
 		return ErrNotFound
 	}
 	return err

@@ -34,8 +34,8 @@ func referenceOf(t *testing.T, body string) string {
 func countApplications(t *testing.T, slug string) int {
 	t.Helper()
 	var n int
-	q := fixture.store.Rebind(`SELECT COUNT(*) FROM applications WHERE service_slug = ?`)
-	if err := fixture.store.SQL().QueryRowContext(context.Background(), q, slug).Scan(&n); err != nil {
+	q := fixture.db.Rebind(`SELECT COUNT(*) FROM applications WHERE service_slug = ?`)
+	if err := fixture.db.SQL().QueryRowContext(context.Background(), q, slug).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
 	"sportello/search"
 )
 
@@ -116,21 +115,21 @@ func newValbruna(t *testing.T) *catalogue.Catalogue {
 func serverOn(t *testing.T, c *catalogue.Catalogue) *Server {
 	t.Helper()
 	ctx, dir := context.Background(), t.TempDir()
-	db, err := sqlstore.Open(ctx, filepath.Join(dir, "sportello.db"))
+	db, st, err := openStores(ctx, filepath.Join(dir, "sportello.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Import(ctx, c); err != nil {
+	t.Cleanup(func() { st.Close(); db.Close() })
+	if _, err := st.Import(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	idx, err := search.Open(ctx, filepath.Join(dir, "index"), db, nil)
+	idx, err := search.Open(ctx, filepath.Join(dir, "index"), st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
 	deps := fixture.deps
-	deps.Catalogue, deps.Search = db, idx
+	deps.Catalogue, deps.Editorial, deps.Search = st, st, idx
 	srv, err := New(Config{BaseURL: "https://valbruna.example", Env: "test", Log: slog.New(slog.DiscardHandler)}, deps)
 	if err != nil {
 		t.Fatal(err)

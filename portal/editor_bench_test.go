@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 )
 
 // BenchmarkPublishToSearchable measures what a publisher waits for: the
@@ -26,13 +26,13 @@ func BenchmarkPublishToSearchable(b *testing.B) {
 		word := fmt.Sprintf("benchword%d", i)
 		svc.Title["en"] = "Report a pothole " + word
 		doc, _ := json.Marshal(svc)
-		base, _ := site.db.NewestRevision(ctx, catalogue.KindService, slug)
-		rev, err := site.db.SaveDraft(ctx, sqlstore.SaveRequest{Kind: catalogue.KindService, Slug: slug, Base: base, Doc: doc, Author: "bench", Status: sqlstore.StatusDraft})
+		base, _ := site.store.NewestRevision(ctx, catalogue.KindService, slug)
+		rev, err := site.store.SaveDraft(ctx, editorial.SaveRequest{Kind: catalogue.KindService, Slug: slug, Base: base, Doc: doc, Author: "bench", Status: editorial.StatusDraft})
 		if err != nil {
 			b.Fatal(err)
 		}
 		started := time.Now()
-		if _, err := site.db.Publish(ctx, sqlstore.PublishRequest{Kind: catalogue.KindService, Slug: slug, Base: rev.Number, Doc: doc, Actor: "bench", ReviewBy: started}); err != nil {
+		if _, err := site.store.Publish(ctx, editorial.PublishRequest{Kind: catalogue.KindService, Slug: slug, Base: rev.Number, Doc: doc, Actor: "bench", ReviewBy: started}); err != nil {
 			b.Fatal(err)
 		}
 		if err := site.srv.editor.SyncPublished(ctx, started); err != nil {

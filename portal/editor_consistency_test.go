@@ -60,7 +60,7 @@ func TestDraftsAndArchivedNeverPublic(t *testing.T) {
 	assertPublic(t, anon, "adopt-a-street-tree", "wombatgrove", false)
 
 	// Publishing it makes it public everywhere at once.
-	d, err := site.db.Draft(context.Background(), catalogue.KindService, "adopt-a-street-tree")
+	d, err := site.store.Draft(context.Background(), catalogue.KindService, "adopt-a-street-tree")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,12 +108,12 @@ func TestLinksToHiddenServicesAreRefused(t *testing.T) {
 	// with the list.
 	r := admin.post("/editor/entries/service/food-business-registration/archive", url.Values{"_csrf": {tok}})
 	must(t, r, http.StatusUnprocessableEntity, "This service cannot be archived yet", "open-a-restaurant", "steps[")
-	if _, err := site.db.Service(context.Background(), "food-business-registration"); err != nil {
+	if _, err := site.store.Service(context.Background(), "food-business-registration"); err != nil {
 		t.Errorf("a refused archive archived: %v", err)
 	}
 
 	// Archive a service nothing links to, then link to it: refused.
-	pub, _ := site.db.Export(context.Background())
+	pub, _ := site.store.Export(context.Background())
 	var lonely string
 	for _, s := range pub.Services {
 		if len(pub.LinksTo(s.Slug)) == 0 {

@@ -31,7 +31,7 @@ type previewCase struct {
 // gives each a draft title ending in a word found nowhere else.
 func previewCases(t *testing.T, site *liveSite) []previewCase {
 	t.Helper()
-	pub, err := site.db.Export(context.Background())
+	pub, err := site.store.Export(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestEveryKindOfDraftPreviews(t *testing.T) {
 			if r := editorUser.post(edit, v); r.status != http.StatusSeeOther {
 				t.Fatalf("save: %d %s", r.status, excerptMain(r.body))
 			}
-			draft, err := site.db.Draft(context.Background(), tc.kind, tc.slug)
+			draft, err := site.store.Draft(context.Background(), tc.kind, tc.slug)
 			if err != nil {
 				t.Fatalf("no draft after saving: %v", err)
 			}

@@ -28,7 +28,7 @@ func serviceForm(t testing.TB, s *catalogue.Service, csrf string, base int64, ac
 // publishedService reads a service as published now.
 func (s *liveSite) publishedService(t testing.TB, slug string) *catalogue.Service {
 	t.Helper()
-	svc, err := s.db.Service(context.Background(), slug)
+	svc, err := s.store.Service(context.Background(), slug)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestEditorNeedsAnEditor(t *testing.T) {
 	// Filters: topic, status, missing translation.
 	must(t, editorUser.get("/editor?kind=service&topic=waste-recycling"), http.StatusOK, "Report a missed bin collection")
 	mustNot(t, editorUser.get("/editor?kind=service&topic=waste-recycling"), "Report a pothole")
-	pub, _ := site.db.Export(context.Background())
+	pub, _ := site.store.Export(context.Background())
 	var withFr, withoutFr string
 	for _, svc := range pub.Services {
 		if svc.Title["fr"] != "" && withFr == "" {
@@ -125,7 +125,7 @@ func TestValidationProblemsLandOnTheirFields(t *testing.T) {
 	r := editorUser.post("/editor/entries/service/"+slug, v)
 	must(t, r, http.StatusOK, `id="error-summary"`, `href="#f-title-en"`, `href="#f-eligibility-rule"`,
 		`href="#f-online-form-fields-1-type"`, `href="#f-related"`, "no-such-service", "Not saved yet.")
-	if n, _ := site.db.NewestRevision(context.Background(), catalogue.KindService, slug); n != 0 {
+	if n, _ := site.store.NewestRevision(context.Background(), catalogue.KindService, slug); n != 0 {
 		t.Errorf("checking saved revision %d", n)
 	}
 	// Letters in a number are refused before validation, on their field.
@@ -142,7 +142,7 @@ func TestValidationProblemsLandOnTheirFields(t *testing.T) {
 	v.Set("base_revision", "1")
 	r = editorUser.post("/editor/entries/service/"+slug, v)
 	must(t, r, http.StatusOK, "Saved as draft revision 2")
-	d, _ := site.db.Draft(context.Background(), catalogue.KindService, slug)
+	d, _ := site.store.Draft(context.Background(), catalogue.KindService, slug)
 	if d.DraftStatus != "draft" {
 		t.Errorf("a draft with problems went to %s", d.DraftStatus)
 	}
@@ -190,7 +190,7 @@ func TestConflictingSavesLoseNothing(t *testing.T) {
 	svc.Title["en"] = "Order a new bin (B)"
 	r := b.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, pb.body), 0, "save"))
 	must(t, r, http.StatusConflict, "Someone else changed this entry", "Élodie Martin", "Order a new bin (A)", "Order a new bin (B)", `id="action-restore-mine"`)
-	d, _ := site.db.Draft(context.Background(), catalogue.KindService, slug)
+	d, _ := site.store.Draft(context.Background(), catalogue.KindService, slug)
 	if !strings.Contains(string(d.Doc), "(A)") {
 		t.Errorf("the refused save replaced the draft: %s", d.Doc)
 	}

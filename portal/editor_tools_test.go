@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/public"
 )
 
@@ -23,14 +23,14 @@ func TestImportAndExportFromTheEditor(t *testing.T) {
 	page := admin.signIn("admin", "/editor/import")
 	must(t, page, http.StatusOK, `id="import-form"`, `id="import-file"`)
 	tok := csrfOf(t, page.body)
-	before, _ := site.db.Version(ctx)
+	before, _ := site.store.Version(ctx)
 
 	// A broken file: every problem with its path, nothing written.
 	broken := bytes.Replace(catalogue.DemoJSON(), []byte(`"amount": 4500`), []byte(`"amount": -4500`), 1)
 	broken = bytes.Replace(broken, []byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1)
 	r := admin.postMultipart("/editor/import", url.Values{"_csrf": {tok}}, upload{field: "catalogue", name: "broken.json", content: broken})
 	must(t, r, http.StatusUnprocessableEntity, `id="import-problems"`, "nothing was imported", ".fee.amount: must be a whole number of cents", ".topic: &#34;no-such-topic&#34;")
-	if v, _ := site.db.Version(ctx); v != before {
+	if v, _ := site.store.Version(ctx); v != before {
 		t.Errorf("a refused import moved the version from %d to %d", before, v)
 	}
 	r = admin.postMultipart("/editor/import", url.Values{"_csrf": {tok}}, upload{field: "catalogue", name: "bad.json", content: []byte(`{"format": `)})
@@ -41,7 +41,7 @@ func TestImportAndExportFromTheEditor(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("export: %d", r.status)
 	}
-	exp, _ := site.db.Export(ctx)
+	exp, _ := site.store.Export(ctx)
 	want, _ := catalogue.Encode(exp)
 	if r.body != string(want) {
 		t.Error("the editor's export differs from catalogue.Encode of the store's export")
@@ -52,7 +52,7 @@ func TestImportAndExportFromTheEditor(t *testing.T) {
 	if hits := site.searchSlugs(t, "echidnacrack", "en"); !slices.Contains(hits, "report-a-pothole") {
 		t.Errorf("the imported title is not searchable: %v", hits)
 	}
-	log, _ := site.db.Audit(ctx, sqlstoreAuditAll())
+	log, _ := site.store.Audit(ctx, auditAll())
 	if len(log) == 0 || log[0].Action != "import" || !strings.Contains(log[0].Actor, "Sam Adeyemi") {
 		t.Errorf("the import is not in the audit log: %+v", log)
 	}
@@ -108,7 +108,7 @@ func TestFeedbackOnServicePages(t *testing.T) {
 	if r := anon.post("/services/"+slug+"/feedback", url.Values{"useful": {"yes"}}); r.status != http.StatusForbidden {
 		t.Errorf("feedback without the CSRF token: %d", r.status)
 	}
-	scores, _ := site.db.FeedbackScores(context.Background())
+	scores, _ := site.store.FeedbackScores(context.Background())
 	if len(scores) != 1 || scores[0].Useful != 1 || scores[0].NotUseful != 1 {
 		t.Errorf("scores = %+v (the robot must not count)", scores)
 	}
@@ -147,7 +147,7 @@ func TestSearchInsightsAndTuning(t *testing.T) {
 	r := editorUser.signIn("editor", "/editor/search")
 	must(t, r, http.StatusOK, `id="table-top"`, "streetlamp", "[withheld: looked like personal data]", `id="synonym-form"`, `id="best-bet-form"`)
 	mustNot(t, r, "600123456")
-	counts, _ := site.db.Insights(context.Background(), public.ISOWeek(time.Now()), "en", 100)
+	counts, _ := site.store.Insights(context.Background(), public.ISOWeek(time.Now()), "en", 100)
 	byQuery := map[string][3]int64{}
 	for _, c := range counts {
 		byQuery[c.Query] = [3]int64{c.Searches, c.ZeroResults, c.Clicks}
@@ -241,4 +241,4 @@ func TestOtherEntriesAndDuplicates(t *testing.T) {
 	}
 }
 
-func sqlstoreAuditAll() sqlstore.AuditFilter { return sqlstore.AuditFilter{} }
+func auditAll() editorial.AuditFilter { return editorial.AuditFilter{} }

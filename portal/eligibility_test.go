@@ -10,7 +10,6 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/eligibility"
-	"sportello/catalogue/sqlstore"
 )
 
 // The rules are compiled once per catalogue version: the same finders until
@@ -18,10 +17,11 @@ import (
 // once however many requests ask at the same time.
 func TestFindersPerCatalogueVersion(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "sportello.db"))
+	sqldb, db, err := openStores(ctx, filepath.Join(t.TempDir(), "sportello.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer sqldb.Close()
 	defer db.Close()
 	cat, err := catalogue.Load(catalogue.DemoJSON())
 	if err != nil {
@@ -30,7 +30,7 @@ func TestFindersPerCatalogueVersion(t *testing.T) {
 	if _, err := db.Import(ctx, cat); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{BaseURL: "https://portanova.example", Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, fixture.with(db))
+	srv, err := New(Config{BaseURL: "https://portanova.example", Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, fixture.with(sqldb, db))
 	if err != nil {
 		t.Fatal(err)
 	}

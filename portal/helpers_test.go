@@ -21,6 +21,7 @@ import (
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
 	"sportello/search"
+	"sportello/store"
 )
 
 // The tests share one portal over the real SQLite store loaded with the demo
@@ -28,7 +29,8 @@ import (
 // longer than all the requests together.
 type fixtureT struct {
 	srv   *Server
-	store *sqlstore.DB
+	db    *store.DB
+	store *sqlstore.Store // the catalogue and editorial store over db
 	index *search.Index
 	auth  *auth.Auth
 	deps  Deps // everything New needs, for tests that build their own server
@@ -52,13 +54,14 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer fixture.index.Close()
+	defer fixture.db.Close()
 	defer fixture.store.Close()
 	return m.Run()
 }
 
 func setUp(dir string) error {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, idx, deps, err := openDemo(context.Background(), dir, log)
+	db, st, idx, deps, err := openDemo(context.Background(), dir, log)
 	if err != nil {
 		return err
 	}
@@ -77,7 +80,7 @@ func setUp(dir string) error {
 	if err != nil {
 		return err
 	}
-	fixture.srv, fixture.store, fixture.index, fixture.auth = srv, db, idx, deps.Auth
+	fixture.srv, fixture.db, fixture.store, fixture.index, fixture.auth = srv, db, st, idx, deps.Auth
 	return nil
 }
 
@@ -86,28 +89,29 @@ func setUp(dir string) error {
 // except sign-in, which needs the site's address: the applications store,
 // and the payments service the binary builds without a Stripe key (the
 // simulated provider, with the applications store moving applications on).
-// The caller closes the index and the database.
-func openDemo(ctx context.Context, dir string, log *slog.Logger) (*sqlstore.DB, *search.Index, Deps, error) {
-	db, err := sqlstore.Open(ctx, filepath.Join(dir, "sportello.db"))
+// The caller closes the index, the store and the database.
+func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sqlstore.Store, *search.Index, Deps, error) {
+	db, st, err := openStores(ctx, filepath.Join(dir, "sportello.db"))
 	if err != nil {
-		return nil, nil, Deps{}, err
+		return nil, nil, nil, Deps{}, err
 	}
 	var idx *search.Index
-	fail := func(err error) (*sqlstore.DB, *search.Index, Deps, error) {
+	fail := func(err error) (*store.DB, *sqlstore.Store, *search.Index, Deps, error) {
 		if idx != nil {
 			idx.Close()
 		}
+		st.Close()
 		db.Close()
-		return nil, nil, Deps{}, err
+		return nil, nil, nil, Deps{}, err
 	}
 	cat, err := catalogue.Load(catalogue.DemoJSON())
 	if err != nil {
 		return fail(err)
 	}
-	if _, err := db.Import(ctx, cat); err != nil {
+	if _, err := st.Import(ctx, cat); err != nil {
 		return fail(err)
 	}
-	if idx, err = search.Open(ctx, filepath.Join(dir, "index"), db, nil); err != nil {
+	if idx, err = search.Open(ctx, filepath.Join(dir, "index"), st, nil); err != nil {
 		return fail(err)
 	}
 	apps, err := applications.New(db, applications.Options{DataDir: dir})
@@ -122,8 +126,9 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*sqlstore.DB, 
 	if err != nil {
 		return fail(err)
 	}
-	return db, idx, Deps{
-		Catalogue: db, Search: idx, Applications: apps, Payments: pay,
+	return db, st, idx, Deps{
+		Catalogue: st, Editorial: st, SavedAnswers: accounts.New(db, nil),
+		Search: idx, Applications: apps, Payments: pay,
 		Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
 	}, nil
 }
@@ -209,10 +214,11 @@ func get(t *testing.T, path string, header map[string]string) (*http.Response, s
 	return res, string(b)
 }
 
-// with returns the fixture's dependencies reading the catalogue from store.
-func (f *fixtureT) with(store catalogue.Store) Deps {
+// with returns the fixture's dependencies reading the catalogue, the
+// editorial data and the saved answers from st and db.
+func (f *fixtureT) with(db *store.DB, st *sqlstore.Store) Deps {
 	d := f.deps
-	d.Catalogue = store
+	d.Catalogue, d.Editorial, d.SavedAnswers = st, st, accounts.New(db, nil)
 	return d
 }
 
@@ -220,7 +226,7 @@ func (f *fixtureT) with(store catalogue.Store) Deps {
 // cmd/sportello wires it (developmentProvider): the provider at the base
 // URL + auth.DevIdPPath, and the payments webhook exempt from CSRF, since
 // Stripe signs it.
-func devSignIn(cfg auth.Config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, http.Handler, error) {
+func devSignIn(cfg auth.Config, db *store.DB, log *slog.Logger) (*auth.Auth, http.Handler, error) {
 	cfg.Issuer = cfg.BaseURL + auth.DevIdPPath
 	cfg.DemoSignIn = true
 	cfg.ProviderName = "Porta Nova demo sign-in"
@@ -240,4 +246,19 @@ func devSignIn(cfg auth.Config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, 
 		return nil, nil, err
 	}
 	return a, idp, nil
+}
+
+// openStores opens a SQLite database at path and the catalogue store over
+// it. The caller closes both, the store first.
+func openStores(ctx context.Context, path string) (*store.DB, *sqlstore.Store, error) {
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := sqlstore.New(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, st, nil
 }

@@ -23,6 +23,7 @@ import (
 	"sportello/payments/stripe"
 	"sportello/portal/auth"
 	"sportello/search"
+	"sportello/store"
 )
 
 // The live site: the portal on a real loopback listener with its own
@@ -37,8 +38,10 @@ type liveSite struct {
 	base   string // "http://127.0.0.1:port"
 	issuer string // base + auth.DevIdPPath: each site's provider has people of its own
 	srv    *Server
-	// db and index are the fixture's unless the site has its own catalogue.
-	db    *sqlstore.DB
+	// db, store and index are the fixture's unless the site has its own
+	// catalogue.
+	db    *store.DB
+	store *sqlstore.Store
 	index *search.Index
 }
 
@@ -75,15 +78,16 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	site := &liveSite{db: fixture.store, index: fixture.index}
+	site := &liveSite{db: fixture.db, store: fixture.store, index: fixture.index}
 	deps := fixture.deps
 	if o.ownCatalogue {
 		var err error
-		site.db, site.index, deps, err = openDemo(context.Background(), t.TempDir(), log)
+		site.db, site.store, site.index, deps, err = openDemo(context.Background(), t.TempDir(), log)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { site.db.Close() })
+		t.Cleanup(func() { site.store.Close() })
 		t.Cleanup(func() { site.index.Close() })
 	}
 	if o.stripeAPIURL != "" {

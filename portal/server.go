@@ -15,11 +15,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/assets"
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/payments"
 	"sportello/portal/access"
 	"sportello/portal/api"
@@ -78,6 +79,12 @@ type Deps struct {
 	// Payments takes the fees of chargeable services; its Fulfiller must be
 	// Applications.
 	Payments *payments.Service
+	// Editorial is the content editors' data; nil turns the editor, page
+	// feedback and search insights off (their pages answer 404).
+	Editorial editorial.Store
+	// SavedAnswers keeps the support finder answers residents chose to
+	// save; nil means saving is not offered.
+	SavedAnswers accounts.Answers
 }
 
 // Server is the portal's HTTP application.
@@ -104,6 +111,8 @@ type Server struct {
 	// compiled holds the support and business finders of the catalogue
 	// version (eligibility.go).
 	compiled finderCache
+	// saved is Deps.SavedAnswers (support_saved.go).
+	saved accounts.Answers
 	// secretRoutes are the patterns of the routes whose path holds a
 	// secret, which the log masks (middleware.go).
 	secretRoutes [][]string
@@ -162,6 +171,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		apps:     deps.Applications,
 		forms:    deps.Forms,
 		payments: deps.Payments,
+		saved:    deps.SavedAnswers,
 	}
 	site := web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn)
 	site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
@@ -183,14 +193,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.engine = engine
 	s.api = api.New(s.Shared, deps.Catalogue, deps.Search)
 	s.headers = s.securityHeaders()
-	var feedback *sqlstore.DB
 	var insights *public.Insights
-	if db, ok := deps.Catalogue.(*sqlstore.DB); ok {
-		feedback, insights = db, public.NewInsights(db, s.Log)
+	if deps.Editorial != nil {
+		insights = public.NewInsights(deps.Editorial, s.Log)
 	}
-	s.public = public.New(s.Shared, deps.Catalogue, deps.Search, engine, feedback, insights)
-	if feedback != nil {
-		if s.editor, err = editor.New(context.Background(), s.Shared, deps.Catalogue, feedback, deps.Search, s.public, engine, insights); err != nil {
+	s.public = public.New(s.Shared, deps.Catalogue, deps.Search, engine, deps.Editorial, insights)
+	if deps.Editorial != nil {
+		if s.editor, err = editor.New(context.Background(), s.Shared, deps.Catalogue, deps.Editorial, deps.Search, s.public, engine, insights); err != nil {
 			return nil, err
 		}
 		s.editor.BusinessPlan = s.businessTypePlan

@@ -20,13 +20,14 @@ import (
 // newOwnServer is a portal over its own SQLite store with the demo
 // catalogue, for tests that change or break the store. It shares the
 // fixture's index: these tests do not search.
-func newOwnServer(t *testing.T) (*Server, *sqlstore.DB, *catalogue.Catalogue) {
+func newOwnServer(t *testing.T) (*Server, *sqlstore.Store, *catalogue.Catalogue) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "own.db"))
+	sqldb, db, err := openStores(ctx, filepath.Join(t.TempDir(), "own.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { sqldb.Close() })
 	t.Cleanup(func() { db.Close() })
 	cat, err := catalogue.Load(catalogue.DemoJSON())
 	if err != nil {
@@ -36,7 +37,7 @@ func newOwnServer(t *testing.T) (*Server, *sqlstore.DB, *catalogue.Catalogue) {
 		t.Fatal(err)
 	}
 	srv, err := New(Config{BaseURL: "https://portanova.example", Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		fixture.with(db))
+		fixture.with(sqldb, db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,7 @@ func TestTrustedProxies(t *testing.T) {
 			log := slog.New(slog.DiscardHandler)
 			deps := fixture.deps
 			var err error
-			deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 1}, fixture.store, log)
+			deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 1}, fixture.db, log)
 			if err != nil {
 				t.Fatal(err)
 			}

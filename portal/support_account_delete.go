@@ -10,7 +10,7 @@ import (
 // /account/support/delete.
 func (s *Server) supportAccountDelete(c *fiber.Ctx) error {
 	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
-	saved := s.savedAnswers()
+	saved := s.saved
 	if v == nil || saved == nil {
 		return web.NewError(fiber.StatusNotFound, "", nil)
 	}

@@ -1,8 +1,11 @@
 package portal
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/catalogue"
 	"sportello/portal/web"
 )
 
@@ -24,7 +27,7 @@ type supportAccountPage struct {
 // changed shows its new outcome.
 func (s *Server) supportAccountShow(c *fiber.Ctx) error {
 	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
-	saved := s.savedAnswers()
+	saved := s.saved
 	if v == nil || saved == nil {
 		return web.NewError(fiber.StatusNotFound, "", nil)
 	}
@@ -41,7 +44,7 @@ func (s *Server) supportAccountShow(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	a, err := saved.SavedAnswers(c.UserContext(), v.PersonID)
 	switch {
-	case isNotFound(err):
+	case errors.Is(err, catalogue.ErrNotFound):
 		page.JustSaved = false
 		return web.Render(c, "support/account", page)
 	case err != nil:

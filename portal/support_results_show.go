@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"errors"
 	"net/url"
 	"slices"
 
@@ -83,7 +84,7 @@ func (s *Server) renderSupportResults(c *fiber.Ctx, errMsg string) error {
 		Error:       errMsg,
 		IdleMinutes: int(s.auth.Config().IdleTimeout.Minutes()),
 	}
-	saved := s.savedAnswers()
+	saved := s.saved
 	switch {
 	case p.Viewer != nil && saved != nil:
 		page.CanSave = true
@@ -91,7 +92,7 @@ func (s *Server) renderSupportResults(c *fiber.Ctx, errMsg string) error {
 		switch {
 		case err == nil:
 			page.Saved = true
-		case !isNotFound(err):
+		case !errors.Is(err, catalogue.ErrNotFound):
 			return web.NewError(fiber.StatusInternalServerError, "", err)
 		}
 	case p.Viewer == nil && saved != nil:

@@ -14,7 +14,7 @@ import (
 // is written.
 func (s *Server) supportSave(c *fiber.Ctx) error {
 	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
-	saved := s.savedAnswers()
+	saved := s.saved
 	if v == nil || saved == nil {
 		return web.NewError(fiber.StatusNotFound, "", nil)
 	}

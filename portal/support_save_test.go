@@ -14,7 +14,7 @@ import (
 // session (gob), base64-encoded.
 func sessionRowsWith(t *testing.T, marker string) []string {
 	t.Helper()
-	rows, err := fixture.store.SQL().QueryContext(context.Background(), `SELECT data FROM auth_sessions`)
+	rows, err := fixture.db.SQL().QueryContext(context.Background(), `SELECT data FROM auth_sessions`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func sessionRowsWith(t *testing.T, marker string) []string {
 func savedRows(t *testing.T, site *liveSite) int {
 	t.Helper()
 	var n int
-	err := fixture.store.SQL().QueryRowContext(context.Background(), fixture.store.Rebind(
+	err := fixture.db.SQL().QueryRowContext(context.Background(), fixture.db.Rebind(
 		`SELECT COUNT(*) FROM support_saved_answers s JOIN people p ON p.id = s.person_id WHERE p.issuer = ?`),
 		site.issuer).Scan(&n)
 	if err != nil {
@@ -106,7 +106,7 @@ func TestSupportFinderNoConsentNoWrite(t *testing.T) {
 		t.Errorf("after sign-out %d session rows still hold the answers", len(rows))
 	}
 	var n int
-	if err := fixture.store.SQL().QueryRow(`SELECT COUNT(*) FROM support_saved_answers WHERE answers LIKE '%613%'`).Scan(&n); err != nil || n != 0 {
+	if err := fixture.db.SQL().QueryRow(`SELECT COUNT(*) FROM support_saved_answers WHERE answers LIKE '%613%'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("saved answers with the marker: %d (%v), want none", n, err)
 	}
 }

@@ -324,13 +324,57 @@ func (x *Index) removeStale() {
 	}
 }
 
+// ChangeSource is a Source that can also say what changed after a version;
+// catalogue.Store is one.
+type ChangeSource interface {
+	Source
+	Changes(ctx context.Context, since int64) (catalogue.Changes, error)
+}
+
+// CatchUp brings the index up to src's version, applying what changed
+// since the version the index reflects: the one way to follow the catalogue
+// while serving (an editor's publish, the background sync after an import
+// from the command line). It reads the changes and applies them under the
+// index's write lock, so catch-ups run one at a time and a later one finds
+// nothing left to do instead of applying older changes over newer ones. A
+// store behind the index (restored from a backup) leaves the index as it
+// is; the next Open rebuilds it.
+func (x *Index) CatchUp(ctx context.Context, src ChangeSource) error {
+	x.writeMu.Lock()
+	defer x.writeMu.Unlock()
+	have := x.Version()
+	want, err := src.Version(ctx)
+	if err != nil {
+		return fmt.Errorf("search: reading the catalogue version: %w", err)
+	}
+	if want <= have {
+		return nil
+	}
+	ch, err := src.Changes(ctx, have)
+	if err != nil {
+		return fmt.Errorf("search: reading the catalogue changes since version %d: %w", have, err)
+	}
+	return x.update(ctx, src, ch.Services, ch.Archived, ch.Version)
+}
+
 // Update applies an import's changes: changed services are (re)indexed and
 // removed ones deleted, in batches, and the stamp moves to version with the
 // last batch. If the index cannot be written, it is rebuilt from src, so it
-// never stays half-updated.
+// never stays half-updated. An update to a version older than the index's
+// does nothing and returns nil: the index already holds newer content, and
+// applying the older changes would take it back in time.
 func (x *Index) Update(ctx context.Context, src Source, changed []*catalogue.Service, removed []string, version int64) error {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
+	return x.update(ctx, src, changed, removed, version)
+}
+
+// update is Update with x.writeMu held.
+func (x *Index) update(ctx context.Context, src Source, changed []*catalogue.Service, removed []string, version int64) error {
+	if version < x.Version() {
+		x.log.Debug("search index update to an older catalogue version ignored", "version", version, "index_version", x.Version())
+		return nil
+	}
 	x.mu.RLock()
 	idx := x.idx
 	x.mu.RUnlock()

@@ -2,7 +2,7 @@ package sqlstore
 
 // The editorial store's SQL (editorial.go, tuning.go, feedback.go), written
 // with ? placeholders and rebound for the dialect. The tables are in
-// migrations/00500_editorial.sql, 00510_search_quality.sql and
+// store/migrations/00500_editorial.sql, 00510_search_quality.sql and
 // 00520_page_feedback.sql. ON CONFLICT ... DO UPDATE is the same in SQLite
 // (3.24+) and PostgreSQL.
 const (

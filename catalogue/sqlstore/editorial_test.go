@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
+	"sportello/editorial"
 )
 
 func serviceDoc(t *testing.T, s catalogue.Service) []byte {
@@ -34,18 +35,18 @@ func renamed(c *catalogue.Catalogue, slug, title string) catalogue.Service {
 }
 
 func TestDraftsDoNotChangeThePublishedCatalogue(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
 		res := mustImport(t, db, c)
 		const slug = "report-a-pothole"
 		edited := renamed(c, slug, "Report a road defect")
 
-		rev, err := db.SaveDraft(ctx, SaveRequest{Kind: catalogue.KindService, Slug: slug, Doc: serviceDoc(t, edited), Author: "Élodie", Status: StatusDraft})
+		rev, err := db.SaveDraft(ctx, editorial.SaveRequest{Kind: catalogue.KindService, Slug: slug, Doc: serviceDoc(t, edited), Author: "Élodie", Status: editorial.StatusDraft})
 		if err != nil {
 			t.Fatalf("SaveDraft: %v", err)
 		}
-		if rev.Number != 1 || rev.Status != StatusDraft {
+		if rev.Number != 1 || rev.Status != editorial.StatusDraft {
 			t.Errorf("first save = revision %d %s, want 1 draft", rev.Number, rev.Status)
 		}
 		pub, err := db.Service(ctx, slug)
@@ -66,31 +67,31 @@ func TestDraftsDoNotChangeThePublishedCatalogue(t *testing.T) {
 			t.Errorf("draft = %+v", d)
 		}
 		if _, err := db.Draft(ctx, catalogue.KindService, "order-a-new-bin"); !errors.Is(err, catalogue.ErrNotFound) {
-			t.Errorf("Draft of an entry without one: %v, want ErrNotFound", err)
+			t.Errorf("editorial.Draft of an entry without one: %v, want ErrNotFound", err)
 		}
 	})
 }
 
 func TestSaveConflictKeepsBothVersions(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
 		mustImport(t, db, c)
 		const slug = "report-a-pothole"
-		save := func(base int64, title, who string) (Revision, error) {
-			return db.SaveDraft(ctx, SaveRequest{Kind: catalogue.KindService, Slug: slug, Base: base,
-				Doc: serviceDoc(t, renamed(c, slug, title)), Author: who, Status: StatusDraft})
+		save := func(base int64, title, who string) (editorial.Revision, error) {
+			return db.SaveDraft(ctx, editorial.SaveRequest{Kind: catalogue.KindService, Slug: slug, Base: base,
+				Doc: serviceDoc(t, renamed(c, slug, title)), Author: who, Status: editorial.StatusDraft})
 		}
 		// Both editors opened the published service (base 0).
 		if _, err := save(0, "First editor's title", "A"); err != nil {
 			t.Fatal(err)
 		}
 		kept, err := save(0, "Second editor's title", "B")
-		var ce *ConflictError
+		var ce *editorial.ConflictError
 		if !errors.As(err, &ce) || !errors.Is(err, catalogue.ErrConflict) {
-			t.Fatalf("second save from the same base: %v, want a *ConflictError", err)
+			t.Fatalf("second save from the same base: %v, want a *editorial.ConflictError", err)
 		}
-		if ce.Current.Number != 1 || ce.Current.Author != "A" || kept.Status != StatusConflict || ce.Kept.Number != 2 {
+		if ce.Current.Number != 1 || ce.Current.Author != "A" || kept.Status != editorial.StatusConflict || ce.Kept.Number != 2 {
 			t.Errorf("conflict = current %d by %s, kept %d %s", ce.Current.Number, ce.Current.Author, ce.Kept.Number, kept.Status)
 		}
 		stored, err := db.Revision(ctx, catalogue.KindService, slug, 2)
@@ -113,10 +114,10 @@ func TestSaveConflictKeepsBothVersions(t *testing.T) {
 		for _, r := range revs {
 			statuses = append(statuses, r.Status)
 		}
-		if !slices.Equal(statuses, []string{StatusDraft, StatusConflict, StatusDraft}) {
+		if !slices.Equal(statuses, []string{editorial.StatusDraft, editorial.StatusConflict, editorial.StatusDraft}) {
 			t.Errorf("revisions, newest first = %v", statuses)
 		}
-		log, _ := db.Audit(ctx, AuditFilter{Slug: slug})
+		log, _ := db.Audit(ctx, editorial.AuditFilter{Slug: slug})
 		if len(log) != 3 || log[1].Action != "conflict" {
 			t.Errorf("audit = %+v, want save, conflict, save", log)
 		}
@@ -124,21 +125,21 @@ func TestSaveConflictKeepsBothVersions(t *testing.T) {
 }
 
 func TestPublishUpdatesTheCatalogueAtOnce(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
 		res := mustImport(t, db, c)
 		const slug = "report-a-pothole"
 		doc := serviceDoc(t, renamed(c, slug, "Report a road defect"))
-		rev, err := db.SaveDraft(ctx, SaveRequest{Kind: catalogue.KindService, Slug: slug, Doc: doc, Author: "Élodie", Status: StatusInReview})
+		rev, err := db.SaveDraft(ctx, editorial.SaveRequest{Kind: catalogue.KindService, Slug: slug, Doc: doc, Author: "Élodie", Status: editorial.StatusInReview})
 		if err != nil {
 			t.Fatal(err)
 		}
 		reviewBy := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
-		if _, err := db.Publish(ctx, PublishRequest{Kind: catalogue.KindService, Slug: slug, Base: 0, Doc: doc, Actor: "Sam"}); !errors.Is(err, catalogue.ErrConflict) {
+		if _, err := db.Publish(ctx, editorial.PublishRequest{Kind: catalogue.KindService, Slug: slug, Base: 0, Doc: doc, Actor: "Sam"}); !errors.Is(err, catalogue.ErrConflict) {
 			t.Errorf("publishing from a stale revision: %v, want ErrConflict", err)
 		}
-		pr, err := db.Publish(ctx, PublishRequest{Kind: catalogue.KindService, Slug: slug, Base: rev.Number, Doc: doc, Actor: "Sam", Owner: "Roads team", ReviewBy: reviewBy})
+		pr, err := db.Publish(ctx, editorial.PublishRequest{Kind: catalogue.KindService, Slug: slug, Base: rev.Number, Doc: doc, Actor: "Sam", Owner: "Roads team", ReviewBy: reviewBy})
 		if err != nil {
 			t.Fatalf("Publish: %v", err)
 		}
@@ -165,7 +166,7 @@ func TestPublishUpdatesTheCatalogueAtOnce(t *testing.T) {
 		if r.Owner != "Roads team" || !r.ReviewBy.Equal(reviewBy) || r.PublishedBy != "Sam" || r.PublishedRevision != 2 {
 			t.Errorf("review = %+v", r)
 		}
-		log, _ := db.Audit(ctx, AuditFilter{Kind: catalogue.KindService, Slug: slug, Limit: 1})
+		log, _ := db.Audit(ctx, editorial.AuditFilter{Kind: catalogue.KindService, Slug: slug, Limit: 1})
 		if len(log) != 1 || log[0].Action != "publish" || log[0].Actor != "Sam" {
 			t.Errorf("last audit line = %+v", log)
 		}
@@ -178,7 +179,7 @@ func TestPublishUpdatesTheCatalogueAtOnce(t *testing.T) {
 }
 
 func TestPublishNewEntriesAndArchive(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
 		res := mustImport(t, db, c)
@@ -188,7 +189,7 @@ func TestPublishNewEntriesAndArchive(t *testing.T) {
 		fresh.Title = catalogue.Text{"en": "Adopt a street tree"}
 		fresh.Related = nil
 		doc := serviceDoc(t, fresh)
-		rev, err := db.SaveDraft(ctx, SaveRequest{Kind: catalogue.KindService, Slug: fresh.Slug, Doc: doc, Author: "Élodie", Status: StatusDraft})
+		rev, err := db.SaveDraft(ctx, editorial.SaveRequest{Kind: catalogue.KindService, Slug: fresh.Slug, Doc: doc, Author: "Élodie", Status: editorial.StatusDraft})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,11 +197,11 @@ func TestPublishNewEntriesAndArchive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		i := slices.IndexFunc(ls, func(l Listing) bool { return l.Slug == fresh.Slug })
+		i := slices.IndexFunc(ls, func(l editorial.Listing) bool { return l.Slug == fresh.Slug })
 		if i < 0 || ls[i].Published || ls[i].Draft == nil || ls[i].Title["en"] != "Adopt a street tree" {
 			t.Fatalf("listing of a new draft = %+v", ls[max(i, 0)])
 		}
-		if _, err := db.Publish(ctx, PublishRequest{Kind: catalogue.KindService, Slug: fresh.Slug, Base: rev.Number, Doc: doc, Actor: "Sam"}); err != nil {
+		if _, err := db.Publish(ctx, editorial.PublishRequest{Kind: catalogue.KindService, Slug: fresh.Slug, Base: rev.Number, Doc: doc, Actor: "Sam"}); err != nil {
 			t.Fatal(err)
 		}
 		exp := mustExport(t, db)
@@ -211,7 +212,7 @@ func TestPublishNewEntriesAndArchive(t *testing.T) {
 		topic := c.Topics[0]
 		topic.Title = catalogue.Text{"en": "Bins and recycling"}
 		tdoc, _ := json.Marshal(topic)
-		if _, err := db.Publish(ctx, PublishRequest{Kind: catalogue.KindTopic, Slug: topic.Slug, Doc: tdoc, Actor: "Sam"}); err != nil {
+		if _, err := db.Publish(ctx, editorial.PublishRequest{Kind: catalogue.KindTopic, Slug: topic.Slug, Doc: tdoc, Actor: "Sam"}); err != nil {
 			t.Fatal(err)
 		}
 		d, _ := db.Directory(ctx)
@@ -244,7 +245,7 @@ func TestPublishNewEntriesAndArchive(t *testing.T) {
 }
 
 func TestImportAsAuditsAndSetsReviews(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
 		reviewBy := time.Now().AddDate(1, 0, 0).Truncate(time.Second)
@@ -259,7 +260,7 @@ func TestImportAsAuditsAndSetsReviews(t *testing.T) {
 		if !r.ReviewBy.Equal(reviewBy) || r.PublishedBy != "Sam" {
 			t.Errorf("review after import = %+v", r)
 		}
-		log, _ := db.Audit(ctx, AuditFilter{})
+		log, _ := db.Audit(ctx, editorial.AuditFilter{})
 		if len(log) != 1 || log[0].Action != "import" {
 			t.Errorf("audit = %+v", log)
 		}
@@ -267,16 +268,16 @@ func TestImportAsAuditsAndSetsReviews(t *testing.T) {
 }
 
 func TestSearchTuningAndInsights(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
-		id, err := db.SaveSynonymSet(ctx, SynonymSet{Lang: "en", Terms: []string{"bin", "wheelie bin", "dustbin"}}, "Élodie")
+		id, err := db.SaveSynonymSet(ctx, editorial.SynonymSet{Lang: "en", Terms: []string{"bin", "wheelie bin", "dustbin"}}, "Élodie")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SaveSynonymSet(ctx, SynonymSet{Lang: "en", Terms: []string{"alone"}}, "Élodie"); !errors.Is(err, catalogue.ErrInvalid) {
+		if _, err := db.SaveSynonymSet(ctx, editorial.SynonymSet{Lang: "en", Terms: []string{"alone"}}, "Élodie"); !errors.Is(err, catalogue.ErrInvalid) {
 			t.Errorf("one-term set: %v, want ErrInvalid", err)
 		}
-		if _, err := db.SaveSynonymSet(ctx, SynonymSet{ID: id, Lang: "en", Terms: []string{"bin", "dustbin"}}, "Élodie"); err != nil {
+		if _, err := db.SaveSynonymSet(ctx, editorial.SynonymSet{ID: id, Lang: "en", Terms: []string{"bin", "dustbin"}}, "Élodie"); err != nil {
 			t.Fatal(err)
 		}
 		sets, _ := db.SynonymSets(ctx)
@@ -290,10 +291,10 @@ func TestSearchTuningAndInsights(t *testing.T) {
 			t.Errorf("deleting twice: %v", err)
 		}
 
-		if err := db.SaveBestBet(ctx, BestBet{Lang: "en", Query: "parking", Slug: "resident-parking-permit"}, "Élodie"); err != nil {
+		if err := db.SaveBestBet(ctx, editorial.BestBet{Lang: "en", Query: "parking", Slug: "resident-parking-permit"}, "Élodie"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SaveBestBet(ctx, BestBet{Lang: "en", Query: "parking", Slug: "pay-a-parking-fine"}, "Élodie"); err != nil {
+		if err := db.SaveBestBet(ctx, editorial.BestBet{Lang: "en", Query: "parking", Slug: "pay-a-parking-fine"}, "Élodie"); err != nil {
 			t.Fatal(err)
 		}
 		bets, _ := db.BestBets(ctx)
@@ -302,7 +303,7 @@ func TestSearchTuningAndInsights(t *testing.T) {
 		}
 
 		week := "2026-W07"
-		add := []InsightCount{{Week: week, Lang: "en", Query: "bin", Searches: 3, Clicks: 1}, {Week: week, Lang: "en", Query: "zzz", Searches: 1, ZeroResults: 1}}
+		add := []editorial.InsightCount{{Week: week, Lang: "en", Query: "bin", Searches: 3, Clicks: 1}, {Week: week, Lang: "en", Query: "zzz", Searches: 1, ZeroResults: 1}}
 		if err := db.AddInsights(ctx, add); err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,7 @@
 package sqlstore
 
 // The catalogue store's SQL, written with ? placeholders and rebound for the
-// dialect when prepared. The tables are in migrations/00001_catalogue.sql.
+// dialect when prepared. The tables are in store/migrations/00001_catalogue.sql.
 const (
 	// Taking the meta row's lock first makes imports run one at a time and,
 	// on PostgreSQL, keeps a concurrent import from computing its changes

@@ -1,3 +1,8 @@
+// Package sqlstore keeps the catalogue, and the editors' work on it, in the
+// Sportello database (package store): *Store implements catalogue.Store and
+// editorial.Store. The editorial part lives here because publishing writes
+// the catalogue's tables, under the catalogue's lock, in the same
+// transaction as the revision and the audit line (docs/adr/0008).
 package sqlstore
 
 import (
@@ -11,32 +16,57 @@ import (
 	"slices"
 
 	"sportello/catalogue"
+	"sportello/editorial"
+	"sportello/store"
 )
 
-var _ catalogue.Store = (*DB)(nil)
+var (
+	_ catalogue.Store = (*Store)(nil)
+	_ editorial.Store = (*Store)(nil)
+)
 
-// statements are prepared once at Open for the requests that run most often;
+// Store is the catalogue and its editorial tables in one database.
+type Store struct {
+	db    *store.DB
+	stmts statements
+}
+
+// New returns the store over db, whose migrations Open has applied. Close
+// it before db.
+func New(ctx context.Context, db *store.DB) (*Store, error) {
+	st := &Store{db: db}
+	if err := st.prepare(ctx); err != nil {
+		st.stmts.close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// Close releases the prepared statements; the database stays open.
+func (st *Store) Close() error { return st.stmts.close() }
+
+// statements are prepared once at New for the requests that run most often;
 // database/sql prepares them again on each pooled connection as needed.
 type statements struct {
 	service, version *sql.Stmt
 }
 
-func (db *DB) prepare(ctx context.Context) error {
+func (st *Store) prepare(ctx context.Context) error {
 	var err error
-	if db.stmts.service, err = db.sql.PrepareContext(ctx, db.Rebind(qService)); err != nil {
-		return fmt.Errorf("sqlstore: preparing the service query: %w", err)
+	if st.stmts.service, err = st.db.SQL().PrepareContext(ctx, st.db.Rebind(qService)); err != nil {
+		return fmt.Errorf("sqlstore: preparing the service query: %w", st.db.MapError(err))
 	}
-	if db.stmts.version, err = db.sql.PrepareContext(ctx, db.Rebind(qVersion)); err != nil {
-		return fmt.Errorf("sqlstore: preparing the version query: %w", err)
+	if st.stmts.version, err = st.db.SQL().PrepareContext(ctx, st.db.Rebind(qVersion)); err != nil {
+		return fmt.Errorf("sqlstore: preparing the version query: %w", st.db.MapError(err))
 	}
 	return nil
 }
 
 func (s *statements) close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.service, s.version} {
-		if st != nil {
-			errs = append(errs, st.Close())
+	for _, stmt := range []*sql.Stmt{s.service, s.version} {
+		if stmt != nil {
+			errs = append(errs, stmt.Close())
 		}
 	}
 	return errors.Join(errs...)
@@ -92,24 +122,11 @@ func planImport(c *catalogue.Catalogue) (*importPlan, error) {
 			return nil, fmt.Errorf("%w: the service slug %q appears twice; validate the catalogue before importing it", catalogue.ErrInvalid, s.Slug)
 		}
 		seen[s.Slug] = true
-		doc, err := json.Marshal(s)
+		row, err := encodeService(s)
 		if err != nil {
-			return nil, fmt.Errorf("encoding service %q: %w", s.Slug, err)
+			return nil, err
 		}
-		summary, err := json.Marshal(s.Summarise())
-		if err != nil {
-			return nil, fmt.Errorf("encoding service %q: %w", s.Slug, err)
-		}
-		// The summary is in the hash so that a change to what a summary
-		// holds rewrites the rows on the next import.
-		h := sha256.New()
-		h.Write(summary)
-		h.Write([]byte{0})
-		h.Write(doc)
-		p.services[i] = serviceRow{
-			slug: s.Slug, topic: s.Topic, department: s.Department,
-			hash: hex.EncodeToString(h.Sum(nil)), summary: string(summary), doc: string(doc),
-		}
+		p.services[i] = row
 	}
 	if err := addEntries(p, kindTopic, c.Topics, func(t catalogue.Topic) string { return t.Slug }); err != nil {
 		return nil, err
@@ -130,6 +147,28 @@ func planImport(c *catalogue.Catalogue) (*importPlan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// encodeService is a service as it is written, by an import or a publish.
+func encodeService(s *catalogue.Service) (serviceRow, error) {
+	doc, err := json.Marshal(s)
+	if err != nil {
+		return serviceRow{}, fmt.Errorf("encoding service %q: %w", s.Slug, err)
+	}
+	summary, err := json.Marshal(s.Summarise())
+	if err != nil {
+		return serviceRow{}, fmt.Errorf("encoding service %q: %w", s.Slug, err)
+	}
+	// The summary is in the hash so that a change to what a summary
+	// holds rewrites the rows on the next import.
+	h := sha256.New()
+	h.Write(summary)
+	h.Write([]byte{0})
+	h.Write(doc)
+	return serviceRow{
+		slug: s.Slug, topic: s.Topic, department: s.Department,
+		hash: hex.EncodeToString(h.Sum(nil)), summary: string(summary), doc: string(doc),
+	}, nil
 }
 
 func addEntries[T any](p *importPlan, kind string, items []T, slug func(T) string) error {
@@ -153,41 +192,41 @@ func addEntries[T any](p *importPlan, kind string, items []T, slug func(T) strin
 // service that was archived and is in the file again is published again and
 // reported as Added. A change of order alone changes the Version but reports
 // no service as Updated: the services themselves did not change.
-func (db *DB) Import(ctx context.Context, c *catalogue.Catalogue) (catalogue.ImportResult, error) {
-	return db.importThen(ctx, c, nil)
+func (st *Store) Import(ctx context.Context, c *catalogue.Catalogue) (catalogue.ImportResult, error) {
+	return st.importThen(ctx, c, nil)
 }
 
 // importThen imports c and then, in the same transaction, calls after (when
 // not nil) with what the import did, so that a caller can record more with
 // it (the editor's audit log and review dates); changed says whether the
 // catalogue version moved.
-func (db *DB) importThen(ctx context.Context, c *catalogue.Catalogue, after func(tx *sql.Tx, res catalogue.ImportResult, changed bool) error) (catalogue.ImportResult, error) {
+func (st *Store) importThen(ctx context.Context, c *catalogue.Catalogue, after func(tx *sql.Tx, res catalogue.ImportResult, changed bool) error) (catalogue.ImportResult, error) {
 	plan, err := planImport(c)
 	if err != nil {
 		return catalogue.ImportResult{}, err
 	}
 	var res catalogue.ImportResult
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err = st.db.Tx(ctx, func(tx *sql.Tx) error {
 		res = catalogue.ImportResult{}
 		var version int64
 		var format, authority string
-		if err := tx.QueryRowContext(ctx, db.Rebind(qLockMeta)).Scan(&version, &format, &authority); err != nil {
-			return fmt.Errorf("locking the catalogue: %w", db.MapError(err))
+		if err := tx.QueryRowContext(ctx, st.db.Rebind(qLockMeta)).Scan(&version, &format, &authority); err != nil {
+			return fmt.Errorf("locking the catalogue: %w", st.db.MapError(err))
 		}
 		next := version + 1
-		servicesChanged, err := db.importServices(ctx, tx, plan.services, next, &res)
+		servicesChanged, err := st.importServices(ctx, tx, plan.services, next, &res)
 		if err != nil {
 			return err
 		}
-		entriesChanged, err := db.importEntries(ctx, tx, plan.entries)
+		entriesChanged, err := st.importEntries(ctx, tx, plan.entries)
 		if err != nil {
 			return err
 		}
 		res.Version = version
 		changed := servicesChanged || entriesChanged || format != c.Format || authority != plan.authority
 		if changed {
-			if _, err := tx.ExecContext(ctx, db.Rebind(qUpdateMeta), next, c.Format, plan.authority); err != nil {
-				return fmt.Errorf("updating the catalogue version: %w", db.MapError(err))
+			if _, err := tx.ExecContext(ctx, st.db.Rebind(qUpdateMeta), next, c.Format, plan.authority); err != nil {
+				return fmt.Errorf("updating the catalogue version: %w", st.db.MapError(err))
 			}
 			res.Version = next
 		}
@@ -208,62 +247,59 @@ type serviceState struct {
 	hash     string
 }
 
-func (db *DB) importServices(ctx context.Context, tx *sql.Tx, services []serviceRow, version int64, res *catalogue.ImportResult) (changed bool, err error) {
-	states := make(map[string]serviceState)
-	var order []string // stored slugs by position, so that Archived is in catalogue order
-	rows, err := tx.QueryContext(ctx, db.Rebind(qServiceStates))
+type storedService struct {
+	slug string
+	serviceState
+}
+
+func (st *Store) importServices(ctx context.Context, tx *sql.Tx, services []serviceRow, version int64, res *catalogue.ImportResult) (changed bool, err error) {
+	stored, err := store.Query(ctx, tx, st.db.Rebind(qServiceStates), func(r store.Scanner) (storedService, error) {
+		var ss storedService
+		err := r.Scan(&ss.slug, &ss.status, &ss.position, &ss.hash)
+		return ss, err
+	})
 	if err != nil {
-		return false, db.MapError(err)
+		return false, st.db.MapError(err)
 	}
-	for rows.Next() {
-		var slug string
-		var st serviceState
-		if err := rows.Scan(&slug, &st.status, &st.position, &st.hash); err != nil {
-			rows.Close()
-			return false, db.MapError(err)
-		}
-		states[slug] = st
-		order = append(order, slug)
-	}
-	if err := rows.Close(); err != nil {
-		return false, db.MapError(err)
-	}
-	if err := rows.Err(); err != nil {
-		return false, db.MapError(err)
+	states := make(map[string]serviceState, len(stored))
+	order := make([]string, 0, len(stored)) // stored slugs by position, so that Archived is in catalogue order
+	for _, ss := range stored {
+		states[ss.slug] = ss.serviceState
+		order = append(order, ss.slug)
 	}
 	slices.SortFunc(order, func(a, b string) int { return states[a].position - states[b].position })
 
-	insert, err := tx.PrepareContext(ctx, db.Rebind(qInsertService))
+	insert, err := tx.PrepareContext(ctx, st.db.Rebind(qInsertService))
 	if err != nil {
-		return false, db.MapError(err)
+		return false, st.db.MapError(err)
 	}
 	defer insert.Close()
-	update, err := tx.PrepareContext(ctx, db.Rebind(qUpdateService))
+	update, err := tx.PrepareContext(ctx, st.db.Rebind(qUpdateService))
 	if err != nil {
-		return false, db.MapError(err)
+		return false, st.db.MapError(err)
 	}
 	defer update.Close()
-	move, err := tx.PrepareContext(ctx, db.Rebind(qMoveService))
+	move, err := tx.PrepareContext(ctx, st.db.Rebind(qMoveService))
 	if err != nil {
-		return false, db.MapError(err)
+		return false, st.db.MapError(err)
 	}
 	defer move.Close()
 
 	inFile := make(map[string]bool, len(services))
 	for i, s := range services {
 		inFile[s.slug] = true
-		st, stored := states[s.slug]
+		state, stored := states[s.slug]
 		switch {
 		case !stored:
 			_, err = insert.ExecContext(ctx, s.slug, i, s.topic, s.department, s.hash, s.summary, s.doc, version)
 			res.Added = append(res.Added, s.slug)
-		case st.status == statusArchived:
+		case state.status == statusArchived:
 			_, err = update.ExecContext(ctx, i, s.topic, s.department, s.hash, s.summary, s.doc, version, s.slug)
 			res.Added = append(res.Added, s.slug)
-		case st.hash != s.hash:
+		case state.hash != s.hash:
 			_, err = update.ExecContext(ctx, i, s.topic, s.department, s.hash, s.summary, s.doc, version, s.slug)
 			res.Updated = append(res.Updated, s.slug)
-		case st.position != i:
+		case state.position != i:
 			_, err = move.ExecContext(ctx, i, s.slug)
 			changed = true
 			res.Unchanged++
@@ -271,13 +307,13 @@ func (db *DB) importServices(ctx context.Context, tx *sql.Tx, services []service
 			res.Unchanged++
 		}
 		if err != nil {
-			return false, fmt.Errorf("writing service %q: %w", s.slug, db.MapError(err))
+			return false, fmt.Errorf("writing service %q: %w", s.slug, st.db.MapError(err))
 		}
 	}
 
-	archive, err := tx.PrepareContext(ctx, db.Rebind(qArchiveService))
+	archive, err := tx.PrepareContext(ctx, st.db.Rebind(qArchiveService))
 	if err != nil {
-		return false, db.MapError(err)
+		return false, st.db.MapError(err)
 	}
 	defer archive.Close()
 	for _, slug := range order {
@@ -285,7 +321,7 @@ func (db *DB) importServices(ctx context.Context, tx *sql.Tx, services []service
 			continue
 		}
 		if _, err := archive.ExecContext(ctx, version, slug); err != nil {
-			return false, fmt.Errorf("archiving service %q: %w", slug, db.MapError(err))
+			return false, fmt.Errorf("archiving service %q: %w", slug, st.db.MapError(err))
 		}
 		res.Archived = append(res.Archived, slug)
 	}
@@ -296,25 +332,14 @@ func (db *DB) importServices(ctx context.Context, tx *sql.Tx, services []service
 // importEntries replaces topics, departments, life events, questions,
 // journeys and business types, writing only the rows that differ. Unlike services, entries that
 // left the file are deleted: nothing outside the catalogue refers to them.
-func (db *DB) importEntries(ctx context.Context, tx *sql.Tx, entries []entryRow) (changed bool, err error) {
-	stored := make(map[entryKey]entryRow)
-	rows, err := tx.QueryContext(ctx, db.Rebind(qEntries))
+func (st *Store) importEntries(ctx context.Context, tx *sql.Tx, entries []entryRow) (changed bool, err error) {
+	rows, err := store.Query(ctx, tx, st.db.Rebind(qEntries), scanEntryRow)
 	if err != nil {
-		return false, db.MapError(err)
+		return false, st.db.MapError(err)
 	}
-	for rows.Next() {
-		var e entryRow
-		if err := rows.Scan(&e.kind, &e.slug, &e.position, &e.doc); err != nil {
-			rows.Close()
-			return false, db.MapError(err)
-		}
+	stored := make(map[entryKey]entryRow, len(rows))
+	for _, e := range rows {
 		stored[e.entryKey] = e
-	}
-	if err := rows.Close(); err != nil {
-		return false, db.MapError(err)
-	}
-	if err := rows.Err(); err != nil {
-		return false, db.MapError(err)
 	}
 
 	for _, e := range entries {
@@ -322,20 +347,20 @@ func (db *DB) importEntries(ctx context.Context, tx *sql.Tx, entries []entryRow)
 		delete(stored, e.entryKey)
 		switch {
 		case !ok:
-			_, err = tx.ExecContext(ctx, db.Rebind(qInsertEntry), e.kind, e.slug, e.position, e.doc)
+			_, err = tx.ExecContext(ctx, st.db.Rebind(qInsertEntry), e.kind, e.slug, e.position, e.doc)
 		case old.position != e.position || old.doc != e.doc:
-			_, err = tx.ExecContext(ctx, db.Rebind(qUpdateEntry), e.position, e.doc, e.kind, e.slug)
+			_, err = tx.ExecContext(ctx, st.db.Rebind(qUpdateEntry), e.position, e.doc, e.kind, e.slug)
 		default:
 			continue
 		}
 		if err != nil {
-			return false, fmt.Errorf("writing %s %q: %w", e.kind, e.slug, db.MapError(err))
+			return false, fmt.Errorf("writing %s %q: %w", e.kind, e.slug, st.db.MapError(err))
 		}
 		changed = true
 	}
 	for k := range stored {
-		if _, err := tx.ExecContext(ctx, db.Rebind(qDeleteEntry), k.kind, k.slug); err != nil {
-			return false, fmt.Errorf("deleting %s %q: %w", k.kind, k.slug, db.MapError(err))
+		if _, err := tx.ExecContext(ctx, st.db.Rebind(qDeleteEntry), k.kind, k.slug); err != nil {
+			return false, fmt.Errorf("deleting %s %q: %w", k.kind, k.slug, st.db.MapError(err))
 		}
 		changed = true
 	}
@@ -344,18 +369,18 @@ func (db *DB) importEntries(ctx context.Context, tx *sql.Tx, entries []entryRow)
 
 // Export returns the published catalogue, or catalogue.ErrNotFound when
 // nothing was ever imported.
-func (db *DB) Export(ctx context.Context) (*catalogue.Catalogue, error) {
+func (st *Store) Export(ctx context.Context) (*catalogue.Catalogue, error) {
 	c := &catalogue.Catalogue{}
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := st.db.ReadTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if c.Format, c.Authority, _, err = db.meta(ctx, tx); err != nil {
+		if c.Format, c.Authority, _, err = st.meta(ctx, tx); err != nil {
 			return err
 		}
-		if err := db.entries(ctx, tx, entryLists{&c.Topics, &c.Departments, &c.LifeEvents, &c.ProfileQuestions, &c.Journeys, &c.BusinessTypes}); err != nil {
+		if err := st.entries(ctx, tx, entryLists{&c.Topics, &c.Departments, &c.LifeEvents, &c.ProfileQuestions, &c.Journeys, &c.BusinessTypes}); err != nil {
 			return err
 		}
 		c.Services = []catalogue.Service{}
-		return db.eachRow(ctx, tx, qServiceDocs, func(doc []byte) error {
+		return st.eachRow(ctx, tx, qServiceDocs, func(doc []byte) error {
 			var s catalogue.Service
 			if err := json.Unmarshal(doc, &s); err != nil {
 				return fmt.Errorf("decoding a stored service: %w", err)
@@ -373,18 +398,18 @@ func (db *DB) Export(ctx context.Context) (*catalogue.Catalogue, error) {
 // Directory returns the light part of the catalogue with its lookups built
 // (catalogue.Directory.BuildIndex), or catalogue.ErrNotFound when nothing
 // was ever imported.
-func (db *DB) Directory(ctx context.Context) (*catalogue.Directory, error) {
+func (st *Store) Directory(ctx context.Context) (*catalogue.Directory, error) {
 	d := &catalogue.Directory{}
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := st.db.ReadTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if _, d.Authority, d.Version, err = db.meta(ctx, tx); err != nil {
+		if _, d.Authority, d.Version, err = st.meta(ctx, tx); err != nil {
 			return err
 		}
-		if err := db.entries(ctx, tx, entryLists{&d.Topics, &d.Departments, &d.LifeEvents, &d.ProfileQuestions, &d.Journeys, &d.BusinessTypes}); err != nil {
+		if err := st.entries(ctx, tx, entryLists{&d.Topics, &d.Departments, &d.LifeEvents, &d.ProfileQuestions, &d.Journeys, &d.BusinessTypes}); err != nil {
 			return err
 		}
 		d.Services = []catalogue.ServiceSummary{}
-		return db.eachRow(ctx, tx, qServiceSummaries, func(doc []byte) error {
+		return st.eachRow(ctx, tx, qServiceSummaries, func(doc []byte) error {
 			var s catalogue.ServiceSummary
 			if err := json.Unmarshal(doc, &s); err != nil {
 				return fmt.Errorf("decoding a stored service summary: %w", err)
@@ -402,20 +427,20 @@ func (db *DB) Directory(ctx context.Context) (*catalogue.Directory, error) {
 
 // Authority returns the council the published catalogue belongs to, without
 // reading the rest of the catalogue.
-func (db *DB) Authority(ctx context.Context) (catalogue.Authority, error) {
+func (st *Store) Authority(ctx context.Context) (catalogue.Authority, error) {
 	var a catalogue.Authority
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := st.db.ReadTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		_, a, _, err = db.meta(ctx, tx)
+		_, a, _, err = st.meta(ctx, tx)
 		return err
 	})
 	return a, err
 }
 
-func (db *DB) meta(ctx context.Context, tx *sql.Tx) (format string, a catalogue.Authority, version int64, err error) {
+func (st *Store) meta(ctx context.Context, tx *sql.Tx) (format string, a catalogue.Authority, version int64, err error) {
 	var authority string
-	if err := tx.QueryRowContext(ctx, db.Rebind(qMeta)).Scan(&version, &format, &authority); err != nil {
-		return "", a, 0, db.MapError(err)
+	if err := tx.QueryRowContext(ctx, st.db.Rebind(qMeta)).Scan(&version, &format, &authority); err != nil {
+		return "", a, 0, st.db.MapError(err)
 	}
 	if version == 0 {
 		return "", a, 0, fmt.Errorf("%w: no catalogue has been imported yet", catalogue.ErrNotFound)
@@ -438,19 +463,14 @@ type entryLists struct {
 
 // entries reads the entries into the lists, in catalogue order. Lists are
 // empty rather than nil, so that an export writes [] where the file had [].
-func (db *DB) entries(ctx context.Context, tx *sql.Tx, l entryLists) error {
+func (st *Store) entries(ctx context.Context, tx *sql.Tx, l entryLists) error {
 	*l.topics, *l.departments, *l.events, *l.questions, *l.journeys, *l.business = []catalogue.Topic{}, []catalogue.Department{},
 		[]catalogue.LifeEvent{}, []catalogue.ProfileQuestion{}, []catalogue.Journey{}, []catalogue.BusinessType{}
-	rows, err := tx.QueryContext(ctx, db.Rebind(qEntries))
+	rows, err := store.Query(ctx, tx, st.db.Rebind(qEntries), scanEntryRow)
 	if err != nil {
-		return db.MapError(err)
+		return st.db.MapError(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var e entryRow
-		if err := rows.Scan(&e.kind, &e.slug, &e.position, &e.doc); err != nil {
-			return db.MapError(err)
-		}
+	for _, e := range rows {
 		doc := []byte(e.doc)
 		switch e.kind {
 		case kindTopic:
@@ -470,7 +490,13 @@ func (db *DB) entries(ctx context.Context, tx *sql.Tx, l entryLists) error {
 			return fmt.Errorf("decoding the stored %s %q: %w", e.kind, e.slug, err)
 		}
 	}
-	return db.MapError(rows.Err())
+	return nil
+}
+
+func scanEntryRow(r store.Scanner) (entryRow, error) {
+	var e entryRow
+	err := r.Scan(&e.kind, &e.slug, &e.position, &e.doc)
+	return e, err
 }
 
 func appendDecoded[T any](list *[]T, doc []byte) error {
@@ -483,32 +509,30 @@ func appendDecoded[T any](list *[]T, doc []byte) error {
 }
 
 // eachRow calls fn with the one column of each row of query.
-func (db *DB) eachRow(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, query string, fn func([]byte) error) error {
-	rows, err := q.QueryContext(ctx, db.Rebind(query))
+func (st *Store) eachRow(ctx context.Context, q store.Querier, query string, fn func([]byte) error) error {
+	rows, err := q.QueryContext(ctx, st.db.Rebind(query))
 	if err != nil {
-		return db.MapError(err)
+		return st.db.MapError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var doc []byte
 		if err := rows.Scan(&doc); err != nil {
-			return db.MapError(err)
+			return st.db.MapError(err)
 		}
 		if err := fn(doc); err != nil {
 			return err
 		}
 	}
-	return db.MapError(rows.Err())
+	return st.db.MapError(rows.Err())
 }
 
 // Service returns one published service, or an error wrapping
 // catalogue.ErrNotFound: one primary-key lookup and one JSON decode.
-func (db *DB) Service(ctx context.Context, slug string) (*catalogue.Service, error) {
+func (st *Store) Service(ctx context.Context, slug string) (*catalogue.Service, error) {
 	var doc []byte
-	if err := db.stmts.service.QueryRowContext(ctx, slug).Scan(&doc); err != nil {
-		return nil, fmt.Errorf("sqlstore: service %q: %w", slug, db.MapError(err))
+	if err := st.stmts.service.QueryRowContext(ctx, slug).Scan(&doc); err != nil {
+		return nil, fmt.Errorf("sqlstore: service %q: %w", slug, st.db.MapError(err))
 	}
 	s := &catalogue.Service{}
 	if err := json.Unmarshal(doc, s); err != nil {
@@ -521,8 +545,8 @@ func (db *DB) Service(ctx context.Context, slug string) (*catalogue.Service, err
 // reading one row at a time. It stops at fn's first error and returns it.
 // The rows are one statement, so they are one snapshot even while an
 // import runs.
-func (db *DB) EachService(ctx context.Context, fn func(*catalogue.Service) error) error {
-	return db.eachRow(ctx, db.sql, qServiceDocs, func(doc []byte) error {
+func (st *Store) EachService(ctx context.Context, fn func(*catalogue.Service) error) error {
+	return st.eachRow(ctx, st.db.SQL(), qServiceDocs, func(doc []byte) error {
 		s := &catalogue.Service{}
 		if err := json.Unmarshal(doc, s); err != nil {
 			return fmt.Errorf("sqlstore: decoding a stored service: %w", err)
@@ -534,22 +558,22 @@ func (db *DB) EachService(ctx context.Context, fn func(*catalogue.Service) error
 // Changes returns what changed after version since: the services published
 // or updated since then and the slugs archived since then, read in one
 // transaction so that they agree with the version returned.
-func (db *DB) Changes(ctx context.Context, since int64) (catalogue.Changes, error) {
+func (st *Store) Changes(ctx context.Context, since int64) (catalogue.Changes, error) {
 	var ch catalogue.Changes
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, db.Rebind(qVersion)).Scan(&ch.Version); err != nil {
-			return db.MapError(err)
+	err := st.db.ReadTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, st.db.Rebind(qVersion)).Scan(&ch.Version); err != nil {
+			return st.db.MapError(err)
 		}
-		rows, err := tx.QueryContext(ctx, db.Rebind(qChangedServices), since)
+		rows, err := tx.QueryContext(ctx, st.db.Rebind(qChangedServices), since)
 		if err != nil {
-			return db.MapError(err)
+			return st.db.MapError(err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var status, slug string
 			var doc []byte
 			if err := rows.Scan(&status, &slug, &doc); err != nil {
-				return db.MapError(err)
+				return st.db.MapError(err)
 			}
 			if status != "published" {
 				ch.Archived = append(ch.Archived, slug)
@@ -561,16 +585,16 @@ func (db *DB) Changes(ctx context.Context, since int64) (catalogue.Changes, erro
 			}
 			ch.Services = append(ch.Services, s)
 		}
-		return db.MapError(rows.Err())
+		return st.db.MapError(rows.Err())
 	})
 	return ch, err
 }
 
 // Version returns the catalogue version; 0 means nothing was imported yet.
-func (db *DB) Version(ctx context.Context) (int64, error) {
+func (st *Store) Version(ctx context.Context) (int64, error) {
 	var v int64
-	if err := db.stmts.version.QueryRowContext(ctx).Scan(&v); err != nil {
-		return 0, fmt.Errorf("sqlstore: version: %w", db.MapError(err))
+	if err := st.stmts.version.QueryRowContext(ctx).Scan(&v); err != nil {
+		return 0, fmt.Errorf("sqlstore: version: %w", st.db.MapError(err))
 	}
 	return v, nil
 }

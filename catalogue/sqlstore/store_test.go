@@ -2,94 +2,34 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
 
 	"sportello/catalogue"
+	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // The same suite runs against SQLite (always) and PostgreSQL (when
-// SPORTELLO_TEST_POSTGRES is set). Each PostgreSQL test gets its own schema,
-// dropped afterwards, so parallel CI runs and reruns never see each other.
+// SPORTELLO_TEST_POSTGRES is set), each test in a fresh database.
 
-const postgresEnv = "SPORTELLO_TEST_POSTGRES"
-
-type backend struct {
-	name string
-	open func(t testing.TB) *DB
-}
-
-func backends(t testing.TB) []backend {
-	bs := []backend{{"sqlite", openSQLite}}
-	if os.Getenv(postgresEnv) != "" {
-		bs = append(bs, backend{"postgres", openPostgres})
-	}
-	return bs
-}
-
-// eachBackend runs test against every backend, each with a fresh database.
-func eachBackend(t *testing.T, test func(t *testing.T, db *DB)) {
+// eachBackend runs test against every database, each with a fresh store.
+func eachBackend(t *testing.T, test func(t *testing.T, db *Store)) {
 	t.Helper()
-	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) { test(t, b.open(t)) })
-	}
-	if os.Getenv(postgresEnv) == "" {
-		t.Run("postgres", func(t *testing.T) {
-			t.Skipf("%s is not set; set it to a PostgreSQL URL such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run this suite against PostgreSQL too", postgresEnv)
-		})
-	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) { test(t, newStore(t, db)) })
 }
 
-func openSQLite(t testing.TB) *DB {
-	path := filepath.Join(t.TempDir(), "data", "sportello.db")
-	db, err := Open(context.Background(), path)
+// newStore is the catalogue store over db, closed when t ends.
+func newStore(t testing.TB, db *store.DB) *Store {
+	t.Helper()
+	st, err := New(context.Background(), db)
 	if err != nil {
-		t.Fatalf("Open(%q): %v", path, err)
+		t.Fatalf("New: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-func openPostgres(t testing.TB) *DB {
-	ctx := context.Background()
-	base := os.Getenv(postgresEnv)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var random [6]byte
-	rand.Read(random[:])
-	schema := "t_" + hex.EncodeToString(random[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := Open(ctx, u.String())
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // demo returns a fresh copy of the demo catalogue, parsed and validated.
@@ -102,7 +42,7 @@ func demo(t testing.TB) *catalogue.Catalogue {
 	return c
 }
 
-func mustImport(t *testing.T, db *DB, c *catalogue.Catalogue) catalogue.ImportResult {
+func mustImport(t *testing.T, db *Store, c *catalogue.Catalogue) catalogue.ImportResult {
 	t.Helper()
 	res, err := db.Import(context.Background(), c)
 	if err != nil {
@@ -111,7 +51,7 @@ func mustImport(t *testing.T, db *DB, c *catalogue.Catalogue) catalogue.ImportRe
 	return res
 }
 
-func mustExport(t *testing.T, db *DB) *catalogue.Catalogue {
+func mustExport(t *testing.T, db *Store) *catalogue.Catalogue {
 	t.Helper()
 	c, err := db.Export(context.Background())
 	if err != nil {
@@ -129,7 +69,7 @@ func slugs(services []catalogue.Service) []string {
 }
 
 func TestImportDemo(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		if v, err := db.Version(ctx); err != nil || v != 0 {
 			t.Fatalf("Version of an empty store = %d, %v; want 0, nil", v, err)
@@ -159,7 +99,7 @@ func TestImportDemo(t *testing.T) {
 }
 
 func TestReimportChangesNothing(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		first := mustImport(t, db, demo(t))
 		second := mustImport(t, db, demo(t))
 		if len(second.Added)+len(second.Updated)+len(second.Archived) != 0 {
@@ -254,7 +194,7 @@ func TestImportChanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			eachBackend(t, func(t *testing.T, db *DB) {
+			eachBackend(t, func(t *testing.T, db *Store) {
 				ctx := context.Background()
 				original := demo(t)
 				before := mustImport(t, db, original)
@@ -299,7 +239,7 @@ func TestImportChanges(t *testing.T) {
 }
 
 func TestArchivedServiceComesBack(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		mustImport(t, db, demo(t))
 		without := demo(t)
@@ -323,7 +263,7 @@ func TestArchivedServiceComesBack(t *testing.T) {
 }
 
 func TestExportRoundTrip(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		mustImport(t, db, demo(t))
 		exported, err := catalogue.Encode(mustExport(t, db))
 		if err != nil {
@@ -346,7 +286,7 @@ func TestExportRoundTrip(t *testing.T) {
 // A failure halfway through an import leaves the store as it was: the last
 // service breaks a CHECK constraint after the others were written.
 func TestImportFailureWritesNothing(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		broken := demo(t)
 		broken.Services = append(broken.Services, catalogue.Service{Slug: ""})
@@ -382,7 +322,7 @@ func TestImportFailureWritesNothing(t *testing.T) {
 }
 
 func TestImportRefusesDuplicateSlugs(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		c := demo(t)
 		c.Services = append(c.Services, c.Services[0])
 		if _, err := db.Import(context.Background(), c); !errors.Is(err, catalogue.ErrInvalid) {
@@ -392,7 +332,7 @@ func TestImportRefusesDuplicateSlugs(t *testing.T) {
 }
 
 func TestService(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
 		mustImport(t, db, c)
@@ -414,7 +354,7 @@ func TestService(t *testing.T) {
 }
 
 func TestDirectory(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
 		res := mustImport(t, db, c)
@@ -469,7 +409,7 @@ func TestDirectory(t *testing.T) {
 }
 
 func TestEachService(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
 		// Import a reversed catalogue first, so that catalogue order and
@@ -505,84 +445,11 @@ func TestEachService(t *testing.T) {
 	})
 }
 
-func TestMapError(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
-		ctx := context.Background()
-		insert := db.Rebind(`INSERT INTO catalogue_entries (kind, slug, position, doc) VALUES (?, ?, ?, ?)`)
-		err := db.Tx(ctx, func(tx *sql.Tx) error {
-			for range 2 {
-				if _, err := tx.ExecContext(ctx, insert, "topic", "twice", 0, "{}"); err != nil {
-					return db.MapError(err)
-				}
-			}
-			return nil
-		})
-		if !errors.Is(err, catalogue.ErrConflict) {
-			t.Errorf("inserting a primary key twice: %v, want ErrConflict", err)
-		}
-		var n int
-		if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM catalogue_entries`).Scan(&n); err != nil || n != 0 {
-			t.Errorf("the failed transaction left %d rows (%v)", n, err)
-		}
-		err = db.SQL().QueryRowContext(ctx, db.Rebind(`SELECT slug FROM catalogue_entries WHERE slug = ?`), "none").Scan(new(string))
-		if err = db.MapError(err); !errors.Is(err, catalogue.ErrNotFound) {
-			t.Errorf("no rows: %v, want ErrNotFound", err)
-		}
-	})
-}
-
-func TestRebind(t *testing.T) {
-	tests := []struct{ in, postgres string }{
-		{"SELECT 1", "SELECT 1"},
-		{"a = ? AND b = ?", "a = $1 AND b = $2"},
-		{"a = '?' AND b = ?", "a = '?' AND b = $1"},
-		{`"odd?name" = ?`, `"odd?name" = $1`},
-	}
-	for _, tt := range tests {
-		if got := rebindDollar(tt.in); got != tt.postgres {
-			t.Errorf("rebindDollar(%q) = %q, want %q", tt.in, got, tt.postgres)
-		}
-		if got := sqliteDialect.rebind(tt.in); got != tt.in {
-			t.Errorf("SQLite rebind(%q) = %q, want it unchanged", tt.in, got)
-		}
-	}
-}
-
-func TestOpenSQLiteCreatesDirectoryAndReopens(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "a", "b", "sportello.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Import(ctx, demo(t)); err != nil {
-		t.Fatal(err)
-	}
-	var mode string
-	if err := db.SQL().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
-		t.Errorf("journal_mode = %q (%v), want wal", mode, err)
-	}
-	var fk int
-	if err := db.SQL().QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
-		t.Errorf("foreign_keys = %d (%v), want 1", fk, err)
-	}
-	db.Close()
-	// Opening again runs no migration twice and finds the catalogue.
-	db, err = Open(ctx, path)
-	if err != nil {
-		t.Fatalf("reopening: %v", err)
-	}
-	defer db.Close()
-	if v, err := db.Version(ctx); err != nil || v != 1 {
-		t.Errorf("Version after reopening = %d, %v; want 1", v, err)
-	}
-}
-
 func BenchmarkService(b *testing.B) {
-	for _, be := range backends(b) {
-		b.Run(be.name, func(b *testing.B) {
+	for _, d := range storetest.Dialects {
+		b.Run(d, func(b *testing.B) {
 			ctx := context.Background()
-			db := be.open(b)
+			db := newStore(b, storetest.Open(b, d))
 			c := demo(b)
 			if _, err := db.Import(ctx, c); err != nil {
 				b.Fatal(err)
@@ -603,10 +470,10 @@ func BenchmarkService(b *testing.B) {
 }
 
 func BenchmarkDirectory(b *testing.B) {
-	for _, be := range backends(b) {
-		b.Run(be.name, func(b *testing.B) {
+	for _, d := range storetest.Dialects {
+		b.Run(d, func(b *testing.B) {
 			ctx := context.Background()
-			db := be.open(b)
+			db := newStore(b, storetest.Open(b, d))
 			if _, err := db.Import(ctx, demo(b)); err != nil {
 				b.Fatal(err)
 			}
@@ -621,7 +488,7 @@ func BenchmarkDirectory(b *testing.B) {
 }
 
 func TestChanges(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		first := mustImport(t, db, demo(t))
 
 		all, err := db.Changes(context.Background(), 0)
@@ -664,7 +531,7 @@ func TestChanges(t *testing.T) {
 }
 
 func TestAuthority(t *testing.T) {
-	eachBackend(t, func(t *testing.T, db *DB) {
+	eachBackend(t, func(t *testing.T, db *Store) {
 		if _, err := db.Authority(context.Background()); !errors.Is(err, catalogue.ErrNotFound) {
 			t.Errorf("Authority of an empty store: %v, want ErrNotFound", err)
 		}

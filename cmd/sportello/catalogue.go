@@ -8,6 +8,7 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/store"
 )
 
 // importFile validates a catalogue file and loads it in one transaction.
@@ -22,12 +23,13 @@ func importFile(ctx context.Context, cfg config, path string, stdout io.Writer) 
 	if err != nil {
 		return fmt.Errorf("%s was not imported; nothing was written:\n%w", path, err)
 	}
-	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+	db, cat, err := openCatalogue(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	res, err := db.Import(ctx, c)
+	defer cat.Close()
+	res, err := cat.Import(ctx, c)
 	if err != nil {
 		return fmt.Errorf("%s was not imported; nothing was written: %w", path, err)
 	}
@@ -39,12 +41,13 @@ func importFile(ctx context.Context, cfg config, path string, stdout io.Writer) 
 
 // export writes the published catalogue in the interchange format.
 func export(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
-	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+	db, cat, err := openCatalogue(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	c, err := db.Export(ctx)
+	defer cat.Close()
+	c, err := cat.Export(ctx)
 	if err != nil {
 		return err
 	}
@@ -57,4 +60,19 @@ func export(ctx context.Context, cfg config, args []string, stdout io.Writer) er
 		return err
 	}
 	return os.WriteFile(args[0], data, 0o644)
+}
+
+// openCatalogue opens the database, applying its migrations, and the
+// catalogue store over it. Close the store, then the database.
+func openCatalogue(ctx context.Context, cfg config) (*store.DB, *sqlstore.Store, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := sqlstore.New(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, cat, nil
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sportello/store"
 )
 
 // config is every setting of the binary, read once from SPORTELLO_*
@@ -177,7 +179,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.Env == envProduction {
 		// The embedded defaults exist so that a newcomer can run Sportello
 		// with nothing else; in production each must be replaced.
-		if !isPostgres(c.DatabaseURL) {
+		if store.DialectOf(c.DatabaseURL) != store.DialectPostgres {
 			errs = append(errs, errors.New("SPORTELLO_DATABASE_URL: production needs PostgreSQL (postgres://user:password@host/db), not the embedded SQLite default"))
 		}
 		if c.OIDC.Issuer == "" {
@@ -214,10 +216,6 @@ func proxyAddress(s string) (string, bool) {
 		return p.String(), true
 	}
 	return "", false
-}
-
-func isPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 // portOf returns ":8080" for ":8080" or "127.0.0.1:8080".

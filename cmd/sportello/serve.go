@@ -14,7 +14,6 @@ import (
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
@@ -25,26 +24,28 @@ import (
 
 // serve runs the portal until ctx is cancelled (SIGINT or SIGTERM).
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
-	db, err := sqlstore.Open(ctx, cfg.DatabaseURL)
+	db, cat, err := openCatalogue(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	defer cat.Close()
 	log.Info("database open", "dialect", db.Dialect())
 
-	if err := importDemoOnFirstStart(ctx, cfg, db, log); err != nil {
+	if err := importDemoOnFirstStart(ctx, cfg, cat, log); err != nil {
 		return err
 	}
 
 	started := time.Now()
-	index, err := search.Open(ctx, filepath.Join(cfg.DataDir, "index"), db, log)
+	index, err := search.Open(ctx, filepath.Join(cfg.DataDir, "index"), cat, log)
 	if err != nil {
 		return err
 	}
 	defer index.Close()
 	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond).String())
 
-	signIn, idp, err := newAuth(cfg, db, log)
+	people := accounts.New(db, nil)
+	signIn, idp, err := newAuth(cfg, people, log)
 	if err != nil {
 		return err
 	}
@@ -59,7 +60,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	authority, err := db.Authority(ctx)
+	authority, err := cat.Authority(ctx)
 	if err != nil {
 		return err
 	}
@@ -82,13 +83,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	// provider's own record.
 	go pay.RunReconciler(ctx, 5*time.Minute)
 
-	deps := portal.Deps{Catalogue: db, Search: index, Auth: signIn, DevIdP: idp, Applications: apps, Forms: validator, Payments: pay}
+	deps := portal.Deps{
+		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
+		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people,
+	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
 	if err != nil {
 		return err
 	}
 
-	go syncCatalogue(ctx, db, index, srv, log)
+	go syncCatalogue(ctx, cat, index, srv, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.App().Listen(cfg.Addr) }()
@@ -108,7 +112,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 // importDemoOnFirstStart loads the embedded demo catalogue into an empty
 // database, so that a fresh checkout has a working site. Production never
 // gets the demo: there, an empty catalogue is imported with `sportello import`.
-func importDemoOnFirstStart(ctx context.Context, cfg config, db *sqlstore.DB, log *slog.Logger) error {
+func importDemoOnFirstStart(ctx context.Context, cfg config, db catalogue.Store, log *slog.Logger) error {
 	v, err := db.Version(ctx)
 	if err != nil || v > 0 {
 		return err
@@ -132,7 +136,7 @@ func importDemoOnFirstStart(ctx context.Context, cfg config, db *sqlstore.DB, lo
 // date when the catalogue changes behind the server's back (an import from
 // the command line, another instance). Changes made through the server
 // update both at once; this is the safety net.
-func syncCatalogue(ctx context.Context, db *sqlstore.DB, index *search.Index, srv *portal.Server, log *slog.Logger) {
+func syncCatalogue(ctx context.Context, cat catalogue.Store, index *search.Index, srv *portal.Server, log *slog.Logger) {
 	const every = 5 * time.Second
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -142,22 +146,14 @@ func syncCatalogue(ctx context.Context, db *sqlstore.DB, index *search.Index, sr
 			return
 		case <-t.C:
 		}
-		if err := syncOnce(ctx, db, index, srv); err != nil && !errors.Is(err, context.Canceled) {
+		if err := syncOnce(ctx, cat, index, srv); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("catalogue sync failed; retrying", "err", err, "in", every)
 		}
 	}
 }
 
-func syncOnce(ctx context.Context, db *sqlstore.DB, index *search.Index, srv *portal.Server) error {
-	v, err := db.Version(ctx)
-	if err != nil || v == index.Version() {
-		return err
-	}
-	changes, err := db.Changes(ctx, index.Version())
-	if err != nil {
-		return err
-	}
-	if err := index.Update(ctx, db, changes.Services, changes.Archived, changes.Version); err != nil {
+func syncOnce(ctx context.Context, cat catalogue.Store, index *search.Index, srv *portal.Server) error {
+	if err := index.CatchUp(ctx, cat); err != nil {
 		return err
 	}
 	return srv.Reload(ctx)
@@ -193,7 +189,7 @@ const stripeCheckoutOrigin = "https://checkout.stripe.com"
 // configured, otherwise with the embedded development provider (refused in
 // production by loadConfig). The returned handler is nil with a real
 // provider.
-func newAuth(cfg config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, http.Handler, error) {
+func newAuth(cfg config, people accounts.Sessions, log *slog.Logger) (*auth.Auth, http.Handler, error) {
 	ac := auth.Config{
 		Issuer:          cfg.OIDC.Issuer,
 		ClientID:        cfg.OIDC.ClientID,
@@ -212,7 +208,6 @@ func newAuth(cfg config, db *sqlstore.DB, log *slog.Logger) (*auth.Auth, http.Ha
 	if err := ac.Validate(cfg.Env); err != nil {
 		return nil, nil, err
 	}
-	people := accounts.New(db, nil)
 	if !cfg.DevIdP() {
 		a, err := auth.New(ac, people, log, portal.PaymentsWebhookPath)
 		return a, nil, err

@@ -8,9 +8,9 @@ import (
 	"log/slog"
 	"strings"
 
-	"sportello/catalogue/sqlstore"
 	"sportello/payments"
 	"sportello/payments/stripe"
+	"sportello/store"
 )
 
 // Settings are the payment settings, from the environment.
@@ -22,7 +22,7 @@ type Settings struct {
 }
 
 // New returns the provider the settings select.
-func New(db *sqlstore.DB, s Settings, logger *slog.Logger) (payments.Provider, error) {
+func New(db *store.DB, s Settings, logger *slog.Logger) (payments.Provider, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}

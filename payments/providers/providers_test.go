@@ -5,14 +5,14 @@ import (
 	"log/slog"
 	"testing"
 
-	"sportello/catalogue/sqlstore"
-	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/payments"
 	"sportello/payments/providers"
+	"sportello/store"
+	"sportello/store/storetest"
 )
 
 func TestNew(t *testing.T) {
-	db := sqltest.Open(t, sqlstore.DialectSQLite)
+	db := storetest.Open(t, store.DialectSQLite)
 	tests := []struct {
 		name     string
 		settings providers.Settings

@@ -15,10 +15,10 @@ import (
 	stripeapi "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
 
-	"sportello/catalogue/sqlstore"
 	"sportello/payments"
 	"sportello/payments/internal/paytest"
 	"sportello/payments/stripe"
+	"sportello/store"
 )
 
 // stripe-mock answers every API call with fixtures: a session it creates has
@@ -29,13 +29,13 @@ import (
 const webhookSecret = "whsec_test_sportello"
 
 type env struct {
-	db   *sqlstore.DB
+	db   *store.DB
 	svc  *payments.Service
 	ful  *paytest.Fulfiller
 	logs *bytes.Buffer // the Service's log; its handler serialises writes
 }
 
-func newEnv(t *testing.T, db *sqlstore.DB, apiURL string) env {
+func newEnv(t *testing.T, db *store.DB, apiURL string) env {
 	t.Helper()
 	quiet := slog.New(slog.DiscardHandler)
 	p, err := stripe.New(stripe.Config{SecretKey: "sk_test_sportello", WebhookSecret: webhookSecret, APIURL: apiURL, Logger: quiet})
@@ -112,7 +112,7 @@ func sign(payload []byte, at time.Time, secret string) string {
 
 func TestCheckoutOnStripeMock(t *testing.T) {
 	apiURL := paytest.StripeMock(t)
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, apiURL)
 		p := e.start(t, 1)
@@ -215,7 +215,7 @@ func TestWebhooks(t *testing.T) {
 			return b
 		}, err: payments.ErrBadEvent}}, payments.StatusPending, 0, 0, "", 0, false},
 	}
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, apiURL)
 		for i, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -284,7 +284,7 @@ func TestWebhooks(t *testing.T) {
 
 func TestSameEventAtTheSameMoment(t *testing.T) {
 	apiURL := paytest.StripeMock(t)
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, apiURL)
 		p := e.start(t, 1)
@@ -316,7 +316,7 @@ func TestSameEventAtTheSameMoment(t *testing.T) {
 
 func TestNeverChargedTwice(t *testing.T) {
 	apiURL := paytest.StripeMock(t)
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, apiURL)
 		deliver := func(id string, p payments.Payment, status, paymentStatus string) {
@@ -368,7 +368,7 @@ func TestNeverChargedTwice(t *testing.T) {
 
 func TestRefundOnStripeMock(t *testing.T) {
 	apiURL := paytest.StripeMock(t)
-	paytest.EachBackend(t, func(t *testing.T, db *sqlstore.DB) {
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db, apiURL)
 		p := e.start(t, 1)

@@ -24,18 +24,18 @@ import (
 
 	"sportello/accounts"
 	"sportello/assets"
-	"sportello/catalogue/sqlstore"
-	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/portal/devidp"
 	"sportello/portal/web"
+	"sportello/store"
+	"sportello/store/storetest"
 	"sportello/templates"
 )
 
 // dialects are the databases every store test runs on.
-var dialects = sqltest.Dialects
+var dialects = storetest.Dialects
 
 // testDB opens an empty, migrated database of dialect.
-func testDB(t *testing.T, dialect string) *sqlstore.DB { return sqltest.Open(t, dialect) }
+func testDB(t *testing.T, dialect string) *store.DB { return storetest.Open(t, dialect) }
 
 // clock is a settable time for the session timeouts.
 type clock struct{ offset atomic.Int64 }
@@ -55,7 +55,7 @@ func testLogger(t *testing.T) *slog.Logger {
 type rp struct {
 	base  string
 	auth  *Auth
-	db    *sqlstore.DB
+	db    *store.DB
 	clock *clock
 	idp   *devidp.IDP // nil when the provider is another server
 }
@@ -72,7 +72,7 @@ type rpOptions struct {
 func startRP(t *testing.T, o rpOptions) *rp {
 	t.Helper()
 	if o.dialect == "" {
-		o.dialect = sqlstore.DialectSQLite
+		o.dialect = store.DialectSQLite
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -338,7 +338,7 @@ func hashID(id string) string {
 }
 
 // count runs a COUNT(*) query.
-func count(t *testing.T, db *sqlstore.DB, query string, args ...any) int {
+func count(t *testing.T, db *store.DB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := db.SQL().QueryRowContext(context.Background(), db.Rebind(query), args...).Scan(&n); err != nil {

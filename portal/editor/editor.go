@@ -11,14 +11,13 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/public"
 	"sportello/portal/web"
 	"sportello/search"
@@ -29,8 +28,8 @@ import (
 // editorial tables of the shared database and ways to update the search
 // index in place. It is nil when the catalogue store is not a
 // *sqlstore.DB; the pages then answer 404.
-type editorial struct {
-	db *sqlstore.DB
+type editing struct {
+	db editorial.Store
 	// index is updated synchronously when an editor publishes; nil when
 	// the searcher cannot be (the binary's background sync catches up).
 	index liveIndex
@@ -38,9 +37,6 @@ type editorial struct {
 	tuner      tunable
 	previewKey []byte
 	insights   *public.Insights
-	// syncMu makes index updates and directory reloads after a publish
-	// run one at a time, so that an older change never lands after a newer.
-	syncMu sync.Mutex
 	// exported is the published catalogue of one version, the base every
 	// validation puts the edited entry into.
 	exported atomic.Pointer[exportedCatalogue]
@@ -49,8 +45,7 @@ type editorial struct {
 // liveIndex is a search index that can catch up with the catalogue in
 // place (*search.Index).
 type liveIndex interface {
-	Update(ctx context.Context, src search.Source, changed []*catalogue.Service, removed []string, version int64) error
-	Version() int64
+	CatchUp(ctx context.Context, src search.ChangeSource) error
 }
 
 // tunable is a search index that takes synonyms and best bets.
@@ -67,7 +62,7 @@ type Handler struct {
 	store  catalogue.Store
 	public *public.Handler
 	engine *web.Engine
-	ed     *editorial
+	ed     *editing
 	// BusinessPlan renders the business permit finder's plan of a draft
 	// business type in cat, for its preview; the finder pages provide it.
 	BusinessPlan func(c *fiber.Ctx, cat *catalogue.Catalogue, b *catalogue.BusinessType) (any, web.Page, error)
@@ -76,8 +71,8 @@ type Handler struct {
 // New returns the editors' back office on db, the editorial tables beside
 // the catalogue. search is updated in place when an editor publishes, when
 // it can be; pub builds previews the way the public pages look.
-func New(ctx context.Context, sh *web.Shared, store catalogue.Store, db *sqlstore.DB, searcher search.Searcher, pub *public.Handler, engine *web.Engine, insights *public.Insights) (*Handler, error) {
-	ed := &editorial{db: db, insights: insights}
+func New(ctx context.Context, sh *web.Shared, store catalogue.Store, db editorial.Store, searcher search.Searcher, pub *public.Handler, engine *web.Engine, insights *public.Insights) (*Handler, error) {
+	ed := &editing{db: db, insights: insights}
 	ed.index, _ = searcher.(liveIndex)
 	ed.tuner, _ = searcher.(tunable)
 	key, err := db.Secret(ctx, previewSecret)
@@ -217,17 +212,9 @@ func (s *Handler) withEntry(ctx context.Context, entry any, oldSlug string) (*ca
 // publish visible in search, the API and the sitemap at once. started is
 // when the publish began, for the log.
 func (s *Handler) SyncPublished(ctx context.Context, started time.Time) error {
-	s.ed.syncMu.Lock()
-	defer s.ed.syncMu.Unlock()
 	if s.ed.index != nil {
-		ch, err := s.store.Changes(ctx, s.ed.index.Version())
-		if err != nil {
+		if err := s.ed.index.CatchUp(ctx, s.store); err != nil {
 			return err
-		}
-		if ch.Version != s.ed.index.Version() {
-			if err := s.ed.index.Update(ctx, s.store, ch.Services, ch.Archived, ch.Version); err != nil {
-				return err
-			}
 		}
 	}
 	if err := s.Reload(ctx); err != nil {
@@ -254,9 +241,9 @@ func EntryURL(kind, slug string) string {
 	return "/editor/entries/" + url.PathEscape(kind) + "/" + url.PathEscape(slug)
 }
 
-// isConflict reports a *sqlstore.ConflictError.
-func isConflict(err error) (*sqlstore.ConflictError, bool) {
-	var ce *sqlstore.ConflictError
+// isConflict reports a *editorial.ConflictError.
+func isConflict(err error) (*editorial.ConflictError, bool) {
+	var ce *editorial.ConflictError
 	ok := errors.As(err, &ce)
 	return ce, ok
 }

@@ -3,7 +3,7 @@ package editor
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/web"
 )
 
@@ -15,14 +15,14 @@ type auditPage struct {
 }
 
 type auditRow struct {
-	sqlstore.AuditEntry
+	editorial.AuditEntry
 	When string
 	URL  string
 }
 
 func (s *Handler) editorAudit(c *fiber.Ctx) error {
 	p := auditPage{editorPage: s.newEditorPage(c, "editor.audit.title", "/editor/audit"), Kind: c.Query("kind"), Slug: c.Query("slug")}
-	log, err := s.ed.db.Audit(c.UserContext(), sqlstore.AuditFilter{Kind: p.Kind, Slug: p.Slug, Limit: 500})
+	log, err := s.ed.db.Audit(c.UserContext(), editorial.AuditFilter{Kind: p.Kind, Slug: p.Slug, Limit: 500})
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,7 @@ package editor
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/web"
 )
 
@@ -29,12 +29,12 @@ type revisionView struct {
 	URL    string
 }
 
-func newRevisionView(r sqlstore.Revision) revisionView {
+func newRevisionView(r editorial.Revision) revisionView {
 	return revisionView{Number: r.Number, Status: r.Status, Author: r.Author, At: r.At.Format("2006-01-02 15:04:05"), Note: r.Note,
 		URL: EntryURL(r.Kind, r.Slug) + "/diff?b=" + itoa64(r.Number)}
 }
 
-func (s *Handler) renderConflict(c *fiber.Ctx, ce *sqlstore.ConflictError) error {
+func (s *Handler) renderConflict(c *fiber.Ctx, ce *editorial.ConflictError) error {
 	cur, kept := ce.Current, ce.Kept
 	changes, err := diffDocs(s.docOf(c, cur), kept.Doc)
 	if err != nil {
@@ -53,7 +53,7 @@ func (s *Handler) renderConflict(c *fiber.Ctx, ce *sqlstore.ConflictError) error
 
 // docOf returns a revision's document; revision 0 stands for the published
 // version of an entry never saved in the editor.
-func (s *Handler) docOf(c *fiber.Ctx, r sqlstore.Revision) []byte {
+func (s *Handler) docOf(c *fiber.Ctx, r editorial.Revision) []byte {
 	if r.Number > 0 {
 		return r.Doc
 	}

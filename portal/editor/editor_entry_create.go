@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/web"
 )
 
@@ -139,7 +139,7 @@ func (s *Handler) saveNewEntry(c *fiber.Ctx, kind, slug string, entry any, note 
 	if err != nil {
 		return err
 	}
-	_, err = s.ed.db.SaveDraft(c.UserContext(), sqlstore.SaveRequest{Kind: kind, Slug: slug, Doc: doc, Author: actor(c), Status: sqlstore.StatusDraft, Note: note})
+	_, err = s.ed.db.SaveDraft(c.UserContext(), editorial.SaveRequest{Kind: kind, Slug: slug, Doc: doc, Author: actor(c), Status: editorial.StatusDraft, Note: note})
 	if errors.Is(err, catalogue.ErrConflict) {
 		return web.NewError(fiber.StatusConflict, "editor.error.slug_taken", err)
 	}

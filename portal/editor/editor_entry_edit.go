@@ -15,7 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/web"
 )
 
@@ -24,7 +24,7 @@ import (
 type entryState struct {
 	Kind, Slug   string
 	Doc          []byte // the draft's document, else the published one
-	Draft        *sqlstore.Draft
+	Draft        *editorial.Draft
 	PublishedDoc []byte
 	Published    bool // published and not archived
 	Archived     bool
@@ -326,12 +326,12 @@ func (s *Handler) entrySave(c *fiber.Ctx) error {
 		return web.NewError(fiber.StatusBadRequest, "editor.error.action", nil)
 	}
 
-	status, reason := sqlstore.StatusDraft, ""
+	status, reason := editorial.StatusDraft, ""
 	if action == "submit" && len(probs) == 0 {
-		status = sqlstore.StatusInReview
+		status = editorial.StatusInReview
 	}
 	if why := needsReview(entry, st.PublishedDoc); why != "" && st.PublishedDoc != nil && !st.Archived {
-		status, reason = sqlstore.StatusInReview, T("editor.reason."+why)
+		status, reason = editorial.StatusInReview, T("editor.reason."+why)
 	}
 	doc, err := json.Marshal(entry)
 	if err != nil {
@@ -340,7 +340,7 @@ func (s *Handler) entrySave(c *fiber.Ctx) error {
 	if st.Draft == nil && st.PublishedDoc != nil && sameDoc(kind, doc, st.PublishedDoc) && action == "save" {
 		return redirectDone(c, EntryURL(kind, slug), "unchanged", 0)
 	}
-	rev, err := s.ed.db.SaveDraft(ctx, sqlstore.SaveRequest{Kind: kind, Slug: slug, Base: base, Doc: doc, Author: actor(c), Status: status, Reason: reason,
+	rev, err := s.ed.db.SaveDraft(ctx, editorial.SaveRequest{Kind: kind, Slug: slug, Base: base, Doc: doc, Author: actor(c), Status: status, Reason: reason,
 		Note: changedFields(st.Doc, doc)})
 	if ce, ok := isConflict(err); ok {
 		return s.renderConflict(c, ce)
@@ -349,11 +349,11 @@ func (s *Handler) entrySave(c *fiber.Ctx) error {
 		return err
 	}
 	if len(probs) > 0 {
-		st.Base, st.Draft = rev.Number, &sqlstore.Draft{Revision: rev, DraftStatus: status, Reason: reason, UpdatedBy: rev.Author, UpdatedAt: rev.At}
+		st.Base, st.Draft = rev.Number, &editorial.Draft{Revision: rev, DraftStatus: status, Reason: reason, UpdatedBy: rev.Author, UpdatedAt: rev.At}
 		return render(fiber.StatusOK, T("editor.notice.saved_with_problems", "Number", rev.Number, "N", len(probs)), probs, nil)
 	}
 	done := "saved"
-	if status == sqlstore.StatusInReview {
+	if status == editorial.StatusInReview {
 		done = "submitted"
 	}
 	return redirectDone(c, EntryURL(kind, slug), done, rev.Number)

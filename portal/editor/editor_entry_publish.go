@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/web"
 )
 
@@ -82,7 +82,7 @@ func (s *Handler) entryPublish(c *fiber.Ctx) error {
 		return web.Render(c, "editor/refused", p)
 	}
 	started := time.Now()
-	res, err := s.ed.db.Publish(ctx, sqlstore.PublishRequest{
+	res, err := s.ed.db.Publish(ctx, editorial.PublishRequest{
 		Kind: kind, Slug: slug, Base: base, Doc: st.Draft.Doc, Actor: actor(c),
 		ReviewBy: started.AddDate(0, reviewPeriod, 0), Detail: changedFields(st.PublishedDoc, st.Draft.Doc),
 	})

@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/web"
 )
 
@@ -131,8 +131,8 @@ func (s *Handler) entryRestore(c *fiber.Ctx) error {
 		return err
 	}
 	base, _ := strconv.ParseInt(c.FormValue("base_revision"), 10, 64)
-	rev, err := s.ed.db.SaveDraft(c.UserContext(), sqlstore.SaveRequest{
-		Kind: kind, Slug: slug, Base: base, Doc: r.Doc, Author: actor(c), Status: sqlstore.StatusDraft,
+	rev, err := s.ed.db.SaveDraft(c.UserContext(), editorial.SaveRequest{
+		Kind: kind, Slug: slug, Base: base, Doc: r.Doc, Author: actor(c), Status: editorial.StatusDraft,
 		Note: "restored from revision " + itoa64(n),
 	})
 	if ce, ok := isConflict(err); ok {

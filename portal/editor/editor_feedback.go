@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/web"
 )
 
@@ -28,7 +28,7 @@ type feedbackRow struct {
 }
 
 type feedbackCommentRow struct {
-	sqlstore.FeedbackComment
+	editorial.FeedbackComment
 	When string
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/web"
 )
 
@@ -48,18 +48,18 @@ type entryRow struct {
 const maxRows = 500
 
 // entryStatus is where an entry stands, for the list and its filter.
-func entryStatus(l sqlstore.Listing) string {
+func entryStatus(l editorial.Listing) string {
 	switch {
-	case l.Draft != nil && l.Draft.DraftStatus == sqlstore.StatusInReview:
-		return sqlstore.StatusInReview
+	case l.Draft != nil && l.Draft.DraftStatus == editorial.StatusInReview:
+		return editorial.StatusInReview
 	case l.Draft != nil && !l.Published && !l.Archived:
 		return "new"
 	case l.Draft != nil:
-		return sqlstore.StatusDraft
+		return editorial.StatusDraft
 	case l.Archived:
-		return sqlstore.StatusArchived
+		return editorial.StatusArchived
 	}
-	return sqlstore.StatusPublished
+	return editorial.StatusPublished
 }
 
 func (s *Handler) editorIndex(c *fiber.Ctx) error {
@@ -90,7 +90,7 @@ func (s *Handler) editorIndex(c *fiber.Ctx) error {
 		p.Depts = append(p.Depts, edOption{Value: dp.Slug, Label: n, Selected: dp.Slug == f.Department})
 	}
 	p.States = []edOption{{Value: "", Label: T("editor.filter.any")}}
-	for _, st := range []string{sqlstore.StatusPublished, sqlstore.StatusDraft, sqlstore.StatusInReview, "new", sqlstore.StatusArchived} {
+	for _, st := range []string{editorial.StatusPublished, editorial.StatusDraft, editorial.StatusInReview, "new", editorial.StatusArchived} {
 		p.States = append(p.States, edOption{Value: st, Label: T("editor.status." + st), Selected: st == f.Status})
 	}
 	p.LangOptions = []edOption{{Value: "", Label: T("editor.filter.any")}}
@@ -182,7 +182,7 @@ func (s *Handler) editorReviews(c *fiber.Ctx) error {
 		if !l.Review.ReviewBy.IsZero() {
 			row.ReviewBy = l.Review.ReviewBy.Format(time.DateOnly)
 		}
-		if st == sqlstore.StatusInReview {
+		if st == editorial.StatusInReview {
 			inReview = append(inReview, row)
 		}
 		if l.Archived {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/public"
 	"sportello/portal/web"
 	"sportello/search"
@@ -22,9 +22,9 @@ type searchQualityPage struct {
 	Week, Lang  string
 	Weeks       []edOption
 	LangOptions []edOption
-	Top         []sqlstore.InsightCount
-	NoResults   []sqlstore.InsightCount
-	NoClicks    []sqlstore.InsightCount
+	Top         []editorial.InsightCount
+	NoResults   []editorial.InsightCount
+	NoClicks    []editorial.InsightCount
 	Synonyms    []synonymRow
 	BestBets    []bestBetRow
 	Problems    []web.FormProblem
@@ -160,7 +160,7 @@ func (s *Handler) editorSynonymSave(c *fiber.Ctx) error {
 	if len(probs) > 0 {
 		return s.renderSearchQuality(c, fiber.StatusUnprocessableEntity, probs)
 	}
-	if _, err := s.ed.db.SaveSynonymSet(c.UserContext(), sqlstore.SynonymSet{ID: id, Lang: lang, Terms: terms}, actor(c)); err != nil {
+	if _, err := s.ed.db.SaveSynonymSet(c.UserContext(), editorial.SynonymSet{ID: id, Lang: lang, Terms: terms}, actor(c)); err != nil {
 		return err
 	}
 	if err := s.reloadTuning(c.UserContext()); err != nil {
@@ -199,7 +199,7 @@ func (s *Handler) editorBestBetSave(c *fiber.Ctx) error {
 	if len(probs) > 0 {
 		return s.renderSearchQuality(c, fiber.StatusUnprocessableEntity, probs)
 	}
-	if err := s.ed.db.SaveBestBet(c.UserContext(), sqlstore.BestBet{Lang: lang, Query: query, Slug: slug}, actor(c)); err != nil {
+	if err := s.ed.db.SaveBestBet(c.UserContext(), editorial.BestBet{Lang: lang, Query: query, Slug: slug}, actor(c)); err != nil {
 		return err
 	}
 	if err := s.reloadTuning(c.UserContext()); err != nil {

@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/portal/auth"
 	"sportello/portal/web"
 	"sportello/search"
@@ -23,13 +23,13 @@ type Handler struct {
 	// services caches rendered service pages per catalogue version.
 	services *web.VersionCache[RenderedService]
 	// feedback keeps page feedback; nil turns the feedback form off.
-	feedback      *sqlstore.DB
+	feedback      editorial.Feedback
 	feedbackLimit fiber.Handler
 	insights      *Insights
 }
 
 // New returns the public site's handler. feedback and insights may be nil.
-func New(sh *web.Shared, store catalogue.Store, index search.Searcher, engine *web.Engine, feedback *sqlstore.DB, insights *Insights) *Handler {
+func New(sh *web.Shared, store catalogue.Store, index search.Searcher, engine *web.Engine, feedback editorial.Feedback, insights *Insights) *Handler {
 	return &Handler{
 		Shared: sh, store: store, index: index, md: web.NewMarkdown(), engine: engine,
 		services: web.NewVersionCache[RenderedService](serviceCacheSize),

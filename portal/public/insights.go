@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"sportello/catalogue/sqlstore"
+	"sportello/editorial"
 	"sportello/search"
 )
 
@@ -20,12 +20,12 @@ import (
 // costs a map update rather than a database write; a crash loses at most
 // that much.
 type Insights struct {
-	db  *sqlstore.DB
+	db  editorial.Insights
 	log *slog.Logger
 	now func() time.Time
 
 	mu        sync.Mutex
-	pending   map[insightKey]*sqlstore.InsightCount
+	pending   map[insightKey]*editorial.InsightCount
 	lastFlush time.Time
 	flushMu   sync.Mutex // one flush at a time
 }
@@ -46,8 +46,8 @@ const withheldQuery = "[withheld: looked like personal data]"
 // addresses and long numbers (phone, ID, card and reference numbers).
 var personalData = regexp.MustCompile(`[^\s@]+@[^\s@]+|\d[\d\s./-]{4,}\d`)
 
-func NewInsights(db *sqlstore.DB, log *slog.Logger) *Insights {
-	return &Insights{db: db, log: log, now: time.Now, pending: map[insightKey]*sqlstore.InsightCount{}, lastFlush: time.Now()}
+func NewInsights(db editorial.Insights, log *slog.Logger) *Insights {
+	return &Insights{db: db, log: log, now: time.Now, pending: map[insightKey]*editorial.InsightCount{}, lastFlush: time.Now()}
 }
 
 // ISOWeek names the week of t as "2026-W07".
@@ -75,7 +75,7 @@ func insightQuery(q string) string {
 // search counts one search (the first page of it) and whether it found
 // nothing.
 func (in *Insights) Search(lang, query string, total int) {
-	in.add(lang, query, func(c *sqlstore.InsightCount) {
+	in.add(lang, query, func(c *editorial.InsightCount) {
 		c.Searches++
 		if total == 0 {
 			c.ZeroResults++
@@ -85,10 +85,10 @@ func (in *Insights) Search(lang, query string, total int) {
 
 // click counts a click on a result of query.
 func (in *Insights) Click(lang, query string) {
-	in.add(lang, query, func(c *sqlstore.InsightCount) { c.Clicks++ })
+	in.add(lang, query, func(c *editorial.InsightCount) { c.Clicks++ })
 }
 
-func (in *Insights) add(lang, query string, count func(*sqlstore.InsightCount)) {
+func (in *Insights) add(lang, query string, count func(*editorial.InsightCount)) {
 	q := insightQuery(query)
 	if q == "" {
 		return
@@ -98,7 +98,7 @@ func (in *Insights) add(lang, query string, count func(*sqlstore.InsightCount)) 
 	in.mu.Lock()
 	c := in.pending[k]
 	if c == nil {
-		c = &sqlstore.InsightCount{Week: k.week, Lang: k.lang, Query: k.query}
+		c = &editorial.InsightCount{Week: k.week, Lang: k.lang, Query: k.query}
 		in.pending[k] = c
 	}
 	count(c)
@@ -119,11 +119,11 @@ func (in *Insights) Flush(ctx context.Context) error {
 	in.flushMu.Lock()
 	defer in.flushMu.Unlock()
 	in.mu.Lock()
-	batch := make([]sqlstore.InsightCount, 0, len(in.pending))
+	batch := make([]editorial.InsightCount, 0, len(in.pending))
 	for _, c := range in.pending {
 		batch = append(batch, *c)
 	}
-	in.pending = map[insightKey]*sqlstore.InsightCount{}
+	in.pending = map[insightKey]*editorial.InsightCount{}
 	in.lastFlush = in.now()
 	in.mu.Unlock()
 	err := in.db.AddInsights(ctx, batch)
@@ -133,7 +133,7 @@ func (in *Insights) Flush(ctx context.Context) error {
 			k := insightKey{b.Week, b.Lang, b.Query}
 			c := in.pending[k]
 			if c == nil {
-				c = &sqlstore.InsightCount{Week: b.Week, Lang: b.Lang, Query: b.Query}
+				c = &editorial.InsightCount{Week: b.Week, Lang: b.Lang, Query: b.Query}
 				in.pending[k] = c
 			}
 			c.Searches += b.Searches

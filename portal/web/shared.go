@@ -55,8 +55,18 @@ func (sh *Shared) Reload(ctx context.Context) error {
 		return fmt.Errorf("portal: loading the catalogue directory: %w", err)
 	}
 	dir := NewDirectory(d, sh.topTasks)
+	// Reloads race (a publish, the background sync): an older directory
+	// read slowly must not replace a newer one.
+	for {
+		cur := sh.dir.Load()
+		if cur != nil && cur.Version > dir.Version {
+			return nil
+		}
+		if sh.dir.CompareAndSwap(cur, dir) {
+			break
+		}
+	}
 	sh.Site.SetAuthority(d.Authority)
-	sh.dir.Store(dir)
 	sh.Log.Info("catalogue directory loaded", "version", d.Version, "services", len(d.Services))
 	return nil
 }

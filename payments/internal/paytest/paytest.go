@@ -12,17 +12,17 @@ import (
 	"time"
 
 	"sportello/catalogue"
-	"sportello/catalogue/sqlstore"
-	"sportello/catalogue/sqlstore/sqltest"
 	"sportello/payments"
 	"sportello/payments/stripemock"
+	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // EachBackend runs test against SQLite and PostgreSQL (skipped, saying so,
 // when SPORTELLO_TEST_POSTGRES is unset), each with a fresh database.
-func EachBackend(t *testing.T, test func(t *testing.T, db *sqlstore.DB)) {
+func EachBackend(t *testing.T, test func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	sqltest.Each(t, test)
+	storetest.Each(t, test)
 }
 
 // StripeMock starts stripe-mock for the test and returns its URL; see
@@ -34,13 +34,13 @@ func StripeMock(t testing.TB) string { return stripemock.Start(t) }
 // applications store does: a payment processed twice breaks the table's
 // primary key, and a rolled-back payment leaves no row.
 type Fulfiller struct {
-	db *sqlstore.DB
+	db *store.DB
 	// Err, when set, is returned instead of fulfilling.
 	Err error
 }
 
 // NewFulfiller creates the fulfiller's table in db.
-func NewFulfiller(t testing.TB, db *sqlstore.DB) *Fulfiller {
+func NewFulfiller(t testing.TB, db *store.DB) *Fulfiller {
 	t.Helper()
 	if _, err := db.SQL().Exec(`CREATE TABLE test_fulfilled (payment_id BIGINT PRIMARY KEY, application_id BIGINT NOT NULL, fee_when TEXT NOT NULL)`); err != nil {
 		t.Fatalf("creating test_fulfilled: %v", err)
@@ -83,7 +83,7 @@ func Input(applicationID int64) payments.StartInput {
 }
 
 // Count returns a single number from a query.
-func Count(t testing.TB, db *sqlstore.DB, query string, args ...any) int {
+func Count(t testing.TB, db *store.DB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := db.SQL().QueryRow(db.Rebind(query), args...).Scan(&n); err != nil {

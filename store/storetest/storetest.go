@@ -1,8 +1,8 @@
-// Package sqltest opens empty, migrated Sportello databases for tests: a
+// Package storetest opens empty, migrated Sportello databases for tests: a
 // SQLite file in a temporary directory, or a fresh schema of the PostgreSQL
 // named by SPORTELLO_TEST_POSTGRES, dropped when the test ends. Every store
 // suite runs against both with Each.
-package sqltest
+package storetest
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"sportello/catalogue/sqlstore"
+	"sportello/store"
 )
 
 // PostgresEnv names the variable holding the PostgreSQL URL tests use, e.g.
@@ -22,12 +22,12 @@ import (
 const PostgresEnv = "SPORTELLO_TEST_POSTGRES"
 
 // Dialects are the databases every store test runs on.
-var Dialects = []string{sqlstore.DialectSQLite, sqlstore.DialectPostgres}
+var Dialects = []string{store.DialectSQLite, store.DialectPostgres}
 
 // Each runs test once per dialect, as subtests named after it, each with a
 // fresh database. The PostgreSQL subtest skips, saying so, when PostgresEnv
 // is unset.
-func Each(t *testing.T, test func(t *testing.T, db *sqlstore.DB)) {
+func Each(t *testing.T, test func(t *testing.T, db *store.DB)) {
 	t.Helper()
 	for _, d := range Dialects {
 		t.Run(d, func(t *testing.T) { test(t, Open(t, d)) })
@@ -36,21 +36,21 @@ func Each(t *testing.T, test func(t *testing.T, db *sqlstore.DB)) {
 
 // Open opens an empty, migrated database of dialect, closed (and for
 // PostgreSQL dropped) when t ends.
-func Open(t testing.TB, dialect string) *sqlstore.DB {
+func Open(t testing.TB, dialect string) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	var dsn string
 	switch dialect {
-	case sqlstore.DialectSQLite:
+	case store.DialectSQLite:
 		dsn = filepath.Join(t.TempDir(), "data", "sportello.db")
-	case sqlstore.DialectPostgres:
+	case store.DialectPostgres:
 		dsn = postgresSchema(t)
 	default:
-		t.Fatalf("sqltest: unknown dialect %q", dialect)
+		t.Fatalf("storetest: unknown dialect %q", dialect)
 	}
-	db, err := sqlstore.Open(ctx, dsn)
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
-		t.Fatalf("sqltest: opening the %s database: %v", dialect, err)
+		t.Fatalf("storetest: opening the %s database: %v", dialect, err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
@@ -71,20 +71,49 @@ func postgresSchema(t testing.TB) string {
 	schema := "t_" + strings.ToLower(rand.Text()[:16])
 	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 		admin.Close()
-		t.Fatalf("sqltest: creating schema %s: %v", schema, err)
+		t.Fatalf("storetest: creating schema %s: %v", schema, err)
 	}
 	t.Cleanup(func() {
 		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("sqltest: dropping schema %s: %v", schema, err)
+			t.Errorf("storetest: dropping schema %s: %v", schema, err)
 		}
 		admin.Close()
 	})
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatalf("sqltest: %s: %v", PostgresEnv, err)
+		t.Fatalf("storetest: %s: %v", PostgresEnv, err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// RefuseInserts makes db refuse every INSERT into table with message, as a
+// fault a test injects halfway through a transaction, until the returned
+// function is called.
+func RefuseInserts(t testing.TB, db *store.DB, table, message string) (allow func()) {
+	t.Helper()
+	ctx := context.Background()
+	name := "refuse_" + table
+	create := []string{`CREATE TRIGGER ` + name + ` BEFORE INSERT ON ` + table + ` BEGIN SELECT RAISE(ABORT, '` + message + `'); END`}
+	drop := `DROP TRIGGER ` + name
+	if db.Dialect() == store.DialectPostgres {
+		create = []string{
+			`CREATE FUNCTION ` + name + `() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '` + message + `'; END $$`,
+			`CREATE TRIGGER ` + name + ` BEFORE INSERT ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION ` + name + `()`,
+		}
+		drop += ` ON ` + table
+	}
+	for _, q := range create {
+		if _, err := db.SQL().ExecContext(ctx, q); err != nil {
+			t.Fatalf("storetest: refusing inserts into %s: %v", table, err)
+		}
+	}
+	return func() {
+		t.Helper()
+		if _, err := db.SQL().ExecContext(ctx, drop); err != nil {
+			t.Fatalf("storetest: allowing inserts into %s again: %v", table, err)
+		}
+	}
 }

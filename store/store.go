@@ -1,16 +1,17 @@
-// Package sqlstore keeps the catalogue in SQLite or PostgreSQL through
-// database/sql. *DB implements catalogue.Store, and the other stores of
-// Sportello (sessions, people, applications) share the same database through
-// DB.SQL, DB.Dialect, DB.Rebind, DB.Tx and DB.MapError.
+// Package store is Sportello's one database: SQLite or PostgreSQL through
+// database/sql, with every area's tables migrated at Open. It is the only
+// package that knows one dialect from the other. Each area writes its own
+// SQL with ? placeholders and reaches the database through *DB: SQL, Rebind,
+// Tx, ReadTx, MapError and ForUpdate.
 //
-// Other stores add their tables as the next numbered file in migrations/
-// (00002_sessions.sql, ...), with "-- +goose Up" and "-- +goose Down"
+// An area adds its tables as the next numbered file of its block in
+// migrations/ (docs/adr/0002), with "-- +goose Up" and "-- +goose Down"
 // sections. One file serves both databases, so its SQL must be portable:
 // TEXT, INTEGER, BIGINT, BOOLEAN, CHECK, REFERENCES; timestamps as BIGINT
 // Unix seconds or TEXT in RFC 3339; ids generated in Go rather than by
-// SERIAL or AUTOINCREMENT. Queries are written with ? and passed through
-// Rebind.
-package sqlstore
+// SERIAL or AUTOINCREMENT. INSERT ... ON CONFLICT ... DO UPDATE (an upsert)
+// is written the same in both (SQLite 3.24+), so it needs no helper.
+package store
 
 import (
 	"context"
@@ -19,14 +20,20 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strconv"
-	"strings"
 
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 )
 
-// migrationsFS holds every table's migrations, numbered, applied in order at
+// The errors MapError returns, wrapping the driver's error. Areas test for
+// them, or for their own sentinels that are these (catalogue.ErrNotFound).
+var (
+	// ErrNotFound: the query found no row.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a unique or primary key is taken.
+	ErrConflict = errors.New("conflict")
+)
+
+// migrationsFS holds every area's migrations, numbered, applied in order at
 // Open, each in its own transaction. Files are append-only: change a table
 // with a new file, never by editing one that has shipped.
 //
@@ -37,7 +44,6 @@ var migrationsFS embed.FS
 type DB struct {
 	sql     *sql.DB
 	dialect *dialect
-	stmts   statements
 }
 
 // Open opens the database at databaseURL and applies the migrations. A URL
@@ -51,18 +57,13 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlstore: cannot reach the %s database: %w", d.name, err)
+		return nil, fmt.Errorf("store: cannot reach the %s database: %w", d.name, err)
 	}
 	if err := migrate(ctx, db, d); err != nil {
 		db.Close()
 		return nil, err
 	}
-	s := &DB{sql: db, dialect: d}
-	if err := s.prepare(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
+	return &DB{sql: db, dialect: d}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
@@ -77,10 +78,8 @@ func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
 		// independent, and goose may apply the lower one late.
 		goose.WithAllowOutofOrder(true),
 	}
-	if d.name == DialectPostgres {
-		// Several servers starting together against one database must not
-		// run the same migration twice.
-		locker, err := lock.NewPostgresSessionLocker()
+	if d.sessionLocker != nil {
+		locker, err := d.sessionLocker()
 		if err != nil {
 			return err
 		}
@@ -88,25 +87,19 @@ func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
 	}
 	p, err := goose.NewProvider(d.goose, db, sub, opts...)
 	if err != nil {
-		return fmt.Errorf("sqlstore: reading migrations: %w", err)
+		return fmt.Errorf("store: reading migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("sqlstore: migrating the %s database: %w", d.name, err)
+		return fmt.Errorf("store: migrating the %s database: %w", d.name, err)
 	}
 	return nil
 }
 
-// Dialects, as returned by DB.Dialect.
-const (
-	DialectSQLite   = "sqlite"
-	DialectPostgres = "postgres"
-)
-
-// SQL returns the database handle, for stores that keep their own tables in
-// the same database.
+// SQL returns the database handle, for the areas' own queries.
 func (db *DB) SQL() *sql.DB { return db.sql }
 
-// Dialect returns DialectSQLite or DialectPostgres.
+// Dialect returns DialectSQLite or DialectPostgres, for the log and for
+// tests; code that behaves differently asks for a helper here instead.
 func (db *DB) Dialect() string { return db.dialect.name }
 
 // Rebind rewrites a query written with ? placeholders into the dialect's
@@ -114,10 +107,16 @@ func (db *DB) Dialect() string { return db.dialect.name }
 // strings and identifiers are left alone.
 func (db *DB) Rebind(query string) string { return db.dialect.rebind(query) }
 
-// MapError turns the driver's errors into catalogue.ErrNotFound (no rows)
-// and catalogue.ErrConflict (unique or primary key violation), keeping the
-// driver error in the chain for the log. Other errors pass unchanged.
+// MapError turns the driver's errors into ErrNotFound (no rows) and
+// ErrConflict (unique or primary key violation), keeping the driver error in
+// the chain for the log. Other errors pass unchanged.
 func (db *DB) MapError(err error) error { return db.dialect.mapError(err) }
+
+// ForUpdate is the clause that locks the rows a SELECT reads until the
+// transaction ends, for a read-then-write: " FOR UPDATE" on PostgreSQL, ""
+// on SQLite, which has no row locks and needs none because every read-write
+// transaction holds the database's write lock from its start.
+func (db *DB) ForUpdate() string { return db.dialect.forUpdate }
 
 // Tx runs fn in a transaction, committing when fn returns nil and rolling
 // back otherwise (also when fn panics). On SQLite the transaction takes the
@@ -143,9 +142,10 @@ func (db *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	return db.MapError(tx.Commit())
 }
 
-// readTx runs fn in a read-only transaction that sees one snapshot, so that
-// a Directory or an Export never mixes two imports.
-func (db *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+// ReadTx runs fn in a read-only transaction that sees one snapshot, so that
+// what several queries read agrees (a catalogue export never mixes two
+// imports).
+func (db *DB) ReadTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, db.dialect.readTxOptions)
 	if err != nil {
 		return db.MapError(err)
@@ -158,32 +158,4 @@ func (db *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 // Close closes the database.
-func (db *DB) Close() error {
-	return errors.Join(db.stmts.close(), db.sql.Close())
-}
-
-// rebindDollar numbers ? placeholders as $1, $2, ...
-func rebindDollar(query string) string {
-	var b strings.Builder
-	b.Grow(len(query) + 8)
-	n := 0
-	var quote byte
-	for i := 0; i < len(query); i++ {
-		c := query[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		case c == '?':
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
+func (db *DB) Close() error { return db.sql.Close() }

@@ -1,4 +1,4 @@
-package sqlstore
+package store
 
 import (
 	"database/sql"
@@ -6,18 +6,32 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
-
-	"sportello/catalogue"
 )
 
 // Everything that differs between SQLite and PostgreSQL is in this file.
+
+// Dialects, as returned by DB.Dialect and DialectOf.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// DialectOf returns the dialect Open would choose for databaseURL.
+func DialectOf(databaseURL string) string {
+	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+		return DialectPostgres
+	}
+	return DialectSQLite
+}
 
 type dialect struct {
 	name          string
@@ -25,6 +39,10 @@ type dialect struct {
 	rebind        func(string) string
 	mapError      func(error) error
 	readTxOptions *sql.TxOptions
+	forUpdate     string
+	// sessionLocker, when set, makes servers starting together against
+	// one database wait for each other's migrations.
+	sessionLocker func() (lock.SessionLocker, error)
 }
 
 var sqliteDialect = dialect{
@@ -44,6 +62,8 @@ var postgresDialect = dialect{
 	mapError: mapPostgresError,
 	// READ COMMITTED, the default, takes a new snapshot for each statement.
 	readTxOptions: &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+	forUpdate:     " FOR UPDATE",
+	sessionLocker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
 }
 
 // sqlitePragmas are set on every connection the pool opens:
@@ -68,10 +88,10 @@ const sqlitePragmas = "_pragma=busy_timeout(10000)" +
 	"&_txlock=immediate"
 
 func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
-	if strings.HasPrefix(databaseURL, "postgres://") || strings.HasPrefix(databaseURL, "postgresql://") {
+	if DialectOf(databaseURL) == DialectPostgres {
 		db, err := sql.Open("pgx", databaseURL)
 		if err != nil {
-			return nil, nil, fmt.Errorf("sqlstore: %w", err)
+			return nil, nil, fmt.Errorf("store: %w", err)
 		}
 		db.SetMaxIdleConns(maxIdleConns)
 		d := postgresDialect
@@ -79,17 +99,17 @@ func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
 	}
 	path := databaseURL
 	if path == "" {
-		return nil, nil, errors.New("sqlstore: no database given; set a SQLite file path or a postgres:// URL")
+		return nil, nil, errors.New("store: no database given; set a SQLite file path or a postgres:// URL")
 	}
 	if strings.ContainsAny(path, "?#") {
-		return nil, nil, fmt.Errorf("sqlstore: the SQLite path %q contains ? or #; choose a path without them", path)
+		return nil, nil, fmt.Errorf("store: the SQLite path %q contains ? or #; choose a path without them", path)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, nil, fmt.Errorf("sqlstore: creating the directory of the SQLite database: %w", err)
+		return nil, nil, fmt.Errorf("store: creating the directory of the SQLite database: %w", err)
 	}
 	db, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sqlstore: %w", err)
+		return nil, nil, fmt.Errorf("store: %w", err)
 	}
 	db.SetMaxIdleConns(maxIdleConns)
 	d := sqliteDialect
@@ -106,13 +126,13 @@ func mapSQLiteError(err error) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %w", catalogue.ErrNotFound, err)
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return fmt.Errorf("%w: %w", catalogue.ErrConflict, err)
+			return fmt.Errorf("%w: %w", ErrConflict, err)
 		}
 	}
 	return err
@@ -123,11 +143,37 @@ func mapPostgresError(err error) error {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %w", catalogue.ErrNotFound, err)
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
-		return fmt.Errorf("%w: %w", catalogue.ErrConflict, err)
+		return fmt.Errorf("%w: %w", ErrConflict, err)
 	}
 	return err
+}
+
+// rebindDollar numbers ? placeholders as $1, $2, ...
+func rebindDollar(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	var quote byte
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
