@@ -68,7 +68,7 @@ func previewCases(t *testing.T, site *liveSite) []previewCase {
 	// A business type is seen in the permit finder; its preview is the plan
 	// for a business not sure of any answer.
 	bt := pub.BusinessTypes[0]
-	add(catalogue.KindBusinessType, bt.Slug, &bt, bt.Title, "kowaribusiness", []string{businessStartPath},
+	add(catalogue.KindBusinessType, bt.Slug, &bt, bt.Title, "kowaribusiness", []string{"/business/start"},
 		func(s string) string { return h1(s + ": the permits you need") }, false)
 	return cases
 }

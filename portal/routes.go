@@ -48,20 +48,8 @@ func (s *Server) routes(app *fiber.App) {
 	s.staff.Routes(app, staffOnly)
 
 	// Support finder and business permit finder.
-	// (support: begin)
-	app.Get("/support-finder", s.supportStart)
-	app.Get("/support-finder/questions/:name", s.auth.FormPage(), s.supportQuestionShow)
-	app.Post("/support-finder/questions/:name", s.supportQuestionAnswer)
-	app.Get("/support-finder/answers", s.auth.FormPage(), s.supportAnswersShow)
-	app.Get("/support-finder/results", s.auth.FormPage(), s.supportResultsShow)
-	app.Post("/support-finder/restart", s.supportRestart)
-	app.Post("/support-finder/save", s.auth.RequireSignIn(), s.supportSave)
-	app.Get("/account/support", s.auth.RequireSignIn(), s.supportAccountShow)
-	app.Post("/account/support/delete", s.auth.RequireSignIn(), s.supportAccountDelete)
-	app.Get("/business/start", s.businessStart)
-	app.Get("/business/start/questions", s.businessStartQuestions)
-	app.Get("/business/start/plan", s.businessStartPlan)
-	// (support: end)
+	// /support-finder/..., /account/support..., /business/start...
+	s.finders.Routes(app)
 
 	// Payments: /applications/{ref}/pay, /payments/..., the provider's
 	// webhook, /account/payments, /staff/payments.

@@ -27,6 +27,7 @@ import (
 	"sportello/portal/apply"
 	"sportello/portal/auth"
 	"sportello/portal/editor"
+	"sportello/portal/finders"
 	"sportello/portal/pay"
 	"sportello/portal/public"
 	"sportello/portal/staff"
@@ -103,16 +104,12 @@ type Server struct {
 	public   *public.Handler
 	api      *api.Handler
 	editor   *editor.Handler
+	finders  *finders.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
 	// engine renders the cached part of pages outside a request.
 	engine *web.Engine
-	// compiled holds the support and business finders of the catalogue
-	// version (eligibility.go).
-	compiled finderCache
-	// saved is Deps.SavedAnswers (support_saved.go).
-	saved accounts.Answers
 	// secretRoutes are the patterns of the routes whose path holds a
 	// secret, which the log masks (middleware.go).
 	secretRoutes [][]string
@@ -171,7 +168,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		apps:     deps.Applications,
 		forms:    deps.Forms,
 		payments: deps.Payments,
-		saved:    deps.SavedAnswers,
 	}
 	site := web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn)
 	site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
@@ -191,6 +187,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.engine = engine
+	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
 	s.api = api.New(s.Shared, deps.Catalogue, deps.Search)
 	s.headers = s.securityHeaders()
 	var insights *public.Insights
@@ -202,7 +199,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		if s.editor, err = editor.New(context.Background(), s.Shared, deps.Catalogue, deps.Editorial, deps.Search, s.public, engine, insights); err != nil {
 			return nil, err
 		}
-		s.editor.BusinessPlan = s.businessTypePlan
+		s.editor.BusinessPlan = s.finders.BusinessTypePlan
 	} else {
 		s.Log.Info("content editing is off: the catalogue store is not the SQL store")
 	}

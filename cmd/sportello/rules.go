@@ -11,7 +11,7 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/eligibility"
-	"sportello/portal"
+	"sportello/portal/finders"
 	"sportello/portal/web"
 )
 
@@ -78,7 +78,7 @@ func rulesCheck(ctx context.Context, args []string, stdout io.Writer) error {
 	matches := rules.Evaluate(answers)
 	for _, m := range matches {
 		title, _ := m.Service.Title.In(*lang, c.Authority.DefaultLanguage)
-		fmt.Fprintf(stdout, "%s: %s\n  %s\n", m.Slug, title, portal.SayReason(tr, *lang, c.Authority.DefaultLanguage, m.Reason()))
+		fmt.Fprintf(stdout, "%s: %s\n  %s\n", m.Slug, title, finders.SayReason(tr, *lang, c.Authority.DefaultLanguage, m.Reason()))
 	}
 	fmt.Fprintf(stdout, "%d of %d services with an eligibility rule match\n", len(matches), len(rules.Services()))
 	if undecided := rules.Undecided(answers); len(undecided) > 0 {

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"maps"
@@ -29,7 +29,7 @@ type supportQuestionPage struct {
 // Only the questions already answered and the next one can be shown; any
 // other (skipped because it cannot change the result) sends the browser on
 // to where the interview is.
-func (s *Server) supportQuestionShow(c *fiber.Ctx) error {
+func (s *Handler) supportQuestionShow(c *fiber.Ctx) error {
 	f, err := s.finders(c.UserContext())
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func (s *Server) supportQuestionShow(c *fiber.Ctx) error {
 // the browser moves on to the next question that can still change the
 // result, or to the summary; an invalid one shows the question again with
 // the error.
-func (s *Server) supportQuestionAnswer(c *fiber.Ctx) error {
+func (s *Handler) supportQuestionAnswer(c *fiber.Ctx) error {
 	f, err := s.finders(c.UserContext())
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func (s *Server) supportQuestionAnswer(c *fiber.Ctx) error {
 // supportNotOnTheWay answers a question URL that is not part of this
 // resident's interview: unknown questions are not found, the others lead
 // back to where the interview is.
-func (s *Server) supportNotOnTheWay(c *fiber.Ctx, f *finders, iv interview, name string) error {
+func (s *Handler) supportNotOnTheWay(c *fiber.Ctx, f *finders, iv interview, name string) error {
 	known := false
 	for _, q := range f.rules.Questions() {
 		known = known || q.Name == name
@@ -110,7 +110,7 @@ func (iv interview) question(i int) *catalogue.ProfileQuestion {
 	return iv.next
 }
 
-func (s *Server) renderSupportQuestion(c *fiber.Ctx, iv interview, i int, q *catalogue.ProfileQuestion, value, errMsg string) error {
+func (s *Handler) renderSupportQuestion(c *fiber.Ctx, iv interview, i int, q *catalogue.ProfileQuestion, value, errMsg string) error {
 	d := s.Directory()
 	p := web.NewPage(c, "")
 	label := d.Loc(q.Label, p.Lang)

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"net/url"
@@ -48,7 +48,7 @@ type businessAnswerView struct {
 // /business/start/plan?what=…&sells_food=yes&…. Every question must be
 // answered (yes, no or not sure); a permit answered "not sure" stays in the
 // plan.
-func (s *Server) businessStartPlan(c *fiber.Ctx) error {
+func (s *Handler) businessStartPlan(c *fiber.Ctx) error {
 	f, err := s.finders(c.UserContext())
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func (s *Server) businessStartPlan(c *fiber.Ctx) error {
 
 // businessPlanPage lays out plan, made for the business type ch with the
 // answers shown; changeURL goes back to the questions.
-func (s *Server) businessPlanPage(c *fiber.Ctx, ch businessChoice, plan eligibility.Plan, answers []businessAnswerView, changeURL string) businessPlanPage {
+func (s *Handler) businessPlanPage(c *fiber.Ctx, ch businessChoice, plan eligibility.Plan, answers []businessAnswerView, changeURL string) businessPlanPage {
 	d := s.Directory()
 	lang := web.LangOf(c)
 	page := businessPlanPage{
@@ -126,11 +126,11 @@ func (s *Server) businessPlanPage(c *fiber.Ctx, ch businessChoice, plan eligibil
 	return page
 }
 
-// businessTypePlan is the business permit finder's plan page for a draft
+// BusinessTypePlan is the business permit finder's plan page for a draft
 // business type inside cat, as the finder would plan it for a business not
 // yet sure of any answer: every question, and every step with all its
 // permits. The editor's preview shows it.
-func (s *Server) businessTypePlan(c *fiber.Ctx, cat *catalogue.Catalogue, b *catalogue.BusinessType) (any, web.Page, error) {
+func (s *Handler) BusinessTypePlan(c *fiber.Ctx, cat *catalogue.Catalogue, b *catalogue.BusinessType) (any, web.Page, error) {
 	plan, err := eligibility.NewBusinessFinder(cat).Plan(b.Slug, nil)
 	if err != nil {
 		return nil, web.Page{}, err

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"errors"
@@ -56,11 +56,11 @@ type supportResultsPage struct {
 
 // supportResultsShow shows the services the answers point to: GET
 // /support-finder/results.
-func (s *Server) supportResultsShow(c *fiber.Ctx) error {
+func (s *Handler) supportResultsShow(c *fiber.Ctx) error {
 	return s.renderSupportResults(c, "")
 }
 
-func (s *Server) renderSupportResults(c *fiber.Ctx, errMsg string) error {
+func (s *Handler) renderSupportResults(c *fiber.Ctx, errMsg string) error {
 	f, err := s.finders(c.UserContext())
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (s *Server) renderSupportResults(c *fiber.Ctx, errMsg string) error {
 
 // supportResults evaluates answers and arranges the matches by topic, in
 // the catalogue's topic order, each topic's services alphabetically.
-func (s *Server) supportResults(f *finders, answers eligibility.Answers, lang string) supportResults {
+func (s *Handler) supportResults(f *finders, answers eligibility.Answers, lang string) supportResults {
 	d := s.Directory()
 	matches := f.rules.Evaluate(answers)
 	out := supportResults{Lang: lang, Count: len(matches)}

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"context"
@@ -31,7 +31,7 @@ type finderCache struct {
 // catalogue version, compiling them on first use after a change. An
 // invalid rule cannot get here (import validates and compiles every rule
 // first), so a compile error is a server error.
-func (s *Server) finders(ctx context.Context) (*finders, error) {
+func (s *Handler) finders(ctx context.Context) (*finders, error) {
 	version := s.Directory().Version
 	if f := s.compiled.cur.Load(); f != nil && f.version == version {
 		return f, nil

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -19,7 +19,7 @@ type supportStartPage struct {
 // supportStart introduces the support finder: GET /support-finder. It has
 // no form, so an anonymous visitor gets no session until the first
 // question.
-func (s *Server) supportStart(c *fiber.Ctx) error {
+func (s *Handler) supportStart(c *fiber.Ctx) error {
 	f, err := s.finders(c.UserContext())
 	if err != nil {
 		return err
@@ -45,7 +45,7 @@ func (s *Server) supportStart(c *fiber.Ctx) error {
 // supportRestart forgets the answers in the session: POST
 // /support-finder/restart. Answers saved in the account stay until deleted
 // there.
-func (s *Server) supportRestart(c *fiber.Ctx) error {
+func (s *Handler) supportRestart(c *fiber.Ctx) error {
 	if err := s.auth.SetSessionValue(c, supportSessionKey, ""); err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}

@@ -1,8 +1,7 @@
-package portal
+package finders
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -10,6 +9,9 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/eligibility"
+	"sportello/catalogue/sqlstore"
+	"sportello/portal/web"
+	"sportello/store"
 )
 
 // The rules are compiled once per catalogue version: the same finders until
@@ -17,11 +19,16 @@ import (
 // once however many requests ask at the same time.
 func TestFindersPerCatalogueVersion(t *testing.T) {
 	ctx := context.Background()
-	sqldb, db, err := openStores(ctx, filepath.Join(t.TempDir(), "sportello.db"))
+	sqldb, err := store.Open(ctx, filepath.Join(t.TempDir(), "sportello.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sqldb.Close()
+	db, err := sqlstore.New(ctx, sqldb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	defer db.Close()
 	cat, err := catalogue.Load(catalogue.DemoJSON())
 	if err != nil {
@@ -30,10 +37,13 @@ func TestFindersPerCatalogueVersion(t *testing.T) {
 	if _, err := db.Import(ctx, cat); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{BaseURL: "https://portanova.example", Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, fixture.with(sqldb, db))
+	sh, err := web.NewShared(ctx, &web.Shared{
+		Site: web.NewSite(nil, nil, "https://portanova.example", false), Log: slog.New(slog.DiscardHandler), Catalogue: db,
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv := New(sh, db, nil, nil)
 	first, err := srv.finders(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"bytes"
@@ -150,7 +150,7 @@ func encodeAnswers(a eligibility.Answers) (string, error) {
 
 // sessionInterview returns the interview of the answers in the browser's
 // session, replayed over the current rules.
-func (s *Server) sessionInterview(c *fiber.Ctx, f *finders) (interview, error) {
+func (s *Handler) sessionInterview(c *fiber.Ctx, f *finders) (interview, error) {
 	raw, err := s.auth.SessionValue(c, supportSessionKey)
 	if err != nil {
 		return interview{}, web.NewError(fiber.StatusInternalServerError, "", err)
@@ -158,7 +158,7 @@ func (s *Server) sessionInterview(c *fiber.Ctx, f *finders) (interview, error) {
 	return walk(f.rules, decodeAnswers(f.rules, raw)), nil
 }
 
-func (s *Server) setSessionAnswers(c *fiber.Ctx, a eligibility.Answers) error {
+func (s *Handler) setSessionAnswers(c *fiber.Ctx, a eligibility.Answers) error {
 	data, err := encodeAnswers(a)
 	if err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"net/url"
@@ -40,7 +40,7 @@ type businessStartPage struct {
 }
 
 // businessStart asks what the business wants to do: GET /business/start.
-func (s *Server) businessStart(c *fiber.Ctx) error {
+func (s *Handler) businessStart(c *fiber.Ctx) error {
 	f, err := s.finders(c.UserContext())
 	if err != nil {
 		return err
@@ -48,7 +48,7 @@ func (s *Server) businessStart(c *fiber.Ctx) error {
 	return s.renderBusinessStart(c, f, c.Query("what"), "")
 }
 
-func (s *Server) renderBusinessStart(c *fiber.Ctx, f *finders, checked, errMsg string) error {
+func (s *Handler) renderBusinessStart(c *fiber.Ctx, f *finders, checked, errMsg string) error {
 	p := web.NewPage(c, "business_start.title")
 	if errMsg != "" {
 		p.Title = web.T(c, "support.error.title_prefix") + " " + p.Title
@@ -59,7 +59,7 @@ func (s *Server) renderBusinessStart(c *fiber.Ctx, f *finders, checked, errMsg s
 }
 
 // businessChoices lists the catalogue's business types, in its order.
-func (s *Server) businessChoices(f *finders, lang string) []businessChoice {
+func (s *Handler) businessChoices(f *finders, lang string) []businessChoice {
 	d := s.Directory()
 	types := f.business.Types()
 	out := make([]businessChoice, len(types))
@@ -74,7 +74,7 @@ func businessChoiceFor(d *web.Directory, b *catalogue.BusinessType, lang string)
 }
 
 // businessChoiceOf finds the business type named by the "what" parameter.
-func (s *Server) businessChoiceOf(f *finders, what, lang string) (businessChoice, bool) {
+func (s *Handler) businessChoiceOf(f *finders, what, lang string) (businessChoice, bool) {
 	for _, prefix := range legacyChoicePrefixes {
 		what = strings.TrimPrefix(what, prefix)
 	}

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ type supportAccountPage struct {
 // signed-in resident's saved answers: GET /account/support. The answers are
 // evaluated again against the current catalogue each time, so a rule that
 // changed shows its new outcome.
-func (s *Server) supportAccountShow(c *fiber.Ctx) error {
+func (s *Handler) supportAccountShow(c *fiber.Ctx) error {
 	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
 	saved := s.saved
 	if v == nil || saved == nil {

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -25,7 +25,7 @@ type supportAnswerRow struct {
 // supportAnswersShow shows the answers given: GET /support-finder/answers.
 // Until every question that matters is answered it sends the browser to the
 // next one.
-func (s *Server) supportAnswersShow(c *fiber.Ctx) error {
+func (s *Handler) supportAnswersShow(c *fiber.Ctx) error {
 	f, err := s.finders(c.UserContext())
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func (s *Server) supportAnswersShow(c *fiber.Ctx) error {
 	return web.Render(c, "support/answers", page)
 }
 
-func (s *Server) answerRows(c *fiber.Ctx, iv interview, changeable bool) []supportAnswerRow {
+func (s *Handler) answerRows(c *fiber.Ctx, iv interview, changeable bool) []supportAnswerRow {
 	d := s.Directory()
 	lang := web.LangOf(c)
 	rows := make([]supportAnswerRow, 0, len(iv.path))

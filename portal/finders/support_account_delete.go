@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -8,7 +8,7 @@ import (
 
 // supportAccountDelete deletes the resident's saved answers: POST
 // /account/support/delete.
-func (s *Server) supportAccountDelete(c *fiber.Ctx) error {
+func (s *Handler) supportAccountDelete(c *fiber.Ctx) error {
 	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
 	saved := s.saved
 	if v == nil || saved == nil {

@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"net/url"
@@ -38,7 +38,7 @@ type businessQuestionView struct {
 // businessStartQuestions asks the questions that decide which permits the
 // business needs: GET /business/start/questions?what=journey:open-a-restaurant.
 // With nothing to ask it goes straight to the plan.
-func (s *Server) businessStartQuestions(c *fiber.Ctx) error {
+func (s *Handler) businessStartQuestions(c *fiber.Ctx) error {
 	f, err := s.finders(c.UserContext())
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func (s *Server) businessStartQuestions(c *fiber.Ctx) error {
 
 // renderBusinessQuestions shows the questions with the answers in the
 // query; withErrors marks the unanswered ones.
-func (s *Server) renderBusinessQuestions(c *fiber.Ctx, ch businessChoice, qs []eligibility.BusinessQuestion, withErrors bool) error {
+func (s *Handler) renderBusinessQuestions(c *fiber.Ctx, ch businessChoice, qs []eligibility.BusinessQuestion, withErrors bool) error {
 	d := s.Directory()
 	p := web.NewPage(c, "")
 	page := businessQuestionsPage{

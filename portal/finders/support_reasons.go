@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"fmt"

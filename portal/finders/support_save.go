@@ -1,4 +1,4 @@
-package portal
+package finders
 
 import (
 	"time"
@@ -12,7 +12,7 @@ import (
 // account: POST /support-finder/save. It writes only with the consent box
 // ticked; without it the results page comes back with an error and nothing
 // is written.
-func (s *Server) supportSave(c *fiber.Ctx) error {
+func (s *Handler) supportSave(c *fiber.Ctx) error {
 	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
 	saved := s.saved
 	if v == nil || saved == nil {
