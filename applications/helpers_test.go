@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"sportello/catalogue"
 	"sportello/applications/forms"
+	"sportello/catalogue"
 	"sportello/store"
 	"sportello/store/storetest"
 )

@@ -179,11 +179,11 @@ func TestPreviewLinks(t *testing.T) {
 		t.Errorf("tampered preview link: %d", r.status)
 	}
 	token := strings.TrimPrefix(link[1], site.base+"/preview/")
-	claim, ok := site.srv.editor.VerifyPreview(token, time.Now())
+	claim, ok := site.srv.editor.Previews().VerifyPreview(token, time.Now())
 	if !ok || claim.Slug != slug || claim.Rev != 1 {
 		t.Fatalf("verifyPreview = %+v %v", claim, ok)
 	}
-	if _, ok := site.srv.editor.VerifyPreview(token, time.Now().Add(editor.PreviewLinkLife+1)); ok {
+	if _, ok := site.srv.editor.Previews().VerifyPreview(token, time.Now().Add(editor.PreviewLinkLife+1)); ok {
 		t.Error("an expired preview link still works")
 	}
 }

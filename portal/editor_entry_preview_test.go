@@ -144,12 +144,12 @@ func TestEveryKindOfDraftPreviews(t *testing.T) {
 			if r := anon.get(tampered); r.status != http.StatusNotFound || strings.Contains(r.body, word) {
 				t.Errorf("tampered link: %d", r.status)
 			}
-			expired := site.srv.editor.SignPreview(editor.PreviewClaim{Kind: tc.kind, Slug: tc.slug, Rev: draft.Number, Exp: time.Now().Add(-time.Minute).Unix()})
+			expired := site.srv.editor.Previews().SignPreview(editor.PreviewClaim{Kind: tc.kind, Slug: tc.slug, Rev: draft.Number, Exp: time.Now().Add(-time.Minute).Unix()})
 			if r := anon.get("/preview/" + expired); r.status != http.StatusNotFound || strings.Contains(r.body, word) {
 				t.Errorf("expired link: %d", r.status)
 			}
 			token := strings.TrimPrefix(link[1], site.base+"/preview/")
-			if _, ok := site.srv.editor.VerifyPreview(token, time.Now().Add(editor.PreviewLinkLife+time.Second)); ok {
+			if _, ok := site.srv.editor.Previews().VerifyPreview(token, time.Now().Add(editor.PreviewLinkLife+time.Second)); ok {
 				t.Error("the link still works after its life")
 			}
 		})
@@ -168,7 +168,7 @@ func TestPreviewLinkWithoutKind(t *testing.T) {
 	if r := editorUser.post(editor.EntryURL(catalogue.KindService, slug), serviceForm(t, svc, csrfOf(t, page.body), 0, "save")); r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d", r.status)
 	}
-	old := site.srv.editor.SignPreview(editor.PreviewClaim{Slug: slug, Rev: 1, Exp: time.Now().Add(time.Hour).Unix()})
+	old := site.srv.editor.Previews().SignPreview(editor.PreviewClaim{Slug: slug, Rev: 1, Exp: time.Now().Add(time.Hour).Unix()})
 	mustBePreview(t, site.browser(t, stopAtRedirects).get("/preview/"+old), "<h1>Report a pothole echidnaold</h1>")
 }
 

@@ -63,6 +63,10 @@ type Handler struct {
 	public *public.Handler
 	engine *web.Engine
 	ed     *editing
+	// The back office's parts besides the entries themselves.
+	prev    *previews
+	quality *searchQuality
+	bulk    *bulk
 	// BusinessPlan renders the business permit finder's plan of a draft
 	// business type in cat, for its preview; the finder pages provide it.
 	BusinessPlan func(c *fiber.Ctx, cat *catalogue.Catalogue, b *catalogue.BusinessType) (any, web.Page, error)
@@ -81,7 +85,8 @@ func New(ctx context.Context, sh *web.Shared, store catalogue.Store, db editoria
 	}
 	ed.previewKey = key
 	s := &Handler{Shared: sh, store: store, public: pub, engine: engine, ed: ed}
-	if err := s.reloadTuning(ctx); err != nil {
+	s.prev, s.quality, s.bulk = &previews{s}, &searchQuality{s}, &bulk{s}
+	if err := s.quality.reloadTuning(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -90,22 +95,22 @@ func New(ctx context.Context, sh *web.Shared, store catalogue.Store, db editoria
 // Routes mounts the back office under /editor behind editorOnly, with the
 // shareable previews; publisherOnly guards what only administrators do.
 func (s *Handler) Routes(r fiber.Router, editorOnly, publisherOnly fiber.Handler) {
-	r.Get("/preview/:token", s.previewShow)
+	r.Get("/preview/:token", s.prev.previewShow)
 	ed := r.Group("/editor", editorOnly)
 	ed.Get("/", s.editorIndex)
 	ed.Get("/reviews", s.editorReviews)
-	ed.Get("/search", s.editorSearch)
-	ed.Post("/search/synonyms", s.editorSynonymSave)
-	ed.Post("/search/synonyms/:id/delete", s.editorSynonymDelete)
-	ed.Post("/search/best-bets", s.editorBestBetSave)
-	ed.Post("/search/best-bets/delete", s.editorBestBetDelete)
+	ed.Get("/search", s.quality.editorSearch)
+	ed.Post("/search/synonyms", s.quality.editorSynonymSave)
+	ed.Post("/search/synonyms/:id/delete", s.quality.editorSynonymDelete)
+	ed.Post("/search/best-bets", s.quality.editorBestBetSave)
+	ed.Post("/search/best-bets/delete", s.quality.editorBestBetDelete)
 	ed.Get("/feedback", s.editorFeedback)
 	ed.Get("/duplicates", s.editorDuplicates)
 	ed.Get("/audit", s.editorAudit)
-	ed.Get("/import", s.editorImportShow)
-	ed.Post("/import", publisherOnly, s.editorImport)
-	ed.Get("/export.json", s.editorExportJSON)
-	ed.Get("/export.csv", s.editorExportCSV)
+	ed.Get("/import", s.bulk.editorImportShow)
+	ed.Post("/import", publisherOnly, s.bulk.editorImport)
+	ed.Get("/export.json", s.bulk.editorExportJSON)
+	ed.Get("/export.csv", s.bulk.editorExportCSV)
 	ed.Get("/create/:kind", s.entryNew)
 	ed.Post("/create/:kind", s.entryCreate)
 	ed.Get("/entries/:kind/:slug", s.entryShow)
@@ -115,8 +120,8 @@ func (s *Handler) Routes(r fiber.Router, editorOnly, publisherOnly fiber.Handler
 	ed.Post("/entries/:kind/:slug/discard", s.entryDiscard)
 	ed.Post("/entries/:kind/:slug/review", s.entryReview)
 	ed.Post("/entries/:kind/:slug/duplicate", s.entryDuplicate)
-	ed.Get("/entries/:kind/:slug/preview", s.entryPreview)
-	ed.Post("/entries/:kind/:slug/preview-link", s.entryPreviewLink)
+	ed.Get("/entries/:kind/:slug/preview", s.prev.entryPreview)
+	ed.Post("/entries/:kind/:slug/preview-link", s.prev.entryPreviewLink)
 	ed.Get("/entries/:kind/:slug/revisions", s.entryRevisions)
 	ed.Get("/entries/:kind/:slug/diff", s.entryDiff)
 	ed.Post("/entries/:kind/:slug/revisions/:rev/restore", s.entryRestore)
@@ -249,3 +254,17 @@ func isConflict(err error) (*editorial.ConflictError, bool) {
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// previews are the editor's previews of drafts and the shareable preview
+// links (editor_entry_preview.go).
+type previews struct{ *Handler }
+
+// searchQuality is the search quality page: insights, synonyms and best
+// bets (editor_search.go).
+type searchQuality struct{ *Handler }
+
+// bulk is importing and exporting the catalogue (editor_import.go).
+type bulk struct{ *Handler }
+
+// Previews signs and checks shareable preview links.
+func (s *Handler) Previews() *previews { return s.prev }

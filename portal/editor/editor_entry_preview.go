@@ -43,7 +43,7 @@ type previewLinkPage struct {
 const PreviewLinkLife = 7 * 24 * time.Hour
 
 // entryPreview shows an entry's draft (or ?rev=N) as the public will see it.
-func (s *Handler) entryPreview(c *fiber.Ctx) error {
+func (s *previews) entryPreview(c *fiber.Ctx) error {
 	kind, slug := c.Params("kind"), c.Params("slug")
 	if !catalogue.ValidKind(kind) {
 		return fiber.ErrNotFound
@@ -57,7 +57,7 @@ func (s *Handler) entryPreview(c *fiber.Ctx) error {
 
 // previewDoc returns revision rev of an entry ("" for the draft, else the
 // published version) and its number.
-func (s *Handler) previewDoc(c *fiber.Ctx, kind, slug, rev string) ([]byte, int64, error) {
+func (s *previews) previewDoc(c *fiber.Ctx, kind, slug, rev string) ([]byte, int64, error) {
 	if rev != "" {
 		n, err := strconv.ParseInt(rev, 10, 64)
 		if err != nil {
@@ -76,7 +76,7 @@ func (s *Handler) previewDoc(c *fiber.Ctx, kind, slug, rev string) ([]byte, int6
 	return st.Doc, st.Base, nil
 }
 
-func (s *Handler) renderPreview(c *fiber.Ctx, kind string, doc []byte, rev int64, expires, editURL string) error {
+func (s *previews) renderPreview(c *fiber.Ctx, kind string, doc []byte, rev int64, expires, editURL string) error {
 	e, err := catalogue.DecodeEntry(kind, doc)
 	if err != nil {
 		return err
@@ -106,7 +106,7 @@ type previewed struct {
 // published: its own page, built by the public handler's code from a
 // directory holding the draft, or for an office (which has no page of its
 // own) the page of one of its services.
-func (s *Handler) previewContent(c *fiber.Ctx, entry any, lang string) (previewed, error) {
+func (s *previews) previewContent(c *fiber.Ctx, entry any, lang string) (previewed, error) {
 	d := s.Directory().WithDraft(entry)
 	switch e := entry.(type) {
 	case *catalogue.Service:
@@ -139,7 +139,7 @@ func (s *Handler) previewContent(c *fiber.Ctx, entry any, lang string) (previewe
 
 // pageContent renders a public page template without the layout, which
 // the preview page provides.
-func (s *Handler) pageContent(name string, data any, p web.Page) (previewed, error) {
+func (s *previews) pageContent(name string, data any, p web.Page) (previewed, error) {
 	var buf bytes.Buffer
 	if err := s.engine.Render(&buf, name, data); err != nil {
 		return previewed{}, err
@@ -154,7 +154,7 @@ func (s *Handler) pageContent(name string, data any, p web.Page) (previewed, err
 // published services in title order, which is where the public meets an
 // office; the note says so. An office that no published service names
 // shows only the note, since the public sees it nowhere.
-func (s *Handler) officePreview(c *fiber.Ctx, d *web.Directory, dep *catalogue.Department, lang string) (previewed, error) {
+func (s *previews) officePreview(c *fiber.Ctx, d *web.Directory, dep *catalogue.Department, lang string) (previewed, error) {
 	name, fallback := d.Text(dep.Name, lang)
 	var list []*catalogue.ServiceSummary
 	for i := range d.Services {
@@ -181,7 +181,7 @@ func (s *Handler) officePreview(c *fiber.Ctx, d *web.Directory, dep *catalogue.D
 
 // entryPreviewLink makes a link that shows the current draft revision to
 // anyone who has it, until it expires.
-func (s *Handler) entryPreviewLink(c *fiber.Ctx) error {
+func (s *previews) entryPreviewLink(c *fiber.Ctx) error {
 	kind, slug := c.Params("kind"), c.Params("slug")
 	if !catalogue.ValidKind(kind) {
 		return fiber.ErrNotFound
@@ -203,7 +203,7 @@ func (s *Handler) entryPreviewLink(c *fiber.Ctx) error {
 }
 
 // previewShow shows a revision to whoever has a valid preview link.
-func (s *Handler) previewShow(c *fiber.Ctx) error {
+func (s *previews) previewShow(c *fiber.Ctx) error {
 	if s.ed == nil {
 		return fiber.ErrNotFound
 	}
@@ -234,7 +234,7 @@ type PreviewClaim struct {
 
 // SignPreview encodes the claim and its HMAC-SHA256 under the database's
 // preview key, so links survive restarts and work on every instance.
-func (s *Handler) SignPreview(cl PreviewClaim) string {
+func (s *previews) SignPreview(cl PreviewClaim) string {
 	payload, _ := json.Marshal(cl)
 	mac := hmac.New(sha256.New, s.ed.previewKey)
 	mac.Write(payload)
@@ -242,7 +242,7 @@ func (s *Handler) SignPreview(cl PreviewClaim) string {
 	return enc.EncodeToString(payload) + "." + enc.EncodeToString(mac.Sum(nil))
 }
 
-func (s *Handler) VerifyPreview(token string, now time.Time) (PreviewClaim, bool) {
+func (s *previews) VerifyPreview(token string, now time.Time) (PreviewClaim, bool) {
 	enc := base64.RawURLEncoding
 	p, sig, ok := strings.Cut(token, ".")
 	if !ok {

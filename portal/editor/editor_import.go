@@ -30,14 +30,14 @@ type importPage struct {
 // maxImportBytes bounds an uploaded catalogue (the demo is well under 1 MB).
 const maxImportBytes = 32 << 20
 
-func (s *Handler) editorImportShow(c *fiber.Ctx) error {
+func (s *bulk) editorImportShow(c *fiber.Ctx) error {
 	return web.Render(c, "editor/import", importPage{editorPage: s.newEditorPage(c, "editor.import.title", "/editor/import")})
 }
 
 // editorImport imports an uploaded catalogue exactly as `sportello import`
 // does: the same parsing and validation, every problem listed with its path
 // and line, nothing written unless the whole file is valid.
-func (s *Handler) editorImport(c *fiber.Ctx) error {
+func (s *bulk) editorImport(c *fiber.Ctx) error {
 	p := importPage{editorPage: s.newEditorPage(c, "editor.import.title", "/editor/import")}
 	fh, err := c.FormFile("catalogue")
 	if err != nil {
@@ -88,7 +88,7 @@ func (s *Handler) editorImport(c *fiber.Ctx) error {
 
 // editorExportJSON downloads the published catalogue in the interchange
 // format, byte for byte what `sportello export` writes.
-func (s *Handler) editorExportJSON(c *fiber.Ctx) error {
+func (s *bulk) editorExportJSON(c *fiber.Ctx) error {
 	cat, err := s.store.Export(c.UserContext())
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func (s *Handler) editorExportJSON(c *fiber.Ctx) error {
 
 // editorExportCSV downloads one row per service, published and archived,
 // for spreadsheets: the facts editors sort and filter by.
-func (s *Handler) editorExportCSV(c *fiber.Ctx) error {
+func (s *bulk) editorExportCSV(c *fiber.Ctx) error {
 	cat, err := s.store.Export(c.UserContext())
 	if err != nil {
 		return err

@@ -43,11 +43,11 @@ type bestBetRow struct {
 // insightRows bounds each insight list.
 const insightRows = 50
 
-func (s *Handler) editorSearch(c *fiber.Ctx) error {
+func (s *searchQuality) editorSearch(c *fiber.Ctx) error {
 	return s.renderSearchQuality(c, fiber.StatusOK, nil)
 }
 
-func (s *Handler) renderSearchQuality(c *fiber.Ctx, status int, probs []web.FormProblem) error {
+func (s *searchQuality) renderSearchQuality(c *fiber.Ctx, status int, probs []web.FormProblem) error {
 	ctx := c.UserContext()
 	if err := s.ed.insights.Flush(ctx); err != nil {
 		return err
@@ -112,7 +112,7 @@ func (s *Handler) renderSearchQuality(c *fiber.Ctx, status int, probs []web.Form
 
 // reloadTuning gives the search index the synonyms and best bets of the
 // database, so that a change takes effect with the next search.
-func (s *Handler) reloadTuning(ctx context.Context) error {
+func (s *searchQuality) reloadTuning(ctx context.Context) error {
 	if s.ed == nil || s.ed.tuner == nil {
 		return nil
 	}
@@ -136,12 +136,12 @@ func (s *Handler) reloadTuning(ctx context.Context) error {
 	return nil
 }
 
-func (s *Handler) validLang(l string) bool {
+func (s *searchQuality) validLang(l string) bool {
 	return slices.Contains(s.Directory().Authority.Languages, l)
 }
 
 // editorSynonymSave creates or replaces a synonym set.
-func (s *Handler) editorSynonymSave(c *fiber.Ctx) error {
+func (s *searchQuality) editorSynonymSave(c *fiber.Ctx) error {
 	lang := c.FormValue("lang")
 	var terms []string
 	for _, t := range strings.Split(c.FormValue("terms"), ",") {
@@ -169,7 +169,7 @@ func (s *Handler) editorSynonymSave(c *fiber.Ctx) error {
 	return redirectDone(c, "/editor/search", "synonyms", 0)
 }
 
-func (s *Handler) editorSynonymDelete(c *fiber.Ctx) error {
+func (s *searchQuality) editorSynonymDelete(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return fiber.ErrNotFound
@@ -184,7 +184,7 @@ func (s *Handler) editorSynonymDelete(c *fiber.Ctx) error {
 }
 
 // editorBestBetSave pins a published service to a query.
-func (s *Handler) editorBestBetSave(c *fiber.Ctx) error {
+func (s *searchQuality) editorBestBetSave(c *fiber.Ctx) error {
 	lang, query, slug := c.FormValue("lang"), search.NormalizeQuery(c.FormValue("query")), strings.TrimSpace(c.FormValue("slug"))
 	var probs []web.FormProblem
 	if !s.validLang(lang) {
@@ -208,7 +208,7 @@ func (s *Handler) editorBestBetSave(c *fiber.Ctx) error {
 	return redirectDone(c, "/editor/search", "best_bet", 0)
 }
 
-func (s *Handler) editorBestBetDelete(c *fiber.Ctx) error {
+func (s *searchQuality) editorBestBetDelete(c *fiber.Ctx) error {
 	if err := s.ed.db.DeleteBestBet(c.UserContext(), c.FormValue("lang"), c.FormValue("query"), actor(c)); err != nil {
 		return err
 	}
