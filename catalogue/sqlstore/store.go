@@ -379,15 +379,8 @@ func (st *Store) Export(ctx context.Context) (*catalogue.Catalogue, error) {
 		if err := st.entries(ctx, tx, entryLists{&c.Topics, &c.Departments, &c.LifeEvents, &c.ProfileQuestions, &c.Journeys, &c.BusinessTypes}); err != nil {
 			return err
 		}
-		c.Services = []catalogue.Service{}
-		return st.eachRow(ctx, tx, qServiceDocs, func(doc []byte) error {
-			var s catalogue.Service
-			if err := json.Unmarshal(doc, &s); err != nil {
-				return fmt.Errorf("decoding a stored service: %w", err)
-			}
-			c.Services = append(c.Services, s)
-			return nil
-		})
+		c.Services, err = decodeAll[catalogue.Service](ctx, st, tx, qServiceDocs, "service")
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: export: %w", err)
@@ -408,21 +401,30 @@ func (st *Store) Directory(ctx context.Context) (*catalogue.Directory, error) {
 		if err := st.entries(ctx, tx, entryLists{&d.Topics, &d.Departments, &d.LifeEvents, &d.ProfileQuestions, &d.Journeys, &d.BusinessTypes}); err != nil {
 			return err
 		}
-		d.Services = []catalogue.ServiceSummary{}
-		return st.eachRow(ctx, tx, qServiceSummaries, func(doc []byte) error {
-			var s catalogue.ServiceSummary
-			if err := json.Unmarshal(doc, &s); err != nil {
-				return fmt.Errorf("decoding a stored service summary: %w", err)
-			}
-			d.Services = append(d.Services, s)
-			return nil
-		})
+		d.Services, err = decodeAll[catalogue.ServiceSummary](ctx, st, tx, qServiceSummaries, "service summary")
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: directory: %w", err)
 	}
 	d.BuildIndex()
 	return d, nil
+}
+
+// decodeAll reads the JSON document of every row of query, in order; an
+// empty list rather than nil, so that an export writes [] where the file
+// had [].
+func decodeAll[T any](ctx context.Context, st *Store, tx *sql.Tx, query, what string) ([]T, error) {
+	out := []T{}
+	err := st.eachRow(ctx, tx, query, func(doc []byte) error {
+		var v T
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return fmt.Errorf("decoding a stored %s: %w", what, err)
+		}
+		out = append(out, v)
+		return nil
+	})
+	return out, err
 }
 
 // Authority returns the council the published catalogue belongs to, without

@@ -37,14 +37,10 @@ type Answer struct {
 // applyCheck shows the answers of a pending application before it is sent:
 // GET /services/{slug}/apply/check?token=.
 func (s *Handler) applyCheck(c *fiber.Ctx) error {
-	d, svc, err := s.applyOnlineService(c)
-	if err != nil {
+	d, svc, err := s.applyForm(c)
+	if svc == nil {
 		return err
 	}
-	if done, err := s.applySignIn(c, svc); done {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	token := c.Query("token")
 	pend, err := s.apps.Pending().Load(c.UserContext(), token, pendingOwnerOf(c), svc.Slug)
 	switch {

@@ -18,14 +18,10 @@ import (
 // passed, and goes on to "check your answers", or shows the form again with
 // the problems and the answers as typed.
 func (s *Handler) applyContinue(c *fiber.Ctx) error {
-	d, svc, err := s.applyOnlineService(c)
-	if err != nil {
+	d, svc, err := s.applyForm(c)
+	if svc == nil {
 		return err
 	}
-	if done, err := s.applySignIn(c, svc); done {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	values, meta, files, err := readApplyForm(c)
 	if err != nil {
 		return err

@@ -52,14 +52,10 @@ const (
 // from "check your answers"); otherwise a signed-in person's draft, or an
 // empty form with what the council knows about them filled in.
 func (s *Handler) applyShow(c *fiber.Ctx) error {
-	d, svc, err := s.applyOnlineService(c)
-	if err != nil {
+	d, svc, err := s.applyForm(c)
+	if svc == nil {
 		return err
 	}
-	if done, err := s.applySignIn(c, svc); done {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	v := web.ViewerOf(c)
 	values := forms.Values{}
 	var pend *applications.PendingForm

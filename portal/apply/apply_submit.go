@@ -15,14 +15,10 @@ import (
 // post twice: a double click, a refresh or a re-post finds the application
 // the token already made and shows the same confirmation.
 func (s *Handler) applySubmit(c *fiber.Ctx) error {
-	d, svc, err := s.applyOnlineService(c)
-	if err != nil {
+	d, svc, err := s.applyForm(c)
+	if svc == nil {
 		return err
 	}
-	if done, err := s.applySignIn(c, svc); done {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	token := c.FormValue(inputToken)
 	ps := s.apps.Pending()
 	o := pendingOwnerOf(c)

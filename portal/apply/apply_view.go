@@ -79,16 +79,21 @@ func (s *Handler) applyOnlineService(c *fiber.Ctx) (*web.Directory, *catalogue.S
 	return d, svc, nil
 }
 
-// applySignIn sends a visitor who has not signed in at the service's level to
-// sign in (again, for step-up), coming back to the form. It returns true
-// when it answered.
-func (s *Handler) applySignIn(c *fiber.Ctx, svc *catalogue.Service) (bool, error) {
-	level := applyAssurance(svc)
-	if s.auth.Satisfies(web.ViewerOf(c), level) {
-		return false, nil
+// applyForm is the service of the request's :slug and what the form needs,
+// once the person may fill it in. A visitor who has not signed in at the
+// service's level is sent to sign in (again, for step-up), coming back to
+// the form: the service is then nil, as it is with an error.
+func (s *Handler) applyForm(c *fiber.Ctx) (*web.Directory, *catalogue.Service, error) {
+	d, svc, err := s.applyOnlineService(c)
+	if err != nil {
+		return nil, nil, err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return true, c.Redirect(auth.LoginURL(applyFormURL(svc.Slug), level), fiber.StatusSeeOther)
+	level := applyAssurance(svc)
+	if !s.auth.Satisfies(web.ViewerOf(c), level) {
+		return nil, nil, c.Redirect(auth.LoginURL(applyFormURL(svc.Slug), level), fiber.StatusSeeOther)
+	}
+	return d, svc, nil
 }
 
 // pendingOwnerOf is who a pending application of this request belongs to.

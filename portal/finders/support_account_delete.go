@@ -9,7 +9,7 @@ import (
 // supportAccountDelete deletes the resident's saved answers: POST
 // /account/support/delete.
 func (s *Handler) supportAccountDelete(c *fiber.Ctx) error {
-	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
+	v := web.ViewerOf(c)
 	saved := s.saved
 	if v == nil || saved == nil {
 		return web.NewError(fiber.StatusNotFound, "", nil)

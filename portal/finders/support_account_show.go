@@ -26,7 +26,7 @@ type supportAccountPage struct {
 // evaluated again against the current catalogue each time, so a rule that
 // changed shows its new outcome.
 func (s *Handler) supportAccountShow(c *fiber.Ctx) error {
-	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
+	v := web.ViewerOf(c)
 	saved := s.saved
 	if v == nil || saved == nil {
 		return web.NewError(fiber.StatusNotFound, "", nil)

@@ -26,17 +26,9 @@ type supportAnswerRow struct {
 // Until every question that matters is answered it sends the browser to the
 // next one.
 func (s *Handler) supportAnswersShow(c *fiber.Ctx) error {
-	f, err := s.finders(c.UserContext())
-	if err != nil {
+	_, iv, ok, err := s.answeredInterview(c)
+	if !ok {
 		return err
-	}
-	iv, err := s.sessionInterview(c, f)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	if !iv.done() {
-		return c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
 	}
 	page := supportAnswersPage{
 		Page:       web.NewPage(c, "support.answers.title"),

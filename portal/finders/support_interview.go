@@ -241,3 +241,29 @@ func answerText(c *fiber.Ctx, v any) string {
 	}
 	return ""
 }
+
+// interviewOf is the finders of the directory's catalogue version and the
+// request's interview with them.
+func (s *Handler) interviewOf(c *fiber.Ctx) (*finders, interview, error) {
+	f, err := s.finders(c.UserContext())
+	if err != nil {
+		return nil, interview{}, err
+	}
+	iv, err := s.sessionInterview(c, f)
+	return f, iv, err
+}
+
+// answeredInterview is interviewOf once every question that matters is
+// answered; until then it sends the browser to the next question and
+// reports false.
+func (s *Handler) answeredInterview(c *fiber.Ctx) (*finders, interview, bool, error) {
+	f, iv, err := s.interviewOf(c)
+	if err != nil {
+		return nil, iv, false, err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if !iv.done() {
+		return nil, iv, false, c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
+	}
+	return f, iv, true, nil
+}

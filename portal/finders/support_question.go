@@ -30,20 +30,11 @@ type supportQuestionPage struct {
 // other (skipped because it cannot change the result) sends the browser on
 // to where the interview is.
 func (s *Handler) supportQuestionShow(c *fiber.Ctx) error {
-	f, err := s.finders(c.UserContext())
-	if err != nil {
+	at, err := s.questionAsked(c)
+	if at == nil {
 		return err
 	}
-	iv, err := s.sessionInterview(c, f)
-	if err != nil {
-		return err
-	}
-	name := c.Params("name")
-	i := iv.index(name)
-	if i < 0 {
-		return s.supportNotOnTheWay(c, f, iv, name)
-	}
-	q := iv.question(i)
+	iv, i, q, name := at.iv, at.i, at.q, at.name
 	value := ""
 	if v, ok := iv.answers[name]; ok {
 		value = answerValue(v)
@@ -57,20 +48,11 @@ func (s *Handler) supportQuestionShow(c *fiber.Ctx) error {
 // result, or to the summary; an invalid one shows the question again with
 // the error.
 func (s *Handler) supportQuestionAnswer(c *fiber.Ctx) error {
-	f, err := s.finders(c.UserContext())
-	if err != nil {
+	at, err := s.questionAsked(c)
+	if at == nil {
 		return err
 	}
-	iv, err := s.sessionInterview(c, f)
-	if err != nil {
-		return err
-	}
-	name := c.Params("name")
-	i := iv.index(name)
-	if i < 0 {
-		return s.supportNotOnTheWay(c, f, iv, name)
-	}
-	q := iv.question(i)
+	f, iv, i, q, name := at.f, at.iv, at.i, at.q, at.name
 	raw := c.FormValue("answer")
 	v, key, pairs := parseAnswer(q, raw)
 	if key != "" {
@@ -85,6 +67,31 @@ func (s *Handler) supportQuestionAnswer(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Redirect(iv.nextURL(c.Query("change") != ""), fiber.StatusSeeOther)
+}
+
+// askedQuestion is where a question URL stands in the resident's interview.
+type askedQuestion struct {
+	f    *finders
+	iv   interview
+	i    int
+	q    *catalogue.ProfileQuestion
+	name string
+}
+
+// questionAsked places the request's question in the interview. It is nil
+// when the question is not on the resident's way: the error then is the
+// answer already given (a redirect or a 404).
+func (s *Handler) questionAsked(c *fiber.Ctx) (*askedQuestion, error) {
+	f, iv, err := s.interviewOf(c)
+	if err != nil {
+		return nil, err
+	}
+	name := c.Params("name")
+	i := iv.index(name)
+	if i < 0 {
+		return nil, s.supportNotOnTheWay(c, f, iv, name)
+	}
+	return &askedQuestion{f: f, iv: iv, i: i, q: iv.question(i), name: name}, nil
 }
 
 // supportNotOnTheWay answers a question URL that is not part of this

@@ -61,17 +61,9 @@ func (s *Handler) supportResultsShow(c *fiber.Ctx) error {
 }
 
 func (s *Handler) renderSupportResults(c *fiber.Ctx, errMsg string) error {
-	f, err := s.finders(c.UserContext())
-	if err != nil {
+	f, iv, ok, err := s.answeredInterview(c)
+	if !ok {
 		return err
-	}
-	iv, err := s.sessionInterview(c, f)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	if !iv.done() {
-		return c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
 	}
 	p := web.NewPage(c, "support.results.title")
 	if errMsg != "" {

@@ -13,7 +13,7 @@ import (
 // ticked; without it the results page comes back with an error and nothing
 // is written.
 func (s *Handler) supportSave(c *fiber.Ctx) error {
-	v, _ := c.Locals(web.LocalViewer).(*web.Viewer)
+	v := web.ViewerOf(c)
 	saved := s.saved
 	if v == nil || saved == nil {
 		return web.NewError(fiber.StatusNotFound, "", nil)
@@ -22,17 +22,9 @@ func (s *Handler) supportSave(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderSupportResults(c, web.T(c, "support.error.consent"))
 	}
-	f, err := s.finders(c.UserContext())
-	if err != nil {
+	_, iv, ok, err := s.answeredInterview(c)
+	if !ok {
 		return err
-	}
-	iv, err := s.sessionInterview(c, f)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	if !iv.done() {
-		return c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
 	}
 	data, err := encodeAnswers(iv.answers)
 	if err != nil {

@@ -20,11 +20,7 @@ type supportStartPage struct {
 // no form, so an anonymous visitor gets no session until the first
 // question.
 func (s *Handler) supportStart(c *fiber.Ctx) error {
-	f, err := s.finders(c.UserContext())
-	if err != nil {
-		return err
-	}
-	iv, err := s.sessionInterview(c, f)
+	f, iv, err := s.interviewOf(c)
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,7 @@ type journeyStep struct {
 
 func (s *Handler) journeyShow(c *fiber.Ctx) error {
 	d := s.Directory()
-	j, ok := d.JourneyOf[c.Params("slug")]
-	if !ok {
-		return catalogue.ErrNotFound
-	}
-	return web.Render(c, "journey_show", s.JourneyPageOf(c, d, j))
+	return showBySlug(c, d.JourneyOf, "journey_show", func(e *catalogue.Journey) any { return s.JourneyPageOf(c, d, e) })
 }
 
 // JourneyPageOf builds the page of journey j from d, which previews give

@@ -7,18 +7,23 @@ import (
 	"sportello/portal/web"
 )
 
-type lifeEventIndexPage struct {
+func (s *Handler) lifeEventIndex(c *fiber.Ctx) error {
+	return renderAudienceIndex(c, "life_events.title", "lifeevent_index", s.Directory().LifeEventLinks)
+}
+
+// audienceIndexPage is a list of links split by audience: the life events
+// and the journeys of residents, then of businesses.
+type audienceIndexPage struct {
 	web.Page
 	Resident web.LinkList
 	Business web.LinkList
 }
 
-func (s *Handler) lifeEventIndex(c *fiber.Ctx) error {
-	d := s.Directory()
-	p := web.NewPage(c, "life_events.title")
-	return web.Render(c, "lifeevent_index", lifeEventIndexPage{
+func renderAudienceIndex(c *fiber.Ctx, titleKey, name string, links func(lang, audience string) web.LinkList) error {
+	p := web.NewPage(c, titleKey)
+	return web.Render(c, name, audienceIndexPage{
 		Page:     p,
-		Resident: d.LifeEventLinks(p.Lang, catalogue.AudienceResident),
-		Business: d.LifeEventLinks(p.Lang, catalogue.AudienceBusiness),
+		Resident: links(p.Lang, catalogue.AudienceResident),
+		Business: links(p.Lang, catalogue.AudienceBusiness),
 	})
 }

@@ -16,11 +16,7 @@ type lifeEventPage struct {
 
 func (s *Handler) lifeEventShow(c *fiber.Ctx) error {
 	d := s.Directory()
-	le, ok := d.LifeEventOf[c.Params("slug")]
-	if !ok {
-		return catalogue.ErrNotFound
-	}
-	return web.Render(c, "lifeevent_show", s.LifeEventPageOf(c, d, le))
+	return showBySlug(c, d.LifeEventOf, "lifeevent_show", func(e *catalogue.LifeEvent) any { return s.LifeEventPageOf(c, d, e) })
 }
 
 // LifeEventPageOf builds the page of life event le from d, which previews

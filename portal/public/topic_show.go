@@ -18,11 +18,7 @@ type topicPage struct {
 
 func (s *Handler) topicShow(c *fiber.Ctx) error {
 	d := s.Directory()
-	t, ok := d.TopicOf[c.Params("slug")]
-	if !ok {
-		return catalogue.ErrNotFound
-	}
-	return web.Render(c, "topic_show", s.TopicPageOf(c, d, t))
+	return showBySlug(c, d.TopicOf, "topic_show", func(e *catalogue.Topic) any { return s.TopicPageOf(c, d, e) })
 }
 
 // TopicPageOf builds the page of topic t from d, which previews give with
@@ -44,4 +40,14 @@ func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic
 		Resident:    d.Cards(p.Lang, resident),
 		Business:    d.Cards(p.Lang, business),
 	}
+}
+
+// showBySlug renders the page of the entry the URL's slug names in entries,
+// a 404 when there is none.
+func showBySlug[E any](c *fiber.Ctx, entries map[string]*E, name string, page func(*E) any) error {
+	e, ok := entries[c.Params("slug")]
+	if !ok {
+		return catalogue.ErrNotFound
+	}
+	return web.Render(c, name, page(e))
 }
