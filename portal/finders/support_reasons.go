@@ -20,7 +20,7 @@ import (
 // lack lang. A sentence two facts share is said once. `sportello rules
 // check` prints the same sentences.
 func SayReason(tr *web.Translator, lang, defaultLang string, facts []eligibility.Statement) string {
-	if !slices.Contains(web.Languages, lang) {
+	if !slices.Contains(catalogue.Languages, lang) {
 		lang = "en" // the messages' own fallback, so numbers read as the words do
 	}
 	if len(facts) == 0 {

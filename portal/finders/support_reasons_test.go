@@ -262,14 +262,14 @@ var placeholder = regexp.MustCompile(`\{\{\.[A-Za-z]+\}\}`)
 // every message is TestMissingTranslations' in portal/web.
 func TestReasonMessagesUseTheSamePlaceholders(t *testing.T) {
 	messages := map[string]map[string]string{}
-	for _, lang := range web.Languages {
+	for _, lang := range catalogue.Languages {
 		messages[lang] = readMessages(t, "locales/reasons."+lang+".json")
 	}
 	for key, want := range messages["en"] {
 		if strings.Contains(key, "#") {
 			continue
 		}
-		for _, lang := range web.Languages {
+		for _, lang := range catalogue.Languages {
 			wantVars, gotVars := placeholder.FindAllString(want, -1), placeholder.FindAllString(messages[lang][key], -1)
 			slices.Sort(wantVars)
 			slices.Sort(gotVars)

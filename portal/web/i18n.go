@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sportello/catalogue"
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -18,10 +19,6 @@ import (
 //
 //go:embed locales/*.json
 var Locales embed.FS
-
-// Languages the UI is translated into, in switcher order. English is the
-// fallback for a missing message.
-var Languages = []string{"en", "es", "ca", "it", "fr"}
 
 // LanguageName is a language's name in that language, for the switcher.
 func LanguageName(lang string) string {
@@ -89,7 +86,7 @@ func NewTranslator(fsys fs.FS) (*Translator, error) {
 		}
 	}
 	t := &Translator{bundle: bundle, localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{}}
-	for _, lang := range Languages {
+	for _, lang := range catalogue.Languages {
 		t.localizers[lang] = i18n.NewLocalizer(bundle, lang, "en")
 		plain := map[string]string{}
 		for k, v := range raw["en"] {

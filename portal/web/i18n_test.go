@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"sort"
+	"sportello/catalogue"
 	"strings"
 	"testing"
 )
@@ -19,8 +20,8 @@ func TestMissingTranslations(t *testing.T) {
 	for _, name := range files {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "locales/"), ".json")
 		area, lang, ok := strings.Cut(base, ".")
-		if !ok || !contains(Languages, lang) {
-			t.Errorf("%s: name it <area>.<lang>.json with lang one of %v", name, Languages)
+		if !ok || !contains(catalogue.Languages, lang) {
+			t.Errorf("%s: name it <area>.<lang>.json with lang one of %v", name, catalogue.Languages)
 			continue
 		}
 		buf, err := fs.ReadFile(Locales, name)
@@ -49,7 +50,7 @@ func TestMissingTranslations(t *testing.T) {
 			t.Errorf("%s.*.json: there is no English file, the fallback", area)
 			continue
 		}
-		for _, lang := range Languages {
+		for _, lang := range catalogue.Languages {
 			var missing []string
 			for k := range en {
 				if !byLang[lang][k] {

@@ -31,14 +31,14 @@ type Site struct {
 	matcher   language.Matcher
 }
 
-// NewSite returns a Site for the UI languages in Languages.
+// NewSite returns a Site for the UI languages, catalogue.Languages.
 func NewSite(tr *Translator, assets *Assets, baseURL string, demoSignIn bool) *Site {
 	s := &Site{
 		Translator: tr,
 		Assets:     assets,
 		BaseURL:    strings.TrimSuffix(baseURL, "/"),
 		DemoSignIn: demoSignIn,
-		Languages:  slices.Clone(Languages),
+		Languages:  slices.Clone(catalogue.Languages),
 		Secure:     strings.HasPrefix(baseURL, "https://"),
 	}
 	tags := make([]language.Tag, len(s.Languages))
