@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"sportello/applications"
+	"sportello/catalogue"
 	"sportello/payments"
 )
 
@@ -49,7 +50,7 @@ func TestStatusLabels(t *testing.T) {
 			labels[lang][k] = v
 		}
 	}
-	for _, lang := range Languages {
+	for _, lang := range catalogue.Languages {
 		for _, k := range keys {
 			if s, ok := labels[lang][k].(string); !ok || strings.TrimSpace(s) == "" {
 				t.Errorf("locales/*.%s.json: no label for %s", lang, k)
