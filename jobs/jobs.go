@@ -98,9 +98,21 @@ func (r *Runner) Add(j Job) { r.jobs = append(r.jobs, j) }
 // instance holds it. When ctx ends it starts no more, gives the jobs at
 // hand Options.Drain to finish (cancelling their contexts after that), and
 // returns once they have.
-func (r *Runner) Run(ctx context.Context) error {
-	if err := r.register(ctx); err != nil {
-		return err
+func (r *Runner) Run(ctx context.Context) {
+	for {
+		err := r.register(ctx)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		r.opts.Log.Error("jobs: cannot register the background jobs; trying again", "err", err, "in", retryAfter.String())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retryAfter):
+		}
 	}
 	// hard outlives ctx by Drain: the jobs at hand run under it.
 	hard, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -121,7 +133,6 @@ func (r *Runner) Run(ctx context.Context) error {
 		})
 	}
 	wg.Wait()
-	return nil
 }
 
 // register gives each job its row, due at once when it is new.
