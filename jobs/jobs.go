@@ -55,6 +55,9 @@ type Options struct {
 	// minute.
 	Lease time.Duration
 	Log   *slog.Logger
+	// OnRun, when set, is told of every run this runner makes, with its
+	// error: where to count runs and failures for monitoring.
+	OnRun func(job string, err error)
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -215,6 +218,9 @@ func (r *Runner) run(ctx context.Context, j Job) {
 	close(done)
 	renewals.Wait()
 	took := time.Since(started)
+	if r.opts.OnRun != nil {
+		r.opts.OnRun(j.Name, err)
+	}
 	if err != nil {
 		r.opts.Log.Error("jobs: a job failed", "job", j.Name, "err", err, "took", took.String())
 	} else {

@@ -3,6 +3,8 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -169,7 +171,9 @@ func TestFailuresAreRecorded(t *testing.T) {
 		}
 		n := 0
 		job := Job{Name: "sweep", Every: every, Run: func(context.Context) error { n++; return outcomes[n-1]() }}
-		r := instances(t, dialect, 1, job, Options{Now: clk.now})[0]
+		var told []string
+		onRun := func(name string, err error) { told = append(told, fmt.Sprint(name, ": ", err)) }
+		r := instances(t, dialect, 1, job, Options{Now: clk.now, OnRun: onRun})[0]
 		start := clk.now()
 		wants := []struct {
 			runs, failures int64
@@ -183,6 +187,9 @@ func TestFailuresAreRecorded(t *testing.T) {
 				t.Errorf("after run %d: %d runs, %d failures, last error %q, running on %q; want %d, %d, %q, none",
 					i+1, s.Runs, s.Failures, s.LastError, s.RunningOn, w.runs, w.failures, w.lastError)
 			}
+		}
+		if want := []string{"sweep: the provider did not answer", "sweep: panic: nil map", "sweep: <nil>"}; !slices.Equal(told, want) {
+			t.Errorf("OnRun was told %q, want %q", told, want)
 		}
 	})
 }
