@@ -34,7 +34,7 @@ import (
 
 // Job is a named piece of background work run every Every.
 type Job struct {
-	// Name identifies the job across instances, e.g. "payments.reconcile".
+	// Name identifies the job across instances, e.g. "payments_reconcile".
 	Name  string
 	Every time.Duration
 	// Run does the work once. Its context ends only when the runner gives

@@ -19,6 +19,7 @@ import (
 
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/jobs"
 	"sportello/portal/auth"
 	"sportello/portal/editor"
 	"sportello/store"
@@ -309,6 +310,31 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 		// B's pages have it too: its catalogue directory followed.
 		if r := newPerson(t).get(b, "/services/"+slug); !strings.Contains(r.body, word) {
 			t.Errorf("B's service page lacks the published title (%d)", r.status)
+		}
+	})
+
+	t.Run("background jobs run once across both", func(t *testing.T) {
+		// On a new database every job is due at once, and not again for
+		// minutes: both instances offer, one runs each.
+		db := storetest.OpenURL(t, dsn)
+		want := []string{"applications_sweep", "payments_reconcile", "sessions_purge"}
+		var all []jobs.Status
+		for deadline := time.Now().Add(propagationBound); ; time.Sleep(20 * time.Millisecond) {
+			var err error
+			if all, err = jobs.List(t.Context(), db); err != nil {
+				t.Fatal(err)
+			}
+			if len(all) == len(want) && !slices.ContainsFunc(all, func(s jobs.Status) bool { return s.Runs == 0 }) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the background jobs did not all run within %v: %+v", propagationBound, all)
+			}
+		}
+		for i, s := range all {
+			if s.Name != want[i] || s.Runs != 1 || s.Failures != 0 {
+				t.Errorf("job %s: %d runs, %d failures (%s); want %s run once, without failure", s.Name, s.Runs, s.Failures, s.LastError, want[i])
+			}
 		}
 	})
 
