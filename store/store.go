@@ -2,7 +2,9 @@
 // database/sql, with every area's tables migrated at Open. It is the only
 // package that knows one dialect from the other. Each area writes its own
 // SQL with ? placeholders and reaches the database through *DB: SQL, Rebind,
-// Tx, ReadTx, MapError and ForUpdate.
+// Tx, ReadTx, MapError, ForUpdate and SkipLocked. Notify and Listen are the
+// change feed by which instances sharing the database follow each other's
+// changes (changes.go).
 //
 // An area adds its tables as the next numbered file of its block in
 // migrations/ (docs/adr/0002), with "-- +goose Up" and "-- +goose Down"
