@@ -166,10 +166,20 @@ func (p pendingDir) sweep() {
 	if f, err := os.Create(mark); err == nil {
 		f.Close()
 	}
+	p.removeExpired()
+}
+
+// removeExpired removes the forms untouched for PendingTTL and returns how
+// many went.
+func (p pendingDir) removeExpired() (int, error) {
 	entries, err := os.ReadDir(p.dir)
-	if err != nil {
-		return
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
 	}
+	if err != nil {
+		return 0, fmt.Errorf("applications: sweeping forms in progress: %w", err)
+	}
+	n := 0
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -186,6 +196,9 @@ func (p pendingDir) sweep() {
 				continue
 			}
 		}
-		os.RemoveAll(dir)
+		if os.RemoveAll(dir) == nil {
+			n++
+		}
 	}
+	return n, nil
 }

@@ -140,6 +140,8 @@ type Store struct {
 	// newReference draws a reference; tests replace it to force a clash.
 	newReference func() (Reference, error)
 	pending      Pending
+	// sweepPending removes the expired forms in progress (SweepExpired).
+	sweepPending func() (int, error)
 }
 
 // New returns a store over db, whose migrations (Open) created the tables,
@@ -171,7 +173,8 @@ func New(db *store.DB, opts Options) (*Store, error) {
 	s.newReference = func() (Reference, error) { return NewReference(s.prefix) }
 	// The wall clock, not opts.Now: expiry is judged against the files'
 	// modification times.
-	s.pending = pendingDir{dir: filepath.Join(opts.DataDir, "pending"), now: time.Now}
+	pending := pendingDir{dir: filepath.Join(opts.DataDir, "pending"), now: time.Now}
+	s.pending, s.sweepPending = pending, pending.removeExpired
 	return s, nil
 }
 

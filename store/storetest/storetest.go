@@ -38,19 +38,31 @@ func Each(t *testing.T, test func(t *testing.T, db *store.DB)) {
 // PostgreSQL dropped) when t ends.
 func Open(t testing.TB, dialect string) *store.DB {
 	t.Helper()
-	ctx := context.Background()
-	var dsn string
+	return OpenURL(t, URL(t, dialect))
+}
+
+// URL returns the address of a new, empty database of dialect: a SQLite
+// file in a temporary directory, or a schema of its own in the PostgreSQL
+// database (dropped when t ends), for tests that open it more than once,
+// as several instances of Sportello would.
+func URL(t testing.TB, dialect string) string {
+	t.Helper()
 	switch dialect {
 	case store.DialectSQLite:
-		dsn = filepath.Join(t.TempDir(), "data", "sportello.db")
+		return filepath.Join(t.TempDir(), "data", "sportello.db")
 	case store.DialectPostgres:
-		dsn = postgresSchema(t)
-	default:
-		t.Fatalf("storetest: unknown dialect %q", dialect)
+		return postgresSchema(t)
 	}
-	db, err := store.Open(ctx, dsn)
+	t.Fatalf("storetest: unknown dialect %q", dialect)
+	return ""
+}
+
+// OpenURL opens (and migrates) the database at url, closed when t ends.
+func OpenURL(t testing.TB, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url)
 	if err != nil {
-		t.Fatalf("storetest: opening the %s database: %v", dialect, err)
+		t.Fatalf("storetest: opening the %s database: %v", store.DialectOf(url), err)
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
