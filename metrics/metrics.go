@@ -172,8 +172,11 @@ func (m *Metrics) JobRun(name string, err error) {
 		return
 	}
 	m.jobRuns.WithLabelValues(name).Inc()
+	// The failures series exists from the first run, at 0, so that an
+	// alert on its increase sees the first failure.
+	failures := m.jobFailures.WithLabelValues(name)
 	if err != nil {
-		m.jobFailures.WithLabelValues(name).Inc()
+		failures.Inc()
 		return
 	}
 	m.jobLastSuccess.WithLabelValues(name).SetToCurrentTime()

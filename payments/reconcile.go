@@ -93,6 +93,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
 				rep.Closed++
+				s.count(ResultExpired, 1)
 			}
 			continue
 		}
@@ -127,6 +128,9 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	return rep, errors.Join(errs...)
 }
 
+// JobReconcile names the reconciliation among the background jobs.
+const JobReconcile = "payments_reconcile"
+
 // RunReconciler runs Reconcile now and then every interval until ctx ends,
 // logging what each run did.
 func (s *Service) RunReconciler(ctx context.Context, interval time.Duration) {
@@ -134,6 +138,7 @@ func (s *Service) RunReconciler(ctx context.Context, interval time.Duration) {
 	defer t.Stop()
 	for {
 		rep, err := s.Reconcile(ctx)
+		s.metrics.JobRun(JobReconcile, err)
 		if err == nil && (rep.Closed > 0 || rep.Refunds > 0) {
 			s.log.InfoContext(ctx, "payments: reconciled", "checked", rep.Checked, "closed", rep.Closed, "refunds", rep.Refunds, "open", rep.Remaining)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/catalogue"
+	"sportello/metrics"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
@@ -31,6 +33,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer db.Close()
 	defer cat.Close()
 	log.Info("database open", "dialect", db.Dialect())
+	m := metrics.New()
+	m.WatchDB(db.SQL())
 
 	if err := importDemoOnFirstStart(ctx, cfg, cat, log); err != nil {
 		return err
@@ -43,9 +47,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer index.Close()
 	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond).String())
+	probe := &metrics.Probe{Ping: db.SQL().PingContext, CatalogueVersion: cat.Version, IndexVersion: index.Version, Log: log}
+	m.WatchIndex(probe)
 
 	people := accounts.New(db, nil)
-	signIn, idp, err := newAuth(cfg, people, log)
+	signIn, idp, err := newAuth(cfg, people, m, log)
 	if err != nil {
 		return err
 	}
@@ -56,6 +62,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		ReferencePrefix: cfg.ReferencePrefix,
 		Location:        cfg.TimeZone,
 		Logger:          log,
+		Metrics:         m,
 	})
 	if err != nil {
 		return err
@@ -75,7 +82,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	pay, err := payments.New(db, payments.Options{Provider: provider, Fulfiller: apps, Logger: log})
+	pay, err := payments.New(db, payments.Options{Provider: provider, Fulfiller: apps, Logger: log, Metrics: m})
 	if err != nil {
 		return err
 	}
@@ -86,15 +93,26 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people,
+		Metrics: m, Ready: probe,
 	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
 	if err != nil {
 		return err
 	}
 
-	go syncCatalogue(ctx, cat, index, srv, log)
+	go syncCatalogue(ctx, cat, index, srv, m, log)
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	if cfg.MetricsAddr != "" {
+		ln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("SPORTELLO_METRICS_ADDR: %w", err)
+		}
+		ms := metrics.Server(cfg.MetricsAddr, m, probe)
+		go func() { errc <- ms.Serve(ln) }()
+		defer ms.Close()
+		log.Info("metrics are served", "addr", ln.Addr().String(), "paths", "/metrics /readyz")
+	}
 	go func() { errc <- srv.App().Listen(cfg.Addr) }()
 	log.Info("sportello is listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "env", cfg.Env)
 
@@ -132,11 +150,14 @@ func importDemoOnFirstStart(ctx context.Context, cfg config, db catalogue.Store,
 	return nil
 }
 
+// jobCatalogueSync names syncCatalogue's runs among the background jobs.
+const jobCatalogueSync = "catalogue_sync"
+
 // syncCatalogue brings the search index and the portal's directory up to
 // date when the catalogue changes behind the server's back (an import from
 // the command line, another instance). Changes made through the server
 // update both at once; this is the safety net.
-func syncCatalogue(ctx context.Context, cat catalogue.Store, index *search.Index, srv *portal.Server, log *slog.Logger) {
+func syncCatalogue(ctx context.Context, cat catalogue.Store, index *search.Index, srv *portal.Server, m *metrics.Metrics, log *slog.Logger) {
 	const every = 5 * time.Second
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -146,7 +167,12 @@ func syncCatalogue(ctx context.Context, cat catalogue.Store, index *search.Index
 			return
 		case <-t.C:
 		}
-		if err := syncOnce(ctx, cat, index, srv); err != nil && !errors.Is(err, context.Canceled) {
+		err := syncOnce(ctx, cat, index, srv)
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		m.JobRun(jobCatalogueSync, err)
+		if err != nil {
 			log.Error("catalogue sync failed; retrying", "err", err, "in", every)
 		}
 	}
@@ -189,7 +215,7 @@ const stripeCheckoutOrigin = "https://checkout.stripe.com"
 // configured, otherwise with the embedded development provider (refused in
 // production by loadConfig). The returned handler is nil with a real
 // provider.
-func newAuth(cfg config, people accounts.Sessions, log *slog.Logger) (*auth.Auth, http.Handler, error) {
+func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog.Logger) (*auth.Auth, http.Handler, error) {
 	ac := auth.Config{
 		Issuer:          cfg.OIDC.Issuer,
 		ClientID:        cfg.OIDC.ClientID,
@@ -204,6 +230,7 @@ func newAuth(cfg config, people accounts.Sessions, log *slog.Logger) (*auth.Auth
 		ACRHigh:         cfg.OIDC.ACRHigh,
 		IdleTimeout:     cfg.SessionIdle,
 		AbsoluteTimeout: cfg.SessionAbsolute,
+		Metrics:         m,
 	}
 	if err := ac.Validate(cfg.Env); err != nil {
 		return nil, nil, err

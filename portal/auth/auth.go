@@ -231,6 +231,9 @@ func (a *Auth) PurgeExpired(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// JobPurge names the purge of expired sessions among the background jobs.
+const JobPurge = "sessions_purge"
+
 // RunPurge calls PurgeExpired every interval until ctx ends.
 func (a *Auth) RunPurge(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
@@ -240,7 +243,9 @@ func (a *Auth) RunPurge(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := a.PurgeExpired(ctx); err != nil {
+			n, err := a.PurgeExpired(ctx)
+			a.cfg.Metrics.JobRun(JobPurge, err)
+			if err != nil {
 				a.log.Error("auth: purge", "err", err)
 			} else if n > 0 {
 				a.log.Info("auth: purged expired sessions", "sessions", n)
