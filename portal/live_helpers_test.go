@@ -104,7 +104,7 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 		t.Cleanup(func() { site.index.Close() })
 	}
 	if o.observed {
-		site.metrics, site.metricsBase = observe(t, site, &deps, log)
+		site.metrics, site.metricsBase = observeSite(t, site, &deps, log)
 	}
 	if o.stripeAPIURL != "" {
 		p, err := stripe.New(stripe.Config{SecretKey: "sk_test_sportello", WebhookSecret: o.stripeWebhookKey, APIURL: o.stripeAPIURL, Logger: log})
@@ -138,10 +138,10 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	return site
 }
 
-// observe builds the site's metrics, its applications and payments
+// observeSite builds the site's metrics, its applications and payments
 // recording into them, and the readiness probe, starts the metrics
 // listener, and returns the metrics with the listener's address.
-func observe(t testing.TB, site *liveSite, deps *Deps, log *slog.Logger) (*metrics.Metrics, string) {
+func observeSite(t testing.TB, site *liveSite, deps *Deps, log *slog.Logger) (*metrics.Metrics, string) {
 	t.Helper()
 	m := metrics.New()
 	m.WatchDB(site.db.SQL())
