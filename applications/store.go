@@ -27,6 +27,7 @@ import (
 
 	"sportello/applications/forms"
 	"sportello/catalogue"
+	"sportello/metrics"
 	"sportello/store"
 )
 
@@ -127,6 +128,8 @@ type Options struct {
 	// Now is the clock; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Metrics count the applications submitted; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Store keeps applications in the Sportello database.
@@ -137,6 +140,7 @@ type Store struct {
 	loc     *time.Location
 	now     func() time.Time
 	log     *slog.Logger
+	metrics *metrics.Metrics
 	// newReference draws a reference; tests replace it to force a clash.
 	newReference func() (Reference, error)
 	pending      Pending
@@ -169,7 +173,7 @@ func New(db *store.DB, opts Options) (*Store, error) {
 	if err := os.MkdirAll(uploads, 0o750); err != nil {
 		return nil, fmt.Errorf("applications: creating the uploads directory: %w", err)
 	}
-	s := &Store{db: db, uploads: uploads, prefix: opts.ReferencePrefix, loc: opts.Location, now: opts.Now, log: opts.Logger}
+	s := &Store{db: db, uploads: uploads, prefix: opts.ReferencePrefix, loc: opts.Location, now: opts.Now, log: opts.Logger, metrics: opts.Metrics}
 	s.newReference = func() (Reference, error) { return NewReference(s.prefix) }
 	// The wall clock, not opts.Now: expiry is judged against the files'
 	// modification times.

@@ -135,6 +135,7 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "application submitted", "application_id", id, "service", in.Service.Slug, "files", len(stored))
+	s.metrics.ApplicationSubmitted(in.Service.Slug)
 	return s.load(ctx, s.db.SQL(), qApplicationByID, id)
 }
 

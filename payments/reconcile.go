@@ -94,6 +94,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
 				rep.Closed++
+				s.count(ResultExpired, 1)
 			}
 			continue
 		}

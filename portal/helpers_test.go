@@ -18,6 +18,7 @@ import (
 	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
+	"sportello/metrics"
 	"sportello/payments"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
@@ -71,6 +72,7 @@ func setUp(dir string) error {
 	if err != nil {
 		return err
 	}
+	deps.Ready = &metrics.Probe{Ping: db.SQL().PingContext, CatalogueVersion: st.Version, IndexVersion: idx.Version}
 	fixture.deps = deps
 	srv, err := New(Config{
 		BaseURL:    base,

@@ -21,6 +21,7 @@ import (
 	"sportello/assets"
 	"sportello/catalogue"
 	"sportello/editorial"
+	"sportello/metrics"
 	"sportello/payments"
 	"sportello/portal/access"
 	"sportello/portal/api"
@@ -86,6 +87,12 @@ type Deps struct {
 	// SavedAnswers keeps the support finder answers residents chose to
 	// save; nil means saving is not offered.
 	SavedAnswers accounts.Answers
+	// Metrics record every request and residents' searches; nil records
+	// nothing (metrics.go).
+	Metrics *metrics.Metrics
+	// Ready answers /readyz (a *metrics.Probe); nil leaves /readyz
+	// unrouted, which a probe reads as not ready.
+	Ready http.Handler
 }
 
 // Server is the portal's HTTP application.
@@ -115,6 +122,10 @@ type Server struct {
 	secretRoutes [][]string
 	// headers are the security headers of every answer (middleware.go).
 	headers [][2]string
+	metrics *metrics.Metrics
+	ready   http.Handler
+	// routed tells routes from middleware, for the metrics (metrics.go).
+	routed map[*fiber.Handler]bool
 }
 
 // PaymentsWebhookPath is where the payment provider posts its events; the
@@ -168,6 +179,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		apps:     deps.Applications,
 		forms:    deps.Forms,
 		payments: deps.Payments,
+		metrics:  deps.Metrics,
+		ready:    deps.Ready,
 	}
 	site := web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn)
 	site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
@@ -189,13 +202,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
-	s.api = api.New(s.Shared, deps.Catalogue, deps.Search)
+	residents := observeSearches(deps.Search, deps.Metrics)
+	s.api = api.New(s.Shared, deps.Catalogue, residents)
 	s.headers = s.securityHeaders()
 	var insights *public.Insights
 	if deps.Editorial != nil {
 		insights = public.NewInsights(deps.Editorial, s.Log)
 	}
-	s.public = public.New(s.Shared, deps.Catalogue, deps.Search, engine, deps.Editorial, insights)
+	s.public = public.New(s.Shared, deps.Catalogue, residents, engine, deps.Editorial, insights)
 	if deps.Editorial != nil {
 		if s.editor, err = editor.New(context.Background(), s.Shared, deps.Catalogue, deps.Editorial, deps.Search, s.public, engine, insights); err != nil {
 			return nil, err
@@ -227,6 +241,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.app = fiber.New(fc)
 	s.routes(s.app)
 	s.secretRoutes = secretRoutes(s.app)
+	s.routed = routedHandlers(s.app)
 	s.Log.Info("portal ready", "env", cfg.Env, "base_url", cfg.BaseURL, "demo_sign_in", cfg.DemoSignIn)
 	return s, nil
 }

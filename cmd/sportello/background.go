@@ -7,6 +7,7 @@ import (
 
 	"sportello/applications"
 	"sportello/jobs"
+	"sportello/metrics"
 	"sportello/payments"
 	"sportello/portal/auth"
 	"sportello/store"
@@ -15,8 +16,8 @@ import (
 // backgroundJobs is the work that runs beside the requests. Every instance
 // offers to do it, and for each run exactly one does (package jobs), so two
 // instances never reconcile the same payment at once.
-func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *payments.Service, apps *applications.Store, log *slog.Logger) *jobs.Runner {
-	r := jobs.New(db, jobs.Options{Drain: drain, Log: log})
+func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *payments.Service, apps *applications.Store, m *metrics.Metrics, log *slog.Logger) *jobs.Runner {
+	r := jobs.New(db, jobs.Options{Drain: drain, Log: log, OnRun: m.JobRun})
 	// A lost webhook or a crash mid-checkout is repaired from the
 	// provider's own record.
 	r.Add(jobs.Job{Name: "payments_reconcile", Every: 5 * time.Minute, Run: func(ctx context.Context) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -24,6 +25,9 @@ type config struct {
 	IndexDir    string // this instance's search index: instances never share one
 	DatabaseURL string // postgres://… or a SQLite file path
 	LogLevel    string
+	// MetricsAddr is where Prometheus scrapes /metrics (and may probe
+	// /readyz); "" serves no metrics.
+	MetricsAddr string
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies
 	// whose X-Forwarded-For names the client; empty when there is none.
 	TrustedProxies []string
@@ -135,6 +139,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.DatabaseURL = filepath.Join(c.DataDir, "sportello.db")
 	}
 	c.LogLevel = get("SPORTELLO_LOG_LEVEL", "info")
+	c.MetricsAddr = get("SPORTELLO_METRICS_ADDR", "")
+	if _, port, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && (err != nil || port == "") {
+		errs = append(errs, fmt.Errorf("SPORTELLO_METRICS_ADDR: %q must be a host and port such as 127.0.0.1:9090", c.MetricsAddr))
+	}
 	for _, p := range strings.Split(get("SPORTELLO_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue

@@ -82,6 +82,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"trusted proxies", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16,2001:db8::/32"}, nil},
 		{"a trusted proxy that is a host name", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5,proxy.internal"}, []string{`SPORTELLO_TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range`}},
 		{"a trusted proxy with a bad range", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.0/33"}, []string{`SPORTELLO_TRUSTED_PROXIES: "10.0.0.0/33"`}},
+		{"metrics address", map[string]string{"SPORTELLO_METRICS_ADDR": "127.0.0.1:9090"}, nil},
+		{"metrics address without a port", map[string]string{"SPORTELLO_METRICS_ADDR": "127.0.0.1"}, []string{`SPORTELLO_METRICS_ADDR: "127.0.0.1" must be a host and port`}},
 		{"missing secret file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": "/no/such/file"}, []string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE"}},
 		{"secret from a file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": secretFile}, nil},
 	}

@@ -14,6 +14,7 @@ import (
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/catalogue"
+	"sportello/metrics"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
@@ -31,6 +32,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer db.Close()
 	defer cat.Close()
 	log.Info("database open", "dialect", db.Dialect())
+	m := metrics.New()
+	m.WatchDB(db.SQL())
 
 	if err := importDemoOnFirstStart(ctx, cfg, cat, log); err != nil {
 		return err
@@ -43,9 +46,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer index.Close()
 	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond).String())
+	probe := &metrics.Probe{Ping: db.SQL().PingContext, CatalogueVersion: cat.Version, IndexVersion: index.Version, Log: log}
+	m.WatchIndex(probe)
 
 	people := accounts.New(db, nil)
-	signIn, idp, err := newAuth(cfg, people, log)
+	signIn, idp, err := newAuth(cfg, people, m, log)
 	if err != nil {
 		return err
 	}
@@ -55,6 +60,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		ReferencePrefix: cfg.ReferencePrefix,
 		Location:        cfg.TimeZone,
 		Logger:          log,
+		Metrics:         m,
 	})
 	if err != nil {
 		return err
@@ -74,7 +80,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	pay, err := payments.New(db, payments.Options{Provider: provider, Fulfiller: apps, Logger: log})
+	pay, err := payments.New(db, payments.Options{Provider: provider, Fulfiller: apps, Logger: log, Metrics: m})
 	if err != nil {
 		return err
 	}
@@ -82,6 +88,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people,
+		Metrics: m, Ready: probe,
 	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
 	if err != nil {
@@ -99,10 +106,21 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer stopWork()
 	jobsDone := make(chan struct{})
 	go func() {
-		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, log).Run(work)
+		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, m, log).Run(work)
 		close(jobsDone)
 	}()
 	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)
+
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("SPORTELLO_METRICS_ADDR: %w", err)
+		}
+		ms := metrics.Server(cfg.MetricsAddr, m, probe)
+		go ms.Serve(mln)
+		defer ms.Close()
+		log.Info("metrics are served", "addr", mln.Addr().String(), "paths", "/metrics /readyz")
+	}
 
 	log.Info("sportello is listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "index_dir", cfg.IndexDir)
 	err = srv.Serve(ctx, ln, cfg.ShutdownTimeout)
@@ -164,7 +182,7 @@ const stripeCheckoutOrigin = "https://checkout.stripe.com"
 // configured, otherwise with the embedded development provider (refused in
 // production by loadConfig). The returned handler is nil with a real
 // provider.
-func newAuth(cfg config, people accounts.Sessions, log *slog.Logger) (*auth.Auth, http.Handler, error) {
+func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog.Logger) (*auth.Auth, http.Handler, error) {
 	ac := auth.Config{
 		Issuer:          cfg.OIDC.Issuer,
 		ClientID:        cfg.OIDC.ClientID,
@@ -179,6 +197,7 @@ func newAuth(cfg config, people accounts.Sessions, log *slog.Logger) (*auth.Auth
 		ACRHigh:         cfg.OIDC.ACRHigh,
 		IdleTimeout:     cfg.SessionIdle,
 		AbsoluteTimeout: cfg.SessionAbsolute,
+		Metrics:         m,
 	}
 	if err := ac.Validate(cfg.Env); err != nil {
 		return nil, nil, err

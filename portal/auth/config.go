@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"sportello/metrics"
 )
 
 // Config is how Sportello signs people in. The lead fills it from SPORTELLO_*
@@ -78,6 +80,9 @@ type Config struct {
 	// HTTPClient talks to the provider (discovery, keys, token, userinfo).
 	// Default: a client with a 10 second timeout.
 	HTTPClient *http.Client
+	// Metrics count the runs of the expired-session purge (RunPurge); nil
+	// counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Defaults, exported so that cmd/ and the README quote the same values.
