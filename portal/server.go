@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -61,7 +62,10 @@ type Config struct {
 	// its X-Forwarded-For names, which the rate limits count by; empty means
 	// no proxy, and X-Forwarded-For is ignored.
 	TrustedProxies []string
-	Log            *slog.Logger
+	// Limits bound what one client can make the server hold: timeouts,
+	// body sizes, connections per address (limits.go).
+	Limits Limits
+	Log    *slog.Logger
 }
 
 // Deps are the components the portal reads from.
@@ -115,6 +119,8 @@ type Server struct {
 	secretRoutes [][]string
 	// headers are the security headers of every answer (middleware.go).
 	headers [][2]string
+	// bodyRoutes are the routes that take more than Limits.BodyMax.
+	bodyRoutes []bodyRoute
 }
 
 // PaymentsWebhookPath is where the payment provider posts its events; the
@@ -147,6 +153,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if len(cfg.TopTasks) == 0 {
 		cfg.TopTasks = DefaultTopTasks
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	locales, err := fs.Sub(web.Locales, "locales")
 	if err != nil {
 		return nil, err
@@ -211,9 +218,19 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// A long search query must reach the handler (and be shortened
 		// there) instead of failing in the HTTP parser.
 		ReadBufferSize: 16 << 10,
-		// Uploads to online forms (apply_view.go).
+		// The largest body of any route: uploads to online forms
+		// (apply_view.go). Each route's own limit is set as its headers
+		// arrive (limits.go).
 		BodyLimit: apply.BodyLimit(deps.Forms),
 		AppName:   "sportello",
+		// Bodies are read by the handler, not buffered whole before it
+		// runs; multipart forms too, their files going to temporary files
+		// (limits.go).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  cfg.Limits.ReadHeaderTimeout,
+		WriteTimeout:                 cfg.Limits.WriteTimeout,
+		IdleTimeout:                  cfg.Limits.IdleTimeout,
 	}
 	if len(cfg.TrustedProxies) > 0 {
 		fc.EnableTrustedProxyCheck = true
@@ -224,11 +241,30 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		fc.EnableIPValidation = true
 	}
 	s.app = fiber.New(fc)
+	s.bodyRoutes = uploadRoutes(apply.BodyLimit(deps.Forms), editor.MaxImportBytes+1<<20)
+	s.app.Server().HeaderReceived = s.headerReceived
 	s.routes(s.app)
 	s.secretRoutes = secretRoutes(s.app)
 	s.Log.Info("portal ready", "env", cfg.Env, "base_url", cfg.BaseURL, "demo_sign_in", cfg.DemoSignIn)
 	return s, nil
 }
 
-// App returns the Fiber application, for Listen and for tests.
+// App returns the Fiber application, for tests and shutdown.
 func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until the app is shut down.
+func (s *Server) Listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ln)
+}
+
+// Serve serves on ln, with the cap on connections per client address.
+func (s *Server) Serve(ln net.Listener) error {
+	if s.cfg.Limits.MaxConnsPerIP > 0 {
+		ln = newConnLimiter(ln, s.cfg.Limits.MaxConnsPerIP, s.cfg.TrustedProxies)
+	}
+	return s.app.Listener(ln)
+}
