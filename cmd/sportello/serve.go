@@ -95,7 +95,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	go syncCatalogue(ctx, cat, index, srv, log)
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.App().Listen(cfg.Addr) }()
+	go func() { errc <- srv.Listen(cfg.Addr) }()
 	log.Info("sportello is listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "env", cfg.Env)
 
 	select {
@@ -165,6 +165,7 @@ func portalConfig(cfg config, log *slog.Logger) portal.Config {
 		Env:            cfg.Env,
 		DemoSignIn:     cfg.DevIdP(),
 		TrustedProxies: cfg.TrustedProxies,
+		Limits:         cfg.Limits,
 		TimeZone:       cfg.TimeZone,
 		Log:            log,
 	}
