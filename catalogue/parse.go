@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strconv"
@@ -16,7 +17,16 @@ import (
 // aside and the rest of the file is still validated, so that one run shows
 // everything there is to fix (only broken JSON syntax stops at once).
 func Load(data []byte) (*Catalogue, error) {
-	c, typeErr := parse(data)
+	return LoadWithin(data, Limits{})
+}
+
+// LoadWithin is Load for a file from a less trusted source, such as the
+// editor's upload form: lim bounds what reading it may cost.
+func LoadWithin(data []byte, lim Limits) (*Catalogue, error) {
+	if lim.MaxBytes > 0 && len(data) > lim.MaxBytes {
+		return nil, &ValidationError{Problems: []Problem{{Message: fmt.Sprintf("the file is %s; a catalogue imported here may be at most %s", sizeText(len(data)), sizeText(lim.MaxBytes))}}}
+	}
+	c, typeErr := parse(data, lim.MaxValues)
 	if c == nil {
 		return nil, typeErr
 	}
@@ -61,7 +71,7 @@ func underAny(path string, ps []Problem) bool {
 // the model. encoding/json alone stops at the first error and names neither
 // array indices nor lines.
 func Parse(data []byte) (*Catalogue, error) {
-	c, err := parse(data)
+	c, err := parse(data, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -73,8 +83,8 @@ func Parse(data []byte) (*Catalogue, error) {
 // (encoding/json leaves such values at their zero value and goes on), so
 // that Load can validate the rest. It returns a nil catalogue only for
 // broken JSON syntax. Its error, when not nil, is a *ValidationError.
-func parse(data []byte) (*Catalogue, error) {
-	root, err := readTree(data)
+func parse(data []byte, maxValues int) (*Catalogue, error) {
+	root, err := readTree(data, maxValues)
 	if err != nil {
 		return nil, &ValidationError{Problems: []Problem{syntaxProblem(data, err)}}
 	}
@@ -131,10 +141,11 @@ func (k nodeKind) String() string {
 	return "unknown"
 }
 
-func readTree(data []byte) (*node, error) {
+func readTree(data []byte, maxValues int) (*node, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	root, err := readValue(dec, data, "")
+	r := treeReader{dec: dec, data: data, maxValues: maxValues}
+	root, err := r.value("", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -154,11 +165,14 @@ var errTrailingData = errors.New("there is more after the end of the catalogue o
 func syntaxProblem(data []byte, err error) Problem {
 	var se *json.SyntaxError
 	var at *syntaxAt
+	var le *limitError
 	path := ""
 	if errors.As(err, &at) {
 		path = at.path
 	}
 	switch {
+	case errors.As(err, &le):
+		return Problem{Path: path, Line: lineAt(data, le.offset), Message: le.msg}
 	case errors.As(err, &se):
 		return Problem{Path: path, Line: lineAt(data, se.Offset), Message: "the file is not valid JSON: " + se.Error() + "; look for a missing comma, quote or bracket on this line or the one before"}
 	case errors.Is(err, errTrailingData):
@@ -172,9 +186,25 @@ func syntaxProblem(data []byte, err error) Problem {
 	}
 }
 
-func readValue(dec *json.Decoder, data []byte, path string) (*node, error) {
-	start := valueStart(data, dec.InputOffset())
-	tok, err := dec.Token()
+// treeReader reads the tree. It stops at the first value past a limit: a
+// file nested hundreds of levels deep or with megabytes in one member name
+// is not a catalogue with a typo, and reading on would only cost memory.
+type treeReader struct {
+	dec       *json.Decoder
+	data      []byte
+	maxValues int // 0: no limit
+	values    int
+}
+
+func (r *treeReader) value(path string, depth int) (*node, error) {
+	start := valueStart(r.data, r.dec.InputOffset())
+	if depth > MaxDepth {
+		return nil, &syntaxAt{path, &limitError{start, fmt.Sprintf("lists and objects are nested more than %d levels deep here; a catalogue needs fewer than 10, so look for brackets [ or { that are never closed", MaxDepth)}}
+	}
+	if r.values++; r.maxValues > 0 && r.values > r.maxValues {
+		return nil, &syntaxAt{path, &limitError{start, fmt.Sprintf("the file has more than %d values (texts, numbers, lists and objects); a catalogue imported here may have at most that many, so split it or import it with `sportello import`", r.maxValues)}}
+	}
+	tok, err := r.dec.Token()
 	if err != nil {
 		return nil, &syntaxAt{path, err}
 	}
@@ -191,8 +221,8 @@ func readValue(dec *json.Decoder, data []byte, path string) (*node, error) {
 	case json.Delim:
 		if t == '[' {
 			n.kind = nodeArray
-			for dec.More() {
-				v, err := readValue(dec, data, index(path, len(n.values)))
+			for r.dec.More() {
+				v, err := r.value(index(path, len(n.values)), depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -200,12 +230,16 @@ func readValue(dec *json.Decoder, data []byte, path string) (*node, error) {
 			}
 		} else {
 			n.kind = nodeObject
-			for dec.More() {
-				k, err := dec.Token()
+			for r.dec.More() {
+				keyAt := valueStart(r.data, r.dec.InputOffset())
+				k, err := r.dec.Token()
 				if err != nil {
 					return nil, &syntaxAt{path, err}
 				}
-				v, err := readValue(dec, data, member(path, k.(string)))
+				if len(k.(string)) > MaxNameBytes {
+					return nil, &syntaxAt{path, &limitError{keyAt, fmt.Sprintf("has a member name %s long; no member name of the format is longer than %d characters", sizeText(len(k.(string))), MaxNameBytes)}}
+				}
+				v, err := r.value(member(path, k.(string)), depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -213,12 +247,20 @@ func readValue(dec *json.Decoder, data []byte, path string) (*node, error) {
 				n.values = append(n.values, v)
 			}
 		}
-		if _, err := dec.Token(); err != nil { // the closing ] or }
+		if _, err := r.dec.Token(); err != nil { // the closing ] or }
 			return nil, &syntaxAt{path, err}
 		}
 	}
 	return n, nil
 }
+
+// limitError is a limit of the format the file went past, at offset.
+type limitError struct {
+	offset int64
+	msg    string
+}
+
+func (e *limitError) Error() string { return e.msg }
 
 // syntaxAt is a decoder error with the path of the value being read.
 type syntaxAt struct {
@@ -254,6 +296,7 @@ func lineAt(data []byte, off int64) int {
 type typeChecker struct {
 	data []byte
 	problems
+	fields map[reflect.Type]map[string]reflect.StructField // jsonFields, once per type
 }
 
 // wholeNumberMessages gives the fix-it message for integer members whose
@@ -263,6 +306,12 @@ var wholeNumberMessages = map[string]string{
 }
 
 func (tc *typeChecker) fail(n *node, path, format string, args ...any) {
+	if tc.full() {
+		// Counting lines from the start for every one of a million
+		// problems would take minutes.
+		tc.more++
+		return
+	}
 	tc.addLine(path, lineAt(tc.data, n.offset), format, args...)
 }
 
@@ -285,7 +334,14 @@ func (tc *typeChecker) checkField(n *node, t reflect.Type, path, owner string) {
 			tc.fail(n, path, "must be an object {...}, not %s", n.kind)
 			return
 		}
-		fields := jsonFields(t)
+		fields, ok := tc.fields[t]
+		if !ok {
+			fields = jsonFields(t)
+			if tc.fields == nil {
+				tc.fields = map[reflect.Type]map[string]reflect.StructField{}
+			}
+			tc.fields[t] = fields
+		}
 		seen := make(map[string]bool, len(n.keys))
 		for i, k := range n.keys {
 			p := member(path, k)
@@ -333,6 +389,8 @@ func (tc *typeChecker) checkField(n *node, t reflect.Type, path, owner string) {
 	case reflect.String:
 		if n.kind != nodeString {
 			tc.fail(n, path, "must be a string in double quotes, not %s", n.kind)
+		} else if len(n.literal) > MaxTextBytes {
+			tc.fail(n, path, "is %s long; a text may be at most %s", sizeText(len(n.literal)), sizeText(MaxTextBytes))
 		}
 	case reflect.Bool:
 		if n.kind != nodeBool {
@@ -348,7 +406,7 @@ func (tc *typeChecker) checkField(n *node, t reflect.Type, path, owner string) {
 			return
 		}
 		if _, err := strconv.ParseInt(n.literal, 10, 64); err != nil {
-			tc.fail(n, path, "%s, not %s", msg, n.literal)
+			tc.fail(n, path, "%s, not %s", msg, shorten(n.literal))
 		}
 	case reflect.Float64:
 		if n.kind != nodeNumber {
@@ -356,7 +414,7 @@ func (tc *typeChecker) checkField(n *node, t reflect.Type, path, owner string) {
 			return
 		}
 		if _, err := strconv.ParseFloat(n.literal, 64); err != nil {
-			tc.fail(n, path, "must be a number of ordinary size, not %s", n.literal)
+			tc.fail(n, path, "must be a number of ordinary size, not %s", shorten(n.literal))
 		}
 	default:
 		tc.fail(n, path, "cannot be read into %s", t)

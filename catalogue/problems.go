@@ -45,24 +45,43 @@ func (e *ValidationError) Error() string {
 // Unwrap lets callers test with errors.Is(err, ErrInvalid).
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
 
-// problems collects Problems; its zero value is ready to use.
+// problems collects Problems; its zero value is ready to use. It keeps the
+// first MaxProblems and notes that there are more: a file of a million wrong values
+// needs fixing in one place, not a million lines saying so.
 type problems struct {
 	list []Problem
+	more int
 }
 
 func (ps *problems) add(path, format string, args ...any) {
-	ps.list = append(ps.list, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	ps.addLine(path, 0, format, args...)
 }
 
 func (ps *problems) addLine(path string, line int, format string, args ...any) {
-	ps.list = append(ps.list, Problem{Path: path, Line: line, Message: fmt.Sprintf(format, args...)})
+	if ps.full() {
+		ps.more++
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	msg = cut(msg, maxMessageBytes)
+	ps.list = append(ps.list, Problem{Path: path, Line: line, Message: msg})
 }
+
+// full reports whether further problems are only counted.
+func (ps *problems) full() bool { return len(ps.list) >= MaxProblems }
+
+// count is how many problems were found, kept or not.
+func (ps *problems) count() int { return len(ps.list) + ps.more }
 
 func (ps *problems) err() error {
 	if len(ps.list) == 0 {
 		return nil
 	}
-	return &ValidationError{Problems: ps.list}
+	list := ps.list
+	if ps.more > 0 {
+		list = append(list, Problem{Message: "there are more problems; fix the ones above and try again to see the rest"})
+	}
+	return &ValidationError{Problems: list}
 }
 
 // Paths are built with these helpers so that every message names a member the

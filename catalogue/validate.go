@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/currency"
 )
@@ -102,6 +103,12 @@ func (v *validator) run() {
 	}
 	v.questions()
 	for i := range c.Services {
+		if v.full() {
+			// A file of a million broken services is told so by the
+			// first ones; checking the rest only takes time.
+			v.more++
+			break
+		}
 		v.service(index("services", i), &c.Services[i])
 	}
 	for i := range c.Journeys {
@@ -129,7 +136,7 @@ func (v *validator) authority(a *Authority) {
 		v.langs[l] = true
 	}
 	v.defaultLang = a.DefaultLanguage
-	v.langsOK = len(v.problems.list) == 0
+	v.langsOK = v.problems.count() == 0
 	if !v.langs[a.DefaultLanguage] {
 		v.add(member(p, "default_language"), "must be one of authority.languages (%s), not %q", strings.Join(a.Languages, ", "), a.DefaultLanguage)
 		v.langsOK = false
@@ -179,11 +186,35 @@ func (v *validator) text(path string, t Text, required bool) {
 	if strings.TrimSpace(t[v.defaultLang]) == "" {
 		v.add(member(path, v.defaultLang), "is missing or empty; every text needs one in the default language %q", v.defaultLang)
 	}
+	name := lastMember(path)
 	for _, l := range sortedKeys(t) {
 		if !v.langs[l] {
 			v.add(member(path, l), "%q is not in authority.languages; add it there or remove this translation", l)
 		}
+		v.textSize(member(path, l), t[l], shortTexts[name])
 	}
+}
+
+// shortTexts are the members whose texts are shown in lists and headings,
+// which MaxShortText bounds.
+var shortTexts = map[string]bool{"title": true, "name": true, "label": true, "unit": true}
+
+// textSize checks a text against MaxShortText or MaxTextBytes. Reading a
+// file checks the second already; an entry saved in the editor is checked
+// here only.
+func (v *validator) textSize(path, s string, short bool) {
+	switch n := utf8.RuneCountInString(s); {
+	case short && n > MaxShortText:
+		v.add(path, "is %d characters long; a title, name or label may have at most %d", n, MaxShortText)
+	case len(s) > MaxTextBytes:
+		v.add(path, "is %s long; a text may be at most %s", sizeText(len(s)), sizeText(MaxTextBytes))
+	}
+}
+
+// lastMember is the last member name of a path: "title" for
+// "services[3].title".
+func lastMember(path string) string {
+	return path[strings.LastIndexByte(path, '.')+1:]
 }
 
 func (v *validator) textList(path string, t TextList) {
@@ -201,6 +232,7 @@ func (v *validator) textList(path string, t TextList) {
 			if strings.TrimSpace(s) == "" {
 				v.add(index(member(path, l), i), "is empty; remove it or write the text")
 			}
+			v.textSize(index(member(path, l), i), s, false)
 		}
 	}
 }
@@ -243,8 +275,8 @@ func (v *validator) slugRefs(path string, values []string, set map[string]bool, 
 }
 
 func (v *validator) questions() {
-	before := len(v.problems.list)
-	defer func() { v.questionsOK = len(v.problems.list) == before }()
+	before := v.problems.count()
+	defer func() { v.questionsOK = v.problems.count() == before }()
 	seen := make(map[string]int)
 	for i, q := range v.c.ProfileQuestions {
 		p := index("profile_questions", i)

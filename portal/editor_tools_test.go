@@ -35,6 +35,17 @@ func TestImportAndExportFromTheEditor(t *testing.T) {
 	}
 	r = admin.postMultipart("/editor/import", url.Values{"_csrf": {tok}}, upload{field: "catalogue", name: "bad.json", content: []byte(`{"format": `)})
 	must(t, r, http.StatusUnprocessableEntity, "line 1")
+	// Files that once took the server to gigabytes: refused at their path,
+	// as the command line refuses them.
+	deep := bytes.Replace(catalogue.DemoJSON(), []byte(`"fee": null,`), []byte(`"fee": `+strings.Repeat("[", 80_000)+`,`), 1)
+	r = admin.postMultipart("/editor/import", url.Values{"_csrf": {tok}}, upload{field: "catalogue", name: "deep.json", content: deep})
+	must(t, r, http.StatusUnprocessableEntity, "services[0].fee[0][0]", "nested more than 32 levels deep")
+	title := bytes.Replace(catalogue.DemoJSON(), []byte(`"en": "Report a missed bin collection"`), []byte(`"en": "`+strings.Repeat("x", 10<<20)+`"`), 1)
+	r = admin.postMultipart("/editor/import", url.Values{"_csrf": {tok}}, upload{field: "catalogue", name: "title.json", content: title})
+	must(t, r, http.StatusUnprocessableEntity, "services[0].title.en: is 10 MB long; a text may be at most 64 KB")
+	if len(r.body) > 1<<20 {
+		t.Errorf("the refusal page is %d bytes: it quotes the title", len(r.body))
+	}
 
 	// Export, change a title, import: applied and searchable at once.
 	r = admin.get("/editor/export.json")

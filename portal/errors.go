@@ -40,6 +40,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Redirect(auth.LoginURL(up.ReturnTo, up.Level), fiber.StatusSeeOther)
 	}
 	status, key := web.Classify(err)
+	args := web.ArgsOf(err)
 	reqID, _ := c.Locals(web.LocalRequestID).(string)
 	level := slog.LevelDebug
 	if status >= 500 {
@@ -54,7 +55,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	s.setSecurityHeaders(c)
 	if isAPI(c) {
 		return c.JSON(apiError{Error: apiErrorBody{
-			Status: status, Code: key, Message: web.T(c, key), RequestID: reqID,
+			Status: status, Code: key, Message: web.T(c, key, args...), RequestID: reqID,
 		}})
 	}
 	if web.SiteOf(c) == nil {
@@ -62,7 +63,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		// request): there is no language yet, so use the default one.
 		c.Locals(web.LocalSite, s.Site)
 	}
-	page := errorPage{Page: web.NewPage(c, web.StatusKey(status)+".title"), Status: status, Message: web.T(c, key)}
+	page := errorPage{Page: web.NewPage(c, web.StatusKey(status)+".title"), Status: status, Message: web.T(c, key, args...)}
 	page.Search = web.SearchBox{Lang: page.Lang, ID: "error-search"}
 	if status == fiber.StatusNotFound {
 		page.Topics = s.Directory().TopicLinks(page.Lang)

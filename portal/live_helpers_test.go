@@ -60,7 +60,11 @@ type siteOptions struct {
 	ownCatalogue                   bool
 	observed                       bool
 	stripeAPIURL, stripeWebhookKey string
+	limits                         Limits
 }
+
+// withLimits serves the site with these limits instead of the defaults.
+func withLimits(l Limits) siteOption { return func(o *siteOptions) { o.limits = l } }
 
 // ownCatalogue gives the site a database and search index of its own,
 // loaded with the demo catalogue: tests that edit the catalogue must not
@@ -129,12 +133,14 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Log: log}, deps)
+	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, Log: log}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = site.srv.App().Listener(ln) }()
-	t.Cleanup(func() { _ = site.srv.App().ShutdownWithTimeout(5 * time.Second) })
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { _ = site.srv.Serve(ctx, ln, 5*time.Second); close(served) }()
+	t.Cleanup(func() { stop(); <-served })
 	return site
 }
 

@@ -166,6 +166,8 @@ func (s *Server) middleware(app *fiber.App) {
 		return c.Next()
 	})
 	app.Use(s.Site.Middleware())
+	// Before anything reads a body: sessions, CSRF, the sign-in provider.
+	app.Use(s.bodyLimit)
 }
 
 func levelFor(status int) slog.Level {

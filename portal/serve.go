@@ -14,6 +14,9 @@ import (
 // keep-alive connections are closed, and Serve returns: nil when every
 // request finished, an error when drain ran out first or serving failed.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	if s.cfg.Limits.MaxConnsPerIP > 0 {
+		ln = newConnLimiter(ln, s.cfg.Limits.MaxConnsPerIP, s.cfg.TrustedProxies)
+	}
 	served := make(chan error, 1)
 	go func() { served <- s.app.Listener(ln) }()
 	select {

@@ -62,7 +62,10 @@ type Config struct {
 	// its X-Forwarded-For names, which the rate limits count by; empty means
 	// no proxy, and X-Forwarded-For is ignored.
 	TrustedProxies []string
-	Log            *slog.Logger
+	// Limits bound what one client can make the server hold: timeouts,
+	// body sizes, connections per address (limits.go).
+	Limits Limits
+	Log    *slog.Logger
 }
 
 // Deps are the components the portal reads from.
@@ -126,6 +129,8 @@ type Server struct {
 	ready   http.Handler
 	// routed tells routes from middleware, for the metrics (metrics.go).
 	routed map[*fiber.Handler]bool
+	// bodyRoutes are the routes that take more than Limits.BodyMax.
+	bodyRoutes []bodyRoute
 }
 
 // PaymentsWebhookPath is where the payment provider posts its events; the
@@ -158,6 +163,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if len(cfg.TopTasks) == 0 {
 		cfg.TopTasks = DefaultTopTasks
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	locales, err := fs.Sub(web.Locales, "locales")
 	if err != nil {
 		return nil, err
@@ -226,9 +232,19 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// A long search query must reach the handler (and be shortened
 		// there) instead of failing in the HTTP parser.
 		ReadBufferSize: 16 << 10,
-		// Uploads to online forms (apply_view.go).
+		// The largest body of any route: uploads to online forms
+		// (apply_view.go). Each route's own limit is set as its headers
+		// arrive (limits.go).
 		BodyLimit: apply.BodyLimit(deps.Forms),
 		AppName:   "sportello",
+		// Bodies are read by the handler, not buffered whole before it
+		// runs; multipart forms too, their files going to temporary files
+		// (limits.go).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  cfg.Limits.ReadHeaderTimeout,
+		WriteTimeout:                 cfg.Limits.WriteTimeout,
+		IdleTimeout:                  cfg.Limits.IdleTimeout,
 	}
 	if len(cfg.TrustedProxies) > 0 {
 		fc.EnableTrustedProxyCheck = true
@@ -239,6 +255,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		fc.EnableIPValidation = true
 	}
 	s.app = fiber.New(fc)
+	s.bodyRoutes = uploadRoutes(apply.BodyLimit(deps.Forms), editor.MaxImportBytes+1<<20)
+	s.app.Server().HeaderReceived = s.headerReceived
 	s.routes(s.app)
 	s.secretRoutes = secretRoutes(s.app)
 	s.routed = routedHandlers(s.app)
@@ -246,5 +264,5 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	return s, nil
 }
 
-// App returns the Fiber application, for Listen and for tests.
+// App returns the Fiber application, for tests and shutdown.
 func (s *Server) App() *fiber.App { return s.app }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"sportello/portal"
 	"sportello/store"
 )
 
@@ -61,6 +63,8 @@ type config struct {
 	// ChangePoll is how often the change feed is read without a
 	// notification (SQLite; PostgreSQL while its listener is down).
 	ChangePoll time.Duration
+	// Limits bound what one client can make the server hold.
+	Limits portal.Limits
 
 	UploadMaxBytes  int64          // cap on any one uploaded file
 	ReferencePrefix string         // starts every application reference
@@ -109,6 +113,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return def
 		}
 		return n
+	}
+	positiveOrZero := func(name string, def int) int {
+		if v := getenv(name); v == "0" {
+			return 0
+		}
+		return positiveInt(name, def)
 	}
 	duration := func(name string, def time.Duration) time.Duration {
 		v := getenv(name)
@@ -187,6 +197,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.ChangePoll = duration("SPORTELLO_CHANGE_POLL_INTERVAL", store.DefaultPoll)
 
 	c.UploadMaxBytes = int64(positiveInt("SPORTELLO_UPLOAD_MAX_MB", 25)) << 20
+	c.Limits = portal.Limits{
+		ReadHeaderTimeout: duration("SPORTELLO_READ_HEADER_TIMEOUT", portal.DefaultLimits.ReadHeaderTimeout),
+		ReadTimeout:       duration("SPORTELLO_READ_TIMEOUT", portal.DefaultLimits.ReadTimeout),
+		UploadTimeout:     duration("SPORTELLO_UPLOAD_TIMEOUT", portal.DefaultLimits.UploadTimeout),
+		WriteTimeout:      duration("SPORTELLO_WRITE_TIMEOUT", portal.DefaultLimits.WriteTimeout),
+		IdleTimeout:       duration("SPORTELLO_IDLE_TIMEOUT", portal.DefaultLimits.IdleTimeout),
+		BodyMax:           positiveInt("SPORTELLO_BODY_MAX_KB", portal.DefaultLimits.BodyMax>>10) << 10,
+		// 0 turns the cap off, which portal.Limits says with -1.
+		MaxConnsPerIP: cmp.Or(positiveOrZero("SPORTELLO_MAX_CONNS_PER_IP", portal.DefaultLimits.MaxConnsPerIP), -1),
+	}
 	c.ReferencePrefix = get("SPORTELLO_REFERENCE_PREFIX", "PN")
 	tz := get("SPORTELLO_TIME_ZONE", "Europe/Madrid")
 	loc, err := time.LoadLocation(tz)

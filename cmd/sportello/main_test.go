@@ -159,6 +159,11 @@ func TestImportExport(t *testing.T) {
 			[]byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1),
 			[]byte(`"related": [`), []byte(`"related": ["no-such-service", `), 1),
 			[]string{"services[0].topic", "no-such-topic", "no-such-service"}},
+		// Files that once knocked the server over: refused at their path.
+		{"nested too deep", bytes.Replace(demo, []byte(`"fee": null,`), []byte(`"fee": `+strings.Repeat("[", 50_000)+`,`), 1),
+			[]string{"services[0].fee[0][0]", "nested more than 32 levels deep"}},
+		{"a 10 MB title", bytes.Replace(demo, []byte(`"en": "Report a missed bin collection"`), []byte(`"en": "`+strings.Repeat("x", 10<<20)+`"`), 1),
+			[]string{"services[0].title.en: is 10 MB long; a text may be at most 64 KB"}},
 	}
 	for _, b := range broken {
 		path := filepath.Join(dir, "broken.json")

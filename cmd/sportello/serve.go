@@ -158,6 +158,7 @@ func portalConfig(cfg config, log *slog.Logger) portal.Config {
 		Env:            cfg.Env,
 		DemoSignIn:     cfg.DevIdP(),
 		TrustedProxies: cfg.TrustedProxies,
+		Limits:         cfg.Limits,
 		TimeZone:       cfg.TimeZone,
 		Log:            log,
 	}

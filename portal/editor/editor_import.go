@@ -27,8 +27,16 @@ type importPage struct {
 	Error      string
 }
 
-// maxImportBytes bounds an uploaded catalogue (the demo is well under 1 MB).
-const maxImportBytes = 32 << 20
+// MaxImportBytes bounds an uploaded catalogue (the demo is 1.2 MB); the
+// route's body limit is set from it (portal/limits.go).
+const MaxImportBytes = 32 << 20
+
+// importLimits bound what reading an uploaded catalogue may cost the server.
+// 300,000 values are about 1,600 services as detailed as the demo's (24,000
+// values for 132 services); a larger catalogue is loaded with `sportello
+// import`. Measured worst case, a file of empty services just under the
+// limit: about 250 MB of heap (docs/performance.md).
+var importLimits = catalogue.Limits{MaxBytes: MaxImportBytes, MaxValues: 300_000}
 
 func (s *bulk) editorImportShow(c *fiber.Ctx) error {
 	return web.Render(c, "editor/import", importPage{editorPage: s.newEditorPage(c, "editor.import.title", "/editor/import")})
@@ -46,8 +54,8 @@ func (s *bulk) editorImport(c *fiber.Ctx) error {
 		return web.Render(c, "editor/import", p)
 	}
 	p.FileName = fh.Filename
-	if fh.Size > maxImportBytes {
-		p.Error = web.T(c, "editor.import.too_big", "Max", maxImportBytes>>20)
+	if fh.Size > MaxImportBytes {
+		p.Error = web.T(c, "editor.import.too_big", "Max", MaxImportBytes>>20)
 		c.Status(fiber.StatusRequestEntityTooLarge)
 		return web.Render(c, "editor/import", p)
 	}
@@ -55,12 +63,12 @@ func (s *bulk) editorImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, MaxImportBytes+1))
 	f.Close()
 	if err != nil {
 		return err
 	}
-	cat, err := catalogue.Load(data)
+	cat, err := catalogue.LoadWithin(data, importLimits)
 	var ve *catalogue.ValidationError
 	if errors.As(err, &ve) {
 		for _, pr := range ve.Problems {

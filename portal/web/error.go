@@ -21,6 +21,8 @@ type Error struct {
 	Status int    // HTTP status
 	Key    string // translation key of the message a resident sees
 	Cause  error  // logged, never shown; may be nil
+	// Args are the message's arguments in pairs ("Max", "1 MB"); may be nil.
+	Args []any
 }
 
 // NewError returns an Error. An empty key means the generic message for the
@@ -54,6 +56,15 @@ func StatusKey(status int) string {
 		return "error.400"
 	}
 	return "error.500"
+}
+
+// ArgsOf is the message arguments of err when it is an *Error.
+func ArgsOf(err error) []any {
+	var we *Error
+	if errors.As(err, &we) {
+		return we.Args
+	}
+	return nil
 }
 
 // StepUp is the answer to someone whose sign-in is below the level of
