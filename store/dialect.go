@@ -81,11 +81,20 @@ var postgresDialect = dialect{
 // when it begins: a deferred one that reads, then writes, fails with
 // SQLITE_BUSY (busy_timeout cannot help it) when another writer got in
 // first. Read-only transactions stay deferred.
-const sqlitePragmas = "_pragma=busy_timeout(10000)" +
-	"&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)" +
-	"&_txlock=immediate"
+//
+// Writers of this process never reach busy_timeout: they queue in Go first
+// (sqlite_writes.go). It is for other processes writing the same file.
+func sqlitePragmas() string {
+	return "_pragma=busy_timeout(" + strconv.Itoa(sqliteBusyTimeoutMillis) + ")" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_txlock=immediate"
+}
+
+// sqliteBusyTimeoutMillis is busy_timeout; tests shorten it to show that
+// the process's writers never wait on it.
+var sqliteBusyTimeoutMillis = 10000
 
 func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
 	if DialectOf(databaseURL) == DialectPostgres {
@@ -107,10 +116,11 @@ func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, nil, fmt.Errorf("store: creating the directory of the SQLite database: %w", err)
 	}
-	db, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
+	connector, err := newSQLiteConnector(path, path+"?"+sqlitePragmas())
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
+	db := sql.OpenDB(connector)
 	db.SetMaxIdleConns(maxIdleConns)
 	d := sqliteDialect
 	return &d, db, nil
