@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"sportello/store"
@@ -53,7 +54,28 @@ func Open(t testing.TB, dialect string) *store.DB {
 		t.Fatalf("storetest: opening the %s database: %v", dialect, err)
 	}
 	t.Cleanup(func() { db.Close() })
+	dsns.Store(db, dsn)
 	return db
+}
+
+// dsns remembers where Open opened each database, for Reopen.
+var dsns sync.Map // *store.DB -> string
+
+// Reopen opens db's database once more, as a second instance of the server
+// would: its own pool of connections to the same SQLite file or PostgreSQL
+// schema. It is closed when t ends, before the schema is dropped.
+func Reopen(t testing.TB, db *store.DB) *store.DB {
+	t.Helper()
+	dsn, ok := dsns.Load(db)
+	if !ok {
+		t.Fatal("storetest: Reopen takes a database that storetest.Open opened")
+	}
+	again, err := store.Open(context.Background(), dsn.(string))
+	if err != nil {
+		t.Fatalf("storetest: opening the %s database again: %v", db.Dialect(), err)
+	}
+	t.Cleanup(func() { again.Close() })
+	return again
 }
 
 // postgresSchema creates a schema of its own for t, so that tests (and CI
