@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"sportello/applications"
 	"sportello/catalogue/sqlstore"
 	"sportello/payments"
 	"sportello/payments/stripe"
@@ -53,12 +54,20 @@ type siteOption func(*siteOptions)
 type siteOptions struct {
 	ownCatalogue                   bool
 	stripeAPIURL, stripeWebhookKey string
+	pendingQuota                   int64
 }
 
 // ownCatalogue gives the site a database and search index of its own,
 // loaded with the demo catalogue: tests that edit the catalogue must not
 // change what the other tests read from the fixture.
 func ownCatalogue(o *siteOptions) { o.ownCatalogue = true }
+
+// pendingQuota gives the site a database of its own (ownCatalogue) and an
+// applications store whose forms in progress may keep n bytes of uploads
+// per person or session and per address.
+func pendingQuota(n int64) siteOption {
+	return func(o *siteOptions) { o.ownCatalogue, o.pendingQuota = true, n }
+}
 
 // stripePayments takes the site's payments through the Stripe provider at
 // apiURL (stripe-mock), verifying webhooks with webhookSecret, instead of
@@ -89,6 +98,12 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 		t.Cleanup(func() { site.db.Close() })
 		t.Cleanup(func() { site.store.Close() })
 		t.Cleanup(func() { site.index.Close() })
+	}
+	if o.pendingQuota > 0 {
+		var err error
+		if deps.Applications, err = applications.New(site.db, applications.Options{PendingQuota: o.pendingQuota, Logger: log}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if o.stripeAPIURL != "" {
 		p, err := stripe.New(stripe.Config{SecretKey: "sk_test_sportello", WebhookSecret: o.stripeWebhookKey, APIURL: o.stripeAPIURL, Logger: log})
