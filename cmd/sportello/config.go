@@ -20,7 +20,7 @@ type config struct {
 	Env         string // "development" (default) or "production"
 	Addr        string // listen address
 	BaseURL     string // public URL, used for redirects, cookies and the sitemap
-	DataDir     string // SQLite database, search index and uploads
+	DataDir     string // SQLite database and search index (older versions kept uploads there)
 	DatabaseURL string // postgres://… or a SQLite file path
 	LogLevel    string
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies
@@ -51,6 +51,7 @@ type config struct {
 	}
 
 	UploadMaxBytes  int64          // cap on any one uploaded file
+	PendingQuota    int64          // uploads kept in forms in progress, per person or session and per address
 	ReferencePrefix string         // starts every application reference
 	TimeZone        *time.Location // the council's: due dates are counted in it
 }
@@ -167,6 +168,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 
 	c.UploadMaxBytes = int64(positiveInt("SPORTELLO_UPLOAD_MAX_MB", 25)) << 20
+	c.PendingQuota = int64(positiveInt("SPORTELLO_PENDING_QUOTA_MB", 50)) << 20
 	c.ReferencePrefix = get("SPORTELLO_REFERENCE_PREFIX", "PN")
 	tz := get("SPORTELLO_TIME_ZONE", "Europe/Madrid")
 	loc, err := time.LoadLocation(tz)

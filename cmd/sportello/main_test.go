@@ -69,6 +69,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"issuer without client", map[string]string{"SPORTELLO_OIDC_ISSUER": "https://id.example"}, []string{"SPORTELLO_OIDC_CLIENT_ID: required"}},
 		{"bad duration", map[string]string{"SPORTELLO_SESSION_IDLE_TIMEOUT": "soon"}, []string{"SPORTELLO_SESSION_IDLE_TIMEOUT"}},
 		{"bad upload limit", map[string]string{"SPORTELLO_UPLOAD_MAX_MB": "-3"}, []string{"SPORTELLO_UPLOAD_MAX_MB"}},
+		{"bad pending quota", map[string]string{"SPORTELLO_PENDING_QUOTA_MB": "lots"}, []string{"SPORTELLO_PENDING_QUOTA_MB"}},
 		{"bad time zone", map[string]string{"SPORTELLO_TIME_ZONE": "Mars/Olympus"}, []string{"SPORTELLO_TIME_ZONE"}},
 		{"trusted proxies", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16,2001:db8::/32"}, nil},
 		{"a trusted proxy that is a host name", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5,proxy.internal"}, []string{`SPORTELLO_TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range`}},

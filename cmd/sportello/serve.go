@@ -53,6 +53,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	apps, err := applications.New(db, applications.Options{
 		DataDir:         cfg.DataDir,
+		PendingQuota:    cfg.PendingQuota,
 		ReferencePrefix: cfg.ReferencePrefix,
 		Location:        cfg.TimeZone,
 		Logger:          log,
@@ -60,6 +61,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Expired forms in progress, and what older versions left in the data
+	// directory (uploads moved into the database), are swept at start;
+	// saving a form sweeps again every ten minutes at most.
+	go func() {
+		if _, err := apps.SweepExpired(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("sweeping forms in progress and old uploads failed", "err", err)
+		}
+	}()
 	authority, err := cat.Authority(ctx)
 	if err != nil {
 		return err
