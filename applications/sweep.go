@@ -18,7 +18,8 @@ import (
 // their files, and settles what versions before files moved into the
 // database left in the data directory (see diskLeftovers). It returns how
 // many forms and leftover files it deleted or moved. Every instance may run
-// it at any time, at once too. Save runs it every ten minutes at most.
+// it at any time, at once too. Saving a form deletes expired forms too,
+// every ten minutes at most.
 func (s *Store) SweepExpired(ctx context.Context) (int, error) {
 	n, err := s.sweepPending(ctx)
 	if err != nil {
@@ -84,13 +85,15 @@ func scanString(sc store.Scanner) (string, error) {
 	return v, err
 }
 
-// sweepNow runs SweepExpired if this process has not for pendingSweepEvery.
+// sweepNow deletes expired forms in progress if this process has not for
+// pendingSweepEvery. It leaves the old data directory to SweepExpired: a
+// resident's request must not wait for gigabytes of old uploads to move.
 func (p *pendingDB) sweepNow(ctx context.Context) {
 	now, last := p.s.now().UnixNano(), p.lastSweep.Load()
 	if now-last < int64(pendingSweepEvery) || !p.lastSweep.CompareAndSwap(last, now) {
 		return
 	}
-	if _, err := p.s.SweepExpired(ctx); err != nil {
+	if _, err := p.s.sweepPending(ctx); err != nil {
 		p.s.log.ErrorContext(ctx, "sweeping forms in progress failed; trying again later", "err", err)
 	}
 }
