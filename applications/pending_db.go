@@ -154,10 +154,11 @@ func (p *pendingDB) Keep(ctx context.Context, f *PendingForm, field string, in f
 func (p *pendingDB) Drop(_ context.Context, f *PendingForm, field string) error {
 	kept := f.Files[:0]
 	for _, k := range f.Files {
+		_, staged := f.staged[k.Storage]
 		switch {
 		case k.Field != field:
 			kept = append(kept, k)
-		case f.staged[k.Storage].Open != nil:
+		case staged:
 			delete(f.staged, k.Storage)
 		default:
 			f.dropped = append(f.dropped, k)
