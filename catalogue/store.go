@@ -2,6 +2,11 @@ package catalogue
 
 import "context"
 
+// ChangeTopic is the change feed's topic (store.DB.Notify, Listen) of the
+// published catalogue: a store announces every change of Version under it,
+// so that every instance brings its search index and directory up to date.
+const ChangeTopic = "catalogue"
+
 // Store keeps the catalogue. catalogue/sqlstore keeps it in Sportello's
 // database (package store), SQLite or PostgreSQL; the same test suite runs
 // against both.

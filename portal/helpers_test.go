@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -108,6 +109,7 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 	if err != nil {
 		return fail(err)
 	}
+	leaveGaps(cat)
 	if _, err := st.Import(ctx, cat); err != nil {
 		return fail(err)
 	}
@@ -261,4 +263,58 @@ func openStores(ctx context.Context, path string) (*store.DB, *sqlstore.Store, e
 		return nil, nil, err
 	}
 	return db, st, nil
+}
+
+// leaveGaps takes some translations out of the demo catalogue, which has
+// every entry in all five languages, so that the tests see what a council's
+// own catalogue often has: a service not yet in Spanish or French and a life
+// event not yet in Italian, shown in the default language with a notice, and
+// a topic whose Spanish title came before its description.
+func leaveGaps(c *catalogue.Catalogue) {
+	for i := range c.Services {
+		if c.Services[i].Slug == untranslatedService {
+			withoutLangs(reflect.ValueOf(&c.Services[i]).Elem(), "es", "fr")
+		}
+	}
+	for i := range c.Topics {
+		if c.Topics[i].Slug == "waste-recycling" {
+			delete(c.Topics[i].Description, "es")
+		}
+	}
+	for i := range c.LifeEvents {
+		if c.LifeEvents[i].Slug == untranslatedLifeEvent {
+			withoutLangs(reflect.ValueOf(&c.LifeEvents[i]).Elem(), "it")
+		}
+	}
+}
+
+const (
+	untranslatedService   = "order-a-new-bin"
+	untranslatedLifeEvent = "moving-home"
+)
+
+// withoutLangs deletes langs from every text and text list inside v.
+func withoutLangs(v reflect.Value, langs ...string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			withoutLangs(v.Elem(), langs...)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				withoutLangs(v.Field(i), langs...)
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			withoutLangs(v.Index(i), langs...)
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() == reflect.String && (v.Type() == reflect.TypeFor[catalogue.Text]() || v.Type() == reflect.TypeFor[catalogue.TextList]()) {
+			for _, l := range langs {
+				v.SetMapIndex(reflect.ValueOf(l), reflect.Value{})
+			}
+		}
+	}
 }

@@ -16,7 +16,7 @@ func TestLifeEventShow(t *testing.T) {
 		},
 		{
 			name: "catalan", path: "/life-events/moving-home?lang=ca", status: http.StatusOK,
-			contains: []string{"<h1>Mudar-se a Porta Nova</h1>"},
+			contains: []string{"<h1>Mudar-se a Porta Nova o dins de la ciutat</h1>"},
 		},
 		{
 			name: "untranslated life event falls back with a notice", path: "/life-events/moving-home?lang=it", status: http.StatusOK,

@@ -171,11 +171,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	site := web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn)
 	site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
-	s.Shared, err = web.NewShared(context.Background(), &web.Shared{
+	s.Shared = &web.Shared{
 		Site: site, Log: cfg.Log.With("component", "portal"), BaseURL: cfg.BaseURL,
 		TimeZone: cfg.TimeZone, Catalogue: deps.Catalogue,
-	}, cfg.TopTasks)
-	if err != nil {
+		TopTasks: cfg.TopTasks,
+	}
+	if err := s.Shared.Reload(context.Background()); err != nil {
 		return nil, err
 	}
 	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}

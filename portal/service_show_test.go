@@ -35,7 +35,7 @@ func TestServiceShow(t *testing.T) {
 			excludes: []string{"/apply", "Start now"},
 		},
 		{
-			name: "web.Translated service in spanish", path: "/services/resident-parking-permit?lang=es", status: http.StatusOK,
+			name: "translated service in spanish", path: "/services/resident-parking-permit?lang=es", status: http.StatusOK,
 			contains: []string{`<html lang="es">`, "Solicitar el permiso de aparcamiento para residentes", "40,00\u00a0€ al año", "Empezar ahora"},
 			excludes: []string{"no está disponible"},
 		},

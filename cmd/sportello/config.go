@@ -21,6 +21,7 @@ type config struct {
 	Addr        string // listen address
 	BaseURL     string // public URL, used for redirects, cookies and the sitemap
 	DataDir     string // SQLite database and search index (older versions kept uploads there)
+	IndexDir    string // this instance's search index: instances never share one
 	DatabaseURL string // postgres://… or a SQLite file path
 	LogLevel    string
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies
@@ -49,6 +50,13 @@ type config struct {
 		WebhookSecret string
 		APIURL        string
 	}
+
+	// ShutdownTimeout is how long SIGTERM waits for the requests in flight
+	// and the background job at hand to finish.
+	ShutdownTimeout time.Duration
+	// ChangePoll is how often the change feed is read without a
+	// notification (SQLite; PostgreSQL while its listener is down).
+	ChangePoll time.Duration
 
 	UploadMaxBytes  int64          // cap on any one uploaded file
 	PendingQuota    int64          // uploads kept in forms in progress, per person or session and per address
@@ -122,6 +130,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("SPORTELLO_BASE_URL: %q must be an absolute http(s) URL such as https://portal.example.org", c.BaseURL))
 	}
 	c.DataDir = get("SPORTELLO_DATA_DIR", "data")
+	c.IndexDir = get("SPORTELLO_INDEX_DIR", filepath.Join(c.DataDir, "index"))
 	c.DatabaseURL = secret("SPORTELLO_DATABASE_URL")
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = filepath.Join(c.DataDir, "sportello.db")
@@ -166,6 +175,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.Stripe.SecretKey == "" && (c.Stripe.WebhookSecret != "" || c.Stripe.APIURL != "") {
 		errs = append(errs, errors.New("SPORTELLO_STRIPE_SECRET_KEY: SPORTELLO_STRIPE_WEBHOOK_SECRET or SPORTELLO_STRIPE_API_URL is set without it; set the key too, or unset them to use the simulated payment provider"))
 	}
+
+	c.ShutdownTimeout = duration("SPORTELLO_SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.ChangePoll = duration("SPORTELLO_CHANGE_POLL_INTERVAL", store.DefaultPoll)
 
 	c.UploadMaxBytes = int64(positiveInt("SPORTELLO_UPLOAD_MAX_MB", 25)) << 20
 	c.PendingQuota = int64(positiveInt("SPORTELLO_PENDING_QUOTA_MB", 50)) << 20

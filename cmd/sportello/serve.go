@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"time"
 
 	"sportello/accounts"
@@ -37,7 +37,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 
 	started := time.Now()
-	index, err := search.Open(ctx, filepath.Join(cfg.DataDir, "index"), cat, log)
+	index, err := search.Open(ctx, cfg.IndexDir, cat, log)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	go signIn.RunPurge(ctx, 10*time.Minute)
 
 	apps, err := applications.New(db, applications.Options{
 		DataDir:         cfg.DataDir,
@@ -61,14 +60,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	// Expired forms in progress, and what older versions left in the data
-	// directory (uploads moved into the database), are swept at start;
-	// saving a form sweeps again every ten minutes at most.
-	go func() {
-		if _, err := apps.SweepExpired(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("sweeping forms in progress and old uploads failed", "err", err)
-		}
-	}()
 	authority, err := cat.Authority(ctx)
 	if err != nil {
 		return err
@@ -88,9 +79,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	// A lost webhook or a crash mid-checkout is repaired from the
-	// provider's own record.
-	go pay.RunReconciler(ctx, 5*time.Minute)
 
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
@@ -101,21 +89,27 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 
-	go syncCatalogue(ctx, cat, index, srv, log)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.App().Listen(cfg.Addr) }()
-	log.Info("sportello is listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "env", cfg.Env)
-
-	select {
-	case err := <-errc:
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
 		return err
-	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.App().ShutdownWithContext(shutdownCtx)
+	// At SIGTERM (ctx ends) the requests in flight and the background job
+	// at hand both get cfg.ShutdownTimeout to finish; the database and the
+	// index close after them.
+	work, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	jobsDone := make(chan struct{})
+	go func() {
+		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, log).Run(work)
+		close(jobsDone)
+	}()
+	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)
+
+	log.Info("sportello is listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "index_dir", cfg.IndexDir)
+	err = srv.Serve(ctx, ln, cfg.ShutdownTimeout)
+	stopWork()
+	<-jobsDone
+	return err
 }
 
 // importDemoOnFirstStart loads the embedded demo catalogue into an empty
@@ -139,33 +133,6 @@ func importDemoOnFirstStart(ctx context.Context, cfg config, db catalogue.Store,
 	}
 	log.Info("imported the demo catalogue on first start", "services", len(res.Added), "version", res.Version)
 	return nil
-}
-
-// syncCatalogue brings the search index and the portal's directory up to
-// date when the catalogue changes behind the server's back (an import from
-// the command line, another instance). Changes made through the server
-// update both at once; this is the safety net.
-func syncCatalogue(ctx context.Context, cat catalogue.Store, index *search.Index, srv *portal.Server, log *slog.Logger) {
-	const every = 5 * time.Second
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := syncOnce(ctx, cat, index, srv); err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("catalogue sync failed; retrying", "err", err, "in", every)
-		}
-	}
-}
-
-func syncOnce(ctx context.Context, cat catalogue.Store, index *search.Index, srv *portal.Server) error {
-	if err := index.CatchUp(ctx, cat); err != nil {
-		return err
-	}
-	return srv.Reload(ctx)
 }
 
 func portalConfig(cfg config, log *slog.Logger) portal.Config {

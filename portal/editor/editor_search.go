@@ -110,6 +110,10 @@ func (s *searchQuality) renderSearchQuality(c *fiber.Ctx, status int, probs []we
 	return web.Render(c, "editor/search", p)
 }
 
+// ReloadTuning gives the search index the synonyms and best bets of the
+// database again, for when another instance changed them.
+func (s *Handler) ReloadTuning(ctx context.Context) error { return s.quality.reloadTuning(ctx) }
+
 // reloadTuning gives the search index the synonyms and best bets of the
 // database, so that a change takes effect with the next search.
 func (s *searchQuality) reloadTuning(ctx context.Context) error {
