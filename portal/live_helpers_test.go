@@ -61,6 +61,7 @@ type siteOptions struct {
 	observed                       bool
 	stripeAPIURL, stripeWebhookKey string
 	limits                         Limits
+	pendingQuota                   int64
 }
 
 // withLimits serves the site with these limits instead of the defaults.
@@ -76,6 +77,13 @@ func ownCatalogue(o *siteOptions) { o.ownCatalogue = true }
 // binary starts (/metrics, /readyz) on a loopback port of its own, as
 // cmd/sportello wires them. The site has its own catalogue too.
 func observed(o *siteOptions) { o.ownCatalogue, o.observed = true, true }
+
+// pendingQuota gives the site a database of its own (ownCatalogue) and an
+// applications store whose forms in progress may keep n bytes of uploads
+// per person or session and per address.
+func pendingQuota(n int64) siteOption {
+	return func(o *siteOptions) { o.ownCatalogue, o.pendingQuota = true, n }
+}
 
 // stripePayments takes the site's payments through the Stripe provider at
 // apiURL (stripe-mock), verifying webhooks with webhookSecret, instead of
@@ -109,6 +117,12 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	}
 	if o.observed {
 		site.metrics, site.metricsBase = observeSite(t, site, &deps, log)
+	}
+	if o.pendingQuota > 0 {
+		var err error
+		if deps.Applications, err = applications.New(site.db, applications.Options{PendingQuota: o.pendingQuota, Logger: log}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if o.stripeAPIURL != "" {
 		p, err := stripe.New(stripe.Config{SecretKey: "sk_test_sportello", WebhookSecret: o.stripeWebhookKey, APIURL: o.stripeAPIURL, Logger: log})

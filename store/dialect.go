@@ -96,17 +96,31 @@ var postgresDialect = dialect{
 //   - foreign_keys(1), because SQLite ignores REFERENCES clauses without it;
 //   - synchronous(NORMAL), which in WAL mode is still safe against corruption
 //     and loses at most the last transactions on power loss, for far fewer
-//     fsyncs than FULL.
+//     fsyncs than FULL;
+//   - journal_size_limit, because the WAL grows to the largest transaction
+//     (a form with 45 MB of photos) and, without a limit, keeps that size on
+//     disk for good; with it, the file shrinks back to 8 MB at the next
+//     checkpoint.
 //
 // _txlock=immediate makes every read-write transaction take the write lock
 // when it begins: a deferred one that reads, then writes, fails with
 // SQLITE_BUSY (busy_timeout cannot help it) when another writer got in
 // first. Read-only transactions stay deferred.
-const sqlitePragmas = "_pragma=busy_timeout(10000)" +
-	"&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)" +
-	"&_txlock=immediate"
+//
+// Writers of this process never reach busy_timeout: they queue in Go first
+// (sqlite_writes.go). It is for other processes writing the same file.
+func sqlitePragmas() string {
+	return "_pragma=busy_timeout(" + strconv.Itoa(sqliteBusyTimeoutMillis) + ")" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=journal_size_limit(8388608)" +
+		"&_txlock=immediate"
+}
+
+// sqliteBusyTimeoutMillis is busy_timeout; tests shorten it to show that
+// the process's writers never wait on it.
+var sqliteBusyTimeoutMillis = 10000
 
 func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
 	if DialectOf(databaseURL) == DialectPostgres {
@@ -128,10 +142,11 @@ func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, nil, fmt.Errorf("store: creating the directory of the SQLite database: %w", err)
 	}
-	db, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
+	connector, err := newSQLiteConnector(path, path+"?"+sqlitePragmas())
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
+	db := sql.OpenDB(connector)
 	db.SetMaxIdleConns(maxIdleConns)
 	d := sqliteDialect
 	return &d, db, nil

@@ -141,8 +141,11 @@ func (db *DB) SkipLocked() string { return db.dialect.skipLocked }
 
 // Tx runs fn in a transaction, committing when fn returns nil and rolling
 // back otherwise (also when fn panics). On SQLite the transaction takes the
-// write lock when it begins (BEGIN IMMEDIATE), so two writers wait for each
-// other instead of failing with "database is locked" halfway.
+// write lock when it begins (BEGIN IMMEDIATE), after queueing for it behind
+// the process's other writers for as long as ctx lasts (sqlite_writes.go),
+// so writers wait for each other instead of failing with "database is
+// locked". fn must write through tx only: a write through DB.SQL() would
+// wait for the lock its own transaction holds.
 func (db *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {

@@ -23,7 +23,7 @@ type config struct {
 	Env         string // "development" (default) or "production"
 	Addr        string // listen address
 	BaseURL     string // public URL, used for redirects, cookies and the sitemap
-	DataDir     string // SQLite database, search index and uploads
+	DataDir     string // SQLite database and search index (older versions kept uploads there)
 	IndexDir    string // this instance's search index: instances never share one
 	DatabaseURL string // postgres://… or a SQLite file path
 	LogLevel    string
@@ -67,6 +67,7 @@ type config struct {
 	Limits portal.Limits
 
 	UploadMaxBytes  int64          // cap on any one uploaded file
+	PendingQuota    int64          // uploads kept in forms in progress, per person or session and per address
 	ReferencePrefix string         // starts every application reference
 	TimeZone        *time.Location // the council's: due dates are counted in it
 }
@@ -207,6 +208,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		// 0 turns the cap off, which portal.Limits says with -1.
 		MaxConnsPerIP: cmp.Or(positiveOrZero("SPORTELLO_MAX_CONNS_PER_IP", portal.DefaultLimits.MaxConnsPerIP), -1),
 	}
+	c.PendingQuota = int64(positiveInt("SPORTELLO_PENDING_QUOTA_MB", 50)) << 20
 	c.ReferencePrefix = get("SPORTELLO_REFERENCE_PREFIX", "PN")
 	tz := get("SPORTELLO_TIME_ZONE", "Europe/Madrid")
 	loc, err := time.LoadLocation(tz)

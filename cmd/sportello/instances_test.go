@@ -338,13 +338,9 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 		}
 	})
 
-	// The next two need uploaded files and forms in progress in the
-	// database, which every instance reads: while each instance keeps them
-	// in its own data directory, B cannot see what A kept (the download is
-	// a 500, "no such file"; the form comes back blank). Remove the skips
-	// when they move into the database.
+	// Uploaded files and forms in progress are in the database, which
+	// every instance reads.
 	t.Run("file uploaded on A is downloaded on B", func(t *testing.T) {
-		t.Skip("needs files in the database")
 		const slug = "report-missed-bin-collection"
 		resident := newPerson(t)
 		form := resident.signIn(a, "resident", "/services/"+slug+"/apply")
@@ -370,7 +366,6 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 	})
 
 	t.Run("form in progress on A is continued on B", func(t *testing.T) {
-		t.Skip("needs files in the database")
 		const slug = "report-missed-bin-collection"
 		visitor := newPerson(t)
 		csrf, token := tokens(t, visitor.get(a, "/services/"+slug+"/apply"))

@@ -78,6 +78,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad shutdown timeout and poll", map[string]string{"SPORTELLO_SHUTDOWN_TIMEOUT": "0s", "SPORTELLO_CHANGE_POLL_INTERVAL": "often"},
 			[]string{"SPORTELLO_SHUTDOWN_TIMEOUT", "SPORTELLO_CHANGE_POLL_INTERVAL"}},
 		{"bad upload limit", map[string]string{"SPORTELLO_UPLOAD_MAX_MB": "-3"}, []string{"SPORTELLO_UPLOAD_MAX_MB"}},
+		{"bad pending quota", map[string]string{"SPORTELLO_PENDING_QUOTA_MB": "lots"}, []string{"SPORTELLO_PENDING_QUOTA_MB"}},
 		{"bad time zone", map[string]string{"SPORTELLO_TIME_ZONE": "Mars/Olympus"}, []string{"SPORTELLO_TIME_ZONE"}},
 		{"trusted proxies", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16,2001:db8::/32"}, nil},
 		{"a trusted proxy that is a host name", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5,proxy.internal"}, []string{`SPORTELLO_TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range`}},

@@ -57,6 +57,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	apps, err := applications.New(db, applications.Options{
 		DataDir:         cfg.DataDir,
+		PendingQuota:    cfg.PendingQuota,
 		ReferencePrefix: cfg.ReferencePrefix,
 		Location:        cfg.TimeZone,
 		Logger:          log,

@@ -98,11 +98,17 @@ func (s *Handler) applyForm(c *fiber.Ctx) (*web.Directory, *catalogue.Service, e
 
 // pendingOwnerOf is who a pending application of this request belongs to.
 func pendingOwnerOf(c *fiber.Ctx) applications.PendingOwner {
+	var o applications.PendingOwner
 	if v := web.ViewerOf(c); v != nil {
-		return applications.PendingOwner{PersonID: v.PersonID}
+		o.PersonID = v.PersonID
+	} else {
+		csrf, _ := c.Locals(web.LocalCSRF).(string)
+		o = applications.AnonymousOwner(csrf)
 	}
-	csrf, _ := c.Locals(web.LocalCSRF).(string)
-	return applications.AnonymousOwner(csrf)
+	// The client's address (behind trusted proxies, the one they name),
+	// which the pending quota also counts by.
+	o.Client = strings.Clone(c.IP())
+	return o
 }
 
 // BodyLimit is the largest request the portal reads: two files at the

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"sportello/store"
@@ -65,7 +66,23 @@ func OpenURL(t testing.TB, url string) *store.DB {
 		t.Fatalf("storetest: opening the %s database: %v", store.DialectOf(url), err)
 	}
 	t.Cleanup(func() { db.Close() })
+	dsns.Store(db, url)
 	return db
+}
+
+// dsns remembers where OpenURL opened each database, for Reopen.
+var dsns sync.Map // *store.DB -> string
+
+// Reopen opens db's database once more, as a second instance of the server
+// would: its own pool of connections to the same SQLite file or PostgreSQL
+// schema. It is closed when t ends, before the schema is dropped.
+func Reopen(t testing.TB, db *store.DB) *store.DB {
+	t.Helper()
+	url, ok := dsns.Load(db)
+	if !ok {
+		t.Fatal("storetest: Reopen takes a database that storetest opened")
+	}
+	return OpenURL(t, url.(string))
 }
 
 // postgresSchema creates a schema of its own for t, so that tests (and CI
