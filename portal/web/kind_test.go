@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"io/fs"
 	"regexp"
 	"slices"
@@ -18,30 +17,13 @@ import (
 // template asks for is one of KindMessages: a missing one would show a
 // resident the key itself.
 func TestKindMessages(t *testing.T) {
-	english := map[string]bool{}
-	files, err := fs.Glob(Locales, "locales/*.en.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no English message files: %v", err)
-	}
-	for _, name := range files {
-		buf, err := fs.ReadFile(Locales, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var msgs map[string]any
-		if err := json.Unmarshal(buf, &msgs); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for k := range msgs {
-			english[k] = true
-		}
-	}
+	english := localeMessages(t)["en"]
 	want := map[string]bool{}
 	for _, kind := range catalogue.Transactions {
 		for _, m := range KindMessages {
 			k := KindKey(kind, m)
 			want[k] = true
-			if !english[k] {
+			if _, ok := english[k]; !ok {
 				t.Errorf("locales/kinds.en.json lacks %s", k)
 			}
 		}
@@ -53,7 +35,7 @@ func TestKindMessages(t *testing.T) {
 	}
 
 	asked := regexp.MustCompile(`\(kind [^()"]+ "([^"]+)"\)`)
-	err = fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(templates.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
