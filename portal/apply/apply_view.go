@@ -19,9 +19,11 @@ import (
 )
 
 // applyService is what every page of the apply journey says about the
-// service: its title, fee, time to a decision and the sign-in it needs.
+// service: its title, fee, time to a decision and the sign-in it needs, and
+// the kind of transaction whose words the pages use.
 type applyService struct {
 	Slug          string
+	Kind          string
 	Title         string
 	Lang          string // language of Title when it is not the page's
 	URL           string
@@ -37,7 +39,7 @@ type applyService struct {
 func (s *Handler) applyServiceView(d *web.Directory, svc *catalogue.Service, lang string) applyService {
 	title, fb := d.Text(svc.Title, lang)
 	v := applyService{
-		Slug: svc.Slug, Title: title, Lang: fb, URL: web.ServiceURL(svc.Slug),
+		Slug: svc.Slug, Kind: svc.Kind, Title: title, Lang: fb, URL: web.ServiceURL(svc.Slug),
 		Cost:         d.Cost(svc.Fee, lang),
 		AssuranceKey: "apply.assurance." + applyAssurance(svc),
 		NeedsSignIn:  applyAssurance(svc) != catalogue.AssuranceNone,

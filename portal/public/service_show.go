@@ -122,6 +122,7 @@ type serviceView struct {
 	Output         string
 	Channels       []string // translation keys
 	Online         bool
+	Kind           string // of online transaction: the words of the start button
 	ApplyURL       string
 	SignInNeeded   bool // the online form needs a signed-in person
 	Topic          web.Link
@@ -162,6 +163,7 @@ func (s *Handler) serviceView(d *web.Directory, svc *catalogue.Service, lang str
 		LegalBasis:   in(svc.LegalBasis),
 		Output:       in(svc.Output),
 		Online:       svc.Online(),
+		Kind:         svc.Kind,
 		SignInNeeded: svc.Assurance != nil && *svc.Assurance != catalogue.AssuranceNone && *svc.Assurance != "",
 	}
 	if svc.ProcessingTimeDays != nil {

@@ -30,10 +30,12 @@ const contentName = "web.content"
 //
 //	{{t .Lang "key"}}, {{t .Lang "key" "Name" value}}  translate
 //	{{asset "app.css"}}                               fingerprinted asset URL
+//	{{t .Lang (kind .Service.Kind "start")}}          a kind of transaction's message (KindKey)
 func NewEngine(fsys fs.FS, site *Site) (*Engine, error) {
 	funcs := template.FuncMap{
 		"t":     site.Translator.T,
 		"asset": site.Assets.URL,
+		"kind":  KindKey,
 	}
 	files := map[string]string{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
