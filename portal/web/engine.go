@@ -30,10 +30,12 @@ const contentName = "web.content"
 //
 //	{{t .Lang "key"}}, {{t .Lang "key" "Name" value}}  translate
 //	{{asset "app.css"}}                               fingerprinted asset URL
+//	{{num .Lang 1200}}                                a number as lang writes it ("1.200")
 func NewEngine(fsys fs.FS, site *Site) (*Engine, error) {
 	funcs := template.FuncMap{
 		"t":     site.Translator.T,
 		"asset": site.Assets.URL,
+		"num":   func(lang string, n int) string { return Number(lang, int64(n)) },
 	}
 	files := map[string]string{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {

@@ -100,6 +100,10 @@ func TestTranslator(t *testing.T) {
 		{"en", "search.count", []any{"Count", 1}, "1 result"},
 		{"en", "search.count", []any{"Count", 7}, "7 results"},
 		{"fr", "search.count", []any{"Count", 0}, "0 résultat"},
+		{"en", "search.count", []any{"Count", 12345}, "12,345 results"},
+		{"es", "search.count", []any{"Count", 1800}, "1800 resultados"},
+		{"es", "search.count", []any{"Count", int64(12345)}, "12.345 resultados"},
+		{"fr", "search.count", []any{"Count", 1800}, "1\u202f800 résultats"},
 		{"ca", "search.page_of", []any{"Page", 2, "Pages", 5}, "Pàgina 2 de 5"},
 		{"it", "search.title_for", []any{"Query", "<b>"}, "Risultati della ricerca «<b>»"},
 	}
