@@ -136,13 +136,15 @@ func TestImportExport(t *testing.T) {
 	}
 	// A broken file reports every problem with its path and writes nothing.
 	demo := catalogue.DemoJSON()
+	// The line of the first fee of 40 €, which the first broken file spoils.
+	feeLine := bytes.Count(demo[:bytes.Index(demo, []byte(`"amount": 4000`))], []byte("\n")) + 1
 	broken := []struct {
 		name   string
 		data   []byte
 		errors []string
 	}{
 		{"wrong types", bytes.Replace(demo, []byte(`"amount": 4000`), []byte(`"amount": 40.5`), -1),
-			[]string{"services[10].fee.amount: must be a whole number of cents", "line 13195:"}},
+			[]string{"services[10].fee.amount: must be a whole number of cents", fmt.Sprintf("line %d:", feeLine)}},
 		{"broken references", bytes.Replace(bytes.Replace(demo,
 			[]byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1),
 			[]byte(`"related": [`), []byte(`"related": ["no-such-service", `), 1),

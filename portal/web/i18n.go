@@ -163,19 +163,13 @@ func langOfFile(name string) string {
 	return base
 }
 
-// asInt64 reads the integer kinds a count comes in.
+// asInt64 reads a count, which comes as an int or an int64.
 func asInt64(v any) (int64, bool) {
 	switch n := v.(type) {
 	case int:
 		return int64(n), true
 	case int64:
 		return n, true
-	case int32:
-		return int64(n), true
-	case uint64:
-		return int64(n), true
-	case uint32:
-		return int64(n), true
 	}
 	return 0, false
 }

@@ -113,3 +113,25 @@ func TestTranslator(t *testing.T) {
 		}
 	}
 }
+
+// The fallback notice names languages in the reader's language: every
+// language Sportello offers has a name in every message file, and it is
+// not the English one (except in English).
+func TestLanguageNamesInEveryLanguage(t *testing.T) {
+	tr := testSite(t).Translator
+	for _, reader := range catalogue.Languages {
+		for _, l := range catalogue.Languages {
+			got := tr.T(reader, LanguageKey(l))
+			if got == LanguageKey(l) {
+				t.Errorf("no name for %s in %s (%s)", l, reader, LanguageKey(l))
+				continue
+			}
+			if reader != "en" && got == tr.T("en", LanguageKey(l)) {
+				t.Errorf("%s calls %s %q, the English name", reader, l, got)
+			}
+		}
+	}
+	if got := tr.T("es", "layout.fallback", "Lang", tr.T("es", LanguageKey("es")), "Fallback", tr.T("es", LanguageKey("en"))); got != "Esta página todavía no está disponible en español; se muestra en inglés." {
+		t.Errorf("Spanish notice: %q", got)
+	}
+}
