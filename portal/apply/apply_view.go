@@ -260,6 +260,9 @@ type ErrorLink struct {
 func ErrorText(c *fiber.Ctx, fe forms.FieldError) string {
 	pairs := make([]any, 0, 2*len(fe.Args))
 	for k, v := range fe.Args {
+		if a, ok := v.(forms.Amount); ok { // a money field's limit: "8000,00 €"
+			v = web.Money{Minor: a.Minor, Currency: a.Currency}.Format(web.LangOf(c))
+		}
 		pairs = append(pairs, k, v)
 	}
 	return web.T(c, fe.Key, pairs...)
@@ -344,7 +347,7 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 			if types == "" {
 				types = web.T(c, "apply.file.any_type")
 			}
-			fv.FileHint = web.T(c, "form.file.hint", "Types", types, "MaxMB", strconv.FormatFloat(maxMB, 'f', -1, 64))
+			fv.FileHint = web.T(c, "form.file.hint", "Types", types, "MaxMB", strings.Replace(strconv.FormatFloat(maxMB, 'f', -1, 64), ".", web.DecimalSeparator(lang), 1))
 			if pend != nil {
 				for _, k := range pend.Kept(f.Name) {
 					fv.Kept = append(fv.Kept, applyKept{Name: k.Filename, Size: applyFileSize(c, k.Size)})
@@ -368,16 +371,12 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 // above, as the answers on "check your answers" show it.
 func applyFileSize(c *fiber.Ctx, size int64) string {
 	if size < 1<<20 {
-		return web.T(c, forms.KeyFileSizeKB, "Size", strconv.FormatInt((size+1023)/1024, 10))
+		return web.T(c, forms.KeyFileSizeKB, "Size", web.Number(web.LangOf(c), (size+1023)/1024))
 	}
 	tenths := (size*10 + (1<<20)/2) / (1 << 20)
-	n := strconv.FormatInt(tenths/10, 10)
+	n := web.Number(web.LangOf(c), tenths/10)
 	if tenths%10 != 0 {
-		sep := ","
-		if web.LangOf(c) == "en" {
-			sep = "."
-		}
-		n += sep + strconv.FormatInt(tenths%10, 10)
+		n += web.DecimalSeparator(web.LangOf(c)) + strconv.FormatInt(tenths%10, 10)
 	}
 	return web.T(c, forms.KeyFileSizeMB, "Size", n)
 }

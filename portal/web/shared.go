@@ -77,13 +77,15 @@ func (sh *Shared) Date(lang string, t time.Time) string {
 	return sh.ISODate(lang, t.In(sh.TimeZone).Format(time.DateOnly))
 }
 
-// DateTime writes t on the council's clock in lang, with the time of day;
-// "" for the zero time.
+// DateTime writes t on the council's clock in lang, with the time of day
+// as Clock writes it and the zone ("3 March 2026 09:30 CET", "3 de marzo de
+// 2026 9:30 CET", "3 mars 2026 9 h 30 CET"); "" for the zero time.
 func (sh *Shared) DateTime(lang string, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return sh.Date(lang, t) + " " + t.In(sh.TimeZone).Format("15:04 MST")
+	local := t.In(sh.TimeZone)
+	return sh.Date(lang, t) + " " + Clock(lang, local.Hour(), local.Minute()) + " " + local.Format("MST")
 }
 
 // ISODate writes a YYYY-MM-DD date in lang, with the month names and order
