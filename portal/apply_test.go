@@ -72,7 +72,7 @@ func TestApplyFormPages(t *testing.T) {
 		{name: "no such service", path: "/services/nope/apply", status: http.StatusNotFound},
 		{name: "no confirmation without a token", path: "/services/report-missed-bin-collection/apply/confirmation", status: http.StatusNotFound},
 		{name: "the form in Catalan", path: "/services/report-missed-bin-collection/apply?lang=ca", status: http.StatusOK,
-			contains: []string{"Dia de la recollida", "Continua", `lang="ca"`}},
+			contains: []string{"Dia de la recollida", "Continuar", `lang="ca"`}},
 	})
 	for _, tc := range []struct{ slug, want string }{
 		{"resident-parking-permit", "/auth/login?return_to=%2Fservices%2Fresident-parking-permit%2Fapply"},

@@ -267,7 +267,6 @@ func (f *fixtureT) with(db *store.DB, st *sqlstore.Store) Deps {
 func devSignIn(cfg auth.Config, db *store.DB, log *slog.Logger) (*auth.Auth, http.Handler, error) {
 	cfg.Issuer = cfg.BaseURL + auth.DevIdPPath
 	cfg.DemoSignIn = true
-	cfg.ProviderName = "Porta Nova demo sign-in"
 	idp, err := devidp.New(devidp.Config{
 		Issuer:                 cfg.Issuer,
 		RedirectURIs:           []string{cfg.RedirectURI()},

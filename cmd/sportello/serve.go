@@ -229,7 +229,6 @@ func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog
 func developmentProvider(ac auth.Config, log *slog.Logger) (auth.Config, *devidp.IDP, error) {
 	ac.Issuer = ac.BaseURL + auth.DevIdPPath
 	ac.DemoSignIn = true
-	ac.ProviderName = "Porta Nova demo sign-in"
 	// Empty role and acr names take the same defaults in both packages.
 	idp, err := devidp.New(devidp.Config{
 		Issuer:                 ac.Issuer,

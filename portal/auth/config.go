@@ -67,7 +67,8 @@ type Config struct {
 	AbsoluteTimeout time.Duration
 
 	// ProviderName is how the account page names the identity provider
-	// ("Porta Nova ID"). Default: the issuer's host.
+	// ("Porta Nova ID"). Default: the issuer's host. With DemoSignIn the
+	// page names the demo sign-in in its own language instead.
 	ProviderName string
 	// DemoSignIn is true when Issuer is the embedded development provider:
 	// the account page says so, and the lead passes it to the layout's

@@ -78,6 +78,9 @@ func (s *searchQuality) renderSearchQuality(c *fiber.Ctx, status int, probs []we
 		return err
 	}
 	for _, ic := range all {
+		if ic.Query == public.WithheldQuery {
+			ic.Query = web.T(c, "editor.search.withheld")
+		}
 		if len(p.Top) < insightRows {
 			p.Top = append(p.Top, ic)
 		}
