@@ -27,7 +27,7 @@ type importPage struct {
 	Error      string
 }
 
-// MaxImportBytes bounds an uploaded catalogue (the demo is 1.2 MB); the
+// MaxImportBytes bounds an uploaded catalogue (the demo is 2.6 MB); the
 // route's body limit is set from it (portal/limits.go).
 const MaxImportBytes = 32 << 20
 
