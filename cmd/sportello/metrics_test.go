@@ -63,11 +63,12 @@ func TestServeMetrics(t *testing.T) {
 	}
 	get(site + "/services/report-missed-bin-collection")
 
-	// The catalogue sync runs every few seconds; its first run shows up.
+	// A fresh database has every background job due at once: the first
+	// reconciliation shows up.
 	var body string
 	for range 150 {
 		_, body = get(metricsURL + "/metrics")
-		if strings.Contains(body, `sportello_job_runs_total{job="catalogue_sync"}`) {
+		if strings.Contains(body, `sportello_job_runs_total{job="payments_reconcile"}`) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -76,8 +77,8 @@ func TestServeMetrics(t *testing.T) {
 		`http_requests_total{method="GET",route="/services/:slug",status="200"} 1`,
 		`http_requests_total{method="GET",route="/readyz",status="200"} 1`,
 		`sportello_search_index_lag_versions 0`,
-		`sportello_job_runs_total{job="catalogue_sync"}`,
-		`sportello_job_failures_total{job="catalogue_sync"} 0`,
+		`sportello_job_runs_total{job="payments_reconcile"}`,
+		`sportello_job_failures_total{job="payments_reconcile"} 0`,
 		`go_goroutines `,
 		`process_resident_memory_bytes `,
 	} {
