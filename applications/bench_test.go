@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// BenchmarkSubmit measures a whole submission on SQLite: two files written
-// and synced, then the transaction.
+// BenchmarkSubmit measures a whole submission on SQLite: one transaction
+// with the application and two files, content and records.
 func BenchmarkSubmit(b *testing.B) {
 	e := newEnv(b, storetest.Open(b, store.DialectSQLite))
 	in := e.permitInput(b, 41)

@@ -48,8 +48,8 @@ func (s *Store) Withdraw(ctx context.Context, personID int64, ref Reference, rea
 
 // Respond records the applicant's answer to a request for more
 // information, its message and files, and puts the application back in
-// review. The files are written to the uploads directory first and removed
-// if the transaction fails. Another person's application is ErrNotFound.
+// review, all in one transaction. Another person's application is
+// ErrNotFound.
 func (s *Store) Respond(ctx context.Context, personID int64, ref Reference, message string, files []forms.AcceptedFile) error {
 	if personID == 0 {
 		return ErrNotFound
@@ -72,7 +72,7 @@ type change struct {
 }
 
 func (s *Store) change(ctx context.Context, c change) error {
-	stored, err := s.writeFiles(c.files)
+	stored, err := nameFiles(c.files)
 	if err != nil {
 		return err
 	}
@@ -122,7 +122,6 @@ func (s *Store) change(ctx context.Context, c change) error {
 		return nil
 	})
 	if err != nil {
-		s.removeFiles(stored)
 		if errors.Is(err, ErrConflict) || errors.Is(err, ErrInvalidTransition) || errors.Is(err, ErrNotFound) {
 			return err
 		}

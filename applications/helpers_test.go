@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -139,16 +138,16 @@ func (e *env) submit(t testing.TB, in SubmitInput) *Application {
 	return app
 }
 
-// uploads lists the files in the uploads directory.
+// uploads lists the ids of the files' contents kept in the database.
 func (e *env) uploads(t testing.TB) []string {
 	t.Helper()
-	entries, err := os.ReadDir(e.s.UploadsDir())
+	names, err := store.Query(context.Background(), e.db.SQL(), "SELECT id FROM blobs ORDER BY id", func(sc store.Scanner) (string, error) {
+		var id string
+		err := sc.Scan(&id)
+		return id, err
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	var names []string
-	for _, en := range entries {
-		names = append(names, en.Name())
 	}
 	return names
 }

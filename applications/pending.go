@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
+	"strconv"
 	"time"
 
 	"sportello/applications/forms"
@@ -20,22 +22,35 @@ import (
 // application. After the submission the form keeps the reference, so that
 // a second post of the same form shows the same confirmation.
 //
-// A form is bound to its owner (PendingOwner) and its service, and is
-// forgotten PendingTTL after its last change. Store.Pending returns the
-// implementation in use.
+// Only the server issues tokens (Issue), each to one owner: a token the
+// client made up, or another session's, starts nothing. A form is bound to
+// its owner (PendingOwner) and its service, and is forgotten PendingTTL
+// after its last change (Store.SweepExpired). The uploads an owner, or a
+// client address, keeps in forms in progress are limited to
+// Options.PendingQuota bytes. Store.Pending returns the implementation in
+// use, which keeps everything in the database.
 type Pending interface {
+	// Issue returns a new token for a form that o is shown.
+	Issue(ctx context.Context, o PendingOwner) (string, error)
+	// Start returns a new, unsaved form for token, owned by o. It fails
+	// with ErrTokenNotIssued unless Issue made token for o.
+	Start(ctx context.Context, token string, o PendingOwner, slug string) (*PendingForm, error)
 	// Load returns the form of token for o and the service slug. It fails
 	// with ErrNoPending when token has no form, and with ErrPendingTaken
 	// (which is also ErrNoPending) when it has one that o cannot use:
 	// another owner's, another service's, or expired. That one must never
 	// be written over.
 	Load(ctx context.Context, token string, o PendingOwner, slug string) (*PendingForm, error)
-	// Save writes f, replacing what its token had, and stamps UpdatedAt.
+	// Save writes f, replacing what its token had, with the files kept and
+	// dropped since it was loaded, all in one transaction, and stamps
+	// UpdatedAt. It fails with ErrPendingQuota, writing nothing, when the
+	// kept files would take the owner or the client address over the quota.
 	Save(ctx context.Context, f *PendingForm) error
-	// Keep copies an upload for field into f's storage and lists it in
-	// f.Files; save f after.
+	// Keep lists an upload for field in f.Files, to be written by the next
+	// Save. It fails with ErrPendingQuota when the upload would take the
+	// owner or the client address over the quota.
 	Keep(ctx context.Context, f *PendingForm, field string, in forms.FileInput) error
-	// Drop forgets the kept files of field, in storage too; save f after.
+	// Drop forgets the kept files of field; the next Save deletes them.
 	Drop(ctx context.Context, f *PendingForm, field string) error
 	// Files returns f's kept files by field, as inputs to validate again.
 	Files(ctx context.Context, f *PendingForm) forms.Files
@@ -45,33 +60,43 @@ type Pending interface {
 type PendingForm struct {
 	// Token is the form's submission token. It is never stored: a form is
 	// found by its hash, so whoever reads the storage cannot post the form.
-	Token     string        `json:"-"`
-	Slug      string        `json:"slug"`
-	PersonID  int64         `json:"person_id,omitempty"`
-	Binding   string        `json:"binding,omitempty"` // see AnonymousOwner
-	Values    forms.Values  `json:"values"`
-	Contact   Contact       `json:"contact"`
-	Files     []PendingFile `json:"files,omitempty"`
-	UpdatedAt time.Time     `json:"updated_at"`
+	Token     string
+	Slug      string
+	PersonID  int64
+	Binding   string // see AnonymousOwner
+	Values    forms.Values
+	Contact   Contact
+	Files     []PendingFile
+	UpdatedAt time.Time
 	// Set once submitted.
-	Reference   string    `json:"reference,omitempty"`
-	DueDate     string    `json:"due_date,omitempty"`
-	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+	Reference   string
+	DueDate     string
+	SubmittedAt time.Time
+
+	// client is where the request that loaded the form came from.
+	client string
+	// staged are the uploads kept since the form was loaded, by storage
+	// name; dropped the saved files dropped since.
+	staged  map[string]forms.FileInput
+	dropped []PendingFile
 }
 
 // PendingFile is an upload kept for a field.
 type PendingFile struct {
-	Field    string `json:"field"`
-	Filename string `json:"filename"` // as the person's computer named it
-	Size     int64  `json:"size"`
-	Storage  string `json:"storage"` // the implementation's name for the content
+	Field    string
+	Filename string // as the person's computer named it
+	Size     int64
+	Storage  string // the name of its content in Blobs
 }
 
 // PendingOwner is who may use a form in progress: a signed-in person, or
 // for an anonymous visitor a binding to their session (AnonymousOwner).
+// Client is the address the request comes from; it does not own anything,
+// but its uploads count against its own quota.
 type PendingOwner struct {
 	PersonID int64
 	Binding  string
+	Client   string
 }
 
 // AnonymousOwner binds a form to an anonymous session through a hash of the
@@ -92,11 +117,6 @@ func (o PendingOwner) owns(f *PendingForm) bool {
 	return o.PersonID != 0 || (f.Binding != "" && f.Binding == o.Binding)
 }
 
-// NewPendingForm returns a new, unsaved form for token, owned by o.
-func NewPendingForm(token string, o PendingOwner, slug string) *PendingForm {
-	return &PendingForm{Token: token, Slug: slug, PersonID: o.PersonID, Binding: o.Binding, Values: forms.Values{}}
-}
-
 // Kept returns the kept files of field.
 func (f *PendingForm) Kept(field string) []PendingFile {
 	var out []PendingFile
@@ -114,11 +134,16 @@ func (f *PendingForm) Kept(field string) []PendingFile {
 // through their session, so it lasts as long as that.
 const PendingTTL = 24 * time.Hour
 
-// Errors of Pending.Load.
+// Errors of Pending.
 var (
-	ErrNoPending    = errors.New("applications: no form in progress for this token, person and service")
-	ErrPendingTaken = fmt.Errorf("%w: the token's form is another person's or service's, or expired", ErrNoPending)
+	ErrNoPending      = errors.New("applications: no form in progress for this token, person and service")
+	ErrPendingTaken   = fmt.Errorf("%w: the token's form is another person's or service's, or expired", ErrNoPending)
+	ErrTokenNotIssued = errors.New("applications: the form's token was not issued by this server to this person or session")
+	ErrPendingQuota   = errors.New("applications: the files kept in forms in progress would exceed the quota of this person, session or address")
 )
+
+// DefaultPendingQuota is Options.PendingQuota's default: 50 MB.
+const DefaultPendingQuota = 50 << 20
 
 // usable checks a loaded form against who asks and for which service.
 func usable(f *PendingForm, o PendingOwner, slug string, now time.Time) error {
@@ -132,4 +157,29 @@ func usable(f *PendingForm, o PendingOwner, slug string, now time.Time) error {
 func pendingKey(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
+}
+
+// quotaOwner is what the quota counts an owner's kept files by.
+func (o PendingOwner) quotaOwner() string {
+	if o.PersonID != 0 {
+		return "p:" + strconv.FormatInt(o.PersonID, 10)
+	}
+	return "b:" + o.Binding
+}
+
+// quotaClient is what the quota counts a client address's kept files by:
+// the address, or for IPv6 its /64 network, which one subscriber usually
+// holds whole.
+func (o PendingOwner) quotaClient() string {
+	addr, err := netip.ParseAddr(o.Client)
+	if err != nil {
+		return o.Client
+	}
+	addr = addr.Unmap()
+	if addr.Is6() {
+		if p, err := addr.Prefix(64); err == nil {
+			return p.String()
+		}
+	}
+	return addr.String()
 }

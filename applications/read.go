@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -50,12 +50,22 @@ func (s *Store) File(ctx context.Context, personID int64, fileID string) (*File,
 }
 
 // Open opens a file's content. The caller closes it, and serves it with the
-// recorded content type as an attachment.
-func (s *Store) Open(f *File) (*os.File, error) {
-	if !validStorageName(f.storageName) {
+// recorded content type as an attachment. The content may be read after ctx
+// ends (a streamed download).
+func (s *Store) Open(ctx context.Context, f *File) (io.ReadCloser, error) {
+	if f.storageName == "" {
 		return nil, fmt.Errorf("applications: file %s has no stored content; get it from File or StaffFile", f.ID)
 	}
-	return os.Open(filepath.Join(s.uploads, f.storageName))
+	rc, err := s.blobs.Open(ctx, f.storageName)
+	if !errors.Is(err, ErrNotFound) {
+		return rc, err
+	}
+	// Not imported from an older version's uploads directory yet; it may
+	// be imported between the two looks.
+	if old, oerr := s.disk.openOld(f.storageName); oerr == nil {
+		return old, nil
+	}
+	return s.blobs.Open(ctx, f.storageName)
 }
 
 func validStorageName(n string) bool {

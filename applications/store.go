@@ -21,12 +21,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"time"
 
 	"sportello/applications/forms"
 	"sportello/catalogue"
+	"sportello/metrics"
 	"sportello/store"
 )
 
@@ -115,9 +115,18 @@ type Summary struct {
 
 // Options configure a Store.
 type Options struct {
-	// DataDir is the server's data directory; uploads are kept in its
-	// "uploads" subdirectory, which must not be served statically.
+	// DataDir is the server's data directory, where versions before files
+	// moved into the database kept uploads ("uploads") and forms in
+	// progress ("pending"); SweepExpired moves them out. "" when there is
+	// none to look at.
 	DataDir string
+	// Blobs keeps the files' content; default the database
+	// (NewDatabaseBlobs).
+	Blobs Blobs
+	// PendingQuota is the most bytes of uploads one person or session, and
+	// one client address, may keep in forms in progress. Default
+	// DefaultPendingQuota.
+	PendingQuota int64
 	// ReferencePrefix starts every new reference; 1 to 6 letters. Default
 	// "PN".
 	ReferencePrefix string
@@ -127,27 +136,28 @@ type Options struct {
 	// Now is the clock; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Metrics count the applications submitted; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Store keeps applications in the Sportello database.
 type Store struct {
-	db      *store.DB
-	uploads string
-	prefix  string
-	loc     *time.Location
-	now     func() time.Time
-	log     *slog.Logger
+	db           *store.DB
+	blobs        Blobs
+	pendingQuota int64
+	disk         diskLeftovers
+	prefix       string
+	loc          *time.Location
+	now          func() time.Time
+	log          *slog.Logger
+	metrics      *metrics.Metrics
 	// newReference draws a reference; tests replace it to force a clash.
 	newReference func() (Reference, error)
 	pending      Pending
 }
 
-// New returns a store over db, whose migrations (Open) created the tables,
-// and creates the uploads directory.
+// New returns a store over db, whose migrations (Open) created the tables.
 func New(db *store.DB, opts Options) (*Store, error) {
-	if opts.DataDir == "" {
-		return nil, errors.New("applications: no data directory; set one so uploads have somewhere to go")
-	}
 	if opts.ReferencePrefix == "" {
 		opts.ReferencePrefix = DefaultReferencePrefix
 	}
@@ -163,20 +173,21 @@ func New(db *store.DB, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	uploads := filepath.Join(opts.DataDir, "uploads")
-	if err := os.MkdirAll(uploads, 0o750); err != nil {
-		return nil, fmt.Errorf("applications: creating the uploads directory: %w", err)
+	if opts.Blobs == nil {
+		opts.Blobs = NewDatabaseBlobs(db)
 	}
-	s := &Store{db: db, uploads: uploads, prefix: opts.ReferencePrefix, loc: opts.Location, now: opts.Now, log: opts.Logger}
+	if opts.PendingQuota <= 0 {
+		opts.PendingQuota = DefaultPendingQuota
+	}
+	s := &Store{db: db, blobs: opts.Blobs, pendingQuota: opts.PendingQuota,
+		prefix: opts.ReferencePrefix, loc: opts.Location, now: opts.Now, log: opts.Logger, metrics: opts.Metrics}
+	if opts.DataDir != "" {
+		s.disk = diskLeftovers{uploads: filepath.Join(opts.DataDir, "uploads"), pending: filepath.Join(opts.DataDir, "pending"), s: s}
+	}
 	s.newReference = func() (Reference, error) { return NewReference(s.prefix) }
-	// The wall clock, not opts.Now: expiry is judged against the files'
-	// modification times.
-	s.pending = pendingDir{dir: filepath.Join(opts.DataDir, "pending"), now: time.Now}
+	s.pending = &pendingDB{s: s}
 	return s, nil
 }
-
-// UploadsDir returns the directory the files are kept in.
-func (s *Store) UploadsDir() string { return s.uploads }
 
 // Pending returns where forms in progress are kept until they are submitted.
 func (s *Store) Pending() Pending { return s.pending }
@@ -195,9 +206,9 @@ func (s *Store) today() string { return s.now().In(s.loc).Format(time.DateOnly) 
 
 func (s *Store) q(query string) string { return s.db.Rebind(query) }
 
-// NewToken returns a one-time submission token for a form page to put in a
-// hidden input. It is not stored: Submit records it, so that showing a form
-// costs no write; being 128 random bits, it cannot be guessed.
+// NewToken returns a one-time submission token for Submit, which records
+// it; being 128 random bits, it cannot be guessed. A form page shows a
+// token that Pending.Issue made instead, which only the server can make.
 func NewToken() (string, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {

@@ -67,7 +67,7 @@ func TestSubmitRecordsEverything(t *testing.T) {
 			if f.SHA256 != hex.EncodeToString(sum[:]) || f.Size != int64(len(want)) || f.Field != "proof" || f.Filename != ref.Name || f.ContentType != ref.ContentType {
 				t.Errorf("file %+v for answer %+v", f, ref)
 			}
-			rc, err := e.s.Open(f)
+			rc, err := e.s.Open(ctx, f)
 			if err != nil {
 				t.Fatal(err)
 			}

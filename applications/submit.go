@@ -2,14 +2,10 @@ package applications
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -41,10 +37,9 @@ var errTokenUsed = errors.New("applications: submission token already used")
 // Submit records an application in one transaction: the application with
 // its answers, catalogue version, fee and due date, its first event
 // (draft -> submitted, or draft -> awaiting_payment when its fee is due on
-// application: see FirstStatus), its files' records, the consumed token, and
-// the deletion of the person's draft. The files are written to the uploads
-// directory first, under random names, and removed if the transaction
-// fails.
+// application: see FirstStatus), its files with their records, the consumed
+// token, and the deletion of the person's draft. A file's content is
+// written in the transaction (Blobs), so a failure or a crash leaves none.
 //
 // Submitting again with the same token, even at the same moment, returns
 // the application the token made, never a second one.
@@ -57,13 +52,13 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 	case in.PersonID == 0 && (in.Service.Assurance == nil || *in.Service.Assurance != catalogue.AssuranceNone):
 		return nil, fmt.Errorf("%w: the service %s needs the applicant to sign in", ErrInvalid, in.Service.Slug)
 	}
-	// A re-post after a success needs no file written.
+	// A re-post after a success needs no file read.
 	if app, err := s.byToken(ctx, in.Token, in.PersonID); !errors.Is(err, ErrNotFound) {
 		return app, err
 	}
 
 	now := s.clock(in.Now)
-	stored, err := s.writeFiles(in.Files)
+	stored, err := nameFiles(in.Files)
 	if err != nil {
 		return nil, err
 	}
@@ -71,14 +66,12 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 	for _, a := range answers {
 		for _, f := range a.Files {
 			if f.ID == "" {
-				s.removeFiles(stored)
 				return nil, fmt.Errorf("%w: the answer to %s names the file %q, which is not among the files given; pass the forms.Result's Files", ErrInvalid, a.Field, f.Name)
 			}
 		}
 	}
 	answersJSON, err := marshal(answers)
 	if err != nil {
-		s.removeFiles(stored)
 		return nil, err
 	}
 	var feeAmount, feeCurrency, feeWhen any
@@ -126,7 +119,6 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		return nil
 	})
 	if err != nil {
-		s.removeFiles(stored)
 		if errors.Is(err, errTokenUsed) || errors.Is(err, ErrConflict) {
 			if app, lookupErr := s.byToken(ctx, in.Token, in.PersonID); lookupErr == nil || !errors.Is(lookupErr, ErrNotFound) {
 				return app, lookupErr
@@ -135,6 +127,7 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		return nil, err
 	}
 	s.log.InfoContext(ctx, "application submitted", "application_id", id, "service", in.Service.Slug, "files", len(stored))
+	s.metrics.ApplicationSubmitted(in.Service.Slug)
 	return s.load(ctx, s.db.SQL(), qApplicationByID, id)
 }
 
@@ -213,89 +206,61 @@ func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, appID int64, seq in
 	return s.db.MapError(err)
 }
 
+// insertFiles writes files, content and records, in tx.
 func (s *Store) insertFiles(ctx context.Context, tx *sql.Tx, appID int64, eventSeq int, files []storedFile, at time.Time) error {
 	var seq any
 	if eventSeq != 0 {
 		seq = eventSeq
 	}
 	for _, f := range files {
-		if _, err := tx.ExecContext(ctx, s.q(qInsertFile), f.id, appID, seq, f.Field, f.Filename, f.ContentType, f.size, f.sha256, f.storage, at); err != nil {
+		size, sum, err := s.putUpload(ctx, tx, f)
+		if err != nil {
+			return fmt.Errorf("applications: keeping the upload %q: %w", f.Filename, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(qInsertFile), f.id, appID, seq, f.Field, f.Filename, f.ContentType, size, sum, f.storage, at); err != nil {
 			return s.db.MapError(err)
 		}
 	}
 	return nil
 }
 
-// storedFile is an upload written to the uploads directory.
-type storedFile struct {
-	forms.AcceptedFile
-	id, storage, sha256 string
-	size                int64
+// putUpload writes an upload's content, which must be the size that was
+// checked.
+func (s *Store) putUpload(ctx context.Context, tx *sql.Tx, f storedFile) (int64, string, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return 0, "", err
+	}
+	defer rc.Close()
+	// One byte more than checked, to notice content that grew.
+	size, sum, err := s.blobs.Put(ctx, tx, f.storage, io.LimitReader(rc, f.Size+1))
+	if err == nil && size != f.Size {
+		err = fmt.Errorf("the file has %d bytes, not the %d that were checked", size, f.Size)
+	}
+	return size, sum, err
 }
 
-func (s *Store) writeFiles(files []forms.AcceptedFile) ([]storedFile, error) {
+// storedFile is an upload with the names it is stored under: id for the
+// record, storage for the content.
+type storedFile struct {
+	forms.AcceptedFile
+	id, storage string
+}
+
+func nameFiles(files []forms.AcceptedFile) ([]storedFile, error) {
 	out := make([]storedFile, 0, len(files))
 	for _, f := range files {
-		sf, err := s.writeFile(f)
-		if err != nil {
-			s.removeFiles(out)
+		sf := storedFile{AcceptedFile: f}
+		var err error
+		if sf.id, err = randomName(); err != nil {
+			return nil, err
+		}
+		if sf.storage, err = randomName(); err != nil {
 			return nil, err
 		}
 		out = append(out, sf)
 	}
 	return out, nil
-}
-
-func (s *Store) writeFile(f forms.AcceptedFile) (storedFile, error) {
-	sf := storedFile{AcceptedFile: f}
-	var err error
-	if sf.id, err = randomName(); err != nil {
-		return sf, err
-	}
-	if sf.storage, err = randomName(); err != nil {
-		return sf, err
-	}
-	path := filepath.Join(s.uploads, sf.storage)
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
-	if err != nil {
-		return sf, fmt.Errorf("applications: keeping the upload %q: %w", f.Filename, err)
-	}
-	err = func() error {
-		rc, err := f.Open()
-		if err != nil {
-			return err
-		}
-		defer rc.Close()
-		h := sha256.New()
-		// One byte more than checked, to notice content that grew.
-		n, err := io.Copy(io.MultiWriter(out, h), io.LimitReader(rc, f.Size+1))
-		if err != nil {
-			return err
-		}
-		if n != f.Size {
-			return fmt.Errorf("the file has %d bytes, not the %d that were checked", n, f.Size)
-		}
-		sf.size, sf.sha256 = n, hex.EncodeToString(h.Sum(nil))
-		// The record that points at the file is committed next: the file
-		// must be on disk first.
-		return out.Sync()
-	}()
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return sf, fmt.Errorf("applications: keeping the upload %q: %w", f.Filename, err)
-	}
-	return sf, nil
-}
-
-func (s *Store) removeFiles(files []storedFile) {
-	for _, f := range files {
-		if err := os.Remove(filepath.Join(s.uploads, f.storage)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			s.log.Error("removing an upload of a failed transaction", "storage_name", f.storage, "err", err)
-		}
-	}
 }
 
 // attachFiles returns a copy of answers whose file references carry the
@@ -308,7 +273,7 @@ func attachFiles(answers forms.Answers, stored []storedFile) forms.Answers {
 	for _, f := range stored {
 		if a := out.Get(f.Field); a != nil && f.Index < len(a.Files) {
 			a.Files[f.Index].ID = f.id
-			a.Files[f.Index].Size = f.size
+			a.Files[f.Index].Size = f.Size
 		}
 	}
 	return out

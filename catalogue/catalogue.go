@@ -122,6 +122,7 @@ type ProfileQuestion struct {
 // Service is one council service: the heart of the catalogue.
 type Service struct {
 	Slug               string      `json:"slug"`
+	Kind               string      `json:"kind,omitempty"` // of online transaction, one of Transactions; "" reads as TransactionApply
 	Topic              string      `json:"topic"`
 	Department         string      `json:"department"`
 	Audience           []string    `json:"audience"`
@@ -142,6 +143,32 @@ type Service struct {
 	EligibilityRule    *string     `json:"eligibility_rule"`
 	Assurance          *string     `json:"assurance"`
 	OnlineForm         *OnlineForm `json:"online_form"`
+}
+
+// Kinds of online transaction: what a person does with a service online,
+// in a service's "kind". The kind decides the words of every page about it:
+// a report is "Report sent" and "we aim to fix it by", a fine "Pay now" and
+// "Payment received", a permit "Application sent" and "decision by". (Not
+// to be confused with the kinds of entry an editor works on, Kinds.)
+const (
+	TransactionApply   = "apply"   // ask for a decision: a permit, a grant, a licence
+	TransactionReport  = "report"  // tell the council about a problem to put right
+	TransactionPay     = "pay"     // pay a set amount, such as a fine
+	TransactionBook    = "book"    // book a time, a place or a visit
+	TransactionRequest = "request" // ask for something without a decision: a certificate, a copy, information
+)
+
+// Transactions lists every kind of online transaction.
+var Transactions = []string{TransactionApply, TransactionReport, TransactionPay, TransactionBook, TransactionRequest}
+
+// TransactionOf is kind, or TransactionApply when it is empty: catalogues
+// written before kinds existed (and summaries stored by older versions)
+// leave it out, and read as they always did.
+func TransactionOf(kind string) string {
+	if kind == "" {
+		return TransactionApply
+	}
+	return kind
 }
 
 // Online reports whether the service can be started online.

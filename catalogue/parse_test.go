@@ -23,7 +23,7 @@ func replaceFirst(t *testing.T, old, new string) ([]byte, int) {
 }
 
 func TestParseReportsPathAndLine(t *testing.T) {
-	const serviceMembers = "slug, topic, department, audience, life_events, keywords, channels, processing_time_days, fee, title, summary, description, eligibility_text, documents, steps, legal_basis, output, related, eligibility_rule, assurance, online_form"
+	const serviceMembers = "slug, kind, topic, department, audience, life_events, keywords, channels, processing_time_days, fee, title, summary, description, eligibility_text, documents, steps, legal_basis, output, related, eligibility_rule, assurance, online_form"
 	tests := []struct {
 		name     string
 		old, new string
@@ -39,6 +39,8 @@ func TestParseReportsPathAndLine(t *testing.T) {
 			"services[1].fee.amount", "must be a whole number of cents, 0 or more, not 99999999999999999999", 0},
 		{"processing time as text", `"processing_time_days": 2,`, `"processing_time_days": "two",`,
 			"services[0].processing_time_days", "must be a whole number, not a string", 0},
+		{"kind as a list", `"kind": "report",`, `"kind": ["report"],`,
+			"services[0].kind", "must be a string in double quotes, not a list", 0},
 		{"fee as text", `"fee": null,`, `"fee": "free",`,
 			"services[0].fee", "must be an object {...}, not a string", 0},
 		{"unknown member", `"topic": "waste-recycling",`, `"topik": "waste-recycling",`,
@@ -70,13 +72,16 @@ func TestParseReportsPathAndLine(t *testing.T) {
 
 func TestParseBrokenFiles(t *testing.T) {
 	demo := DemoJSON()
+	// Cut just after the opening brace of the second topic.
+	end := []byte("\n    },\n    {")
+	cutShort := demo[:bytes.Index(demo, end)+len(end)]
 	tests := []struct {
 		name string
 		data []byte
 		want Problem
 	}{
 		{"empty", []byte("  \n"), Problem{Message: "the file is empty; a catalogue is one JSON object"}},
-		{"cut short", demo[:1000], Problem{Path: "topics[1]", Line: bytes.Count(demo[:1000], []byte{'\n'}) + 1, Message: "the file ends in the middle of the catalogue; it may have been cut short"}},
+		{"cut short", cutShort, Problem{Path: "topics[1]", Line: bytes.Count(cutShort, []byte{'\n'}) + 1, Message: "the file ends in the middle of the catalogue; it may have been cut short"}},
 		{"two documents", append(DemoJSON(), []byte("\n{}")...), Problem{Message: "there is more after the end of the catalogue object; remove it"}},
 		{"a list", []byte("[]"), Problem{Line: 1, Message: "must be an object {...}, not a list"}},
 	}
@@ -158,5 +163,28 @@ func TestLoadReportsTypeAndContentProblemsTogether(t *testing.T) {
 	want := []string{"services[0].processing_time_days", "services[0].topic"}
 	if !slices.Equal(paths, want) {
 		t.Errorf("problems at %v, want exactly %v:\n%v", paths, want, err)
+	}
+}
+
+// A catalogue that says nothing of kinds (written before they existed, or
+// by another council) still loads: every service reads as one to apply for,
+// and its export still says nothing of them.
+func TestKindMayBeLeftOut(t *testing.T) {
+	data := bytes.ReplaceAll(DemoJSON(), []byte(`"kind": "report",`), nil)
+	data = bytes.ReplaceAll(data, []byte(`"kind": "pay",`), nil)
+	c, err := Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &c.Services[0]
+	if s.Kind != "" || TransactionOf(s.Kind) != TransactionApply || s.Summarise().Kind != TransactionApply {
+		t.Errorf("a service without a kind: Kind %q, TransactionOf %q, summary %q; want \"\", apply, apply", s.Kind, TransactionOf(s.Kind), s.Summarise().Kind)
+	}
+	out, err := Encode(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte(`"kind": "report"`)) || !bytes.Contains(out, []byte(`"kind": "book"`)) {
+		t.Error("the export added or lost kinds: it must write back what it read")
 	}
 }

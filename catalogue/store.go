@@ -2,6 +2,11 @@ package catalogue
 
 import "context"
 
+// ChangeTopic is the change feed's topic (store.DB.Notify, Listen) of the
+// published catalogue: a store announces every change of Version under it,
+// so that every instance brings its search index and directory up to date.
+const ChangeTopic = "catalogue"
+
 // Store keeps the catalogue. catalogue/sqlstore keeps it in Sportello's
 // database (package store), SQLite or PostgreSQL; the same test suite runs
 // against both.
@@ -77,6 +82,7 @@ type Directory struct {
 // ServiceSummary is what a list of services shows about each one.
 type ServiceSummary struct {
 	Slug               string
+	Kind               string // never "" once summarised, but read it with TransactionOf: older stored summaries lack it
 	Topic              string
 	Department         string
 	Audience           []string
@@ -93,7 +99,7 @@ type ServiceSummary struct {
 // Summarise returns what a list of services shows about s.
 func (s *Service) Summarise() ServiceSummary {
 	sum := ServiceSummary{
-		Slug: s.Slug, Topic: s.Topic, Department: s.Department,
+		Slug: s.Slug, Kind: TransactionOf(s.Kind), Topic: s.Topic, Department: s.Department,
 		Audience: s.Audience, LifeEvents: s.LifeEvents,
 		Title: s.Title, Summary: s.Summary, Fee: s.Fee,
 		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays,

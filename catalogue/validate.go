@@ -333,6 +333,9 @@ func isRuleKeyword(s string) bool {
 }
 
 func (v *validator) service(p string, s *Service) {
+	if s.Kind != "" {
+		v.oneOf(member(p, "kind"), s.Kind, Transactions)
+	}
 	if !v.topics[s.Topic] {
 		v.add(member(p, "topic"), "%q is not the slug of any topic; use one of the catalogue's topics", s.Topic)
 	}
@@ -386,6 +389,11 @@ func (v *validator) service(p string, s *Service) {
 		if *s.Assurance == AssuranceNone && s.Fee != nil && s.Fee.Amount > 0 && s.Fee.When == FeeOnApplication {
 			v.add(member(p, "assurance"), `a fee paid on application needs the applicant signed in: use "low" or higher, or charge on approval`)
 		}
+	}
+	// The pages of a service to pay say "Payment received": its form must
+	// take a payment.
+	if s.Kind == TransactionPay && (s.Fee == nil || s.Fee.Amount == 0 || s.Fee.When != FeeOnApplication) {
+		v.add(member(p, "kind"), `"pay" needs a fee paid on application, or the form would take no payment: give the service a fee with "when": "on_application", or choose another kind`)
 	}
 	v.form(member(p, "online_form"), s.OnlineForm)
 }

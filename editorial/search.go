@@ -5,6 +5,11 @@ import (
 	"time"
 )
 
+// TuningTopic is the change feed's topic (store.DB.Notify, Listen) of
+// synonym sets and best bets: a store announces every change of them under
+// it, so that every instance gives its search index the new tuning.
+const TuningTopic = "search_tuning"
+
 // Tuning is what editors keep to make search find better: synonym sets and
 // best bets. Each change is written to the audit log with it.
 type Tuning interface {

@@ -101,7 +101,34 @@ func (s *Service) process(ctx context.Context, ev Event) (result string, err err
 			result, paymentID, ev.ID)
 		return s.mapErr(err)
 	})
+	if err == nil {
+		s.count(result, 1)
+	}
 	return result, err
+}
+
+// count adds n changes with an event's result to the payments metric;
+// results that change nothing (a duplicate, an unknown session, funds
+// still on their way) are not counted.
+func (s *Service) count(result string, n int) {
+	label := result
+	switch result {
+	case ResultPaid, ResultFlagged, ResultFailed, ResultExpired, ResultCancelled:
+	case ResultRefunded:
+		label = "refunded"
+	default:
+		return
+	}
+	for range n {
+		s.metrics.Payment(label)
+	}
+}
+
+// countRows counts the payments an UPDATE changed.
+func (s *Service) countRows(result string, res sql.Result) {
+	if n, err := res.RowsAffected(); err == nil {
+		s.count(result, int(n))
+	}
 }
 
 // apply makes an event's change to its payment.

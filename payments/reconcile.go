@@ -67,7 +67,8 @@ type ReconcileReport struct {
 // created attempt older than a few minutes (its provider answer was never
 // recorded, so nobody can have paid it) is closed, and every refund left
 // pending is sent again with its idempotency key. Run it every few minutes
-// (RunReconciler) and at start-up; several processes may run it at once.
+// (the binary runs it as a background job, on one instance at a time); it
+// is safe to run from several processes at once all the same.
 func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	var rep ReconcileReport
 	var errs []error
@@ -93,6 +94,7 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
 				rep.Closed++
+				s.count(ResultExpired, 1)
 			}
 			continue
 		}
@@ -125,22 +127,4 @@ func (s *Service) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		s.log.WarnContext(ctx, "payments: reconciliation left some items for the next run", "failures", rep.Failures, "err", errors.Join(errs...))
 	}
 	return rep, errors.Join(errs...)
-}
-
-// RunReconciler runs Reconcile now and then every interval until ctx ends,
-// logging what each run did.
-func (s *Service) RunReconciler(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		rep, err := s.Reconcile(ctx)
-		if err == nil && (rep.Closed > 0 || rep.Refunds > 0) {
-			s.log.InfoContext(ctx, "payments: reconciled", "checked", rep.Checked, "closed", rep.Closed, "refunds", rep.Refunds, "open", rep.Remaining)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -149,6 +149,7 @@ func (s *Service) sendRefund(ctx context.Context, p Payment, r Refund) (Refund, 
 		r.Status, r.FailureReason = RefundFailed, err.Error()
 		return r, errors.Join(fmt.Errorf("%w: refund %d: %w", ErrProvider, r.ID, err), s.mapErr(uerr))
 	}
+	grew := false
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		p, err := s.getPayment(ctx, tx, `id = ?`, true, p.ID)
 		if err != nil {
@@ -170,6 +171,7 @@ func (s *Service) sendRefund(ctx context.Context, p Payment, r Refund) (Refund, 
 		// The provider's charge.refunded may have counted this refund, or
 		// one made in its dashboard, already: keep the larger figure.
 		refunded := max(p.RefundedAmount, succeeded)
+		grew = refunded > p.RefundedAmount
 		status := p.Status
 		if p.Settled() {
 			status = StatusPartiallyRefunded
@@ -183,6 +185,11 @@ func (s *Service) sendRefund(ctx context.Context, p Payment, r Refund) (Refund, 
 	})
 	if err != nil {
 		return r, fmt.Errorf("payments: refund %d was made (provider id %s) but not recorded; Reconcile will record it: %w", r.ID, providerID, err)
+	}
+	if grew {
+		// The provider's charge.refunded, when it counted this refund
+		// first, was counted instead.
+		s.count(ResultRefunded, 1)
 	}
 	r.Status, r.ProviderRefundID = RefundSucceeded, providerID
 	s.log.InfoContext(ctx, "payments: refund made", "payment_id", p.ID, "refund_id", r.ID, "provider_refund_id", providerID)

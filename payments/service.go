@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
+	"sportello/metrics"
 	"sportello/store"
 )
 
@@ -25,6 +26,9 @@ type Options struct {
 	CheckoutTTL time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Metrics count payments by result and the reconciliation's runs; nil
+	// counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // MinCheckoutTTL is the shortest expiry Stripe accepts for a Checkout Session.
@@ -46,6 +50,7 @@ type Service struct {
 	log       *slog.Logger
 	ttl       time.Duration
 	now       func() time.Time
+	metrics   *metrics.Metrics
 }
 
 // New returns a Service over db, whose migrations include the payments tables.
@@ -53,7 +58,7 @@ func New(db *store.DB, o Options) (*Service, error) {
 	if db == nil || o.Provider == nil || o.Fulfiller == nil {
 		return nil, errors.New("payments: New needs a database, a Provider and a Fulfiller")
 	}
-	s := &Service{db: db, provider: o.Provider, fulfiller: o.Fulfiller, log: o.Logger, ttl: o.CheckoutTTL, now: o.Now}
+	s := &Service{db: db, provider: o.Provider, fulfiller: o.Fulfiller, log: o.Logger, ttl: o.CheckoutTTL, now: o.Now, metrics: o.Metrics}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -161,6 +166,12 @@ func (s *Service) StartCheckout(ctx context.Context, in StartInput) (Checkout, e
 // to resume an open attempt, close a stale one, refuse, or record a new one.
 func (s *Service) begin(ctx context.Context, in StartInput) (p Payment, stale, resumed bool, err error) {
 	now := s.now()
+	abandoned := 0
+	defer func() {
+		if err == nil {
+			s.count(ResultExpired, abandoned)
+		}
+	}()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		attempts, err := s.listPayments(ctx, tx,
 			`SELECT `+paymentColumns+` FROM payments WHERE application_id = ? ORDER BY attempt`+s.db.ForUpdate(), in.ApplicationID)
@@ -185,6 +196,7 @@ func (s *Service) begin(ctx context.Context, in StartInput) (p Payment, stale, r
 					updated_at = ? WHERE id = ?`), "abandoned: the provider's answer was never recorded", now.Unix(), a.ID); err != nil {
 					return s.mapErr(err)
 				}
+				abandoned++
 			case a.Status == StatusCreated:
 				return ErrInProgress
 			case a.Status == StatusPending:
@@ -252,8 +264,11 @@ func (s *Service) callProvider(ctx context.Context, p Payment, in StartInput) (C
 		// Nobody has the checkout URL, so nobody can pay this attempt even if
 		// the provider did create it: close it so the applicant can retry.
 		s.log.ErrorContext(ctx, "payments: the provider did not start a checkout", "payment_id", p.ID, "reference", p.Reference, "err", err)
-		_, uerr := s.db.SQL().ExecContext(ctx, s.q(`UPDATE payments SET status = 'failed', failure_reason = ?,
+		res, uerr := s.db.SQL().ExecContext(ctx, s.q(`UPDATE payments SET status = 'failed', failure_reason = ?,
 			updated_at = ? WHERE id = ? AND status = 'created'`), "the provider did not start the checkout: "+err.Error(), s.now().Unix(), p.ID)
+		if uerr == nil {
+			s.countRows(ResultFailed, res)
+		}
 		return Checkout{}, errors.Join(fmt.Errorf("%w: starting a checkout: %w", ErrProvider, err), s.mapErr(uerr))
 	}
 	if !sess.ExpiresAt.IsZero() {
@@ -289,11 +304,12 @@ func (s *Service) Cancel(ctx context.Context, paymentID int64) (Payment, error) 
 	}
 	if p.SessionID == "" {
 		// Still being started: nobody has its URL, the provider need not know.
-		_, err := s.db.SQL().ExecContext(ctx, s.q(`UPDATE payments SET status = 'cancelled', updated_at = ?
+		res, err := s.db.SQL().ExecContext(ctx, s.q(`UPDATE payments SET status = 'cancelled', updated_at = ?
 			WHERE id = ? AND status = 'created'`), s.now().Unix(), p.ID)
 		if err != nil {
 			return p, s.mapErr(err)
 		}
+		s.countRows(ResultCancelled, res)
 		return s.Payment(ctx, paymentID)
 	}
 	if err := s.provider.ExpireSession(ctx, p.SessionID); err != nil {

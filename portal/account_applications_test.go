@@ -49,7 +49,7 @@ func applyAs(t *testing.T, v *browser) string {
 		t.Fatalf("submit: %d\n%s", r.status, excerptMain(r.body))
 	}
 	conf := v.get(r.location)
-	must(t, conf, http.StatusOK, "Application complete", "See your application")
+	must(t, conf, http.StatusOK, "Application sent", "See your application")
 	return referenceOf(t, conf.body)
 }
 
@@ -229,7 +229,7 @@ func TestApplyWithFee(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("answers: %d\n%s", r.status, excerptMain(r.body))
 	}
-	must(t, v.get(r.location), http.StatusOK, "You pay it online once you have sent your application.")
+	must(t, v.get(r.location), http.StatusOK, "You pay it online once you have sent your request.")
 	r = v.post("/services/"+slug+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
 	conf := v.get(r.location)
 	ref := referenceOf(t, conf.body)

@@ -72,7 +72,7 @@ func TestApplyFormPages(t *testing.T) {
 		{name: "no such service", path: "/services/nope/apply", status: http.StatusNotFound},
 		{name: "no confirmation without a token", path: "/services/report-missed-bin-collection/apply/confirmation", status: http.StatusNotFound},
 		{name: "the form in Catalan", path: "/services/report-missed-bin-collection/apply?lang=ca", status: http.StatusOK,
-			contains: []string{"Quin cubell no es va recollir?", "Continua", `lang="ca"`}},
+			contains: []string{"Dia de la recollida", "Continuar", `lang="ca"`}},
 	})
 	for _, tc := range []struct{ slug, want string }{
 		{"resident-parking-permit", "/auth/login?return_to=%2Fservices%2Fresident-parking-permit%2Fapply"},
@@ -195,10 +195,10 @@ func TestApplyAnonymousJourney(t *testing.T) {
 		t.Fatalf("valid answers: %d to %q, want 303 to %q\n%s", r.status, r.location, check, excerptMain(r.body))
 	}
 	r = v.get(check)
-	must(t, r, http.StatusOK, "Check your answers before sending your application",
+	must(t, r, http.StatusOK, "Check your answers before sending your report",
 		"Carrer Major 5<br>08800 Porta Nova", "Paper and card (blue bin)", "3 February 2026", "bin.png (1 KB)",
 		"Ana Puig", `href="/services/`+slug+`/apply?token=`+token+`#collection_date-day"`,
-		`<button type="submit" class="button" id="apply-submit">Accept and send</button>`)
+		`<button type="submit" class="button" id="apply-submit">Send report</button>`)
 
 	// A change link shows the form filled in, the photo still kept.
 	r = v.get("/services/" + slug + "/apply?token=" + token)
@@ -217,7 +217,7 @@ func TestApplyAnonymousJourney(t *testing.T) {
 		t.Fatalf("submit: %d to %q\n%s", r.status, r.location, excerptMain(r.body))
 	}
 	r = v.get(confirmation)
-	must(t, r, http.StatusOK, "Application complete", "You should get a decision by",
+	must(t, r, http.StatusOK, "Report sent", "We aim to fix it by",
 		"Keep your reference number", "ana@example.org")
 	ref := referenceOf(t, r.body)
 
@@ -331,11 +331,11 @@ func TestApplyValidationInSpanish(t *testing.T) {
 		"consent": {"yes"}, "email": {"x@example.org"}, "address-line1": {"Carrer Nou 1"}, "address-postcode": {"08800"},
 	})
 	must(t, r, http.StatusUnprocessableEntity, `<a href="#household_size">Escriba un número entre 1 y 20</a>`,
-		`<a href="#monthly_income">Escriba un importe igual o mayor que 0 EUR</a>`)
+		`<a href="#monthly_income">Escriba un importe igual o mayor que 0,00\u00a0€</a>`)
 	mustNot(t, r, `<a href="#property_reference">`, `<a href="#email">`, `<a href="#consent">`)
 }
 
-// Three posts of the same "Accept and send" at the same moment (a
+// Three posts of the same "Send report" at the same moment (a
 // triple click) make one application, and all three land on its
 // confirmation.
 func TestApplySubmitAtOnce(t *testing.T) {
@@ -393,5 +393,5 @@ func TestApplySubmitAtOnce(t *testing.T) {
 	if n := countApplications(t, slug) - before; n != 1 {
 		t.Errorf("%d applications were made, want 1", n)
 	}
-	must(t, v.get(confirmation), http.StatusOK, "Application complete")
+	must(t, v.get(confirmation), http.StatusOK, "Report sent")
 }

@@ -16,11 +16,11 @@ func TestLifeEventShow(t *testing.T) {
 		},
 		{
 			name: "catalan", path: "/life-events/moving-home?lang=ca", status: http.StatusOK,
-			contains: []string{"<h1>Mudar-se a Porta Nova</h1>"},
+			contains: []string{"<h1>Mudar-se a Porta Nova o dins de la ciutat</h1>"},
 		},
 		{
 			name: "untranslated life event falls back with a notice", path: "/life-events/moving-home?lang=it", status: http.StatusOK,
-			contains: []string{"Questa pagina non è ancora disponibile in Italiano; è mostrata in English.", `<h1 lang="en">Moving to or within Porta Nova</h1>`},
+			contains: []string{"Questa pagina non è ancora disponibile in italiano; è mostrata in inglese.", `<h1 lang="en">Moving to or within Porta Nova</h1>`},
 		},
 		{
 			name: "business moment links back to the business hub", path: "/life-events/starting-a-business", status: http.StatusOK,

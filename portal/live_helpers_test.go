@@ -18,7 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"sportello/applications"
 	"sportello/catalogue/sqlstore"
+	"sportello/metrics"
 	"sportello/payments"
 	"sportello/payments/stripe"
 	"sportello/portal/auth"
@@ -43,6 +45,10 @@ type liveSite struct {
 	db    *store.DB
 	store *sqlstore.Store
 	index *search.Index
+	// metrics and metricsBase ("http://127.0.0.1:port", serving /metrics
+	// and /readyz) are set on an observed site only.
+	metrics     *metrics.Metrics
+	metricsBase string
 }
 
 // siteOption changes what a live site is built from; without options it
@@ -52,8 +58,10 @@ type siteOption func(*siteOptions)
 
 type siteOptions struct {
 	ownCatalogue                   bool
+	observed                       bool
 	stripeAPIURL, stripeWebhookKey string
 	limits                         Limits
+	pendingQuota                   int64
 }
 
 // withLimits serves the site with these limits instead of the defaults.
@@ -63,6 +71,19 @@ func withLimits(l Limits) siteOption { return func(o *siteOptions) { o.limits = 
 // loaded with the demo catalogue: tests that edit the catalogue must not
 // change what the other tests read from the fixture.
 func ownCatalogue(o *siteOptions) { o.ownCatalogue = true }
+
+// observed gives the site metrics of its own, recorded by its portal, its
+// applications, its payments and its sign-in, and the metrics listener the
+// binary starts (/metrics, /readyz) on a loopback port of its own, as
+// cmd/sportello wires them. The site has its own catalogue too.
+func observed(o *siteOptions) { o.ownCatalogue, o.observed = true, true }
+
+// pendingQuota gives the site a database of its own (ownCatalogue) and an
+// applications store whose forms in progress may keep n bytes of uploads
+// per person or session and per address.
+func pendingQuota(n int64) siteOption {
+	return func(o *siteOptions) { o.ownCatalogue, o.pendingQuota = true, n }
+}
 
 // stripePayments takes the site's payments through the Stripe provider at
 // apiURL (stripe-mock), verifying webhooks with webhookSecret, instead of
@@ -94,6 +115,15 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 		t.Cleanup(func() { site.store.Close() })
 		t.Cleanup(func() { site.index.Close() })
 	}
+	if o.observed {
+		site.metrics, site.metricsBase = observeSite(t, site, &deps, log)
+	}
+	if o.pendingQuota > 0 {
+		var err error
+		if deps.Applications, err = applications.New(site.db, applications.Options{PendingQuota: o.pendingQuota, Logger: log}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if o.stripeAPIURL != "" {
 		p, err := stripe.New(stripe.Config{SecretKey: "sk_test_sportello", WebhookSecret: o.stripeWebhookKey, APIURL: o.stripeAPIURL, Logger: log})
 		if err != nil {
@@ -113,7 +143,7 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	site.base = "http://" + ln.Addr().String()
 	site.issuer = site.base + auth.DevIdPPath
 	// The webhook is exempt from CSRF as in the binary: Stripe signs it.
-	deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: site.base}, site.db, log)
+	deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: site.base, Metrics: site.metrics}, site.db, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,9 +151,42 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { _ = site.srv.Serve(ln) }()
-	t.Cleanup(func() { _ = site.srv.App().ShutdownWithTimeout(5 * time.Second) })
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { _ = site.srv.Serve(ctx, ln, 5*time.Second); close(served) }()
+	t.Cleanup(func() { stop(); <-served })
 	return site
+}
+
+// observeSite builds the site's metrics, its applications and payments
+// recording into them, and the readiness probe, starts the metrics
+// listener, and returns the metrics with the listener's address.
+func observeSite(t testing.TB, site *liveSite, deps *Deps, log *slog.Logger) (*metrics.Metrics, string) {
+	t.Helper()
+	m := metrics.New()
+	m.WatchDB(site.db.SQL())
+	var err error
+	if deps.Applications, err = applications.New(site.db, applications.Options{DataDir: t.TempDir(), Logger: log, Metrics: m}); err != nil {
+		t.Fatal(err)
+	}
+	sim, err := payments.NewSimulated(site.db, payments.SimulatedConfig{Env: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deps.Payments, err = payments.New(site.db, payments.Options{Provider: sim, Fulfiller: deps.Applications, Logger: log, Metrics: m}); err != nil {
+		t.Fatal(err)
+	}
+	probe := &metrics.Probe{Ping: site.db.SQL().PingContext, CatalogueVersion: site.store.Version, IndexVersion: site.index.Version, Log: log}
+	m.WatchIndex(probe)
+	deps.Metrics, deps.Ready = m, probe
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := metrics.Server("", m, probe)
+	go func() { _ = ms.Serve(ln) }()
+	t.Cleanup(func() { ms.Close() })
+	return m, "http://" + ln.Addr().String()
 }
 
 // onSite reports whether u (a path or an absolute URL) is on the site.

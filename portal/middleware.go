@@ -155,6 +155,9 @@ func (s *Server) logPath(path string) string {
 }
 
 func (s *Server) middleware(app *fiber.App) {
+	if s.metrics != nil {
+		app.Use(s.observe)
+	}
 	app.Use(requestid.New(requestid.Config{ContextKey: web.LocalRequestID}))
 	app.Use(s.accessLog())
 	app.Use(recover.New())

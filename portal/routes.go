@@ -23,6 +23,9 @@ func (s *Server) routes(app *fiber.App) {
 
 	app.Get(web.AssetsPrefix+"*", s.Site.Assets.Handler())
 	app.Get("/healthz", s.healthShow)
+	if s.ready != nil {
+		app.Get("/readyz", adaptor.HTTPHandler(s.ready))
+	}
 	app.Get("/sitemap.xml", s.public.SitemapShow) // no session: the same for everyone
 
 	// Sign-in. The development provider sits before the session and CSRF

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"sportello/assets"
 	"sportello/catalogue"
 	"sportello/editorial"
+	"sportello/metrics"
 	"sportello/payments"
 	"sportello/portal/access"
 	"sportello/portal/api"
@@ -90,6 +90,12 @@ type Deps struct {
 	// SavedAnswers keeps the support finder answers residents chose to
 	// save; nil means saving is not offered.
 	SavedAnswers accounts.Answers
+	// Metrics record every request and residents' searches; nil records
+	// nothing (metrics.go).
+	Metrics *metrics.Metrics
+	// Ready answers /readyz (a *metrics.Probe); nil leaves /readyz
+	// unrouted, which a probe reads as not ready.
+	Ready http.Handler
 }
 
 // Server is the portal's HTTP application.
@@ -119,6 +125,10 @@ type Server struct {
 	secretRoutes [][]string
 	// headers are the security headers of every answer (middleware.go).
 	headers [][2]string
+	metrics *metrics.Metrics
+	ready   http.Handler
+	// routed tells routes from middleware, for the metrics (metrics.go).
+	routed map[*fiber.Handler]bool
 	// bodyRoutes are the routes that take more than Limits.BodyMax.
 	bodyRoutes []bodyRoute
 }
@@ -175,14 +185,17 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		apps:     deps.Applications,
 		forms:    deps.Forms,
 		payments: deps.Payments,
+		metrics:  deps.Metrics,
+		ready:    deps.Ready,
 	}
 	site := web.NewSite(tr, as, cfg.BaseURL, cfg.DemoSignIn)
 	site.SimulatedPayments = deps.Payments.ProviderName() == payments.SimulatedName
-	s.Shared, err = web.NewShared(context.Background(), &web.Shared{
+	s.Shared = &web.Shared{
 		Site: site, Log: cfg.Log.With("component", "portal"), BaseURL: cfg.BaseURL,
 		TimeZone: cfg.TimeZone, Catalogue: deps.Catalogue,
-	}, cfg.TopTasks)
-	if err != nil {
+		TopTasks: cfg.TopTasks,
+	}
+	if err := s.Shared.Reload(context.Background()); err != nil {
 		return nil, err
 	}
 	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}
@@ -195,13 +208,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
-	s.api = api.New(s.Shared, deps.Catalogue, deps.Search)
+	residents := observeSearches(deps.Search, deps.Metrics)
+	s.api = api.New(s.Shared, deps.Catalogue, residents)
 	s.headers = s.securityHeaders()
 	var insights *public.Insights
 	if deps.Editorial != nil {
 		insights = public.NewInsights(deps.Editorial, s.Log)
 	}
-	s.public = public.New(s.Shared, deps.Catalogue, deps.Search, engine, deps.Editorial, insights)
+	s.public = public.New(s.Shared, deps.Catalogue, residents, engine, deps.Editorial, insights)
 	if deps.Editorial != nil {
 		if s.editor, err = editor.New(context.Background(), s.Shared, deps.Catalogue, deps.Editorial, deps.Search, s.public, engine, insights); err != nil {
 			return nil, err
@@ -245,26 +259,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.app.Server().HeaderReceived = s.headerReceived
 	s.routes(s.app)
 	s.secretRoutes = secretRoutes(s.app)
+	s.routed = routedHandlers(s.app)
 	s.Log.Info("portal ready", "env", cfg.Env, "base_url", cfg.BaseURL, "demo_sign_in", cfg.DemoSignIn)
 	return s, nil
 }
 
 // App returns the Fiber application, for tests and shutdown.
 func (s *Server) App() *fiber.App { return s.app }
-
-// Listen serves on addr until the app is shut down.
-func (s *Server) Listen(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	return s.Serve(ln)
-}
-
-// Serve serves on ln, with the cap on connections per client address.
-func (s *Server) Serve(ln net.Listener) error {
-	if s.cfg.Limits.MaxConnsPerIP > 0 {
-		ln = newConnLimiter(ln, s.cfg.Limits.MaxConnsPerIP, s.cfg.TrustedProxies)
-	}
-	return s.app.Listener(ln)
-}

@@ -17,9 +17,9 @@ func TestServiceShow(t *testing.T) {
 				`<title>Apply for a resident parking permit – City of Porta Nova</title>`,
 				`<h1>Apply for a resident parking permit</h1>`,
 				`<dd>€40.00 per year <span class="hint">(paid online when you apply)</span></dd>`,
-				`href="/services/resident-parking-permit/apply"`, "Start now",
+				`href="/services/resident-parking-permit/apply"`, "Apply now",
 				"Who can apply", "What you need", "What happens", "Legal basis", "What you get",
-				"<dd>5 working days</dd>", `href="mailto:mobility@portanova.example"`, "Mo-Fr 09:00-14:00",
+				"<dd>5 working days</dd>", `href="mailto:mobility@portanova.example"`, "<dd>Monday to Friday, 09:00–14:00</dd>",
 				`href="/topics/parking-transport"`, "Related services", `href="/services/visitor-parking-permit"`,
 				`<script type="application/ld+json">`,
 				"<li>you must be registered on the municipal register", // Markdown list rendered
@@ -32,20 +32,21 @@ func TestServiceShow(t *testing.T) {
 		},
 		{
 			name: "service without an online form has no start button", path: "/services/find-your-collection-day", status: http.StatusOK,
-			excludes: []string{"/apply", "Start now"},
+			excludes: []string{"/apply", "Make a request", "button--start"},
 		},
 		{
-			name: "web.Translated service in spanish", path: "/services/resident-parking-permit?lang=es", status: http.StatusOK,
-			contains: []string{`<html lang="es">`, "Solicitar el permiso de aparcamiento para residentes", "40,00\u00a0€ al año", "Empezar ahora"},
-			excludes: []string{"no está disponible"},
+			name: "translated service in spanish", path: "/services/resident-parking-permit?lang=es", status: http.StatusOK,
+			contains: []string{`<html lang="es">`, "Solicitar el permiso de aparcamiento para residentes", "40,00\u00a0€ al año", "Solicitar ahora",
+				"<dd>lun–vie 9:00–14:00</dd>"},
+			excludes: []string{"no está disponible", "Mo-Fr", "€40"},
 		},
 		{
 			name: "untranslated service falls back to english with a notice", path: "/services/order-a-new-bin?lang=es", status: http.StatusOK,
 			contains: []string{
 				`<html lang="es">`,
-				"Esta página todavía no está disponible en Español; se muestra en English.",
+				"Esta página todavía no está disponible en español; se muestra en inglés.",
 				`<h1 lang="en">Order a new or replacement bin</h1>`,
-				"25,00\u00a0€", "Empezar ahora",
+				"25,00\u00a0€", "Pedir ahora",
 			},
 		},
 		{

@@ -50,13 +50,17 @@ func TestSitemapShow(t *testing.T) {
 	if len(set.URLs) != len(want) {
 		t.Errorf("sitemap has %d URLs, want %d", len(set.URLs), len(want))
 	}
-	// resident-parking-permit is in en, es and ca.
-	u := set.URLs[locs["https://portanova.example/services/resident-parking-permit"]]
-	var langs []string
-	for _, l := range u.Links {
-		langs = append(langs, l.Hreflang)
-	}
-	if strings.Join(langs, ",") != "en,es,ca" {
-		t.Errorf("hreflang alternates of resident-parking-permit = %v, want en,es,ca", langs)
+	// Alternates name the languages a service is written in: all five for
+	// resident-parking-permit, not Spanish or French for order-a-new-bin
+	// (notYetTranslated).
+	for slug, want := range map[string]string{"resident-parking-permit": "en,es,ca,it,fr", "order-a-new-bin": "en,ca,it"} {
+		u := set.URLs[locs["https://portanova.example/services/"+slug]]
+		var langs []string
+		for _, l := range u.Links {
+			langs = append(langs, l.Hreflang)
+		}
+		if strings.Join(langs, ",") != want {
+			t.Errorf("hreflang alternates of %s = %v, want %s", slug, langs, want)
+		}
 	}
 }

@@ -83,7 +83,7 @@ func TestSupportFinderInterviews(t *testing.T) {
 				`href="/services/personal-alarm-telecare"`, `href="/services/meals-on-wheels"`,
 				`href="/services/emergency-social-assistance"`, `href="/services/energy-poverty-assistance"`,
 				"You may be able to get this because you live in Porta Nova and you are 70.",
-				"You may be able to get this because you live in Porta Nova and your household&#39;s monthly income (600 €) is at most 600 € for 1 person.",
+				"You may be able to get this because you live in Porta Nova and your household&#39;s monthly income (€600) is at most €600 for 1 person.",
 				`href="/services/older-persons-bus-pass/apply"`,
 				"This is guidance, not a decision.",
 				"Other services that may help",

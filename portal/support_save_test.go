@@ -77,7 +77,7 @@ func TestSupportFinderNoConsentNoWrite(t *testing.T) {
 	results := b.get("/support-finder/results")
 	must(t, results, http.StatusOK,
 		`<input id="consent" name="consent" type="checkbox" value="yes">`,
-		"Save my answers so we can show you support you may be able to get in your account",
+		"Save my answers so that I can see in my account the support I may be able to get",
 		"They are deleted when you sign out, or after 30 minutes without activity.")
 
 	// The session holds the answers, as documented, and only it.

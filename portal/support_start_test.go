@@ -51,7 +51,7 @@ func TestFinderPagesInEveryLanguage(t *testing.T) {
 		t.Errorf("an untranslated question should carry lang=\"en\":\n%s", excerpt(p.body))
 	}
 	if p := b.get("/support-finder/questions/age?lang=es"); !strings.Contains(p.body, `<label for="answer">`) || strings.Contains(p.body, `<label for="answer" lang="en">`) {
-		t.Error("a web.Translated question should be shown in Spanish")
+		t.Error("a translated question should be shown in Spanish")
 	}
 }
 

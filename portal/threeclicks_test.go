@@ -95,13 +95,14 @@ func TestEveryFormWithinThreeClicks(t *testing.T) {
 }
 
 // From a search result, the form is one click away: results of online
-// services carry a "Start now" link to the form, and others do not.
+// services carry a link to the form ("Report now" for the missed bin), and
+// others do not.
 func TestSearchResultsLinkToForms(t *testing.T) {
 	_, body := get(t, "/search?q=missed+bin+collection", nil)
 	if !strings.Contains(body, `href="/services/report-missed-bin-collection/apply"`) {
 		t.Errorf("the search result for the missed bin has no link to its form:\n%s", excerptMain(body))
 	}
-	if !strings.Contains(body, `Start now<span class="visually-hidden">: `) {
+	if !strings.Contains(body, `Report now<span class="visually-hidden">: `) {
 		t.Errorf("the start link has no accessible name naming the service")
 	}
 	_, body = get(t, "/search?q=find+your+collection+day", nil)

@@ -15,7 +15,7 @@ func TestTopicShow(t *testing.T) {
 			},
 		},
 		{
-			name: "web.Translated title, english description", path: "/topics/waste-recycling?lang=es", status: http.StatusOK,
+			name: "translated title, english description", path: "/topics/waste-recycling?lang=es", status: http.StatusOK,
 			contains: []string{"<h1>Residuos y reciclaje</h1>", `<p class="lead" lang="en">Bin collections`},
 			excludes: []string{"todavía no está disponible"},
 		},

@@ -32,11 +32,11 @@ func TestSearchFindsServices(t *testing.T) {
 		{"ca", "escombraries", "report-missed-bin-collection", 2},
 		{"ca", "llicència d'obres", "minor-building-works-licence", 2},
 		{"ca", "gos", "dog-registration", 1},
-		{"it", "rifiuti", "report-fly-tipping", 1},
+		{"it", "rifiuti abbandonati", "report-fly-tipping", 1},
 		{"it", "matrimonio", "book-a-civil-wedding", 1},
 		{"fr", "déchets verts", "garden-waste-subscription", 1},
 		{"fr", "dechets verts", "garden-waste-subscription", 1},
-		{"fr", "amende", "challenge-a-parking-fine", 1},
+		{"fr", "contester amende", "challenge-a-parking-fine", 1},
 		// Untranslated services are found through the default language.
 		{"fr", "allotment", "allotment-application", 1},
 		{"ca", "bulky waste", "bulky-waste-collection", 1},
@@ -295,7 +295,7 @@ func TestHighlight(t *testing.T) {
 		{"en", "colection", "report-missed-bin-collection", []string{"collection"}},
 		{"en", "parking permits", "resident-parking-permit", []string{"parking", "permit"}},
 		{"es", "basura", "report-missed-bin-collection", []string{"basura"}},
-		{"ca", "escombraries", "report-missed-bin-collection", []string{"d'escombraries"}},
+		{"ca", "escombraries", "order-a-new-bin", []string{"d'escombraries"}},
 		{"fr", "dechets", "garden-waste-subscription", []string{"déchets"}},
 	}
 	for _, tt := range tests {

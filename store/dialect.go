@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -17,7 +20,8 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// Everything that differs between SQLite and PostgreSQL is in this file.
+// Everything that differs between SQLite and PostgreSQL is in this file,
+// except the PostgreSQL change listener, in listen_postgres.go.
 
 // Dialects, as returned by DB.Dialect and DialectOf.
 const (
@@ -40,6 +44,19 @@ type dialect struct {
 	mapError      func(error) error
 	readTxOptions *sql.TxOptions
 	forUpdate     string
+	// skipLocked is forUpdate that passes over rows another transaction
+	// holds instead of waiting for them.
+	skipLocked string
+	// notify is the statement that announces a change (channel, topic) at
+	// commit; "" when the database has no notifications.
+	notify string
+	// listen, when set, pokes the target whenever a change is announced,
+	// until ctx ends (Listen).
+	listen func(ctx context.Context, t listenTarget)
+	// channel returns the notification channel of the database db opened,
+	// so that Sportellos in other schemas of one database do not hear each
+	// other.
+	channel func(ctx context.Context, db *sql.DB) (string, error)
 	// sessionLocker, when set, makes servers starting together against
 	// one database wait for each other's migrations.
 	sessionLocker func() (lock.SessionLocker, error)
@@ -63,6 +80,10 @@ var postgresDialect = dialect{
 	// READ COMMITTED, the default, takes a new snapshot for each statement.
 	readTxOptions: &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	forUpdate:     " FOR UPDATE",
+	skipLocked:    " FOR UPDATE SKIP LOCKED",
+	notify:        `SELECT pg_notify(?, ?)`,
+	listen:        listenPostgres,
+	channel:       postgresChannel,
 	sessionLocker: func() (lock.SessionLocker, error) { return lock.NewPostgresSessionLocker() },
 }
 
@@ -75,17 +96,31 @@ var postgresDialect = dialect{
 //   - foreign_keys(1), because SQLite ignores REFERENCES clauses without it;
 //   - synchronous(NORMAL), which in WAL mode is still safe against corruption
 //     and loses at most the last transactions on power loss, for far fewer
-//     fsyncs than FULL.
+//     fsyncs than FULL;
+//   - journal_size_limit, because the WAL grows to the largest transaction
+//     (a form with 45 MB of photos) and, without a limit, keeps that size on
+//     disk for good; with it, the file shrinks back to 8 MB at the next
+//     checkpoint.
 //
 // _txlock=immediate makes every read-write transaction take the write lock
 // when it begins: a deferred one that reads, then writes, fails with
 // SQLITE_BUSY (busy_timeout cannot help it) when another writer got in
 // first. Read-only transactions stay deferred.
-const sqlitePragmas = "_pragma=busy_timeout(10000)" +
-	"&_pragma=journal_mode(WAL)" +
-	"&_pragma=foreign_keys(1)" +
-	"&_pragma=synchronous(NORMAL)" +
-	"&_txlock=immediate"
+//
+// Writers of this process never reach busy_timeout: they queue in Go first
+// (sqlite_writes.go). It is for other processes writing the same file.
+func sqlitePragmas() string {
+	return "_pragma=busy_timeout(" + strconv.Itoa(sqliteBusyTimeoutMillis) + ")" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=journal_size_limit(8388608)" +
+		"&_txlock=immediate"
+}
+
+// sqliteBusyTimeoutMillis is busy_timeout; tests shorten it to show that
+// the process's writers never wait on it.
+var sqliteBusyTimeoutMillis = 10000
 
 func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
 	if DialectOf(databaseURL) == DialectPostgres {
@@ -107,13 +142,34 @@ func openDialect(databaseURL string) (*dialect, *sql.DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, nil, fmt.Errorf("store: creating the directory of the SQLite database: %w", err)
 	}
-	db, err := sql.Open("sqlite", path+"?"+sqlitePragmas)
+	connector, err := newSQLiteConnector(path, path+"?"+sqlitePragmas())
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
+	db := sql.OpenDB(connector)
 	db.SetMaxIdleConns(maxIdleConns)
 	d := sqliteDialect
 	return &d, db, nil
+}
+
+// postgresChannel names the notification channel after the schema the
+// connection uses (its search_path), as channels are shared by the whole
+// database: "sportello_changes" in public, "sportello_changes_<schema>" in
+// another, hashed when the name would pass PostgreSQL's 63 bytes.
+func postgresChannel(ctx context.Context, db *sql.DB) (string, error) {
+	var schema sql.NullString
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return "", fmt.Errorf("store: reading the current schema: %w", err)
+	}
+	name := "sportello_changes"
+	if schema.String != "" && schema.String != "public" {
+		name += "_" + schema.String
+	}
+	if len(name) > 63 {
+		sum := sha256.Sum256([]byte(schema.String))
+		name = "sportello_changes_" + hex.EncodeToString(sum[:8])
+	}
+	return name, nil
 }
 
 // maxIdleConns keeps connections for bursts of service pages: database/sql

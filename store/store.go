@@ -2,7 +2,9 @@
 // database/sql, with every area's tables migrated at Open. It is the only
 // package that knows one dialect from the other. Each area writes its own
 // SQL with ? placeholders and reaches the database through *DB: SQL, Rebind,
-// Tx, ReadTx, MapError and ForUpdate.
+// Tx, ReadTx, MapError, ForUpdate and SkipLocked. Notify and Listen are the
+// change feed by which instances sharing the database follow each other's
+// changes (changes.go).
 //
 // An area adds its tables as the next numbered file of its block in
 // migrations/ (docs/adr/0002), with "-- +goose Up" and "-- +goose Down"
@@ -44,6 +46,11 @@ var migrationsFS embed.FS
 type DB struct {
 	sql     *sql.DB
 	dialect *dialect
+	// url is what Open was given, for connections outside the pool (the
+	// change listener). It may hold a password: never log it.
+	url string
+	// channel is where changes are announced (changes.go); "" on SQLite.
+	channel string
 }
 
 // Open opens the database at databaseURL and applies the migrations. A URL
@@ -63,7 +70,14 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	return &DB{sql: db, dialect: d}, nil
+	out := &DB{sql: db, dialect: d, url: databaseURL}
+	if d.channel != nil {
+		if out.channel, err = d.channel(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB, d *dialect) error {
@@ -118,10 +132,20 @@ func (db *DB) MapError(err error) error { return db.dialect.mapError(err) }
 // transaction holds the database's write lock from its start.
 func (db *DB) ForUpdate() string { return db.dialect.forUpdate }
 
+// SkipLocked is ForUpdate that skips the rows another transaction has
+// locked instead of waiting for them (" FOR UPDATE SKIP LOCKED" on
+// PostgreSQL), for taking work that only one instance may do: whoever gets
+// there second finds nothing. On SQLite it is "", since a read-write
+// transaction there already has the database to itself.
+func (db *DB) SkipLocked() string { return db.dialect.skipLocked }
+
 // Tx runs fn in a transaction, committing when fn returns nil and rolling
 // back otherwise (also when fn panics). On SQLite the transaction takes the
-// write lock when it begins (BEGIN IMMEDIATE), so two writers wait for each
-// other instead of failing with "database is locked" halfway.
+// write lock when it begins (BEGIN IMMEDIATE), after queueing for it behind
+// the process's other writers for as long as ctx lasts (sqlite_writes.go),
+// so writers wait for each other instead of failing with "database is
+// locked". fn must write through tx only: a write through DB.SQL() would
+// wait for the lock its own transaction holds.
 func (db *DB) Tx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {

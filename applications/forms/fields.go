@@ -302,7 +302,21 @@ func parseGrouped(s string, decimals bool) (value int64, ok, tooPrecise bool) {
 	return n, true, false
 }
 
-func formatLimit(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+// formatLimit writes an integer field's limit as typed ("2030"): a limit
+// may be a year, which no language groups.
+func formatLimit(x float64) any { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// Amount is a sum of money in a FieldError's Args (a money field's limits),
+// in minor units, for the reader's money formatter to write
+// (portal/apply.ErrorText).
+type Amount struct {
+	Minor    int64
+	Currency string
+}
+
+// String writes the amount plainly ("120.50 EUR"), where no formatter is at
+// hand.
+func (a Amount) String() string { return formatMinor(a.Minor, ".") + " " + a.Currency }
 
 func integer(f *catalogue.Field, values Values, a *Answer) *FieldError {
 	s := clean(values.Get(f.Name), false)
@@ -318,17 +332,14 @@ func integer(f *catalogue.Field, values Values, a *Answer) *FieldError {
 		return fieldErr(KeyNumber, nil)
 	}
 	a.Number = &n
-	return rangeError(float64(n), f.Min, f.Max, KeyNumberMin, KeyNumberMax, KeyNumberBetween, formatLimit, nil)
+	return rangeError(float64(n), f.Min, f.Max, KeyNumberMin, KeyNumberMax, KeyNumberBetween, formatLimit)
 }
 
-func rangeError(x float64, min, max *float64, kMin, kMax, kBetween string, format func(float64) string, extra map[string]any) *FieldError {
+func rangeError(x float64, min, max *float64, kMin, kMax, kBetween string, format func(float64) any) *FieldError {
 	if (min == nil || x >= *min) && (max == nil || x <= *max) {
 		return nil
 	}
 	args := map[string]any{}
-	for k, v := range extra {
-		args[k] = v
-	}
 	key := kBetween
 	switch {
 	case min != nil && max != nil:
@@ -385,8 +396,8 @@ func (v *Validator) money(f *catalogue.Field, values Values, a *Answer) *FieldEr
 		m := float64(toCents(*f.Max))
 		max = &m
 	}
-	format := func(c float64) string { return formatMinor(int64(c), ".") }
-	return rangeError(float64(cents), min, max, KeyMoneyMin, KeyMoneyMax, KeyMoneyBetween, format, map[string]any{"Currency": v.opts.Currency})
+	format := func(c float64) any { return Amount{Minor: int64(c), Currency: v.opts.Currency} }
+	return rangeError(float64(cents), min, max, KeyMoneyMin, KeyMoneyMax, KeyMoneyBetween, format)
 }
 
 func toCents(major float64) int64 {

@@ -197,9 +197,9 @@ func TestValidateFields(t *testing.T) {
 		{name: "money three digits after a dot group thousands", field: field("money"), values: v("q", "12.505"), want: &Answer{Number: num(1250500), Currency: "EUR"}},
 		{name: "money 0.125 is not grouping", field: field("money"), values: v("q", "0.125"), wantKey: KeyMoney},
 		{name: "money letters", field: field("money"), values: v("q", "ten"), wantKey: KeyMoney},
-		{name: "money below min", field: field("money", func(f *catalogue.Field) { f.Min = ptr(0.0) }), values: v("q", "-1"), wantKey: KeyMoneyMin, args: map[string]any{"Min": "0", "Currency": "EUR"}},
+		{name: "money below min", field: field("money", func(f *catalogue.Field) { f.Min = ptr(0.0) }), values: v("q", "-1"), wantKey: KeyMoneyMin, args: map[string]any{"Min": Amount{Minor: 0, Currency: "EUR"}}},
 		{name: "money at max", field: field("money", minMax(0, 8000)), values: v("q", "8000.00"), want: &Answer{Number: num(800000), Currency: "EUR"}},
-		{name: "money above max by a cent", field: field("money", minMax(0, 8000)), values: v("q", "8000.01"), wantKey: KeyMoneyBetween, args: map[string]any{"Min": "0", "Max": "8000", "Currency": "EUR"}},
+		{name: "money above max by a cent", field: field("money", minMax(0, 8000)), values: v("q", "8000.01"), wantKey: KeyMoneyBetween, args: map[string]any{"Min": Amount{Minor: 0, Currency: "EUR"}, "Max": Amount{Minor: 800000, Currency: "EUR"}}},
 		{name: "money fractional limit", field: field("money", func(f *catalogue.Field) { f.Max = ptr(0.3) }), values: v("q", "0.30"), want: &Answer{Number: num(30), Currency: "EUR"}},
 
 		// select and radio

@@ -32,9 +32,9 @@ const (
 	KeyNumberBetween = "form.error.number_between" // Args: Min, Max
 	KeyMoney         = "form.error.money"          //
 	KeyMoneyDecimals = "form.error.money_decimals" //
-	KeyMoneyMin      = "form.error.money_min"      // Args: Min, Currency
-	KeyMoneyMax      = "form.error.money_max"      // Args: Max, Currency
-	KeyMoneyBetween  = "form.error.money_between"  // Args: Min, Max, Currency
+	KeyMoneyMin      = "form.error.money_min"      // Args: Min (an Amount)
+	KeyMoneyMax      = "form.error.money_max"      // Args: Max (an Amount)
+	KeyMoneyBetween  = "form.error.money_between"  // Args: Min, Max (Amounts)
 	KeyOption        = "form.error.option"         //
 	KeyAddressLine1  = "form.error.address_line1"  //
 	KeyPostcode      = "form.error.postcode"       // missing

@@ -277,7 +277,8 @@ func (st *Store) Publish(ctx context.Context, r editorial.PublishRequest) (edito
 }
 
 // lockNextVersion takes the catalogue's write lock (the meta row, as Import
-// does) and returns the version this change brings it to.
+// does), announces the change on the feed, and returns the version this
+// change brings it to.
 func (st *Store) lockNextVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 	var version int64
 	var format, authority string
@@ -286,6 +287,11 @@ func (st *Store) lockNextVersion(ctx context.Context, tx *sql.Tx) (int64, error)
 	}
 	if version == 0 {
 		return 0, fmt.Errorf("%w: no catalogue has been imported yet; import one before publishing entries", catalogue.ErrNotFound)
+	}
+	// Every caller moves the version on, or rolls back, which takes the
+	// announcement back too.
+	if err := st.db.Notify(ctx, tx, catalogue.ChangeTopic); err != nil {
+		return 0, err
 	}
 	return version + 1, nil
 }

@@ -228,6 +228,9 @@ func (st *Store) importThen(ctx context.Context, c *catalogue.Catalogue, after f
 			if _, err := tx.ExecContext(ctx, st.db.Rebind(qUpdateMeta), next, c.Format, plan.authority); err != nil {
 				return fmt.Errorf("updating the catalogue version: %w", st.db.MapError(err))
 			}
+			if err := st.db.Notify(ctx, tx, catalogue.ChangeTopic); err != nil {
+				return err
+			}
 			res.Version = next
 		}
 		if after == nil {

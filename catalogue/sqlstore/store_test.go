@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"sportello/catalogue"
+	"sportello/catalogue/cataloguetest"
 	"sportello/store"
 	"sportello/store/storetest"
 )
@@ -276,11 +277,30 @@ func TestExportRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(reloaded, demo(t)) {
 			t.Errorf("export, then load, differs from the demo")
 		}
+		// Said outright, since the demo is in all five languages: no
+		// language of any text is lost on the way.
+		if got, want := translations(reloaded), translations(demo(t)); !reflect.DeepEqual(got, want) {
+			t.Errorf("texts per language after the round trip: %v, want %v", got, want)
+		}
 		direct, _ := catalogue.Encode(demo(t))
 		if string(direct) != string(exported) {
 			t.Errorf("exporting through the store writes different bytes from encoding the parsed file")
 		}
 	})
+}
+
+// translations counts the texts of c in each language.
+func translations(c *catalogue.Catalogue) map[string]int {
+	n := map[string]int{}
+	cataloguetest.Texts(c, func(_ string, text catalogue.Text, list catalogue.TextList) {
+		for l := range text {
+			n[l]++
+		}
+		for l := range list {
+			n[l]++
+		}
+	})
+	return n
 }
 
 // A failure halfway through an import leaves the store as it was: the last

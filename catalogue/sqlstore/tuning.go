@@ -60,7 +60,7 @@ func (st *Store) SaveSynonymSet(ctx context.Context, s editorial.SynonymSet, act
 		if err != nil {
 			return st.db.MapError(err)
 		}
-		return st.audit(ctx, tx, time.Unix(at, 0), actor, "synonyms", "", "", fmt.Sprintf("synonyms (%s) saved: %s", s.Lang, strings.Join(s.Terms, ", ")))
+		return st.tuningChanged(ctx, tx, time.Unix(at, 0), actor, "synonyms", "", "", fmt.Sprintf("synonyms (%s) saved: %s", s.Lang, strings.Join(s.Terms, ", ")))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: saving synonyms: %w", err)
@@ -78,12 +78,21 @@ func (st *Store) DeleteSynonymSet(ctx context.Context, id int64, actor string) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("%w: synonym set %d", catalogue.ErrNotFound, id)
 		}
-		return st.audit(ctx, tx, time.Now(), actor, "synonyms", "", "", fmt.Sprintf("synonym set %d deleted", id))
+		return st.tuningChanged(ctx, tx, time.Now(), actor, "synonyms", "", "", fmt.Sprintf("synonym set %d deleted", id))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: deleting synonyms: %w", err)
 	}
 	return nil
+}
+
+// tuningChanged records a change of synonyms or best bets in the audit log
+// and announces it on the change feed, in the change's transaction.
+func (st *Store) tuningChanged(ctx context.Context, tx *sql.Tx, at time.Time, actor, action, kind, slug, detail string) error {
+	if err := st.audit(ctx, tx, at, actor, action, kind, slug, detail); err != nil {
+		return err
+	}
+	return st.db.Notify(ctx, tx, editorial.TuningTopic)
 }
 
 // BestBets returns every best bet, by language and query.
@@ -111,7 +120,7 @@ func (st *Store) SaveBestBet(ctx context.Context, b editorial.BestBet, actor str
 		if _, err := tx.ExecContext(ctx, st.db.Rebind(qUpsertBestBet), b.Lang, b.Query, b.Slug, actor, at.Unix()); err != nil {
 			return st.db.MapError(err)
 		}
-		return st.audit(ctx, tx, at, actor, "best_bet", catalogue.KindService, b.Slug, fmt.Sprintf("best bet (%s) %q pinned to %s", b.Lang, b.Query, b.Slug))
+		return st.tuningChanged(ctx, tx, at, actor, "best_bet", catalogue.KindService, b.Slug, fmt.Sprintf("best bet (%s) %q pinned to %s", b.Lang, b.Query, b.Slug))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: saving a best bet: %w", err)
@@ -129,7 +138,7 @@ func (st *Store) DeleteBestBet(ctx context.Context, lang, query, actor string) e
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("%w: best bet (%s) %q", catalogue.ErrNotFound, lang, query)
 		}
-		return st.audit(ctx, tx, time.Now(), actor, "best_bet", "", "", fmt.Sprintf("best bet (%s) %q removed", lang, query))
+		return st.tuningChanged(ctx, tx, time.Now(), actor, "best_bet", "", "", fmt.Sprintf("best bet (%s) %q removed", lang, query))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: deleting a best bet: %w", err)

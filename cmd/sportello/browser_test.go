@@ -250,19 +250,19 @@ func residentAppliesJourney(t *testing.T, tb *tab, files string) string {
 	tb.shot(t, "form-filled")
 	tb.follow(t, "#apply-continue")
 	tb.expectPath(t, "/services/report-missed-bin-collection/apply/check")
-	tb.expectHeading(t, "Check your answers before sending your application")
+	tb.expectHeading(t, "Check your answers before sending your report")
 	tb.expectText(t, "#check-answers", "Carrer Major 12", "08001", "Packaging (yellow bin)", "On the day, before 07:00", "bin-tag.png", "The lid was open")
 	tb.shot(t, "check-your-answers")
 
 	tb.follow(t, "#apply-submit")
 	tb.expectPath(t, "/services/report-missed-bin-collection/apply/confirmation")
-	tb.expectHeading(t, "Application complete")
+	tb.expectHeading(t, "Report sent")
 	ref := tb.text(t, "#reference")
 	if !referencePattern.MatchString(ref) {
 		t.Fatalf("the reference shown is %q, want PN-XXXX-XXXX", ref)
 		return ""
 	}
-	tb.expectText(t, "#decision-due", "You should get a decision by")
+	tb.expectText(t, "#decision-due", "We aim to fix it by")
 	tb.shot(t, "confirmation")
 
 	tb.open(t, "/account/applications")
@@ -346,7 +346,7 @@ func paidJourney(t *testing.T, b *browser, files string) {
 	tb.expectText(t, ".facts", "€40.00")
 	tb.shot(t, "service")
 
-	// The form needs a sign-in: Start now goes to the identity provider.
+	// The form needs a sign-in: Apply now goes to the identity provider.
 	tb.follow(t, "main a.button--start")
 	tb.signIn(t, "resident")
 	tb.expectPath(t, "/services/resident-parking-permit/apply")
@@ -374,7 +374,7 @@ func paidJourney(t *testing.T, b *browser, files string) {
 	tb.shot(t, "check-your-answers")
 
 	tb.follow(t, "#apply-submit")
-	tb.expectHeading(t, "Application complete")
+	tb.expectHeading(t, "Application sent")
 	ref := tb.text(t, "#reference")
 	if !referencePattern.MatchString(ref) {
 		t.Fatalf("the reference shown is %q, want PN-XXXX-XXXX", ref)

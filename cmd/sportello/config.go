@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -22,9 +23,13 @@ type config struct {
 	Env         string // "development" (default) or "production"
 	Addr        string // listen address
 	BaseURL     string // public URL, used for redirects, cookies and the sitemap
-	DataDir     string // SQLite database, search index and uploads
+	DataDir     string // SQLite database and search index (older versions kept uploads there)
+	IndexDir    string // this instance's search index: instances never share one
 	DatabaseURL string // postgres://… or a SQLite file path
 	LogLevel    string
+	// MetricsAddr is where Prometheus scrapes /metrics (and may probe
+	// /readyz); "" serves no metrics.
+	MetricsAddr string
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies
 	// whose X-Forwarded-For names the client; empty when there is none.
 	TrustedProxies []string
@@ -52,10 +57,17 @@ type config struct {
 		APIURL        string
 	}
 
+	// ShutdownTimeout is how long SIGTERM waits for the requests in flight
+	// and the background job at hand to finish.
+	ShutdownTimeout time.Duration
+	// ChangePoll is how often the change feed is read without a
+	// notification (SQLite; PostgreSQL while its listener is down).
+	ChangePoll time.Duration
 	// Limits bound what one client can make the server hold.
 	Limits portal.Limits
 
 	UploadMaxBytes  int64          // cap on any one uploaded file
+	PendingQuota    int64          // uploads kept in forms in progress, per person or session and per address
 	ReferencePrefix string         // starts every application reference
 	TimeZone        *time.Location // the council's: due dates are counted in it
 }
@@ -132,11 +144,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, fmt.Errorf("SPORTELLO_BASE_URL: %q must be an absolute http(s) URL such as https://portal.example.org", c.BaseURL))
 	}
 	c.DataDir = get("SPORTELLO_DATA_DIR", "data")
+	c.IndexDir = get("SPORTELLO_INDEX_DIR", filepath.Join(c.DataDir, "index"))
 	c.DatabaseURL = secret("SPORTELLO_DATABASE_URL")
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = filepath.Join(c.DataDir, "sportello.db")
 	}
 	c.LogLevel = get("SPORTELLO_LOG_LEVEL", "info")
+	c.MetricsAddr = get("SPORTELLO_METRICS_ADDR", "")
+	if _, port, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && (err != nil || port == "") {
+		errs = append(errs, fmt.Errorf("SPORTELLO_METRICS_ADDR: %q must be a host and port such as 127.0.0.1:9090", c.MetricsAddr))
+	}
 	for _, p := range strings.Split(get("SPORTELLO_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
@@ -177,6 +194,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, errors.New("SPORTELLO_STRIPE_SECRET_KEY: SPORTELLO_STRIPE_WEBHOOK_SECRET or SPORTELLO_STRIPE_API_URL is set without it; set the key too, or unset them to use the simulated payment provider"))
 	}
 
+	c.ShutdownTimeout = duration("SPORTELLO_SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.ChangePoll = duration("SPORTELLO_CHANGE_POLL_INTERVAL", store.DefaultPoll)
+
 	c.UploadMaxBytes = int64(positiveInt("SPORTELLO_UPLOAD_MAX_MB", 25)) << 20
 	c.Limits = portal.Limits{
 		ReadHeaderTimeout: duration("SPORTELLO_READ_HEADER_TIMEOUT", portal.DefaultLimits.ReadHeaderTimeout),
@@ -188,6 +208,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		// 0 turns the cap off, which portal.Limits says with -1.
 		MaxConnsPerIP: cmp.Or(positiveOrZero("SPORTELLO_MAX_CONNS_PER_IP", portal.DefaultLimits.MaxConnsPerIP), -1),
 	}
+	c.PendingQuota = int64(positiveInt("SPORTELLO_PENDING_QUOTA_MB", 50)) << 20
 	c.ReferencePrefix = get("SPORTELLO_REFERENCE_PREFIX", "PN")
 	tz := get("SPORTELLO_TIME_ZONE", "Europe/Madrid")
 	loc, err := time.LoadLocation(tz)

@@ -37,6 +37,12 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if !c.DevIdP() {
 		t.Error("with no issuer in development the development identity provider must run")
 	}
+	if c.IndexDir != filepath.Join("data", "index") || c.ShutdownTimeout != 20*time.Second || c.ChangePoll != 5*time.Second {
+		t.Errorf("index dir %q, shutdown timeout %v, change poll %v; want data/index, 20s, 5s", c.IndexDir, c.ShutdownTimeout, c.ChangePoll)
+	}
+	if c, _ := loadConfig(env(map[string]string{"SPORTELLO_DATA_DIR": "/srv/shared"})); c.IndexDir != filepath.Join("/srv/shared", "index") {
+		t.Errorf("the index follows the data directory by default: %q", c.IndexDir)
+	}
 	if strings.Join(c.OIDC.Scopes, " ") != "openid profile email" || c.OIDC.RolesClaim != "groups" {
 		t.Errorf("OIDC defaults: scopes %v, roles claim %q", c.OIDC.Scopes, c.OIDC.RolesClaim)
 	}
@@ -68,11 +74,17 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad base URL", map[string]string{"SPORTELLO_BASE_URL": "portal.example"}, []string{"SPORTELLO_BASE_URL"}},
 		{"issuer without client", map[string]string{"SPORTELLO_OIDC_ISSUER": "https://id.example"}, []string{"SPORTELLO_OIDC_CLIENT_ID: required"}},
 		{"bad duration", map[string]string{"SPORTELLO_SESSION_IDLE_TIMEOUT": "soon"}, []string{"SPORTELLO_SESSION_IDLE_TIMEOUT"}},
+		{"several instances", map[string]string{"SPORTELLO_INDEX_DIR": "/var/lib/sportello/index", "SPORTELLO_SHUTDOWN_TIMEOUT": "45s", "SPORTELLO_CHANGE_POLL_INTERVAL": "2s"}, nil},
+		{"bad shutdown timeout and poll", map[string]string{"SPORTELLO_SHUTDOWN_TIMEOUT": "0s", "SPORTELLO_CHANGE_POLL_INTERVAL": "often"},
+			[]string{"SPORTELLO_SHUTDOWN_TIMEOUT", "SPORTELLO_CHANGE_POLL_INTERVAL"}},
 		{"bad upload limit", map[string]string{"SPORTELLO_UPLOAD_MAX_MB": "-3"}, []string{"SPORTELLO_UPLOAD_MAX_MB"}},
+		{"bad pending quota", map[string]string{"SPORTELLO_PENDING_QUOTA_MB": "lots"}, []string{"SPORTELLO_PENDING_QUOTA_MB"}},
 		{"bad time zone", map[string]string{"SPORTELLO_TIME_ZONE": "Mars/Olympus"}, []string{"SPORTELLO_TIME_ZONE"}},
 		{"trusted proxies", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16,2001:db8::/32"}, nil},
 		{"a trusted proxy that is a host name", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.5,proxy.internal"}, []string{`SPORTELLO_TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range`}},
 		{"a trusted proxy with a bad range", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.0/33"}, []string{`SPORTELLO_TRUSTED_PROXIES: "10.0.0.0/33"`}},
+		{"metrics address", map[string]string{"SPORTELLO_METRICS_ADDR": "127.0.0.1:9090"}, nil},
+		{"metrics address without a port", map[string]string{"SPORTELLO_METRICS_ADDR": "127.0.0.1"}, []string{`SPORTELLO_METRICS_ADDR: "127.0.0.1" must be a host and port`}},
 		{"missing secret file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": "/no/such/file"}, []string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE"}},
 		{"secret from a file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": secretFile}, nil},
 	}
@@ -136,13 +148,14 @@ func TestImportExport(t *testing.T) {
 	}
 	// A broken file reports every problem with its path and writes nothing.
 	demo := catalogue.DemoJSON()
+	firstFee := bytes.Count(demo[:bytes.Index(demo, []byte(`"amount": 4000`))], []byte{'\n'}) + 1
 	broken := []struct {
 		name   string
 		data   []byte
 		errors []string
 	}{
 		{"wrong types", bytes.Replace(demo, []byte(`"amount": 4000`), []byte(`"amount": 40.5`), -1),
-			[]string{"services[10].fee.amount: must be a whole number of cents", "line 13195:"}},
+			[]string{"services[10].fee.amount: must be a whole number of cents", fmt.Sprintf("line %d:", firstFee)}},
 		{"broken references", bytes.Replace(bytes.Replace(demo,
 			[]byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1),
 			[]byte(`"related": [`), []byte(`"related": ["no-such-service", `), 1),

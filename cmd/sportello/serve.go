@@ -5,15 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"time"
 
 	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/catalogue"
+	"sportello/metrics"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
@@ -31,31 +32,36 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer db.Close()
 	defer cat.Close()
 	log.Info("database open", "dialect", db.Dialect())
+	m := metrics.New()
+	m.WatchDB(db.SQL())
 
 	if err := importDemoOnFirstStart(ctx, cfg, cat, log); err != nil {
 		return err
 	}
 
 	started := time.Now()
-	index, err := search.Open(ctx, filepath.Join(cfg.DataDir, "index"), cat, log)
+	index, err := search.Open(ctx, cfg.IndexDir, cat, log)
 	if err != nil {
 		return err
 	}
 	defer index.Close()
 	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond).String())
+	probe := &metrics.Probe{Ping: db.SQL().PingContext, CatalogueVersion: cat.Version, IndexVersion: index.Version, Log: log}
+	m.WatchIndex(probe)
 
 	people := accounts.New(db, nil)
-	signIn, idp, err := newAuth(cfg, people, log)
+	signIn, idp, err := newAuth(cfg, people, m, log)
 	if err != nil {
 		return err
 	}
-	go signIn.RunPurge(ctx, 10*time.Minute)
 
 	apps, err := applications.New(db, applications.Options{
 		DataDir:         cfg.DataDir,
+		PendingQuota:    cfg.PendingQuota,
 		ReferencePrefix: cfg.ReferencePrefix,
 		Location:        cfg.TimeZone,
 		Logger:          log,
+		Metrics:         m,
 	})
 	if err != nil {
 		return err
@@ -75,38 +81,53 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	pay, err := payments.New(db, payments.Options{Provider: provider, Fulfiller: apps, Logger: log})
+	pay, err := payments.New(db, payments.Options{Provider: provider, Fulfiller: apps, Logger: log, Metrics: m})
 	if err != nil {
 		return err
 	}
-	// A lost webhook or a crash mid-checkout is repaired from the
-	// provider's own record.
-	go pay.RunReconciler(ctx, 5*time.Minute)
 
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people,
+		Metrics: m, Ready: probe,
 	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
 	if err != nil {
 		return err
 	}
 
-	go syncCatalogue(ctx, cat, index, srv, log)
-
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Listen(cfg.Addr) }()
-	log.Info("sportello is listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "env", cfg.Env)
-
-	select {
-	case err := <-errc:
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
 		return err
-	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return srv.App().ShutdownWithContext(shutdownCtx)
+	// At SIGTERM (ctx ends) the requests in flight and the background job
+	// at hand both get cfg.ShutdownTimeout to finish; the database and the
+	// index close after them.
+	work, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	jobsDone := make(chan struct{})
+	go func() {
+		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, m, log).Run(work)
+		close(jobsDone)
+	}()
+	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)
+
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("SPORTELLO_METRICS_ADDR: %w", err)
+		}
+		ms := metrics.Server(cfg.MetricsAddr, m, probe)
+		go ms.Serve(mln)
+		defer ms.Close()
+		log.Info("metrics are served", "addr", mln.Addr().String(), "paths", "/metrics /readyz")
+	}
+
+	log.Info("sportello is listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "index_dir", cfg.IndexDir)
+	err = srv.Serve(ctx, ln, cfg.ShutdownTimeout)
+	stopWork()
+	<-jobsDone
+	return err
 }
 
 // importDemoOnFirstStart loads the embedded demo catalogue into an empty
@@ -130,33 +151,6 @@ func importDemoOnFirstStart(ctx context.Context, cfg config, db catalogue.Store,
 	}
 	log.Info("imported the demo catalogue on first start", "services", len(res.Added), "version", res.Version)
 	return nil
-}
-
-// syncCatalogue brings the search index and the portal's directory up to
-// date when the catalogue changes behind the server's back (an import from
-// the command line, another instance). Changes made through the server
-// update both at once; this is the safety net.
-func syncCatalogue(ctx context.Context, cat catalogue.Store, index *search.Index, srv *portal.Server, log *slog.Logger) {
-	const every = 5 * time.Second
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if err := syncOnce(ctx, cat, index, srv); err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("catalogue sync failed; retrying", "err", err, "in", every)
-		}
-	}
-}
-
-func syncOnce(ctx context.Context, cat catalogue.Store, index *search.Index, srv *portal.Server) error {
-	if err := index.CatchUp(ctx, cat); err != nil {
-		return err
-	}
-	return srv.Reload(ctx)
 }
 
 func portalConfig(cfg config, log *slog.Logger) portal.Config {
@@ -190,7 +184,7 @@ const stripeCheckoutOrigin = "https://checkout.stripe.com"
 // configured, otherwise with the embedded development provider (refused in
 // production by loadConfig). The returned handler is nil with a real
 // provider.
-func newAuth(cfg config, people accounts.Sessions, log *slog.Logger) (*auth.Auth, http.Handler, error) {
+func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog.Logger) (*auth.Auth, http.Handler, error) {
 	ac := auth.Config{
 		Issuer:          cfg.OIDC.Issuer,
 		ClientID:        cfg.OIDC.ClientID,
@@ -205,6 +199,7 @@ func newAuth(cfg config, people accounts.Sessions, log *slog.Logger) (*auth.Auth
 		ACRHigh:         cfg.OIDC.ACRHigh,
 		IdleTimeout:     cfg.SessionIdle,
 		AbsoluteTimeout: cfg.SessionAbsolute,
+		Metrics:         m,
 	}
 	if err := ac.Validate(cfg.Env); err != nil {
 		return nil, nil, err
@@ -234,7 +229,6 @@ func newAuth(cfg config, people accounts.Sessions, log *slog.Logger) (*auth.Auth
 func developmentProvider(ac auth.Config, log *slog.Logger) (auth.Config, *devidp.IDP, error) {
 	ac.Issuer = ac.BaseURL + auth.DevIdPPath
 	ac.DemoSignIn = true
-	ac.ProviderName = "Porta Nova demo sign-in"
 	// Empty role and acr names take the same defaults in both packages.
 	idp, err := devidp.New(devidp.Config{
 		Issuer:                 ac.Issuer,

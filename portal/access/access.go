@@ -63,7 +63,7 @@ func (a *Access) Level(c *fiber.Ctx, serviceSlug, ref string) error {
 // type is the one found from the content at upload, and nosniff stops a
 // browser from guessing another.
 func (a *Access) SendFile(c *fiber.Ctx, f *applications.File) error {
-	rc, err := a.Apps.Open(f)
+	rc, err := a.Apps.Open(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
@@ -75,6 +75,6 @@ func (a *Access) SendFile(c *fiber.Ctx, f *applications.File) error {
 	c.Set(fiber.HeaderContentDisposition, disposition)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	// Fiber closes the file once it is sent.
+	// Fiber closes the reader once it is sent.
 	return c.SendStream(rc, int(f.Size))
 }

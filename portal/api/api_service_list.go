@@ -23,6 +23,7 @@ type apiService struct {
 	Audience           []string `json:"audience"`
 	LifeEvents         []string `json:"life_events"`
 	Online             bool     `json:"online"`
+	Kind               string   `json:"kind"` // of online transaction: apply, report, pay, book or request
 	Free               bool     `json:"free"`
 	Fee                *apiFee  `json:"fee"`
 	ProcessingTimeDays *int     `json:"processing_time_days"` // null: no set time
@@ -92,7 +93,7 @@ func (s *Handler) apiService(d *web.Directory, sum *catalogue.ServiceSummary, la
 		Slug: sum.Slug, URL: s.BaseURL + web.ServiceURL(sum.Slug), Lang: lang,
 		Title: title, Summary: summary, Topic: sum.Topic, Department: sum.Department,
 		Audience: web.NonNil(sum.Audience), LifeEvents: web.NonNil(sum.LifeEvents),
-		Online: sum.Online, Free: sum.Fee == nil || sum.Fee.Amount == 0,
+		Online: sum.Online, Kind: catalogue.TransactionOf(sum.Kind), Free: sum.Fee == nil || sum.Fee.Amount == 0,
 		ProcessingTimeDays: sum.ProcessingTimeDays, Languages: web.Translated(sum.Title),
 	}
 	if fb != "" {

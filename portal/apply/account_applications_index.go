@@ -21,6 +21,7 @@ type Row struct {
 	URL        string
 	Reference  string
 	Service    web.Localised
+	Kind       string // of the service's transaction: the words of the row
 	Status     string // translation key
 	StatusCode string
 	Submitted  string
@@ -83,11 +84,13 @@ func (s *Handler) accountApplicationsIndex(c *fiber.Ctx) error {
 
 func (s *Handler) RowOf(c *fiber.Ctx, d *web.Directory, a applications.Summary, prefix string) Row {
 	lang := web.LangOf(c)
+	kind := d.KindOf(a.ServiceSlug)
 	return Row{
 		URL:        prefix + a.Reference.String(),
 		Reference:  a.Reference.String(),
 		Service:    appServiceTitle(d, a.ServiceSlug, lang),
-		Status:     StatusKey(a.Status),
+		Kind:       kind,
+		Status:     KindStatusKey(kind, a.Status),
 		StatusCode: string(a.Status),
 		Submitted:  s.Date(web.LangOf(c), a.SubmittedAt),
 		Due:        s.appDue(lang, a.DueDate, a.Status, a.Overdue),

@@ -36,6 +36,7 @@ type Header struct {
 	Reference  string
 	Service    web.Localised
 	ServiceURL string
+	Kind       string // of the service's transaction: the words of the page
 	Status     string // translation key
 	StatusCode string
 	Submitted  string
@@ -69,7 +70,7 @@ func (s *Handler) accountApplicationShow(c *fiber.Ctx) error {
 	}
 	switch c.Query("done") {
 	case "withdrawn", "responded":
-		page.Notice = "applications.notice." + c.Query("done")
+		page.Notice = web.KindKey(page.App.Kind, "notice."+c.Query("done"))
 	}
 	return web.Render(c, "applications/show", page)
 }
@@ -86,12 +87,13 @@ func (s *Handler) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, 
 	}
 	d := s.Directory()
 	p := web.NewPage(c, "")
+	head := s.HeaderOf(c, d, app, "/account/applications/")
 	page := accountApplicationPage{
 		Page:    p,
-		App:     s.HeaderOf(c, d, app, "/account/applications/"),
+		App:     head,
 		Answers: s.AnswersOf(c, d, app.Answers, FileURL),
 		Files:   Files(c, app.Files, FileURL),
-		Events: s.EventsOf(c, app.Events, FileURL, func(e applications.Event) string {
+		Events: s.EventsOf(c, head.Kind, app.Events, FileURL, func(e applications.Event) string {
 			switch e.ActorRole {
 			case applications.RoleApplicant:
 				return web.T(c, "applications.actor.you")
@@ -101,7 +103,7 @@ func (s *Handler) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, 
 			return web.T(c, "applications.actor.council")
 		}),
 	}
-	page.Title = web.T(c, "applications.show.title", "Reference", app.Reference.String())
+	page.Title = web.T(c, web.KindKey(head.Kind, "title"), "Reference", app.Reference.String())
 	next := applications.Next(app.Status, applications.RoleApplicant)
 	page.CanRespond = slices.Contains(next, applications.StatusInReview) && app.Status == applications.StatusMoreInfoNeeded
 	page.CanWithdraw = slices.Contains(next, applications.StatusWithdrawn)
@@ -118,10 +120,12 @@ func (s *Handler) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, 
 
 func (s *Handler) HeaderOf(c *fiber.Ctx, d *web.Directory, app *applications.Application, prefix string) Header {
 	lang := web.LangOf(c)
+	kind := d.KindOf(app.ServiceSlug)
 	h := Header{
 		Reference:  app.Reference.String(),
 		Service:    appServiceTitle(d, app.ServiceSlug, lang),
-		Status:     StatusKey(app.Status),
+		Kind:       kind,
+		Status:     KindStatusKey(kind, app.Status),
 		StatusCode: string(app.Status),
 		Submitted:  s.DateTime(web.LangOf(c), app.SubmittedAt),
 		Due:        s.appDue(lang, app.DueDate, app.Status, false),

@@ -34,6 +34,16 @@ type Event struct {
 // StatusKey is the translation key of a status's name.
 func StatusKey(st applications.Status) string { return web.ApplicationStatusKey(string(st)) }
 
+// KindStatusKey is the translation key of a status's name for a service of
+// a kind of transaction: a decision reads "Approved" for an application,
+// "Dealt with" for a report, "Confirmed" for a booking.
+func KindStatusKey(kind string, st applications.Status) string {
+	if st == applications.StatusApproved || st == applications.StatusRejected {
+		return web.KindKey(kind, "status."+string(st))
+	}
+	return StatusKey(st)
+}
+
 // appDue says when a decision is due, counting down: "Due in 3 days",
 // "Due today", "Overdue", "No set time"; "" while the council is not the
 // one to act (a decision was made, or it waits for the applicant or a
@@ -91,17 +101,17 @@ func Files(c *fiber.Ctx, files []applications.File, fileURL func(id string) stri
 	return out
 }
 
-// appEvents is an application's history, oldest first. actor names who
-// made each change for the reader.
-func (s *Handler) EventsOf(c *fiber.Ctx, events []applications.Event, fileURL func(id string) string, actor func(applications.Event) string) []Event {
+// EventsOf is an application's history, oldest first, in the words of its
+// service's kind. actor names who made each change for the reader.
+func (s *Handler) EventsOf(c *fiber.Ctx, kind string, events []applications.Event, fileURL func(id string) string, actor func(applications.Event) string) []Event {
 	out := make([]Event, 0, len(events))
 	for _, e := range events {
 		out = append(out, Event{
 			When:   s.DateTime(web.LangOf(c), e.At),
 			At:     e.At.UTC().Format(time.RFC3339),
 			Actor:  actor(e),
-			From:   StatusKey(e.From),
-			To:     StatusKey(e.To),
+			From:   KindStatusKey(kind, e.From),
+			To:     KindStatusKey(kind, e.To),
 			Note:   e.Note,
 			Files:  Files(c, e.Files, fileURL),
 			Staff:  e.ActorRole == applications.RoleCaseworker || e.ActorRole == applications.RoleAdmin,

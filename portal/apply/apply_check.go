@@ -60,7 +60,7 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 		// shows the answers to put right.
 		return c.Redirect(applyStepURL(svc.Slug, "", token), fiber.StatusSeeOther)
 	}
-	p := web.NewPage(c, "apply.check.title")
+	p := web.NewPage(c, web.KindKey(svc.Kind, "check.title"))
 	page := applyCheckPage{
 		Page:    p,
 		Service: s.applyServiceView(d, svc, p.Lang),

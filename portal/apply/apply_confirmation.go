@@ -39,7 +39,7 @@ func (s *Handler) applyConfirmation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := web.NewPage(c, "apply.confirmation.title")
+	p := web.NewPage(c, web.KindKey(svc.Kind, "confirmation.title"))
 	page := applyConfirmationPage{
 		Page:      p,
 		Service:   s.applyServiceView(d, svc, p.Lang),

@@ -15,8 +15,10 @@ import (
 // applyContinue takes a posted form: POST /services/{slug}/apply. "Save and
 // come back later" keeps the input as the signed-in person's draft;
 // "Continue" checks every answer on the server, keeps the uploads that
-// passed, and goes on to "check your answers", or shows the form again with
-// the problems and the answers as typed.
+// passed (within the pending quota: over it, nothing is kept and the form
+// is refused with applications.ErrPendingQuota), and goes on to "check your
+// answers", or shows the form again with the problems and the answers as
+// typed.
 func (s *Handler) applyContinue(c *fiber.Ctx) error {
 	d, svc, err := s.applyForm(c)
 	if svc == nil {
@@ -56,7 +58,16 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 		// over it.
 		return web.NewError(fiber.StatusBadRequest, "apply.error.token", err)
 	case errors.Is(err, applications.ErrNoPending):
-		pend = applications.NewPendingForm(token, o, svc.Slug)
+		// Only a token the server issued to this person or session starts
+		// a form: one the client made up would let it start as many as it
+		// likes.
+		pend, err = ps.Start(ctx, token, o, svc.Slug)
+		if errors.Is(err, applications.ErrTokenNotIssued) {
+			return web.NewError(fiber.StatusBadRequest, "apply.error.token", err)
+		}
+		if err != nil {
+			return err
+		}
 	case err != nil:
 		return err
 	case pend.Reference != "":

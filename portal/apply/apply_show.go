@@ -74,7 +74,7 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 		}
 		values = pend.Values
 	} else {
-		if token, err = applications.NewToken(); err != nil {
+		if token, err = s.apps.Pending().Issue(c.UserContext(), pendingOwnerOf(c)); err != nil {
 			return err
 		}
 		if v != nil {

@@ -19,9 +19,11 @@ import (
 )
 
 // applyService is what every page of the apply journey says about the
-// service: its title, fee, time to a decision and the sign-in it needs.
+// service: its title, fee, time to a decision and the sign-in it needs, and
+// the kind of transaction whose words the pages use.
 type applyService struct {
 	Slug          string
+	Kind          string
 	Title         string
 	Lang          string // language of Title when it is not the page's
 	URL           string
@@ -37,7 +39,7 @@ type applyService struct {
 func (s *Handler) applyServiceView(d *web.Directory, svc *catalogue.Service, lang string) applyService {
 	title, fb := d.Text(svc.Title, lang)
 	v := applyService{
-		Slug: svc.Slug, Title: title, Lang: fb, URL: web.ServiceURL(svc.Slug),
+		Slug: svc.Slug, Kind: svc.Kind, Title: title, Lang: fb, URL: web.ServiceURL(svc.Slug),
 		Cost:         d.Cost(svc.Fee, lang),
 		AssuranceKey: "apply.assurance." + applyAssurance(svc),
 		NeedsSignIn:  applyAssurance(svc) != catalogue.AssuranceNone,
@@ -98,11 +100,17 @@ func (s *Handler) applyForm(c *fiber.Ctx) (*web.Directory, *catalogue.Service, e
 
 // pendingOwnerOf is who a pending application of this request belongs to.
 func pendingOwnerOf(c *fiber.Ctx) applications.PendingOwner {
+	var o applications.PendingOwner
 	if v := web.ViewerOf(c); v != nil {
-		return applications.PendingOwner{PersonID: v.PersonID}
+		o.PersonID = v.PersonID
+	} else {
+		csrf, _ := c.Locals(web.LocalCSRF).(string)
+		o = applications.AnonymousOwner(csrf)
 	}
-	csrf, _ := c.Locals(web.LocalCSRF).(string)
-	return applications.AnonymousOwner(csrf)
+	// The client's address (behind trusted proxies, the one they name),
+	// which the pending quota also counts by.
+	o.Client = strings.Clone(c.IP())
+	return o
 }
 
 // BodyLimit is the largest request the portal reads: two files at the
@@ -252,6 +260,9 @@ type ErrorLink struct {
 func ErrorText(c *fiber.Ctx, fe forms.FieldError) string {
 	pairs := make([]any, 0, 2*len(fe.Args))
 	for k, v := range fe.Args {
+		if a, ok := v.(forms.Amount); ok { // a money field's limit: "8000,00 €"
+			v = web.Money{Minor: a.Minor, Currency: a.Currency}.Format(web.LangOf(c))
+		}
 		pairs = append(pairs, k, v)
 	}
 	return web.T(c, fe.Key, pairs...)
@@ -336,7 +347,7 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 			if types == "" {
 				types = web.T(c, "apply.file.any_type")
 			}
-			fv.FileHint = web.T(c, "form.file.hint", "Types", types, "MaxMB", strconv.FormatFloat(maxMB, 'f', -1, 64))
+			fv.FileHint = web.T(c, "form.file.hint", "Types", types, "MaxMB", strings.Replace(strconv.FormatFloat(maxMB, 'f', -1, 64), ".", web.DecimalSeparator(lang), 1))
 			if pend != nil {
 				for _, k := range pend.Kept(f.Name) {
 					fv.Kept = append(fv.Kept, applyKept{Name: k.Filename, Size: applyFileSize(c, k.Size)})
@@ -360,16 +371,12 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 // above, as the answers on "check your answers" show it.
 func applyFileSize(c *fiber.Ctx, size int64) string {
 	if size < 1<<20 {
-		return web.T(c, forms.KeyFileSizeKB, "Size", strconv.FormatInt((size+1023)/1024, 10))
+		return web.T(c, forms.KeyFileSizeKB, "Size", web.Number(web.LangOf(c), (size+1023)/1024))
 	}
 	tenths := (size*10 + (1<<20)/2) / (1 << 20)
-	n := strconv.FormatInt(tenths/10, 10)
+	n := web.Number(web.LangOf(c), tenths/10)
 	if tenths%10 != 0 {
-		sep := ","
-		if web.LangOf(c) == "en" {
-			sep = "."
-		}
-		n += sep + strconv.FormatInt(tenths%10, 10)
+		n += web.DecimalSeparator(web.LangOf(c)) + strconv.FormatInt(tenths%10, 10)
 	}
 	return web.T(c, forms.KeyFileSizeMB, "Size", n)
 }

@@ -16,11 +16,17 @@ func (a *Auth) Account(c *fiber.Ctx) error {
 		return c.Redirect(LoginURL(PathAccount, ""), fiber.StatusSeeOther)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	provider := a.cfg.ProviderName
+	if a.cfg.DemoSignIn {
+		// The development provider has no name of its own: it is named in
+		// the page's language.
+		provider = web.T(c, "account.demo_provider")
+	}
 	page := AccountPage{
 		Page:         web.NewPage(c, "account.title"),
 		Person:       v,
 		Level:        a.LevelOf(v),
-		ProviderName: a.cfg.ProviderName,
+		ProviderName: provider,
 		Issuer:       v.Issuer,
 		Demo:         a.cfg.DemoSignIn,
 	}

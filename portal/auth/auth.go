@@ -231,24 +231,6 @@ func (a *Auth) PurgeExpired(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// RunPurge calls PurgeExpired every interval until ctx ends.
-func (a *Auth) RunPurge(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := a.PurgeExpired(ctx); err != nil {
-				a.log.Error("auth: purge", "err", err)
-			} else if n > 0 {
-				a.log.Info("auth: purged expired sessions", "sessions", n)
-			}
-		}
-	}
-}
-
 // LoginURL is the sign-in link that brings the person back to returnTo (a
 // local path) at level of assurance level ("" or AssuranceLow for plain
 // sign-in).

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"sportello/metrics"
 )
 
 // Config is how Sportello signs people in. The lead fills it from SPORTELLO_*
@@ -65,7 +67,8 @@ type Config struct {
 	AbsoluteTimeout time.Duration
 
 	// ProviderName is how the account page names the identity provider
-	// ("Porta Nova ID"). Default: the issuer's host.
+	// ("Porta Nova ID"). Default: the issuer's host. With DemoSignIn the
+	// page names the demo sign-in in its own language instead.
 	ProviderName string
 	// DemoSignIn is true when Issuer is the embedded development provider:
 	// the account page says so, and the lead passes it to the layout's
@@ -78,6 +81,9 @@ type Config struct {
 	// HTTPClient talks to the provider (discovery, keys, token, userinfo).
 	// Default: a client with a 10 second timeout.
 	HTTPClient *http.Client
+	// Metrics count the runs of the expired-session purge (RunPurge); nil
+	// counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Defaults, exported so that cmd/ and the README quote the same values.

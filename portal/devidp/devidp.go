@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/zitadel/oidc/v3/pkg/op"
-	"golang.org/x/text/language"
 )
 
 // ClientID is the client the provider registers for Sportello.
@@ -110,7 +109,7 @@ func New(cfg Config) (*IDP, error) {
 		DefaultLogoutRedirectURI: "/signed-out",
 		CodeMethodS256:           true,
 		AuthMethodPost:           true,
-		SupportedUILocales:       []language.Tag{language.English},
+		SupportedUILocales:       pageLanguages,
 		SupportedClaims:          append(append([]string{}, op.DefaultSupportedClaims...), "groups", "sid"),
 		SupportedScopes:          []string{"openid", "profile", "email", "groups"},
 		// Advertised so that relying parties can see the provider does it;
@@ -184,31 +183,26 @@ type persona struct {
 	GivenName     string
 	FamilyName    string
 	Email         string
-	Description   string
 	groups        func(Groups) []string
 	defaultLevel  string // "low", "substantial" or "high"
 	PreferredLang string
 }
 
-// personas are the demo people, in the order the sign-in page lists them.
+// personas are the demo people, in the order the sign-in page lists them;
+// each one's description is the message persona.<Key>.
 // The resident and the business sign in at substantial so that most forms
 // work; the admin signs in at high so that high-assurance forms can be tried
 // without step-up, and step-up can be tried by choosing a level on the page.
 var personas = []persona{
-	{Key: "resident", Name: "Marta Vidal", GivenName: "Marta", FamilyName: "Vidal",
-		Email: "marta.vidal@example.org", Description: "Resident of Porta Nova",
+	{Key: "resident", Name: "Marta Vidal", GivenName: "Marta", FamilyName: "Vidal", Email: "marta.vidal@example.org",
 		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "ca"},
-	{Key: "business", Name: "Luca Ferri", GivenName: "Luca", FamilyName: "Ferri",
-		Email: "luca.ferri@forno-ferri.example", Description: "Owner of Forno Ferri, a bakery",
+	{Key: "business", Name: "Luca Ferri", GivenName: "Luca", FamilyName: "Ferri", Email: "luca.ferri@forno-ferri.example",
 		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "it"},
-	{Key: "editor", Name: "Élodie Martin", GivenName: "Élodie", FamilyName: "Martin",
-		Email: "elodie.martin@porta-nova.example", Description: "Council staff: edits the service catalogue",
+	{Key: "editor", Name: "Élodie Martin", GivenName: "Élodie", FamilyName: "Martin", Email: "elodie.martin@porta-nova.example",
 		groups: func(g Groups) []string { return []string{g.Editor} }, defaultLevel: "substantial", PreferredLang: "fr"},
-	{Key: "caseworker", Name: "Javier Ortega", GivenName: "Javier", FamilyName: "Ortega",
-		Email: "javier.ortega@porta-nova.example", Description: "Council staff: handles applications",
+	{Key: "caseworker", Name: "Javier Ortega", GivenName: "Javier", FamilyName: "Ortega", Email: "javier.ortega@porta-nova.example",
 		groups: func(g Groups) []string { return []string{g.Caseworker} }, defaultLevel: "substantial", PreferredLang: "es"},
-	{Key: "admin", Name: "Sam Adeyemi", GivenName: "Sam", FamilyName: "Adeyemi",
-		Email: "sam.adeyemi@porta-nova.example", Description: "Council staff: administers Sportello (all staff roles)",
+	{Key: "admin", Name: "Sam Adeyemi", GivenName: "Sam", FamilyName: "Adeyemi", Email: "sam.adeyemi@porta-nova.example",
 		groups: func(g Groups) []string { return []string{g.Admin, g.Editor, g.Caseworker} }, defaultLevel: "high", PreferredLang: "en"},
 }
 

@@ -29,8 +29,12 @@ var pages = template.Must(template.New("pages").Parse(pagesHTML))
 // Assurance levels, weakest first, as the sign-in page offers them.
 var levels = []string{"low", "substantial", "high"}
 
-// frame is what every page's head needs.
-type frame struct{ Title, Issuer string }
+// frame is what every page's head needs. Title is a message key; T
+// translates a key into the page's language.
+type frame struct{ Title, Issuer, Lang string }
+
+// T is the text of key in the page's language.
+func (f frame) T(key string) string { return text(f.Lang, key) }
 
 type messagePage struct {
 	frame
@@ -47,8 +51,8 @@ type loginPage struct {
 }
 
 type personaView struct {
-	Key, Name, Email, Description, Level string
-	Groups                               []string
+	Key, Name, Email, Level string
+	Groups                  []string
 }
 
 // showLogin is the sign-in page the authorize endpoint sends the browser to.
@@ -56,13 +60,13 @@ func (d *IDP) showLogin(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("authRequestID")
 	req, ok := d.storage.pendingRequest(id)
 	if !ok {
-		d.problem(w, "This sign-in request is unknown or has expired. Go back to Sportello and sign in again.")
+		d.problem(w, r, "problem.unknown_request")
 		return
 	}
-	page := loginPage{frame: d.frame("Sign in"), Action: d.cfg.Issuer + "/login", RequestID: id, Requested: d.levelOf(req.acrValues), Levels: levels}
+	page := loginPage{frame: d.frame(r, req.uiLocales, "login.title"), Action: d.cfg.Issuer + "/login", RequestID: id, Requested: d.levelOf(req.acrValues), Levels: levels}
 	for _, p := range personas {
 		page.Personas = append(page.Personas, personaView{
-			Key: p.Key, Name: p.Name, Email: p.Email, Description: p.Description,
+			Key: p.Key, Name: p.Name, Email: p.Email,
 			Level: p.defaultLevel, Groups: p.groupsFor(d.cfg.Groups),
 		})
 	}
@@ -73,13 +77,13 @@ func (d *IDP) showLogin(w http.ResponseWriter, r *http.Request) {
 // the code.
 func (d *IDP) submitLogin(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		d.problem(w, "The sign-in form could not be read.")
+		d.problem(w, r, "problem.unreadable")
 		return
 	}
 	id := r.PostForm.Get("authRequestID")
 	p, ok := personaByKey(r.PostForm.Get("persona"))
 	if !ok {
-		d.problem(w, "Choose one of the demo people.")
+		d.problem(w, r, "problem.persona")
 		return
 	}
 	level := r.PostForm.Get("level")
@@ -88,11 +92,11 @@ func (d *IDP) submitLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	acr, ok := d.acrOf(level)
 	if !ok {
-		d.problem(w, "Choose low, substantial or high.")
+		d.problem(w, r, "problem.level")
 		return
 	}
 	if err := d.storage.completeSignIn(id, p.Key, acr); err != nil {
-		d.problem(w, "This sign-in request is unknown or has expired. Go back to Sportello and sign in again.")
+		d.problem(w, r, "problem.unknown_request")
 		return
 	}
 	d.log.Info("devidp: demo sign-in", "persona", p.Key, "acr", acr)
@@ -104,25 +108,25 @@ type sessionsPage struct {
 	Action      string
 	Sessions    []session
 	BackChannel bool
-	Message     string
+	Message     string // a message key
 }
 
 // showSessions lists the provider-side sessions, each with a button that
 // ends it by back-channel logout, to try single sign-out.
 func (d *IDP) showSessions(w http.ResponseWriter, r *http.Request) {
-	page := sessionsPage{frame: d.frame("Sessions"), Action: d.cfg.Issuer + "/sessions/end", Sessions: d.storage.sessionsSnapshot(), BackChannel: d.cfg.BackChannelLogoutURI != ""}
+	page := sessionsPage{frame: d.frame(r, nil, "sessions.title"), Action: d.cfg.Issuer + "/sessions/end", Sessions: d.storage.sessionsSnapshot(), BackChannel: d.cfg.BackChannelLogoutURI != ""}
 	switch r.URL.Query().Get("ended") {
 	case "ok":
-		page.Message = "The session was ended and Sportello was told by back-channel logout."
+		page.Message = "sessions.ended_ok"
 	case "failed":
-		page.Message = "The session was ended here, but Sportello did not accept the logout token; see the log."
+		page.Message = "sessions.ended_failed"
 	}
 	d.render(w, http.StatusOK, "sessions", page)
 }
 
 func (d *IDP) endSession(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		d.problem(w, "The form could not be read.")
+		d.problem(w, r, "problem.form")
 		return
 	}
 	result := "ok"
@@ -130,11 +134,12 @@ func (d *IDP) endSession(w http.ResponseWriter, r *http.Request) {
 		d.log.Warn("devidp: back-channel logout", "err", err)
 		result = "failed"
 	}
-	http.Redirect(w, r, d.cfg.Issuer+"/?ended="+result, http.StatusSeeOther)
+	q := url.Values{"ended": {result}, "lang": {langOf(r, nil)}}
+	http.Redirect(w, r, d.cfg.Issuer+"/?"+q.Encode(), http.StatusSeeOther)
 }
 
-func (d *IDP) showSignedOut(w http.ResponseWriter, _ *http.Request) {
-	d.render(w, http.StatusOK, "signed-out", messagePage{frame: d.frame("Signed out")})
+func (d *IDP) showSignedOut(w http.ResponseWriter, r *http.Request) {
+	d.render(w, http.StatusOK, "signed-out", messagePage{frame: d.frame(r, nil, "signed_out.title")})
 }
 
 // Session is a sign-in at the provider, named by the sid claim of the ID
@@ -246,10 +251,15 @@ func (d *IDP) acrOf(level string) (string, bool) {
 	return "", false
 }
 
-func (d *IDP) frame(title string) frame { return frame{Title: title, Issuer: d.cfg.Issuer} }
+// frame starts a page titled by the message key title, in the language
+// langOf picks for r and the sign-in request's ui_locales.
+func (d *IDP) frame(r *http.Request, uiLocales []string, title string) frame {
+	return frame{Title: title, Issuer: d.cfg.Issuer, Lang: langOf(r, uiLocales)}
+}
 
-func (d *IDP) problem(w http.ResponseWriter, message string) {
-	d.render(w, http.StatusBadRequest, "problem", messagePage{frame: d.frame("Sign-in problem"), Message: message})
+// problem answers 400 with the message key's text.
+func (d *IDP) problem(w http.ResponseWriter, r *http.Request, message string) {
+	d.render(w, http.StatusBadRequest, "problem", messagePage{frame: d.frame(r, nil, "problem.title"), Message: message})
 }
 
 // showStyle serves the pages' style sheet: a file, not inline, so that the

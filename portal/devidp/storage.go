@@ -105,6 +105,7 @@ func (s *storage) CreateAuthRequest(_ context.Context, req *oidc.AuthRequest, _ 
 			Method:    oidc.CodeChallengeMethod(strings.Clone(string(req.CodeChallengeMethod))),
 		},
 		acrValues: cloneAll(req.ACRValues),
+		uiLocales: localeStrings(req.UILocales),
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -433,6 +434,7 @@ type authRequest struct {
 	responseMode oidc.ResponseMode
 	challenge    *oidc.CodeChallenge
 	acrValues    []string
+	uiLocales    []string // the languages the relying party asked the pages in
 
 	done     bool
 	subject  string
@@ -446,6 +448,7 @@ func (a *authRequest) snapshot() *authRequest {
 	c := *a
 	c.scopes = slices.Clone(a.scopes)
 	c.acrValues = slices.Clone(a.acrValues)
+	c.uiLocales = slices.Clone(a.uiLocales)
 	return &c
 }
 

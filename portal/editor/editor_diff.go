@@ -6,6 +6,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/portal/web"
 )
 
 // fieldChange is one field that differs between two versions of an entry.
@@ -59,8 +63,9 @@ func diffDocs(a, b []byte) ([]fieldChange, error) {
 	return out, nil
 }
 
-// changedFields names the top-level fields that differ, for the audit log.
-func changedFields(a, b []byte) string {
+// changedFields names the top-level fields that differ, for the audit log
+// and the revision's note, in the editor's language.
+func changedFields(c *fiber.Ctx, a, b []byte) string {
 	changes, err := diffDocs(a, b)
 	if err != nil || len(changes) == 0 {
 		return ""
@@ -75,7 +80,7 @@ func changedFields(a, b []byte) string {
 			names = append(names, top)
 		}
 	}
-	return "changed: " + strings.Join(names, ", ")
+	return web.T(c, "editor.note.changed", "Fields", strings.Join(names, ", "))
 }
 
 // flatten maps each leaf of a JSON document to its path, as the catalogue's

@@ -173,5 +173,5 @@ func (s *Handler) entryDuplicate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.saveNewEntry(c, kind, newSlug, entry, "copied from "+slug)
+	return s.saveNewEntry(c, kind, newSlug, entry, web.T(c, "editor.note.copied", "Slug", slug))
 }

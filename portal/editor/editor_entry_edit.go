@@ -341,7 +341,7 @@ func (s *Handler) entrySave(c *fiber.Ctx) error {
 		return redirectDone(c, EntryURL(kind, slug), "unchanged", 0)
 	}
 	rev, err := s.ed.db.SaveDraft(ctx, editorial.SaveRequest{Kind: kind, Slug: slug, Base: base, Doc: doc, Author: actor(c), Status: status, Reason: reason,
-		Note: changedFields(st.Doc, doc)})
+		Note: changedFields(c, st.Doc, doc)})
 	if ce, ok := isConflict(err); ok {
 		return s.renderConflict(c, ce)
 	}

@@ -84,7 +84,7 @@ func (s *Handler) entryPublish(c *fiber.Ctx) error {
 	started := time.Now()
 	res, err := s.ed.db.Publish(ctx, editorial.PublishRequest{
 		Kind: kind, Slug: slug, Base: base, Doc: st.Draft.Doc, Actor: actor(c),
-		ReviewBy: started.AddDate(0, reviewPeriod, 0), Detail: changedFields(st.PublishedDoc, st.Draft.Doc),
+		ReviewBy: started.AddDate(0, reviewPeriod, 0), Detail: changedFields(c, st.PublishedDoc, st.Draft.Doc),
 	})
 	if ce, ok := isConflict(err); ok {
 		return web.NewError(fiber.StatusConflict, "editor.error.publish_conflict", ce)

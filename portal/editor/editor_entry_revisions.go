@@ -133,7 +133,7 @@ func (s *Handler) entryRestore(c *fiber.Ctx) error {
 	base, _ := strconv.ParseInt(c.FormValue("base_revision"), 10, 64)
 	rev, err := s.ed.db.SaveDraft(c.UserContext(), editorial.SaveRequest{
 		Kind: kind, Slug: slug, Base: base, Doc: r.Doc, Author: actor(c), Status: editorial.StatusDraft,
-		Note: "restored from revision " + itoa64(n),
+		Note: web.T(c, "editor.note.restored", "Number", n),
 	})
 	if ce, ok := isConflict(err); ok {
 		return s.renderConflict(c, ce)

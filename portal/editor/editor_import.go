@@ -137,7 +137,7 @@ func (s *bulk) editorExportCSV(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	langs := cat.Authority.Languages
-	header := []string{"slug", "status", "topic", "department", "audience", "channels", "online", "fee_amount", "fee_currency", "fee_when", "processing_time_days", "languages"}
+	header := []string{"slug", "status", "topic", "department", "audience", "channels", "online", "kind", "fee_amount", "fee_currency", "fee_when", "processing_time_days", "languages"}
 	for _, l := range langs {
 		header = append(header, "title_"+l)
 	}
@@ -147,7 +147,7 @@ func (s *bulk) editorExportCSV(c *fiber.Ctx) error {
 	}
 	for _, svc := range cat.Services {
 		row := []string{svc.Slug, status[svc.Slug], svc.Topic, svc.Department, strings.Join(svc.Audience, " "), strings.Join(svc.Channels, " "),
-			strconv.FormatBool(svc.Online())}
+			strconv.FormatBool(svc.Online()), catalogue.TransactionOf(svc.Kind)}
 		if svc.Fee != nil {
 			row = append(row, web.Money{Minor: svc.Fee.Amount, Currency: svc.Fee.Currency}.Plain(), svc.Fee.Currency, svc.Fee.When)
 		} else {

@@ -78,6 +78,9 @@ func (s *searchQuality) renderSearchQuality(c *fiber.Ctx, status int, probs []we
 		return err
 	}
 	for _, ic := range all {
+		if ic.Query == public.WithheldQuery {
+			ic.Query = web.T(c, "editor.search.withheld")
+		}
 		if len(p.Top) < insightRows {
 			p.Top = append(p.Top, ic)
 		}
@@ -109,6 +112,10 @@ func (s *searchQuality) renderSearchQuality(c *fiber.Ctx, status int, probs []we
 	c.Status(status)
 	return web.Render(c, "editor/search", p)
 }
+
+// ReloadTuning gives the search index the synonyms and best bets of the
+// database again, for when another instance changed them.
+func (s *Handler) ReloadTuning(ctx context.Context) error { return s.quality.reloadTuning(ctx) }
 
 // reloadTuning gives the search index the synonyms and best bets of the
 // database, so that a change takes effect with the next search.

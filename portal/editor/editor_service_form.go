@@ -33,6 +33,7 @@ func serviceValues(s *catalogue.Service, langs []string) url.Values {
 		}
 	}
 	set("slug", s.Slug)
+	set("kind", s.Kind)
 	set("topic", s.Topic)
 	set("department", s.Department)
 	v["audience"] = append([]string(nil), s.Audience...)
@@ -153,6 +154,7 @@ func decodeService(v url.Values, langs []string, def, currency string, T func(st
 	}
 	s := &catalogue.Service{
 		Slug:            strings.TrimSpace(v.Get("slug")),
+		Kind:            v.Get("kind"),
 		Topic:           v.Get("topic"),
 		Department:      v.Get("department"),
 		Audience:        web.NonNil(v["audience"]),
@@ -341,7 +343,10 @@ func (s *Handler) serviceGroups(v url.Values, d *web.Directory, lang, compare st
 		text("eligibility_text", "textarea", 3), text("documents", "textarea", 5), text("steps", "textarea", 5),
 		text("keywords", "textarea", 3), text("legal_basis", "text", 0), text("output", "text", 0))
 
+	kind := selectField("kind", T("editor.field.kind"), v.Get("kind"), opts("editor.transaction.", catalogue.Transactions...))
+	kind.Hint = T("editor.hint.kind")
 	how := edGroup{ID: "group-how", Legend: T("editor.group.how"), Fields: []edField{
+		kind,
 		checkboxesField("channels", T("editor.field.channels"), v["channels"], opts("service.channel.", catalogue.Channels...)),
 		{ID: fieldID("processing_time_days"), Name: "processing_time_days", Label: T("editor.field.processing_time_days"), Hint: T("editor.hint.processing_time_days"), Type: "number", Value: v.Get("processing_time_days")},
 		{ID: fieldID("fee.amount"), Name: "fee.amount", Label: T("editor.field.fee_amount", "Currency", d.Authority.Currency), Hint: T("editor.hint.fee_amount"), Type: "text", Value: v.Get("fee.amount")},

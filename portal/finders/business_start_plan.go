@@ -34,6 +34,7 @@ type businessPermitView struct {
 	URL      string
 	ApplyURL string
 	Online   bool
+	Kind     string // of online transaction: the words of the link to the form
 	Cost     string // "" when free
 	Days     int
 	HasDays  bool // false: no set processing time
@@ -110,6 +111,7 @@ func (s *Handler) businessPlanPage(c *fiber.Ctx, ch businessChoice, plan eligibi
 				Title:  d.Loc(svc.Title, lang),
 				URL:    web.ServiceURL(svc.Slug),
 				Online: svc.Online(),
+				Kind:   svc.Kind,
 				Cost:   d.Cost(svc.Fee, lang),
 			}
 			pv.ApplyURL = pv.URL

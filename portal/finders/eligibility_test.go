@@ -37,10 +37,8 @@ func TestFindersPerCatalogueVersion(t *testing.T) {
 	if _, err := db.Import(ctx, cat); err != nil {
 		t.Fatal(err)
 	}
-	sh, err := web.NewShared(ctx, &web.Shared{
-		Site: web.NewSite(nil, nil, "https://portanova.example", false), Log: slog.New(slog.DiscardHandler), Catalogue: db,
-	}, nil)
-	if err != nil {
+	sh := &web.Shared{Site: web.NewSite(nil, nil, "https://portanova.example", false), Log: slog.New(slog.DiscardHandler), Catalogue: db}
+	if err := sh.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
 	srv := New(sh, db, nil, nil)

@@ -5,9 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
-
 	"sportello/catalogue"
 	"sportello/catalogue/eligibility"
 	"sportello/portal/web"
@@ -26,7 +23,7 @@ func SayReason(tr *web.Translator, lang, defaultLang string, facts []eligibility
 	if len(facts) == 0 {
 		return tr.T(lang, "reason.everyone")
 	}
-	w := reasonWriter{tr: tr, lang: lang, defaultLang: defaultLang, numbers: message.NewPrinter(language.Make(lang))}
+	w := reasonWriter{tr: tr, lang: lang, defaultLang: defaultLang}
 	var said []string
 	for _, st := range facts {
 		for _, s := range w.say(st) {
@@ -45,7 +42,6 @@ func SayReason(tr *web.Translator, lang, defaultLang string, facts []eligibility
 type reasonWriter struct {
 	tr                *web.Translator
 	lang, defaultLang string
-	numbers           *message.Printer // 1,800 in English, 1.800 in Catalan
 }
 
 // say returns the sentences of one statement: its first key that has a
@@ -70,7 +66,7 @@ func (w reasonWriter) pairs(args map[string]any) []any {
 		var s string
 		switch v := v.(type) {
 		case int64:
-			s = w.numbers.Sprintf("%d", v)
+			s = web.Number(w.lang, v) // 1,800 in English, 1.800 in Catalan, 1800 in Spanish
 		case catalogue.Text:
 			s, _ = v.In(w.lang, w.defaultLang)
 		case eligibility.MessageKey:

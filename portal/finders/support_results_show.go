@@ -36,6 +36,7 @@ type supportMatch struct {
 	Reason   string // "because you are 70 and you live in Porta Nova", in the page's language
 	ApplyURL string
 	Online   bool
+	Kind     string // of online transaction: the words of the link to the form
 	Cost     string
 }
 
@@ -129,6 +130,7 @@ func (s *Handler) supportResults(f *finders, answers eligibility.Answers, lang s
 				Reason:   reasons[sum.Slug],
 				ApplyURL: applyURL(sum),
 				Online:   sum.Online,
+				Kind:     sum.Kind,
 				Cost:     d.Cost(sum.Fee, lang),
 			})
 		}

@@ -15,6 +15,7 @@ type paymentPayPage struct {
 	web.Page
 	Reference string
 	Service   web.Localised
+	Kind      string // of the service's transaction: the words of the page
 	AppURL    string
 	Amount    string // what is due now; "" when nothing is
 	When      string // translation key: due on application or on approval
@@ -51,11 +52,13 @@ func (s *Handler) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
 		return paymentPayPage{}, err
 	}
 	d := s.Directory()
-	p := web.NewPage(c, "payments.pay.title")
+	kind := d.KindOf(app.ServiceSlug)
+	p := web.NewPage(c, web.KindKey(kind, "pay.title"))
 	page := paymentPayPage{
 		Page:      p,
 		Reference: app.Reference.String(),
 		Service:   paymentServiceTitle(d, app.ServiceSlug, app.ServiceSlug, p.Lang),
+		Kind:      kind,
 		AppURL:    "/account/applications/" + app.Reference.String(),
 		Action:    PayURL(app.Reference.String()),
 	}

@@ -14,6 +14,7 @@ type paymentReturnPage struct {
 	web.Page
 	State      string // "received", "confirming", "failed" or "review"
 	Payment    paymentRow
+	Kind       string // of the service's transaction: what a payment received means
 	Reference  string
 	AppURL     string
 	PayURL     string
@@ -44,8 +45,10 @@ func (s *Handler) paymentReturn(c *fiber.Ctx) error {
 	if p, err = s.pay.Confirm(ctx, session); err != nil {
 		return err
 	}
+	d := s.Directory()
 	page := paymentReturnPage{
-		Payment:    s.paymentRowOf(c, s.Directory(), p),
+		Payment:    s.paymentRowOf(c, d, p),
+		Kind:       d.KindOf(app.ServiceSlug),
 		Reference:  app.Reference.String(),
 		AppURL:     "/account/applications/" + app.Reference.String(),
 		PayURL:     PayURL(app.Reference.String()),

@@ -59,7 +59,7 @@ func (s *Handler) feedbackSubmit(c *fiber.Ctx) error {
 		p.Errors = append(p.Errors, web.FormProblem{ID: "feedback-useful-yes", Message: web.T(c, "feedback.error.useful")})
 	}
 	if n := utf8.RuneCountInString(p.Comment); n > MaxFeedbackComment {
-		p.Errors = append(p.Errors, web.FormProblem{ID: "feedback-comment", Message: web.T(c, "feedback.error.too_long", "Max", MaxFeedbackComment, "N", n)})
+		p.Errors = append(p.Errors, web.FormProblem{ID: "feedback-comment", Message: web.T(c, "feedback.error.too_long", "Max", web.Number(p.Lang, MaxFeedbackComment), "N", web.Number(p.Lang, int64(n)))})
 	}
 	if len(p.Errors) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)

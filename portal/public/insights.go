@@ -39,8 +39,10 @@ const (
 	maxInsightQuery = 100
 )
 
-// withheldQuery replaces a query that looks like personal data.
-const withheldQuery = "[withheld: looked like personal data]"
+// WithheldQuery is counted instead of a query that looks like personal
+// data. It is stored as it is, so the editor's page shows it in its own
+// language (editor.search.withheld).
+const WithheldQuery = "[withheld: looked like personal data]"
 
 // personalData matches what must not be kept from a query: e-mail
 // addresses and long numbers (phone, ID, card and reference numbers).
@@ -63,7 +65,7 @@ func insightQuery(q string) string {
 		return ""
 	}
 	if personalData.MatchString(n) {
-		return withheldQuery
+		return WithheldQuery
 	}
 	if utf8.RuneCountInString(n) > maxInsightQuery {
 		r := []rune(n)

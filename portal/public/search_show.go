@@ -47,6 +47,7 @@ type hitView struct {
 	// ApplyURL goes straight to the online form, "" for a service without
 	// one: from a search, the form is two clicks away.
 	ApplyURL string
+	Kind     string // of online transaction: the words of the start link
 	Title    []search.Fragment
 	Snippet  []search.Fragment
 }
@@ -167,7 +168,7 @@ func (s *Handler) searchShow(c *fiber.Ctx) error {
 		if sum, ok := d.ServiceOf[h.Slug]; ok {
 			_, hv.Lang = d.Text(sum.Title, p.Lang)
 			if sum.Online {
-				hv.ApplyURL = web.ServiceURL(h.Slug) + "/apply"
+				hv.ApplyURL, hv.Kind = web.ServiceURL(h.Slug)+"/apply", sum.Kind
 			}
 		}
 		page.Hits = append(page.Hits, hv)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"html/template"
 	"slices"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -122,6 +121,7 @@ type serviceView struct {
 	Output         string
 	Channels       []string // translation keys
 	Online         bool
+	Kind           string // of online transaction: the words of the start button
 	ApplyURL       string
 	SignInNeeded   bool // the online form needs a signed-in person
 	Topic          web.Link
@@ -136,7 +136,7 @@ type officeView struct {
 	Email        string
 	Phone        string
 	Address      string
-	OpeningHours string
+	OpeningHours string // in the page's language (web.OpeningHours)
 }
 
 // serviceView picks the service's texts in lang. A service is translated
@@ -162,6 +162,7 @@ func (s *Handler) serviceView(d *web.Directory, svc *catalogue.Service, lang str
 		LegalBasis:   in(svc.LegalBasis),
 		Output:       in(svc.Output),
 		Online:       svc.Online(),
+		Kind:         svc.Kind,
 		SignInNeeded: svc.Assurance != nil && *svc.Assurance != catalogue.AssuranceNone && *svc.Assurance != "",
 	}
 	if svc.ProcessingTimeDays != nil {
@@ -185,7 +186,8 @@ func (s *Handler) serviceView(d *web.Directory, svc *catalogue.Service, lang str
 	}
 	if dep, ok := d.DepartmentOf[svc.Department]; ok {
 		name, fb := d.Text(dep.Name, lang)
-		v.Office = &officeView{Name: name, Lang: fb, Email: dep.Email, Phone: dep.Phone, Address: dep.Address, OpeningHours: dep.OpeningHours}
+		v.Office = &officeView{Name: name, Lang: fb, Email: dep.Email, Phone: dep.Phone, Address: dep.Address,
+			OpeningHours: web.OpeningHours(lang, dep.OpeningHours)}
 	}
 	v.LifeEvents = web.LinkList{Lang: lang}
 	for _, slug := range svc.LifeEvents {
@@ -308,7 +310,7 @@ func (s *Handler) jsonLD(d *web.Directory, svc *catalogue.Service, v serviceView
 		})
 	}
 	if svc.Fee != nil {
-		gs.Offers = &jsonLDOffer{Type: "Offer", Price: strconv.FormatFloat(float64(svc.Fee.Amount)/100, 'f', 2, 64), PriceCurrency: svc.Fee.Currency, Description: v.Cost}
+		gs.Offers = &jsonLDOffer{Type: "Offer", Price: web.Money{Minor: svc.Fee.Amount, Currency: svc.Fee.Currency}.Plain(), PriceCurrency: svc.Fee.Currency, Description: v.Cost}
 	} else {
 		gs.Offers = &jsonLDOffer{Type: "Offer", Price: "0", PriceCurrency: d.Authority.Currency}
 	}

@@ -75,14 +75,15 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 	}
 	d := s.Directory()
 	p := web.NewPage(c, "")
-	p.Title = web.T(c, "applications.show.title", "Reference", app.Reference.String())
+	head := s.apply.HeaderOf(c, d, app, "/staff/applications/")
+	p.Title = web.T(c, web.KindKey(head.Kind, "title"), "Reference", app.Reference.String())
 	page := staffApplicationPage{
 		Page:    p,
 		Staff:   true,
-		App:     s.apply.HeaderOf(c, d, app, "/staff/applications/"),
+		App:     head,
 		Answers: s.apply.AnswersOf(c, d, app.Answers, staffFileURL),
 		Files:   apply.Files(c, app.Files, staffFileURL),
-		Events:  s.apply.EventsOf(c, app.Events, staffFileURL, func(e applications.Event) string { return staffActorName(c, e.ActorRole, e.ActorPersonID) }),
+		Events:  s.apply.EventsOf(c, head.Kind, app.Events, staffFileURL, func(e applications.Event) string { return staffActorName(c, e.ActorRole, e.ActorPersonID) }),
 		From:    string(app.Status),
 	}
 	if app.Status == applications.StatusMoreInfoNeeded {
@@ -94,7 +95,7 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 		}
 	}
 	for _, st := range applications.Next(app.Status, actor.Role) {
-		page.Next = append(page.Next, staffOption{Value: string(st), Label: web.T(c, "staff.action."+string(st))})
+		page.Next = append(page.Next, staffOption{Value: string(st), Label: web.T(c, staffActionKey(head.Kind, st))})
 	}
 	for i := len(audit) - 1; i >= 0; i-- { // newest first
 		e := audit[i]
@@ -107,6 +108,16 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 		})
 	}
 	return page, nil
+}
+
+// staffActionKey is the translation key of the button that moves an
+// application to st: a decision is worded for the service's kind ("Approve"
+// an application, "Mark as dealt with" a report, "Confirm the booking").
+func staffActionKey(kind string, st applications.Status) string {
+	if st == applications.StatusApproved || st == applications.StatusRejected {
+		return web.KindKey(kind, "action."+string(st))
+	}
+	return "staff.action." + string(st)
 }
 
 // staffActorName names who did something, for staff: the role and the

@@ -100,6 +100,16 @@ func NewDirectory(d *catalogue.Directory, topTasks []string) *Directory {
 	return dir
 }
 
+// KindOf is the kind of transaction of the service slug, whose words the
+// pages about an application for it use; a service since removed from the
+// catalogue reads as one applied for ("").
+func (d *Directory) KindOf(slug string) string {
+	if sum, ok := d.ServiceOf[slug]; ok {
+		return sum.Kind
+	}
+	return ""
+}
+
 // inLang returns a copy of list in the alphabetical order of lang.
 func (d *Directory) InLang(lang string, list []*catalogue.ServiceSummary) []*catalogue.ServiceSummary {
 	out := slices.Clone(list)

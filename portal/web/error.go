@@ -86,6 +86,7 @@ var statusOf = []struct {
 	{catalogue.ErrInvalid, http.StatusBadRequest, ""},
 	{applications.ErrInvalidTransition, http.StatusConflict, "applications.error.transition"},
 	{applications.ErrConflict, http.StatusConflict, "applications.error.conflict"},
+	{applications.ErrPendingQuota, http.StatusRequestEntityTooLarge, "apply.error.pending_quota"},
 	{payments.ErrNotSimulated, http.StatusNotFound, ""},
 	{payments.ErrAlreadyPaid, http.StatusConflict, "payments.error.already_paid"},
 	{payments.ErrUnderReview, http.StatusConflict, "payments.error.under_review"},

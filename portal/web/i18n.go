@@ -20,6 +20,11 @@ import (
 //go:embed locales/*.json
 var Locales embed.FS
 
+// LanguageKey is the message that names lang in the reader's language
+// (public.*.json: "language.es" is "Spanish" in English, "espagnol" in
+// French); LanguageName is its name in itself, for the switcher.
+func LanguageKey(lang string) string { return "language." + lang }
+
 // LanguageName is a language's name in that language, for the switcher.
 func LanguageName(lang string) string {
 	switch lang {
@@ -104,7 +109,9 @@ func NewTranslator(fsys fs.FS) (*Translator, error) {
 
 // T translates key into lang. pairs are template data as name, value, ...
 // ({{t .Lang "search.count" "Count" 3}}); a pair named Count also selects
-// the plural form of a {"one": ..., "other": ...} message. A missing key shows the key, so it
+// the plural form of a {"one": ..., "other": ...} message, and is written
+// with lang's thousands separator. Other numbers are written as given: a
+// template formats them with {{num .Lang n}}. A missing key shows the key, so it
 // is noticed and never hides the page.
 func (t *Translator) T(lang, key string, pairs ...any) string {
 	if len(pairs) == 0 {
@@ -124,7 +131,12 @@ func (t *Translator) T(lang, key string, pairs ...any) string {
 		if name, ok := pairs[i].(string); ok {
 			data[name] = pairs[i+1]
 			if name == "Count" {
+				// The form is picked by the number; the text shows
+				// it as the language writes numbers ("1.200 resultats").
 				count = pairs[i+1]
+				if n, ok := asInt64(count); ok {
+					data[name] = Number(lang, n)
+				}
 			}
 		}
 	}
@@ -149,4 +161,15 @@ func langOfFile(name string) string {
 		return base[i+1:]
 	}
 	return base
+}
+
+// asInt64 reads a count, which comes as an int or an int64.
+func asInt64(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int:
+		return int64(n), true
+	case int64:
+		return n, true
+	}
+	return 0, false
 }

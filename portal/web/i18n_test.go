@@ -100,6 +100,10 @@ func TestTranslator(t *testing.T) {
 		{"en", "search.count", []any{"Count", 1}, "1 result"},
 		{"en", "search.count", []any{"Count", 7}, "7 results"},
 		{"fr", "search.count", []any{"Count", 0}, "0 résultat"},
+		{"en", "search.count", []any{"Count", 12345}, "12,345 results"},
+		{"es", "search.count", []any{"Count", 1800}, "1800 resultados"},
+		{"es", "search.count", []any{"Count", int64(12345)}, "12.345 resultados"},
+		{"fr", "search.count", []any{"Count", 1800}, "1\u202f800 résultats"},
 		{"ca", "search.page_of", []any{"Page", 2, "Pages", 5}, "Pàgina 2 de 5"},
 		{"it", "search.title_for", []any{"Query", "<b>"}, "Risultati della ricerca «<b>»"},
 	}
@@ -107,5 +111,27 @@ func TestTranslator(t *testing.T) {
 		if got := tr.T(tt.lang, tt.key, tt.pairs...); got != tt.want {
 			t.Errorf("T(%s, %s, %v) = %q, want %q", tt.lang, tt.key, tt.pairs, got, tt.want)
 		}
+	}
+}
+
+// The fallback notice names languages in the reader's language: every
+// language Sportello offers has a name in every message file, and it is
+// not the English one (except in English).
+func TestLanguageNamesInEveryLanguage(t *testing.T) {
+	tr := testSite(t).Translator
+	for _, reader := range catalogue.Languages {
+		for _, l := range catalogue.Languages {
+			got := tr.T(reader, LanguageKey(l))
+			if got == LanguageKey(l) {
+				t.Errorf("no name for %s in %s (%s)", l, reader, LanguageKey(l))
+				continue
+			}
+			if reader != "en" && got == tr.T("en", LanguageKey(l)) {
+				t.Errorf("%s calls %s %q, the English name", reader, l, got)
+			}
+		}
+	}
+	if got := tr.T("es", "layout.fallback", "Lang", tr.T("es", LanguageKey("es")), "Fallback", tr.T("es", LanguageKey("en"))); got != "Esta página todavía no está disponible en español; se muestra en inglés." {
+		t.Errorf("Spanish notice: %q", got)
 	}
 }

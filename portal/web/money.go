@@ -54,31 +54,23 @@ func (m Money) Plain() string {
 	return sign + whole + dot(".", frac)
 }
 
-// Format writes the amount for a reader of lang:
-// en "€1,200.00"; es "1200,00 €" (Spanish groups only from five digits);
-// ca, it "1.200,00 €"; fr "1 200,00 €" with a narrow no-break space.
-// x/text's currency formatter does not place the symbol by locale, so this
-// small table does.
+// Format writes the amount for a reader of lang, with lang's separators
+// (numbers.go): en "€1,200.00"; es "1200,00 €" (Spanish groups only from
+// five digits); ca, it "1.200,00 €"; fr "1 200,00 €" with a narrow no-break
+// space. x/text's currency formatter does not place the symbol by locale,
+// so this does: before the amount in English, after it with a no-break
+// space in the others.
 func (m Money) Format(lang string) string {
 	whole, frac, neg := m.parts()
 	code := strings.ToUpper(m.Currency) // payments keep Stripe's "eur"
 	sym := CurrencySymbol(code)
-	var num string
-	switch lang {
-	case "en":
-		num = group(whole, ",", 4) + dot(".", frac)
-	case "es":
-		num = group(whole, ".", 5) + dot(",", frac)
-	case "fr":
-		num = group(whole, "\u202f", 4) + dot(",", frac)
-	default: // ca, it
-		num = group(whole, ".", 4) + dot(",", frac)
-	}
+	st := styleOf(lang)
+	num := group(whole, st.group, st.minGroup) + dot(st.decimal, frac)
 	sign := ""
 	if neg {
 		sign = "-"
 	}
-	if lang == "en" {
+	if st.symFirst {
 		if sym == code { // an ISO code, not a symbol: "CHF 12.00"
 			sym += "\u00a0"
 		}
@@ -134,26 +126,6 @@ func dot(sep, frac string) string {
 		return ""
 	}
 	return sep + frac
-}
-
-// group inserts sep every three digits when the number has at least min
-// digits.
-func group(digits, sep string, min int) string {
-	if len(digits) < min {
-		return digits
-	}
-	var b strings.Builder
-	lead := len(digits) % 3
-	if lead > 0 {
-		b.WriteString(digits[:lead])
-	}
-	for i := lead; i < len(digits); i += 3 {
-		if b.Len() > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
 }
 
 // CurrencySymbol is the sign shown for a currency code, or the code itself.

@@ -87,11 +87,13 @@ type Contact struct {
 	Website string
 }
 
-// FallbackName is the name of the fallback language, for the notice.
-func (p Page) FallbackName() string { return LanguageName(p.Fallback) }
+// FallbackNameKey is the message naming the fallback language in the
+// page's language ("inglés" on a Spanish page), for the notice.
+func (p Page) FallbackNameKey() string { return LanguageKey(p.Fallback) }
 
-// LangName is the name of the current language, for the notice.
-func (p Page) LangName() string { return LanguageName(p.Lang) }
+// LangNameKey is the message naming the page's language in itself
+// ("español"), for the notice.
+func (p Page) LangNameKey() string { return LanguageKey(p.Lang) }
 
 // NewPage fills a Page from the request's Locals and the site configuration.
 // titleKey is a translation key; "" leaves Title empty for the caller to set.

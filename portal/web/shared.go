@@ -15,31 +15,22 @@ import (
 // Shared is what the handlers of every audience read besides their own
 // area: the site (translations, assets), the log, the public address, the
 // council's clock and the catalogue directory in memory. One is built by
-// portal.New and handed to each audience's handler.
+// portal.New, loaded with Reload, and handed to each audience's handler.
 type Shared struct {
 	Site      *Site
 	Log       *slog.Logger
 	BaseURL   string         // "https://portanova.example", no trailing slash
 	TimeZone  *time.Location // the council's: dates are shown in it
 	Catalogue catalogue.Store
-	topTasks  []string
+	TopTasks  []string // service slugs the home page shows first
 	dir       atomic.Pointer[Directory]
-}
-
-// NewShared loads the catalogue directory for the first time.
-func NewShared(ctx context.Context, sh *Shared, topTasks []string) (*Shared, error) {
-	sh.topTasks = topTasks
-	if err := sh.Reload(ctx); err != nil {
-		return nil, err
-	}
-	return sh, nil
 }
 
 // Directory returns the catalogue directory in memory.
 func (sh *Shared) Directory() *Directory { return sh.dir.Load() }
 
 // Reload reads the catalogue directory again when the store's version has
-// changed. Call it after an import or a publish.
+// changed (or for the first time). Call it after an import or a publish.
 func (sh *Shared) Reload(ctx context.Context) error {
 	if cur := sh.dir.Load(); cur != nil {
 		v, err := sh.Catalogue.Version(ctx)
@@ -54,7 +45,7 @@ func (sh *Shared) Reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("portal: loading the catalogue directory: %w", err)
 	}
-	dir := NewDirectory(d, sh.topTasks)
+	dir := NewDirectory(d, sh.TopTasks)
 	// Reloads race (a publish, the background sync): an older directory
 	// read slowly must not replace a newer one.
 	for {
@@ -86,13 +77,15 @@ func (sh *Shared) Date(lang string, t time.Time) string {
 	return sh.ISODate(lang, t.In(sh.TimeZone).Format(time.DateOnly))
 }
 
-// DateTime writes t on the council's clock in lang, with the time of day;
-// "" for the zero time.
+// DateTime writes t on the council's clock in lang, with the time of day
+// as Clock writes it and the zone ("3 March 2026 09:30 CET", "3 de marzo de
+// 2026 9:30 CET", "3 mars 2026 9 h 30 CET"); "" for the zero time.
 func (sh *Shared) DateTime(lang string, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return sh.Date(lang, t) + " " + t.In(sh.TimeZone).Format("15:04 MST")
+	local := t.In(sh.TimeZone)
+	return sh.Date(lang, t) + " " + Clock(lang, local.Hour(), local.Minute()) + " " + local.Format("MST")
 }
 
 // ISODate writes a YYYY-MM-DD date in lang, with the month names and order

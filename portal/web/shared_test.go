@@ -18,6 +18,16 @@ func TestTimesInTheCouncilsTimeZone(t *testing.T) {
 	if got, want := s.DateTime("en", at), "1 February 2026 00:30 CET"; got != want {
 		t.Errorf("DateTime = %q, want %q", got, want)
 	}
+	for lang, want := range map[string]string{
+		"es": "1 de febrero de 2026 0:30 CET",
+		"ca": "1 de febrer de 2026 0:30 CET",
+		"it": "1 febbraio 2026 0:30 CET",
+		"fr": "1 février 2026 0\u00a0h\u00a030 CET",
+	} {
+		if got := s.DateTime(lang, at); got != want {
+			t.Errorf("DateTime(%s) = %q, want %q", lang, got, want)
+		}
+	}
 	s.TimeZone = time.UTC
 	if got, want := s.DateTime("en", at), "31 January 2026 23:30 UTC"; got != want {
 		t.Errorf("DateTime in UTC = %q, want %q", got, want)

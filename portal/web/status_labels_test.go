@@ -28,7 +28,21 @@ func TestStatusLabels(t *testing.T) {
 	if len(keys) == 0 {
 		t.Fatal("no statuses to check")
 	}
-	labels := map[string]map[string]any{} // lang -> key -> message, across the message files
+	labels := localeMessages(t)
+	for _, lang := range catalogue.Languages {
+		for _, k := range keys {
+			if s, ok := labels[lang][k].(string); !ok || strings.TrimSpace(s) == "" {
+				t.Errorf("locales/*.%s.json: no label for %s", lang, k)
+			}
+		}
+	}
+}
+
+// localeMessages is every message of every message file, by language and
+// key.
+func localeMessages(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
 	files, err := fs.Glob(Locales, "locales/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no message files: %v", err)
@@ -43,18 +57,12 @@ func TestStatusLabels(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		lang := langOfFile(name)
-		if labels[lang] == nil {
-			labels[lang] = map[string]any{}
+		if out[lang] == nil {
+			out[lang] = map[string]any{}
 		}
 		for k, v := range msgs {
-			labels[lang][k] = v
+			out[lang][k] = v
 		}
 	}
-	for _, lang := range catalogue.Languages {
-		for _, k := range keys {
-			if s, ok := labels[lang][k].(string); !ok || strings.TrimSpace(s) == "" {
-				t.Errorf("locales/*.%s.json: no label for %s", lang, k)
-			}
-		}
-	}
+	return out
 }

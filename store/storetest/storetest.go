@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"sportello/store"
@@ -38,22 +39,50 @@ func Each(t *testing.T, test func(t *testing.T, db *store.DB)) {
 // PostgreSQL dropped) when t ends.
 func Open(t testing.TB, dialect string) *store.DB {
 	t.Helper()
-	ctx := context.Background()
-	var dsn string
+	return OpenURL(t, URL(t, dialect))
+}
+
+// URL returns the address of a new, empty database of dialect: a SQLite
+// file in a temporary directory, or a schema of its own in the PostgreSQL
+// database (dropped when t ends), for tests that open it more than once,
+// as several instances of Sportello would.
+func URL(t testing.TB, dialect string) string {
+	t.Helper()
 	switch dialect {
 	case store.DialectSQLite:
-		dsn = filepath.Join(t.TempDir(), "data", "sportello.db")
+		return filepath.Join(t.TempDir(), "data", "sportello.db")
 	case store.DialectPostgres:
-		dsn = postgresSchema(t)
-	default:
-		t.Fatalf("storetest: unknown dialect %q", dialect)
+		return postgresSchema(t)
 	}
-	db, err := store.Open(ctx, dsn)
+	t.Fatalf("storetest: unknown dialect %q", dialect)
+	return ""
+}
+
+// OpenURL opens (and migrates) the database at url, closed when t ends.
+func OpenURL(t testing.TB, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url)
 	if err != nil {
-		t.Fatalf("storetest: opening the %s database: %v", dialect, err)
+		t.Fatalf("storetest: opening the %s database: %v", store.DialectOf(url), err)
 	}
 	t.Cleanup(func() { db.Close() })
+	dsns.Store(db, url)
 	return db
+}
+
+// dsns remembers where OpenURL opened each database, for Reopen.
+var dsns sync.Map // *store.DB -> string
+
+// Reopen opens db's database once more, as a second instance of the server
+// would: its own pool of connections to the same SQLite file or PostgreSQL
+// schema. It is closed when t ends, before the schema is dropped.
+func Reopen(t testing.TB, db *store.DB) *store.DB {
+	t.Helper()
+	url, ok := dsns.Load(db)
+	if !ok {
+		t.Fatal("storetest: Reopen takes a database that storetest opened")
+	}
+	return OpenURL(t, url.(string))
 }
 
 // postgresSchema creates a schema of its own for t, so that tests (and CI
