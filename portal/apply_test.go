@@ -331,7 +331,7 @@ func TestApplyValidationInSpanish(t *testing.T) {
 		"consent": {"yes"}, "email": {"x@example.org"}, "address-line1": {"Carrer Nou 1"}, "address-postcode": {"08800"},
 	})
 	must(t, r, http.StatusUnprocessableEntity, `<a href="#household_size">Escriba un número entre 1 y 20</a>`,
-		`<a href="#monthly_income">Escriba un importe igual o mayor que 0,00\u00a0€</a>`)
+		"<a href=\"#monthly_income\">Escriba un importe igual o mayor que 0,00\u00a0€</a>")
 	mustNot(t, r, `<a href="#property_reference">`, `<a href="#email">`, `<a href="#consent">`)
 }
 

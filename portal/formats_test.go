@@ -55,7 +55,7 @@ func TestFallbackNoticeInThePageLanguage(t *testing.T) {
 			contains: []string{"Esta página todavía no está disponible en español; se muestra en inglés."},
 			excludes: []string{"Español;", "English."}},
 		{name: "french", path: "/services/order-a-new-bin?lang=fr", status: http.StatusOK,
-			contains: []string{"Cette page n&#39;est pas encore disponible en français ; elle est affichée en anglais."}},
+			contains: []string{"Cette page n&#39;est pas encore disponible en français\u202f; elle est affichée en anglais."}},
 		{name: "italian", path: "/life-events/moving-home?lang=it", status: http.StatusOK,
 			contains: []string{"Questa pagina non è ancora disponibile in italiano; è mostrata in inglese."}},
 		{name: "catalan has the page", path: "/services/order-a-new-bin?lang=ca", status: http.StatusOK,

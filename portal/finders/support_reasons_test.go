@@ -164,7 +164,7 @@ func TestReasonsInEachLanguage(t *testing.T) {
 		{"older-persons-bus-pass", elderAlone, "fr", "parce que vous habitez à Porta Nova et vous avez 70 ans"},
 		{"emergency-social-assistance", elderAlone, "es", "porque vive en Porta Nova y los ingresos mensuales de su hogar (600 €) no superan los 600 € para 1 persona"},
 		{"school-meals-grant", bigFamily, "ca", "perquè viu a Porta Nova, viuen amb vostè 3 menors de 18 anys i els ingressos mensuals de la seva llar (1.800 €) no superen els 4.000 € per a 5 persones"},
-		{"school-meals-grant", bigFamily, "fr", "parce que vous habitez à Porta Nova, 3 enfants de moins de 18 ans vivent avec vous et le revenu mensuel de votre foyer (1\u00a0800 €) ne dépasse pas 4\u00a0000 € pour 5 personnes"},
+		{"school-meals-grant", bigFamily, "fr", "parce que vous habitez à Porta Nova, 3 enfants de moins de 18 ans vivent avec vous et le revenu mensuel de votre foyer (1\u202f800 €) ne dépasse pas 4\u202f000 € pour 5 personnes"},
 		{"rental-deposit-guarantee", elderAlone, "it", "perché vive a Porta Nova, la casa in cui vive non è di Sua proprietà e il reddito mensile del Suo nucleo familiare (600 €) non supera 1.300 € per 1 persona"},
 		{"property-tax-single-occupancy-discount", disabled62, "fr", "parce que vous habitez à Porta Nova, vous êtes propriétaire de votre logement et personne d'autre que vous ne vit dans votre foyer"},
 		{"school-admission-application", visitor, "es", "porque vive con usted 1 menor de 18 años"},
