@@ -69,13 +69,17 @@ const (
 	// SupportAlert: published services newly match a resident's saved
 	// support-finder answers. Data: services (slugs, space-separated).
 	SupportAlert Kind = "support_alert"
+	// EmailConfirm: the link that confirms a new address, sent to that
+	// address (Event.Address). Data: token (the link's secret; the worker
+	// blanks the data once sent).
+	EmailConfirm Kind = "email_confirm"
 )
 
 // Kinds are every kind, in the order the account page lists them.
 var Kinds = []Kind{
 	ApplicationReceived, InfoRequested, StatusChanged, Decision,
 	PaymentReceived, PaymentFailed, RefundMade,
-	FormExpiring, RenewalDue, SupportAlert,
+	FormExpiring, RenewalDue, SupportAlert, EmailConfirm,
 }
 
 // Optional reports whether a person may turn kind off. The others are the
@@ -106,8 +110,8 @@ type Event struct {
 	// Key is unique to the event ("decision:PN-4KX7-9QJM:3"): adding the
 	// same key twice keeps one notification.
 	Key string
-	// PersonID is who to tell. 0 for someone who was not signed in, who is
-	// written to at Address.
+	// PersonID is who to tell. Address, when set, is where: for someone
+	// who was not signed in (PersonID 0), or a new address to confirm.
 	PersonID int64
 	Address  string
 	// Lang is the language the person used when it happened; their own
