@@ -105,3 +105,28 @@ func TestPaymentRefunds(t *testing.T) {
 		t.Errorf("unknown payment: %d, want 404", r.status)
 	}
 }
+
+// The refund form on the application's staff page works as shown: it
+// carries its own request token, so a caseworker can refund from there.
+func TestPaymentRefundFromApplicationPage(t *testing.T) {
+	site := startLiveSite(t)
+	resident := site.browser(t, followRedirects)
+	resident.signIn("resident", "/account")
+	resident.get("/?lang=en")
+	app, p := payPaid(t, site, resident)
+
+	staff := site.browser(t, followRedirects)
+	staff.signIn("caseworker", "/account")
+	staff.get("/?lang=en")
+	page := staff.get("/staff/applications/" + app.Reference.String())
+	must(t, page, http.StatusOK, `action="`+pay.RefundURL(p.ID)+`"`)
+	_, token := formTokens(t, page.body)
+	if token == "" {
+		t.Fatal("the application page's refund form has no request token")
+	}
+	r := staff.postForm(page, pay.RefundURL(p.ID), url.Values{"amount": {"10"}, "reason": {"Started a month late"}, "_token": {token}})
+	must(t, r, http.StatusOK, "The refund was made.")
+	if got, _ := fixture.deps.Payments.Payment(context.Background(), p.ID); got.RefundedAmount != 1000 {
+		t.Errorf("refunded %d, want 1000", got.RefundedAmount)
+	}
+}

@@ -102,7 +102,7 @@ func (s *Handler) paymentStaffRow(c *fiber.Ctx, d *web.Directory, p payments.Pay
 	row.AppURL = "/staff/applications/" + p.Reference
 	row.ReceiptURL = ""
 	if p.Refundable() > 0 {
-		row.RefundURL = RefundURL(p.ID)
+		row.RefundURL, row.RefundToken = RefundURL(p.ID), payments.NewRefundToken()
 	}
 	refunds, err := s.pay.Refunds(c.UserContext(), p.ID)
 	if err != nil {

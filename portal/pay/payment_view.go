@@ -40,7 +40,10 @@ type paymentRow struct {
 	ReceiptURL string // "" when there is no receipt (not paid)
 	AppURL     string
 	RefundURL  string // staff pages: "" when nothing can be refunded
-	Refunds    []refundRow
+	// RefundToken is the refund form's one-time request token, with
+	// RefundURL: each form shown refunds once however often it is sent.
+	RefundToken string
+	Refunds     []refundRow
 }
 
 // refundRow is one refund of a payment.
