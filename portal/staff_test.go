@@ -17,14 +17,15 @@ func TestStaffAccess(t *testing.T) {
 	}
 	resident := site.browser(t, stopAtRedirects)
 	r := resident.signIn("resident", "/")
-	mustNot(t, r, `href="/staff"`)
+	mustNot(t, r, `href="/staff"`, `href="/editor"`)
 	csrf, _ := formTokens(t, r.body)
 	for _, path := range []string{"/staff", "/staff/applications/PN-0000-0000", "/staff/files/abc"} {
 		must(t, resident.get(path), http.StatusForbidden, "These pages are for council caseworkers", "Your applications")
 	}
 	must(t, resident.post("/staff/applications/PN-0000-0000/status", url.Values{"_csrf": {csrf}, "to": {"approved"}}), http.StatusForbidden)
 	editorUser := site.browser(t, stopAtRedirects)
-	editorUser.signIn("editor", "/")
+	// Editors find the editor from the header of every page.
+	must(t, editorUser.signIn("editor", "/"), http.StatusOK, `<a href="/editor">Content editor</a>`)
 	must(t, editorUser.get("/staff"), http.StatusForbidden)
 
 	ref := applyAs(t, resident)
