@@ -108,6 +108,7 @@ type Filter struct {
 	Service  string   // one service's slug
 	Services []string // or any of these: a department's services (non-nil and empty matches nothing)
 	Status   Status   // "" for any
+	Statuses []Status // or any of these; nil for any
 	Overdue  bool     // only those past their due date while the council owes the next step
 	Page     int      // from 1
 	PageSize int      // default 50, at most 500
@@ -151,6 +152,12 @@ func (s *Store) Queue(ctx context.Context, f Filter) (*QueuePage, error) {
 	}
 	if f.Status != "" {
 		where, args = append(where, whereStatus), append(args, string(f.Status))
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, "status IN "+placeholders(len(f.Statuses)))
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+		}
 	}
 	if f.Overdue {
 		where, args = append(where, whereOverdue+placeholders(len(councilsTurn))), append(args, s.today())

@@ -114,3 +114,7 @@ func (s Status) Final() bool {
 // an application in them past its due date is overdue. While more
 // information is needed, the applicant owes it.
 var councilsTurn = []Status{StatusSubmitted, StatusInReview}
+
+// CouncilsTurn are the statuses in which the council owes the next step:
+// the applications that need a caseworker.
+func CouncilsTurn() []Status { return slices.Clone(councilsTurn) }

@@ -127,6 +127,11 @@ func TestMoreInfoRoundTrip(t *testing.T) {
 	r = cw.get(page)
 	must(t, r, http.StatusOK, "Approved", "Downloaded a file", "Changed the status", "submitted -&gt; in_review", "in_review -&gt; approved")
 	mustNot(t, r, `id="status-form"`)
+	// The queue starts with what needs a caseworker: a decided application
+	// is found by asking for it.
+	mustNot(t, cw.get("/staff"), ref)
+	must(t, cw.get("/staff?status=all"), http.StatusOK, ref)
+	must(t, cw.get("/staff?status=approved"), http.StatusOK, ref, `<option value="approved" selected>`)
 
 	r = res.get(detail)
 	must(t, r, http.StatusOK, "Approved", "All in order.")

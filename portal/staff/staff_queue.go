@@ -60,8 +60,16 @@ func staffStatuses() []applications.Status {
 	return out
 }
 
+// Values of the queue's status filter besides the statuses themselves.
+// Without one, the queue shows what needs a caseworker.
+const (
+	statusNeedsAction = ""
+	statusAny         = "all"
+)
+
 // staffQueue lists the applications to work through, due soonest first,
-// filtered by service, department, status and overdue: GET /staff.
+// filtered by service, department, status and overdue: GET /staff. It
+// starts with the applications that need a caseworker.
 func (s *Handler) staffQueue(c *fiber.Ctx) error {
 	d := s.Directory()
 	p := web.NewPage(c, "staff.queue.title")
@@ -75,16 +83,13 @@ func (s *Handler) staffQueue(c *fiber.Ctx) error {
 	if _, ok := d.DepartmentOf[f.Department]; !ok {
 		f.Department = ""
 	}
-	known := false
-	for _, st := range staffStatuses() {
-		known = known || string(st) == f.Status
-	}
-	if !known {
-		f.Status = ""
-	}
-	q := applications.Filter{
-		Service: f.Service, Status: applications.Status(f.Status), Overdue: f.Overdue,
-		Page: f.Page, PageSize: staffQueueSize,
+	q := applications.Filter{Service: f.Service, Overdue: f.Overdue, Page: f.Page, PageSize: staffQueueSize}
+	switch {
+	case f.Status == statusAny:
+	case slices.Contains(staffStatuses(), applications.Status(f.Status)):
+		q.Status = applications.Status(f.Status)
+	default:
+		f.Status, q.Statuses = statusNeedsAction, applications.CouncilsTurn()
 	}
 	if f.Department != "" {
 		q.Services = []string{}
@@ -107,6 +112,10 @@ func (s *Handler) staffQueue(c *fiber.Ctx) error {
 		dep := &d.Departments[i]
 		n := d.Loc(dep.Name, p.Lang)
 		page.Departments = append(page.Departments, staffOption{Value: dep.Slug, Label: n.Text, Lang: n.Lang, Selected: dep.Slug == f.Department})
+	}
+	page.Statuses = []staffOption{
+		{Value: statusNeedsAction, Label: web.T(c, "staff.queue.needs_action"), Selected: f.Status == statusNeedsAction},
+		{Value: statusAny, Label: web.T(c, "staff.queue.any_status"), Selected: f.Status == statusAny},
 	}
 	for _, st := range staffStatuses() {
 		page.Statuses = append(page.Statuses, staffOption{Value: string(st), Label: web.T(c, apply.StatusKey(st)), Selected: string(st) == f.Status})
