@@ -20,6 +20,14 @@ import (
 type Store interface {
 	Sessions
 	Answers
+	People
+}
+
+// People names the people who have signed in, for the back office: who
+// changed an application, who opened it.
+type People interface {
+	// Names returns the names of those of ids who are known and named.
+	Names(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
 // Sessions keeps people and their server-side sessions. A session is

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -239,6 +240,26 @@ func TestSignInUpsertsPerson(t *testing.T) {
 			// signing nobody in silently.
 			if _, err := s.SignIn(ctx, "missing", Person{Issuer: "https://id.example", Subject: "ada"}, "", "", "tok"); err == nil || !strings.Contains(err.Error(), "was not saved") {
 				t.Fatalf("signIn on a missing session: %v", err)
+			}
+		})
+	}
+}
+
+// Names gives the names of the people asked for who are known, and nothing
+// for the rest.
+func TestNames(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			s, _ := newTestStore(t, dialect)
+			ada := signedInSession(t, s, "one", "ada", "sid-1")
+			bob := signedInSession(t, s, "two", "bob", "sid-2")
+			got, err := s.Names(context.Background(), []int64{ada, bob, 12345})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[int64]string{ada: "N ada", bob: "N bob"}
+			if !maps.Equal(got, want) {
+				t.Errorf("names %v, want %v", got, want)
 			}
 		})
 	}

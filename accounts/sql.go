@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -280,4 +281,35 @@ func (s *SQL) DeleteSavedAnswers(ctx context.Context, personID int64) error {
 		return fmt.Errorf("accounts: deleting saved support answers: %w", err)
 	}
 	return nil
+}
+
+func (s *SQL) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	names := map[int64]string{}
+	for chunk := range slices.Chunk(ids, 500) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")
+		rows, err := s.db.SQL().QueryContext(ctx, s.db.Rebind("SELECT id, name FROM people WHERE name <> '' AND id IN ("+marks+")"), args...)
+		if err != nil {
+			return nil, fmt.Errorf("accounts: reading names: %w", s.db.MapError(err))
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			names[id] = name
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
 }

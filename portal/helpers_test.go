@@ -131,7 +131,7 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		return fail(err)
 	}
 	return db, st, idx, Deps{
-		Catalogue: st, Editorial: st, SavedAnswers: accounts.New(db, nil),
+		Catalogue: st, Editorial: st, SavedAnswers: accounts.New(db, nil), People: accounts.New(db, nil),
 		Search: idx, Applications: apps, Payments: pay,
 		Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
 	}, nil

@@ -90,6 +90,9 @@ type Deps struct {
 	// SavedAnswers keeps the support finder answers residents chose to
 	// save; nil means saving is not offered.
 	SavedAnswers accounts.Answers
+	// People names who did what in an application's history, for staff;
+	// nil shows their roles only.
+	People accounts.People
 	// Metrics record every request and residents' searches; nil records
 	// nothing (metrics.go).
 	Metrics *metrics.Metrics
@@ -201,7 +204,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)
-	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay)
+	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay, deps.People)
 	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {
 		return nil, err

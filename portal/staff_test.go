@@ -125,7 +125,10 @@ func TestMoreInfoRoundTrip(t *testing.T) {
 		t.Fatalf("approve: %d\n%s", r.status, excerptMain(r.body))
 	}
 	r = cw.get(page)
-	must(t, r, http.StatusOK, "Approved", "Downloaded a file", "Changed the status", "submitted -&gt; in_review", "in_review -&gt; approved")
+	// The history and the audit log say who, by name, and what, in words.
+	must(t, r, http.StatusOK, "Approved", "Downloaded a file", "Changed the status", "Received → Being reviewed", "Being reviewed → Approved",
+		"Javier Ortega (caseworker)", "Marta Vidal (applicant)")
+	mustNot(t, r, "(person ", "in_review")
 	mustNot(t, r, `id="status-form"`)
 	// The queue starts with what needs a caseworker: a decided application
 	// is found by asking for it.

@@ -88,7 +88,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
-		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people,
+		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people, People: people,
 		Metrics: m, Ready: probe,
 	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)

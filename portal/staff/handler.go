@@ -6,6 +6,7 @@ package staff
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/portal/access"
@@ -22,11 +23,13 @@ type Handler struct {
 	access *access.Access
 	apply  *apply.Handler
 	pay    *pay.Handler
+	people accounts.People
 }
 
-// New returns the caseworkers' pages' handler.
-func New(sh *web.Shared, apps *applications.Store, fv *forms.Validator, acc *access.Access, ap *apply.Handler, p *pay.Handler) *Handler {
-	return &Handler{Shared: sh, apps: apps, forms: fv, access: acc, apply: ap, pay: p}
+// New returns the caseworkers' pages' handler. people names who did what in
+// an application's history; nil shows their roles only.
+func New(sh *web.Shared, apps *applications.Store, fv *forms.Validator, acc *access.Access, ap *apply.Handler, p *pay.Handler, people accounts.People) *Handler {
+	return &Handler{Shared: sh, apps: apps, forms: fv, access: acc, apply: ap, pay: p, people: people}
 }
 
 // Routes mounts the caseworkers' pages behind staffOnly.

@@ -1,7 +1,9 @@
 package staff
 
 import (
-	"strconv"
+	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -73,6 +75,11 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 	if err != nil {
 		return staffApplicationPage{}, err
 	}
+	names, err := s.actorNames(ctx, app.Events, audit)
+	if err != nil {
+		return staffApplicationPage{}, err
+	}
+	actorName := func(role string, personID int64) string { return staffActorName(c, role, personID, names) }
 	d := s.Directory()
 	p := web.NewPage(c, "")
 	head := s.apply.HeaderOf(c, d, app, "/staff/applications/")
@@ -83,7 +90,7 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 		App:     head,
 		Answers: s.apply.AnswersOf(c, d, app.Answers, staffFileURL),
 		Files:   apply.Files(c, app.Files, staffFileURL),
-		Events:  s.apply.EventsOf(c, head.Kind, app.Events, staffFileURL, func(e applications.Event) string { return staffActorName(c, e.ActorRole, e.ActorPersonID) }),
+		Events:  s.apply.EventsOf(c, head.Kind, app.Events, staffFileURL, func(e applications.Event) string { return actorName(e.ActorRole, e.ActorPersonID) }),
 		From:    string(app.Status),
 	}
 	if app.Status == applications.StatusMoreInfoNeeded {
@@ -102,9 +109,9 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 		page.Audit = append(page.Audit, staffAuditRow{
 			When:   s.DateTime(web.LangOf(c), e.At),
 			At:     e.At.UTC().Format(time.RFC3339),
-			Actor:  staffActorName(c, e.ActorRole, e.ActorPersonID),
+			Actor:  actorName(e.ActorRole, e.ActorPersonID),
 			Action: web.T(c, "staff.audit."+e.Action),
-			Detail: e.Detail,
+			Detail: staffAuditDetail(c, e),
 		})
 	}
 	return page, nil
@@ -120,12 +127,46 @@ func staffActionKey(kind string, st applications.Status) string {
 	return "staff.action." + string(st)
 }
 
-// staffActorName names who did something, for staff: the role and the
-// person's number in Sportello.
-func staffActorName(c *fiber.Ctx, role string, personID int64) string {
-	name := web.T(c, "applications.role."+role)
-	if personID != 0 {
-		name += " " + web.T(c, "staff.person", "ID", strconv.FormatInt(personID, 10))
+// actorNames names the people in an application's history and audit log.
+func (s *Handler) actorNames(ctx context.Context, events []applications.Event, audit []applications.AuditEntry) (map[int64]string, error) {
+	if s.people == nil {
+		return nil, nil
 	}
-	return name
+	var ids []int64
+	for _, e := range events {
+		ids = append(ids, e.ActorPersonID)
+	}
+	for _, e := range audit {
+		ids = append(ids, e.ActorPersonID)
+	}
+	slices.Sort(ids)
+	ids = slices.DeleteFunc(slices.Compact(ids), func(id int64) bool { return id == 0 })
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return s.people.Names(ctx, ids)
+}
+
+// staffActorName names who did something, for staff: their name and role
+// ("Jordi Puig (caseworker)"), or the role alone when nobody signed in did
+// it (the applicant without an account, the system) or the name is unknown.
+func staffActorName(c *fiber.Ctx, role string, personID int64, names map[int64]string) string {
+	roleName := web.T(c, "applications.role."+role)
+	if name := names[personID]; name != "" {
+		return web.T(c, "staff.person_role", "Name", name, "Role", strings.ToLower(roleName))
+	}
+	return roleName
+}
+
+// staffAuditDetail says what an audit entry's detail records in words: a
+// change of status reads "In review → Approved".
+func staffAuditDetail(c *fiber.Ctx, e applications.AuditEntry) string {
+	if e.Action != applications.AuditChangeStatus {
+		return e.Detail
+	}
+	from, to, ok := strings.Cut(e.Detail, " -> ")
+	if !ok {
+		return e.Detail
+	}
+	return web.T(c, apply.StatusKey(applications.Status(from))) + " → " + web.T(c, apply.StatusKey(applications.Status(to)))
 }
