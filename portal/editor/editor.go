@@ -259,6 +259,10 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 // links (editor_entry_preview.go).
 type previews struct{ *Handler }
 
+// at writes a time on the editor's pages as every other page does: in the
+// council's time zone and the reader's language.
+func (s *Handler) at(c *fiber.Ctx, t time.Time) string { return s.DateTime(web.LangOf(c), t) }
+
 // searchQuality is the search quality page: insights, synonyms and best
 // bets (editor_search.go).
 type searchQuality struct{ *Handler }

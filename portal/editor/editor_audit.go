@@ -27,7 +27,7 @@ func (s *Handler) editorAudit(c *fiber.Ctx) error {
 		return err
 	}
 	for _, e := range log {
-		r := auditRow{AuditEntry: e, When: e.At.Format("2006-01-02 15:04:05")}
+		r := auditRow{AuditEntry: e, When: s.at(c, e.At)}
 		if e.Kind != "" && e.Slug != "" {
 			r.URL = EntryURL(e.Kind, e.Slug)
 		}

@@ -29,8 +29,8 @@ type revisionView struct {
 	URL    string
 }
 
-func newRevisionView(r editorial.Revision) revisionView {
-	return revisionView{Number: r.Number, Status: r.Status, Author: r.Author, At: r.At.Format("2006-01-02 15:04:05"), Note: r.Note,
+func (s *Handler) newRevisionView(c *fiber.Ctx, r editorial.Revision) revisionView {
+	return revisionView{Number: r.Number, Status: r.Status, Author: r.Author, At: s.at(c, r.At), Note: r.Note,
 		URL: EntryURL(r.Kind, r.Slug) + "/diff?b=" + itoa64(r.Number)}
 }
 
@@ -44,7 +44,7 @@ func (s *Handler) renderConflict(c *fiber.Ctx, ce *editorial.ConflictError) erro
 		editorPage: s.newEditorPage(c, "editor.conflict.title", "/editor"),
 		EditURL:    EntryURL(kept.Kind, kept.Slug),
 		RestoreURL: EntryURL(kept.Kind, kept.Slug) + "/revisions/" + itoa64(kept.Number) + "/restore",
-		Theirs:     newRevisionView(cur), Yours: newRevisionView(kept),
+		Theirs:     s.newRevisionView(c, cur), Yours: s.newRevisionView(c, kept),
 		Changes: changes, CurrentBase: cur.Number,
 	}
 	c.Status(fiber.StatusConflict)

@@ -190,7 +190,7 @@ func (s *Handler) entryEditPage(c *fiber.Ctx, st entryState, v url.Values, compa
 	p.State = stateView{Published: st.Published, Archived: st.Archived}
 	if st.Draft != nil {
 		p.State.DraftStatus, p.State.DraftRevision, p.State.DraftBy = st.Draft.DraftStatus, st.Draft.Number, st.Draft.UpdatedBy
-		p.State.DraftAt, p.State.Reason = st.Draft.UpdatedAt.Format("2006-01-02 15:04"), st.Draft.Reason
+		p.State.DraftAt, p.State.Reason = s.at(c, st.Draft.UpdatedAt), st.Draft.Reason
 		p.DraftRevision = st.Draft.Number
 		p.CanPublish = p.Publisher
 	}

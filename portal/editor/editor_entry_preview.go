@@ -197,7 +197,7 @@ func (s *previews) entryPreviewLink(c *fiber.Ctx) error {
 	p := previewLinkPage{
 		editorPage: s.newEditorPage(c, "editor.preview_link.title", "/editor"),
 		URL:        s.BaseURL + "/preview/" + s.SignPreview(PreviewClaim{Kind: kind, Slug: slug, Rev: rev, Exp: exp.Unix()}),
-		Expires:    exp.Format("2006-01-02 15:04"), Revision: rev, EditURL: EntryURL(kind, slug),
+		Expires:    s.at(c, exp), Revision: rev, EditURL: EntryURL(kind, slug),
 	}
 	return web.Render(c, "editor/preview_link", p)
 }
@@ -219,7 +219,7 @@ func (s *previews) previewShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPreview(c, kind, r.Doc, claim.Rev, time.Unix(claim.Exp, 0).Format("2006-01-02 15:04"), "")
+	return s.renderPreview(c, kind, r.Doc, claim.Rev, s.at(c, time.Unix(claim.Exp, 0)), "")
 }
 
 // PreviewClaim is what a preview link grants: one revision of one entry,

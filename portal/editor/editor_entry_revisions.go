@@ -54,7 +54,7 @@ func (s *Handler) revisionsData(c *fiber.Ctx) (revisionsPage, error) {
 		return p, err
 	}
 	for _, r := range revs {
-		p.Revisions = append(p.Revisions, revisionRow{revisionView: newRevisionView(r),
+		p.Revisions = append(p.Revisions, revisionRow{revisionView: s.newRevisionView(c, r),
 			RestoreURL: EntryURL(kind, slug) + "/revisions/" + itoa64(r.Number) + "/restore"})
 	}
 	if pubErr == nil {

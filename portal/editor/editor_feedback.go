@@ -76,7 +76,7 @@ func (s *Handler) editorFeedback(c *fiber.Ctx) error {
 		p.Title = title(p.Slug)
 	}
 	for _, cm := range comments {
-		p.Comments = append(p.Comments, feedbackCommentRow{FeedbackComment: cm, When: cm.At.Format("2006-01-02 15:04")})
+		p.Comments = append(p.Comments, feedbackCommentRow{FeedbackComment: cm, When: s.at(c, cm.At)})
 	}
 	return web.Render(c, "editor/feedback", p)
 }

@@ -57,16 +57,16 @@ var paymentStatuses = []string{
 }
 
 // paymentFinanceFilter reads the finance list's filter from the query. Dates
-// are whole days in UTC, both included.
-func paymentFinanceFilter(c *fiber.Ctx) (f payments.Filter, from, to string, fromErr, toErr bool) {
+// are whole days in the council's time zone (zone), both included.
+func paymentFinanceFilter(c *fiber.Ctx, zone *time.Location) (f payments.Filter, from, to string, fromErr, toErr bool) {
 	from, to = strings.TrimSpace(c.Query("from")), strings.TrimSpace(c.Query("to"))
 	if from != "" {
-		t, err := time.Parse(time.DateOnly, from)
+		t, err := time.ParseInLocation(time.DateOnly, from, zone)
 		fromErr = err != nil
 		f.From = t
 	}
 	if to != "" {
-		t, err := time.Parse(time.DateOnly, to)
+		t, err := time.ParseInLocation(time.DateOnly, to, zone)
 		toErr = err != nil
 		if err == nil {
 			f.To = t.AddDate(0, 0, 1)
@@ -86,7 +86,7 @@ func paymentFinanceFilter(c *fiber.Ctx) (f payments.Filter, from, to string, fro
 // range, status and service, with totals per currency and a CSV export of
 // the same selection: GET /staff/payments.
 func (s *Handler) paymentFinance(c *fiber.Ctx) error {
-	f, from, to, fromErr, toErr := paymentFinanceFilter(c)
+	f, from, to, fromErr, toErr := paymentFinanceFilter(c, s.TimeZone)
 	p := web.NewPage(c, "payments.finance.title")
 	page := paymentFinancePage{Page: p, From: from, To: to, Status: f.Status, Service: f.ServiceSlug}
 	if fromErr {
@@ -156,7 +156,7 @@ func (s *Handler) paymentFinance(c *fiber.Ctx) error {
 // paymentFinanceCSV exports the finance list's selection for reconciliation
 // with the provider's reports: GET /staff/payments.csv.
 func (s *Handler) paymentFinanceCSV(c *fiber.Ctx) error {
-	f, _, _, fromErr, toErr := paymentFinanceFilter(c)
+	f, _, _, fromErr, toErr := paymentFinanceFilter(c, s.TimeZone)
 	if fromErr || toErr {
 		return web.NewError(fiber.StatusBadRequest, "payments.finance.error.date", nil)
 	}
