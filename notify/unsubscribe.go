@@ -32,6 +32,10 @@ import (
 // did not issue. It is a not-found: the portal answers 404.
 var ErrBadToken = fmt.Errorf("notify: not an unsubscribe link: %w", store.ErrNotFound)
 
+// ErrUnknownPerson is what TurnOff returns for a person who is not there
+// (their account was deleted since the mail was sent).
+var ErrUnknownPerson = fmt.Errorf("notify: no such person: %w", store.ErrNotFound)
+
 const (
 	unsubscribeMACSize = 16
 	unsubscribeKeyName = "unsubscribe-link"
@@ -126,7 +130,7 @@ func (s *Store) unsubscribeKey(ctx context.Context) ([]byte, error) {
 
 // TurnOff adds kind, an optional kind, to what personID turned off, leaving
 // every other setting as it was. Turning off what is already off changes
-// nothing. A person who is no longer there is store.ErrNotFound.
+// nothing. A person who is no longer there is ErrUnknownPerson.
 func (s *Store) TurnOff(ctx context.Context, personID int64, kind Kind) error {
 	if !kind.Valid() || !kind.Optional() {
 		return fmt.Errorf("%w: %q cannot be turned off", ErrInvalidEvent, kind)
@@ -136,7 +140,7 @@ func (s *Store) TurnOff(ctx context.Context, personID int64, kind Kind) error {
 		var one int
 		err := tx.QueryRowContext(ctx, db.Rebind(`SELECT 1 FROM people WHERE id = ?`), personID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("notify: turning off %s for a person who is gone: %w", kind, store.ErrNotFound)
+			return ErrUnknownPerson
 		}
 		if err != nil {
 			return err
@@ -164,7 +168,7 @@ func (s *Store) TurnOff(ctx context.Context, personID int64, kind Kind) error {
 			WHERE person_id = ?`), strings.Join(kinds, " "), now, personID)
 		return err
 	})
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err != nil && !errors.Is(err, ErrUnknownPerson) {
 		return fmt.Errorf("notify: turning off %s for a person: %w", kind, db.MapError(err))
 	}
 	return err

@@ -95,7 +95,7 @@ func TestTurnOff(t *testing.T) {
 			t.Errorf("settings = %+v", got)
 		}
 
-		if err := st.TurnOff(ctx, 99, notify.StatusChanged); !errors.Is(err, store.ErrNotFound) {
+		if err := st.TurnOff(ctx, 99, notify.StatusChanged); !errors.Is(err, notify.ErrUnknownPerson) || !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a person who is gone: %v", err)
 		}
 		if err := st.TurnOff(ctx, 77, notify.PaymentReceived); !errors.Is(err, notify.ErrInvalidEvent) {
