@@ -22,6 +22,7 @@ import (
 	"sportello/catalogue"
 	"sportello/editorial"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/access"
 	"sportello/portal/api"
@@ -32,6 +33,7 @@ import (
 	"sportello/portal/pay"
 	"sportello/portal/public"
 	"sportello/portal/staff"
+	"sportello/portal/unsubscribe"
 	"sportello/portal/web"
 	"sportello/search"
 	"sportello/templates"
@@ -90,6 +92,9 @@ type Deps struct {
 	// SavedAnswers keeps the support finder answers residents chose to
 	// save; nil means saving is not offered.
 	SavedAnswers accounts.Answers
+	// Notify keeps what people chose to be emailed about; it serves the
+	// unsubscribe links of the mails. nil leaves /unsubscribe/ unrouted.
+	Notify *notify.Store
 	// Metrics record every request and residents' searches; nil records
 	// nothing (metrics.go).
 	Metrics *metrics.Metrics
@@ -115,6 +120,7 @@ type Server struct {
 	api      *api.Handler
 	editor   *editor.Handler
 	finders  *finders.Handler
+	unsub    *unsubscribe.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -208,6 +214,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
+	if deps.Notify != nil {
+		s.unsub = unsubscribe.New(s.Shared, deps.Notify)
+		deps.Auth.ExemptCSRF(unsubscribe.OneClick)
+	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)
 	s.headers = s.securityHeaders()
