@@ -33,6 +33,8 @@ func (s Settings) Receives(k Kind) bool { return !k.Optional() || !slices.Contai
 type Store struct {
 	db  *store.DB
 	now func() time.Time
+	// unsubscribe is the key of the unsubscribe links (unsubscribe.go).
+	unsubscribe secretKey
 }
 
 // New returns the notification store on db; now is the clock (nil:

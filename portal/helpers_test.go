@@ -19,6 +19,7 @@ import (
 	"sportello/catalogue/cataloguetest"
 	"sportello/catalogue/sqlstore"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
@@ -132,7 +133,7 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 	}
 	return db, st, idx, Deps{
 		Catalogue: st, Editorial: st, SavedAnswers: accounts.New(db, nil), People: accounts.New(db, nil),
-		Search: idx, Applications: apps, Payments: pay,
+		Search: idx, Applications: apps, Payments: pay, Notify: notify.New(db, nil),
 		Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
 	}, nil
 }

@@ -58,6 +58,13 @@ func (s *Server) routes(app *fiber.App) {
 	// webhook, /account/payments, /staff/payments.
 	s.pay.Routes(app, s.auth, staffOnly)
 
+	// The links at the foot of the mails one may turn off: /unsubscribe/{token}.
+	// A mail client's one-click POST is exempt from CSRF (the token is the
+	// capability; see portal/unsubscribe).
+	if s.unsub != nil {
+		s.unsub.Routes(app, s.auth.FormPage())
+	}
+
 	// Content editors: /editor/..., and /preview/{token} for shared previews.
 	if s.editor != nil {
 		s.editor.Routes(app, editorOnly, publisherOnly)

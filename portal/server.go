@@ -22,6 +22,7 @@ import (
 	"sportello/catalogue"
 	"sportello/editorial"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/access"
 	"sportello/portal/api"
@@ -32,6 +33,7 @@ import (
 	"sportello/portal/pay"
 	"sportello/portal/public"
 	"sportello/portal/staff"
+	"sportello/portal/unsubscribe"
 	"sportello/portal/web"
 	"sportello/search"
 	"sportello/templates"
@@ -93,6 +95,9 @@ type Deps struct {
 	// People names who did what in an application's history, for staff;
 	// nil shows their roles only.
 	People accounts.People
+	// Notify keeps what people chose to be emailed about; it serves the
+	// unsubscribe links of the mails. nil leaves /unsubscribe/ unrouted.
+	Notify *notify.Store
 	// Metrics record every request and residents' searches; nil records
 	// nothing (metrics.go).
 	Metrics *metrics.Metrics
@@ -118,6 +123,7 @@ type Server struct {
 	api      *api.Handler
 	editor   *editor.Handler
 	finders  *finders.Handler
+	unsub    *unsubscribe.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -211,6 +217,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
+	if deps.Notify != nil {
+		s.unsub = unsubscribe.New(s.Shared, deps.Notify)
+		deps.Auth.ExemptCSRF(unsubscribe.OneClick)
+	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)
 	s.headers = s.securityHeaders()

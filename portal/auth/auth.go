@@ -51,6 +51,9 @@ type Auth struct {
 	cookieName     string
 	csrfCookieName string
 	csrfExempt     []string
+	// csrfExemptIf are the requests, besides csrfExempt's paths, that
+	// carry their own proof (ExemptCSRF).
+	csrfExemptIf []func(*fiber.Ctx) bool
 }
 
 // Keys in the Fiber session's data.
@@ -193,10 +196,23 @@ func (a *Auth) FormPage() fiber.Handler {
 	}
 }
 
+// ExemptCSRF lets the requests for which exempt is true through the CSRF
+// check: requests that carry their own proof, such as a mail client's
+// one-click unsubscribe, whose link holds a capability token. Call it
+// before serving.
+func (a *Auth) ExemptCSRF(exempt func(*fiber.Ctx) bool) {
+	a.csrfExemptIf = append(a.csrfExemptIf, exempt)
+}
+
 func (a *Auth) skipCSRF(c *fiber.Ctx) bool {
 	path := c.Path()
 	for _, p := range a.csrfExempt {
 		if path == p || (strings.HasSuffix(p, "/") && strings.HasPrefix(path, p)) {
+			return true
+		}
+	}
+	for _, exempt := range a.csrfExemptIf {
+		if exempt(c) {
 			return true
 		}
 	}

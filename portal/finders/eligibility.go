@@ -6,7 +6,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"sportello/catalogue"
 	"sportello/catalogue/eligibility"
+	"sportello/portal/web"
 )
 
 // finders are one catalogue version's compiled eligibility rules and
@@ -28,23 +30,29 @@ type finderCache struct {
 }
 
 // finders returns the support and business finders of the directory's
-// catalogue version, compiling them on first use after a change. An
-// invalid rule cannot get here (import validates and compiles every rule
-// first), so a compile error is a server error.
+// catalogue version, compiling them on first use after a change.
 func (s *Handler) finders(ctx context.Context) (*finders, error) {
-	version := s.Directory().Version
-	if f := s.compiled.cur.Load(); f != nil && f.version == version {
+	return s.compiled.get(ctx, s.Shared, s.store)
+}
+
+// get returns the finders of sh's catalogue version, compiling them on
+// first use after a change. An invalid rule cannot get here (import
+// validates and compiles every rule first), so a compile error is a server
+// error.
+func (fc *finderCache) get(ctx context.Context, sh *web.Shared, store catalogue.Store) (*finders, error) {
+	version := sh.Directory().Version
+	if f := fc.cur.Load(); f != nil && f.version == version {
 		return f, nil
 	}
-	s.compiled.mu.Lock()
-	defer s.compiled.mu.Unlock()
-	if f := s.compiled.cur.Load(); f != nil && f.version == version {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if f := fc.cur.Load(); f != nil && f.version == version {
 		return f, nil
 	}
 	// An import between Reload and this Export gives rules a little newer
 	// than version; the next Reload changes the version and they are built
 	// again, so the window only costs one more compile.
-	cat, err := s.store.Export(ctx)
+	cat, err := store.Export(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("portal: exporting the catalogue for the support finder: %w", err)
 	}
@@ -57,7 +65,7 @@ func (s *Handler) finders(ctx context.Context) (*finders, error) {
 		rules:    rules,
 		business: eligibility.NewBusinessFinder(cat),
 	}
-	s.compiled.cur.Store(f)
-	s.Log.Info("support finder rules compiled", "version", version, "rules", len(rules.Services()))
+	fc.cur.Store(f)
+	sh.Log.Info("support finder rules compiled", "version", version, "rules", len(rules.Services()))
 	return f, nil
 }
