@@ -30,11 +30,11 @@ const (
 // A phrase match counts on top of the word matches.
 const (
 	wTitle        = 5.0
-	wKeywords     = 3.5
+	wKeywords     = 5.0
 	wSummary      = 1.5
 	wDesc         = 0.6
 	wPhraseTitle  = 6.0
-	wPhraseKw     = 5.0
+	wPhraseKw     = 6.0
 	wPhraseSum    = 2.0
 	wFuzzy        = 2.5
 	wSuggestTitle = 2.0
