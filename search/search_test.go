@@ -479,3 +479,53 @@ func TestEveryLanguageFindsEveryService(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossLanguage checks that a search also finds services through the
+// titles and search terms of the other languages, and always ranks a match
+// in the search language first.
+func TestCrossLanguage(t *testing.T) {
+	c := demoCatalogue(t)
+	for i := range c.Services {
+		s := &c.Services[i]
+		switch s.Slug {
+		case "disabled-parking-badge":
+			s.Keywords["fr"] = append(s.Keywords["fr"], "zorglub")
+		case "resident-parking-permit":
+			s.Keywords["it"] = append(s.Keywords["it"], "zorglub")
+		}
+	}
+	x := mustOpen(t, t.TempDir(), FromCatalogue(c, 1))
+	t.Cleanup(func() { _ = x.Close() })
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"disabled-parking-badge", "resident-parking-permit"}},
+		{"it", []string{"resident-parking-permit", "disabled-parking-badge"}},
+		{"es", nil}, // found in two other languages: both, in any order
+	} {
+		r, err := x.Search(context.Background(), Request{Query: "zorglub", Lang: tc.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slugs(r)
+		if len(got) != 2 || (tc.want != nil && !slices.Equal(got, tc.want)) {
+			t.Errorf("zorglub (%s): %v, want %v", tc.lang, got, tc.want)
+		}
+	}
+	// Residents' own examples: words of another language find the service.
+	x2, _ := openDemo(t)
+	for _, tc := range []struct{ lang, query, want string }{
+		{"fr", "blue badge", "disabled-parking-badge"},
+		{"it", "padrón", "register-on-the-municipal-register"},
+		{"ca", "multa aparcamiento", "pay-a-parking-fine"},
+	} {
+		r, err := x2.Search(context.Background(), Request{Query: tc.query, Lang: tc.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := first(slugs(r), 3); !slices.Contains(got, tc.want) {
+			t.Errorf("%q (%s): top 3 %v, want %s", tc.query, tc.lang, got, tc.want)
+		}
+	}
+}
