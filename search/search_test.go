@@ -399,6 +399,14 @@ func TestDidYouMean(t *testing.T) {
 		{"en", "xqzvwk", ""},         // nothing close
 		{"en", "", ""},               // no query
 		{"fr", "contravantion", "contravention"},
+		// The correction comes from the query's own language: Italian
+		// words are never "corrected" into English ones ("come" → "home").
+		{"it", "come ottenere il contrassegno disabili", ""},
+		{"it", "contrasegno disabili", "contrassegno disabili"},
+		{"ca", "biblioteka", "biblioteca"},
+		{"es", "empadronamineto", "empadronamiento"},
+		{"fr", "blue badge", ""}, // English, found across languages: not "bleue"
+		{"it", "padrón", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang+"/"+tt.query, func(t *testing.T) {
@@ -526,6 +534,29 @@ func TestCrossLanguage(t *testing.T) {
 		}
 		if got := first(slugs(r), 3); !slices.Contains(got, tc.want) {
 			t.Errorf("%q (%s): top 3 %v, want %s", tc.query, tc.lang, got, tc.want)
+		}
+	}
+}
+
+// TestResidentsExamples are the failures residents reported (issue 14):
+// each service must be in the first three results, with no spelling
+// suggestion in another language.
+func TestResidentsExamples(t *testing.T) {
+	x, _ := openDemo(t)
+	for _, tc := range []struct{ lang, query, want string }{
+		{"it", "come ottenere il contrassegno disabili", "disabled-parking-badge"},
+		{"it", "parcheggio residenti", "resident-parking-permit"},
+		{"fr", "carte de stationnement handicapé", "disabled-parking-badge"},
+	} {
+		r, err := x.Search(context.Background(), Request{Query: tc.query, Lang: tc.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := first(slugs(r), 3); !slices.Contains(got, tc.want) {
+			t.Errorf("%q (%s): top 3 %v, want %s", tc.query, tc.lang, got, tc.want)
+		}
+		if r.DidYouMean != "" {
+			t.Errorf("%q (%s): did you mean %q, want no suggestion for a query of known words", tc.query, tc.lang, r.DidYouMean)
 		}
 	}
 }
