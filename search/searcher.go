@@ -61,9 +61,21 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	// the next page or a repeated search skips counting them again.
 	key := setKey{gen: gen, text: text, lang: lang, topic: r.Topic, audience: r.Audience, online: r.Online, free: r.Free}
 	info, cached := x.sets.get(key)
-	br, err := x.run(ctx, idx, text, lang, r, perPage, from, !cached)
+	// With a prior, the pages within its window come from the window's
+	// hits, reordered.
+	prior := x.prior.Load()
+	size, skip := perPage, from
+	reorder := prior != nil && text != "" && perPage > 0 && from < priorWindow
+	if reorder {
+		size, skip = max(priorWindow, from+perPage), 0
+	}
+	br, err := x.run(ctx, idx, text, lang, r, size, skip, !cached)
 	if err != nil {
 		return Result{}, err
+	}
+	if reorder {
+		prior.rerank(br.Hits)
+		br.Hits = br.Hits[min(from, len(br.Hits)):min(from+perPage, len(br.Hits))]
 	}
 	res.Total = int(br.Total)
 	if !cached {
