@@ -83,7 +83,7 @@ func loadJudged(t *testing.T, path string) []judged {
 type measured struct {
 	all     quality
 	perLang map[string]*quality
-	perType map[string]*quality
+	perType map[string]*quality // by type, and by language and type ("it everyday")
 }
 
 func measure(t *testing.T, x *Index, exists map[string]bool, set []judged) measured {
@@ -108,7 +108,7 @@ func measure(t *testing.T, x *Index, exists map[string]bool, set []judged) measu
 		for _, k := range []struct {
 			m   map[string]*quality
 			key string
-		}{{m.perLang, j.Lang}, {m.perType, j.Type}} {
+		}{{m.perLang, j.Lang}, {m.perType, j.Type}, {m.perType, j.Lang + " " + j.Type}} {
 			if k.m[k.key] == nil {
 				k.m[k.key] = &quality{}
 			}
@@ -125,6 +125,28 @@ var demoTopTasks = []string{
 	"register-on-the-municipal-register", "report-a-pothole", "school-admission-application",
 	"book-an-appointment-citizen-desk", "certificate-of-residence",
 }
+
+// The floors of TestJudgedQueries, a little below what search reaches
+// (docs/performance.md has the figures). Kinds of query with few judged
+// queries (typos, regional words, cross-language) count in their
+// language's figures only: a single query moves theirs by several points.
+var (
+	langFloors = map[string]floor{
+		"en": {0.92, 0.97, 0.95},
+		"es": {0.90, 0.96, 0.94},
+		"ca": {0.88, 0.97, 0.93},
+		"it": {0.88, 0.96, 0.92},
+		"fr": {0.91, 0.97, 0.95},
+	}
+	typeFloors = map[string]floor{
+		"everyday": {0.93, 0.98, 0.96},
+		"question": {0.85, 0.95, 0.90},
+	}
+	allFloor = floor{0.92, 0.98, 0.95}
+	// The held-out paraphrases were never tuned against: their floor
+	// guards against a regression, not a target reached by tuning.
+	heldOutFloor = floor{0.78, 0.88, 0.84}
+)
 
 // TestJudgedQueries measures ranking quality on the judged query sets, per
 // language and per kind of query, and fails when any falls below its floor.
@@ -148,22 +170,25 @@ func TestJudgedQueries(t *testing.T) {
 			t.Errorf("language %s has fewer than 60 judged queries", lang)
 			continue
 		}
-		q.check(t, "judged "+lang, floor{0, 0, 0})
+		q.check(t, "judged "+lang, langFloors[lang])
+		if e := m.perType[lang+" everyday"]; e != nil {
+			e.check(t, "judged "+lang+" everyday", floor{})
+		}
 	}
 	for _, typ := range []string{"everyday", "typo", "question", "paraphrase", "regional", "cross"} {
 		if q := m.perType[typ]; q != nil {
-			q.check(t, "judged "+typ, floor{0, 0, 0})
+			q.check(t, "judged "+typ, typeFloors[typ])
 		}
 	}
-	m.all.check(t, "judged all", floor{0, 0, 0})
+	m.all.check(t, "judged all", allFloor)
 
 	held := measure(t, x, exists, loadJudged(t, heldOutFile))
 	for _, lang := range catalogue.Languages {
 		if q := held.perLang[lang]; q != nil {
-			q.check(t, "held-out "+lang, floor{0, 0, 0})
+			q.check(t, "held-out "+lang, floor{})
 		}
 	}
-	held.all.check(t, "held-out all", floor{0, 0, 0})
+	held.all.check(t, "held-out all", heldOutFloor)
 }
 
 func first(s []string, n int) []string { return s[:min(n, len(s))] }
