@@ -81,12 +81,14 @@ type matcher struct {
 
 func (h *highlighter) matcher(text string, words []string, lang string) *matcher {
 	m := &matcher{h: h, stems: map[string]map[string]bool{}, light: words}
-	for _, lw := range searchLangs(lang) {
+	// Hits show texts in the search language or, untranslated, in the
+	// default one.
+	for _, l := range []string{lang, defaultLang} {
 		set := map[string]bool{}
-		for _, t := range h.analyzers[lw.lang].Analyze([]byte(text)) {
+		for _, t := range h.analyzers[l].Analyze([]byte(text)) {
 			set[string(t.Term)] = true
 		}
-		m.stems[lw.lang] = set
+		m.stems[l] = set
 	}
 	return m
 }

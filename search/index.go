@@ -69,6 +69,7 @@ type Index struct {
 	version int64  // the catalogue version the live index was built from
 
 	tuning atomic.Pointer[Tuning] // synonyms and best bets (tuning.go); nil: none
+	prior  atomic.Pointer[Prior]  // what residents use most (prior.go); nil: none
 
 	// gen changes whenever what a search finds may have changed (an update,
 	// a rebuild, new tuning); it keys sets, the facets and did-you-mean of

@@ -10,15 +10,27 @@ import (
 	"sportello/catalogue"
 )
 
-// judged is one query of testdata/judged.json: what a resident or business
-// typed, in which language, and the service that should be in the first
-// three results.
+// judged is one query of a judged set: what a resident or business typed,
+// in which language, the service that should be in the first three results
+// and what kind of query it is (everyday, typo, question, paraphrase,
+// regional, cross).
 type judged struct {
 	Lang  string `json:"lang"`
 	Query string `json:"query"`
 	Want  string `json:"want"`
+	Type  string `json:"type"`
 }
 
+// The judged sets. judged.json is what search is tuned against; the
+// held-out set, paraphrased questions written before any tuning, is only
+// measured, so that its figures say how search does on what it was not
+// tuned for.
+const (
+	judgedFile  = "testdata/judged.json"
+	heldOutFile = "testdata/judged_heldout.json"
+)
+
+// quality accumulates success@1, success@3 and the reciprocal ranks.
 type quality struct {
 	n, at1, at3 int
 	rr          float64
@@ -37,61 +49,146 @@ func (q *quality) add(rank int) {
 	}
 }
 
+func (q quality) success1() float64 { return float64(q.at1) / float64(q.n) }
 func (q quality) success3() float64 { return float64(q.at3) / float64(q.n) }
+func (q quality) mrr() float64      { return q.rr / float64(q.n) }
 
-// TestJudgedQueries measures ranking quality on the judged query set and
-// fails when fewer than 90% of the queries have their service in the top 3.
-func TestJudgedQueries(t *testing.T) {
-	raw, err := os.ReadFile("testdata/judged.json")
+// floor is the least a judged set must score; a little below what search
+// reaches, so that a real regression fails the test and noise does not.
+type floor struct{ s1, s3, mrr float64 }
+
+func (q quality) check(t *testing.T, name string, f floor) {
+	t.Helper()
+	t.Logf("%-22s n=%3d success@1=%.3f success@3=%.3f MRR=%.3f", name, q.n, q.success1(), q.success3(), q.mrr())
+	if q.success1() < f.s1 || q.success3() < f.s3 || q.mrr() < f.mrr {
+		t.Errorf("%s: success@1 %.3f, success@3 %.3f, MRR %.3f; want at least %.2f, %.2f, %.3f",
+			name, q.success1(), q.success3(), q.mrr(), f.s1, f.s3, f.mrr)
+	}
+}
+
+func loadJudged(t *testing.T, path string) []judged {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var set []judged
 	if err := json.Unmarshal(raw, &set); err != nil {
-		t.Fatalf("testdata/judged.json: %v", err)
+		t.Fatalf("%s: %v", path, err)
 	}
-	x, c := openDemo(t)
-	exists := map[string]bool{}
-	for _, s := range c.Services {
-		exists[s.Slug] = true
-	}
-	perLang := map[string]*quality{}
-	var all quality
+	return set
+}
+
+// measured is a judged set's quality overall, per language and per type.
+type measured struct {
+	all     quality
+	perLang map[string]*quality
+	perType map[string]*quality // by type, and by language and type ("it everyday")
+}
+
+func measure(t *testing.T, x *Index, exists map[string]bool, set []judged) measured {
+	t.Helper()
+	m := measured{perLang: map[string]*quality{}, perType: map[string]*quality{}}
 	for _, j := range set {
 		if !exists[j.Want] {
 			t.Fatalf("judged query %q wants unknown service %q", j.Query, j.Want)
+		}
+		if !slices.Contains(catalogue.Languages, j.Lang) || j.Type == "" {
+			t.Fatalf("judged query %q: language %q or type %q missing", j.Query, j.Lang, j.Type)
 		}
 		r, err := x.Search(context.Background(), Request{Query: j.Query, Lang: j.Lang, PerPage: 10})
 		if err != nil {
 			t.Fatalf("Search(%q): %v", j.Query, err)
 		}
 		rank := slices.Index(slugs(r), j.Want) + 1
-		if rank == 0 || rank > 3 {
-			t.Logf("miss [%s] %q: want %s, rank %d, got %v", j.Lang, j.Query, j.Want, rank, first(slugs(r), 3))
+		if rank != 1 {
+			t.Logf("miss [%s %s] %q: want %s, rank %d, got %v", j.Lang, j.Type, j.Query, j.Want, rank, first(slugs(r), 3))
 		}
-		all.add(rank)
-		if perLang[j.Lang] == nil {
-			perLang[j.Lang] = &quality{}
+		m.all.add(rank)
+		for _, k := range []struct {
+			m   map[string]*quality
+			key string
+		}{{m.perLang, j.Lang}, {m.perType, j.Type}, {m.perType, j.Lang + " " + j.Type}} {
+			if k.m[k.key] == nil {
+				k.m[k.key] = &quality{}
+			}
+			k.m[k.key].add(rank)
 		}
-		perLang[j.Lang].add(rank)
 	}
+	return m
+}
+
+// demoTopTasks are the home page's top tasks of the demo catalogue
+// (portal.DefaultTopTasks), which the server gives the index as its prior.
+var demoTopTasks = []string{
+	"report-missed-bin-collection", "resident-parking-permit", "pay-a-parking-fine",
+	"register-on-the-municipal-register", "report-a-pothole", "school-admission-application",
+	"book-an-appointment-citizen-desk", "certificate-of-residence",
+}
+
+// The floors of TestJudgedQueries, a little below what search reaches
+// (docs/performance.md has the figures). Kinds of query with few judged
+// queries (typos, regional words, cross-language) count in their
+// language's figures only: a single query moves theirs by several points.
+var (
+	langFloors = map[string]floor{
+		"en": {0.92, 0.97, 0.95},
+		"es": {0.90, 0.96, 0.94},
+		"ca": {0.88, 0.97, 0.93},
+		"it": {0.88, 0.96, 0.92},
+		"fr": {0.91, 0.97, 0.95},
+	}
+	typeFloors = map[string]floor{
+		"everyday": {0.93, 0.98, 0.96},
+		"question": {0.85, 0.95, 0.90},
+	}
+	allFloor = floor{0.92, 0.98, 0.95}
+	// The held-out paraphrases were never tuned against: their floor
+	// guards against a regression, not a target reached by tuning.
+	heldOutFloor = floor{0.78, 0.88, 0.84}
+)
+
+// TestJudgedQueries measures ranking quality on the judged query sets, per
+// language and per kind of query, and fails when any falls below its floor.
+// docs/performance.md reports the figures.
+func TestJudgedQueries(t *testing.T) {
+	x, c := openDemo(t)
+	x.SetPrior(NewPrior(demoTopTasks, nil))
+	exists := map[string]bool{}
+	for _, s := range c.Services {
+		exists[s.Slug] = true
+	}
+
+	set := loadJudged(t, judgedFile)
+	if len(set) < 300 {
+		t.Errorf("%s has %d queries, want at least 300", judgedFile, len(set))
+	}
+	m := measure(t, x, exists, set)
 	for _, lang := range catalogue.Languages {
-		q := perLang[lang]
-		if q == nil || q.n < 8 {
-			t.Errorf("language %s has fewer than 8 judged queries", lang)
+		q := m.perLang[lang]
+		if q == nil || q.n < 60 {
+			t.Errorf("language %s has fewer than 60 judged queries", lang)
 			continue
 		}
-		t.Logf("%s: n=%d success@1=%.2f success@3=%.2f MRR=%.3f", lang, q.n,
-			float64(q.at1)/float64(q.n), q.success3(), q.rr/float64(q.n))
+		q.check(t, "judged "+lang, langFloors[lang])
+		if e := m.perType[lang+" everyday"]; e != nil {
+			e.check(t, "judged "+lang+" everyday", floor{})
+		}
 	}
-	t.Logf("all: n=%d success@1=%.2f success@3=%.2f MRR=%.3f", all.n,
-		float64(all.at1)/float64(all.n), all.success3(), all.rr/float64(all.n))
-	if all.n < 60 {
-		t.Errorf("judged set has %d queries, want at least 60", all.n)
+	for _, typ := range []string{"everyday", "typo", "question", "paraphrase", "regional", "cross"} {
+		if q := m.perType[typ]; q != nil {
+			q.check(t, "judged "+typ, typeFloors[typ])
+		}
 	}
-	if all.success3() < 0.9 {
-		t.Errorf("success@3 = %.2f, want >= 0.90", all.success3())
+	m.all.check(t, "judged all", allFloor)
+
+	held := measure(t, x, exists, loadJudged(t, heldOutFile))
+	for _, lang := range catalogue.Languages {
+		if q := held.perLang[lang]; q != nil {
+			q.check(t, "held-out "+lang, floor{})
+		}
 	}
+	held.all.check(t, "held-out all", heldOutFloor)
 }
 
 func first(s []string, n int) []string { return s[:min(n, len(s))] }

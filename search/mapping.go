@@ -1,30 +1,17 @@
 package search
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
-	"github.com/blevesearch/bleve/v2/analysis/lang/ca"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
-	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
-
-	// Bleve registers its language analyzers by name only when their
-	// packages are linked in.
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/en"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/es"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr"
-	_ "github.com/blevesearch/bleve/v2/analysis/lang/it"
 
 	"sportello/catalogue"
 )
@@ -34,26 +21,15 @@ import (
 // indexes are rebuilt on the next start. (The stamp also carries a hash of
 // the mapping itself, which catches a forgotten bump of mapping changes but
 // not of document-building changes.)
-const mappingVersion = 2
+const mappingVersion = 3
 
 // defaultLang is the language every service has (FORMAT.md: "en" is always
 // present); untranslated texts fall back to it.
 const defaultLang = "en"
 
-// Analyzer names. The four built-in ones are registered by Bleve's language
-// packages; Catalan and the light analyzer are defined in the mapping.
-const (
-	analyzerCA    = "sportello_ca"
-	analyzerLight = "sportello_light"
-)
-
-// analyzerFor maps a language to the analyzer of its full-text fields.
-func analyzerFor(lang string) string {
-	if lang == "ca" {
-		return analyzerCA
-	}
-	return lang
-}
+// analyzerLight is the analyzer of the light fields (fuzzy matching,
+// autocomplete, did-you-mean); the languages' own are in analysis.go.
+const analyzerLight = "sportello_light"
 
 // Field names. Per-language fields end in "_<lang>".
 const (
@@ -89,7 +65,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := mapping.NewIndexMapping()
 	im.ScoringModel = index.BM25Scoring
 
-	if err := addCatalan(im); err != nil {
+	if err := addLanguages(im); err != nil {
 		return nil, err
 	}
 	if err := im.AddCustomAnalyzer(analyzerLight, map[string]any{
@@ -135,40 +111,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return nil, fmt.Errorf("search mapping is invalid: %w", err)
 	}
 	return im, nil
-}
-
-// addCatalan defines the Catalan analyzer Bleve lacks. Accents are folded
-// before tokenising (Bleve's ascii folding is a character filter), so the
-// stop list is folded the same way or "més" would slip through as "mes".
-func addCatalan(im *mapping.IndexMappingImpl) error {
-	var stops []any
-	fold := asciifolding.New()
-	sc := bufio.NewScanner(bytes.NewReader(ca.CatalanStopWords))
-	for sc.Scan() {
-		w := strings.TrimSpace(sc.Text())
-		if w == "" || strings.HasPrefix(w, "#") {
-			continue
-		}
-		stops = append(stops, strings.ToLower(string(fold.Filter([]byte(w)))))
-	}
-	const stopMap = "sportello_stop_ca_folded"
-	if err := im.AddCustomTokenMap(stopMap, map[string]any{"type": tokenmap.Name, "tokens": stops}); err != nil {
-		return fmt.Errorf("define Catalan stop words: %w", err)
-	}
-	if err := im.AddCustomTokenFilter(stopMap, map[string]any{"type": stop.Name, "stop_token_map": stopMap}); err != nil {
-		return fmt.Errorf("define Catalan stop filter: %w", err)
-	}
-	if err := im.AddCustomAnalyzer(analyzerCA, map[string]any{
-		"type":         custom.Name,
-		"char_filters": []any{asciifolding.Name},
-		"tokenizer":    unicode.Name,
-		// Lowercase before elision: Bleve's elision filter matches the
-		// articles case-sensitively, so "D'ESCOMBRARIES" would keep its "d'".
-		"token_filters": []any{lowercase.Name, ca.ElisionName, stopMap},
-	}); err != nil {
-		return fmt.Errorf("define Catalan analyzer: %w", err)
-	}
-	return nil
 }
 
 // mappingHash identifies the mapping's content, so that an index built with

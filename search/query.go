@@ -23,6 +23,11 @@ const (
 	// another language: they find the untranslated services (and words
 	// typed in the default language) without outranking translated texts.
 	fallbackWeight = 0.5
+	// crossWeight scales the titles and search terms of the other
+	// languages: a resident who writes "padrón" in an Italian search, or
+	// "blue badge" in a French one, finds the service, but a match in the
+	// search language always weighs more.
+	crossWeight = 0.2
 )
 
 // Field weights: the title says most about a service, then its keywords
@@ -30,11 +35,11 @@ const (
 // A phrase match counts on top of the word matches.
 const (
 	wTitle        = 5.0
-	wKeywords     = 3.5
+	wKeywords     = 5.0
 	wSummary      = 1.5
 	wDesc         = 0.6
 	wPhraseTitle  = 6.0
-	wPhraseKw     = 5.0
+	wPhraseKw     = 6.0
 	wPhraseSum    = 2.0
 	wFuzzy        = 2.5
 	wSuggestTitle = 2.0
@@ -82,12 +87,19 @@ func normLang(lang string) string {
 }
 
 // searchLangs lists the languages whose fields a search in lang looks at,
-// with their weights.
+// with their weights: the search language first, then the default
+// language (the text of untranslated services), then the others.
 func searchLangs(lang string) []langWeight {
-	if lang == defaultLang {
-		return []langWeight{{lang, 1}}
+	out := []langWeight{{lang, 1}}
+	if lang != defaultLang {
+		out = append(out, langWeight{defaultLang, fallbackWeight})
 	}
-	return []langWeight{{lang, 1}, {defaultLang, fallbackWeight}}
+	for _, l := range catalogue.Languages {
+		if l != lang && l != defaultLang {
+			out = append(out, langWeight{l, crossWeight})
+		}
+	}
+	return out
 }
 
 type langWeight struct {

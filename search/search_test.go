@@ -399,6 +399,14 @@ func TestDidYouMean(t *testing.T) {
 		{"en", "xqzvwk", ""},         // nothing close
 		{"en", "", ""},               // no query
 		{"fr", "contravantion", "contravention"},
+		// The correction comes from the query's own language: Italian
+		// words are never "corrected" into English ones ("come" → "home").
+		{"it", "come ottenere il contrassegno disabili", ""},
+		{"it", "contrasegno disabili", "contrassegno disabili"},
+		{"ca", "biblioteka", "biblioteca"},
+		{"es", "empadronamineto", "empadronamiento"},
+		{"fr", "blue badge", ""}, // English, found across languages: not "bleue"
+		{"it", "padrón", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang+"/"+tt.query, func(t *testing.T) {
@@ -476,6 +484,79 @@ func TestEveryLanguageFindsEveryService(t *testing.T) {
 		}
 		if missing > 0 {
 			t.Errorf("[%s] %d services not in the first 5 for their own English title", lang, missing)
+		}
+	}
+}
+
+// TestCrossLanguage checks that a search also finds services through the
+// titles and search terms of the other languages, and always ranks a match
+// in the search language first.
+func TestCrossLanguage(t *testing.T) {
+	c := demoCatalogue(t)
+	for i := range c.Services {
+		s := &c.Services[i]
+		switch s.Slug {
+		case "disabled-parking-badge":
+			s.Keywords["fr"] = append(s.Keywords["fr"], "zorglub")
+		case "resident-parking-permit":
+			s.Keywords["it"] = append(s.Keywords["it"], "zorglub")
+		}
+	}
+	x := mustOpen(t, t.TempDir(), FromCatalogue(c, 1))
+	t.Cleanup(func() { _ = x.Close() })
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"fr", []string{"disabled-parking-badge", "resident-parking-permit"}},
+		{"it", []string{"resident-parking-permit", "disabled-parking-badge"}},
+		{"es", nil}, // found in two other languages: both, in any order
+	} {
+		r, err := x.Search(context.Background(), Request{Query: "zorglub", Lang: tc.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slugs(r)
+		if len(got) != 2 || (tc.want != nil && !slices.Equal(got, tc.want)) {
+			t.Errorf("zorglub (%s): %v, want %v", tc.lang, got, tc.want)
+		}
+	}
+	// Residents' own examples: words of another language find the service.
+	x2, _ := openDemo(t)
+	for _, tc := range []struct{ lang, query, want string }{
+		{"fr", "blue badge", "disabled-parking-badge"},
+		{"it", "padrón", "register-on-the-municipal-register"},
+		{"ca", "multa aparcamiento", "pay-a-parking-fine"},
+	} {
+		r, err := x2.Search(context.Background(), Request{Query: tc.query, Lang: tc.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := first(slugs(r), 3); !slices.Contains(got, tc.want) {
+			t.Errorf("%q (%s): top 3 %v, want %s", tc.query, tc.lang, got, tc.want)
+		}
+	}
+}
+
+// TestResidentsExamples are the failures residents reported (issue 14):
+// each service must be in the first three results, with no spelling
+// suggestion in another language.
+func TestResidentsExamples(t *testing.T) {
+	x, _ := openDemo(t)
+	for _, tc := range []struct{ lang, query, want string }{
+		{"it", "come ottenere il contrassegno disabili", "disabled-parking-badge"},
+		{"it", "parcheggio residenti", "resident-parking-permit"},
+		{"fr", "carte de stationnement handicapé", "disabled-parking-badge"},
+	} {
+		r, err := x.Search(context.Background(), Request{Query: tc.query, Lang: tc.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := first(slugs(r), 3); !slices.Contains(got, tc.want) {
+			t.Errorf("%q (%s): top 3 %v, want %s", tc.query, tc.lang, got, tc.want)
+		}
+		if r.DidYouMean != "" {
+			t.Errorf("%q (%s): did you mean %q, want no suggestion for a query of known words", tc.query, tc.lang, r.DidYouMean)
 		}
 	}
 }

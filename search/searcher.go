@@ -11,6 +11,8 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"sportello/catalogue"
 )
 
 const (
@@ -59,9 +61,21 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	// the next page or a repeated search skips counting them again.
 	key := setKey{gen: gen, text: text, lang: lang, topic: r.Topic, audience: r.Audience, online: r.Online, free: r.Free}
 	info, cached := x.sets.get(key)
-	br, err := x.run(ctx, idx, text, lang, r, perPage, from, !cached)
+	// With a prior, the pages within its window come from the window's
+	// hits, reordered.
+	prior := x.prior.Load()
+	size, skip := perPage, from
+	reorder := prior != nil && text != "" && perPage > 0 && from < priorWindow
+	if reorder {
+		size, skip = max(priorWindow, from+perPage), 0
+	}
+	br, err := x.run(ctx, idx, text, lang, r, size, skip, !cached)
 	if err != nil {
 		return Result{}, err
+	}
+	if reorder {
+		prior.rerank(br.Hits)
+		br.Hits = br.Hits[min(from, len(br.Hits)):min(from+perPage, len(br.Hits))]
 	}
 	res.Total = int(br.Total)
 	if !cached {
@@ -195,14 +209,15 @@ func facets(br *bleve.SearchResult) Facets {
 }
 
 // didYouMean proposes a corrected query when the text has words the index
-// does not know (in no title or keyword, and after analysis in no summary or
-// description of the language): each is replaced by the closest title or
-// keyword term of the language, else of the default language. Fuzzy
-// matching may already have found services for the typo; the correction is
-// still offered, so the resident sees what was understood, but only when
-// the corrected query finds something. Known words are never "corrected",
-// so a search that finds little because the catalogue lacks it gets no
-// misleading suggestion.
+// does not know (in no title or search term of any language, and after
+// analysis in no summary or description of the search language): each is
+// replaced by the closest title or search term of the search language only,
+// so an Italian query is never "corrected" into English. Fuzzy matching may
+// already have found services for the typo; the correction is still
+// offered, so the resident sees what was understood, but only when the
+// corrected query finds something. Known words and the words of how people
+// ask ("come", "ottenere") are never "corrected", so a search that finds
+// little because the catalogue lacks it gets no misleading suggestion.
 func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, words []string, lang string, r Request) string {
 	if len(words) == 0 || len(words) > maxFuzzyWords {
 		return ""
@@ -220,24 +235,30 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, words []string,
 	if !ok {
 		return ""
 	}
-	fields := []string{fLight + lang}
-	if lang != defaultLang {
-		fields = append(fields, fLight+defaultLang)
+	others := make([]string, 0, len(catalogue.Languages))
+	for _, l := range catalogue.Languages {
+		if l != lang {
+			others = append(others, fLight+l)
+		}
 	}
 
 	changed := false
 	out := make([]string, len(words))
 	for i, w := range words {
 		out[i] = w
-		if known(rd, fields, w) {
+		if known(rd, []string{fLight + lang}, w) || x.knownInText(rd, w, lang) {
 			continue
 		}
-		if x.knownInText(rd, w, lang) {
+		best, dist := closest(fz, fLight+lang, w)
+		// A word of another language ("padrón" in Italian, "blue" in
+		// French) is what the resident meant unless it is a long word one
+		// letter away from a word of the search language ("grafiti" in
+		// English): short words of different languages are often that
+		// close.
+		if best == "" || ((dist > 1 || utf8.RuneCountInString(w) < 6) && known(rd, others, w)) {
 			continue
 		}
-		if best := closest(fz, fields, w); best != "" {
-			out[i], changed = best, true
-		}
+		out[i], changed = best, true
 	}
 	if !changed {
 		return ""
@@ -269,12 +290,17 @@ func known(rd index.IndexReader, fields []string, term string) bool {
 }
 
 // knownInText reports whether word (a light term) occurs, after the search
-// language's analysis, in its summaries or descriptions: such a word is not
-// a typo even though no title or keyword has it. Only the search language
-// counts: a French typo stemmed by the English analyzer too often lands on
-// some English word.
+// language's analysis, in its summaries or descriptions, or is one of the
+// language's stop or phrasing words: such a word is not a typo even though
+// no title or keyword has it. Only the search language counts: a French
+// typo stemmed by the English analyzer too often lands on some English
+// word.
 func (x *Index) knownInText(rd index.IndexReader, word, lang string) bool {
-	for _, t := range x.hl.analyzers[lang].Analyze([]byte(word)) {
+	terms := x.hl.analyzers[lang].Analyze([]byte(word))
+	if len(terms) == 0 {
+		return true
+	}
+	for _, t := range terms {
 		if known(rd, []string{fSummary + lang, fDesc + lang, fTitle + lang, fKeywords + lang}, string(t.Term)) {
 			return true
 		}
@@ -282,36 +308,30 @@ func (x *Index) knownInText(rd index.IndexReader, word, lang string) bool {
 	return false
 }
 
-// closest returns the dictionary term nearest to w by edit distance (the
-// most frequent among equals), or "".
-func closest(fz index.IndexReaderFuzzy, fields []string, w string) string {
+// closest returns the term of field's dictionary nearest to w by edit
+// distance (the most frequent among equals) and its distance, or "".
+func closest(fz index.IndexReaderFuzzy, field, w string) (string, int) {
 	f := fuzziness(w)
 	if f == 0 {
-		return ""
+		return "", 0
 	}
+	d, err := fz.FieldDictFuzzy(field, w, f, "")
+	if err != nil {
+		return "", 0
+	}
+	defer func() { _ = d.Close() }()
 	best, bestDist, bestCount := "", f+1, uint64(0)
-	for _, field := range fields {
-		d, err := fz.FieldDictFuzzy(field, w, f, "")
-		if err != nil {
-			continue
+	for {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			break
 		}
-		for {
-			e, err := d.Next()
-			if err != nil || e == nil {
-				break
-			}
-			dist := levenshtein(e.Term, w, f)
-			if dist < bestDist || (dist == bestDist && e.Count > bestCount) {
-				best, bestDist, bestCount = e.Term, dist, e.Count
-			}
-		}
-		_ = d.Close()
-		if best != "" {
-			// The search language's own terms win over the fallback's.
-			return best
+		dist := levenshtein(e.Term, w, f)
+		if dist < bestDist || (dist == bestDist && e.Count > bestCount) {
+			best, bestDist, bestCount = e.Term, dist, e.Count
 		}
 	}
-	return best
+	return best, bestDist
 }
 
 // Suggest returns services whose title or keywords start with what the

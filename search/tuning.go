@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -12,9 +13,10 @@ import (
 // best bets, which pin a service first for a query. An Index holds one
 // Tuning, replaced whole by SetTuning, so searches never see half a change.
 type Tuning struct {
-	// synonyms: language -> term -> the other terms of its sets.
+	// synonyms: language -> tuning key of a term -> the other terms of
+	// its sets.
 	synonyms map[string]map[string][]string
-	// bets: language -> normalised query -> service slug.
+	// bets: language -> tuning key of a query -> service slug.
 	bets map[string]map[string]string
 }
 
@@ -47,15 +49,16 @@ func NewTuning(sets []SynonymSet, bets []BestBet) *Tuning {
 			t.synonyms[s.Lang] = m
 		}
 		for _, term := range terms {
+			k := tuningKey(term)
 			for _, other := range terms {
-				if other != term && !slices.Contains(m[term], other) {
-					m[term] = append(m[term], other)
+				if other != term && !slices.Contains(m[k], other) {
+					m[k] = append(m[k], other)
 				}
 			}
 		}
 	}
 	for _, b := range bets {
-		q := NormalizeQuery(b.Query)
+		q := tuningKey(b.Query)
 		if q == "" || b.Slug == "" {
 			continue
 		}
@@ -73,6 +76,14 @@ func NormalizeQuery(q string) string {
 	return strings.Join(strings.Fields(strings.ToLower(sanitize(q))), " ")
 }
 
+// tuningKey is the form synonyms and best bets are looked up in: the
+// normalised query without accents, so that a resident who types
+// "carte handicape" gets the best bet an editor saved for "Carte handicapé"
+// (phones and foreign keyboards drop accents).
+func tuningKey(q string) string {
+	return string(asciifolding.New().Filter([]byte(NormalizeQuery(q))))
+}
+
 // SetTuning makes t the index's tuning from the next search on; nil removes
 // all tuning.
 func (x *Index) SetTuning(t *Tuning) {
@@ -87,7 +98,7 @@ func (t *Tuning) expand(lang string, words []qword) []qword {
 	}
 	out := slices.Clone(words)
 	for i := range out {
-		out[i].alts = t.synonyms[lang][out[i].raw]
+		out[i].alts = t.synonyms[lang][tuningKey(out[i].raw)]
 	}
 	return out
 }
@@ -98,7 +109,7 @@ func (t *Tuning) phrases(lang, text string) []string {
 	if t == nil {
 		return nil
 	}
-	n := NormalizeQuery(text)
+	n := tuningKey(text)
 	if !strings.Contains(n, " ") {
 		return nil
 	}
@@ -110,7 +121,7 @@ func (t *Tuning) bestBet(lang, text string) string {
 	if t == nil {
 		return ""
 	}
-	return t.bets[lang][NormalizeQuery(text)]
+	return t.bets[lang][tuningKey(text)]
 }
 
 // pinBoost lifts a best bet above any text match: the constant score of the

@@ -106,3 +106,53 @@ func TestNormalizeQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestTuningInEveryLanguage checks that editors' synonyms and best bets
+// work in all five languages, whatever the accents and case the resident
+// types, and only in the language they were saved for.
+func TestTuningInEveryLanguage(t *testing.T) {
+	x, _ := openDemo(t)
+	ctx := context.Background()
+	search := func(q, lang string) []string {
+		t.Helper()
+		r, err := x.Search(ctx, Request{Query: q, Lang: lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slugs(r)
+	}
+	// A made-up word per language, which the demo catalogue cannot know,
+	// made a synonym of the street light's own word.
+	cases := []struct {
+		lang, invented, typed, synonym string
+	}{
+		{"en", "Zoglimmer", "ZOGLIMMER", "street light"},
+		{"es", "Zélumbra", "zelumbra", "farola"},
+		{"ca", "Zèllumena", "zellumena", "fanal"},
+		{"it", "Zèlumbro", "zelumbro", "lampione"},
+		{"fr", "Zébrilume", "ZEBRILUME", "lampadaire"},
+	}
+	const want = "report-street-light-fault"
+	var sets []SynonymSet
+	var bets []BestBet
+	for _, tc := range cases {
+		if got := search(tc.typed, tc.lang); len(got) > 0 {
+			t.Fatalf("before tuning, %q (%s) finds %v; the test needs a word the demo lacks", tc.typed, tc.lang, got)
+		}
+		sets = append(sets, SynonymSet{Lang: tc.lang, Terms: []string{tc.invented, tc.synonym}})
+		bets = append(bets, BestBet{Lang: tc.lang, Query: "Àrbre " + tc.invented, Slug: "tree-planting-request"})
+	}
+	x.SetTuning(NewTuning(sets, bets))
+	for i, tc := range cases {
+		if got := search(tc.typed, tc.lang); !slices.Contains(got, want) {
+			t.Errorf("%s: synonym %q finds %v, want %s", tc.lang, tc.typed, got, want)
+		}
+		if got := search("arbre "+tc.typed, tc.lang); len(got) == 0 || got[0] != "tree-planting-request" {
+			t.Errorf("%s: best bet for %q: %v, want tree-planting-request first", tc.lang, "arbre "+tc.typed, got)
+		}
+		other := cases[(i+1)%len(cases)].lang
+		if got := search(tc.typed, other); slices.Contains(got, want) {
+			t.Errorf("%s's synonym %q works in %s too: %v", tc.lang, tc.typed, other, got)
+		}
+	}
+}

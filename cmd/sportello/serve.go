@@ -45,6 +45,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer index.Close()
+	// The home page's top tasks are what residents use most: search ranks
+	// them first among equally good matches.
+	index.SetPrior(search.NewPrior(portal.DefaultTopTasks, nil))
 	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond).String())
 	probe := &metrics.Probe{Ping: db.SQL().PingContext, CatalogueVersion: cat.Version, IndexVersion: index.Version, Log: log}
 	m.WatchIndex(probe)

@@ -1,0 +1,232 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/lang/ca"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/lang/it"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Every language is analysed the same way: words split on Unicode word
+// boundaries, lowercased, elided articles cut ("l'", "dell'", "qu'"), stop
+// words and question phrasing dropped, the rest stemmed and then stripped of
+// accents, so "handicapé" matches "handicape" and "més" "mes" (the stored
+// texts keep their accents for display). Stemming before folding keeps the
+// stemmers' accent rules; the stop lists hold both spellings.
+
+// langAnalysis says how one language is analysed.
+type langAnalysis struct {
+	elision string // Bleve's elision filter of the language, "" for none
+	stemmer string // a registered stemming token filter
+	// foldFirst folds accents before stemming, for a stemmer written for
+	// folded words.
+	foldFirst bool
+	stops     []byte // Bleve's stop word list, one word a line ("|" comments)
+	// phrasing are words of how residents ask rather than what they ask
+	// for ("how do I", "com puc", "come posso", "comment faire pour",
+	// "necesito"): they would otherwise match every summary that tells
+	// residents how to do something.
+	phrasing string
+}
+
+var languages = map[string]langAnalysis{
+	"en": {
+		stemmer: en.SnowballStemmerName,
+		stops:   en.EnglishStopWords,
+		phrasing: "can need needs want wants wanted would like please get got getting " +
+			"im ive id dont cant wont didnt doesnt isnt wasnt whats wheres hows " +
+			"someone somebody anyone anybody able way trying try tell know",
+	},
+	"es": {
+		stemmer: es.LightStemmerName,
+		stops:   es.SpanishStopWords,
+		phrasing: "cómo dónde cuándo cuál puedo puede pueden podemos podría podríamos " +
+			"quiero quiere queremos quisiera querría necesito necesita necesitamos " +
+			"hacer hago hace conseguir obtener saber gustaría favor manera forma alguien " +
+			"debo tengo hay",
+	},
+	"ca": {
+		elision:   ca.ElisionName,
+		stemmer:   stemmerCAName,
+		foldFirst: true,
+		stops:     ca.CatalanStopWords,
+		phrasing: "com on quan puc pot poden podem podria podríem vull vol volem voldria " +
+			"necessito necessita necessitem cal fer faig aconseguir obtenir saber " +
+			"manera algú plau dec haig",
+	},
+	"it": {
+		elision: it.ElisionName,
+		stemmer: it.LightStemmerName,
+		stops:   it.ItalianStopWords,
+		phrasing: "posso può puoi possiamo potrei potremmo voglio vuole vogliamo vorrei vorremmo " +
+			"devo deve bisogno serve servono ottenere avere fare faccio sapere modo " +
+			"qualcuno favore",
+	},
+	"fr": {
+		elision: fr.ElisionName,
+		stemmer: fr.SnowballStemmerName,
+		stops:   fr.FrenchStopWords,
+		phrasing: "comment où quand puis peux peut pouvons pourrais pourrait veux veut voulons " +
+			"voudrais voudrait faut dois doit besoin obtenir avoir faire fais fait " +
+			"savoir quelqu'un plaît svp",
+	},
+}
+
+// Names of the token filters defined here.
+const (
+	foldName      = "sportello_fold"
+	stemmerCAName = "sportello_stem_ca"
+)
+
+// registerFilters registers the two token filters Bleve lacks, an accent
+// folding that runs after stemming and a light Catalan stemmer. Bleve's
+// mappings refer to analysis components by name in its one global
+// registry, so they are registered there, once per process.
+var registerFilters = sync.OnceValue(func() error {
+	if err := registry.RegisterTokenFilter(foldName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldFilter{asciifolding.New()}, nil
+	}); err != nil {
+		return err
+	}
+	return registry.RegisterTokenFilter(stemmerCAName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return catalanStemmer{}, nil
+	})
+})
+
+// analyzerFor maps a language to the analyzer of its full-text fields.
+func analyzerFor(lang string) string { return "sportello_" + lang }
+
+// addLanguages defines the analyzer of every language.
+func addLanguages(im *mapping.IndexMappingImpl) error {
+	if err := registerFilters(); err != nil {
+		return fmt.Errorf("register search token filters: %w", err)
+	}
+	for lang, la := range languages {
+		stopName := "sportello_stop_" + lang
+		if err := im.AddCustomTokenMap(stopName, map[string]any{"type": tokenmap.Name, "tokens": stopWords(la)}); err != nil {
+			return fmt.Errorf("define %s stop words: %w", lang, err)
+		}
+		if err := im.AddCustomTokenFilter(stopName, map[string]any{"type": stop.Name, "stop_token_map": stopName}); err != nil {
+			return fmt.Errorf("define %s stop filter: %w", lang, err)
+		}
+		// Lowercase before elision: Bleve's elision filter matches the
+		// articles case-sensitively, so "D'ESCOMBRARIES" would keep its "d'".
+		filters := []any{lowercase.Name}
+		if lang == "en" {
+			filters = append([]any{en.PossessiveName}, filters...)
+		}
+		if la.elision != "" {
+			filters = append(filters, la.elision)
+		}
+		if la.foldFirst {
+			filters = append(filters, stopName, foldName, la.stemmer)
+		} else {
+			filters = append(filters, stopName, la.stemmer, foldName)
+		}
+		if err := im.AddCustomAnalyzer(analyzerFor(lang), map[string]any{
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": filters,
+		}); err != nil {
+			return fmt.Errorf("define %s analyzer: %w", lang, err)
+		}
+	}
+	return nil
+}
+
+// stopWords returns a language's stop words and phrasing words, each in its
+// own spelling and folded, so that the list works before and after folding.
+func stopWords(la langAnalysis) []any {
+	fold := asciifolding.New()
+	seen := map[string]bool{}
+	var out []any
+	add := func(w string) {
+		w = strings.ToLower(strings.TrimSpace(w))
+		for _, v := range []string{w, string(fold.Filter([]byte(w)))} {
+			if v != "" && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	for line := range strings.SplitSeq(string(la.stops), "\n") {
+		line, _, _ = strings.Cut(line, "|")
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		for w := range strings.FieldsSeq(line) {
+			add(w)
+		}
+	}
+	for w := range strings.FieldsSeq(la.phrasing) {
+		add(w)
+	}
+	return out
+}
+
+// foldFilter strips accents from each token ("é" → "e", "ç" → "c").
+type foldFilter struct {
+	f *asciifolding.AsciiFoldingFilter
+}
+
+func (f foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		t.Term = f.f.Filter(t.Term)
+	}
+	return in
+}
+
+// catalanStemmer is a light stemmer for folded Catalan words: it takes off
+// plural and gender endings so that singular and plural, masculine and
+// feminine meet ("targeta", "targetes" → "target"; "gos", "gossos" →
+// "gos"; "camió", "camions" → "cami"). Bleve has no Catalan stemmer.
+type catalanStemmer struct{}
+
+func (catalanStemmer) Filter(in analysis.TokenStream) analysis.TokenStream {
+	for _, t := range in {
+		if !t.KeyWord {
+			t.Term = []byte(stemCatalan(string(t.Term)))
+		}
+	}
+	return in
+}
+
+func stemCatalan(w string) string {
+	n := len(w)
+	switch {
+	case n > 5 && strings.HasSuffix(w, "ques"): // biblioteques → bibliotec(a)
+		return w[:n-4] + "c"
+	case n > 5 && strings.HasSuffix(w, "gues"): // botigues → botig(a)
+		return w[:n-4] + "g"
+	case n > 5 && strings.HasSuffix(w, "ssos"): // gossos → gos
+		return w[:n-3]
+	case n > 4 && (strings.HasSuffix(w, "es") || strings.HasSuffix(w, "os")):
+		return w[:n-2]
+	case n > 3 && strings.HasSuffix(w, "s"):
+		w = w[:n-1]
+	}
+	n = len(w)
+	// A stressed final vowel takes -ns in the plural (camió, camions).
+	if n > 4 && w[n-1] == 'n' && strings.IndexByte("aeiou", w[n-2]) >= 0 {
+		w = w[:n-1]
+		n--
+	}
+	if n > 3 && strings.IndexByte("aeo", w[n-1]) >= 0 {
+		w = w[:n-1]
+	}
+	return w
+}

@@ -1,0 +1,71 @@
+package search
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestLanguageAnalysis checks what residents type against what the
+// catalogue says: elided articles, accents, plurals and question phrasing.
+func TestLanguageAnalysis(t *testing.T) {
+	im, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := func(lang, text string) []string {
+		var out []string
+		for _, tok := range im.AnalyzerNamed(analyzerFor(lang)).Analyze([]byte(text)) {
+			out = append(out, string(tok.Term))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		lang, a, b string // a and b analyse to the same terms
+	}{
+		{"en", "How do I get a disabled parking badge", "disabled parking badges"},
+		{"en", "where can I register my address", "register address"},
+		{"es", "¿Cómo puedo pedir la tarjeta?", "pedir tarjeta"},
+		{"es", "necesito el certificado de empadronamiento", "certificados empadronamiento"},
+		{"es", "quiero una licencia", "licencias"},
+		{"ca", "com puc pagar l'IBI", "pagar ibi"},
+		{"ca", "on puc demanar la targeta", "demanar targetes"},
+		{"ca", "els gossos", "gos"},
+		{"ca", "llicència d'obres", "llicencies obra"},
+		{"ca", "camions", "camió"},
+		{"it", "come posso ottenere il contrassegno disabili", "contrassegno disabile"},
+		{"it", "dell'auto nell'area", "auto area"},
+		{"it", "dove posso pagare l'IMU", "pagare imu"},
+		{"fr", "comment faire pour obtenir une carte de stationnement", "cartes stationnement"},
+		{"fr", "où puis-je contester l'amende", "contester amende"},
+		{"fr", "qu'il faut handicapé", "handicape"},
+		{"fr", "Carte de stationnement handicapé", "carte stationnement handicape"},
+	} {
+		ta, tb := terms(tc.lang, tc.a), terms(tc.lang, tc.b)
+		if len(ta) == 0 || !slices.Equal(ta, tb) {
+			t.Errorf("%s: %q → %v, %q → %v; want the same terms", tc.lang, tc.a, ta, tc.b, tb)
+		}
+	}
+}
+
+func TestStemCatalan(t *testing.T) {
+	for _, group := range [][]string{
+		{"targeta", "targetes"},
+		{"biblioteca", "biblioteques"},
+		{"botiga", "botigues"},
+		{"gos", "gossos"},
+		{"pis", "pisos"},
+		{"certificat", "certificats"},
+		{"arbre", "arbres"},
+		{"camio", "camions"},
+		{"inscripcio", "inscripcions"},
+		{"llicencia", "llicencies"},
+		{"resident", "residents"},
+	} {
+		want := stemCatalan(group[0])
+		for _, w := range group[1:] {
+			if got := stemCatalan(w); got != want {
+				t.Errorf("stemCatalan(%q) = %q, stemCatalan(%q) = %q; want the same", group[0], want, w, got)
+			}
+		}
+	}
+}
