@@ -11,6 +11,7 @@ import (
 
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/payments"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
 	"sportello/portal/pay"
@@ -211,9 +212,11 @@ func TestApplicationsAuthorisation(t *testing.T) {
 	}
 }
 
-// A service whose fee is paid on application: the check page and the
-// confirmation say so, and the confirmation leads to paying it; the
-// application page has the payments part.
+// A service whose fee is paid on application, as GOV.UK Pay services do it:
+// the check page says "Continue to payment" and goes straight to the
+// provider; until it is paid nothing says the application was sent, and
+// the account says it waits for payment; once paid, the page back from the
+// provider is the confirmation, with the reference and the decision date.
 func TestApplyWithFee(t *testing.T) {
 	const slug = "visitor-parking-permit"
 	site := startLiveSite(t)
@@ -229,11 +232,24 @@ func TestApplyWithFee(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("answers: %d\n%s", r.status, excerptMain(r.body))
 	}
-	must(t, v.get(r.location), http.StatusOK, "You pay it online once you have sent your request.")
+	must(t, v.get(r.location), http.StatusOK, "You pay it online once you have sent your request.",
+		`id="apply-submit">Continue to payment</button>`)
 	r = v.post("/services/"+slug+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
-	conf := v.get(r.location)
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/payments/simulated/") {
+		t.Fatalf("submit: %d to %q, want the provider's checkout", r.status, r.location)
+	}
+	checkout := v.get(r.location)
+
+	// Before paying (the browser's back button, a second tab).
+	conf := v.get("/services/" + slug + "/apply/confirmation?token=" + token)
+	must(t, conf, http.StatusOK, `<h1 id="unpaid">Pay to finish</h1>`)
+	mustNot(t, conf, "panel--confirmation", "You should get a decision")
 	ref := referenceOf(t, conf.body)
-	must(t, conf, http.StatusOK, `id="apply-pay" href="/applications/`+ref+`/pay"`, "Pay the fee")
+	must(t, conf, http.StatusOK, `id="apply-pay" href="/applications/`+ref+`/pay"`)
+	must(t, v.get("/account/applications"), http.StatusOK, ref, "Waiting for payment")
+
+	back := v.follow(v.postForm(checkout, checkout.url.Path, url.Values{"choice": {payments.SimulatedPay}}))
+	must(t, back, http.StatusOK, `<h1 class="panel__title">Request sent</h1>`, `id="reference">`+ref+"<", `id="decision-due"`, "View and print your receipt")
 	must(t, v.get("/account/applications/"+ref), http.StatusOK, `id="payment"`)
 }
 

@@ -76,10 +76,11 @@ func (b *browser) choose(checkout response, choice string) response {
 	return b.postForm(checkout, checkout.url.Path, url.Values{"choice": {choice}})
 }
 
-// Applying for a service whose fee is due on application: the application
-// waits for its payment, Pay now goes to the (simulated) checkout, paying
-// sends it to the council, and the receipt shows what was paid. Nobody else
-// sees the receipt or can pay for it.
+// Applying for a service whose fee is due on application: sending goes
+// straight to the (simulated) checkout while the application waits for its
+// payment; leaving the checkout, the application page leads to Pay now;
+// paying sends it to the council, and the receipt shows what was paid.
+// Nobody else sees the receipt or can pay for it.
 func TestPaymentOnApplicationJourney(t *testing.T) {
 	site := startLiveSite(t)
 	b := site.browser(t, followRedirects)
@@ -100,13 +101,16 @@ func TestPaymentOnApplicationJourney(t *testing.T) {
 		"email": {"marta.vidal@example.org"},
 	}, upload{field: "vehicle_document", name: "logbook.pdf", content: []byte("%PDF-1.4\n% vehicle document\n" + strings.Repeat("x", 500))})
 	must(t, check, http.StatusOK, "1234BCD")
-	conf := b.postForm(check, "/services/"+parkingPermit+"/apply/submit", url.Values{"_token": {token}})
-	must(t, conf, http.StatusOK)
+	sent := b.postForm(check, "/services/"+parkingPermit+"/apply/submit", url.Values{"_token": {token}})
+	if !strings.HasPrefix(sent.url.Path, payments.DefaultSimulatedPath) {
+		t.Fatalf("sending went to %s, want the simulated checkout", sent.url)
+	}
+	conf := b.get("/services/" + parkingPermit + "/apply/confirmation?token=" + token)
 	ref := applications.Reference(referenceOf(t, conf.body))
 	if st := payStatus(t, site, "resident", ref); st != applications.StatusAwaitingPayment {
 		t.Fatalf("after sending: %s, want awaiting_payment", st)
 	}
-	// The confirmation and the application page lead to Pay now.
+	// Left unpaid, the confirmation and the application page lead to Pay now.
 	must(t, conf, http.StatusOK, `href="`+pay.PayURL(ref.String())+`"`)
 	must(t, b.get("/account/applications/"+ref.String()), http.StatusOK, `id="pay-now-link"`, "€40.00")
 
@@ -118,7 +122,7 @@ func TestPaymentOnApplicationJourney(t *testing.T) {
 	}
 	must(t, checkout, http.StatusOK, "€40.00", "Apply for a resident parking permit", ref.String(), "Payments are simulated")
 	back := b.choose(checkout, payments.SimulatedPay)
-	must(t, back, http.StatusOK, `data-state="received"`, "Payment received", "€40.00")
+	must(t, back, http.StatusOK, `data-state="received"`, "Application sent", "€40.00")
 	if back.url.Path != "/payments/return" {
 		t.Errorf("after paying the browser is at %s, want the return page", back.url)
 	}

@@ -373,16 +373,18 @@ func paidJourney(t *testing.T, b *browser, files string) {
 	tb.expectText(t, "main", "The fee for this service is €40.00")
 	tb.shot(t, "check-your-answers")
 
+	// The fee is due on application: "Continue to payment" goes straight
+	// to the provider.
+	tb.expectText(t, "#apply-submit", "Continue to payment")
 	tb.follow(t, "#apply-submit")
-	tb.expectHeading(t, "Application sent")
-	ref := tb.text(t, "#reference")
+	tb.expectPath(t, "/payments/simulated/")
+	ref := tb.text(t, ".simulated-checkout .reference")
 	if !referencePattern.MatchString(ref) {
 		t.Fatalf("the reference shown is %q, want PN-XXXX-XXXX", ref)
 	}
-	tb.expectText(t, "main .panel--action", "€40.00")
-	tb.shot(t, "confirmation")
 
-	tb.follow(t, "#apply-pay")
+	// Coming back unpaid, the application page leads to paying.
+	tb.open(t, "/applications/"+ref+"/pay")
 	tb.expectHeading(t, "Pay")
 	tb.expectText(t, "#amount-due", "€40.00")
 	tb.shot(t, "pay")
@@ -397,9 +399,10 @@ func paidJourney(t *testing.T, b *browser, files string) {
 
 	tb.follow(t, "#simulated-pay")
 	tb.expectPath(t, "/payments/return")
-	tb.expectHeading(t, "Payment received")
+	tb.expectHeading(t, "Application sent")
+	tb.expectText(t, "#reference", ref)
 	tb.expectText(t, "#payment-state", "€40.00")
-	tb.shot(t, "payment-received")
+	tb.shot(t, "confirmation")
 
 	tb.follow(t, `main a.button[href*="/receipt"]`)
 	tb.expectHeading(t, "Payment receipt")

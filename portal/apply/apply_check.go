@@ -23,6 +23,9 @@ type applyCheckPage struct {
 	Applicant      *applications.Contact
 	ContactChange  string
 	ContactMissing bool
+	// PayNext: sending takes the applicant straight to the payment
+	// provider (a fee due on application, someone signed in).
+	PayNext bool
 }
 
 // Answer is one answer as read back, with the link to change it.
@@ -67,6 +70,7 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 		Token:   token,
 		Action:  applyFormURL(svc.Slug) + "/submit",
 	}
+	page.PayNext = page.Service.OnApplication && web.ViewerOf(c) != nil
 	disp := s.appDisplay(c, d)
 	change := applyStepURL(svc.Slug, "", token)
 	for i := range res.Answers {

@@ -20,6 +20,9 @@ type applyConfirmationPage struct {
 	DetailURL string
 	Email     string // where updates go, for an anonymous application
 	PayURL    string // where to pay a fee due on application; "" when none is
+	// Unpaid: the application waits for its fee and has not reached the
+	// council: the page says so instead of "sent".
+	Unpaid bool
 }
 
 // applyConfirmation shows the reference of a sent application: GET
@@ -53,9 +56,21 @@ func (s *Handler) applyConfirmation(c *fiber.Ctx) error {
 	if page.SignedIn {
 		page.DetailURL = "/account/applications/" + pend.Reference
 		if page.Service.OnApplication {
-			// The application reaches the council once this fee is paid.
-			page.PayURL = pay.PayURL(pend.Reference)
+			// The application reaches the council once its fee is paid.
+			ref, err := applications.ParseReference(pend.Reference)
+			if err != nil {
+				return err
+			}
+			app, err := s.access.Application(c, ref)
+			if err != nil {
+				return err
+			}
+			if app.Status == applications.StatusAwaitingPayment {
+				page.Unpaid, page.PayURL = true, pay.PayURL(pend.Reference)
+				page.Title = web.T(c, "apply.confirmation.unpaid_title")
+			}
 		}
 	}
+
 	return web.Render(c, "apply/confirmation", page)
 }

@@ -73,5 +73,10 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	if err := ps.Save(c.UserContext(), pend); err != nil {
 		return err
 	}
+	if app.Status == applications.StatusAwaitingPayment && in.PersonID != 0 {
+		// A fee due on application: straight to the provider, as "Continue
+		// to payment" said. The confirmation comes once it is paid.
+		return s.pay.Checkout(c, app)
+	}
 	return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 }

@@ -102,11 +102,18 @@ func (s *Handler) paymentApplicationByRef(c *fiber.Ctx, raw string) (*applicatio
 // payment is recorded before the redirect; the fee comes from the
 // application's snapshot, never from the form.
 func (s *Handler) paymentStart(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	app, err := s.paymentApplication(c)
 	if err != nil {
 		return err
 	}
+	return s.Checkout(c, app)
+}
+
+// Checkout starts (or resumes) the checkout of what app owes and sends the
+// browser to the provider; with nothing owed, to the pay page, which says
+// why. The caller has checked that the viewer may pay for app.
+func (s *Handler) Checkout(c *fiber.Ctx, app *applications.Application) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	ref := app.Reference.String()
 	fee := paymentDue(app)
 	if fee == nil {

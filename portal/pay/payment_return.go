@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/catalogue"
 	"sportello/payments"
 	"sportello/portal/web"
 )
@@ -19,6 +20,11 @@ type paymentReturnPage struct {
 	AppURL     string
 	PayURL     string
 	RefreshURL string
+	// Sent: the fee was due on application, so its payment sent the
+	// application: the page is the application's confirmation, with Due
+	// (the decision's date, "" when the service has no set time).
+	Sent bool
+	Due  string
 }
 
 // paymentReturn is where the provider sends the applicant after paying:
@@ -57,6 +63,16 @@ func (s *Handler) paymentReturn(c *fiber.Ctx) error {
 	page.Payment.Flag, page.Payment.Failure = "", ""
 	var title string
 	switch {
+	case p.Settled() && p.FeeWhen == catalogue.FeeOnApplication && page.Kind != catalogue.TransactionPay:
+		// (A fine is done once paid: its page stays "Payment received".)
+		page.State, title, page.Sent = "received", web.KindKey(page.Kind, "confirmation.title"), true
+		// Paying moved the application on, and its due date with it.
+		if app, err = s.access.Application(c, app.Reference); err != nil {
+			return err
+		}
+		if app.DueDate != "" {
+			page.Due = s.ISODate(web.LangOf(c), app.DueDate)
+		}
 	case p.Settled():
 		page.State, title = "received", "payments.return.received"
 	case p.Open():
