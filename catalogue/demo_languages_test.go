@@ -3,6 +3,7 @@ package catalogue_test
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -219,4 +220,33 @@ func firstChoiceField(c *catalogue.Catalogue) *catalogue.Field {
 		}
 	}
 	panic("the demo has no form field with options")
+}
+
+// The form says what it already says once: an optional field's label does
+// not carry its own "(optional)" (the form adds it), and a file field's help
+// does not repeat the types and size the form writes beside it.
+func TestDemoFormsSayItOnce(t *testing.T) {
+	c, err := catalogue.Load(catalogue.DemoJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	optional := regexp.MustCompile(`(?i)\((optional|opcional|facoltativ[oa]|facultati(f|ve)|optionnel(le)?)\)`)
+	size := regexp.MustCompile(`\b\d+ (MB|Mo)\b`)
+	for _, s := range c.Services {
+		if s.OnlineForm == nil {
+			continue
+		}
+		for _, f := range s.OnlineForm.Fields {
+			for lang, label := range f.Label {
+				if !f.Required && optional.MatchString(label) {
+					t.Errorf("%s, field %s, %s label %q: the form adds (optional) itself", s.Slug, f.Name, lang, label)
+				}
+			}
+			for lang, help := range f.Help {
+				if f.Type == "file" && size.MatchString(help) {
+					t.Errorf("%s, field %s, %s help %q: the form writes the types and size itself", s.Slug, f.Name, lang, help)
+				}
+			}
+		}
+	}
 }
