@@ -3,7 +3,6 @@ package applications
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -12,6 +11,7 @@ import (
 
 	"sportello/applications/forms"
 	"sportello/catalogue"
+	"sportello/notify/notifytest"
 	"sportello/store"
 	"sportello/store/storetest"
 )
@@ -60,27 +60,13 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addPeople(t, db, testPeople...)
+	notifytest.AddPeople(t, db, testPeople...)
 	return &env{db: db, s: s, clock: c, val: forms.NewValidator(forms.Options{})}
 }
 
 // testPeople are the people the tests name by id: applicants 7 to 43, staff
 // 900 and 901. Their notifications need them in the people table.
 var testPeople = []int64{7, 8, 9, 41, 42, 43, 900, 901}
-
-// addPeople signs people in, as the portal's sign-in would have, each with
-// a verified address <id>@example.com.
-func addPeople(t testing.TB, db *store.DB, ids ...int64) {
-	t.Helper()
-	for _, id := range ids {
-		_, err := db.SQL().ExecContext(context.Background(), db.Rebind(`INSERT INTO people
-			(id, issuer, subject, name, email, email_verified, created_at, signed_in_at) VALUES (?, ?, ?, ?, ?, TRUE, 0, 0)`),
-			id, "https://idp.example", fmt.Sprint("person-", id), fmt.Sprint("Person ", id), fmt.Sprint(id, "@example.com"))
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func en(s string) catalogue.Text { return catalogue.Text{"en": s} }
 

@@ -2,7 +2,6 @@ package applications
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"reflect"
 	"strconv"
@@ -10,56 +9,16 @@ import (
 
 	"sportello/applications/forms"
 	"sportello/notify"
+	"sportello/notify/notifytest"
 	"sportello/payments"
 	"sportello/store/storetest"
 )
 
-// notice is a row of the outbox, as a test compares it.
-type notice struct {
-	Kind     notify.Kind
-	PersonID int64
-	Address  string
-	Lang     string
-	Data     map[string]string
-}
+type notice = notifytest.Notice
 
-// notices returns the outbox by key.
-func (e *env) notices(t testing.TB) map[string]notice {
-	t.Helper()
-	rows, err := e.db.SQL().QueryContext(context.Background(),
-		`SELECT event_key, kind, COALESCE(person_id, 0), address, lang, data FROM notifications`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[string]notice{}
-	for rows.Next() {
-		var key, data string
-		var n notice
-		if err := rows.Scan(&key, &n.Kind, &n.PersonID, &n.Address, &n.Lang, &data); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal([]byte(data), &n.Data); err != nil {
-			t.Fatal(err)
-		}
-		out[key] = n
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+func (e *env) notices(t testing.TB) map[string]notice { return notifytest.Outbox(t, e.db) }
 
-// added returns the notices in after that are not in before.
-func added(before, after map[string]notice) map[string]notice {
-	out := map[string]notice{}
-	for k, n := range after {
-		if _, ok := before[k]; !ok {
-			out[k] = n
-		}
-	}
-	return out
-}
+func added(before, after map[string]notice) map[string]notice { return notifytest.Added(before, after) }
 
 func wantNotices(t *testing.T, what string, got, want map[string]notice) {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/notify"
+	"sportello/notify/notifytest"
 )
 
 const day = 24 * time.Hour
@@ -23,16 +24,6 @@ func (e *env) decide(t *testing.T, app *Application, to Status) {
 	if err := e.s.ChangeStatus(ctx, app.Reference, caseworker, StatusInReview, to, ""); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func renewalNotices(all map[string]notice) map[string]notice {
-	out := map[string]notice{}
-	for k, n := range all {
-		if n.Kind == notify.RenewalDue {
-			out[k] = n
-		}
-	}
-	return out
 }
 
 func TestRemindRenewals(t *testing.T) {
@@ -69,7 +60,7 @@ func TestRemindRenewals(t *testing.T) {
 		if _, err := e.s.RemindRenewals(ctx, renewals); err != nil {
 			t.Fatal(err)
 		}
-		if got := renewalNotices(e.notices(t)); len(got) != 0 {
+		if got := notifytest.OfKind(e.notices(t), notify.RenewalDue); len(got) != 0 {
 			t.Errorf("31 days before the end: %+v, want no reminder yet", got)
 		}
 		// 29 days before: Ana and Joan, once, however often it runs and on
@@ -87,14 +78,14 @@ func TestRemindRenewals(t *testing.T) {
 			"renewal:" + joan.Reference.String() + ":" + ends: {Kind: notify.RenewalDue, Address: "joan@example.com", Lang: "ca",
 				Data: map[string]string{"ref": joan.Reference.String(), "service": "report-missed-bin", "ends": ends}},
 		}
-		wantNotices(t, "29 days before the end", renewalNotices(e.notices(t)), want)
+		wantNotices(t, "29 days before the end", notifytest.OfKind(e.notices(t), notify.RenewalDue), want)
 
 		// Past the end: nothing more.
 		e.clock.set(t0.Add(366 * day))
 		if n, err := e.s.RemindRenewals(ctx, renewals); err != nil || n != 0 {
 			t.Errorf("after the end: RemindRenewals = %d, %v; want none due", n, err)
 		}
-		wantNotices(t, "after the end", renewalNotices(e.notices(t)), want)
+		wantNotices(t, "after the end", notifytest.OfKind(e.notices(t), notify.RenewalDue), want)
 	})
 }
 
@@ -116,15 +107,7 @@ func TestDraftsExpireAfterAReminder(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		formNotices := func() map[string]notice {
-			out := map[string]notice{}
-			for k, n := range e.notices(t) {
-				if n.Kind == notify.FormExpiring {
-					out[k] = n
-				}
-			}
-			return out
-		}
+		formNotices := func() map[string]notice { return notifytest.OfKind(e.notices(t), notify.FormExpiring) }
 
 		e.clock.set(t0.Add(22 * day))
 		remind(e.s)

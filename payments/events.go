@@ -250,6 +250,11 @@ func (s *Service) applyPaid(ctx context.Context, tx *sql.Tx, p Payment, ev Event
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT fulfil`); err != nil {
 		return "", s.mapErr(err)
 	}
+	// The receipt is told only with the application moved on: a payment
+	// the application cannot take goes to staff, and is not confirmed.
+	if err := s.tell(ctx, tx, p, notify.PaymentReceived, "paid", money(p.AmountReceived, p.Currency)); err != nil {
+		return "", err
+	}
 	if err := s.fulfiller.PaymentSucceeded(ctx, tx, p); err != nil {
 		if !errors.Is(err, ErrCannotFulfil) {
 			return "", fmt.Errorf("payments: the application of payment %d was not moved on: %w", p.ID, err)
@@ -261,9 +266,6 @@ func (s *Service) applyPaid(ctx context.Context, tx *sql.Tx, p Payment, ev Event
 	}
 	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT fulfil`); err != nil {
 		return "", s.mapErr(err)
-	}
-	if err := s.tell(ctx, tx, p, notify.PaymentReceived, "paid", money(p.AmountReceived, p.Currency)); err != nil {
-		return "", err
 	}
 	return ResultPaid, nil
 }
