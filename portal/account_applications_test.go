@@ -70,7 +70,8 @@ func TestApplySignInAndDraft(t *testing.T) {
 		t.Fatalf("after sign-in the browser is at %s, want the form", r.url)
 	}
 	must(t, r, http.StatusOK, `id="name" name="name" type="text" autocomplete="name" value="Marta Vidal"`,
-		`value="marta.vidal@example.org"`, `id="apply-save"`, "A saved draft keeps your answers but not the files")
+		`value="marta.vidal@example.org"`, `id="apply-save"`, "A saved draft keeps your answers but not the files",
+		"We keep a saved draft for 30 days after you last save it, and email you 7 days before we delete it.")
 	mustNot(t, r, `id="contact-email"`)
 	csrf, token := formTokens(t, r.body)
 
@@ -89,7 +90,7 @@ func TestApplySignInAndDraft(t *testing.T) {
 	}
 	r = v.get(r.location)
 	must(t, r, http.StatusOK, "We have saved your answers", "Saved drafts",
-		`href="/services/`+vanPermit+`/apply"`, "Apply for a recycling centre van permit")
+		`href="/services/`+vanPermit+`/apply"`, "Apply for a recycling centre van permit", ". Kept until ")
 	r = v.get("/services/" + vanPermit + "/apply")
 	must(t, r, http.StatusOK, "We filled in the answers you saved on", `value="9999 XYZ"`,
 		`value="single" checked`, `id="visit_date-day" name="visit_date-day" type="text" inputmode="numeric" value="12"`)
