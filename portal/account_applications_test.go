@@ -11,6 +11,8 @@ import (
 
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/notify"
+	"sportello/notify/notifytest"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
 	"sportello/portal/pay"
@@ -298,4 +300,28 @@ func TestApplicationsNeedTheirServiceLevel(t *testing.T) {
 	must(t, low.signInAtLevel("resident", page, "substantial"), http.StatusOK, ref, "authorisation.pdf")
 	must(t, low.get(file), http.StatusOK, "% authorisation")
 	must(t, low.get(pay.PayURL(ref)), http.StatusOK, `id="pay-now"`)
+}
+
+// An application sent in Catalan is told received in Catalan: the portal
+// gives the store the language of the form.
+func TestApplicationReceivedInTheFormsLanguage(t *testing.T) {
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	v.signIn("resident", "/")
+	form := v.get("/services/" + vanPermit + "/apply?lang=ca")
+	must(t, form, http.StatusOK)
+	csrf, token := formTokens(t, form.body)
+	r := v.postMultipart("/services/"+vanPermit+"/apply?lang=ca", vanPermitAnswers(csrf, token), docUpload("logbook.pdf"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("van permit answers: %d\n%s", r.status, excerptMain(r.body))
+	}
+	r = v.post("/services/"+vanPermit+"/apply/submit?lang=ca", url.Values{"_csrf": {csrf}, "_token": {token}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%s", r.status, excerptMain(r.body))
+	}
+	ref := referenceOf(t, v.get(r.location).body)
+	n, ok := notifytest.Outbox(t, site.db)["received:"+ref]
+	if !ok || n.Kind != notify.ApplicationReceived || n.Lang != "ca" || n.PersonID != site.personID(t, "resident") || n.Data["service"] != vanPermit {
+		t.Errorf("the notification of %s: %+v (found %v); want application_received for the resident, in ca", ref, n, ok)
+	}
 }
