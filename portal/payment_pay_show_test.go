@@ -5,12 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"slices"
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/notify"
