@@ -38,21 +38,28 @@ func docUpload(name string) upload {
 // and returns the reference.
 func applyAs(t *testing.T, v *browser) string {
 	t.Helper()
-	form := v.get("/services/" + vanPermit + "/apply")
+	conf := applyIn(t, v, "")
+	must(t, conf, http.StatusOK, "Application sent", "See your application")
+	return referenceOf(t, conf.body)
+}
+
+// applyIn sends the van permit's form with the query query (such as
+// "?lang=ca") on every request, and returns the confirmation.
+func applyIn(t *testing.T, v *browser, query string) response {
+	t.Helper()
+	form := v.get("/services/" + vanPermit + "/apply" + query)
 	must(t, form, http.StatusOK)
 	csrf, token := formTokens(t, form.body)
-	r := v.postMultipart("/services/"+vanPermit+"/apply", vanPermitAnswers(csrf, token), docUpload("logbook.pdf"))
+	r := v.postMultipart("/services/"+vanPermit+"/apply"+query, vanPermitAnswers(csrf, token), docUpload("logbook.pdf"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("van permit answers: %d\n%s", r.status, excerptMain(r.body))
 	}
 	must(t, v.get(r.location), http.StatusOK, "logbook.pdf", "1234BCD")
-	r = v.post("/services/"+vanPermit+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
+	r = v.post("/services/"+vanPermit+"/apply/submit"+query, url.Values{"_csrf": {csrf}, "_token": {token}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("submit: %d\n%s", r.status, excerptMain(r.body))
 	}
-	conf := v.get(r.location)
-	must(t, conf, http.StatusOK, "Application sent", "See your application")
-	return referenceOf(t, conf.body)
+	return v.get(r.location)
 }
 
 var fileLink = regexp.MustCompile(`href="(/(?:account|staff)/files/[a-z2-7]+)"`)
@@ -308,18 +315,7 @@ func TestApplicationReceivedInTheFormsLanguage(t *testing.T) {
 	site := startLiveSite(t)
 	v := site.browser(t, stopAtRedirects)
 	v.signIn("resident", "/")
-	form := v.get("/services/" + vanPermit + "/apply?lang=ca")
-	must(t, form, http.StatusOK)
-	csrf, token := formTokens(t, form.body)
-	r := v.postMultipart("/services/"+vanPermit+"/apply?lang=ca", vanPermitAnswers(csrf, token), docUpload("logbook.pdf"))
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("van permit answers: %d\n%s", r.status, excerptMain(r.body))
-	}
-	r = v.post("/services/"+vanPermit+"/apply/submit?lang=ca", url.Values{"_csrf": {csrf}, "_token": {token}})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("submit: %d\n%s", r.status, excerptMain(r.body))
-	}
-	ref := referenceOf(t, v.get(r.location).body)
+	ref := referenceOf(t, applyIn(t, v, "?lang=ca").body)
 	n, ok := notifytest.Outbox(t, site.db)["received:"+ref]
 	if !ok || n.Kind != notify.ApplicationReceived || n.Lang != "ca" || n.PersonID != site.personID(t, "resident") || n.Data["service"] != vanPermit {
 		t.Errorf("the notification of %s: %+v (found %v); want application_received for the resident, in ca", ref, n, ok)
