@@ -15,9 +15,9 @@ import (
 // ChangeStatus moves an application from status from to status to, for a
 // member of staff or the system, recording an event with note, an audit
 // entry and the applicant's notification (see notify.go) in the same
-// transaction. from is the status the actor saw: when the
-// application has moved on since, nothing changes and ErrConflict says so
-// ("" skips the check, for the system). A change the status machine does
+// transaction. from is the status the actor saw: when the application has
+// moved on since, nothing changes and ErrConflict says so ("" skips the
+// check, for the system). A change the status machine does
 // not allow for the actor's role is ErrInvalidTransition. Applicants use
 // Withdraw and Respond, which check that the application is theirs.
 func (s *Store) ChangeStatus(ctx context.Context, ref Reference, actor Actor, from, to Status, note string) error {
