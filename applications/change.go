@@ -13,10 +13,11 @@ import (
 )
 
 // ChangeStatus moves an application from status from to status to, for a
-// member of staff or the system, recording an event with note and an audit
-// entry in the same transaction. from is the status the actor saw: when the
-// application has moved on since, nothing changes and ErrConflict says so
-// ("" skips the check, for the system). A change the status machine does
+// member of staff or the system, recording an event with note, an audit
+// entry and the applicant's notification (see notify.go) in the same
+// transaction. from is the status the actor saw: when the application has
+// moved on since, nothing changes and ErrConflict says so ("" skips the
+// check, for the system). A change the status machine does
 // not allow for the actor's role is ErrInvalidTransition. Applicants use
 // Withdraw and Respond, which check that the application is theirs.
 func (s *Store) ChangeStatus(ctx context.Context, ref Reference, actor Actor, from, to Status, note string) error {
@@ -111,6 +112,9 @@ func (s *Store) change(ctx context.Context, c change) error {
 			return s.db.MapError(err)
 		}
 		if err := s.insertEvent(ctx, tx, id, seq, now, c.actor, Status(current), c.to, c.note); err != nil {
+			return err
+		}
+		if err := s.tellChange(ctx, tx, now, id, seq, c.actor, c.to, c.note); err != nil {
 			return err
 		}
 		if err := s.insertFiles(ctx, tx, id, seq, stored, now); err != nil {

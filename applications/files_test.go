@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sportello/applications/forms"
+	"sportello/notify/notifytest"
 	"sportello/store"
 	"sportello/store/storetest"
 )
@@ -90,6 +91,7 @@ func TestManySubmitsAtOnce(t *testing.T) {
 	const residents = 300
 	inputs := make([]SubmitInput, residents)
 	for i := range inputs {
+		notifytest.AddPeople(t, e.db, int64(1000+i))
 		inputs[i] = e.permitInput(t, int64(1000+i))
 	}
 	errs := make([]error, residents)

@@ -11,6 +11,7 @@ import (
 
 	"sportello/applications/forms"
 	"sportello/catalogue"
+	"sportello/notify/notifytest"
 	"sportello/store"
 	"sportello/store/storetest"
 )
@@ -59,8 +60,13 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	notifytest.AddPeople(t, db, testPeople...)
 	return &env{db: db, s: s, clock: c, val: forms.NewValidator(forms.Options{})}
 }
+
+// testPeople are the people the tests name by id: applicants 7 to 43, staff
+// 900 and 901. Their notifications need them in the people table.
+var testPeople = []int64{7, 8, 9, 41, 42, 43, 900, 901}
 
 func en(s string) catalogue.Text { return catalogue.Text{"en": s} }
 

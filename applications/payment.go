@@ -59,8 +59,9 @@ func (s *Store) PaymentSucceeded(ctx context.Context, tx *sql.Tx, p payments.Pay
 	}
 	now := s.clock(time.Time{})
 	var res sql.Result
+	moved := s.movedDue(created, due, now)
 	if to == StatusSubmitted {
-		res, err = tx.ExecContext(ctx, s.q(qSubmitPaid), string(to), now, s.movedDue(created, due, now), now, p.ApplicationID, current)
+		res, err = tx.ExecContext(ctx, s.q(qSubmitPaid), string(to), now, moved, now, p.ApplicationID, current)
 	} else {
 		res, err = tx.ExecContext(ctx, s.q(qUpdateStatus), string(to), now, p.ApplicationID, current)
 	}
@@ -80,6 +81,13 @@ func (s *Store) PaymentSucceeded(ctx context.Context, tx *sql.Tx, p payments.Pay
 	}
 	if err := s.insertEvent(ctx, tx, p.ApplicationID, seq, now, Actor{Role: RoleSystem}, from, to, ""); err != nil {
 		return err
+	}
+	// Paid on application, it reaches the council now. Paid on approval,
+	// the payment's receipt says all there is to say.
+	if to == StatusSubmitted {
+		if err := s.tellReceived(ctx, tx, now, p.ApplicationID, moved); err != nil {
+			return err
+		}
 	}
 	s.log.InfoContext(ctx, "application paid", "reference", ref, "payment_id", p.ID, "to", to)
 	return nil

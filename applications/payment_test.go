@@ -42,7 +42,7 @@ func checkout(t *testing.T, svc *payments.Service, app *Application) payments.Ch
 	co, err := svc.StartCheckout(context.Background(), payments.StartInput{
 		ApplicationID: app.ID, Reference: app.Reference.String(), ServiceSlug: app.ServiceSlug,
 		Fee:   catalogue.Fee{Amount: app.Fee.Amount, Currency: app.Fee.Currency, When: app.Fee.When},
-		Title: "Parking permit", Lang: "en",
+		Title: "Parking permit", Lang: "en", PersonID: app.PersonID, Email: app.Contact.Email,
 		SuccessURL: "https://portal.example/payments/return?session_id={CHECKOUT_SESSION_ID}",
 		CancelURL:  "https://portal.example/payments/cancelled",
 	})

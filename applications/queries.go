@@ -5,7 +5,7 @@ package applications
 // PostgreSQL (ON CONFLICT and RETURNING exist in both).
 
 const applicationColumns = `id, reference, service_slug, catalogue_version, person_id, contact_name, contact_email,
-	answers, fee_amount, fee_currency, fee_when, status, created_at, submitted_at, updated_at, due_date`
+	answers, fee_amount, fee_currency, fee_when, status, created_at, submitted_at, updated_at, due_date, lang`
 
 const summaryColumns = `id, reference, service_slug, person_id, contact_name, contact_email, status,
 	created_at, submitted_at, updated_at, due_date`
@@ -19,7 +19,7 @@ const (
 	// nothing, and Submit draws another, without aborting the transaction
 	// as a unique violation would on PostgreSQL.
 	qInsertApplication = `INSERT INTO applications (` + applicationColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 
 	qInsertToken = `INSERT INTO submission_tokens (token, application_id, person_id, created_at) VALUES (?, ?, ?, ?)`
 
@@ -65,8 +65,8 @@ const (
 	qAudit = `SELECT id, at, actor_person_id, actor_role, action, application_id, detail
 	FROM audit_log WHERE application_id = ? ORDER BY at, id`
 
-	qUpsertDraft = `INSERT INTO application_drafts (person_id, service_slug, input, updated_at) VALUES (?, ?, ?, ?)
-	ON CONFLICT (person_id, service_slug) DO UPDATE SET input = excluded.input, updated_at = excluded.updated_at`
+	qUpsertDraft = `INSERT INTO application_drafts (person_id, service_slug, input, updated_at, lang) VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT (person_id, service_slug) DO UPDATE SET input = excluded.input, updated_at = excluded.updated_at, lang = excluded.lang`
 	qDraft       = `SELECT service_slug, input, updated_at FROM application_drafts WHERE person_id = ? AND service_slug = ?`
 	qDrafts      = `SELECT service_slug, input, updated_at FROM application_drafts WHERE person_id = ? ORDER BY updated_at DESC`
 	qDeleteDraft = `DELETE FROM application_drafts WHERE person_id = ? AND service_slug = ?`

@@ -196,7 +196,7 @@ func (s *Store) load(ctx context.Context, q querier, query string, args ...any) 
 	var submitted sql.NullTime
 	err := q.QueryRowContext(ctx, s.q(query), args...).Scan(&a.ID, &ref, &a.ServiceSlug, &a.CatalogueVersion, &person,
 		&a.Contact.Name, &a.Contact.Email, &answers, &feeAmount, &feeCurrency, &feeWhen, &status,
-		&a.CreatedAt, &submitted, &a.UpdatedAt, &due)
+		&a.CreatedAt, &submitted, &a.UpdatedAt, &due, &a.Lang)
 	if err != nil {
 		return nil, s.db.MapError(err)
 	}

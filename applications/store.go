@@ -54,6 +54,7 @@ type Application struct {
 	SubmittedAt      time.Time // zero while a draft
 	UpdatedAt        time.Time
 	DueDate          string // YYYY-MM-DD in the authority's time zone; "" when the service states no time
+	Lang             string // the language the form was filled in; "" for applications made before it was kept
 	Events           []Event
 	Files            []File
 }

@@ -19,7 +19,7 @@ import (
 func TestSubmitRecordsEverything(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		if err := e.s.SaveDraft(ctx, 41, "parking-permit", forms.Values{"full_name": {"Ana"}}); err != nil {
+		if err := e.s.SaveDraft(ctx, 41, "parking-permit", "en", forms.Values{"full_name": {"Ana"}}); err != nil {
 			t.Fatal(err)
 		}
 		app := e.submit(t, e.permitInput(t, 41))
@@ -193,7 +193,7 @@ func TestSubmitIsAtomic(t *testing.T) {
 	eachDB(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		allow := storetest.RefuseInserts(t, e.db, "application_files", "refused by the test")
-		if err := e.s.SaveDraft(ctx, 41, "parking-permit", forms.Values{"full_name": {"Ana"}}); err != nil {
+		if err := e.s.SaveDraft(ctx, 41, "parking-permit", "en", forms.Values{"full_name": {"Ana"}}); err != nil {
 			t.Fatal(err)
 		}
 		in := e.permitInput(t, 41)
@@ -532,18 +532,18 @@ func TestDrafts(t *testing.T) {
 			t.Errorf("no draft: %v, want ErrNotFound", err)
 		}
 		first := forms.Values{"full_name": {"An"}, "vehicle": {""}, "_csrf": {"secret"}, "when-day": {"31"}}
-		if err := e.s.SaveDraft(ctx, 41, "parking-permit", first); err != nil {
+		if err := e.s.SaveDraft(ctx, 41, "parking-permit", "en", first); err != nil {
 			t.Fatal(err)
 		}
 		e.clock.set(e.clock.now().Add(time.Hour))
 		second := forms.Values{"full_name": {"Ana García"}, "kinds": {"a", "b"}}
-		if err := e.s.SaveDraft(ctx, 41, "parking-permit", second); err != nil {
+		if err := e.s.SaveDraft(ctx, 41, "parking-permit", "en", second); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.s.SaveDraft(ctx, 41, "report-missed-bin", forms.Values{"notes": {"x"}}); err != nil {
+		if err := e.s.SaveDraft(ctx, 41, "report-missed-bin", "en", forms.Values{"notes": {"x"}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.s.SaveDraft(ctx, 42, "parking-permit", forms.Values{"full_name": {"Ben"}}); err != nil {
+		if err := e.s.SaveDraft(ctx, 42, "parking-permit", "en", forms.Values{"full_name": {"Ben"}}); err != nil {
 			t.Fatal(err)
 		}
 		d, err := e.s.Draft(ctx, 41, "parking-permit")
@@ -553,7 +553,7 @@ func TestDrafts(t *testing.T) {
 		if mustJSON(t, d.Values) != mustJSON(t, second) || !d.UpdatedAt.Equal(e.clock.now().UTC().Truncate(time.Microsecond)) {
 			t.Errorf("draft %+v, want %v", d, second)
 		}
-		if err := e.s.SaveDraft(ctx, 43, "x", first); err != nil {
+		if err := e.s.SaveDraft(ctx, 43, "x", "en", first); err != nil {
 			t.Fatal(err)
 		}
 		kept, _ := e.s.Draft(ctx, 43, "x")
@@ -573,7 +573,7 @@ func TestDrafts(t *testing.T) {
 		if _, err := e.s.Draft(ctx, 42, "parking-permit"); err != nil {
 			t.Errorf("another person's draft went with it: %v", err)
 		}
-		if err := e.s.SaveDraft(ctx, 0, "parking-permit", second); !errors.Is(err, ErrInvalid) {
+		if err := e.s.SaveDraft(ctx, 0, "parking-permit", "en", second); !errors.Is(err, ErrInvalid) {
 			t.Errorf("anonymous draft: %v, want ErrInvalid", err)
 		}
 	})

@@ -23,7 +23,10 @@ type SubmitInput struct {
 	Contact          Contact
 	Answers          forms.Answers
 	Files            []forms.AcceptedFile
-	Now              time.Time // zero: the store's clock
+	// Lang is the language the form was filled in: the applicant's mail
+	// about it is in that language unless they chose another.
+	Lang string
+	Now  time.Time // zero: the store's clock
 }
 
 // referenceAttempts bounds the draws of a free reference. With 34 billion
@@ -38,7 +41,8 @@ var errTokenUsed = errors.New("applications: submission token already used")
 // its answers, catalogue version, fee and due date, its first event
 // (draft -> submitted, or draft -> awaiting_payment when its fee is due on
 // application: see FirstStatus), its files with their records, the consumed
-// token, and the deletion of the person's draft. A file's content is
+// token, the deletion of the person's draft, and the applicant's
+// notification that it was received (see notify.go). A file's content is
 // written in the transaction (Blobs), so a failure or a crash leaves none.
 //
 // Submitting again with the same token, even at the same moment, returns
@@ -105,6 +109,13 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		if err := s.insertEvent(ctx, tx, id, 1, now, Actor{PersonID: in.PersonID, Role: RoleApplicant}, StatusDraft, FirstStatus(in.Service.Fee), ""); err != nil {
 			return err
 		}
+		// Paid on application, it reaches the council when paid
+		// (PaymentSucceeded tells it then).
+		if FirstStatus(in.Service.Fee) == StatusSubmitted {
+			if err := s.tellReceived(ctx, tx, now, id, due); err != nil {
+				return err
+			}
+		}
 		if err := s.insertFiles(ctx, tx, id, 0, stored, now); err != nil {
 			return err
 		}
@@ -168,7 +179,7 @@ func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInpu
 		}
 		res, err := tx.ExecContext(ctx, s.q(qInsertApplication),
 			id, string(ref), in.Service.Slug, in.CatalogueVersion, nullID(in.PersonID), in.Contact.Name, in.Contact.Email,
-			answers, feeAmount, feeCurrency, feeWhen, string(FirstStatus(in.Service.Fee)), now, now, now, due)
+			answers, feeAmount, feeCurrency, feeWhen, string(FirstStatus(in.Service.Fee)), now, now, now, due, in.Lang)
 		if err != nil {
 			return 0, s.db.MapError(err)
 		}

@@ -15,13 +15,18 @@ import (
 )
 
 // SweepExpired deletes the forms in progress untouched for PendingTTL, with
-// their files, and settles what versions before files moved into the
-// database left in the data directory (see diskLeftovers). It returns how
-// many forms and leftover files it deleted or moved. Every instance may run
-// it at any time, at once too. Saving a form deletes expired forms too,
-// every ten minutes at most.
+// their files, and the drafts saved DraftTTL ago, and settles what versions
+// before files moved into the database left in the data directory (see
+// diskLeftovers). It returns how many forms, drafts and leftover files it
+// deleted or moved. Every instance may run it at any time, at once too.
+// Saving a form deletes expired forms too, every ten minutes at most.
 func (s *Store) SweepExpired(ctx context.Context) (int, error) {
 	n, err := s.sweepPending(ctx)
+	if err != nil {
+		return n, err
+	}
+	drafts, err := s.sweepDrafts(ctx)
+	n += drafts
 	if err != nil {
 		return n, err
 	}

@@ -131,6 +131,7 @@ type Service struct {
 	Channels           []string    `json:"channels"`
 	ProcessingTimeDays *int        `json:"processing_time_days"` // nil: no set time
 	Fee                *Fee        `json:"fee"`
+	Renewal            *Renewal    `json:"renewal,omitempty"` // nil: what the service grants does not end, or no reminder
 	Title              Text        `json:"title"`
 	Summary            Text        `json:"summary"`
 	Description        Text        `json:"description"`
@@ -205,6 +206,18 @@ type Fee struct {
 	Unit     Text   `json:"unit"`
 	When     string `json:"when"` // FeeOnApplication or FeeOnApproval
 }
+
+// Renewal says how long what a service grants lasts (a permit, a licence,
+// a card), counted from the day it is approved, and how many days before it
+// ends its holder is reminded to renew it (notify.RenewalDue).
+type Renewal struct {
+	ValidForDays     int `json:"valid_for_days"`
+	RemindDaysBefore int `json:"remind_days_before"`
+}
+
+// MaxValidForDays bounds Renewal.ValidForDays: a hundred years, the
+// longest a council grants anything for (a burial right).
+const MaxValidForDays = 36600
 
 // When a fee is paid.
 const (

@@ -302,7 +302,9 @@ type typeChecker struct {
 // wholeNumberMessages gives the fix-it message for integer members whose
 // meaning the generic "must be a whole number" would not explain.
 var wholeNumberMessages = map[string]string{
-	"Fee.Amount": "must be a whole number of cents, 0 or more",
+	"Fee.Amount":               "must be a whole number of cents, 0 or more",
+	"Renewal.ValidForDays":     "must be a whole number of days",
+	"Renewal.RemindDaysBefore": "must be a whole number of days",
 }
 
 func (tc *typeChecker) fail(n *node, path, format string, args ...any) {

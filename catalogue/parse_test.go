@@ -23,7 +23,7 @@ func replaceFirst(t *testing.T, old, new string) ([]byte, int) {
 }
 
 func TestParseReportsPathAndLine(t *testing.T) {
-	const serviceMembers = "slug, kind, topic, department, audience, life_events, keywords, channels, processing_time_days, fee, title, summary, description, eligibility_text, documents, steps, legal_basis, output, related, eligibility_rule, assurance, online_form"
+	const serviceMembers = "slug, kind, topic, department, audience, life_events, keywords, channels, processing_time_days, fee, renewal, title, summary, description, eligibility_text, documents, steps, legal_basis, output, related, eligibility_rule, assurance, online_form"
 	tests := []struct {
 		name     string
 		old, new string
@@ -39,6 +39,10 @@ func TestParseReportsPathAndLine(t *testing.T) {
 			"services[1].fee.amount", "must be a whole number of cents, 0 or more, not 99999999999999999999", 0},
 		{"processing time as text", `"processing_time_days": 2,`, `"processing_time_days": "two",`,
 			"services[0].processing_time_days", "must be a whole number, not a string", 0},
+		{"renewal in words", `"valid_for_days": 365,`, `"valid_for_days": "a year",`,
+			"services[10].renewal.valid_for_days", "must be a whole number of days, not a string", 0},
+		{"renewal as a number", "\"renewal\": {\n        \"valid_for_days\": 365,\n        \"remind_days_before\": 30\n      },", `"renewal": 365,`,
+			"services[10].renewal", "must be an object {...}, not a number", 0},
 		{"kind as a list", `"kind": "report",`, `"kind": ["report"],`,
 			"services[0].kind", "must be a string in double quotes, not a list", 0},
 		{"fee as text", `"fee": null,`, `"fee": "free",`,
@@ -169,6 +173,47 @@ func TestLoadReportsTypeAndContentProblemsTogether(t *testing.T) {
 // A catalogue that says nothing of kinds (written before they existed, or
 // by another council) still loads: every service reads as one to apply for,
 // and its export still says nothing of them.
+// TestRenewalRoundTrip: a renewal is read, summarised for the directory,
+// written back by an export as it was, and a service without one exports
+// none.
+func TestRenewalRoundTrip(t *testing.T) {
+	c, err := Load(DemoJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Renewal{}
+	for _, s := range c.Services {
+		if s.Renewal != nil {
+			got[s.Slug] = *s.Renewal
+			if sum := s.Summarise(); sum.Renewal == nil || *sum.Renewal != *s.Renewal {
+				t.Errorf("%s: the summary's renewal is %v, want %v", s.Slug, sum.Renewal, *s.Renewal)
+			}
+		}
+	}
+	if r := got["resident-parking-permit"]; r != (Renewal{ValidForDays: 365, RemindDaysBefore: 30}) {
+		t.Errorf("resident-parking-permit renewal = %+v, want 365 days, reminded 30 before (its page promises it)", r)
+	}
+	if _, ok := got["report-missed-bin-collection"]; ok {
+		t.Error("a report has a renewal")
+	}
+	out, err := Encode(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, want := bytes.Count(out, []byte(`"renewal": {`)), len(got); n != want {
+		t.Errorf("the export writes %d renewals, want %d: one per service that has one, none for the others", n, want)
+	}
+	again, err := Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range again.Services {
+		if r, ok := got[s.Slug]; ok != (s.Renewal != nil) || ok && r != *s.Renewal {
+			t.Errorf("%s: renewal %v after the round trip, want %v", s.Slug, s.Renewal, r)
+		}
+	}
+}
+
 func TestKindMayBeLeftOut(t *testing.T) {
 	data := bytes.ReplaceAll(DemoJSON(), []byte(`"kind": "report",`), nil)
 	data = bytes.ReplaceAll(data, []byte(`"kind": "pay",`), nil)

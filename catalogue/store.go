@@ -94,6 +94,7 @@ type ServiceSummary struct {
 	Assurance          string // "" when the service has no online form
 	ProcessingTimeDays *int   // nil: no set time
 	HasRule            bool
+	Renewal            *Renewal `json:",omitempty"` // for the renewal reminders
 }
 
 // Summarise returns what a list of services shows about s.
@@ -102,7 +103,7 @@ func (s *Service) Summarise() ServiceSummary {
 		Slug: s.Slug, Kind: TransactionOf(s.Kind), Topic: s.Topic, Department: s.Department,
 		Audience: s.Audience, LifeEvents: s.LifeEvents,
 		Title: s.Title, Summary: s.Summary, Fee: s.Fee,
-		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays,
+		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays, Renewal: s.Renewal,
 		HasRule: s.EligibilityRule != nil && *s.EligibilityRule != "",
 	}
 	if s.Assurance != nil {

@@ -351,6 +351,9 @@ func (v *validator) service(p string, s *Service) {
 	if s.Fee != nil {
 		v.fee(member(p, "fee"), s.Fee)
 	}
+	if s.Renewal != nil {
+		v.renewal(member(p, "renewal"), s)
+	}
 	v.text(member(p, "title"), s.Title, true)
 	v.text(member(p, "summary"), s.Summary, true)
 	v.text(member(p, "description"), s.Description, true)
@@ -407,6 +410,23 @@ func (v *validator) fee(p string, f *Fee) {
 	}
 	v.oneOf(member(p, "when"), f.When, feeWhens)
 	v.text(member(p, "unit"), f.Unit, false)
+}
+
+func (v *validator) renewal(p string, s *Service) {
+	r := s.Renewal
+	valid := r.ValidForDays >= 1 && r.ValidForDays <= MaxValidForDays
+	if !valid {
+		v.add(member(p, "valid_for_days"), "must be the number of days what the service grants lasts from its approval, 1 to %d, not %d", MaxValidForDays, r.ValidForDays)
+	}
+	switch {
+	case r.RemindDaysBefore < 1:
+		v.add(member(p, "remind_days_before"), "must be 1 or more: how many days before the end to remind the holder, not %d", r.RemindDaysBefore)
+	case valid && r.RemindDaysBefore >= r.ValidForDays:
+		v.add(member(p, "remind_days_before"), "must be less than valid_for_days (%d), or the reminder would come before what it reminds of was granted, not %d", r.ValidForDays, r.RemindDaysBefore)
+	}
+	if s.OnlineForm == nil {
+		v.add(p, "needs an online_form: reminders go to the people whose online applications were approved; add a form or remove renewal")
+	}
 }
 
 // entryText is one of the texts that an entry's translation into a

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"sportello/notify"
 )
 
 // ErrCannotFulfil is what a Fulfiller wraps when the application can no
@@ -248,6 +250,11 @@ func (s *Service) applyPaid(ctx context.Context, tx *sql.Tx, p Payment, ev Event
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT fulfil`); err != nil {
 		return "", s.mapErr(err)
 	}
+	// The receipt is told only with the application moved on: a payment
+	// the application cannot take goes to staff, and is not confirmed.
+	if err := s.tell(ctx, tx, p, notify.PaymentReceived, "paid", money(p.AmountReceived, p.Currency)); err != nil {
+		return "", err
+	}
 	if err := s.fulfiller.PaymentSucceeded(ctx, tx, p); err != nil {
 		if !errors.Is(err, ErrCannotFulfil) {
 			return "", fmt.Errorf("payments: the application of payment %d was not moved on: %w", p.ID, err)
@@ -285,9 +292,9 @@ func (s *Service) closeAttempt(ctx context.Context, tx *sql.Tx, p Payment, statu
 	}
 	switch status {
 	case StatusFailed:
-		return ResultFailed, nil
+		return ResultFailed, s.tell(ctx, tx, p, notify.PaymentFailed, "failed", map[string]string{"reason": "failed"})
 	case StatusExpired:
-		return ResultExpired, nil
+		return ResultExpired, s.tell(ctx, tx, p, notify.PaymentFailed, "expired", map[string]string{"reason": "expired"})
 	}
 	return ResultCancelled, nil
 }
@@ -311,7 +318,7 @@ func (s *Service) applyRefunded(ctx context.Context, tx *sql.Tx, p Payment, ev E
 	if err != nil {
 		return "", s.mapErr(err)
 	}
-	return ResultRefunded, nil
+	return ResultRefunded, s.tellRefunded(ctx, tx, p, refunded)
 }
 
 func nullIfEmpty(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

@@ -134,12 +134,17 @@ var (
 // Payment is one checkout attempt for an application, with the fee snapshot
 // it was started with.
 type Payment struct {
-	ID             int64
-	ApplicationID  int64
-	Reference      string // the application's reference, e.g. PN-4KX7-9QJM
-	ServiceSlug    string
-	ServiceTitle   string // in Lang, as shown on the checkout and receipt
-	Lang           string
+	ID            int64
+	ApplicationID int64
+	Reference     string // the application's reference, e.g. PN-4KX7-9QJM
+	ServiceSlug   string
+	ServiceTitle  string // in Lang, as shown on the checkout and receipt
+	Lang          string
+	// PersonID and ContactEmail are the applicant told of what becomes of
+	// the payment (package notify): the person signed in, or for someone
+	// who was not, the address they gave. Both empty: nobody is told.
+	PersonID       int64
+	ContactEmail   string
 	FeeWhen        string // catalogue.FeeOnApplication or catalogue.FeeOnApproval
 	Attempt        int    // 1, 2, ... for the same application
 	Provider       string // "stripe" or "simulated"

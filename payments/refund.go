@@ -181,7 +181,10 @@ func (s *Service) sendRefund(ctx context.Context, p Payment, r Refund) (Refund, 
 		}
 		_, err = tx.ExecContext(ctx, s.q(`UPDATE payments SET refunded_amount = ?, status = ?, updated_at = ? WHERE id = ?`),
 			refunded, status, s.now().Unix(), p.ID)
-		return s.mapErr(err)
+		if err != nil || !grew {
+			return s.mapErr(err)
+		}
+		return s.tellRefunded(ctx, tx, p, refunded)
 	})
 	if err != nil {
 		return r, fmt.Errorf("payments: refund %d was made (provider id %s) but not recorded; Reconcile will record it: %w", r.ID, providerID, err)

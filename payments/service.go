@@ -86,8 +86,13 @@ type StartInput struct {
 	Fee           catalogue.Fee // the snapshot taken when the application was made
 	Title         string        // the service's title in Lang: the checkout's line item
 	Lang          string
-	SuccessURL    string // absolute; {CHECKOUT_SESSION_ID} is replaced by the session id
-	CancelURL     string // absolute
+	// PersonID is the applicant, who is told of the payment (paid, failed,
+	// expired, refunded) in Lang; for an application made without signing
+	// in, Email is the address they gave. Neither: nobody is told.
+	PersonID   int64
+	Email      string
+	SuccessURL string // absolute; {CHECKOUT_SESSION_ID} is replaced by the session id
+	CancelURL  string // absolute
 }
 
 func (in StartInput) validate() error {
@@ -217,6 +222,8 @@ func (s *Service) begin(ctx context.Context, in StartInput) (p Payment, stale, r
 			ServiceSlug:   in.ServiceSlug,
 			ServiceTitle:  in.Title,
 			Lang:          in.Lang,
+			PersonID:      in.PersonID,
+			ContactEmail:  in.Email,
 			FeeWhen:       in.Fee.When,
 			Attempt:       last + 1,
 			Provider:      s.provider.Name(),
@@ -231,9 +238,10 @@ func (s *Service) begin(ctx context.Context, in StartInput) (p Payment, stale, r
 		p.IdempotencyKey = "sportello-checkout-" + strconv.FormatInt(p.ID, 10) + "-" + strconv.Itoa(p.Attempt)
 		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO payments (id, application_id, reference, service_slug,
 			service_title, lang, fee_when, attempt, provider, idempotency_key, amount, currency, status,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			created_at, updated_at, person_id, contact_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			p.ID, p.ApplicationID, p.Reference, p.ServiceSlug, p.ServiceTitle, p.Lang, p.FeeWhen,
-			p.Attempt, p.Provider, p.IdempotencyKey, p.Amount, p.Currency, p.Status, now.Unix(), now.Unix())
+			p.Attempt, p.Provider, p.IdempotencyKey, p.Amount, p.Currency, p.Status, now.Unix(), now.Unix(),
+			nullID(p.PersonID), p.ContactEmail)
 		return s.mapErr(err)
 	})
 	return p, stale, resumed, err

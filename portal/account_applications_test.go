@@ -11,6 +11,8 @@ import (
 
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/notify"
+	"sportello/notify/notifytest"
 	"sportello/payments"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
@@ -37,21 +39,28 @@ func docUpload(name string) upload {
 // and returns the reference.
 func applyAs(t *testing.T, v *browser) string {
 	t.Helper()
-	form := v.get("/services/" + vanPermit + "/apply")
+	conf := applyIn(t, v, "")
+	must(t, conf, http.StatusOK, "Application sent", "See your application")
+	return referenceOf(t, conf.body)
+}
+
+// applyIn sends the van permit's form with the query query (such as
+// "?lang=ca") on every request, and returns the confirmation.
+func applyIn(t *testing.T, v *browser, query string) response {
+	t.Helper()
+	form := v.get("/services/" + vanPermit + "/apply" + query)
 	must(t, form, http.StatusOK)
 	csrf, token := formTokens(t, form.body)
-	r := v.postMultipart("/services/"+vanPermit+"/apply", vanPermitAnswers(csrf, token), docUpload("logbook.pdf"))
+	r := v.postMultipart("/services/"+vanPermit+"/apply"+query, vanPermitAnswers(csrf, token), docUpload("logbook.pdf"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("van permit answers: %d\n%s", r.status, excerptMain(r.body))
 	}
 	must(t, v.get(r.location), http.StatusOK, "logbook.pdf", "1234BCD")
-	r = v.post("/services/"+vanPermit+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
+	r = v.post("/services/"+vanPermit+"/apply/submit"+query, url.Values{"_csrf": {csrf}, "_token": {token}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("submit: %d\n%s", r.status, excerptMain(r.body))
 	}
-	conf := v.get(r.location)
-	must(t, conf, http.StatusOK, "Application sent", "See your application")
-	return referenceOf(t, conf.body)
+	return v.get(r.location)
 }
 
 var fileLink = regexp.MustCompile(`href="(/(?:account|staff)/files/[a-z2-7]+)"`)
@@ -71,7 +80,8 @@ func TestApplySignInAndDraft(t *testing.T) {
 		t.Fatalf("after sign-in the browser is at %s, want the form", r.url)
 	}
 	must(t, r, http.StatusOK, `id="name" name="name" type="text" autocomplete="name" value="Marta Vidal"`,
-		`value="marta.vidal@example.org"`, `id="apply-save"`, "A saved draft keeps your answers but not the files")
+		`value="marta.vidal@example.org"`, `id="apply-save"`, "A saved draft keeps your answers but not the files",
+		"We keep a saved draft for 30 days after you last save it, and email you 7 days before we delete it.")
 	mustNot(t, r, `id="contact-email"`)
 	csrf, token := formTokens(t, r.body)
 
@@ -90,7 +100,7 @@ func TestApplySignInAndDraft(t *testing.T) {
 	}
 	r = v.get(r.location)
 	must(t, r, http.StatusOK, "We have saved your answers", "Saved drafts",
-		`href="/services/`+vanPermit+`/apply"`, "Apply for a recycling centre van permit")
+		`href="/services/`+vanPermit+`/apply"`, "Apply for a recycling centre van permit", ". Kept until ")
 	r = v.get("/services/" + vanPermit + "/apply")
 	must(t, r, http.StatusOK, "We filled in the answers you saved on", `value="9999 XYZ"`,
 		`value="single" checked`, `id="visit_date-day" name="visit_date-day" type="text" inputmode="numeric" value="12"`)
@@ -313,4 +323,17 @@ func TestApplicationsNeedTheirServiceLevel(t *testing.T) {
 	must(t, low.signInAtLevel("resident", page, "substantial"), http.StatusOK, ref, "authorisation.pdf")
 	must(t, low.get(file), http.StatusOK, "% authorisation")
 	must(t, low.get(pay.PayURL(ref)), http.StatusOK, `id="pay-now"`)
+}
+
+// An application sent in Catalan is told received in Catalan: the portal
+// gives the store the language of the form.
+func TestApplicationReceivedInTheFormsLanguage(t *testing.T) {
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	v.signIn("resident", "/")
+	ref := referenceOf(t, applyIn(t, v, "?lang=ca").body)
+	n, ok := notifytest.Outbox(t, site.db)["received:"+ref]
+	if !ok || n.Kind != notify.ApplicationReceived || n.Lang != "ca" || n.PersonID != site.personID(t, "resident") || n.Data["service"] != vanPermit {
+		t.Errorf("the notification of %s: %+v (found %v); want application_received for the resident, in ca", ref, n, ok)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/notify"
+	"sportello/notify/notifytest"
 	"sportello/payments"
 	"sportello/portal/pay"
 )
@@ -128,6 +131,19 @@ func TestPaymentOnApplicationJourney(t *testing.T) {
 	}
 	if st := payStatus(t, site, "resident", ref); st != applications.StatusSubmitted {
 		t.Errorf("after paying: %s, want submitted", st)
+	}
+	// Only now has it reached the council: told received, and paid.
+	var told []notify.Kind
+	for key, n := range notifytest.Outbox(t, site.db) {
+		if n.Data["ref"] == ref.String() && n.PersonID == site.personID(t, "resident") && n.Lang == "en" {
+			told = append(told, n.Kind)
+		} else if n.Data["ref"] == ref.String() {
+			t.Errorf("notification %s: %+v; want it for the resident, in English", key, n)
+		}
+	}
+	slices.Sort(told)
+	if want := []notify.Kind{notify.ApplicationReceived, notify.PaymentReceived}; !slices.Equal(told, want) {
+		t.Errorf("told %v, want %v", told, want)
 	}
 	link := payReceiptLink.FindStringSubmatch(back.body)
 	if link == nil {

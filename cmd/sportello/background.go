@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
 	"sportello/applications"
+	"sportello/catalogue"
 	"sportello/jobs"
 	"sportello/metrics"
 	"sportello/payments"
@@ -16,7 +18,7 @@ import (
 // backgroundJobs is the work that runs beside the requests. Every instance
 // offers to do it, and for each run exactly one does (package jobs), so two
 // instances never reconcile the same payment at once.
-func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *payments.Service, apps *applications.Store, m *metrics.Metrics, log *slog.Logger) *jobs.Runner {
+func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *payments.Service, apps *applications.Store, cat catalogue.Store, m *metrics.Metrics, log *slog.Logger) *jobs.Runner {
 	r := jobs.New(db, jobs.Options{Drain: drain, Log: log, OnRun: m.JobRun})
 	// A lost webhook or a crash mid-checkout is repaired from the
 	// provider's own record.
@@ -35,11 +37,46 @@ func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *p
 		}
 		return err
 	}})
-	// Forms in progress that nobody finished, with their uploads.
+	// Forms in progress that nobody finished, with their uploads, and
+	// drafts saved more than 30 days ago.
 	r.Add(jobs.Job{Name: "applications_sweep", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 		n, err := apps.SweepExpired(ctx)
 		if n > 0 {
 			log.InfoContext(ctx, "applications: swept expired forms in progress", "forms", n)
+		}
+		return err
+	}})
+	// Reminders before a permit or licence ends, for the services whose
+	// renewal the published catalogue sets. Each is told once (its key), so
+	// a run may come as often as it likes; every six hours a reminder lands
+	// on the day it is due.
+	r.Add(jobs.Job{Name: "applications_renewal_reminders", Every: 6 * time.Hour, Run: func(ctx context.Context) error {
+		d, err := cat.Directory(ctx)
+		if err != nil {
+			return err
+		}
+		renewals := map[string]catalogue.Renewal{}
+		for _, s := range d.Services {
+			if s.Renewal != nil {
+				renewals[s.Slug] = *s.Renewal
+			}
+		}
+		n, err := apps.RemindRenewals(ctx, renewals)
+		if n > 0 {
+			log.InfoContext(ctx, "applications: renewals due", "applications", n)
+		}
+		return err
+	}})
+	// The reminder a week before a saved draft is deleted (the sweep above
+	// deletes it 30 days after its last save).
+	r.Add(jobs.Job{Name: "applications_draft_reminders", Every: time.Hour, Run: func(ctx context.Context) error {
+		published := func(slug string) bool {
+			_, err := cat.Service(ctx, slug)
+			return !errors.Is(err, catalogue.ErrNotFound)
+		}
+		n, err := apps.RemindExpiringDrafts(ctx, published)
+		if n > 0 {
+			log.InfoContext(ctx, "applications: drafts about to be deleted", "drafts", n)
 		}
 		return err
 	}})

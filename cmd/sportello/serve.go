@@ -110,7 +110,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer stopWork()
 	jobsDone := make(chan struct{})
 	go func() {
-		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, m, log).Run(work)
+		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, cat, m, log).Run(work)
 		close(jobsDone)
 	}()
 	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)

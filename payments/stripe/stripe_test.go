@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +16,8 @@ import (
 	stripeapi "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
 
+	"sportello/notify"
+	"sportello/notify/notifytest"
 	"sportello/payments"
 	"sportello/payments/internal/paytest"
 	"sportello/payments/stripe"
@@ -415,4 +418,60 @@ func TestNewRefusesMissingSecrets(t *testing.T) {
 			t.Errorf("New(%+v) accepted a configuration that can never confirm a payment", cfg)
 		}
 	}
+}
+
+// TestWebhooksAreToldOnce: Stripe delivers an event again, or another event
+// of the same outcome, and a refund is reported both by Sportello's own
+// call and by charge.refunded: the applicant hears of each thing once.
+func TestWebhooksAreToldOnce(t *testing.T) {
+	apiURL := paytest.StripeMock(t)
+	paytest.EachBackend(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db, apiURL)
+		notifytest.AddPeople(t, db, 41)
+		in := paytest.Input(1)
+		in.PersonID, in.Lang = 41, "fr"
+		c, err := e.svc.StartCheckout(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := e.payment(t, c.PaymentID)
+		deliver := func(payload []byte) {
+			t.Helper()
+			if err := e.svc.HandleWebhook(ctx, payload, sign(payload, time.Now(), webhookSecret)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		completed := event("evt_paid", "checkout.session.completed", sessionObject(p, "complete", "paid", 1250, "eur"))
+		deliver(completed)
+		deliver(completed)
+		deliver(event("evt_async", "checkout.session.async_payment_succeeded", sessionObject(p, "complete", "paid", 1250, "eur")))
+		if _, err := e.svc.Refund(ctx, payments.RefundInput{PaymentID: p.ID, Amount: 500, Reason: "partly withdrawn", StaffPersonID: 7, RequestToken: payments.NewRefundToken()}); err != nil {
+			t.Fatal(err)
+		}
+		refunded := func(id string, total int64) []byte {
+			return event(id, "charge.refunded", map[string]any{
+				"id": "ch_1", "object": "charge", "amount": 1250, "amount_refunded": total, "currency": "eur",
+				"payment_intent": "pi_" + strconv.FormatInt(p.ID, 10),
+			})
+		}
+		deliver(refunded("evt_refunded_1", 500))
+		// A refund made in Stripe's dashboard reaches Sportello only so.
+		deliver(refunded("evt_refunded_2", 1250))
+		deliver(refunded("evt_refunded_2", 1250))
+
+		id := strconv.FormatInt(p.ID, 10)
+		data := func(more map[string]string) map[string]string {
+			more["ref"], more["service"], more["payment"] = p.Reference, "dog-licence", id
+			return more
+		}
+		want := map[string]notifytest.Notice{
+			"payment:" + id + ":paid":          {Kind: notify.PaymentReceived, PersonID: 41, Lang: "fr", Data: data(map[string]string{"amount": "1250", "currency": "eur"})},
+			"payment:" + id + ":refunded:500":  {Kind: notify.RefundMade, PersonID: 41, Lang: "fr", Data: data(map[string]string{"amount": "500", "currency": "eur"})},
+			"payment:" + id + ":refunded:1250": {Kind: notify.RefundMade, PersonID: 41, Lang: "fr", Data: data(map[string]string{"amount": "750", "currency": "eur"})},
+		}
+		if got := notifytest.Outbox(t, db); !reflect.DeepEqual(got, want) {
+			t.Errorf("notifications\n%+v\nwant\n%+v", got, want)
+		}
+	})
 }

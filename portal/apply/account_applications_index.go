@@ -34,6 +34,7 @@ type appDraftRow struct {
 	URL     string
 	Service web.Localised
 	Saved   string
+	Until   string // when the sweep deletes it
 }
 
 // appServiceTitle is a service's title for a list; a service since removed
@@ -77,6 +78,7 @@ func (s *Handler) accountApplicationsIndex(c *fiber.Ctx) error {
 		}
 		page.Drafts = append(page.Drafts, appDraftRow{
 			URL: applyFormURL(dr.ServiceSlug), Service: appServiceTitle(d, dr.ServiceSlug, p.Lang), Saved: s.Date(web.LangOf(c), dr.UpdatedAt),
+			Until: s.Date(web.LangOf(c), dr.Expires()),
 		})
 	}
 	return web.Render(c, "applications/index", page)

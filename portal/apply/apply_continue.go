@@ -40,7 +40,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 		if v == nil {
 			return web.NewError(fiber.StatusBadRequest, "apply.error.draft_sign_in", nil)
 		}
-		if err := s.apps.SaveDraft(ctx, v.PersonID, svc.Slug, values); err != nil {
+		if err := s.apps.SaveDraft(ctx, v.PersonID, svc.Slug, web.LangOf(c), values); err != nil {
 			if errors.Is(err, applications.ErrInvalid) {
 				return web.NewError(fiber.StatusRequestEntityTooLarge, "apply.error.draft_too_large", err)
 			}

@@ -2,6 +2,7 @@ package apply
 
 import (
 	"errors"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -23,6 +24,9 @@ type applyPage struct {
 	// signing in.
 	Applicant    *applyContact
 	CanSaveDraft bool
+	// How long a saved draft is kept, and how many days before its end
+	// the person is told (applications.DraftTTL, DraftReminder).
+	DraftKeptDays, DraftNoticeDays int
 	// DraftSaved is when the draft the form was filled from was saved.
 	DraftSaved string
 	Multipart  bool // the form has a file input
@@ -107,13 +111,14 @@ func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.S
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(svc.Title, p.Lang)
 	page := applyPage{
-		Page:         p,
-		Service:      s.applyServiceView(d, svc, p.Lang),
-		Action:       applyFormURL(svc.Slug),
-		Token:        token,
-		Fields:       s.applyFields(c, d, svc.OnlineForm, values, errs, pend),
-		Errors:       applyErrorLinks(c, errs),
-		CanSaveDraft: web.ViewerOf(c) != nil,
+		Page:          p,
+		Service:       s.applyServiceView(d, svc, p.Lang),
+		Action:        applyFormURL(svc.Slug),
+		Token:         token,
+		Fields:        s.applyFields(c, d, svc.OnlineForm, values, errs, pend),
+		Errors:        applyErrorLinks(c, errs),
+		CanSaveDraft:  web.ViewerOf(c) != nil,
+		DraftKeptDays: int(applications.DraftTTL / (24 * time.Hour)), DraftNoticeDays: int(applications.DraftReminder / (24 * time.Hour)),
 	}
 	if len(errs) > 0 {
 		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title

@@ -45,6 +45,7 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 		Contact:          pend.Contact,
 		Answers:          res.Answers,
 		Files:            res.Files,
+		Lang:             web.LangOf(c),
 	}
 	if v := web.ViewerOf(c); v != nil {
 		in.PersonID = v.PersonID

@@ -46,6 +46,10 @@ func serviceValues(s *catalogue.Service, langs []string) url.Values {
 		v.Set("fee.amount", web.Money{Minor: s.Fee.Amount, Currency: s.Fee.Currency}.Plain())
 		set("fee.when", s.Fee.When)
 	}
+	if s.Renewal != nil {
+		v.Set("renewal.valid_for_days", strconv.Itoa(s.Renewal.ValidForDays))
+		v.Set("renewal.remind_days_before", strconv.Itoa(s.Renewal.RemindDaysBefore))
+	}
 	for _, l := range langs {
 		if s.Fee != nil {
 			set("fee.unit."+l, s.Fee.Unit[l])
@@ -179,6 +183,18 @@ func decodeService(v url.Values, langs []string, def, currency string, T func(st
 			probs = append(probs, catalogue.Problem{Path: "fee.amount", Message: T("editor.error.amount", "Value", a)})
 		}
 		s.Fee = &catalogue.Fee{Amount: amount, Currency: currency, When: v.Get("fee.when"), Unit: readText(v, "fee.unit", langs, def, false)}
+	}
+	// Either number given asks for a renewal; a missing one is then
+	// reported by the catalogue's validation, on its own control.
+	valid, remind := intAt("renewal.valid_for_days"), intAt("renewal.remind_days_before")
+	if valid != nil || remind != nil {
+		s.Renewal = &catalogue.Renewal{}
+		if valid != nil {
+			s.Renewal.ValidForDays = *valid
+		}
+		if remind != nil {
+			s.Renewal.RemindDaysBefore = *remind
+		}
 	}
 	if r := strings.TrimSpace(v.Get("eligibility_rule")); r != "" {
 		s.EligibilityRule = &r
@@ -351,6 +367,8 @@ func (s *Handler) serviceGroups(v url.Values, d *web.Directory, lang, compare st
 		{ID: fieldID("processing_time_days"), Name: "processing_time_days", Label: T("editor.field.processing_time_days"), Hint: T("editor.hint.processing_time_days"), Type: "number", Value: v.Get("processing_time_days")},
 		{ID: fieldID("fee.amount"), Name: "fee.amount", Label: T("editor.field.fee_amount", "Currency", d.Authority.Currency), Hint: T("editor.hint.fee_amount"), Type: "text", Value: v.Get("fee.amount")},
 		selectField("fee.when", T("editor.field.fee_when"), v.Get("fee.when"), append([]edOption{{Value: "", Label: T("editor.choose")}}, opts("service.fee_when.", catalogue.FeeOnApplication, catalogue.FeeOnApproval)...)),
+		{ID: fieldID("renewal.valid_for_days"), Name: "renewal.valid_for_days", Label: T("editor.field.renewal_valid_for_days"), Hint: T("editor.hint.renewal_valid_for_days"), Type: "number", Value: v.Get("renewal.valid_for_days")},
+		{ID: fieldID("renewal.remind_days_before"), Name: "renewal.remind_days_before", Label: T("editor.field.renewal_remind_days_before"), Hint: T("editor.hint.renewal_remind_days_before"), Type: "number", Value: v.Get("renewal.remind_days_before")},
 		selectField("assurance", T("editor.field.assurance"), v.Get("assurance"), append([]edOption{{Value: "", Label: T("editor.assurance.none_form")}}, opts("editor.assurance.", catalogue.AssuranceNone, catalogue.AssuranceLow, catalogue.AssuranceSubstantial, catalogue.AssuranceHigh)...)),
 	}}
 	unit := text("fee.unit", "text", 0)

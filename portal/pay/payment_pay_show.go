@@ -143,6 +143,8 @@ func (s *Handler) Checkout(c *fiber.Ctx, app *applications.Application) error {
 		Fee:           *fee,
 		Title:         title.Text,
 		Lang:          lang,
+		PersonID:      app.PersonID,
+		Email:         app.Contact.Email,
 		SuccessURL:    s.Absolute("/payments/return?session_id={CHECKOUT_SESSION_ID}"),
 		CancelURL:     s.Absolute(paymentCancelPath(ref, attempt)),
 	})
