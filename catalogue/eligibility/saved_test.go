@@ -1,6 +1,10 @@
 package eligibility
 
-import "testing"
+import (
+	"testing"
+
+	"sportello/catalogue"
+)
 
 // Saved answers are read one by one (a stale one loses only itself) and
 // replayed as the finder asks: the answers reached are those the result
@@ -24,7 +28,7 @@ func TestDecodeAndReplay(t *testing.T) {
 	all := map[string]any{}
 	for _, q := range r.Questions() {
 		switch q.Type {
-		case "boolean":
+		case catalogue.QuestionBoolean:
 			all[q.Name] = false
 		default:
 			all[q.Name] = 1
