@@ -281,3 +281,13 @@ func (s *SQL) DeleteSavedAnswers(ctx context.Context, personID int64) error {
 	}
 	return nil
 }
+
+// DeleteSavedAnswersIn deletes personID's saved answers within tx, a
+// transaction of the caller's that deletes what was kept because of them
+// (the support alerts' matches) at the same time.
+func DeleteSavedAnswersIn(ctx context.Context, db *store.DB, tx *sql.Tx, personID int64) error {
+	if _, err := tx.ExecContext(ctx, db.Rebind(`DELETE FROM support_saved_answers WHERE person_id = ?`), personID); err != nil {
+		return fmt.Errorf("accounts: deleting saved support answers: %w", db.MapError(err))
+	}
+	return nil
+}
