@@ -19,11 +19,13 @@ import (
 	"sportello/catalogue/cataloguetest"
 	"sportello/catalogue/sqlstore"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
 	"sportello/search"
 	"sportello/store"
+	"sportello/supportalerts"
 )
 
 // The tests share one portal over the real SQLite store loaded with the demo
@@ -130,8 +132,10 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 	if err != nil {
 		return fail(err)
 	}
+	alerts := supportalerts.New(db, st, supportalerts.Options{})
 	return db, st, idx, Deps{
-		Catalogue: st, Editorial: st, SavedAnswers: accounts.New(db, nil),
+		Catalogue: st, Editorial: st, SavedAnswers: alerts.Answers(accounts.New(db, nil)),
+		Notifications: notify.New(db, nil), SupportAlerts: alerts,
 		Search: idx, Applications: apps, Payments: pay,
 		Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
 	}, nil

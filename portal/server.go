@@ -22,8 +22,10 @@ import (
 	"sportello/catalogue"
 	"sportello/editorial"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/access"
+	"sportello/portal/account"
 	"sportello/portal/api"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
@@ -34,6 +36,7 @@ import (
 	"sportello/portal/staff"
 	"sportello/portal/web"
 	"sportello/search"
+	"sportello/supportalerts"
 	"sportello/templates"
 )
 
@@ -90,6 +93,13 @@ type Deps struct {
 	// SavedAnswers keeps the support finder answers residents chose to
 	// save; nil means saving is not offered.
 	SavedAnswers accounts.Answers
+	// Notifications keeps what people chose to be mailed and the log of
+	// what was; SupportAlerts their support alerts. With both, the account
+	// has "Emails from the council" (/account/notifications); nil leaves
+	// it unrouted. SavedAnswers should then be SupportAlerts.Answers, so
+	// that deleting the answers stops the alerts.
+	Notifications *notify.Store
+	SupportAlerts *supportalerts.Alerts
 	// Metrics record every request and residents' searches; nil records
 	// nothing (metrics.go).
 	Metrics *metrics.Metrics
@@ -115,6 +125,7 @@ type Server struct {
 	api      *api.Handler
 	editor   *editor.Handler
 	finders  *finders.Handler
+	account  *account.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -208,6 +219,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
+	if deps.Notifications != nil && deps.SupportAlerts != nil {
+		s.account = account.New(s.Shared, deps.Auth, deps.Notifications, deps.SupportAlerts)
+	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)
 	s.headers = s.securityHeaders()

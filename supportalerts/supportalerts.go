@@ -122,6 +122,8 @@ type Status struct {
 	On         bool
 	OptedInAt  time.Time // zero when off
 	HasAnswers bool
+	// AnswersSavedAt is when they last saved their answers (seconds).
+	AnswersSavedAt time.Time
 	// Known are the services already matched (at opt-in) or told, by slug.
 	Known []string
 }
@@ -130,14 +132,17 @@ type Status struct {
 func (a *Alerts) Status(ctx context.Context, personID int64) (Status, error) {
 	var s Status
 	err := a.db.ReadTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, a.db.Rebind(`SELECT COUNT(*) FROM support_saved_answers WHERE person_id = ?`), personID).Scan(&n); err != nil {
+		var saved int64
+		err := tx.QueryRowContext(ctx, a.db.Rebind(`SELECT updated_at FROM support_saved_answers WHERE person_id = ?`), personID).Scan(&saved)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		s.HasAnswers = n > 0
+		if s.HasAnswers = err == nil; s.HasAnswers {
+			s.AnswersSavedAt = time.Unix(saved, 0)
+		}
 		var on bool
 		var off string
-		err := tx.QueryRowContext(ctx, a.db.Rebind(`SELECT support_alerts, off_kinds FROM notification_settings WHERE person_id = ?`), personID).Scan(&on, &off)
+		err = tx.QueryRowContext(ctx, a.db.Rebind(`SELECT support_alerts, off_kinds FROM notification_settings WHERE person_id = ?`), personID).Scan(&on, &off)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}

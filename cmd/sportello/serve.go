@@ -15,12 +15,14 @@ import (
 	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
 	"sportello/search"
+	"sportello/supportalerts"
 )
 
 // serve runs the portal until ctx is cancelled (SIGINT or SIGTERM).
@@ -86,9 +88,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 
+	// Deleting saved answers also turns support alerts off and deletes
+	// their matches (supportalerts.Alerts.Answers).
+	alerts := supportalerts.New(db, cat, supportalerts.Options{Location: cfg.TimeZone})
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
-		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people,
+		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people),
+		Notifications: notify.New(db, nil), SupportAlerts: alerts,
 		Metrics: m, Ready: probe,
 	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
@@ -107,7 +113,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer stopWork()
 	jobsDone := make(chan struct{})
 	go func() {
-		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, m, log).Run(work)
+		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, alerts, m, log).Run(work)
 		close(jobsDone)
 	}()
 	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)

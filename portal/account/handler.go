@@ -1,0 +1,59 @@
+// Package account holds "Emails from the council", the account page where
+// a signed-in person controls what Sportello mails them: the address it
+// writes to (the one their identity provider verified, or another they
+// confirm by a link), which kinds they receive, the language of their
+// mail, the support alerts they may ask for, and the log of what was sent
+// and when. It shows and changes only the signed-in person's own data.
+package account
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/notify"
+	"sportello/portal/auth"
+	"sportello/portal/web"
+	"sportello/supportalerts"
+)
+
+// The page's paths.
+const (
+	NotificationsPath = "/account/notifications"
+	emailPath         = NotificationsPath + "/email"
+	emailForgetPath   = NotificationsPath + "/email/forget"
+	settingsPath      = NotificationsPath + "/settings"
+	alertsPath        = NotificationsPath + "/support-alerts"
+	alertsDeletePath  = NotificationsPath + "/support-alerts/delete"
+	// ConfirmPath + token is the link the confirmation mail carries.
+	ConfirmPath = NotificationsPath + "/confirm/"
+)
+
+// Handler serves the account's notification pages.
+type Handler struct {
+	*web.Shared
+	auth   *auth.Auth
+	notes  *notify.Store
+	alerts *supportalerts.Alerts
+}
+
+// New returns the handler.
+func New(sh *web.Shared, a *auth.Auth, notes *notify.Store, alerts *supportalerts.Alerts) *Handler {
+	return &Handler{Shared: sh, auth: a, notes: notes, alerts: alerts}
+}
+
+// Routes mounts the pages, each for the signed-in person only.
+func (s *Handler) Routes(r fiber.Router) {
+	in := s.auth.RequireSignIn()
+	r.Get(NotificationsPath, in, s.notificationsShow)
+	r.Post(settingsPath, in, s.notificationsSettings)
+	r.Post(emailPath, in, s.emailStart)
+	r.Post(emailForgetPath, in, s.emailForget)
+	r.Get(ConfirmPath+":token", in, s.emailConfirmShow)
+	r.Post(ConfirmPath+":token", in, s.emailConfirm)
+	r.Post(alertsPath, in, s.alertsChoose)
+	r.Post(alertsDeletePath, in, s.alertsDelete)
+}
+
+// done redirects to the page with what was done, for its notice.
+func done(c *fiber.Ctx, what string) error {
+	return c.Redirect(NotificationsPath+"?done="+what, fiber.StatusSeeOther)
+}
