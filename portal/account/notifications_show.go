@@ -26,13 +26,13 @@ type notificationsPage struct {
 	Email    string // the "use another address" field, as typed
 	EmailErr string
 	// What they receive.
-	Kinds   []kindChoice
-	Always  []notify.Kind
-	Langs   []langChoice
-	LangErr string
-	Alerts  alertsView
-	Log     []logRow
-	LogInfo logInfo
+	Kinds     []kindChoice
+	Always    []notify.Kind
+	MailLangs []langChoice
+	LangErr   string
+	Alerts    alertsView
+	Log       []logRow
+	LogInfo   logInfo
 }
 
 // errorLink is one line of the error summary.
@@ -130,9 +130,9 @@ func (s *Handler) page(c *fiber.Ctx) (notificationsPage, error) {
 			p.Always = append(p.Always, k)
 		}
 	}
-	p.Langs = []langChoice{{Code: "", Checked: st.Lang == ""}}
+	p.MailLangs = []langChoice{{Code: "", Checked: st.Lang == ""}}
 	for _, l := range web.SiteOf(c).Languages {
-		p.Langs = append(p.Langs, langChoice{Code: l, Name: web.LanguageName(l), Checked: st.Lang == l})
+		p.MailLangs = append(p.MailLangs, langChoice{Code: l, Name: web.LanguageName(l), Checked: st.Lang == l})
 	}
 	as, err := s.alerts.Status(ctx, v.PersonID)
 	if err != nil {
