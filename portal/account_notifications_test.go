@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,6 +17,14 @@ import (
 )
 
 const notificationsPath = "/account/notifications"
+
+// alertsResident is olderResident with an income of its own: the support
+// finder's tests look for that one's answers in the database.
+var alertsResident = func() map[string]string {
+	m := maps.Clone(olderResident)
+	m["monthly_income"] = "617"
+	return m
+}()
 
 // confirmationMail returns the newest address-confirmation mail of person
 // in the outbox: where it goes and the token its link carries.
@@ -252,7 +261,7 @@ func TestNotificationsSupportAlerts(t *testing.T) {
 
 	save := func() {
 		t.Helper()
-		answerAll(t, b, olderResident)
+		answerAll(t, b, alertsResident)
 		results := b.get("/support-finder/results")
 		account := b.postForm(results, "/support-finder/save", url.Values{"consent": {"yes"}})
 		must(t, account, http.StatusOK, `<a href="/account/notifications#support-alerts">Get an email when you may be able to get more support</a>`,
