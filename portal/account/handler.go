@@ -57,3 +57,19 @@ func (s *Handler) Routes(r fiber.Router) {
 func done(c *fiber.Ctx, what string) error {
 	return c.Redirect(NotificationsPath+"?done="+what, fiber.StatusSeeOther)
 }
+
+// refuse shows the page again with the 422 status and one error, the
+// message key with its pairs, linked from the summary to href; set puts
+// the message (and what was typed) beside its field.
+func (s *Handler) refuse(c *fiber.Ctx, href, key string, set func(p *notificationsPage, msg string), pairs ...any) error {
+	p, err := s.page(c)
+	if err != nil {
+		return err
+	}
+	msg := web.T(c, key, pairs...)
+	set(&p, msg)
+	p.Errors = []errorLink{{Href: href, Message: msg}}
+	p.Title = web.T(c, "notifications.error_title_prefix") + " " + p.Title
+	c.Status(fiber.StatusUnprocessableEntity)
+	return web.Render(c, "account/notifications", p)
+}

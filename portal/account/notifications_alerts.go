@@ -21,15 +21,8 @@ func (s *Handler) alertsChoose(c *fiber.Ctx) error {
 	}
 	err := s.alerts.OptIn(c.UserContext(), v.PersonID, web.LangOf(c))
 	if errors.Is(err, supportalerts.ErrNoAnswers) {
-		p, err := s.page(c)
-		if err != nil {
-			return err
-		}
-		p.Alerts.Error = web.T(c, "notifications.error.alerts_no_answers")
-		p.Errors = []errorLink{{Href: "#support-alerts", Message: p.Alerts.Error}}
-		p.Title = web.T(c, "notifications.error_title_prefix") + " " + p.Title
-		c.Status(fiber.StatusUnprocessableEntity)
-		return web.Render(c, "account/notifications", p)
+		return s.refuse(c, "#support-alerts", "notifications.error.alerts_no_answers",
+			func(p *notificationsPage, msg string) { p.Alerts.Error = msg })
 	}
 	if err != nil {
 		return err

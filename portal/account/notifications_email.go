@@ -40,16 +40,8 @@ func (s *Handler) emailStart(c *fiber.Ctx) error {
 			return done(c, "sent")
 		}
 	}
-	p, err := s.page(c)
-	if err != nil {
-		return err
-	}
-	p.Email = typed
-	p.EmailErr = web.T(c, key, "Max", notify.MaxConfirmationsPerDay)
-	p.Errors = []errorLink{{Href: "#email", Message: p.EmailErr}}
-	p.Title = web.T(c, "notifications.error_title_prefix") + " " + p.Title
-	c.Status(fiber.StatusUnprocessableEntity)
-	return web.Render(c, "account/notifications", p)
+	return s.refuse(c, "#email", key, func(p *notificationsPage, msg string) { p.Email, p.EmailErr = typed, msg },
+		"Max", notify.MaxConfirmationsPerDay)
 }
 
 // emailForget goes back to the address the identity provider verified:

@@ -26,14 +26,7 @@ func (s *Handler) notificationsSettings(c *fiber.Ctx) error {
 	}
 	lang := c.FormValue("lang")
 	if lang != "" && !slices.Contains(web.SiteOf(c).Languages, lang) {
-		p, err := s.page(c)
-		if err != nil {
-			return err
-		}
-		p.LangErr = web.T(c, "notifications.error.lang")
-		p.Errors = []errorLink{{Href: "#lang-auto", Message: p.LangErr}}
-		c.Status(fiber.StatusUnprocessableEntity)
-		return web.Render(c, "account/notifications", p)
+		return s.refuse(c, "#lang-auto", "notifications.error.lang", func(p *notificationsPage, msg string) { p.LangErr = msg })
 	}
 	st, err := s.notes.Settings(ctx, v.PersonID)
 	if err != nil {
