@@ -100,7 +100,12 @@ func (s *Store) StartEmailConfirmation(ctx context.Context, personID int64, emai
 		if asked >= MaxConfirmationsPerDay {
 			return ErrTooManyConfirmations
 		}
+		// The earlier links stop working, and their mails, when not sent
+		// yet, are not sent.
 		if _, err := tx.ExecContext(ctx, s.db.Rebind(`DELETE FROM email_confirmations WHERE person_id = ?`), personID); err != nil {
+			return err
+		}
+		if err := SkipPending(ctx, s.db, tx, personID, EmailConfirm, "obsolete"); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.db.Rebind(`INSERT INTO email_confirmations (token_hash, person_id, email, expires_at)
@@ -185,8 +190,10 @@ func (s *Store) ConfirmEmail(ctx context.Context, personID int64, token string) 
 			personID, c.Email, now, now); err != nil {
 			return s.db.MapError(err)
 		}
-		_, err = tx.ExecContext(ctx, s.db.Rebind(`DELETE FROM email_confirmations WHERE person_id = ?`), personID)
-		return s.db.MapError(err)
+		if _, err := tx.ExecContext(ctx, s.db.Rebind(`DELETE FROM email_confirmations WHERE person_id = ?`), personID); err != nil {
+			return s.db.MapError(err)
+		}
+		return SkipPending(ctx, s.db, tx, personID, EmailConfirm, "obsolete")
 	})
 	if err != nil {
 		return "", err

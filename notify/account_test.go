@@ -93,6 +93,10 @@ func TestEmailConfirmation(t *testing.T) {
 			t.Fatal(err)
 		}
 		second, _ := tokenOf(t, db, anna)
+		var pending int
+		if err := db.SQL().QueryRow(db.Rebind(`SELECT COUNT(*) FROM notifications WHERE person_id = ? AND status = 'pending'`), anna).Scan(&pending); err != nil || pending != 1 {
+			t.Errorf("mails of links still pending: %d %v, want the newest only", pending, err)
+		}
 		if _, err := s.ConfirmEmail(ctx, anna, first); !errors.Is(err, ErrConfirmationUnknown) {
 			t.Errorf("replaced link: %v, want ErrConfirmationUnknown", err)
 		}
