@@ -31,7 +31,7 @@ const (
 // fixture is a database with the demo catalogue published but for
 // newService, a clock, and people.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	db     *store.DB
 	cat    *sqlstore.Store
@@ -42,7 +42,7 @@ type fixture struct {
 	now    time.Time
 }
 
-func newFixture(t *testing.T, db *store.DB) *fixture {
+func newFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, ctx: context.Background(), db: db, now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	var err error
