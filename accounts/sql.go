@@ -313,3 +313,13 @@ func (s *SQL) Names(ctx context.Context, ids []int64) (map[int64]string, error) 
 	}
 	return names, nil
 }
+
+// DeleteSavedAnswersIn deletes personID's saved answers within tx, a
+// transaction of the caller's that deletes what was kept because of them
+// (the support alerts' matches) at the same time.
+func DeleteSavedAnswersIn(ctx context.Context, db *store.DB, tx *sql.Tx, personID int64) error {
+	if _, err := tx.ExecContext(ctx, db.Rebind(`DELETE FROM support_saved_answers WHERE person_id = ?`), personID); err != nil {
+		return fmt.Errorf("accounts: deleting saved support answers: %w", db.MapError(err))
+	}
+	return nil
+}

@@ -25,6 +25,7 @@ import (
 	"sportello/portal/devidp"
 	"sportello/search"
 	"sportello/store"
+	"sportello/supportalerts"
 )
 
 // The tests share one portal over the real SQLite store loaded with the demo
@@ -131,9 +132,11 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 	if err != nil {
 		return fail(err)
 	}
+	alerts := supportalerts.New(db, st, supportalerts.Options{})
 	return db, st, idx, Deps{
-		Catalogue: st, Editorial: st, SavedAnswers: accounts.New(db, nil), People: accounts.New(db, nil),
-		Search: idx, Applications: apps, Payments: pay, Notify: notify.New(db, nil),
+		Catalogue: st, Editorial: st, SavedAnswers: alerts.Answers(accounts.New(db, nil)), People: accounts.New(db, nil),
+		Notifications: notify.New(db, nil), SupportAlerts: alerts,
+		Search: idx, Applications: apps, Payments: pay,
 		Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
 	}, nil
 }

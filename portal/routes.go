@@ -54,6 +54,12 @@ func (s *Server) routes(app *fiber.App) {
 	// /support-finder/..., /account/support..., /business/start...
 	s.finders.Routes(app)
 
+	// What people are mailed: /account/notifications..., with the link
+	// that confirms an address, /account/notifications/confirm/{token}.
+	if s.account != nil {
+		s.account.Routes(app)
+	}
+
 	// Payments: /applications/{ref}/pay, /payments/..., the provider's
 	// webhook, /account/payments, /staff/payments.
 	s.pay.Routes(app, s.auth, staffOnly)

@@ -25,6 +25,7 @@ import (
 	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/access"
+	"sportello/portal/account"
 	"sportello/portal/api"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
@@ -36,6 +37,7 @@ import (
 	"sportello/portal/unsubscribe"
 	"sportello/portal/web"
 	"sportello/search"
+	"sportello/supportalerts"
 	"sportello/templates"
 )
 
@@ -95,9 +97,14 @@ type Deps struct {
 	// People names who did what in an application's history, for staff;
 	// nil shows their roles only.
 	People accounts.People
-	// Notify keeps what people chose to be emailed about; it serves the
-	// unsubscribe links of the mails. nil leaves /unsubscribe/ unrouted.
-	Notify *notify.Store
+	// Notifications keeps what people chose to be mailed and the log of
+	// what was; it serves the mails' unsubscribe links (/unsubscribe/).
+	// SupportAlerts are the residents' support alerts. With both, the
+	// account has "Emails from the council" (/account/notifications); nil
+	// leaves these unrouted. SavedAnswers should then be
+	// SupportAlerts.Answers, so that deleting the answers stops the alerts.
+	Notifications *notify.Store
+	SupportAlerts *supportalerts.Alerts
 	// Metrics record every request and residents' searches; nil records
 	// nothing (metrics.go).
 	Metrics *metrics.Metrics
@@ -124,6 +131,7 @@ type Server struct {
 	editor   *editor.Handler
 	finders  *finders.Handler
 	unsub    *unsubscribe.Handler
+	account  *account.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -217,9 +225,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
-	if deps.Notify != nil {
-		s.unsub = unsubscribe.New(s.Shared, deps.Notify)
+	if deps.Notifications != nil {
+		s.unsub = unsubscribe.New(s.Shared, deps.Notifications)
 		deps.Auth.ExemptCSRF(unsubscribe.OneClick)
+		if deps.SupportAlerts != nil {
+			s.account = account.New(s.Shared, deps.Auth, deps.Notifications, deps.SupportAlerts)
+		}
 	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)

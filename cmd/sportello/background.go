@@ -13,12 +13,13 @@ import (
 	"sportello/payments"
 	"sportello/portal/auth"
 	"sportello/store"
+	"sportello/supportalerts"
 )
 
 // backgroundJobs is the work that runs beside the requests. Every instance
 // offers to do it, and for each run exactly one does (package jobs), so two
 // instances never reconcile the same payment at once.
-func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *payments.Service, apps *applications.Store, cat catalogue.Store, m *metrics.Metrics, log *slog.Logger) *jobs.Runner {
+func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *payments.Service, apps *applications.Store, cat catalogue.Store, alerts *supportalerts.Alerts, m *metrics.Metrics, log *slog.Logger) *jobs.Runner {
 	r := jobs.New(db, jobs.Options{Drain: drain, Log: log, OnRun: m.JobRun})
 	// A lost webhook or a crash mid-checkout is repaired from the
 	// provider's own record.
@@ -77,6 +78,15 @@ func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *p
 		n, err := apps.RemindExpiringDrafts(ctx, published)
 		if n > 0 {
 			log.InfoContext(ctx, "applications: drafts about to be deleted", "drafts", n)
+		}
+		return err
+	}})
+	// Residents who asked are told of support they may now be able to
+	// get: at most one mail a day, so checking hourly is prompt enough.
+	r.Add(jobs.Job{Name: "support_alerts", Every: time.Hour, Run: func(ctx context.Context) error {
+		rep, err := alerts.Run(ctx)
+		if rep.Alerts > 0 || rep.Stopped > 0 {
+			log.InfoContext(ctx, "support alerts: checked", "people", rep.People, "alerts", rep.Alerts, "waiting", rep.Waiting, "stopped", rep.Stopped)
 		}
 		return err
 	}})

@@ -15,12 +15,14 @@ import (
 	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
 	"sportello/search"
+	"sportello/supportalerts"
 )
 
 // serve runs the portal until ctx is cancelled (SIGINT or SIGTERM).
@@ -89,9 +91,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 
+	// Deleting saved answers also turns support alerts off and deletes
+	// their matches (supportalerts.Alerts.Answers).
+	alerts := supportalerts.New(db, cat, supportalerts.Options{Location: cfg.TimeZone})
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
-		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people, People: people,
+		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
+		Notifications: notify.New(db, nil), SupportAlerts: alerts,
 		Metrics: m, Ready: probe,
 	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
@@ -110,7 +116,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer stopWork()
 	jobsDone := make(chan struct{})
 	go func() {
-		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, cat, m, log).Run(work)
+		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, cat, alerts, m, log).Run(work)
 		close(jobsDone)
 	}()
 	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)

@@ -60,22 +60,14 @@ type interview struct {
 // answer changed) are dropped, so the session keeps only what the result
 // depends on.
 func walk(r *eligibility.Rules, given eligibility.Answers) interview {
-	iv := interview{answers: eligibility.Answers{}}
-	for {
-		q, done := r.NextQuestion(iv.answers)
-		if done {
-			iv.keep = iv.answers
-			return iv
-		}
-		v, ok := given[q.Name]
-		if !ok {
-			iv.next = q
-			iv.keep = maps.Clone(given)
-			return iv
-		}
-		iv.answers[q.Name] = v
-		iv.path = append(iv.path, q)
+	var iv interview
+	iv.answers, iv.path, iv.next = r.Replay(given)
+	if iv.next == nil {
+		iv.keep = iv.answers
+	} else {
+		iv.keep = maps.Clone(given)
 	}
+	return iv
 }
 
 func (iv interview) done() bool { return iv.next == nil }
@@ -104,37 +96,10 @@ func (iv interview) nextURL(change bool) string {
 	return supportQuestionPath(iv.next.Name, change)
 }
 
-// sanitise keeps the answers that are valid for the current catalogue's
-// questions, one by one: answers kept in a session or saved in an account
-// may predate a change of the questions, and one stale answer must not lose
-// the others.
-func sanitise(r *eligibility.Rules, raw map[string]any) eligibility.Answers {
-	out := eligibility.Answers{}
-	for k, v := range raw {
-		a, err := r.Check(map[string]any{k: v})
-		if err != nil {
-			continue
-		}
-		for k, v := range a {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // decodeAnswers reads answers kept as JSON; unreadable data reads as no
 // answers (the resident starts again rather than sees an error).
 func decodeAnswers(r *eligibility.Rules, data string) eligibility.Answers {
-	if data == "" {
-		return eligibility.Answers{}
-	}
-	dec := json.NewDecoder(strings.NewReader(data))
-	dec.UseNumber()
-	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil {
-		return eligibility.Answers{}
-	}
-	return sanitise(r, raw)
+	return r.DecodeAnswers(data)
 }
 
 func encodeAnswers(a eligibility.Answers) (string, error) {

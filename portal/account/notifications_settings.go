@@ -1,0 +1,48 @@
+package account
+
+import (
+	"slices"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/notify"
+	"sportello/portal/web"
+)
+
+// notificationsSettings saves which kinds the person receives and the
+// language of their mail: POST /account/notifications/settings. A kind
+// that cannot be turned off, or a language not offered, is refused: the
+// form never sends them.
+func (s *Handler) notificationsSettings(c *fiber.Ctx) error {
+	v := web.ViewerOf(c)
+	ctx := c.UserContext()
+	var receive []notify.Kind
+	for _, raw := range c.Request().PostArgs().PeekMulti("receive") {
+		k := notify.Kind(raw)
+		if !k.Optional() || k == notify.SupportAlert {
+			return web.NewError(fiber.StatusBadRequest, "", nil)
+		}
+		receive = append(receive, k)
+	}
+	lang := c.FormValue("lang")
+	if lang != "" && !slices.Contains(web.SiteOf(c).Languages, lang) {
+		return s.refuse(c, "#lang-auto", "notifications.error.lang", func(p *notificationsPage, msg string) { p.LangErr = msg })
+	}
+	st, err := s.notes.Settings(ctx, v.PersonID)
+	if err != nil {
+		return err
+	}
+	// Support alerts are chosen in their own form; what the mail's
+	// unsubscribe link turned off stays off.
+	off := slices.DeleteFunc(st.Off, func(k notify.Kind) bool { return k != notify.SupportAlert })
+	for _, k := range notify.OptionalKinds() {
+		if k != notify.SupportAlert && !slices.Contains(receive, k) {
+			off = append(off, k)
+		}
+	}
+	st.Off, st.Lang = off, lang
+	if err := s.notes.SaveSettings(ctx, v.PersonID, st); err != nil {
+		return err
+	}
+	return done(c, "settings")
+}
