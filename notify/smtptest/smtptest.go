@@ -79,6 +79,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	srv      *smtp.Server
+	ln       net.Listener
 	messages []Message
 	arrived  chan struct{} // closed and replaced at each message
 }
@@ -120,10 +121,12 @@ func (s *Server) RootCAs() *x509.CertPool { return s.pool }
 // Stop closes the listener and every connection: the server is down.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
+		// The listener too: Serve may not have started to use it yet.
+		ln.Close()
 		srv.Close()
 	}
 }
@@ -163,7 +166,7 @@ func (s *Server) listen(addr string) {
 	}
 	s.mu.Lock()
 	s.addr = ln.Addr().String()
-	s.srv = srv
+	s.srv, s.ln = srv, ln
 	s.mu.Unlock()
 	go srv.Serve(ln)
 }
