@@ -57,7 +57,7 @@ var renderer = notify.RendererFunc(func(_ context.Context, n notify.Notification
 
 // counter is an Observer that counts.
 type counter struct {
-	mu                            sync.Mutex
+	mu                             sync.Mutex
 	sent, retried, failed, skipped map[string]int
 }
 
