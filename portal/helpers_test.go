@@ -19,6 +19,7 @@ import (
 	"sportello/catalogue/cataloguetest"
 	"sportello/catalogue/sqlstore"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
@@ -130,10 +131,15 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 	if err != nil {
 		return fail(err)
 	}
+	from, err := notify.ParseFrom("Council of Porta Nova <no-reply@portanova.example>")
+	if err != nil {
+		return fail(err)
+	}
 	return db, st, idx, Deps{
 		Catalogue: st, Editorial: st, SavedAnswers: accounts.New(db, nil),
 		Search: idx, Applications: apps, Payments: pay,
-		Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
+		Forms:   forms.NewValidator(forms.Options{Currency: "EUR"}),
+		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),
 	}, nil
 }
 

@@ -27,8 +27,10 @@ import (
 	"sportello/portal/api"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
+	"sportello/portal/devmail"
 	"sportello/portal/editor"
 	"sportello/portal/finders"
+	"sportello/portal/outbox"
 	"sportello/portal/pay"
 	"sportello/portal/public"
 	"sportello/portal/staff"
@@ -96,6 +98,12 @@ type Deps struct {
 	// Ready answers /readyz (a *metrics.Probe); nil leaves /readyz
 	// unrouted, which a probe reads as not ready.
 	Ready http.Handler
+	// DevMail is the development mailbox, shown at /dev-mail and linked
+	// from the banner; nil (a mail server is configured) shows nothing.
+	DevMail devmail.Mailbox
+	// Outbox is the notifications' outbox, whose failures staff see at
+	// /staff/notifications; nil leaves the page out.
+	Outbox outbox.Outbox
 }
 
 // Server is the portal's HTTP application.
@@ -115,6 +123,8 @@ type Server struct {
 	api      *api.Handler
 	editor   *editor.Handler
 	finders  *finders.Handler
+	devmail  *devmail.Handler
+	outbox   *outbox.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -208,6 +218,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
+	if deps.DevMail != nil {
+		site.DevMail = true
+		s.devmail = devmail.New(s.Shared, deps.DevMail)
+	}
+	if deps.Outbox != nil {
+		s.outbox = outbox.New(s.Shared, deps.Outbox)
+	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)
 	s.headers = s.securityHeaders()
