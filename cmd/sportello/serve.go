@@ -86,10 +86,19 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 
+	mail, err := newMailing(cfg, db, m, log)
+	if err != nil {
+		return err
+	}
+	defer mail.close()
+
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: people,
-		Metrics: m, Ready: probe,
+		Metrics: m, Ready: probe, Outbox: mail.outbox,
+	}
+	if mail.devMail != nil {
+		deps.DevMail = mail.devMail
 	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
 	if err != nil {
@@ -107,7 +116,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer stopWork()
 	jobsDone := make(chan struct{})
 	go func() {
-		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, m, log).Run(work)
+		r := backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, m, log)
+		r.Add(sendNotifications(mail.worker, cfg.Mail.Interval))
+		r.Run(work)
 		close(jobsDone)
 	}()
 	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)
