@@ -105,16 +105,16 @@ type SMTPOptions struct {
 	Idle time.Duration
 }
 
-// SMTP sends notifications as email through a mail server. It keeps one
-// connection open while messages follow each other (the worker sends one
-// at a time), and closes it after Idle.
+// SMTP sends notifications as email through a mail server. It keeps the
+// connections it opened for the next messages (one per message being sent
+// at the same moment), and closes those unused for Idle.
 type SMTP struct {
 	opts   SMTPOptions
 	client *mail.Client
 
-	mu   sync.Mutex
-	conn *smtp.Client
-	idle *time.Timer
+	mu    sync.Mutex
+	pool  []*smtp.Client // open and unused
+	sweep *time.Timer    // closes the pool after Idle without use
 }
 
 // NewSMTP returns the SMTP channel. It does not connect yet.
@@ -155,38 +155,34 @@ func NewSMTP(o SMTPOptions) (*SMTP, error) {
 // Name is "email".
 func (s *SMTP) Name() string { return "email" }
 
-// Send hands m to the mail server. A connection that went stale while
-// idle is replaced once. The errors wrap ErrUnavailable when the server
-// cannot be reached or refuses the sender or the credentials, and
-// ErrRejected when it refuses this recipient or message for good.
+// Send hands m to the mail server. A kept connection that went stale is
+// replaced once. The errors wrap ErrUnavailable when the server cannot be
+// reached or refuses the sender or the credentials, and ErrRejected when
+// it refuses this recipient or message for good. Send may be called from
+// several goroutines: each uses a connection of its own.
 func (s *SMTP) Send(ctx context.Context, m Message) error {
 	msg, err := s.message(m)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrRejected, err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.idle != nil {
-		s.idle.Stop()
-	}
-	defer func() { s.idle = time.AfterFunc(s.opts.Idle, s.closeIdle) }()
-	reused := s.conn != nil
-	if err := s.connect(ctx); err != nil {
+	conn, reused, err := s.take(ctx)
+	if err != nil {
 		return err
 	}
-	err = s.client.SendWithSMTPClient(s.conn, msg)
+	err = s.client.SendWithSMTPClient(conn, msg)
 	var se *mail.SendError
 	if err != nil && reused && errors.As(err, &se) && se.Reason == mail.ErrConnCheck {
-		s.drop()
-		if err := s.connect(ctx); err != nil {
+		s.close(conn)
+		if conn, err = s.dial(ctx); err != nil {
 			return err
 		}
-		err = s.client.SendWithSMTPClient(s.conn, msg)
+		err = s.client.SendWithSMTPClient(conn, msg)
 	}
 	if err == nil {
+		s.put(conn)
 		return nil
 	}
-	s.drop()
+	s.close(conn)
 	// The server took the message; only what followed (RSET) failed.
 	if msg.IsDelivered() {
 		return nil
@@ -194,38 +190,55 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	return classify(err)
 }
 
-// connect dials the server unless a connection is open.
-func (s *SMTP) connect(ctx context.Context) error {
-	if s.conn != nil {
-		return nil
+// take returns a kept connection, or a new one.
+func (s *SMTP) take(ctx context.Context) (conn *smtp.Client, reused bool, err error) {
+	s.mu.Lock()
+	if n := len(s.pool); n > 0 {
+		conn, s.pool = s.pool[n-1], s.pool[:n-1]
 	}
+	s.mu.Unlock()
+	if conn != nil {
+		return conn, true, nil
+	}
+	conn, err = s.dial(ctx)
+	return conn, false, err
+}
+
+func (s *SMTP) dial(ctx context.Context) (*smtp.Client, error) {
 	conn, err := s.client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return fmt.Errorf("%w: connecting to %s:%d: %v", ErrUnavailable, s.opts.Server.Host, s.opts.Server.Port, err)
+		return nil, fmt.Errorf("%w: connecting to %s:%d: %v", ErrUnavailable, s.opts.Server.Host, s.opts.Server.Port, err)
 	}
-	s.conn = conn
-	return nil
+	return conn, nil
 }
 
-// drop closes the connection, politely if it still answers.
-func (s *SMTP) drop() {
-	if s.conn != nil {
-		if s.client.CloseWithSMTPClient(s.conn) != nil {
-			s.conn.Close()
-		}
-		s.conn = nil
-	}
-}
-
-func (s *SMTP) closeIdle() {
+// put keeps conn for the next message.
+func (s *SMTP) put(conn *smtp.Client) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.drop()
+	s.pool = append(s.pool, conn)
+	if s.sweep != nil {
+		s.sweep.Stop()
+	}
+	s.sweep = time.AfterFunc(s.opts.Idle, func() { s.Close() })
 }
 
-// Close closes the connection, if one is open.
+// close closes conn, politely if it still answers.
+func (s *SMTP) close(conn *smtp.Client) {
+	if s.client.CloseWithSMTPClient(conn) != nil {
+		conn.Close()
+	}
+}
+
+// Close closes the kept connections.
 func (s *SMTP) Close() error {
-	s.closeIdle()
+	s.mu.Lock()
+	pool := s.pool
+	s.pool = nil
+	s.mu.Unlock()
+	for _, c := range pool {
+		s.close(c)
+	}
 	return nil
 }
 

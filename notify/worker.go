@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"sportello/store"
@@ -48,6 +49,10 @@ type WorkerOptions struct {
 	Backoff, MaxBackoff time.Duration
 	// Batch is how many notifications one claim takes. Default 25.
 	Batch int
+	// Concurrency is how many notifications are sent at the same moment,
+	// each on a connection of its own: a mail server far away answers
+	// each command of a message after a round trip. Default 4.
+	Concurrency int
 	// Lease is how long a claimed notification is the worker's: another
 	// worker takes it only once the lease has run out (this one died).
 	// Default 5 minutes; keep it well above the channel's timeout.
@@ -85,6 +90,9 @@ func NewWorker(o WorkerOptions) (*Worker, error) {
 	if o.Batch <= 0 {
 		o.Batch = 25
 	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
 	if o.Lease <= 0 {
 		o.Lease = 5 * time.Minute
 	}
@@ -114,24 +122,66 @@ func (w *Worker) Run(ctx context.Context) error {
 
 // RunPass is Run, saying what it did.
 func (w *Worker) RunPass(ctx context.Context) (Pass, error) {
-	var p Pass
+	var p pass
 	for ctx.Err() == nil {
 		batch, lease, err := w.claim(ctx)
 		if err != nil || len(batch) == 0 {
-			return p, err
+			return p.Pass, err
 		}
-		for i, row := range batch {
-			// Stop in time for the lease: another worker may take what
-			// is left once it runs out.
-			if ctx.Err() != nil || w.o.Now().Add(w.o.Lease/2).UnixMilli() > lease {
-				return p, w.release(batch[i:], lease)
-			}
-			if err := w.deliver(ctx, row, lease, &p); err != nil {
-				return p, errors.Join(err, w.release(batch[i+1:], lease))
-			}
+		if err := w.deliverAll(ctx, batch, lease, &p); err != nil {
+			return p.Pass, err
 		}
 	}
-	return p, nil
+	return p.Pass, nil
+}
+
+// pass is a Pass being counted by several goroutines.
+type pass struct {
+	mu sync.Mutex
+	Pass
+}
+
+func (p *pass) count(f func(*Pass)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f(&p.Pass)
+}
+
+// deliverAll delivers a claimed batch, Concurrency at a time. The first
+// error (the database failed, the channel is unavailable) stops it: the
+// notifications not yet begun are released for a later pass.
+func (w *Worker) deliverAll(ctx context.Context, batch []row, lease int64, p *pass) error {
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		stopped error
+		slots   = make(chan struct{}, w.o.Concurrency)
+	)
+	failed := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return stopped
+	}
+	for i, r := range batch {
+		slots <- struct{}{}
+		// Stop in time for the lease: another worker may take what is
+		// left once it runs out.
+		if failed() != nil || ctx.Err() != nil || w.o.Now().Add(w.o.Lease/2).UnixMilli() > lease {
+			<-slots
+			wg.Wait()
+			return errors.Join(failed(), w.release(batch[i:], lease))
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			if err := w.deliver(ctx, r, lease, p); err != nil {
+				mu.Lock()
+				stopped = errors.Join(stopped, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return failed()
 }
 
 // row is a claimed notification.
@@ -225,7 +275,7 @@ type outcome struct {
 // deliver tries one notification and records the outcome. It returns an
 // error when the pass should stop: the database failed, or the channel is
 // unavailable (the notification's own try is recorded then).
-func (w *Worker) deliver(ctx context.Context, r row, lease int64, p *Pass) error {
+func (w *Worker) deliver(ctx context.Context, r row, lease int64, p *pass) error {
 	to, st, err := w.recipient(ctx, r)
 	if err != nil {
 		return err
@@ -246,17 +296,17 @@ func (w *Worker) deliver(ctx context.Context, r row, lease int64, p *Pass) error
 	kind := string(r.Kind)
 	switch o.status {
 	case "sent":
-		p.Sent++
+		p.count(func(p *Pass) { p.Sent++ })
 		w.o.Observer.NotificationSent(kind, o.channel)
 	case "skipped":
-		p.Skipped++
+		p.count(func(p *Pass) { p.Skipped++ })
 		w.o.Observer.NotificationSkipped(kind, o.reason)
 	case "failed":
-		p.Failed++
+		p.count(func(p *Pass) { p.Failed++ })
 		w.o.Observer.NotificationFailed(kind)
 		w.o.Log.WarnContext(ctx, "notify: a notification could not be sent and will not be tried again", "id", r.ID, "kind", kind, "attempts", r.attempts+1, "err", o.err)
 	default:
-		p.Retried++
+		p.count(func(p *Pass) { p.Retried++ })
 		w.o.Observer.NotificationRetried(kind)
 		w.o.Log.InfoContext(ctx, "notify: a notification could not be sent; it will be tried again", "id", r.ID, "kind", kind, "attempts", r.attempts+1, "next", o.next, "err", o.err)
 	}
@@ -307,7 +357,7 @@ func (w *Worker) send(ctx context.Context, r row, to Recipient) (o outcome, down
 		return o, nil
 	case errors.Is(err, ErrUnavailable):
 		o = w.retry(o, r, err)
-		return o, fmt.Errorf("notify: %s", o.err)
+		return o, errors.New(o.err)
 	}
 	return w.retry(o, r, err), nil
 }

@@ -65,8 +65,9 @@ type Message struct {
 	// Text and HTML are the decoded text/plain and text/html parts.
 	Text, HTML string
 	Raw        []byte
-	TLS        bool   // it came over TLS
-	User       string // who authenticated, "" when nobody did
+	TLS        bool      // it came over TLS
+	User       string    // who authenticated, "" when nobody did
+	Received   time.Time // when the server accepted it
 }
 
 // Server is a running (or stopped) test SMTP server.
@@ -252,7 +253,7 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "smtptest: " + err.Error()}
 	}
-	m.From, m.To, m.TLS, m.User = x.from, append([]string(nil), x.to...), x.tls, x.user
+	m.From, m.To, m.TLS, m.User, m.Received = x.from, append([]string(nil), x.to...), x.tls, x.user, time.Now()
 	x.srv.record(m)
 	return nil
 }
