@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sportello/notify"
 )
@@ -18,7 +19,9 @@ import (
 // a sandboxed document of its own; the banner links to it.
 func TestDevMailbox(t *testing.T) {
 	from, _ := notify.ParseFrom("Council of Porta Nova <no-reply@portanova.example>")
-	box := notify.NewDevMailbox(fixture.db, from, nil)
+	// A minute apart, so that the order is certain.
+	at := time.Now().Add(-time.Hour)
+	box := notify.NewDevMailbox(fixture.db, from, func() time.Time { at = at.Add(time.Minute); return at })
 	ctx := context.Background()
 	for _, m := range []notify.Message{
 		{To: "marta@example.org", Subject: "Older message", Text: "Older", ID: "n.1@portanova.example"},

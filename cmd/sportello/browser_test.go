@@ -62,6 +62,7 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 		{"topic", "/topics/waste-recycling", "Waste and recycling"},
 		{"journey", "/journeys/open-a-restaurant", "Open a restaurant or café"},
 		{"support-finder-start", "/support-finder", "support"},
+		{"dev-mail", "/dev-mail", "Development mailbox"},
 	}
 	for _, p := range pages {
 		tb.open(t, p.path)
@@ -107,6 +108,10 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 	staff.expectHeading(t, "Applications to review")
 	staff.shot(t, "staff-queue")
 	staff.audit(t, "staff queue")
+	staff.follow(t, "#outbox-link")
+	staff.expectHeading(t, "Notifications not sent")
+	staff.shot(t, "staff-notifications")
+	staff.audit(t, "staff notifications")
 }
 
 // keyboardJourney uses the home page with the keyboard alone: the skip link
