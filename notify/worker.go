@@ -321,6 +321,11 @@ func (w *Worker) recipient(ctx context.Context, r row) (Recipient, Settings, err
 		return Recipient{Address: r.address, Lang: r.lang}, Settings{}, nil
 	}
 	to, st, err := w.o.Store.Recipient(ctx, r.PersonID, r.lang)
+	if errors.Is(err, store.ErrNotFound) {
+		// Deleting a person deletes their notifications; one that was
+		// being sent meanwhile has nobody left to go to.
+		return Recipient{PersonID: r.PersonID, Address: r.address, Lang: r.lang}, Settings{}, nil
+	}
 	if err != nil {
 		return to, st, err
 	}
