@@ -61,8 +61,8 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 		{"service", "/services/report-missed-bin-collection", "Report a missed bin collection"},
 		{"topic", "/topics/waste-recycling", "Waste and recycling"},
 		{"journey", "/journeys/open-a-restaurant", "Open a restaurant or café"},
-		{"support-finder-start", "/support-finder", "support"},
 		{"dev-mail", "/dev-mail", "Development mailbox"},
+		{"support-finder-start", "/support-finder", "support"},
 	}
 	for _, p := range pages {
 		tb.open(t, p.path)
