@@ -39,6 +39,8 @@ type Metrics struct {
 	jobRuns        *prometheus.CounterVec
 	jobFailures    *prometheus.CounterVec
 	jobLastSuccess *prometheus.GaugeVec
+
+	notify notifyMetrics
 }
 
 // latencyBuckets suit a portal whose pages take a millisecond or two and
@@ -89,7 +91,9 @@ func New() *Metrics {
 			Name: "sportello_job_last_success_timestamp_seconds",
 			Help: "When each background job last ran without error, in Unix seconds.",
 		}, []string{"job"}),
+		notify: newNotifyMetrics(),
 	}
+	m.reg.MustRegister(m.notify.collectors()...)
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

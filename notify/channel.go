@@ -59,3 +59,24 @@ type Channel interface {
 	Name() string
 	Send(ctx context.Context, m Message) error
 }
+
+// RendererFunc lets a plain function be a Renderer.
+type RendererFunc func(ctx context.Context, n Notification, to Recipient) (Message, error)
+
+// Render calls f.
+func (f RendererFunc) Render(ctx context.Context, n Notification, to Recipient) (Message, error) {
+	return f(ctx, n, to)
+}
+
+// The errors a Channel wraps to tell the worker more than "try again later".
+var (
+	// ErrUnavailable: the channel can deliver nothing at the moment (its
+	// server does not answer, refuses the credentials): the worker counts
+	// the try of the message at hand and leaves the others for its next
+	// pass, rather than trying each in turn against a server that is down.
+	ErrUnavailable = errors.New("notify: the channel is unavailable")
+	// ErrRejected: the receiver refused this message for good (an address
+	// that does not exist): the notification fails at once, without the
+	// tries left.
+	ErrRejected = errors.New("notify: the message was refused")
+)

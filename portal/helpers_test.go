@@ -133,11 +133,16 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		return fail(err)
 	}
 	alerts := supportalerts.New(db, st, supportalerts.Options{})
+	from, err := notify.ParseFrom("Council of Porta Nova <no-reply@portanova.example>")
+	if err != nil {
+		return fail(err)
+	}
 	return db, st, idx, Deps{
 		Catalogue: st, Editorial: st, SavedAnswers: alerts.Answers(accounts.New(db, nil)), People: accounts.New(db, nil),
 		Notifications: notify.New(db, nil), SupportAlerts: alerts,
 		Search: idx, Applications: apps, Payments: pay,
-		Forms: forms.NewValidator(forms.Options{Currency: "EUR"}),
+		Forms:   forms.NewValidator(forms.Options{Currency: "EUR"}),
+		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),
 	}, nil
 }
 

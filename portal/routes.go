@@ -49,6 +49,10 @@ func (s *Server) routes(app *fiber.App) {
 	s.apply.Routes(app)
 	// The caseworkers: /staff, /staff/applications/{ref}, /staff/files/{id}
 	s.staff.Routes(app, staffOnly)
+	// Notifications that could not be sent: /staff/notifications.
+	if s.outbox != nil {
+		s.outbox.Routes(app, staffOnly)
+	}
 
 	// Support finder and business permit finder.
 	// /support-finder/..., /account/support..., /business/start...
@@ -74,6 +78,12 @@ func (s *Server) routes(app *fiber.App) {
 	// Content editors: /editor/..., and /preview/{token} for shared previews.
 	if s.editor != nil {
 		s.editor.Routes(app, editorOnly, publisherOnly)
+	}
+
+	// The development mailbox, without a mail server outside production:
+	// /dev-mail, /dev-mail/{id}, /dev-mail/{id}/html.
+	if s.devmail != nil {
+		s.devmail.Routes(app)
 	}
 
 	// JSON API for machines: /api/v1/...; every route is in its openapi.json.

@@ -29,8 +29,10 @@ import (
 	"sportello/portal/api"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
+	"sportello/portal/devmail"
 	"sportello/portal/editor"
 	"sportello/portal/finders"
+	"sportello/portal/outbox"
 	"sportello/portal/pay"
 	"sportello/portal/public"
 	"sportello/portal/staff"
@@ -111,6 +113,12 @@ type Deps struct {
 	// Ready answers /readyz (a *metrics.Probe); nil leaves /readyz
 	// unrouted, which a probe reads as not ready.
 	Ready http.Handler
+	// DevMail is the development mailbox, shown at /dev-mail and linked
+	// from the banner; nil (a mail server is configured) shows nothing.
+	DevMail devmail.Mailbox
+	// Outbox is the notifications' outbox, whose failures staff see at
+	// /staff/notifications; nil leaves the page out.
+	Outbox outbox.Outbox
 }
 
 // Server is the portal's HTTP application.
@@ -132,6 +140,8 @@ type Server struct {
 	finders  *finders.Handler
 	unsub    *unsubscribe.Handler
 	account  *account.Handler
+	devmail  *devmail.Handler
+	outbox   *outbox.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -231,6 +241,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		if deps.SupportAlerts != nil {
 			s.account = account.New(s.Shared, deps.Auth, deps.Notifications, deps.SupportAlerts)
 		}
+	}
+	if deps.DevMail != nil {
+		site.DevMail = true
+		s.devmail = devmail.New(s.Shared, deps.DevMail)
+	}
+	if deps.Outbox != nil {
+		s.outbox = outbox.New(s.Shared, deps.Outbox)
 	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)

@@ -10,6 +10,7 @@ import (
 	"sportello/catalogue"
 	"sportello/jobs"
 	"sportello/metrics"
+	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/auth"
 	"sportello/store"
@@ -91,4 +92,13 @@ func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *p
 		return err
 	}})
 	return r
+}
+
+// sendNotifications is the outbox's worker as a job: each run sends every
+// notification due. It runs often, so that a mail leaves within seconds of
+// the change that caused it; a run with nothing due is one small query.
+// Its claims are safe on their own too: a notification is never taken by
+// two workers (notify.Worker).
+func sendNotifications(w *notify.Worker, every time.Duration) jobs.Job {
+	return jobs.Job{Name: "notifications_send", Every: every, Run: w.Run}
 }

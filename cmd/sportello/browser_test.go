@@ -61,6 +61,7 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 		{"service", "/services/report-missed-bin-collection", "Report a missed bin collection"},
 		{"topic", "/topics/waste-recycling", "Waste and recycling"},
 		{"journey", "/journeys/open-a-restaurant", "Open a restaurant or café"},
+		{"dev-mail", "/dev-mail", "Development mailbox"},
 		{"support-finder-start", "/support-finder", "support"},
 	}
 	for _, p := range pages {
@@ -116,6 +117,10 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 	staff.expectHeading(t, "Applications to review")
 	staff.shot(t, "staff-queue")
 	staff.audit(t, "staff queue")
+	staff.follow(t, "#outbox-link")
+	staff.expectHeading(t, "Notifications not sent")
+	staff.shot(t, "staff-notifications")
+	staff.audit(t, "staff notifications")
 }
 
 // keyboardJourney uses the home page with the keyboard alone: the skip link

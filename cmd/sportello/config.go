@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"sportello/notify"
 	"sportello/portal"
 	"sportello/store"
 )
@@ -55,6 +57,19 @@ type config struct {
 		SecretKey     string
 		WebhookSecret string
 		APIURL        string
+	}
+
+	// Mail is how notifications are sent: through a mail server, or kept
+	// in the development mailbox when there is none (refused in
+	// production).
+	Mail struct {
+		SMTPURL string // SPORTELLO_SMTP_URL as given; holds a password: never log it
+		SMTP    notify.SMTPConfig
+		From    *mail.Address
+		Timeout time.Duration // connecting and each exchange with the server
+		// Interval is how often the outbox is read for notifications due.
+		Interval    time.Duration
+		MaxAttempts int
 	}
 
 	// ShutdownTimeout is how long SIGTERM waits for the requests in flight
@@ -194,6 +209,28 @@ func loadConfig(getenv func(string) string) (config, error) {
 		errs = append(errs, errors.New("SPORTELLO_STRIPE_SECRET_KEY: SPORTELLO_STRIPE_WEBHOOK_SECRET or SPORTELLO_STRIPE_API_URL is set without it; set the key too, or unset them to use the simulated payment provider"))
 	}
 
+	var err error
+	c.Mail.SMTPURL = secret("SPORTELLO_SMTP_URL")
+	if c.Mail.SMTPURL != "" {
+		if c.Mail.SMTP, err = notify.ParseSMTPURL(c.Mail.SMTPURL); err != nil {
+			errs = append(errs, fmt.Errorf("SPORTELLO_SMTP_URL: %w", err))
+		}
+	}
+	from := get("SPORTELLO_MAIL_FROM", "")
+	switch {
+	case from != "":
+		if c.Mail.From, err = notify.ParseFrom(from); err != nil {
+			errs = append(errs, fmt.Errorf("SPORTELLO_MAIL_FROM: %w", err))
+		}
+	case c.Mail.SMTPURL != "":
+		errs = append(errs, errors.New("SPORTELLO_MAIL_FROM: required with SPORTELLO_SMTP_URL: the council's sender, such as \"Council of Porta Nova <no-reply@portanova.example>\", of a domain the mail server may send for"))
+	default:
+		c.Mail.From = &mail.Address{Name: "Sportello", Address: "no-reply@sportello.invalid"}
+	}
+	c.Mail.Timeout = duration("SPORTELLO_SMTP_TIMEOUT", 30*time.Second)
+	c.Mail.Interval = duration("SPORTELLO_MAIL_INTERVAL", 2*time.Second)
+	c.Mail.MaxAttempts = positiveInt("SPORTELLO_MAIL_MAX_ATTEMPTS", 8)
+
 	c.ShutdownTimeout = duration("SPORTELLO_SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.ChangePoll = duration("SPORTELLO_CHANGE_POLL_INTERVAL", store.DefaultPoll)
 
@@ -233,6 +270,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if c.Stripe.SecretKey == "" {
 			errs = append(errs, errors.New("SPORTELLO_STRIPE_SECRET_KEY: production needs Stripe to take fees (the simulated payment provider is refused); set SPORTELLO_STRIPE_SECRET_KEY and SPORTELLO_STRIPE_WEBHOOK_SECRET"))
 		}
+		if c.Mail.SMTPURL == "" {
+			errs = append(errs, errors.New("SPORTELLO_SMTP_URL: production needs a mail server to tell people what happens (the development mailbox is refused); set SPORTELLO_SMTP_URL, such as smtp://user:password@mail.example.org:587, and SPORTELLO_MAIL_FROM"))
+		}
 	}
 	if c.OIDC.Issuer != "" && c.OIDC.ClientID == "" {
 		errs = append(errs, errors.New("SPORTELLO_OIDC_CLIENT_ID: required when SPORTELLO_OIDC_ISSUER is set"))
@@ -243,6 +283,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 // SimulatedPayments reports whether the built-in simulated payment provider
 // takes the fees.
 func (c config) SimulatedPayments() bool { return c.Stripe.SecretKey == "" }
+
+// DevMail reports whether mail is kept in the development mailbox, for
+// want of a mail server.
+func (c config) DevMail() bool { return c.Mail.SMTPURL == "" }
 
 // DevIdP reports whether the embedded development identity provider runs.
 func (c config) DevIdP() bool { return c.OIDC.Issuer == "" && c.Env != envProduction }

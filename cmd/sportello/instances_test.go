@@ -324,6 +324,16 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 			if all, err = jobs.List(t.Context(), db); err != nil {
 				t.Fatal(err)
 			}
+			// The notifications job runs every 2 s: it has run, without
+			// failure, on one instance at a time (its runs never overlap,
+			// or one would have found the lease taken).
+			i := slices.IndexFunc(all, func(s jobs.Status) bool { return s.Name == "notifications_send" })
+			if i >= 0 && all[i].Runs > 0 {
+				if all[i].Failures != 0 {
+					t.Errorf("notifications_send failed: %s", all[i].LastError)
+				}
+				all = slices.Delete(all, i, i+1)
+			}
 			if len(all) == len(want) && !slices.ContainsFunc(all, func(s jobs.Status) bool { return s.Runs == 0 }) {
 				break
 			}

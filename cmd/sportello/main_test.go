@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"sportello/catalogue"
+	"sportello/notify"
 )
 
 // env returns a getenv over the given variables.
@@ -60,12 +61,23 @@ func TestLoadConfigErrors(t *testing.T) {
 	}{
 		{"production refuses every embedded default", map[string]string{"SPORTELLO_ENV": "production"},
 			[]string{"SPORTELLO_DATABASE_URL: production needs PostgreSQL", "SPORTELLO_OIDC_ISSUER: production needs", "SPORTELLO_BASE_URL: production needs an https://",
-				"SPORTELLO_STRIPE_SECRET_KEY: production needs Stripe"}},
+				"SPORTELLO_STRIPE_SECRET_KEY: production needs Stripe", "SPORTELLO_SMTP_URL: production needs a mail server"}},
 		{"production with the real things", map[string]string{
 			"SPORTELLO_ENV": "production", "SPORTELLO_DATABASE_URL": "postgres://db/sportello",
 			"SPORTELLO_OIDC_ISSUER": "https://id.example", "SPORTELLO_OIDC_CLIENT_ID": "sportello",
 			"SPORTELLO_BASE_URL":          "https://portal.example",
-			"SPORTELLO_STRIPE_SECRET_KEY": "sk_live_x", "SPORTELLO_STRIPE_WEBHOOK_SECRET_FILE": secretFile}, nil},
+			"SPORTELLO_STRIPE_SECRET_KEY": "sk_live_x", "SPORTELLO_STRIPE_WEBHOOK_SECRET_FILE": secretFile,
+			"SPORTELLO_SMTP_URL": "smtp://sportello:pw@mail.example:587", "SPORTELLO_MAIL_FROM": "Council of Porta Nova <no-reply@portanova.example>"}, nil},
+		{"a mail server", map[string]string{"SPORTELLO_SMTP_URL_FILE": secretFile + "-smtp", "SPORTELLO_MAIL_FROM": "no-reply@portanova.example",
+			"SPORTELLO_SMTP_TIMEOUT": "10s", "SPORTELLO_MAIL_INTERVAL": "1s", "SPORTELLO_MAIL_MAX_ATTEMPTS": "5"}, nil},
+		{"a mail server of another scheme", map[string]string{"SPORTELLO_SMTP_URL": "https://sportello:s3cretpw@mail.example", "SPORTELLO_MAIL_FROM": "a@b.example"},
+			[]string{"SPORTELLO_SMTP_URL: the scheme must be smtp:// (STARTTLS) or smtps:// (implicit TLS)"}},
+		{"a mail server URL that does not parse", map[string]string{"SPORTELLO_SMTP_URL": "smtp://sportello:s3cret%pw@mail.example", "SPORTELLO_MAIL_FROM": "a@b.example"},
+			[]string{"SPORTELLO_SMTP_URL: it is not a URL", "percent-encode"}},
+		{"a mail server without a sender", map[string]string{"SPORTELLO_SMTP_URL": "smtp://relay.internal:25"}, []string{"SPORTELLO_MAIL_FROM: required with SPORTELLO_SMTP_URL"}},
+		{"a sender that is not an address", map[string]string{"SPORTELLO_MAIL_FROM": "Porta Nova"}, []string{`SPORTELLO_MAIL_FROM: "Porta Nova" is not an address such as`}},
+		{"bad mail settings", map[string]string{"SPORTELLO_SMTP_TIMEOUT": "soon", "SPORTELLO_MAIL_INTERVAL": "-1s", "SPORTELLO_MAIL_MAX_ATTEMPTS": "0"},
+			[]string{"SPORTELLO_SMTP_TIMEOUT", "SPORTELLO_MAIL_INTERVAL", "SPORTELLO_MAIL_MAX_ATTEMPTS"}},
 		{"Stripe key without webhook secret", map[string]string{"SPORTELLO_STRIPE_SECRET_KEY": "sk_test_x"}, []string{"SPORTELLO_STRIPE_WEBHOOK_SECRET: required"}},
 		{"Stripe webhook secret without key", map[string]string{"SPORTELLO_STRIPE_WEBHOOK_SECRET": "whsec_x"}, []string{"SPORTELLO_STRIPE_SECRET_KEY: SPORTELLO_STRIPE_WEBHOOK_SECRET or SPORTELLO_STRIPE_API_URL is set without it"}},
 		{"bad Stripe API URL", map[string]string{"SPORTELLO_STRIPE_SECRET_KEY": "sk_test_x", "SPORTELLO_STRIPE_WEBHOOK_SECRET": "whsec_x", "SPORTELLO_STRIPE_API_URL": "localhost:12111"}, []string{"SPORTELLO_STRIPE_API_URL"}},
@@ -88,9 +100,15 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"missing secret file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": "/no/such/file"}, []string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE"}},
 		{"secret from a file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": secretFile}, nil},
 	}
+	if err := os.WriteFile(secretFile+"-smtp", []byte("smtps://sportello:s3cret@mail.example\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := loadConfig(env(tt.vars))
+			if err != nil && strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("the error repeats a password: %v", err)
+			}
 			if len(tt.want) == 0 {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
@@ -124,6 +142,13 @@ func TestLoadConfigErrors(t *testing.T) {
 	c, _ = loadConfig(env(map[string]string{"SPORTELLO_TRUSTED_PROXIES": " 10.0.0.5 , ::FFFF:10.0.0.6,10.1.0.0/16 "}))
 	if got := portalConfig(c, nil).TrustedProxies; !slices.Equal(got, []string{"10.0.0.5", "10.0.0.6", "10.1.0.0/16"}) {
 		t.Errorf("trusted proxies reach the portal as %q", got)
+	}
+	if c, _ := loadConfig(env(nil)); !c.DevMail() || c.Mail.Interval != 2*time.Second || c.Mail.MaxAttempts != 8 || c.Mail.Timeout != 30*time.Second {
+		t.Errorf("without a mail server in development: dev mailbox %v, interval %v, tries %d, timeout %v", c.DevMail(), c.Mail.Interval, c.Mail.MaxAttempts, c.Mail.Timeout)
+	}
+	c, _ = loadConfig(env(map[string]string{"SPORTELLO_SMTP_URL_FILE": secretFile + "-smtp", "SPORTELLO_MAIL_FROM": "Porta Nova <no-reply@portanova.example>"}))
+	if c.DevMail() || c.Mail.SMTP != (notify.SMTPConfig{Host: "mail.example", Port: 465, Username: "sportello", Password: "s3cret", Implicit: true}) || c.Mail.From.Address != "no-reply@portanova.example" {
+		t.Errorf("the mail server from a file: %+v, from %v", c.Mail.SMTP, c.Mail.From)
 	}
 	if c, _ := loadConfig(env(nil)); len(c.TrustedProxies) != 0 {
 		t.Errorf("by default no proxy is trusted, got %q", c.TrustedProxies)
@@ -252,7 +277,7 @@ func TestServe(t *testing.T) {
 			cancel()
 			t.Fatalf("start %d: %v", start, err)
 		}
-		for _, path := range []string{"/", "/services/report-missed-bin-collection", "/dev-idp/.well-known/openid-configuration", "/api/v1/search?q=bin"} {
+		for _, path := range []string{"/", "/services/report-missed-bin-collection", "/dev-idp/.well-known/openid-configuration", "/api/v1/search?q=bin", "/dev-mail"} {
 			res, err := http.Get(base + path)
 			if err != nil {
 				t.Fatal(err)
@@ -273,6 +298,9 @@ func TestServe(t *testing.T) {
 		res.Body.Close()
 		if !strings.Contains(string(home), "Payments are simulated") {
 			t.Errorf("start %d: the home page lacks the simulated payments banner", start)
+		}
+		if !strings.Contains(string(home), `<a href="/dev-mail">`) {
+			t.Errorf("start %d: the banner does not link the development mailbox", start)
 		}
 		res, err = http.Post(base+"/payments/stripe/webhook", "application/json", strings.NewReader(`{"id":"evt_1"}`))
 		if err != nil {

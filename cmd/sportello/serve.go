@@ -15,12 +15,12 @@ import (
 	"sportello/applications/forms"
 	"sportello/catalogue"
 	"sportello/metrics"
-	"sportello/notify"
 	"sportello/payments"
 	"sportello/payments/providers"
 	"sportello/portal"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
+	portalmail "sportello/portal/mail"
 	"sportello/search"
 	"sportello/supportalerts"
 )
@@ -91,16 +91,34 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 
+	mail, err := newMailing(cfg, db, m, log)
+	if err != nil {
+		return err
+	}
+	defer mail.close()
+
 	// Deleting saved answers also turns support alerts off and deletes
 	// their matches (supportalerts.Alerts.Answers).
 	alerts := supportalerts.New(db, cat, supportalerts.Options{Location: cfg.TimeZone})
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
-		Notifications: notify.New(db, nil), SupportAlerts: alerts,
-		Metrics: m, Ready: probe,
+		Notifications: mail.outbox, SupportAlerts: alerts,
+		Metrics: m, Ready: probe, Outbox: mail.outbox,
+	}
+	if mail.devMail != nil {
+		deps.DevMail = mail.devMail
 	}
 	srv, err := portal.New(portalConfig(cfg, log), deps)
+	if err != nil {
+		return err
+	}
+	// Mail is written in the portal's words and formats.
+	renderer, err := portalmail.New(portalmail.Options{Shared: srv.Shared, Answers: people, Unsubscribe: mail.outbox})
+	if err != nil {
+		return err
+	}
+	sender, err := mail.worker(renderer)
 	if err != nil {
 		return err
 	}
@@ -116,7 +134,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer stopWork()
 	jobsDone := make(chan struct{})
 	go func() {
-		backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, cat, alerts, m, log).Run(work)
+		r := backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, cat, alerts, m, log)
+		r.Add(sendNotifications(sender, cfg.Mail.Interval))
+		r.Run(work)
 		close(jobsDone)
 	}()
 	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)

@@ -70,6 +70,9 @@ type Page struct {
 	Fallback string
 	// SimulatedPayments shows the "payments are simulated" banner.
 	SimulatedPayments bool
+	// DevMail says in the banner that mail is kept in the development
+	// mailbox, with a link to it.
+	DevMail bool
 }
 
 // LangLink is one entry of the language switcher.
@@ -115,6 +118,7 @@ func NewPage(c *fiber.Ctx, titleKey string) Page {
 	}
 	p.DemoSignIn = site.DemoSignIn
 	p.SimulatedPayments = site.SimulatedPayments
+	p.DevMail = site.DevMail
 	a := site.Authority()
 	p.Authority, _ = a.Name.In(lang, a.DefaultLanguage)
 	p.Contact = Contact{Phone: a.Phone, Email: a.Email, Website: a.Website}

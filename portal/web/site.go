@@ -26,6 +26,9 @@ type Site struct {
 	// SimulatedPayments shows the banner that no real money moves; set
 	// before serving.
 	SimulatedPayments bool
+	// DevMail links the development mailbox (/dev-mail) from the banner:
+	// mail is kept there rather than sent. Set before serving.
+	DevMail bool
 
 	authority atomic.Pointer[catalogue.Authority]
 	matcher   language.Matcher
