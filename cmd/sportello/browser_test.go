@@ -417,39 +417,11 @@ func paidJourney(t *testing.T, b *browser, files string) {
 // alone in Porta Nova on €600 a month, and goes from the results to the
 // online form of a service found.
 func supportFinderJourney(t *testing.T, b *browser) {
-	answers := map[string]string{
-		"age": "70", "resident": "yes", "years_resident": "30", "household_size": "1",
-		"children_under_18": "0", "monthly_income": "600", "disability": "no", "unemployed": "no",
-		"carer": "no", "student": "no", "homeowner": "no", "renting": "yes",
-	}
 	tb := b.newTab(t, "support")
 	tb.open(t, "/support-finder")
 	tb.shot(t, "start")
 	tb.follow(t, "main a.button--start")
-	var asked []string
-	for range len(answers) + 1 {
-		p := tb.path(t)
-		name, ok := strings.CutPrefix(p, "/support-finder/questions/")
-		if !ok {
-			break
-		}
-		name, _, _ = strings.Cut(name, "?")
-		v, known := answers[name]
-		if !known {
-			t.Fatalf("the support finder asks %q (%s), which this journey has no answer for", name, tb.text(t, "main h1"))
-		}
-		asked = append(asked, name+"="+v)
-		switch v {
-		case "yes":
-			tb.run(t, "answer "+name, chromedp.Click("#answer", chromedp.ByQuery))
-		case "no":
-			tb.run(t, "answer "+name, chromedp.Click("#answer-no", chromedp.ByQuery))
-		default:
-			tb.run(t, "answer "+name, chromedp.SendKeys("#answer", v, chromedp.ByQuery))
-		}
-		tb.shot(t, "question-"+name)
-		tb.follow(t, "main form button[type=submit]")
-	}
+	asked := answerSupportFinder(t, tb, supportAnswers, func(name string) { tb.shot(t, "question-"+name) })
 	t.Logf("questions asked: %s", strings.Join(asked, ", "))
 	if tb.path(t) == "/support-finder/answers" {
 		tb.expectText(t, "main dl", "70", "600")
