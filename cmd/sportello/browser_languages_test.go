@@ -4,8 +4,11 @@ package main
 // browser as a resident would use it (issue 13: "a resident can use the
 // whole site in each language without meeting English"). Each language has
 // its own browser context: it chooses the language with the switcher, then
-// searches, reads a service, the topics, a life event and a journey, uses
-// both finders, signs in, applies, pays, and reads the account. Every page
+// searches (with the script's suggestions), reads a service and says whether
+// it was useful, reads the topics, a life event and a journey, uses both
+// finders, signs in, applies, pays and reads the account; forms are also
+// sent wrong once, for their error messages. The sweep below runs signed
+// in, and the walk then signs out. Every page
 // is checked for English (english_words_test.go); then every page of the
 // sitemap and every online form is fetched in that language and checked
 // the same way.
@@ -73,6 +76,7 @@ func TestBrowserLanguages(t *testing.T) {
 			start = time.Now()
 			w.sweep(t, paths)
 			t.Logf("%s: %d pages fetched and read in %s", wl.lang, len(paths), time.Since(start).Round(time.Millisecond))
+			w.signOut(t)
 		})
 	}
 }
@@ -155,7 +159,12 @@ func (w *langWalk) walk(t *testing.T, files string) {
 	w.follow(t, `nav.langs a[hreflang="`+w.lang+`"]`)
 	w.check(t, "home")
 
-	w.run(t, "type a search", chromedp.SendKeys("#home-search", w.search, chromedp.ByQuery))
+	// The suggestions the script offers while typing, and what it
+	// announces.
+	w.run(t, "type a search and wait for suggestions",
+		chromedp.SendKeys("#home-search", w.search, chromedp.ByQuery),
+		chromedp.WaitVisible(`[role=listbox] [role=option]`, chromedp.ByQuery))
+	w.check(t, "home-suggestions")
 	w.follow(t, "form[role=search] button[type=submit]")
 	w.expectPath(t, "/search?")
 	w.expectText(t, "ol.results li:first-child", w.result)
@@ -163,6 +172,16 @@ func (w *langWalk) walk(t *testing.T, files string) {
 	w.follow(t, "ol.results li:first-child a.result__title")
 	w.expectPath(t, "/services/")
 	w.check(t, "service")
+	// "Was this page useful?" No, and why.
+	w.follow(t, "#feedback-no")
+	w.check(t, "feedback-form")
+	w.run(t, "write why", chromedp.SendKeys("#feedback-comment", w.search+" ?", chromedp.ByQuery))
+	w.follow(t, "#feedback-form button[type=submit]")
+	w.expectText(t, "#feedback-thanks", "")
+	w.check(t, "feedback-thanks")
+	// A search that finds nothing.
+	w.open(t, "/search?q=zqxjkv")
+	w.check(t, "search-nothing-found")
 
 	w.follow(t, `nav.nav a[href="/topics"]`)
 	w.check(t, "topics")
@@ -213,6 +232,8 @@ func (w *langWalk) walk(t *testing.T, files string) {
 	w.follow(t, `main a[href="/support-finder"]`)
 	w.check(t, "support-finder")
 	w.follow(t, "main a.button--start")
+	w.submitExpecting(t, "main form button[type=submit]", 422)
+	w.check(t, "support-question-error")
 	answerSupportFinder(t, w.tab, supportAnswers, func(name string) { w.check(t, "support-question-"+name) })
 	if w.path(t) == "/support-finder/answers" {
 		w.check(t, "support-answers")
@@ -243,6 +264,14 @@ func (w *langWalk) walk(t *testing.T, files string) {
 	w.open(t, "/account")
 	w.follow(t, `main a[href="/account/support"]`)
 	w.check(t, "account-support")
+}
+
+// signOut signs out from the header, through the provider's end of the
+// session.
+func (w *langWalk) signOut(t *testing.T) {
+	w.open(t, "/account")
+	w.follow(t, ".header__logout button[type=submit]")
+	w.check(t, "signed-out")
 }
 
 // applyAndPay applies for a resident parking permit, sending the form
