@@ -4,7 +4,12 @@
 // would have it.
 package cataloguetest
 
-import "sportello/catalogue"
+import (
+	"regexp"
+	"unicode/utf8"
+
+	"sportello/catalogue"
+)
 
 // Visit is called with a text's path in the catalogue format
 // ("services[3].online_form.fields[2].label") and the text: exactly one of
@@ -25,4 +30,27 @@ func Untranslate(v any, lang string) {
 		delete(text, lang)
 		delete(list, lang)
 	})
+}
+
+// frenchSpacing finds an ordinary space where French typography wants one
+// that does not break: before : ; ? ! and » and after «. The site writes a
+// no-break space (U+00A0) before the colon and inside the guillemets, and
+// a narrow one (U+202F) before ; ? !, so that no line starts with them.
+var frenchSpacing = regexp.MustCompile(`\S [:;?!»]|« \S`)
+
+// BadFrenchSpacing returns the first place in s (a French text) that
+// breaks that rule, with a little of its context, or "".
+func BadFrenchSpacing(s string) string {
+	loc := frenchSpacing.FindStringIndex(s)
+	if loc == nil {
+		return ""
+	}
+	from, to := max(0, loc[0]-20), min(len(s), loc[1]+10)
+	for from > 0 && !utf8.RuneStart(s[from]) {
+		from--
+	}
+	for to < len(s) && !utf8.RuneStart(s[to]) {
+		to++
+	}
+	return s[from:to]
 }
