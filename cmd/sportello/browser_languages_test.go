@@ -6,7 +6,8 @@ package main
 // its own browser context: it chooses the language with the switcher, then
 // searches (with the script's suggestions), reads a service and says whether
 // it was useful, reads the topics, a life event and a journey, uses both
-// finders, signs in, applies, pays and reads the account; forms are also
+// finders, signs in, saves a draft, applies, pays (a declined card first)
+// and reads the account; forms are also
 // sent wrong once, for their error messages. The sweep below runs signed
 // in, and the walk then signs out. Every page
 // is checked for English (english_words_test.go); then every page of the
@@ -21,7 +22,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -246,6 +246,14 @@ func (w *langWalk) walk(t *testing.T, files string) {
 	w.expectPath(t, "/account/support")
 	w.check(t, "account-support-saved")
 
+	// A form saved as a draft, to finish later.
+	w.open(t, "/services/report-missed-bin-collection/apply")
+	w.run(t, "start the form", chromedp.SendKeys("#address-line1", "Carrer Major 12", chromedp.ByQuery))
+	w.follow(t, "#apply-save")
+	w.expectPath(t, "/account/applications?saved=")
+	w.expectText(t, "#drafts", "")
+	w.check(t, "draft-saved")
+
 	// Applying for a resident parking permit and paying its fee.
 	ref := w.applyAndPay(t, files)
 
@@ -276,7 +284,8 @@ func (w *langWalk) signOut(t *testing.T) {
 
 // applyAndPay applies for a resident parking permit, sending the form
 // empty first to read its errors, and pays the €40 on the simulated
-// checkout. It returns the reference.
+// checkout, where the card is declined the first time. It returns the
+// reference.
 func (w *langWalk) applyAndPay(t *testing.T, files string) string {
 	w.open(t, "/services/resident-parking-permit")
 	w.check(t, "paid-service")
@@ -286,20 +295,7 @@ func (w *langWalk) applyAndPay(t *testing.T, files string) string {
 	w.submitExpecting(t, "#apply-continue", 422)
 	w.check(t, "apply-form-errors")
 
-	start := time.Now().AddDate(0, 0, 7)
-	w.run(t, "fill in the form",
-		chromedp.SendKeys("#address-line1", "Carrer del Port 3", chromedp.ByQuery),
-		chromedp.SendKeys("#address-town", "Porta Nova", chromedp.ByQuery),
-		chromedp.SendKeys("#address-postcode", "08002", chromedp.ByQuery),
-		chromedp.SetValue("#zone", "zone_b", chromedp.ByQuery),
-		chromedp.SendKeys("#vehicle_registration", "1234 bcd", chromedp.ByQuery),
-		chromedp.Click(`input[name="ownership"][value="own"]`, chromedp.ByQuery),
-		chromedp.SetUploadFiles("#vehicle_document", []string{writePDF(t, files, "permis-1234.pdf")}, chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-day", strconv.Itoa(start.Day()), chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-month", strconv.Itoa(int(start.Month())), chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-year", strconv.Itoa(start.Year()), chromedp.ByQuery),
-	)
-	fillIfEmpty(t, w.tab, "#email", "marta.vidal@example.org")
+	fillParkingPermit(t, w.tab, writePDF(t, files, "permis-1234.pdf"))
 	w.follow(t, "#apply-continue")
 	w.expectPath(t, "/services/resident-parking-permit/apply/check")
 	w.check(t, "check-your-answers")
@@ -313,9 +309,15 @@ func (w *langWalk) applyAndPay(t *testing.T, files string) string {
 
 	w.follow(t, "#apply-pay")
 	w.check(t, "pay")
+	// The card is declined once, then the resident tries again.
 	w.follow(t, "#pay-now")
 	w.expectPath(t, "/payments/simulated/")
 	w.check(t, "simulated-checkout")
+	w.follow(t, "#simulated-decline")
+	w.expectPath(t, "/applications/"+ref+"/pay?notice=declined")
+	w.check(t, "payment-declined")
+	w.follow(t, "#pay-now")
+	w.expectPath(t, "/payments/simulated/")
 	w.follow(t, "#simulated-pay")
 	w.expectPath(t, "/payments/return")
 	w.check(t, "payment-received")

@@ -352,20 +352,7 @@ func paidJourney(t *testing.T, b *browser, files string) {
 	tb.expectPath(t, "/services/resident-parking-permit/apply")
 	tb.expectHeading(t, "Apply for a resident parking permit")
 
-	start := time.Now().AddDate(0, 0, 7)
-	tb.run(t, "fill in the form",
-		chromedp.SendKeys("#address-line1", "Carrer del Port 3", chromedp.ByQuery),
-		chromedp.SendKeys("#address-town", "Porta Nova", chromedp.ByQuery),
-		chromedp.SendKeys("#address-postcode", "08002", chromedp.ByQuery),
-		chromedp.SetValue("#zone", "zone_b", chromedp.ByQuery),
-		chromedp.SendKeys("#vehicle_registration", "1234 bcd", chromedp.ByQuery),
-		chromedp.Click(`input[name="ownership"][value="own"]`, chromedp.ByQuery),
-		chromedp.SetUploadFiles("#vehicle_document", []string{writePDF(t, files, "registration-certificate.pdf")}, chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-day", strconv.Itoa(start.Day()), chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-month", strconv.Itoa(int(start.Month())), chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-year", strconv.Itoa(start.Year()), chromedp.ByQuery),
-	)
-	fillIfEmpty(t, tb, "#email", "marta.vidal@example.org")
+	fillParkingPermit(t, tb, writePDF(t, files, "registration-certificate.pdf"))
 	tb.shot(t, "form-filled")
 	tb.follow(t, "#apply-continue")
 	tb.expectPath(t, "/services/resident-parking-permit/apply/check")
@@ -518,6 +505,26 @@ func fillMissedBin(t *testing.T, tb *tab, photo string) {
 		chromedp.Click(`input[name="put_out_time"][value="before_7"]`, chromedp.ByQuery),
 		chromedp.SetUploadFiles("#photo", []string{photo}, chromedp.ByQuery),
 		chromedp.SendKeys("#notes", "The lid was open because the bin was full.", chromedp.ByQuery),
+	)
+	fillIfEmpty(t, tb, "#email", "marta.vidal@example.org")
+}
+
+// fillParkingPermit answers the resident parking permit's form for a car
+// the resident owns, from a week from now, with its registration document.
+func fillParkingPermit(t *testing.T, tb *tab, document string) {
+	t.Helper()
+	start := time.Now().AddDate(0, 0, 7)
+	tb.run(t, "fill in the form",
+		chromedp.SendKeys("#address-line1", "Carrer del Port 3", chromedp.ByQuery),
+		chromedp.SendKeys("#address-town", "Porta Nova", chromedp.ByQuery),
+		chromedp.SendKeys("#address-postcode", "08002", chromedp.ByQuery),
+		chromedp.SetValue("#zone", "zone_b", chromedp.ByQuery),
+		chromedp.SendKeys("#vehicle_registration", "1234 bcd", chromedp.ByQuery),
+		chromedp.Click(`input[name="ownership"][value="own"]`, chromedp.ByQuery),
+		chromedp.SetUploadFiles("#vehicle_document", []string{document}, chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-day", strconv.Itoa(start.Day()), chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-month", strconv.Itoa(int(start.Month())), chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-year", strconv.Itoa(start.Year()), chromedp.ByQuery),
 	)
 	fillIfEmpty(t, tb, "#email", "marta.vidal@example.org")
 }
