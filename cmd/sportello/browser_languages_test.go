@@ -284,7 +284,8 @@ func (w *langWalk) signOut(t *testing.T) {
 
 // applyAndPay applies for a resident parking permit, sending the form
 // empty first to read its errors, and pays the €40 on the simulated
-// checkout, where the card is declined the first time. It returns the
+// checkout "Continue to payment" leads to, where the card is declined the
+// first time; the page back from it is the confirmation. It returns the
 // reference.
 func (w *langWalk) applyAndPay(t *testing.T, files string) string {
 	w.open(t, "/services/resident-parking-permit")
@@ -300,27 +301,23 @@ func (w *langWalk) applyAndPay(t *testing.T, files string) string {
 	w.expectPath(t, "/services/resident-parking-permit/apply/check")
 	w.check(t, "check-your-answers")
 	w.follow(t, "#apply-submit")
-	w.expectPath(t, "/services/resident-parking-permit/apply/confirmation")
-	ref := w.text(t, "#reference")
+	w.expectPath(t, "/payments/simulated/")
+	w.check(t, "simulated-checkout")
+	ref := w.text(t, ".simulated-checkout .reference")
 	if !referencePattern.MatchString(ref) {
 		t.Fatalf("the reference shown is %q, want PN-XXXX-XXXX", ref)
 	}
-	w.check(t, "application-sent")
-
-	w.follow(t, "#apply-pay")
-	w.check(t, "pay")
 	// The card is declined once, then the resident tries again.
-	w.follow(t, "#pay-now")
-	w.expectPath(t, "/payments/simulated/")
-	w.check(t, "simulated-checkout")
 	w.follow(t, "#simulated-decline")
 	w.expectPath(t, "/applications/"+ref+"/pay?notice=declined")
 	w.check(t, "payment-declined")
+	w.check(t, "pay")
 	w.follow(t, "#pay-now")
 	w.expectPath(t, "/payments/simulated/")
 	w.follow(t, "#simulated-pay")
 	w.expectPath(t, "/payments/return")
-	w.check(t, "payment-received")
+	w.expectText(t, "#reference", ref)
+	w.check(t, "application-sent")
 	w.follow(t, `main a.button[href*="/receipt"]`)
 	w.expectText(t, "#receipt-reference", ref)
 	w.check(t, "receipt")

@@ -50,8 +50,8 @@ var englishFormats = []struct {
 }
 
 // noText is what is not words of a language: e-mail and web addresses,
-// references and the like keep their own spelling.
-var noText = regexp.MustCompile(`\S+@\S+|https?://\S+|\bPN-[0-9A-Z-]+`)
+// references, request ids (UUIDs) and the like keep their own spelling.
+var noText = regexp.MustCompile(`\S+@\S+|https?://\S+|\bPN-[0-9A-Z-]+|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
 
 // englishWords knows, for each language, the words that are English there.
 type englishWords map[string]map[string]bool

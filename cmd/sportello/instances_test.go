@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -44,12 +43,7 @@ type instance struct {
 // of its own until the test ends. poll is its change feed's polling period.
 func startInstance(t *testing.T, name, databaseURL string, poll time.Duration) *instance {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := reserveAddr(t)
 	dir := t.TempDir()
 	vars := map[string]string{
 		"SPORTELLO_ADDR":                 addr,
