@@ -715,3 +715,38 @@ func assertEachOnce(t *testing.T, po *postOffice) {
 		}
 	}
 }
+
+// TestNotificationsTwoInstances runs two servers on one database, both
+// sending to one mail server, as two machines behind a load balancer:
+// each notification is mailed once, whichever instance its change was
+// made on and whichever sends it.
+func TestNotificationsTwoInstances(t *testing.T) {
+	for _, dialect := range storetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			const n = 20
+			srv := smtptest.Start(t, smtptest.Options{})
+			dsn := storetest.URL(t, dialect)
+			a := startInstance(t, "A", dsn, time.Second, mailSettings(srv))
+			b := startInstance(t, "B", dsn, time.Second, mailSettings(srv))
+			po := newPostOffice(t, srv, dsn, a)
+			marta := newPerson(t)
+			marta.signIn(a, "resident", "/account")
+			var ids []int64
+			for i := range n {
+				in := a
+				if i%2 == 1 {
+					in = b
+				}
+				ids = append(ids, po.queued(t, notify.ApplicationReceived, marta.reportMissedBin(in)))
+			}
+			for _, id := range ids {
+				po.delivered(t, id)
+			}
+			po.delivered(t, po.queued(t, notify.ApplicationReceived, newPersonReport(t, b)))
+			if got := len(srv.Messages()); got != n+1 {
+				t.Errorf("the mail server received %d messages, want %d", got, n+1)
+			}
+			assertEachOnce(t, po)
+		})
+	}
+}
