@@ -268,7 +268,7 @@ func councilWebsite(t *testing.T) string {
 	return c.Authority.Website
 }
 
-func decodeHeader(t *testing.T, h string) string {
+func decodeHeader(t testing.TB, h string) string {
 	t.Helper()
 	s, err := new(mime.WordDecoder).DecodeHeader(h)
 	if err != nil {
@@ -465,14 +465,18 @@ func testEveryKind(t *testing.T, po *postOffice, in *instance) {
 	caseworker.signIn(in, "caseworker", "/account")
 
 	// Someone not signed in reports a missed bin in English, leaving an
-	// address: their mail has the reference, no link into an account and
-	// nothing to unsubscribe from.
+	// address: their mails have the reference, no link into an account and
+	// nothing to unsubscribe from, even of a kind others may turn off.
 	visitor := newPerson(t)
 	visitor.get(in, "/?lang=en")
 	ref := visitor.reportMissedBin(in)
 	letter{kind: notify.ApplicationReceived, to: "ana@example.org", lang: "en",
 		subject: []string{"Report " + ref + " received"}, says: []string{ref, "Report a missed bin collection"},
 	}.check(t, in, po.mailOf(t, notify.ApplicationReceived, ref))
+	caseworker.changeStatus(in, ref, "submitted", "in_review", "")
+	letter{kind: notify.StatusChanged, to: "ana@example.org", lang: "en",
+		subject: []string{"Report " + ref + ":"}, says: []string{ref},
+	}.check(t, in, po.mailOf(t, notify.StatusChanged, ref))
 
 	// Marta reports one in Spanish, signed in: received, the review with
 	// a note (a kind she may turn off, and does, in one click), a
