@@ -395,18 +395,9 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 	t.Run("file uploaded on A is downloaded on B", func(t *testing.T) {
 		const slug = "report-missed-bin-collection"
 		resident := newPerson(t)
-		form := resident.signIn(a, "resident", "/services/"+slug+"/apply")
-		csrf, token := tokens(t, form)
-		sent := resident.postFile(a, "/services/"+slug+"/apply", binForm(csrf, token), "photo", "bin.png", pngBytes)
-		if sent.status != http.StatusOK || sent.url.Path != "/services/"+slug+"/apply/check" {
-			t.Fatalf("sending the form on A: %d at %s", sent.status, sent.url)
-		}
-		done := resident.post(a, "/services/"+slug+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
-		ref := regexp.MustCompile(`id="reference">([A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4})<`).FindStringSubmatch(done.body)
-		if done.status != http.StatusOK || ref == nil {
-			t.Fatalf("submitting on A: %d at %s, no reference", done.status, done.url)
-		}
-		show := resident.get(b, "/account/applications/"+ref[1])
+		resident.signIn(a, "resident", "/services/"+slug+"/apply")
+		ref := resident.reportMissedBin(a)
+		show := resident.get(b, "/account/applications/"+ref)
 		link := regexp.MustCompile(`href="(/account/files/[^"]+)"`).FindStringSubmatch(show.body)
 		if show.status != http.StatusOK || link == nil {
 			t.Fatalf("the application on B: %d, no file link", show.status)
