@@ -133,4 +133,3 @@ func BenchmarkNotificationsBurst(b *testing.B) {
 }
 
 var referenceInSubject = regexp.MustCompile(`[A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4}`)
-
