@@ -32,7 +32,7 @@ import (
 // mailWait bounds the wait for a mail before the test fails. It is generous
 // on purpose: the tests assert that each mail arrives, once, never how soon
 // (a mail tried while the server was down waits 30 s for its next try).
-const mailWait = 3 * time.Minute
+const mailWait = 5 * time.Minute
 
 // mailFrom is the council's sender address in these tests.
 const mailFrom = "Ajuntament de Porta Nova <no-reply@portanova.example>"
