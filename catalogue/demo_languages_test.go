@@ -250,3 +250,26 @@ func TestDemoFormsSayItOnce(t *testing.T) {
 		}
 	}
 }
+
+// French is written with its own spacing: no ordinary space before : ; ? !
+// or », nor after « (cataloguetest.BadFrenchSpacing).
+func TestDemoFrenchSpacing(t *testing.T) {
+	c := decodeDemo(t)
+	check := func(path, s string) {
+		if bad := cataloguetest.BadFrenchSpacing(s); bad != "" {
+			t.Errorf("%s.fr: an ordinary space in %q", path, bad)
+		}
+	}
+	cataloguetest.Texts(c, func(path string, text catalogue.Text, list catalogue.TextList) {
+		check(path, text["fr"])
+		for _, s := range list["fr"] {
+			check(path, s)
+		}
+	})
+	if cataloguetest.BadFrenchSpacing("Quel âge avez-vous ?") == "" || cataloguetest.BadFrenchSpacing("« poubelle »") == "" {
+		t.Error("BadFrenchSpacing lets ordinary spaces through")
+	}
+	if bad := cataloguetest.BadFrenchSpacing("Quel âge avez-vous\u202f? À 9:00, «\u00a0poubelle\u00a0»\u00a0: oui"); bad != "" {
+		t.Errorf("BadFrenchSpacing finds %q in well-spaced French", bad)
+	}
+}

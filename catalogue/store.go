@@ -95,6 +95,10 @@ type ServiceSummary struct {
 	ProcessingTimeDays *int   // nil: no set time
 	HasRule            bool
 	Renewal            *Renewal `json:",omitempty"` // for the renewal reminders
+	// Untranslated are the languages of Languages that some text of the
+	// service lacks (MissingLanguages), for the editor's list. Summaries
+	// stored before it existed lack it: read the title too.
+	Untranslated []string `json:",omitempty"`
 }
 
 // Summarise returns what a list of services shows about s.
@@ -104,7 +108,8 @@ func (s *Service) Summarise() ServiceSummary {
 		Audience: s.Audience, LifeEvents: s.LifeEvents,
 		Title: s.Title, Summary: s.Summary, Fee: s.Fee,
 		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays, Renewal: s.Renewal,
-		HasRule: s.EligibilityRule != nil && *s.EligibilityRule != "",
+		HasRule:      s.EligibilityRule != nil && *s.EligibilityRule != "",
+		Untranslated: MissingLanguages(s, Languages),
 	}
 	if s.Assurance != nil {
 		sum.Assurance = *s.Assurance

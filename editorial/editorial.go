@@ -151,12 +151,16 @@ type PublishResult struct {
 type Listing struct {
 	Kind, Slug string
 	Title      catalogue.Text
-	Topic      string // services only
-	Department string // services only
-	Published  bool   // a published version exists (and for a service, is not archived)
-	Archived   bool
-	Draft      *Draft // nil when nobody is working on it
-	Review     Review
+	// Untranslated are the languages some text of the entry lacks
+	// (catalogue.MissingLanguages); for a service, as its stored summary
+	// says, which summaries older than the field do not.
+	Untranslated []string
+	Topic        string // services only
+	Department   string // services only
+	Published    bool   // a published version exists (and for a service, is not archived)
+	Archived     bool
+	Draft        *Draft // nil when nobody is working on it
+	Review       Review
 }
 
 // Review is who answers for an entry and when it must be checked again.

@@ -5,9 +5,8 @@
 package cataloguetest
 
 import (
-	"reflect"
-	"strconv"
-	"strings"
+	"regexp"
+	"unicode/utf8"
 
 	"sportello/catalogue"
 )
@@ -15,64 +14,13 @@ import (
 // Visit is called with a text's path in the catalogue format
 // ("services[3].online_form.fields[2].label") and the text: exactly one of
 // text and list is non-nil.
-type Visit func(path string, text catalogue.Text, list catalogue.TextList)
-
-var (
-	textType = reflect.TypeFor[catalogue.Text]()
-	listType = reflect.TypeFor[catalogue.TextList]()
-)
+type Visit = catalogue.TextVisit
 
 // Texts calls visit for every catalogue.Text and catalogue.TextList that v
-// (a catalogue, an entry, or a pointer to one) holds, however deep, so a
-// field added to the format later is walked without changing this.
-// Texts that are null in the file (nil maps) are skipped.
+// (a catalogue, an entry, or a pointer to one) holds, however deep
+// (catalogue.WalkTexts).
 func Texts(v any, visit Visit) {
-	walk(reflect.ValueOf(v), "", visit)
-}
-
-func walk(v reflect.Value, path string, visit Visit) {
-	switch {
-	case !v.IsValid():
-		return
-	case v.Type() == textType:
-		if !v.IsNil() {
-			visit(path, v.Interface().(catalogue.Text), nil)
-		}
-		return
-	case v.Type() == listType:
-		if !v.IsNil() {
-			visit(path, nil, v.Interface().(catalogue.TextList))
-		}
-		return
-	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			walk(v.Elem(), path, visit)
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			f := v.Type().Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			if path != "" {
-				name = path + "." + name
-			}
-			walk(v.Field(i), name, visit)
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			walk(v.Index(i), path+"["+strconv.Itoa(i)+"]", visit)
-		}
-	}
+	catalogue.WalkTexts(v, visit)
 }
 
 // Untranslate takes lang out of every text v holds (v a pointer to an entry
@@ -82,4 +30,27 @@ func Untranslate(v any, lang string) {
 		delete(text, lang)
 		delete(list, lang)
 	})
+}
+
+// frenchSpacing finds an ordinary space where French typography wants one
+// that does not break: before : ; ? ! and » and after «. The site writes a
+// no-break space (U+00A0) before the colon and inside the guillemets, and
+// a narrow one (U+202F) before ; ? !, so that no line starts with them.
+var frenchSpacing = regexp.MustCompile(`\S [:;?!»]|« \S`)
+
+// BadFrenchSpacing returns the first place in s (a French text) that
+// breaks that rule, with a little of its context, or "".
+func BadFrenchSpacing(s string) string {
+	loc := frenchSpacing.FindStringIndex(s)
+	if loc == nil {
+		return ""
+	}
+	from, to := max(0, loc[0]-20), min(len(s), loc[1]+10)
+	for from > 0 && !utf8.RuneStart(s[from]) {
+		from--
+	}
+	for to < len(s) && !utf8.RuneStart(s[to]) {
+		to++
+	}
+	return s[from:to]
 }

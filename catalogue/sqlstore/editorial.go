@@ -439,7 +439,7 @@ func (st *Store) Listings(ctx context.Context) ([]editorial.Listing, error) {
 			// A new entry that exists only as a draft.
 			l := editorial.Listing{Kind: d.Kind, Slug: d.Slug}
 			if e, err := catalogue.DecodeEntry(d.Kind, d.Doc); err == nil {
-				l.Title = entryText(e)
+				l.Title, l.Untranslated = entryText(e), catalogue.MissingLanguages(e, catalogue.Languages)
 				if s, ok := e.(*catalogue.Service); ok {
 					l.Topic, l.Department = s.Topic, s.Department
 				}
@@ -467,8 +467,8 @@ func scanServiceListing(r store.Scanner) (editorial.Listing, error) {
 	if err := json.Unmarshal([]byte(summary), &s); err != nil {
 		return editorial.Listing{}, fmt.Errorf("decoding the summary of %q: %w", slug, err)
 	}
-	return editorial.Listing{Kind: catalogue.KindService, Slug: slug, Title: s.Title, Topic: s.Topic, Department: s.Department,
-		Published: status == statusPublished, Archived: status == statusArchived}, nil
+	return editorial.Listing{Kind: catalogue.KindService, Slug: slug, Title: s.Title, Untranslated: s.Untranslated,
+		Topic: s.Topic, Department: s.Department, Published: status == statusPublished, Archived: status == statusArchived}, nil
 }
 
 func scanEntryListing(r store.Scanner) (editorial.Listing, error) {
@@ -480,7 +480,7 @@ func scanEntryListing(r store.Scanner) (editorial.Listing, error) {
 	if err != nil {
 		return editorial.Listing{}, err
 	}
-	return editorial.Listing{Kind: kind, Slug: slug, Title: entryText(e), Published: true}, nil
+	return editorial.Listing{Kind: kind, Slug: slug, Title: entryText(e), Untranslated: catalogue.MissingLanguages(e, catalogue.Languages), Published: true}, nil
 }
 
 func entryText(e any) catalogue.Text {

@@ -13,7 +13,6 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,12 +85,7 @@ func (a *artefacts) next(name string) string {
 // provider. It returns the base URL; the server stops when the test ends.
 func startSportello(t *testing.T, art *artefacts) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := reserveAddr(t)
 	base := "http://" + addr
 	logFile, err := os.Create(filepath.Join(art.dir, "server.log"))
 	if err != nil {

@@ -366,20 +366,7 @@ func paidJourney(t *testing.T, b *browser, files string) {
 	tb.expectPath(t, "/services/resident-parking-permit/apply")
 	tb.expectHeading(t, "Apply for a resident parking permit")
 
-	start := time.Now().AddDate(0, 0, 7)
-	tb.run(t, "fill in the form",
-		chromedp.SendKeys("#address-line1", "Carrer del Port 3", chromedp.ByQuery),
-		chromedp.SendKeys("#address-town", "Porta Nova", chromedp.ByQuery),
-		chromedp.SendKeys("#address-postcode", "08002", chromedp.ByQuery),
-		chromedp.SetValue("#zone", "zone_b", chromedp.ByQuery),
-		chromedp.SendKeys("#vehicle_registration", "1234 bcd", chromedp.ByQuery),
-		chromedp.Click(`input[name="ownership"][value="own"]`, chromedp.ByQuery),
-		chromedp.SetUploadFiles("#vehicle_document", []string{writePDF(t, files, "registration-certificate.pdf")}, chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-day", strconv.Itoa(start.Day()), chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-month", strconv.Itoa(int(start.Month())), chromedp.ByQuery),
-		chromedp.SendKeys("#start_date-year", strconv.Itoa(start.Year()), chromedp.ByQuery),
-	)
-	fillIfEmpty(t, tb, "#email", "marta.vidal@example.org")
+	fillParkingPermit(t, tb, writePDF(t, files, "registration-certificate.pdf"))
 	tb.shot(t, "form-filled")
 	tb.follow(t, "#apply-continue")
 	tb.expectPath(t, "/services/resident-parking-permit/apply/check")
@@ -434,39 +421,11 @@ func paidJourney(t *testing.T, b *browser, files string) {
 // alone in Porta Nova on €600 a month, and goes from the results to the
 // online form of a service found.
 func supportFinderJourney(t *testing.T, b *browser) {
-	answers := map[string]string{
-		"age": "70", "resident": "yes", "years_resident": "30", "household_size": "1",
-		"children_under_18": "0", "monthly_income": "600", "disability": "no", "unemployed": "no",
-		"carer": "no", "student": "no", "homeowner": "no", "renting": "yes",
-	}
 	tb := b.newTab(t, "support")
 	tb.open(t, "/support-finder")
 	tb.shot(t, "start")
 	tb.follow(t, "main a.button--start")
-	var asked []string
-	for range len(answers) + 1 {
-		p := tb.path(t)
-		name, ok := strings.CutPrefix(p, "/support-finder/questions/")
-		if !ok {
-			break
-		}
-		name, _, _ = strings.Cut(name, "?")
-		v, known := answers[name]
-		if !known {
-			t.Fatalf("the support finder asks %q (%s), which this journey has no answer for", name, tb.text(t, "main h1"))
-		}
-		asked = append(asked, name+"="+v)
-		switch v {
-		case "yes":
-			tb.run(t, "answer "+name, chromedp.Click("#answer", chromedp.ByQuery))
-		case "no":
-			tb.run(t, "answer "+name, chromedp.Click("#answer-no", chromedp.ByQuery))
-		default:
-			tb.run(t, "answer "+name, chromedp.SendKeys("#answer", v, chromedp.ByQuery))
-		}
-		tb.shot(t, "question-"+name)
-		tb.follow(t, "main form button[type=submit]")
-	}
+	asked := answerSupportFinder(t, tb, supportAnswers, func(name string) { tb.shot(t, "question-"+name) })
 	t.Logf("questions asked: %s", strings.Join(asked, ", "))
 	if tb.path(t) == "/support-finder/answers" {
 		tb.expectText(t, "main dl", "70", "600")
@@ -563,6 +522,26 @@ func fillMissedBin(t *testing.T, tb *tab, photo string) {
 		chromedp.Click(`input[name="put_out_time"][value="before_7"]`, chromedp.ByQuery),
 		chromedp.SetUploadFiles("#photo", []string{photo}, chromedp.ByQuery),
 		chromedp.SendKeys("#notes", "The lid was open because the bin was full.", chromedp.ByQuery),
+	)
+	fillIfEmpty(t, tb, "#email", "marta.vidal@example.org")
+}
+
+// fillParkingPermit answers the resident parking permit's form for a car
+// the resident owns, from a week from now, with its registration document.
+func fillParkingPermit(t *testing.T, tb *tab, document string) {
+	t.Helper()
+	start := time.Now().AddDate(0, 0, 7)
+	tb.run(t, "fill in the form",
+		chromedp.SendKeys("#address-line1", "Carrer del Port 3", chromedp.ByQuery),
+		chromedp.SendKeys("#address-town", "Porta Nova", chromedp.ByQuery),
+		chromedp.SendKeys("#address-postcode", "08002", chromedp.ByQuery),
+		chromedp.SetValue("#zone", "zone_b", chromedp.ByQuery),
+		chromedp.SendKeys("#vehicle_registration", "1234 bcd", chromedp.ByQuery),
+		chromedp.Click(`input[name="ownership"][value="own"]`, chromedp.ByQuery),
+		chromedp.SetUploadFiles("#vehicle_document", []string{document}, chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-day", strconv.Itoa(start.Day()), chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-month", strconv.Itoa(int(start.Month())), chromedp.ByQuery),
+		chromedp.SendKeys("#start_date-year", strconv.Itoa(start.Year()), chromedp.ByQuery),
 	)
 	fillIfEmpty(t, tb, "#email", "marta.vidal@example.org")
 }

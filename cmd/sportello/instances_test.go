@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"maps"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -50,12 +48,7 @@ type instance struct {
 // more are settings added to (or replacing) the instance's own.
 func startInstance(t testing.TB, name, databaseURL string, poll time.Duration, more ...map[string]string) *instance {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := reserveAddr(t)
 	dir := t.TempDir()
 	vars := map[string]string{
 		"SPORTELLO_ADDR":                 addr,
@@ -67,7 +60,9 @@ func startInstance(t testing.TB, name, databaseURL string, poll time.Duration, m
 		"SPORTELLO_LOG_LEVEL":            "warn",
 	}
 	for _, m := range more {
-		maps.Copy(vars, m)
+		for k, v := range m {
+			vars[k] = v
+		}
 	}
 	in := &instance{name: name, base: "http://" + addr, vars: vars, logs: &syncWriter{w: &bytes.Buffer{}}}
 	in.start(t)

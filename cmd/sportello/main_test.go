@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -260,12 +259,7 @@ func TestUnknownCommand(t *testing.T) {
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	for start := range 2 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		ln.Close()
+		addr := reserveAddr(t)
 		vars := map[string]string{"SPORTELLO_DATA_DIR": dir, "SPORTELLO_ADDR": addr}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)

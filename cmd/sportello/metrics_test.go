@@ -7,11 +7,13 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// freeAddr returns a loopback address with a port nobody listens on.
+// freeAddr returns a loopback address with a port nobody listens on, for a
+// listener the server opens itself (the metrics').
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -22,12 +24,43 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// reserved are the listeners tests opened for a server to come, by address.
+var reserved sync.Map
+
+func init() {
+	listen = func(network, addr string) (net.Listener, error) {
+		if ln, ok := reserved.LoadAndDelete(addr); ok {
+			return ln.(net.Listener), nil
+		}
+		return net.Listen(network, addr)
+	}
+}
+
+// reserveAddr opens a listener on a free loopback port and keeps it for the
+// server the test starts on the address it returns: the port cannot be
+// taken meanwhile by another test's server, which would then answer for it.
+func reserveAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	reserved.Store(addr, ln)
+	t.Cleanup(func() {
+		if ln, ok := reserved.LoadAndDelete(addr); ok {
+			ln.(net.Listener).Close()
+		}
+	})
+	return addr
+}
+
 // With SPORTELLO_METRICS_ADDR the binary serves /metrics and /readyz on a
 // listener of their own: readiness on both listeners, the site's requests
 // by route, the index caught up, and the catalogue sync among the jobs.
 // The site itself has no /metrics.
 func TestServeMetrics(t *testing.T) {
-	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	addr, metricsAddr := reserveAddr(t), freeAddr(t)
 	vars := map[string]string{"SPORTELLO_DATA_DIR": t.TempDir(), "SPORTELLO_ADDR": addr, "SPORTELLO_METRICS_ADDR": metricsAddr}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

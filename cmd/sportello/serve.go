@@ -26,6 +26,11 @@ import (
 )
 
 // serve runs the portal until ctx is cancelled (SIGINT or SIGTERM).
+// listen opens the site's listener. Tests replace it to hand over a
+// listener they already hold, so that no other process takes the port
+// between choosing it and serving on it.
+var listen = net.Listen
+
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	db, cat, err := openCatalogue(ctx, cfg)
 	if err != nil {
@@ -123,7 +128,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func TestPagesInTheResidentsLanguage(t *testing.T) {
 	status, body := get(t, client, login.String(), "en")
 	for _, want := range []string{`<html lang="ca">`, "Entrar a Sportello com a persona de demostració",
 		"El servei demana el nivell de seguretat <strong>alt</strong>.", "Veïna de Porta Nova",
-		`<input type="hidden" name="lang" value="ca">`, "nivell habitual: substancial"} {
+		`<input type="hidden" name="lang" value="ca">`, "nivell habitual: substancial", "<code>caseworkers</code>"} {
 		if status != http.StatusOK || !strings.Contains(body, want) {
 			t.Errorf("sign-in page %d lacks %q:\n%s", status, want, body)
 		}

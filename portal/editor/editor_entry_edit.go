@@ -166,7 +166,7 @@ func (s *Handler) entryEditPage(c *fiber.Ctx, st entryState, v url.Values, compa
 			}
 		}
 		for _, l := range langs {
-			if l != def && strings.TrimSpace(v.Get(titleKey+"."+l)) == "" {
+			if l != def && (strings.TrimSpace(v.Get(titleKey+"."+l)) == "" || untranslated(v, def, l)) {
 				compare = l
 				break
 			}
@@ -184,7 +184,7 @@ func (s *Handler) entryEditPage(c *fiber.Ctx, st entryState, v url.Values, compa
 	}
 	p.Title = p.Heading + " – " + T("editor.title")
 	for _, l := range langs {
-		p.LangStatus = append(p.LangStatus, langStatus{Lang: l, Name: web.LanguageName(l), Missing: strings.TrimSpace(v.Get(titleKey+"."+l)) == "",
+		p.LangStatus = append(p.LangStatus, langStatus{Lang: l, Name: web.LanguageName(l), Missing: strings.TrimSpace(v.Get(titleKey+"."+l)) == "" || untranslated(v, def, l),
 			Current: l == compare, Default: l == def})
 	}
 	p.State = stateView{Published: st.Published, Archived: st.Archived}
@@ -385,4 +385,17 @@ func sameDoc(kind string, a, b []byte) bool {
 	x, err1 := catalogue.DecodeEntry(kind, a)
 	y, err2 := catalogue.DecodeEntry(kind, b)
 	return err1 == nil && err2 == nil && reflect.DeepEqual(x, y)
+}
+
+// untranslated reports whether the entry's form values v hold a text
+// written in the default language def ("summary.en", "online_form.fields.2.label.en")
+// whose lang version ("summary.it") is blank.
+func untranslated(v url.Values, def, lang string) bool {
+	for k := range v {
+		base, ok := strings.CutSuffix(k, "."+def)
+		if ok && strings.TrimSpace(v.Get(k)) != "" && strings.TrimSpace(v.Get(base+"."+lang)) == "" {
+			return true
+		}
+	}
+	return false
 }

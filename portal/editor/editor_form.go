@@ -144,7 +144,9 @@ func pairGroup(v url.Values, base, legend, hint, typ string, rows int, langs []s
 		switch {
 		case l == def || l == compare:
 			f := textField(v, name, langName(l), typ, rows, l)
-			if l != def && strings.TrimSpace(f.Value) == "" {
+			// Missing only where the default language has a text: an
+			// optional field left empty in every language lacks nothing.
+			if l != def && strings.TrimSpace(f.Value) == "" && strings.TrimSpace(v.Get(base+"."+def)) != "" {
 				f.Missing, f.Hint = true, missing
 			}
 			g.Fields = append(g.Fields, f)

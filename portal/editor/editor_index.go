@@ -115,7 +115,7 @@ func (s *Handler) editorIndex(c *fiber.Ctx) error {
 		title, _ := l.Title.In(p.Lang, d.DefaultLang)
 		var missing []string
 		for _, lang := range d.Authority.Languages {
-			if strings.TrimSpace(l.Title[lang]) == "" {
+			if strings.TrimSpace(l.Title[lang]) == "" || slices.Contains(l.Untranslated, lang) {
 				missing = append(missing, lang)
 			}
 		}

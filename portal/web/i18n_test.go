@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"sort"
 	"sportello/catalogue"
+	"sportello/catalogue/cataloguetest"
 	"strings"
 	"testing"
 )
@@ -133,5 +134,35 @@ func TestLanguageNamesInEveryLanguage(t *testing.T) {
 	}
 	if got := tr.T("es", "layout.fallback", "Lang", tr.T("es", LanguageKey("es")), "Fallback", tr.T("es", LanguageKey("en"))); got != "Esta página todavía no está disponible en español; se muestra en inglés." {
 		t.Errorf("Spanish notice: %q", got)
+	}
+}
+
+// The French messages are spaced as French is written: no ordinary space
+// before : ; ? ! or », nor after «.
+func TestFrenchSpacing(t *testing.T) {
+	files, err := fs.Glob(Locales, "locales/*.fr.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no French message files: %v", err)
+	}
+	for _, name := range files {
+		buf, err := fs.ReadFile(Locales, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]any
+		if err := json.Unmarshal(buf, &msgs); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for key, v := range msgs {
+			forms, ok := v.(map[string]any)
+			if !ok {
+				forms = map[string]any{"": v}
+			}
+			for _, f := range forms {
+				if s, _ := f.(string); cataloguetest.BadFrenchSpacing(s) != "" {
+					t.Errorf("%s %s: an ordinary space in %q", name, key, cataloguetest.BadFrenchSpacing(s))
+				}
+			}
+		}
 	}
 }
