@@ -1,13 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"html"
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -135,11 +132,8 @@ var formAnswers = []string{"Carrer Major 5", "08800", "bin.png", "1234BCD", "123
 var (
 	textLink = regexp.MustCompile(`https?://[^\s<>"]+`)
 	htmlLink = regexp.MustCompile(`href="([^"]*)"`)
-	// englishWord finds common English words, which none of the other
-	// four languages spells the same.
-	englishWord = regexp.MustCompile(`(?i)\b(the|your|you|we|our|with|this|please|been|received)\b`)
-	htmlHead    = regexp.MustCompile(`(?s)<head.*</head>`)
-	htmlTag     = regexp.MustCompile(`<[^>]*>`)
+	htmlHead = regexp.MustCompile(`(?s)<head.*</head>`)
+	htmlTag  = regexp.MustCompile(`<[^>]*>`)
 )
 
 // check checks m against want: envelope and headers, subject, facts, the
@@ -180,15 +174,8 @@ func (want letter) check(t *testing.T, in *instance, m smtptest.Message) {
 	}
 	if want.lang != "en" {
 		visible := html.UnescapeString(htmlTag.ReplaceAllString(htmlHead.ReplaceAllString(m.HTML, ""), " "))
-		for _, part := range []string{subject, textLink.ReplaceAllString(text, ""), visible} {
-			if w := englishWord.FindString(part); w != "" {
-				t.Errorf("%s: the %s mail has the English word %q", want.kind, want.lang, w)
-			}
-			for _, phrase := range englishPhrases(t) {
-				if strings.Contains(part, phrase) {
-					t.Errorf("%s: the %s mail has the English %q", want.kind, want.lang, phrase)
-				}
-			}
+		if found := mailEnglish(t).find(want.lang, []string{subject, text, visible}); len(found) > 0 {
+			t.Errorf("%s: the %s mail has English: %s", want.kind, want.lang, strings.Join(found, "; "))
 		}
 	}
 
@@ -277,44 +264,16 @@ func decodeHeader(t testing.TB, h string) string {
 	return s
 }
 
-// englishPhrases are the fixed parts of English mail's words, three words
-// or longer, read from portal/web/locales/mail.en.json.
-var englishPhrases = func() func(t *testing.T) []string {
-	var phrases []string
-	return func(t *testing.T) []string {
+// mailEnglish is the detector of English of the language walk
+// (english_words_test.go), learnt once.
+var mailEnglish = func() func(t *testing.T) englishWords {
+	var words englishWords
+	return func(t *testing.T) englishWords {
 		t.Helper()
-		if phrases != nil {
-			return phrases
+		if words == nil {
+			words = loadEnglishWords(t)
 		}
-		data, err := os.ReadFile(filepath.Join("..", "..", "portal", "web", "locales", "mail.en.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var messages map[string]any
-		if err := json.Unmarshal(data, &messages); err != nil {
-			t.Fatal(err)
-		}
-		var texts []string
-		for _, v := range messages {
-			switch v := v.(type) {
-			case string:
-				texts = append(texts, v)
-			case map[string]any:
-				for _, s := range v {
-					texts = append(texts, s.(string))
-				}
-			}
-		}
-		action := regexp.MustCompile(`\{\{[^}]*\}\}`)
-		for _, s := range texts {
-			for _, part := range action.Split(s, -1) {
-				part = strings.Trim(part, " .,:;!?()")
-				if len(strings.Fields(part)) >= 3 {
-					phrases = append(phrases, part)
-				}
-			}
-		}
-		return phrases
+		return words
 	}
 }()
 
