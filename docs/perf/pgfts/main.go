@@ -370,7 +370,9 @@ func replay(ctx context.Context, pool *pgxpool.Pool, table string, searches []se
 	}
 	elapsed := time.Since(start)
 	slices.Sort(lat)
-	pct := func(p float64) float64 { return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000 }
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
 	fmt.Printf("searches: %d in %.1f s from %d connections: %.0f req/s; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms\n",
 		len(lat), elapsed.Seconds(), conns, float64(len(lat))/elapsed.Seconds(), pct(0.5), pct(0.9), pct(0.99))
 	return nil
