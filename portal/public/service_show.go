@@ -56,7 +56,7 @@ func (s *Handler) serviceShow(c *fiber.Ctx) error {
 	}
 	p.Title, p.Fallback = r.Title, r.Fallback
 	if sum, ok := d.ServiceOf[c.Params("slug")]; ok {
-		p.Alerts = web.AlertsFor(c, sum.Topic, sum.Slug)
+		p.ServiceAlerts = web.AlertsFor(c, sum.Topic, sum.Slug)
 	}
 	s.countSearchClick(c)
 	page := serviceShowPage{Page: p, Content: r.Content}

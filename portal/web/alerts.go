@@ -47,9 +47,19 @@ func (a *Alerts) Reload(ctx context.Context) error {
 }
 
 // Active returns the alerts running at now that cover a page about topic
-// and service (either may be ""): warnings first, then the widest, then
-// the earliest. A nil *Alerts has none.
+// and service (either may be ""), in the order Running gives. A nil
+// *Alerts has none.
 func (a *Alerts) Active(now time.Time, topic, service string) []editorial.Alert {
+	return a.running(now, func(al editorial.Alert) bool { return al.Covers(topic, service) })
+}
+
+// Running returns every alert running at now, wherever it shows: warnings
+// first, then the widest, then the earliest. A nil *Alerts has none.
+func (a *Alerts) Running(now time.Time) []editorial.Alert {
+	return a.running(now, func(editorial.Alert) bool { return true })
+}
+
+func (a *Alerts) running(now time.Time, keep func(editorial.Alert) bool) []editorial.Alert {
 	if a == nil {
 		return nil
 	}
@@ -59,7 +69,7 @@ func (a *Alerts) Active(now time.Time, topic, service string) []editorial.Alert 
 	}
 	var out []editorial.Alert
 	for _, al := range *list {
-		if al.ActiveAt(now) && al.Covers(topic, service) {
+		if al.ActiveAt(now) && keep(al) {
 			out = append(out, al)
 		}
 	}
