@@ -317,6 +317,45 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 			answered.Round(time.Millisecond), took.Round(time.Millisecond))
 	})
 
+	t.Run("alert posted on A shows on B", func(t *testing.T) {
+		const text = "Quokka alert: online payments are down until 18:00"
+		if r := newPerson(t).get(b, "/"); strings.Contains(r.body, text) {
+			t.Fatalf("before posting, B's home page shows the alert")
+		}
+		madrid, err := time.LoadLocation("Europe/Madrid") // the instances' time zone, SPORTELLO_TIME_ZONE's default
+		if err != nil {
+			t.Fatal(err)
+		}
+		ed := newPerson(t)
+		csrf, _ := tokens(t, ed.signIn(a, "editor", "/editor/alerts/new"))
+		now := time.Now().In(madrid)
+		since := time.Now()
+		posted := ed.post(a, "/editor/alerts/new", url.Values{"_csrf": {csrf}, "scope": {"site"}, "severity": {"warning"}, "text.en": {text},
+			"starts_at": {now.Add(-time.Minute).Format("2006-01-02T15:04")}, "ends_at": {now.Add(time.Hour).Format("2006-01-02T15:04")}})
+		answered := time.Since(since)
+		if posted.status != http.StatusOK || !strings.Contains(posted.body, "Alert saved.") {
+			t.Fatalf("posting the alert on A: %d at %s", posted.status, posted.url)
+		}
+		visitor := newPerson(t)
+		for !strings.Contains(visitor.get(b, "/").body, text) {
+			if time.Since(since) > propagationBound {
+				t.Fatalf("B's home page did not show the alert within %v", propagationBound)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		took := time.Since(since)
+		if r := visitor.get(b, "/api/v1/alerts"); !strings.Contains(r.body, text) {
+			t.Errorf("B's API lacks the alert: %d %s", r.status, r.body)
+		}
+		t.Logf("alert posted on A (answered in %v), shown by B %v after the post began",
+			answered.Round(time.Millisecond), took.Round(time.Millisecond))
+		// Deleted, so that the pages of the other checks are as before.
+		csrf, _ = tokens(t, posted)
+		if r := ed.post(a, posted.url.Path+"/delete", url.Values{"_csrf": {csrf}}); r.status != http.StatusOK {
+			t.Errorf("deleting the alert on A: %d at %s", r.status, r.url)
+		}
+	})
+
 	t.Run("change published on A is found by a search on B", func(t *testing.T) {
 		const word, slug = "quokkabin", "report-missed-bin-collection"
 		if searchFinds(t, b, word, slug) {
