@@ -160,3 +160,12 @@ func (d Days) Between(from, to string) (int, error) {
 	}
 	return sign * n, nil
 }
+
+// YearOf returns the year of a date; 0 when it is not one.
+func YearOf(date string) int {
+	d, err := ParseDate(date)
+	if err != nil {
+		return 0
+	}
+	return d.Year()
+}
