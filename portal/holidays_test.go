@@ -42,7 +42,7 @@ func TestHolidaysPage(t *testing.T) {
 	}
 
 	// Everything missing: every problem at once, linked to its field.
-	must(t, add("", "", "", "", "", ""), http.StatusUnprocessableEntity, "<title>Error:",
+	must(t, add("", "", "2031", "", "", ""), http.StatusUnprocessableEntity, "<title>Error:",
 		`<a href="#day">Enter the date of the holiday</a>`,
 		`<a href="#scope-national">Choose whether the holiday is national, regional or local</a>`,
 		`<a href="#name-en">Enter the holiday&#39;s name in English</a>`, `id="name-en-error"`)

@@ -84,9 +84,10 @@ func (h *Handler) holidayAdd(c *fiber.Ctx) error {
 }
 
 // parseDate reads a date typed as day, month and year, and returns it
-// YYYY-MM-DD, or the key of what is wrong with it.
+// YYYY-MM-DD, or the key of what is wrong with it. The year is filled in
+// by the page, so a date without day and month is a date not given.
 func parseDate(day, month, year string) (string, string) {
-	if day == "" && month == "" && year == "" {
+	if day == "" && month == "" {
 		return "", "holidays.error.date_missing"
 	}
 	d, derr := strconv.Atoi(day)
