@@ -1,9 +1,9 @@
 // Package editorial is the content editors' data: drafts and revisions of
 // catalogue entries, publishing, review dates, the audit log, search tuning
-// (synonyms, best bets), search insights and page feedback. It declares
-// Store, which the editor pages use; catalogue/sqlstore implements it,
-// because publishing writes the catalogue's own tables in the same
-// transaction (docs/adr/0008).
+// (synonyms, best bets), search insights, page feedback and service
+// alerts. It declares Store, which the editor pages use; catalogue/sqlstore
+// implements it, because publishing writes the catalogue's own tables in
+// the same transaction (docs/adr/0008).
 package editorial
 
 import (
@@ -21,6 +21,7 @@ type Store interface {
 	Tuning
 	Insights
 	Feedback
+	Alerts
 	// Secret returns the named secret (32 random bytes), creating it on
 	// first use, so that every instance and every restart signs with the
 	// same key (shareable preview links).
@@ -178,7 +179,7 @@ type AuditEntry struct {
 	ID     int64
 	At     time.Time
 	Actor  string
-	Action string // save, conflict, discard, publish, archive, import, review, synonyms, best_bet
+	Action string // save, conflict, discard, publish, archive, import, review, synonyms, best_bet, alert
 	Kind   string
 	Slug   string
 	Detail string

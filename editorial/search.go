@@ -46,15 +46,21 @@ type BestBet struct {
 	UpdatedAt         time.Time
 }
 
-// Insights are what residents search for, counted per week and language.
+// Insights are what residents search for, counted per week and language,
+// and which services they open from the results.
 type Insights interface {
-	// AddInsights adds counts to the stored ones, in one transaction.
-	AddInsights(ctx context.Context, counts []InsightCount) error
+	// AddInsights adds counts to the stored ones (per query and per
+	// service), in one transaction.
+	AddInsights(ctx context.Context, counts []InsightCount, clicks []ServiceClicks) error
 	// Insights returns the counts of week (and lang, unless ""), most
 	// searched first, at most limit rows.
 	Insights(ctx context.Context, week, lang string, limit int) ([]InsightCount, error)
 	// InsightWeeks returns the weeks with insights, newest first.
 	InsightWeeks(ctx context.Context) ([]string, error)
+	// ServiceClicks sums the clicks on each service from the search
+	// results, per language, over the weeks from fromWeek ("2026-W07") on:
+	// clicks[lang][slug].
+	ServiceClicks(ctx context.Context, fromWeek string) (map[string]map[string]int64, error)
 }
 
 // InsightCount is what is known about one query in one week and language:
@@ -64,4 +70,12 @@ type InsightCount struct {
 	Searches          int64
 	ZeroResults       int64
 	Clicks            int64
+}
+
+// ServiceClicks counts the clicks one service had from the search results
+// in one week and language: what residents open, the search's ranking
+// prior. Nothing about who clicked.
+type ServiceClicks struct {
+	Week, Lang, Slug string
+	Clicks           int64
 }

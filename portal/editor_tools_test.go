@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -165,6 +166,12 @@ func TestSearchInsightsAndTuning(t *testing.T) {
 	}
 	if byQuery["streetlamp"] != [3]int64{1, 1, 0} || byQuery["bin"] != [3]int64{2, 0, 1} || byQuery["garden"][2] != 0 {
 		t.Errorf("insights = %v", byQuery)
+	}
+	// The click counts for the service too, in the page's language: the
+	// search's ranking prior.
+	clicks, err := site.store.ServiceClicks(context.Background(), public.ISOWeek(time.Now()))
+	if err != nil || !reflect.DeepEqual(clicks, map[string]map[string]int64{"en": {"report-missed-bin-collection": 1}}) {
+		t.Errorf("clicks per service = %v, %v", clicks, err)
 	}
 	must(t, r, http.StatusOK, `id="table-zero"`, `id="table-noclick"`)
 

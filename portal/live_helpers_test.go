@@ -63,10 +63,14 @@ type siteOptions struct {
 	limits                         Limits
 	pendingQuota                   int64
 	now                            func() time.Time
+	timeZone                       *time.Location
 }
 
 // withLimits serves the site with these limits instead of the defaults.
 func withLimits(l Limits) siteOption { return func(o *siteOptions) { o.limits = l } }
+
+// inTimeZone serves the site on the council's clock loc instead of UTC.
+func inTimeZone(loc *time.Location) siteOption { return func(o *siteOptions) { o.timeZone = loc } }
 
 // ownCatalogue gives the site a database and search index of its own,
 // loaded with the demo catalogue: tests that edit the catalogue must not
@@ -155,7 +159,7 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, Log: log}, deps)
+	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, TimeZone: o.timeZone, Log: log}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

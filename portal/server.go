@@ -230,6 +230,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err := s.Shared.Reload(context.Background()); err != nil {
 		return nil, err
 	}
+	if deps.Editorial != nil {
+		site.Alerts = web.NewAlerts(deps.Editorial)
+		if err := site.Alerts.Reload(context.Background()); err != nil {
+			return nil, err
+		}
+	}
 	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)

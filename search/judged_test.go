@@ -66,7 +66,7 @@ func (q quality) check(t *testing.T, name string, f floor) {
 	}
 }
 
-func loadJudged(t *testing.T, path string) []judged {
+func loadJudged(t testing.TB, path string) []judged {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -86,7 +86,7 @@ type measured struct {
 	perType map[string]*quality // by type, and by language and type ("it everyday")
 }
 
-func measure(t *testing.T, x *Index, exists map[string]bool, set []judged) measured {
+func measure(t testing.TB, x *Index, exists map[string]bool, set []judged) measured {
 	t.Helper()
 	m := measured{perLang: map[string]*quality{}, perType: map[string]*quality{}}
 	for _, j := range set {
@@ -192,3 +192,29 @@ func TestJudgedQueries(t *testing.T) {
 }
 
 func first(s []string, n int) []string { return s[:min(n, len(s))] }
+
+// BenchmarkJudged reports the judged sets' quality beside the time a judged
+// query takes on the demo catalogue, so that a change made for speed shows
+// at once what it costs in ranking:
+//
+//	go test ./search -run '^$' -bench Judged -benchtime 3x
+func BenchmarkJudged(b *testing.B) {
+	x, c := openDemo(b)
+	x.SetPrior(NewPrior(demoTopTasks, nil))
+	exists := map[string]bool{}
+	for _, s := range c.Services {
+		exists[s.Slug] = true
+	}
+	set, held := loadJudged(b, judgedFile), loadJudged(b, heldOutFile)
+	var m, h measured
+	for b.Loop() {
+		m = measure(b, x, exists, set)
+		h = measure(b, x, exists, held)
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*(len(set)+len(held))), "µs/query")
+	b.ReportMetric(m.all.success1(), "s@1")
+	b.ReportMetric(m.all.success3(), "s@3")
+	b.ReportMetric(m.all.mrr(), "MRR")
+	b.ReportMetric(h.all.success3(), "heldout-s@3")
+	b.ReportMetric(h.all.mrr(), "heldout-MRR")
+}

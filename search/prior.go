@@ -21,36 +21,73 @@ const (
 	// topTaskWeight is the prior of a top task, against 1 for the most
 	// clicked service of the search log.
 	topTaskWeight = 0.6
+	// fewClicks is the number of clicks below which the most clicked
+	// service of a language does not reach the full prior: a handful of
+	// clicks says little, and must not outweigh the top tasks.
+	fewClicks = 100
+	// otherLangWeight scales what residents of the other languages click:
+	// a service popular in Italian searches is likely useful to a Catalan
+	// resident too, but less surely than one Catalan residents open.
+	otherLangWeight = 0.5
 )
 
-// Prior weighs services by use, from 0 (nothing known) to 1.
+// Prior weighs services by use, from 0 (nothing known) to 1, per search
+// language.
 type Prior struct {
-	weight map[string]float64
+	common map[string]float64            // slug → weight in any language
+	byLang map[string]map[string]float64 // lang → slug → weight
 }
+
+// Clicks counts the clicks on each service from the search results page,
+// per search language: clicks[lang][slug].
+type Clicks map[string]map[string]int64
 
 // NewPrior builds the prior from the top tasks (the services the council
 // knows are used most: the home page's) and the clicks each service had
-// from the search results page, which may be nil. Clicks count on a
-// logarithmic scale, so that the most clicked service does not leave every
-// other far behind.
-func NewPrior(topTasks []string, clicks map[string]int64) *Prior {
-	p := &Prior{weight: map[string]float64{}}
+// from the search results page per language (from the search log; may be
+// nil). Clicks count on a logarithmic scale, so that the most clicked
+// service does not leave every other far behind; a search in one language
+// weighs its own language's clicks fully and the others' at half.
+func NewPrior(topTasks []string, clicks Clicks) *Prior {
+	p := &Prior{common: map[string]float64{}, byLang: map[string]map[string]float64{}}
 	for _, slug := range topTasks {
-		p.weight[slug] = topTaskWeight
+		p.common[slug] = topTaskWeight
 	}
-	var most int64
+	all := map[string]int64{}
+	for lang, bySlug := range clicks {
+		w := clickWeights(bySlug)
+		if len(w) > 0 {
+			p.byLang[lang] = w
+		}
+		for slug, n := range bySlug {
+			all[slug] += n
+		}
+	}
+	for slug, w := range clickWeights(all) {
+		p.common[slug] = max(p.common[slug], otherLangWeight*w)
+	}
+	return p
+}
+
+// clickWeights scales clicks to weights: log(1+n) / log(1+most), with most
+// at least fewClicks.
+func clickWeights(clicks map[string]int64) map[string]float64 {
+	most := int64(fewClicks)
 	for _, n := range clicks {
 		most = max(most, n)
 	}
-	if most > 0 {
-		for slug, n := range clicks {
-			if n > 0 {
-				w := math.Log1p(float64(n)) / math.Log1p(float64(most))
-				p.weight[slug] = max(p.weight[slug], w)
-			}
+	w := map[string]float64{}
+	for slug, n := range clicks {
+		if n > 0 {
+			w[slug] = math.Log1p(float64(n)) / math.Log1p(float64(most))
 		}
 	}
-	return p
+	return w
+}
+
+// Weight is the prior of slug in a search in lang, from 0 to 1.
+func (p *Prior) Weight(lang, slug string) float64 {
+	return max(p.common[slug], p.byLang[lang][slug])
 }
 
 // SetPrior makes p the index's prior from the next search on; nil removes
@@ -59,15 +96,15 @@ func (x *Index) SetPrior(p *Prior) {
 	x.prior.Store(p)
 }
 
-// rerank reorders the first priorWindow hits by their score times the
-// prior, keeping the text order between equals.
-func (p *Prior) rerank(hits bsearch.DocumentMatchCollection) {
-	if p == nil || len(p.weight) == 0 {
+// rerank reorders the first priorWindow hits of a search in lang by their
+// score times the prior, keeping the text order between equals.
+func (p *Prior) rerank(hits bsearch.DocumentMatchCollection, lang string) {
+	if p == nil || (len(p.common) == 0 && len(p.byLang) == 0) {
 		return
 	}
 	w := hits[:min(len(hits), priorWindow)]
 	for _, h := range w {
-		h.Score *= 1 + priorStrength*p.weight[h.ID]
+		h.Score *= 1 + priorStrength*p.Weight(lang, h.ID)
 	}
 	slices.SortStableFunc(w, func(a, b *bsearch.DocumentMatch) int {
 		switch {

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 )
@@ -25,9 +26,9 @@ func TestPriorIsGentle(t *testing.T) {
 		text[h.Slug] = h.Score
 	}
 	// Everything but the best match is the most used service there is.
-	clicks := map[string]int64{}
+	clicks := Clicks{"en": {}}
 	for _, h := range before.Hits[1:] {
-		clicks[h.Slug] = 1000
+		clicks["en"][h.Slug] = 1000
 	}
 	x.SetPrior(NewPrior(nil, clicks))
 	after, err := x.Search(ctx, req)
@@ -74,4 +75,70 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// TestPriorWeights checks how clicks weigh: fully in their own language,
+// at half in the others, on a logarithmic scale, and a handful of clicks
+// less than a top task.
+func TestPriorWeights(t *testing.T) {
+	p := NewPrior([]string{"top"}, Clicks{
+		"it": {"badge": 1000, "camp": 10},
+		"ca": {"few": 3},
+	})
+	for _, c := range []struct {
+		lang, slug string
+		want       float64
+	}{
+		{"it", "badge", 1},
+		{"en", "badge", otherLangWeight},
+		{"it", "camp", math.Log1p(10) / math.Log1p(1000)},
+		{"fr", "camp", otherLangWeight * math.Log1p(10) / math.Log1p(1000)},
+		{"ca", "few", math.Log1p(3) / math.Log1p(fewClicks)},
+		{"en", "top", topTaskWeight},
+		{"it", "nothing", 0},
+	} {
+		if got := p.Weight(c.lang, c.slug); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("Weight(%s, %s) = %.3f, want %.3f", c.lang, c.slug, got, c.want)
+		}
+	}
+	if p.Weight("ca", "few") >= topTaskWeight {
+		t.Errorf("three clicks weigh %.2f, at least a top task's %.2f", p.Weight("ca", "few"), topTaskWeight)
+	}
+	if w := NewPrior(nil, nil).Weight("en", "top"); w != 0 {
+		t.Errorf("an empty prior weighs %v", w)
+	}
+}
+
+// TestPriorFollowsTheSearchLanguage checks that clicks in one language
+// lift a service in that language's searches more than in another's.
+func TestPriorFollowsTheSearchLanguage(t *testing.T) {
+	x, _ := openDemo(t)
+	ctx := context.Background()
+	req := Request{Query: "parking permit", Lang: "en", PerPage: 10}
+	before, err := x.Search(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second hit, clicked a lot in English searches and never in
+	// Italian ones.
+	second := before.Hits[1]
+	x.SetPrior(NewPrior(nil, Clicks{"en": {second.Slug: 5000}}))
+	en, _ := x.Search(ctx, req)
+	it, _ := x.Search(ctx, Request{Query: req.Query, Lang: "it", PerPage: 10})
+	x.SetPrior(nil)
+	itBefore, _ := x.Search(ctx, Request{Query: req.Query, Lang: "it", PerPage: 10})
+	scoreOf := func(r Result, slug string) float64 {
+		for _, h := range r.Hits {
+			if h.Slug == slug {
+				return h.Score
+			}
+		}
+		t.Fatalf("%s not found: %v", slug, slugs(r))
+		return 0
+	}
+	gainEn := scoreOf(en, second.Slug) / second.Score
+	gainIt := scoreOf(it, second.Slug) / scoreOf(itBefore, second.Slug)
+	if math.Abs(gainEn-(1+priorStrength)) > 1e-6 || math.Abs(gainIt-(1+priorStrength*otherLangWeight)) > 1e-6 {
+		t.Errorf("score gains: English %.4f (want %.4f), Italian %.4f (want %.4f)", gainEn, 1+priorStrength, gainIt, 1+priorStrength*otherLangWeight)
+	}
 }

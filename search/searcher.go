@@ -74,7 +74,7 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 		return Result{}, err
 	}
 	if reorder {
-		prior.rerank(br.Hits)
+		prior.rerank(br.Hits, lang)
 		br.Hits = br.Hits[min(from, len(br.Hits)):min(from+perPage, len(br.Hits))]
 	}
 	res.Total = int(br.Total)

@@ -98,6 +98,9 @@ const (
 	qInsights = `SELECT week, lang, query, searches, zero_results, clicks FROM search_insights
 		WHERE week = ? AND (? = '' OR lang = ?) ORDER BY searches DESC, query LIMIT ?`
 	qInsightWeeks = `SELECT DISTINCT week FROM search_insights ORDER BY week DESC`
+	qAddClicks    = `INSERT INTO search_service_clicks (week, lang, slug, clicks) VALUES (?, ?, ?, ?)
+		ON CONFLICT (week, lang, slug) DO UPDATE SET clicks = search_service_clicks.clicks + excluded.clicks`
+	qServiceClicks = `SELECT lang, slug, SUM(clicks) FROM search_service_clicks WHERE week >= ? GROUP BY lang, slug`
 
 	qAddFeedbackScore = `INSERT INTO page_feedback_scores (slug, useful, not_useful) VALUES (?, ?, ?)
 		ON CONFLICT (slug) DO UPDATE SET useful = page_feedback_scores.useful + excluded.useful,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -304,11 +305,25 @@ func TestSearchTuningAndInsights(t *testing.T) {
 
 		week := "2026-W07"
 		add := []editorial.InsightCount{{Week: week, Lang: "en", Query: "bin", Searches: 3, Clicks: 1}, {Week: week, Lang: "en", Query: "zzz", Searches: 1, ZeroResults: 1}}
-		if err := db.AddInsights(ctx, add); err != nil {
+		clicks := []editorial.ServiceClicks{
+			{Week: week, Lang: "en", Slug: "report-missed-bin-collection", Clicks: 2},
+			{Week: week, Lang: "it", Slug: "report-missed-bin-collection", Clicks: 1},
+			{Week: "2026-W01", Lang: "en", Slug: "report-missed-bin-collection", Clicks: 5},
+			{Week: "2025-W52", Lang: "en", Slug: "report-missed-bin-collection", Clicks: 100},
+		}
+		if err := db.AddInsights(ctx, add, clicks); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.AddInsights(ctx, add[:1]); err != nil {
+		if err := db.AddInsights(ctx, add[:1], clicks[:1]); err != nil {
 			t.Fatal(err)
+		}
+		// Weeks compare as text across a new year.
+		byService, err := db.ServiceClicks(ctx, "2026-W01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]map[string]int64{"en": {"report-missed-bin-collection": 9}, "it": {"report-missed-bin-collection": 1}}; !reflect.DeepEqual(byService, want) {
+			t.Errorf("clicks per service = %v, want %v", byService, want)
 		}
 		got, _ := db.Insights(ctx, week, "en", 10)
 		if len(got) != 2 || got[0].Query != "bin" || got[0].Searches != 6 || got[0].Clicks != 2 || got[1].ZeroResults != 1 {

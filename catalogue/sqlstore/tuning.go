@@ -146,23 +146,21 @@ func (st *Store) DeleteBestBet(ctx context.Context, lang, query, actor string) e
 	return nil
 }
 
-// AddInsights adds counts to the stored ones, in one transaction.
-func (st *Store) AddInsights(ctx context.Context, counts []editorial.InsightCount) error {
-	if len(counts) == 0 {
+// AddInsights adds counts to the stored ones (per query and per service),
+// in one transaction.
+func (st *Store) AddInsights(ctx context.Context, counts []editorial.InsightCount, clicks []editorial.ServiceClicks) error {
+	if len(counts) == 0 && len(clicks) == 0 {
 		return nil
 	}
 	err := st.db.Tx(ctx, func(tx *sql.Tx) error {
-		add, err := tx.PrepareContext(ctx, st.db.Rebind(qAddInsight))
-		if err != nil {
+		if err := execEach(ctx, tx, st.db.Rebind(qAddInsight), counts, func(c editorial.InsightCount) []any {
+			return []any{c.Week, c.Lang, c.Query, c.Searches, c.ZeroResults, c.Clicks}
+		}); err != nil {
 			return st.db.MapError(err)
 		}
-		defer add.Close()
-		for _, c := range counts {
-			if _, err := add.ExecContext(ctx, c.Week, c.Lang, c.Query, c.Searches, c.ZeroResults, c.Clicks); err != nil {
-				return st.db.MapError(err)
-			}
-		}
-		return nil
+		return st.db.MapError(execEach(ctx, tx, st.db.Rebind(qAddClicks), clicks, func(c editorial.ServiceClicks) []any {
+			return []any{c.Week, c.Lang, c.Slug, c.Clicks}
+		}))
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: adding search insights: %w", err)
@@ -180,6 +178,49 @@ func (st *Store) Insights(ctx context.Context, week, lang string, limit int) ([]
 	}, week, lang, lang, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: search insights: %w", st.db.MapError(err))
+	}
+	return out, nil
+}
+
+// execEach runs one prepared statement for each row.
+func execEach[T any](ctx context.Context, tx *sql.Tx, q string, rows []T, args func(T) []any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, r := range rows {
+		if _, err := stmt.ExecContext(ctx, args(r)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ServiceClicks sums the clicks on each service from the search results,
+// per language, over the weeks from fromWeek on: clicks[lang][slug].
+func (st *Store) ServiceClicks(ctx context.Context, fromWeek string) (map[string]map[string]int64, error) {
+	type row struct {
+		lang, slug string
+		clicks     int64
+	}
+	rows, err := store.Query(ctx, st.db.SQL(), st.db.Rebind(qServiceClicks), func(r store.Scanner) (row, error) {
+		var c row
+		err := r.Scan(&c.lang, &c.slug, &c.clicks)
+		return c, err
+	}, fromWeek)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: clicks per service: %w", st.db.MapError(err))
+	}
+	out := map[string]map[string]int64{}
+	for _, c := range rows {
+		if out[c.lang] == nil {
+			out[c.lang] = map[string]int64{}
+		}
+		out[c.lang][c.slug] = c.clicks
 	}
 	return out, nil
 }

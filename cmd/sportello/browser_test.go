@@ -49,6 +49,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("PaidService", func(t *testing.T) { paidJourney(t, b, files) })
 	t.Run("SupportFinder", func(t *testing.T) { supportFinderJourney(t, b) })
 	t.Run("Editor", func(t *testing.T) { editorJourney(t, b) })
+	t.Run("ServiceAlert", func(t *testing.T) { serviceAlertJourney(t, b) })
 }
 
 // accessibilityJourney audits the pages of the portal a resident or a

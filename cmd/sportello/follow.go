@@ -17,7 +17,8 @@ import (
 // change brings the search index and the catalogue directory up to date (a
 // change made through this instance already did, and the second time finds
 // nothing to do); a change of synonyms or best bets gives the index the new
-// tuning. The change feed tells at once on PostgreSQL (LISTEN/NOTIFY), and
+// tuning; a change of service alerts reloads the alerts pages show. The
+// change feed tells at once on PostgreSQL (LISTEN/NOTIFY), and
 // within poll on SQLite or while the listener is down; an update that
 // fails is tried again every poll.
 func follow(ctx context.Context, db *store.DB, poll time.Duration, cat catalogue.Store, index *search.Index, srv *portal.Server, log *slog.Logger) {
@@ -29,8 +30,9 @@ func follow(ctx context.Context, db *store.DB, poll time.Duration, cat catalogue
 			return srv.Reload(ctx)
 		},
 		editorial.TuningTopic: srv.ReloadTuning,
+		editorial.AlertsTopic: srv.ReloadAlerts,
 	}
-	events := db.Listen(ctx, store.ListenOptions{Poll: poll, Log: log}, catalogue.ChangeTopic, editorial.TuningTopic)
+	events := db.Listen(ctx, store.ListenOptions{Poll: poll, Log: log}, catalogue.ChangeTopic, editorial.TuningTopic, editorial.AlertsTopic)
 	retry := time.NewTicker(poll)
 	defer retry.Stop()
 	due := map[string]bool{}

@@ -37,11 +37,16 @@ const propagationBound = 20 * time.Second
 // instance is one running server.
 type instance struct {
 	name, base string
+	vars       map[string]string
+	logs       *syncWriter // over a bytes.Buffer
+	cancel     context.CancelFunc
+	done       chan error
 }
 
 // startInstance runs `sportello serve` on databaseURL with a data directory
-// of its own until the test ends. poll is its change feed's polling period.
-func startInstance(t *testing.T, name, databaseURL string, poll time.Duration) *instance {
+// of its own until the test ends. poll is its change feed's polling period;
+// more are settings added to (or replacing) the instance's own.
+func startInstance(t testing.TB, name, databaseURL string, poll time.Duration, more ...map[string]string) *instance {
 	t.Helper()
 	addr := reserveAddr(t)
 	dir := t.TempDir()
@@ -54,38 +59,72 @@ func startInstance(t *testing.T, name, databaseURL string, poll time.Duration) *
 		"SPORTELLO_CHANGE_POLL_INTERVAL": poll.String(),
 		"SPORTELLO_LOG_LEVEL":            "warn",
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var logs bytes.Buffer
-	w := &syncWriter{w: &logs}
-	go func() { done <- run(ctx, nil, env(vars), io.Discard, w) }()
-	in := &instance{name: name, base: "http://" + addr}
-	if err := waitFor(in.base+"/healthz", done); err != nil {
-		cancel()
-		t.Fatalf("instance %s: %v\n%s", name, err, logs.String())
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("instance %s stopped with %v", name, err)
+	for _, m := range more {
+		for k, v := range m {
+			vars[k] = v
 		}
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		if t.Failed() && logs.Len() > 0 {
-			t.Logf("instance %s logged:\n%s", name, logs.String())
+	}
+	in := &instance{name: name, base: "http://" + addr, vars: vars, logs: &syncWriter{w: &bytes.Buffer{}}}
+	in.start(t)
+	t.Cleanup(func() {
+		in.stop(t)
+		if logs := in.logged(); t.Failed() && logs != "" {
+			t.Logf("instance %s logged:\n%s", name, logs)
 		}
 	})
 	return in
 }
 
+// start runs the server and waits until it answers.
+func (in *instance) start(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, env(in.vars), io.Discard, in.logs) }()
+	in.cancel, in.done = cancel, done
+	if err := waitFor(in.base+"/healthz", done); err != nil {
+		cancel()
+		in.cancel = nil
+		t.Fatalf("instance %s: %v\n%s", in.name, err, in.logged())
+	}
+}
+
+// stop stops the server, as SIGTERM does, and waits until it has.
+func (in *instance) stop(t testing.TB) {
+	t.Helper()
+	if in.cancel == nil {
+		return
+	}
+	in.cancel()
+	in.cancel = nil
+	if err := <-in.done; err != nil {
+		t.Errorf("instance %s stopped with %v", in.name, err)
+	}
+}
+
+// logged is what the server logged so far.
+func (in *instance) logged() string {
+	in.logs.mu.Lock()
+	defer in.logs.mu.Unlock()
+	return in.logs.w.(*bytes.Buffer).String()
+}
+
+// restart stops the server and starts it again on the same address, data
+// and settings, as after a deployment.
+func (in *instance) restart(t testing.TB) {
+	t.Helper()
+	in.stop(t)
+	in.start(t)
+}
+
 // person is one browser: its cookies go to both instances, as behind a
 // load balancer (a cookie jar keys cookies by host name, not port).
 type person struct {
-	t      *testing.T
+	t      testing.TB
 	client *http.Client
 }
 
-func newPerson(t *testing.T) *person {
+func newPerson(t testing.TB) *person {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +172,8 @@ func (p *person) post(in *instance, path string, form url.Values) answer {
 	return p.do(req)
 }
 
-// postFile posts form as multipart/form-data with one file in field.
+// postFile posts form as multipart/form-data with one file in field (none
+// when field is "").
 func (p *person) postFile(in *instance, path string, form url.Values, field, name string, content []byte) answer {
 	p.t.Helper()
 	var buf bytes.Buffer
@@ -145,9 +185,12 @@ func (p *person) postFile(in *instance, path string, form url.Values, field, nam
 			}
 		}
 	}
-	fw, err := w.CreateFormFile(field, name)
-	if err == nil {
-		_, err = fw.Write(content)
+	var err error
+	if field != "" {
+		var fw io.Writer
+		if fw, err = w.CreateFormFile(field, name); err == nil {
+			_, err = fw.Write(content)
+		}
 	}
 	if err == nil {
 		err = w.Close()
@@ -182,7 +225,7 @@ var hiddenToken = regexp.MustCompile(`name="(_csrf|_token)" value="([^"]*)"`)
 
 // tokens returns the CSRF token of a page's form, which must be there, and
 // its submission token if it has one.
-func tokens(t *testing.T, pg answer) (csrf, token string) {
+func tokens(t testing.TB, pg answer) (csrf, token string) {
 	t.Helper()
 	for _, m := range hiddenToken.FindAllStringSubmatch(pg.body, -1) {
 		if m[1] == "_csrf" {
@@ -274,6 +317,45 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 			answered.Round(time.Millisecond), took.Round(time.Millisecond))
 	})
 
+	t.Run("alert posted on A shows on B", func(t *testing.T) {
+		const text = "Quokka alert: online payments are down until 18:00"
+		if r := newPerson(t).get(b, "/"); strings.Contains(r.body, text) {
+			t.Fatalf("before posting, B's home page shows the alert")
+		}
+		madrid, err := time.LoadLocation("Europe/Madrid") // the instances' time zone, SPORTELLO_TIME_ZONE's default
+		if err != nil {
+			t.Fatal(err)
+		}
+		ed := newPerson(t)
+		csrf, _ := tokens(t, ed.signIn(a, "editor", "/editor/alerts/new"))
+		now := time.Now().In(madrid)
+		since := time.Now()
+		posted := ed.post(a, "/editor/alerts/new", url.Values{"_csrf": {csrf}, "scope": {"site"}, "severity": {"warning"}, "text.en": {text},
+			"starts_at": {now.Add(-time.Minute).Format("2006-01-02T15:04")}, "ends_at": {now.Add(time.Hour).Format("2006-01-02T15:04")}})
+		answered := time.Since(since)
+		if posted.status != http.StatusOK || !strings.Contains(posted.body, "Alert saved.") {
+			t.Fatalf("posting the alert on A: %d at %s", posted.status, posted.url)
+		}
+		visitor := newPerson(t)
+		for !strings.Contains(visitor.get(b, "/").body, text) {
+			if time.Since(since) > propagationBound {
+				t.Fatalf("B's home page did not show the alert within %v", propagationBound)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		took := time.Since(since)
+		if r := visitor.get(b, "/api/v1/alerts"); !strings.Contains(r.body, text) {
+			t.Errorf("B's API lacks the alert: %d %s", r.status, r.body)
+		}
+		t.Logf("alert posted on A (answered in %v), shown by B %v after the post began",
+			answered.Round(time.Millisecond), took.Round(time.Millisecond))
+		// Deleted, so that the pages of the other checks are as before.
+		csrf, _ = tokens(t, posted)
+		if r := ed.post(a, posted.url.Path+"/delete", url.Values{"_csrf": {csrf}}); r.status != http.StatusOK {
+			t.Errorf("deleting the alert on A: %d at %s", r.status, r.url)
+		}
+	})
+
 	t.Run("change published on A is found by a search on B", func(t *testing.T) {
 		const word, slug = "quokkabin", "report-missed-bin-collection"
 		if searchFinds(t, b, word, slug) {
@@ -347,18 +429,9 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 	t.Run("file uploaded on A is downloaded on B", func(t *testing.T) {
 		const slug = "report-missed-bin-collection"
 		resident := newPerson(t)
-		form := resident.signIn(a, "resident", "/services/"+slug+"/apply")
-		csrf, token := tokens(t, form)
-		sent := resident.postFile(a, "/services/"+slug+"/apply", binForm(csrf, token), "photo", "bin.png", pngBytes)
-		if sent.status != http.StatusOK || sent.url.Path != "/services/"+slug+"/apply/check" {
-			t.Fatalf("sending the form on A: %d at %s", sent.status, sent.url)
-		}
-		done := resident.post(a, "/services/"+slug+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
-		ref := regexp.MustCompile(`id="reference">([A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4})<`).FindStringSubmatch(done.body)
-		if done.status != http.StatusOK || ref == nil {
-			t.Fatalf("submitting on A: %d at %s, no reference", done.status, done.url)
-		}
-		show := resident.get(b, "/account/applications/"+ref[1])
+		resident.signIn(a, "resident", "/services/"+slug+"/apply")
+		ref := resident.reportMissedBin(a)
+		show := resident.get(b, "/account/applications/"+ref)
 		link := regexp.MustCompile(`href="(/account/files/[^"]+)"`).FindStringSubmatch(show.body)
 		if show.status != http.StatusOK || link == nil {
 			t.Fatalf("the application on B: %d, no file link", show.status)

@@ -39,7 +39,7 @@ func init() {
 // reserveAddr opens a listener on a free loopback port and keeps it for the
 // server the test starts on the address it returns: the port cannot be
 // taken meanwhile by another test's server, which would then answer for it.
-func reserveAddr(t *testing.T) string {
+func reserveAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

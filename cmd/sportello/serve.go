@@ -54,9 +54,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	defer index.Close()
-	// The home page's top tasks are what residents use most: search ranks
-	// them first among equally good matches.
-	index.SetPrior(search.NewPrior(portal.DefaultTopTasks, nil))
+	// The home page's top tasks and what residents open from the search
+	// results are what they use most: search ranks them first among
+	// equally good matches (followPrior keeps it up to date).
+	if _, err := loadPrior(ctx, cat, index, portal.DefaultTopTasks, time.Now()); err != nil {
+		return err
+	}
 	log.Info("search index ready", "took", time.Since(started).Round(time.Millisecond).String())
 	probe := &metrics.Probe{Ping: db.SQL().PingContext, CatalogueVersion: cat.Version, IndexVersion: index.Version, Log: log}
 	m.WatchIndex(probe)
@@ -148,6 +151,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		close(jobsDone)
 	}()
 	go follow(work, db, cfg.ChangePoll, cat, index, srv, log)
+	go followPrior(work, cat, index, portal.DefaultTopTasks, log)
 
 	if cfg.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)

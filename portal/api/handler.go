@@ -1,5 +1,6 @@
 // Package api is the JSON API for machines under /api/v1: services, topics,
-// search and suggestions, described by the OpenAPI document it serves.
+// service alerts, search and suggestions, described by the OpenAPI document
+// it serves.
 package api
 
 import (
@@ -28,6 +29,7 @@ func (s *Handler) Routes(r fiber.Router) {
 	r.Get("/services", s.apiServiceList)
 	r.Get("/services/:slug", s.apiServiceShow)
 	r.Get("/topics", s.apiTopicList)
+	r.Get("/alerts", s.apiAlertList)
 	r.Get("/search", s.apiSearch)
 	r.Get("/suggest", s.apiSuggest)
 }

@@ -64,6 +64,7 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 		return c.Redirect(applyStepURL(svc.Slug, "", token), fiber.StatusSeeOther)
 	}
 	p := web.NewPage(c, web.KindKey(svc.Kind, "check.title"))
+	p.ServiceAlerts = web.AlertsFor(c, svc.Topic, svc.Slug)
 	page := applyCheckPage{
 		Page:    p,
 		Service: s.applyServiceView(d, svc, p.Lang),

@@ -110,6 +110,7 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.Service, token string, values forms.Values, errs []forms.FieldError, pend *applications.PendingForm) applyPage {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(svc.Title, p.Lang)
+	p.ServiceAlerts = web.AlertsFor(c, svc.Topic, svc.Slug)
 	page := applyPage{
 		Page:          p,
 		Service:       s.applyServiceView(d, svc, p.Lang),

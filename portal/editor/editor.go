@@ -1,7 +1,7 @@
 // Package editor is the content editors' back office: entries of every
 // kind with drafts, review, publishing, revisions and previews; import and
 // export; search quality (synonyms, best bets, insights); page feedback,
-// likely duplicates and the audit log.
+// likely duplicates, service alerts and the audit log.
 package editor
 
 import (
@@ -67,6 +67,7 @@ type Handler struct {
 	prev    *previews
 	quality *searchQuality
 	bulk    *bulk
+	alerts  *alertDesk
 	// BusinessPlan renders the business permit finder's plan of a draft
 	// business type in cat, for its preview; the finder pages provide it.
 	BusinessPlan func(c *fiber.Ctx, cat *catalogue.Catalogue, b *catalogue.BusinessType) (any, web.Page, error)
@@ -85,7 +86,7 @@ func New(ctx context.Context, sh *web.Shared, store catalogue.Store, db editoria
 	}
 	ed.previewKey = key
 	s := &Handler{Shared: sh, store: store, public: pub, engine: engine, ed: ed}
-	s.prev, s.quality, s.bulk = &previews{s}, &searchQuality{s}, &bulk{s}
+	s.prev, s.quality, s.bulk, s.alerts = &previews{s}, &searchQuality{s}, &bulk{s}, &alertDesk{s}
 	if err := s.quality.reloadTuning(ctx); err != nil {
 		return nil, err
 	}
@@ -104,6 +105,13 @@ func (s *Handler) Routes(r fiber.Router, editorOnly, publisherOnly fiber.Handler
 	ed.Post("/search/synonyms/:id/delete", s.quality.editorSynonymDelete)
 	ed.Post("/search/best-bets", s.quality.editorBestBetSave)
 	ed.Post("/search/best-bets/delete", s.quality.editorBestBetDelete)
+	ed.Get("/alerts", s.alerts.alertIndex)
+	ed.Get("/alerts/new", s.alerts.alertNew)
+	ed.Post("/alerts/new", s.alerts.alertCreate)
+	ed.Get("/alerts/:id", s.alerts.alertEdit)
+	ed.Post("/alerts/:id", s.alerts.alertSave)
+	ed.Post("/alerts/:id/end", s.alerts.alertEnd)
+	ed.Post("/alerts/:id/delete", s.alerts.alertDelete)
 	ed.Get("/feedback", s.editorFeedback)
 	ed.Get("/duplicates", s.editorDuplicates)
 	ed.Get("/audit", s.editorAudit)
@@ -161,7 +169,7 @@ func (s *Handler) newEditorPage(c *fiber.Ctx, titleKey, current string) editorPa
 	}
 	for _, n := range []struct{ url, key string }{
 		{"/editor", "editor.nav.entries"}, {"/editor/reviews", "editor.nav.reviews"},
-		{"/editor/search", "editor.nav.search"}, {"/editor/feedback", "editor.nav.feedback"},
+		{"/editor/search", "editor.nav.search"}, {alertsURL, "editor.nav.alerts"}, {"/editor/feedback", "editor.nav.feedback"},
 		{"/editor/duplicates", "editor.nav.duplicates"}, {"/editor/import", "editor.nav.import"},
 		{"/editor/audit", "editor.nav.audit"},
 	} {

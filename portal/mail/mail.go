@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -130,11 +129,9 @@ func (r *Renderer) Render(ctx context.Context, n notify.Notification, to notify.
 	}
 	w.footer()
 	w.l.Subject = oneLine(w.l.Subject)
-	msg := notify.Message{
-		To:      to.Address,
-		Subject: w.l.Subject,
-		ID:      r.messageID(n),
-	}
+	// The worker gives the message its ID (notify.MessageID), the same at
+	// every try.
+	msg := notify.Message{To: to.Address, Subject: w.l.Subject}
 	if n.Kind.Optional() && to.PersonID != 0 {
 		tok, err := r.tokens.UnsubscribeToken(ctx, to.PersonID, n.Kind)
 		if err != nil {
@@ -156,15 +153,6 @@ func (r *Renderer) Render(ctx context.Context, n notify.Notification, to notify.
 
 // link is the absolute address of a portal page, in lang.
 func (r *Renderer) link(path, lang string) string { return r.base + web.WithLang(path, lang) }
-
-// messageID is the same at every try of n: "notification-123@portanova.example".
-func (r *Renderer) messageID(n notify.Notification) string {
-	host := "sportello"
-	if u, err := url.Parse(r.base); err == nil && u.Hostname() != "" {
-		host = u.Hostname()
-	}
-	return "notification-" + strconv.FormatInt(n.ID, 10) + "@" + host
-}
 
 // oneLine keeps a subject on one line, whatever its parts hold; the
 // no-break spaces of a French date or amount stay.

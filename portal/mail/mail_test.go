@@ -189,8 +189,8 @@ func TestEveryKindInEveryLanguage(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if m.To != "maria@example.org" || m.ID != "notification-99@portanova.example" {
-					t.Errorf("To %q, ID %q", m.To, m.ID)
+				if m.To != "maria@example.org" {
+					t.Errorf("To %q", m.To)
 				}
 				if m.Subject == "" || strings.ContainsAny(m.Subject, "\r\n") || len([]rune(m.Subject)) > 90 {
 					t.Errorf("subject %q: empty, on two lines or long", m.Subject)

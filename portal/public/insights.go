@@ -14,8 +14,8 @@ import (
 )
 
 // Insights counts searches, searches with no results and clicks on results,
-// per ISO week, language and normalised query: counts only, never who
-// searched. Counts gather in memory and are added to the database in one
+// per ISO week, language and normalised query, and the clicks per service
+// (the search's ranking prior): counts only, never who searched. Counts gather in memory and are added to the database in one
 // transaction every flushEvery or flushKeys distinct queries, so a search
 // costs a map update rather than a database write; a crash loses at most
 // that much.
@@ -26,6 +26,7 @@ type Insights struct {
 
 	mu        sync.Mutex
 	pending   map[insightKey]*editorial.InsightCount
+	clicks    map[insightKey]int64 // query is the service's slug
 	lastFlush time.Time
 	flushMu   sync.Mutex // one flush at a time
 }
@@ -49,7 +50,7 @@ const WithheldQuery = "[withheld: looked like personal data]"
 var personalData = regexp.MustCompile(`[^\s@]+@[^\s@]+|\d[\d\s./-]{4,}\d`)
 
 func NewInsights(db editorial.Insights, log *slog.Logger) *Insights {
-	return &Insights{db: db, log: log, now: time.Now, pending: map[insightKey]*editorial.InsightCount{}, lastFlush: time.Now()}
+	return &Insights{db: db, log: log, now: time.Now, pending: map[insightKey]*editorial.InsightCount{}, clicks: map[insightKey]int64{}, lastFlush: time.Now()}
 }
 
 // ISOWeek names the week of t as "2026-W07".
@@ -85,9 +86,13 @@ func (in *Insights) Search(lang, query string, total int) {
 	})
 }
 
-// click counts a click on a result of query.
-func (in *Insights) Click(lang, query string) {
-	in.add(lang, query, func(c *editorial.InsightCount) { c.Clicks++ })
+// Click counts a click on a result of query: for the query, and for the
+// service opened (slug).
+func (in *Insights) Click(lang, query, slug string) {
+	in.add(lang, query, func(c *editorial.InsightCount) {
+		c.Clicks++
+		in.clicks[insightKey{c.Week, lang, slug}]++
+	})
 }
 
 func (in *Insights) add(lang, query string, count func(*editorial.InsightCount)) {
@@ -104,7 +109,7 @@ func (in *Insights) add(lang, query string, count func(*editorial.InsightCount))
 		in.pending[k] = c
 	}
 	count(c)
-	due := len(in.pending) >= flushKeys || now.Sub(in.lastFlush) >= flushEvery
+	due := len(in.pending)+len(in.clicks) >= flushKeys || now.Sub(in.lastFlush) >= flushEvery
 	in.mu.Unlock()
 	if due {
 		go func() {
@@ -125,12 +130,20 @@ func (in *Insights) Flush(ctx context.Context) error {
 	for _, c := range in.pending {
 		batch = append(batch, *c)
 	}
+	clicks := make([]editorial.ServiceClicks, 0, len(in.clicks))
+	for k, n := range in.clicks {
+		clicks = append(clicks, editorial.ServiceClicks{Week: k.week, Lang: k.lang, Slug: k.query, Clicks: n})
+	}
 	in.pending = map[insightKey]*editorial.InsightCount{}
+	in.clicks = map[insightKey]int64{}
 	in.lastFlush = in.now()
 	in.mu.Unlock()
-	err := in.db.AddInsights(ctx, batch)
+	err := in.db.AddInsights(ctx, batch, clicks)
 	if err != nil {
 		in.mu.Lock()
+		for _, c := range clicks {
+			in.clicks[insightKey{c.Week, c.Lang, c.Slug}] += c.Clicks
+		}
 		for _, b := range batch {
 			k := insightKey{b.Week, b.Lang, b.Query}
 			c := in.pending[k]

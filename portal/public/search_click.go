@@ -2,6 +2,7 @@ package public
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,7 +27,7 @@ func (s *Handler) countSearchClick(c *fiber.Ctx) {
 		return
 	}
 	if q := u.Query().Get("q"); q != "" {
-		s.insights.Click(web.LangOf(c), q)
+		s.insights.Click(web.LangOf(c), q, strings.Clone(c.Params("slug")))
 	}
 }
 

@@ -55,6 +55,9 @@ func (s *Handler) serviceShow(c *fiber.Ctx) error {
 		return err
 	}
 	p.Title, p.Fallback = r.Title, r.Fallback
+	if sum, ok := d.ServiceOf[c.Params("slug")]; ok {
+		p.ServiceAlerts = web.AlertsFor(c, sum.Topic, sum.Slug)
+	}
 	s.countSearchClick(c)
 	page := serviceShowPage{Page: p, Content: r.Content}
 	if s.feedback != nil {

@@ -26,6 +26,7 @@ func (s *Handler) topicShow(c *fiber.Ctx) error {
 func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic) topicPage {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(t.Title, p.Lang)
+	p.ServiceAlerts = web.AlertsFor(c, t.Slug, "")
 	var resident, business []*catalogue.ServiceSummary
 	for _, sum := range d.InLang(p.Lang, d.ByTopic[t.Slug]) {
 		if slices.Contains(sum.Audience, catalogue.AudienceResident) {

@@ -73,6 +73,9 @@ type Page struct {
 	// DevMail says in the banner that mail is kept in the development
 	// mailbox, with a link to it.
 	DevMail bool
+	// ServiceAlerts are the service alerts the page shows at its top: the
+	// site-wide ones, and a topic's or service's on its pages (AlertsFor).
+	ServiceAlerts []AlertBanner
 }
 
 // LangLink is one entry of the language switcher.
@@ -119,6 +122,7 @@ func NewPage(c *fiber.Ctx, titleKey string) Page {
 	p.DemoSignIn = site.DemoSignIn
 	p.SimulatedPayments = site.SimulatedPayments
 	p.DevMail = site.DevMail
+	p.ServiceAlerts = AlertsFor(c, "", "")
 	a := site.Authority()
 	p.Authority, _ = a.Name.In(lang, a.DefaultLanguage)
 	p.Contact = Contact{Phone: a.Phone, Email: a.Email, Website: a.Website}

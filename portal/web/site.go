@@ -29,6 +29,9 @@ type Site struct {
 	// DevMail links the development mailbox (/dev-mail) from the banner:
 	// mail is kept there rather than sent. Set before serving.
 	DevMail bool
+	// Alerts are the service alerts pages show (AlertsFor); nil shows
+	// none. Set before serving.
+	Alerts *Alerts
 
 	authority atomic.Pointer[catalogue.Authority]
 	matcher   language.Matcher
