@@ -105,6 +105,12 @@ func (s *Store) change(ctx context.Context, c change) error {
 		} else if n == 0 {
 			return fmt.Errorf("%w: application %s changed while this change was being made; reload it", ErrConflict, c.ref)
 		}
+		// The applicant's answer starts the clock again (deadline.go).
+		if Status(current) == StatusMoreInfoNeeded && slices.Contains(councilsTurn, c.to) {
+			if err := s.resumeDue(ctx, tx, id, now); err != nil {
+				return err
+			}
+		}
 		// The status update above locks the application's row (PostgreSQL)
 		// or the database (SQLite), so no other event can take this number.
 		var seq int

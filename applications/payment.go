@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/payments"
 )
@@ -58,8 +59,12 @@ func (s *Store) PaymentSucceeded(ctx context.Context, tx *sql.Tx, p payments.Pay
 		return fmt.Errorf("%w: application %s is %s, not %s", payments.ErrCannotFulfil, ref, current, from)
 	}
 	now := s.clock(time.Time{})
+	days, err := s.days(ctx, tx)
+	if err != nil {
+		return err
+	}
 	var res sql.Result
-	moved := s.movedDue(created, due, now)
+	moved := s.movedDue(days, created, due, now)
 	if to == StatusSubmitted {
 		res, err = tx.ExecContext(ctx, s.q(qSubmitPaid), string(to), now, moved, now, p.ApplicationID, current)
 	} else {
@@ -93,19 +98,20 @@ func (s *Store) PaymentSucceeded(ctx context.Context, tx *sql.Tx, p payments.Pay
 	return nil
 }
 
-// movedDue keeps the application's processing time but counts it from
-// paid, the day the council receives it, instead of the day it was sent.
-// No due date stays none.
-func (s *Store) movedDue(created time.Time, due sql.NullString, paid time.Time) any {
+// movedDue keeps the application's processing time, in working days, but
+// counts it from paid, the day the council receives it, instead of the day
+// it was sent. No due date stays none.
+func (s *Store) movedDue(days calendar.Days, created time.Time, due sql.NullString, paid time.Time) any {
 	if !due.Valid || due.String == "" {
 		return nil
 	}
-	d, err := time.ParseInLocation(time.DateOnly, due.String, s.loc)
+	n, err := days.Between(s.date(created), due.String)
 	if err != nil {
 		return due.String
 	}
-	c := created.In(s.loc)
-	start := time.Date(c.Year(), c.Month(), c.Day(), 0, 0, 0, 0, s.loc)
-	days := int(d.Sub(start).Hours()/24 + 0.5)
-	return paid.In(s.loc).AddDate(0, 0, days).Format(time.DateOnly)
+	moved, err := days.Add(s.date(paid), n)
+	if err != nil {
+		return due.String
+	}
+	return moved
 }

@@ -75,8 +75,11 @@ const (
 	// fragments below, then the order and page.
 	qQueueSelect = `SELECT ` + summaryColumns + ` FROM applications`
 	qQueueCount  = `SELECT COUNT(*) FROM applications`
-	// Due soonest first, undated last, then first come first served.
-	qQueueOrder = ` ORDER BY (due_date IS NULL), due_date, submitted_at, id LIMIT ? OFFSET ?`
+	// Due soonest first, undated last, then first come first served. The
+	// due date of an application waiting for its applicant's answer moves
+	// on when they answer (deadline.go): it comes after those whose days
+	// count.
+	qQueueOrder = ` ORDER BY (due_date IS NULL), (status = '` + string(StatusMoreInfoNeeded) + `'), due_date, submitted_at, id LIMIT ? OFFSET ?`
 
 	whereService = `service_slug = ?`
 	whereStatus  = `status = ?`

@@ -7,16 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
+
+	"sportello/store"
 )
 
 // querier is a *sql.DB or a *sql.Tx.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
+type querier = store.Querier
 
 // ForApplicant returns a person's own application with its history and
 // files, or ErrNotFound, also when the reference is another person's.
@@ -33,7 +31,7 @@ func (s *Store) ListForApplicant(ctx context.Context, personID int64) ([]Summary
 	if err != nil {
 		return nil, s.db.MapError(err)
 	}
-	return s.scanSummaries(rows)
+	return s.scanSummaries(ctx, rows)
 }
 
 // File returns the record of a file of one of the person's applications, or
@@ -126,7 +124,8 @@ type QueuePage struct {
 func (p *QueuePage) Pages() int { return (p.Total + p.PageSize - 1) / p.PageSize }
 
 // Queue returns the applications a member of staff works through: due
-// soonest first, then undated, then in order of arrival.
+// soonest first, those waiting for their applicant's answer after those
+// whose days count, then undated, then in order of arrival.
 func (s *Store) Queue(ctx context.Context, f Filter) (*QueuePage, error) {
 	if f.Page < 1 {
 		f.Page = 1
@@ -177,7 +176,7 @@ func (s *Store) Queue(ctx context.Context, f Filter) (*QueuePage, error) {
 	if err != nil {
 		return nil, s.db.MapError(err)
 	}
-	if page.Items, err = s.scanSummaries(rows); err != nil {
+	if page.Items, err = s.scanSummaries(ctx, rows); err != nil {
 		return nil, err
 	}
 	return page, nil
@@ -249,6 +248,11 @@ func (s *Store) load(ctx context.Context, q querier, query string, args ...any) 
 	if err := closeRows(rows); err != nil {
 		return nil, s.db.MapError(err)
 	}
+	days, err := s.days(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	a.Deadline = s.deadline(days, s.today(), a.Status, a.DueDate, lastPause(a.Events))
 	return &a, nil
 }
 
@@ -272,8 +276,7 @@ func scanFile(sc scanner) (*File, error) {
 	return &f, nil
 }
 
-func (s *Store) scanSummaries(rows *sql.Rows) ([]Summary, error) {
-	today := s.today()
+func (s *Store) scanSummaries(ctx context.Context, rows *sql.Rows) ([]Summary, error) {
 	var out []Summary
 	for rows.Next() {
 		var m Summary
@@ -288,8 +291,10 @@ func (s *Store) scanSummaries(rows *sql.Rows) ([]Summary, error) {
 		}
 		m.Reference, m.Status, m.PersonID, m.DueDate = Reference(ref), Status(status), person.Int64, due.String
 		m.CreatedAt, m.SubmittedAt, m.UpdatedAt = m.CreatedAt.UTC(), submitted.Time.UTC(), m.UpdatedAt.UTC()
-		m.Overdue = m.DueDate != "" && m.DueDate < today && slices.Contains(councilsTurn, m.Status)
 		out = append(out, m)
 	}
-	return out, s.db.MapError(closeRows(rows))
+	if err := closeRows(rows); err != nil {
+		return nil, s.db.MapError(err)
+	}
+	return out, s.withDeadlines(ctx, out)
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"sportello/applications/forms"
+	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/metrics"
 	"sportello/store"
@@ -54,6 +55,7 @@ type Application struct {
 	SubmittedAt      time.Time // zero while a draft
 	UpdatedAt        time.Time
 	DueDate          string // YYYY-MM-DD in the authority's time zone; "" when the service states no time
+	Deadline         Deadline
 	Lang             string // the language the form was filled in; "" for applications made before it was kept
 	Events           []Event
 	Files            []File
@@ -112,6 +114,7 @@ type Summary struct {
 	UpdatedAt   time.Time
 	DueDate     string
 	Overdue     bool // past its due date while the council owes the next step
+	Deadline    Deadline
 }
 
 // Options configure a Store.
@@ -134,6 +137,9 @@ type Options struct {
 	// Location is the authority's time zone, in which due dates are counted
 	// and "today" is decided. Default UTC.
 	Location *time.Location
+	// Calendar is the council's working days, in which due dates are
+	// counted; default the holidays in the database (calendar.New).
+	Calendar Calendar
 	// Now is the clock; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -149,6 +155,7 @@ type Store struct {
 	disk         diskLeftovers
 	prefix       string
 	loc          *time.Location
+	calendar     Calendar
 	now          func() time.Time
 	log          *slog.Logger
 	metrics      *metrics.Metrics
@@ -177,11 +184,14 @@ func New(db *store.DB, opts Options) (*Store, error) {
 	if opts.Blobs == nil {
 		opts.Blobs = NewDatabaseBlobs(db)
 	}
+	if opts.Calendar == nil {
+		opts.Calendar = calendar.New(db, opts.Now)
+	}
 	if opts.PendingQuota <= 0 {
 		opts.PendingQuota = DefaultPendingQuota
 	}
 	s := &Store{db: db, blobs: opts.Blobs, pendingQuota: opts.PendingQuota,
-		prefix: opts.ReferencePrefix, loc: opts.Location, now: opts.Now, log: opts.Logger, metrics: opts.Metrics}
+		prefix: opts.ReferencePrefix, loc: opts.Location, calendar: opts.Calendar, now: opts.Now, log: opts.Logger, metrics: opts.Metrics}
 	if opts.DataDir != "" {
 		s.disk = diskLeftovers{uploads: filepath.Join(opts.DataDir, "uploads"), pending: filepath.Join(opts.DataDir, "pending"), s: s}
 	}

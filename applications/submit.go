@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sportello/applications/forms"
+	"sportello/calendar"
 	"sportello/catalogue"
 )
 
@@ -82,8 +83,12 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 	if f := in.Service.Fee; f != nil && f.Amount > 0 {
 		feeAmount, feeCurrency, feeWhen = f.Amount, f.Currency, f.When
 	}
+	days, err := s.days(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	var due any
-	if d := s.dueDate(now, in.Service.ProcessingTimeDays); d != "" {
+	if d := s.dueDate(days, now, in.Service.ProcessingTimeDays); d != "" {
 		due = d
 	}
 
@@ -193,23 +198,16 @@ func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInpu
 	return 0, fmt.Errorf("applications: no free reference after %d draws; the reference generator is broken", referenceAttempts)
 }
 
-// dueDate counts processing days as working days, Monday to Friday, from
-// the day of submission in the authority's time zone, as the service pages
-// promise ("5 working days"); public holidays are not known to the
-// catalogue, so they count as working days. 0 days is the same day; nil
-// days (no set time) is no due date.
-func (s *Store) dueDate(submitted time.Time, days *int) string {
-	if days == nil {
+// dueDate counts processing days as working days of the council's
+// calendar (deadline.go) from the day of submission in the authority's time
+// zone, as the service pages promise ("5 working days"). 0 days is the
+// same day; nil days (no set time) is no due date.
+func (s *Store) dueDate(days calendar.Days, submitted time.Time, n *int) string {
+	if n == nil {
 		return ""
 	}
-	d := submitted.In(s.loc)
-	for left := *days; left > 0; {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			left--
-		}
-	}
-	return d.Format(time.DateOnly)
+	d, _ := days.Add(s.date(submitted), *n)
+	return d
 }
 
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, appID int64, seq int, at time.Time, actor Actor, from, to Status, note string) error {

@@ -62,6 +62,7 @@ type siteOptions struct {
 	stripeAPIURL, stripeWebhookKey string
 	limits                         Limits
 	pendingQuota                   int64
+	now                            func() time.Time
 	timeZone                       *time.Location
 }
 
@@ -87,6 +88,13 @@ func observed(o *siteOptions) { o.ownCatalogue, o.observed = true, true }
 // per person or session and per address.
 func pendingQuota(n int64) siteOption {
 	return func(o *siteOptions) { o.ownCatalogue, o.pendingQuota = true, n }
+}
+
+// clockedApplications gives the site a database of its own (ownCatalogue)
+// and an applications store on the clock now, so that a test sends an
+// application on one day and reads it on another.
+func clockedApplications(now func() time.Time) siteOption {
+	return func(o *siteOptions) { o.ownCatalogue, o.now = true, now }
 }
 
 // stripePayments takes the site's payments through the Stripe provider at
@@ -122,9 +130,9 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if o.observed {
 		site.metrics, site.metricsBase = observeSite(t, site, &deps, log)
 	}
-	if o.pendingQuota > 0 {
+	if o.pendingQuota > 0 || o.now != nil {
 		var err error
-		if deps.Applications, err = applications.New(site.db, applications.Options{PendingQuota: o.pendingQuota, Logger: log}); err != nil {
+		if deps.Applications, err = applications.New(site.db, applications.Options{PendingQuota: o.pendingQuota, Now: o.now, Logger: log}); err != nil {
 			t.Fatal(err)
 		}
 	}

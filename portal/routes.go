@@ -15,6 +15,7 @@ var (
 	staffOnly     = auth.RequireRole("staff.error.forbidden", web.RoleCaseworker, web.RoleAdmin)
 	editorOnly    = auth.RequireRole("", web.RoleEditor, web.RoleAdmin)
 	publisherOnly = auth.RequireRole("editor.error.publisher", web.RoleAdmin)
+	adminOnly     = auth.RequireRole("holidays.error.forbidden", web.RoleAdmin)
 )
 
 // routes lists every route of the portal; it reads as the site map.
@@ -52,6 +53,10 @@ func (s *Server) routes(app *fiber.App) {
 	// Notifications that could not be sent: /staff/notifications.
 	if s.outbox != nil {
 		s.outbox.Routes(app, staffOnly)
+	}
+	// The council's public holidays, for administrators: /staff/holidays.
+	if s.holidays != nil {
+		s.holidays.Routes(app, adminOnly)
 	}
 
 	// Support finder and business permit finder.

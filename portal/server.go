@@ -32,6 +32,7 @@ import (
 	"sportello/portal/devmail"
 	"sportello/portal/editor"
 	"sportello/portal/finders"
+	"sportello/portal/holidays"
 	"sportello/portal/outbox"
 	"sportello/portal/pay"
 	"sportello/portal/public"
@@ -119,6 +120,9 @@ type Deps struct {
 	// Outbox is the notifications' outbox, whose failures staff see at
 	// /staff/notifications; nil leaves the page out.
 	Outbox outbox.Outbox
+	// Holidays are the council's public holidays (a calendar.Store), which
+	// administrators keep at /staff/holidays; nil leaves the page out.
+	Holidays holidays.Holidays
 }
 
 // Server is the portal's HTTP application.
@@ -142,6 +146,7 @@ type Server struct {
 	account  *account.Handler
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
+	holidays *holidays.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -254,6 +259,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Outbox != nil {
 		s.outbox = outbox.New(s.Shared, deps.Outbox)
+	}
+	if deps.Holidays != nil {
+		s.holidays = holidays.New(s.Shared, deps.Holidays)
 	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)

@@ -122,6 +122,18 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 	staff.expectHeading(t, "Notifications not sent")
 	staff.shot(t, "staff-notifications")
 	staff.audit(t, "staff notifications")
+
+	admin := b.newTab(t, "a11y-admin")
+	admin.open(t, "/staff")
+	admin.signIn(t, "admin")
+	admin.follow(t, "#holidays-link")
+	admin.expectHeading(t, "Public holidays in")
+	admin.shot(t, "staff-holidays")
+	admin.audit(t, "public holidays")
+	admin.submitExpecting(t, "#holiday-submit", 422)
+	admin.expectText(t, ".error-summary", "There is a problem", "Enter the date of the holiday")
+	admin.shot(t, "staff-holidays-errors")
+	admin.audit(t, "public holidays with errors")
 }
 
 // keyboardJourney uses the home page with the keyboard alone: the skip link

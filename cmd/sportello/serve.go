@@ -13,6 +13,7 @@ import (
 	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/metrics"
 	"sportello/payments"
@@ -42,7 +43,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	m := metrics.New()
 	m.WatchDB(db.SQL())
 
-	if err := importDemoOnFirstStart(ctx, cfg, cat, log); err != nil {
+	holidays := calendar.New(db, nil)
+	if err := importDemoOnFirstStart(ctx, cfg, cat, holidays, log); err != nil {
 		return err
 	}
 
@@ -73,6 +75,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		PendingQuota:    cfg.PendingQuota,
 		ReferencePrefix: cfg.ReferencePrefix,
 		Location:        cfg.TimeZone,
+		Calendar:        holidays,
 		Logger:          log,
 		Metrics:         m,
 	})
@@ -112,7 +115,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts,
-		Metrics: m, Ready: probe, Outbox: mail.outbox,
+		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays,
 	}
 	if mail.devMail != nil {
 		deps.DevMail = mail.devMail
@@ -169,9 +172,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 }
 
 // importDemoOnFirstStart loads the embedded demo catalogue into an empty
-// database, so that a fresh checkout has a working site. Production never
-// gets the demo: there, an empty catalogue is imported with `sportello import`.
-func importDemoOnFirstStart(ctx context.Context, cfg config, db catalogue.Store, log *slog.Logger) error {
+// database, with the demo council's public holidays, so that a fresh
+// checkout has a working site. Production never gets the demo: there, an
+// empty catalogue is imported with `sportello import`, and administrators
+// list the council's holidays at /staff/holidays.
+func importDemoOnFirstStart(ctx context.Context, cfg config, db catalogue.Store, holidays *calendar.DB, log *slog.Logger) error {
 	v, err := db.Version(ctx)
 	if err != nil || v > 0 {
 		return err
@@ -188,6 +193,15 @@ func importDemoOnFirstStart(ctx context.Context, cfg config, db catalogue.Store,
 		return fmt.Errorf("importing the demo catalogue: %w", err)
 	}
 	log.Info("imported the demo catalogue on first start", "services", len(res.Added), "version", res.Version)
+	demo, err := calendar.Demo()
+	if err != nil {
+		return err
+	}
+	n, err := holidays.Seed(ctx, demo)
+	if err != nil {
+		return fmt.Errorf("listing the demo council's holidays: %w", err)
+	}
+	log.Info("listed the demo council's public holidays on first start", "holidays", n)
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/applications"
@@ -95,7 +97,7 @@ func (s *Handler) RowOf(c *fiber.Ctx, d *web.Directory, a applications.Summary, 
 		Status:     KindStatusKey(kind, a.Status),
 		StatusCode: string(a.Status),
 		Submitted:  s.Date(web.LangOf(c), a.SubmittedAt),
-		Due:        s.appDue(lang, a.DueDate, a.Status, a.Overdue),
+		Due:        s.appDue(lang, a.Deadline, strings.HasPrefix(prefix, staffPrefix)),
 		Overdue:    a.Overdue,
 	}
 }

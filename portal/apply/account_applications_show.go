@@ -2,6 +2,7 @@ package apply
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -128,7 +129,7 @@ func (s *Handler) HeaderOf(c *fiber.Ctx, d *web.Directory, app *applications.App
 		Status:     KindStatusKey(kind, app.Status),
 		StatusCode: string(app.Status),
 		Submitted:  s.DateTime(web.LangOf(c), app.SubmittedAt),
-		Due:        s.appDue(lang, app.DueDate, app.Status, false),
+		Due:        s.appDue(lang, app.Deadline, strings.HasPrefix(prefix, staffPrefix)),
 		Contact:    app.Contact,
 		Action:     prefix + app.Reference.String(),
 	}

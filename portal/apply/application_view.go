@@ -44,32 +44,44 @@ func KindStatusKey(kind string, st applications.Status) string {
 	return StatusKey(st)
 }
 
-// appDue says when a decision is due, counting down: "Due in 3 days",
-// "Due today", "Overdue", "No set time"; "" while the council is not the
-// one to act (a decision was made, or it waits for the applicant or a
-// payment), as the store counts overdue.
-func (s *Handler) appDue(lang, due string, st applications.Status, overdue bool) string {
+// appDue says when a decision is due, in the council's working days, as
+// the store counts them (applications.Deadline): "3 working days left",
+// "Due today", "2 working days overdue", "No set time"; while the council
+// waits for the applicant's answer, that the clock is stopped, to the
+// applicant ("waiting for your answer") or to staff ("waiting for the
+// applicant's answer"), with the days left when they answer. "" when the
+// days do not matter any more (a decision was made) or not yet (it waits
+// for a payment).
+func (s *Handler) appDue(lang string, d applications.Deadline, staff bool) string {
 	tr := s.Site.Translator
-	if st != applications.StatusSubmitted && st != applications.StatusInReview {
-		return ""
-	}
-	if due == "" {
-		return tr.T(lang, "applications.due.none")
-	}
-	d, err := time.Parse(time.DateOnly, due)
-	if err != nil {
-		return ""
-	}
-	today := s.Today()
-	days := int(d.Sub(today).Hours() / 24)
+	date := func() string { return s.ISODate(lang, d.Due) }
 	switch {
-	case overdue || days < 0:
-		return tr.T(lang, "applications.due.overdue", "Date", s.ISODate(lang, due))
-	case days == 0:
+	case !d.Running && !d.Paused:
+		return ""
+	case d.Due == "":
+		return tr.T(lang, "applications.due.none")
+	case d.Paused:
+		key := "applications.due.paused"
+		if staff {
+			key = "applications.due.paused_staff"
+		}
+		if d.Left > 0 {
+			return tr.T(lang, key+"_left", "Count", d.Left)
+		}
+		return tr.T(lang, key)
+	case d.Left < 0:
+		return tr.T(lang, "applications.due.late", "Count", -d.Left, "Date", date())
+	case d.Overdue:
+		return tr.T(lang, "applications.due.overdue", "Date", date())
+	case d.Left == 0:
 		return tr.T(lang, "applications.due.today")
 	}
-	return tr.T(lang, "applications.due.in", "Count", days, "Date", s.ISODate(lang, due))
+	return tr.T(lang, "applications.due.left", "Count", d.Left, "Date", date())
 }
+
+// staffPrefix starts the links of the staff's pages, which RowOf and
+// HeaderOf are given for staff.
+const staffPrefix = "/staff/"
 
 // appAnswers reads an application's answers back, files as download links.
 func (s *Handler) AnswersOf(c *fiber.Ctx, d *web.Directory, answers forms.Answers, fileURL func(id string) string) []Answer {
