@@ -38,6 +38,7 @@ import (
 	"sportello/portal/staff"
 	"sportello/portal/unsubscribe"
 	"sportello/portal/web"
+	"sportello/portal/yourdata"
 	"sportello/search"
 	"sportello/supportalerts"
 	"sportello/templates"
@@ -107,6 +108,16 @@ type Deps struct {
 	// SupportAlerts.Answers, so that deleting the answers stops the alerts.
 	Notifications *notify.Store
 	SupportAlerts *supportalerts.Alerts
+	// Accounts is what the accounts area keeps of people; with
+	// SavedAnswers, Notifications and SupportAlerts it gives the account
+	// "Your data" (/account/data, /account/data.json) and deleting the
+	// account (/account/delete). nil leaves these unrouted.
+	Accounts accounts.PersonalData
+	// RetentionDays is how long a service's applications are kept after
+	// they are closed (the catalogue's privacy section), for "Your data"
+	// and the account's deletion page; nil, or false for a service, has
+	// them say it in general words.
+	RetentionDays func(serviceSlug string) (int, bool)
 	// Metrics record every request and residents' searches; nil records
 	// nothing (metrics.go).
 	Metrics *metrics.Metrics
@@ -140,6 +151,7 @@ type Server struct {
 	finders  *finders.Handler
 	unsub    *unsubscribe.Handler
 	account  *account.Handler
+	yourdata *yourdata.Handler
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
 	payments *payments.Service
@@ -241,6 +253,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		if deps.SupportAlerts != nil {
 			s.account = account.New(s.Shared, deps.Auth, deps.Notifications, deps.SupportAlerts)
 		}
+	}
+	if deps.Accounts != nil && deps.SavedAnswers != nil && deps.Notifications != nil && deps.SupportAlerts != nil {
+		s.yourdata = yourdata.New(s.Shared, deps.Auth, yourdata.Areas{
+			People: deps.Accounts, Answers: deps.SavedAnswers, Apps: deps.Applications, Payments: deps.Payments,
+			Notes: deps.Notifications, Alerts: deps.SupportAlerts,
+		}, s.apply)
+		s.yourdata.SupportAnswers = s.finders.SavedAnswers
+		s.yourdata.RetentionDays = deps.RetentionDays
 	}
 	if deps.DevMail != nil {
 		site.DevMail = true

@@ -1,0 +1,205 @@
+package portal
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// personalData is the part of /account/data.json's shape the tests read.
+type personalData struct {
+	Format  string `json:"format"`
+	Profile struct {
+		Name             string   `json:"name"`
+		Email            string   `json:"email"`
+		Roles            []string `json:"roles"`
+		IdentityProvider string   `json:"identity_provider"`
+		Subject          string   `json:"subject"`
+	} `json:"profile"`
+	SignIns []struct {
+		Level  string `json:"level"`
+		Active bool   `json:"active"`
+	} `json:"sign_ins"`
+	Applications []struct {
+		Reference string `json:"reference"`
+		Service   string `json:"service"`
+		Answers   []struct {
+			Field    string          `json:"field"`
+			Question string          `json:"question"`
+			Value    json.RawMessage `json:"value"`
+		} `json:"answers"`
+		Files []struct {
+			ID          string `json:"id"`
+			Filename    string `json:"filename"`
+			DownloadURL string `json:"download_url"`
+		} `json:"files"`
+	} `json:"applications"`
+	Drafts          []struct{ Service string } `json:"drafts"`
+	FormsInProgress []struct{ Service string } `json:"forms_in_progress"`
+	Payments        []json.RawMessage          `json:"payments"`
+	SupportFinder   *struct {
+		Answers   map[string]any `json:"answers"`
+		Questions []struct {
+			Name, Question, Answer string
+		} `json:"questions"`
+	} `json:"support_finder"`
+	EmailSettings struct {
+		AddressInUse string `json:"address_in_use"`
+	} `json:"email_settings"`
+	Notifications []struct {
+		Kind string `json:"kind"`
+	} `json:"notifications"`
+}
+
+// downloadData fetches /account/data.json as b and decodes it.
+func downloadData(t *testing.T, b *browser) personalData {
+	t.Helper()
+	r := b.get("/account/data.json")
+	if r.status != http.StatusOK {
+		t.Fatalf("data.json: %d", r.status)
+	}
+	if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="your-data-`) {
+		t.Errorf("Content-Disposition %q, want an attachment", cd)
+	}
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	var d personalData
+	if err := json.Unmarshal([]byte(r.body), &d); err != nil {
+		t.Fatalf("data.json is not JSON: %v\n%s", err, r.body)
+	}
+	return d
+}
+
+// "Your data" shows and downloads everything held about the signed-in
+// person: profile, sign-ins, applications with answers and files they can
+// download, saved support answers and the emails sent; only theirs, and
+// only to them.
+func TestYourData(t *testing.T) {
+	site := startLiveSite(t)
+	anon := site.browser(t, stopAtRedirects)
+	for _, p := range []string{"/account/data", "/account/data.json", "/account/delete"} {
+		if r := anon.get(p); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/auth/login?return_to=") {
+			t.Errorf("anonymous %s: %d to %q, want sign-in", p, r.status, r.location)
+		}
+	}
+
+	marta := site.browser(t, followRedirects)
+	marta.signIn("resident", "/")
+	ref := applyAs(t, marta.stoppingAtRedirects())
+	answerAll(t, marta, olderResident)
+	marta.postForm(marta.get("/support-finder/results"), "/support-finder/save", url.Values{"consent": {"yes"}})
+	other := site.browser(t, followRedirects)
+	other.signIn("business", "/")
+	otherRef := applyAs(t, other.stoppingAtRedirects())
+
+	must(t, marta.get("/account"), http.StatusOK, `<a href="/account/data">Your data: everything we hold about you</a>`)
+	page := marta.get("/account/data")
+	must(t, page, http.StatusOK, "<h1>Your data</h1>", "Marta Vidal", "marta.vidal@example.org", site.issuer,
+		`id="sign-ins-table"`, "Still open", ref, "Carrer Nou 12", "logbook.pdf", `href="/account/files/`,
+		"You saved these answers on", "How old are you?", "70", "Emails we sent you", "Application received",
+		`href="/account/data.json"`, `href="/account/delete"`)
+	mustNot(t, page, otherRef)
+	if n := strings.Count(page.body, "<h1"); n != 1 {
+		t.Errorf("%d h1 elements", n)
+	}
+
+	d := downloadData(t, marta)
+	if d.Format != "sportello-personal-data/1" || d.Profile.Name != "Marta Vidal" || d.Profile.Subject != "resident" ||
+		d.Profile.IdentityProvider != site.issuer || len(d.Profile.Roles) != 0 {
+		t.Errorf("profile: %+v", d.Profile)
+	}
+	if len(d.SignIns) == 0 || !d.SignIns[0].Active || d.SignIns[0].Level == "" {
+		t.Errorf("sign-ins: %+v", d.SignIns)
+	}
+	if len(d.Applications) != 1 || d.Applications[0].Reference != ref {
+		t.Fatalf("applications: %+v", d.Applications)
+	}
+	app := d.Applications[0]
+	var address struct{ Line1, Postcode string }
+	for _, a := range app.Answers {
+		if a.Field == "address" {
+			if err := json.Unmarshal(a.Value, &address); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	if address.Line1 != "Carrer Nou 12" || address.Postcode != "08800" {
+		t.Errorf("the address answer: %+v", address)
+	}
+	if len(app.Files) != 1 || app.Files[0].Filename != "logbook.pdf" || !strings.HasPrefix(app.Files[0].DownloadURL, site.base+"/account/files/") {
+		t.Fatalf("files: %+v", app.Files)
+	}
+	// The file's link is a download of the file, for its owner only.
+	file := strings.TrimPrefix(app.Files[0].DownloadURL, site.base)
+	if r := marta.get(file); r.status != http.StatusOK || !strings.HasPrefix(r.body, "%PDF") {
+		t.Errorf("downloading %s: %d", file, r.status)
+	}
+	if r := other.get(file); r.status != http.StatusNotFound {
+		t.Errorf("another person downloading %s: %d, want 404", file, r.status)
+	}
+	if d.SupportFinder == nil || d.SupportFinder.Answers["monthly_income"] != float64(613) || len(d.SupportFinder.Questions) == 0 {
+		t.Errorf("support finder: %+v", d.SupportFinder)
+	}
+	if d.EmailSettings.AddressInUse != "marta.vidal@example.org" {
+		t.Errorf("email settings: %+v", d.EmailSettings)
+	}
+	if len(d.Notifications) == 0 || d.Notifications[0].Kind != "application_received" {
+		t.Errorf("notifications: %+v", d.Notifications)
+	}
+	if d := downloadData(t, other); len(d.Applications) != 1 || d.Applications[0].Reference != otherRef || d.SupportFinder != nil {
+		t.Errorf("the other person's data: %+v", d)
+	}
+
+	// The page in every language: one h1, no raw key.
+	rawKey := regexp.MustCompile(`>[^<]*yourdata\.[a-z_.]+`)
+	for _, lang := range []string{"es", "ca", "it", "fr"} {
+		r := marta.get("/account/data?lang=" + lang)
+		must(t, r, http.StatusOK, `<html lang="`+lang+`">`)
+		if m := rawKey.FindString(r.body); m != "" {
+			t.Errorf("%s: untranslated key %s", lang, m)
+		}
+		r = marta.get("/account/delete?lang=" + lang)
+		if m := rawKey.FindString(r.body); m != "" {
+			t.Errorf("%s: untranslated key %s on the delete page", lang, m)
+		}
+	}
+}
+
+// An application of a service that needs a substantial sign-in makes the
+// whole of "Your data" ask for one, as the application's own page does.
+func TestYourDataNeedsTheApplicationsLevel(t *testing.T) {
+	site := startLiveSite(t)
+	b := site.browser(t, stopAtRedirects)
+	b.signInAtLevel("resident", "/", "substantial")
+	form := b.get("/services/certificate-of-residence/apply")
+	must(t, form, http.StatusOK)
+	csrf, token := formTokens(t, form.body)
+	r := b.postMultipart("/services/certificate-of-residence/apply", answersFor(t, "certificate-of-residence", csrf, token))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("certificate answers: %d\n%s", r.status, excerptMain(r.body))
+	}
+	if r := b.post("/services/certificate-of-residence/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}}); r.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", r.status)
+	}
+	must(t, b.get("/account/data"), http.StatusOK)
+
+	low := site.browser(t, stopAtRedirects)
+	low.signInAtLevel("resident", "/", "low")
+	for _, p := range []string{"/account/data", "/account/data.json"} {
+		if r := low.get(p); r.status != http.StatusSeeOther || !strings.Contains(r.location, "level=substantial") {
+			t.Errorf("%s at a low sign-in: %d to %q, want a substantial sign-in", p, r.status, r.location)
+		}
+	}
+}
+
+// stoppingAtRedirects is the same browser (its cookies) stopping at every
+// redirect.
+func (b *browser) stoppingAtRedirects() *browser {
+	c := *b.client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &browser{t: b.t, site: b.site, client: &c}
+}
