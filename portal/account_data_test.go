@@ -203,3 +203,101 @@ func (b *browser) stoppingAtRedirects() *browser {
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &browser{t: b.t, site: b.site, client: &c}
 }
+
+// Deleting the account says what goes and what is kept, needs the box
+// ticked and the CSRF token, then removes everything of the person's that
+// the law does not need (in every area), keeps their applications and
+// payments cut from them, signs them out on every device, and leaves
+// another person untouched; signing in again starts afresh.
+func TestDeleteAccount(t *testing.T) {
+	site := startLiveSite(t, ownCatalogue)
+	marta := site.browser(t, followRedirects)
+	marta.signIn("resident", "/")
+	ref := applyAs(t, marta.stoppingAtRedirects())
+	answerAll(t, marta, olderResident)
+	marta.postForm(marta.get("/support-finder/results"), "/support-finder/save", url.Values{"consent": {"yes"}})
+	must(t, marta.postForm(marta.get(notificationsPath), notificationsPath+"/support-alerts", url.Values{"alerts": {"on"}}), http.StatusOK)
+	form := marta.get("/services/" + vanPermit + "/apply")
+	csrf, token := formTokens(t, form.body)
+	marta.stoppingAtRedirects().postMultipart("/services/"+vanPermit+"/apply", url.Values{"_csrf": {csrf}, "_token": {token}, "_action": {"save"}, "name": {"Marta"}})
+	phone := site.browser(t, followRedirects) // her other device
+	phone.signIn("resident", "/")
+	other := site.browser(t, followRedirects)
+	other.signIn("business", "/")
+	otherRef := applyAs(t, other.stoppingAtRedirects())
+	answerAll(t, other, olderResident)
+	other.postForm(other.get("/support-finder/results"), "/support-finder/save", url.Values{"consent": {"yes"}})
+	id, otherID := site.personID(t, "resident"), site.personID(t, "business")
+	for _, q := range []string{`SELECT COUNT(*) FROM application_drafts WHERE person_id = ?`, `SELECT COUNT(*) FROM support_alert_subscriptions WHERE person_id = ?`} {
+		if n := count(t, site, q, id); n == 0 {
+			t.Fatalf("%s: nothing to delete before the deletion", q)
+		}
+	}
+
+	page := marta.get("/account/delete")
+	must(t, page, http.StatusOK, "<h1>Delete your account</h1>", "What we delete straight away",
+		"What the law requires us to keep", ref, "for as long as the law requires for this service",
+		"1 of your applications is still being dealt with", `name="confirm" value="yes"`)
+	must(t, marta.postForm(page, "/account/delete", url.Values{}), http.StatusUnprocessableEntity,
+		`<li><a href="#confirm">Tick the box to confirm that you want to delete your account</a></li>`)
+	if r := marta.post("/account/delete", url.Values{"confirm": {"yes"}}); r.status != http.StatusForbidden {
+		t.Errorf("without the CSRF token: %d, want 403", r.status)
+	}
+	if n := count(t, site, `SELECT COUNT(*) FROM people WHERE id = ?`, id); n != 1 {
+		t.Fatal("a refused form deleted the account")
+	}
+
+	done := marta.postForm(page, "/account/delete", url.Values{"confirm": {"yes"}})
+	must(t, done, http.StatusOK, "Your account has been deleted", "If you sign in again, you will start with a new, empty account.")
+	if done.url.Path != "/account/deleted" {
+		t.Errorf("after deleting the browser is at %s", done.url)
+	}
+	mustNot(t, done, "Sign out")
+	for _, b := range []*browser{marta, phone} {
+		if r := b.stoppingAtRedirects().get("/account/data"); r.status != http.StatusSeeOther {
+			t.Errorf("a device of the deleted account still signed in: %d", r.status)
+		}
+	}
+	for _, q := range []string{
+		`SELECT COUNT(*) FROM people WHERE id = ?`, `SELECT COUNT(*) FROM auth_sessions WHERE person_id = ?`,
+		`SELECT COUNT(*) FROM sign_ins WHERE person_id = ?`, `SELECT COUNT(*) FROM support_saved_answers WHERE person_id = ?`,
+		`SELECT COUNT(*) FROM support_alert_subscriptions WHERE person_id = ?`, `SELECT COUNT(*) FROM notification_settings WHERE person_id = ?`,
+		`SELECT COUNT(*) FROM notifications WHERE person_id = ?`, `SELECT COUNT(*) FROM application_drafts WHERE person_id = ?`,
+		`SELECT COUNT(*) FROM pending_forms WHERE person_id = ?`, `SELECT COUNT(*) FROM applications WHERE person_id = ?`,
+		`SELECT COUNT(*) FROM payments WHERE person_id = ?`, `SELECT COUNT(*) FROM application_events WHERE actor_person_id = ?`,
+	} {
+		if n := count(t, site, q, id); n != 0 {
+			t.Errorf("%s: %d rows of the deleted person", q, n)
+		}
+	}
+	if n := count(t, site, `SELECT COUNT(*) FROM applications WHERE reference = ? AND person_id IS NULL AND contact_email <> ''`, ref); n != 1 {
+		t.Errorf("the application %s was not kept, cut from the person", ref)
+	}
+	for _, q := range []string{`SELECT COUNT(*) FROM people WHERE id = ?`, `SELECT COUNT(*) FROM support_saved_answers WHERE person_id = ?`,
+		`SELECT COUNT(*) FROM applications WHERE person_id = ?`} {
+		if n := count(t, site, q, otherID); n != 1 {
+			t.Errorf("%s: the other person has %d, want 1", q, n)
+		}
+	}
+	must(t, other.get("/account/data"), http.StatusOK, otherRef)
+
+	// Signing in again makes a new, empty account.
+	marta.signIn("resident", "/")
+	if again := site.personID(t, "resident"); again == id {
+		t.Error("signing in again brought the deleted account back")
+	}
+	d := downloadData(t, marta)
+	if len(d.Applications)+len(d.Drafts)+len(d.Payments)+len(d.Notifications) != 0 || d.SupportFinder != nil || len(d.SignIns) != 1 {
+		t.Errorf("the new account is not empty: %+v", d)
+	}
+}
+
+// count runs a COUNT(*) query on the site's database.
+func count(t *testing.T, site *liveSite, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := site.db.SQL().QueryRow(site.db.Rebind(query), args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
