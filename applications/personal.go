@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"sportello/applications/forms"
 	"sportello/store"
 )
 
@@ -153,4 +154,42 @@ func (s *Store) ErasePerson(ctx context.Context, tx *sql.Tx, personID int64) err
 		}
 	}
 	return nil
+}
+
+// Offers are what personID already answered in their applications, for
+// the next form to offer (forms.Fill): for each meaning, the answer of
+// their newest application that has one, with its reference. Only the
+// latest applications are read: a value older than those is not worth
+// offering.
+func (s *Store) Offers(ctx context.Context, personID int64) ([]forms.Offer, error) {
+	if personID == 0 {
+		return nil, nil
+	}
+	type row struct {
+		ref, answers string
+		created      time.Time
+	}
+	rows, err := store.Query(ctx, s.db.SQL(), s.q(`SELECT reference, answers, created_at FROM applications
+		WHERE person_id = ? ORDER BY created_at DESC, id LIMIT 20`), func(sc store.Scanner) (row, error) {
+		var r row
+		return r, sc.Scan(&r.ref, &r.answers, &r.created)
+	}, personID)
+	if err != nil {
+		return nil, fmt.Errorf("applications: reading what a person answered: %w", s.db.MapError(err))
+	}
+	var out []forms.Offer
+	seen := map[forms.Meaning]bool{}
+	for _, r := range rows {
+		var answers forms.Answers
+		if err := json.Unmarshal([]byte(r.answers), &answers); err != nil {
+			continue // an application whose answers cannot be read offers nothing
+		}
+		for _, o := range forms.OffersOf(answers, forms.Source{Kind: forms.SourceApplication, Reference: r.ref, At: r.created.UTC()}) {
+			if !seen[o.Meaning] {
+				seen[o.Meaning] = true
+				out = append(out, o)
+			}
+		}
+	}
+	return out, nil
 }

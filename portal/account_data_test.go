@@ -26,6 +26,9 @@ type personalData struct {
 	Applications []struct {
 		Reference string `json:"reference"`
 		Service   string `json:"service"`
+		Retention struct {
+			DaysAfterClosing *int `json:"days_after_closing"`
+		} `json:"retention"`
 		Answers   []struct {
 			Field    string          `json:"field"`
 			Question string          `json:"question"`
@@ -80,6 +83,8 @@ func downloadData(t *testing.T, b *browser) personalData {
 // only to them.
 func TestYourData(t *testing.T) {
 	site := startLiveSite(t)
+	// The catalogue's retention of the van permit's applications.
+	site.srv.yourdata.RetentionDays = func(slug string) (int, bool) { return 1825, slug == vanPermit }
 	anon := site.browser(t, stopAtRedirects)
 	for _, p := range []string{"/account/data", "/account/data.json", "/account/delete"} {
 		if r := anon.get(p); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/auth/login?return_to=") {
@@ -101,7 +106,7 @@ func TestYourData(t *testing.T) {
 	must(t, page, http.StatusOK, "<h1>Your data</h1>", "Marta Vidal", "marta.vidal@example.org", site.issuer,
 		`id="sign-ins-table"`, "Still open", ref, "Carrer Nou 12", "logbook.pdf", `href="/account/files/`,
 		"You saved these answers on", "How old are you?", "70", "Emails we sent you", "Application received",
-		`href="/account/data.json"`, `href="/account/delete"`)
+		`href="/account/data.json"`, `href="/account/delete"`, "1825 days after it is closed")
 	mustNot(t, page, otherRef)
 	if n := strings.Count(page.body, "<h1"); n != 1 {
 		t.Errorf("%d h1 elements", n)
@@ -119,6 +124,9 @@ func TestYourData(t *testing.T) {
 		t.Fatalf("applications: %+v", d.Applications)
 	}
 	app := d.Applications[0]
+	if r := app.Retention.DaysAfterClosing; r == nil || *r != 1825 {
+		t.Errorf("retention: %v", r)
+	}
 	var address struct{ Line1, Postcode string }
 	for _, a := range app.Answers {
 		if a.Field == "address" {

@@ -46,9 +46,10 @@ func (s *Handler) deletePage(c *fiber.Ctx) (deletePage, error) {
 		return p, err
 	}
 	d := s.Directory()
-	for _, a := range data.Applications {
+	for i := range data.Applications {
+		a := &data.Applications[i]
 		k := keptApp{Service: serviceTitle(d, a.ServiceSlug, p.Lang), Reference: a.Reference.String(), Until: web.T(c, "yourdata.kept.by_law")}
-		if kept := s.keptFor(c, a.ServiceSlug); kept != "" {
+		if kept := s.keptFor(c, a); kept != "" {
 			k.Until = kept
 		}
 		if !a.Status.Final() {

@@ -178,19 +178,23 @@ func (s *Handler) appView(c *fiber.Ctx, d *web.Directory, i int, a *applications
 	if !a.SubmittedAt.IsZero() {
 		v.Submitted = s.DateTime(lang, a.SubmittedAt)
 	}
-	v.Kept = s.keptFor(c, a.ServiceSlug)
+	v.Kept = s.keptFor(c, a)
 	return v
 }
 
-// keptFor says how long a service's applications are kept, when the
-// catalogue says.
-func (s *Handler) keptFor(c *fiber.Ctx, slug string) string {
+// keptFor says how long an application is kept, when the catalogue says:
+// until a date once it is closed (its last change closed it), so many days
+// after it closes while it is open.
+func (s *Handler) keptFor(c *fiber.Ctx, a *applications.Application) string {
 	if s.RetentionDays == nil {
 		return ""
 	}
-	days, ok := s.RetentionDays(slug)
+	days, ok := s.RetentionDays(a.ServiceSlug)
 	if !ok {
 		return ""
+	}
+	if a.Status.Final() {
+		return web.T(c, "yourdata.kept.until", "Date", s.Date(web.LangOf(c), a.UpdatedAt.AddDate(0, 0, days)))
 	}
 	return web.T(c, "yourdata.kept.days_after_closing", "Count", days)
 }
