@@ -29,7 +29,7 @@ type personalData struct {
 		Retention struct {
 			DaysAfterClosing *int `json:"days_after_closing"`
 		} `json:"retention"`
-		Answers   []struct {
+		Answers []struct {
 			Field    string          `json:"field"`
 			Question string          `json:"question"`
 			Value    json.RawMessage `json:"value"`
