@@ -18,7 +18,7 @@ func TestApplyOffersWhatThePersonGaveBefore(t *testing.T) {
 	marta.signIn("resident", "/")
 	conf := sendForm(t, marta.stoppingAtRedirects(), "report-disrepair-rented-home")
 	ref := referenceOf(t, conf.body)
-	answerAll(t, marta, olderResident) // a household of 1
+	answerAll(t, marta, dataResident) // a household of 1
 	marta.postForm(marta.get("/support-finder/results"), "/support-finder/save", url.Values{"consent": {"yes"}})
 
 	form := marta.get("/services/library-membership/apply")
