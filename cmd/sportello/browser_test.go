@@ -303,7 +303,7 @@ func residentAppliesJourney(t *testing.T, tb *tab, files string) string {
 	tb.audit(t, "the resident's application")
 
 	tb.open(t, "/account/data")
-	tb.expectText(t, "#applications", ref)
+	tb.expectText(t, "#application-"+ref, ref, "Report a missed bin collection")
 	tb.run(t, "open the application's answers", chromedp.Click("#application-"+ref+" summary", chromedp.ByQuery))
 	tb.shot(t, "your-data-with-an-application")
 	tb.audit(t, "your data with an application")
