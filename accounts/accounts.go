@@ -21,6 +21,7 @@ type Store interface {
 	Sessions
 	Answers
 	People
+	PersonalData
 }
 
 // People names the people who have signed in, for the back office: who

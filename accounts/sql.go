@@ -36,6 +36,7 @@ type queries struct {
 	endBySID, endBySubject, useLogoutToken                            string
 	purgeSessions, purgeLogoutTokens                                  string
 	answersGet, answersPut, answersDelete                             string
+	signInAdd, signInTouch, purgeSignIns                              string
 }
 
 // New returns the store over db; now is the clock (nil: time.Now).
@@ -82,6 +83,10 @@ func New(db *store.DB, now func() time.Time) *SQL {
 			answersPut: r(`INSERT INTO support_saved_answers (person_id, answers, consented_at, updated_at) VALUES (?, ?, ?, ?)
 				ON CONFLICT (person_id) DO UPDATE SET answers = excluded.answers, consented_at = excluded.consented_at, updated_at = excluded.updated_at`),
 			answersDelete: r(`DELETE FROM support_saved_answers WHERE person_id = ?`),
+			signInAdd: r(`INSERT INTO sign_ins (id, person_id, session_hash, acr, signed_in_at, last_active_at)
+				VALUES (?, ?, ?, ?, ?, ?)`),
+			signInTouch:  r(`UPDATE sign_ins SET last_active_at = ? WHERE session_hash = ?`),
+			purgeSignIns: r(`DELETE FROM sign_ins WHERE last_active_at <= ?`),
 		},
 	}
 }
@@ -156,6 +161,11 @@ func (s *SQL) SignedIn(ctx context.Context, id string, idle time.Duration) (*Sig
 			next.Unix(), hashID(id), next.Unix()-60, now.Unix(), now.Unix()); err != nil {
 			return nil, fmt.Errorf("accounts: extending a session: %w", err)
 		}
+		// The sign-in history's "last active", as often as the expiry
+		// moves: at most once a minute.
+		if _, err := s.db.SQL().ExecContext(ctx, s.q.signInTouch, now.Unix(), hashID(id)); err != nil {
+			return nil, fmt.Errorf("accounts: recording a session's activity: %w", err)
+		}
 	}
 	return &v, nil
 }
@@ -180,7 +190,8 @@ func (s *SQL) SignIn(ctx context.Context, id string, p Person, sid, acr, rawIDTo
 			if n, err := res.RowsAffected(); err != nil || n != 1 {
 				return fmt.Errorf("accounts: the new session %s… was not saved (rows %d, %v)", hashID(id)[:8], n, err)
 			}
-			return nil
+			_, err = tx.ExecContext(ctx, s.q.signInAdd, newPersonID(), personID, hashID(id), acr, now, now)
+			return err
 		})
 		if !errors.Is(err, catalogue.ErrConflict) {
 			break
@@ -244,6 +255,9 @@ func (s *SQL) PurgeExpired(ctx context.Context) (int64, error) {
 			return err
 		}
 		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q.purgeSignIns, now-int64(SignInHistory/time.Second)); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, s.q.purgeLogoutTokens, now)

@@ -288,6 +288,23 @@ type LogPage struct {
 	Total   int
 }
 
+// qLog selects a person's log, newest first.
+const qLog = `SELECT kind, subject, status, skip_reason,
+	CASE WHEN sent_to <> '' THEN sent_to ELSE address END, created_at, sent_at
+	FROM notifications WHERE person_id = ? ORDER BY created_at DESC, id`
+
+func scanLogEntry(row store.Scanner) (LogEntry, error) {
+	var e LogEntry
+	var kind string
+	var at, sent int64
+	err := row.Scan(&kind, &e.Subject, &e.Status, &e.Reason, &e.Address, &at, &sent)
+	e.Kind, e.At = Kind(kind), time.UnixMilli(at)
+	if sent != 0 {
+		e.SentAt = time.UnixMilli(sent)
+	}
+	return e, err
+}
+
 // Log returns the notifications of personID, newest first: limit of them
 // after the first offset.
 func (s *Store) Log(ctx context.Context, personID int64, limit, offset int) (LogPage, error) {
@@ -297,20 +314,7 @@ func (s *Store) Log(ctx context.Context, personID int64, limit, offset int) (Log
 		if err != nil {
 			return err
 		}
-		p.Entries, err = store.Query(ctx, tx, s.db.Rebind(`SELECT kind, subject, status, skip_reason,
-			CASE WHEN sent_to <> '' THEN sent_to ELSE address END, created_at, sent_at
-			FROM notifications WHERE person_id = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?`),
-			func(row store.Scanner) (LogEntry, error) {
-				var e LogEntry
-				var kind string
-				var at, sent int64
-				err := row.Scan(&kind, &e.Subject, &e.Status, &e.Reason, &e.Address, &at, &sent)
-				e.Kind, e.At = Kind(kind), time.UnixMilli(at)
-				if sent != 0 {
-					e.SentAt = time.UnixMilli(sent)
-				}
-				return e, err
-			}, personID, limit, offset)
+		p.Entries, err = store.Query(ctx, tx, s.db.Rebind(qLog+` LIMIT ? OFFSET ?`), scanLogEntry, personID, limit, offset)
 		return err
 	})
 	if err != nil {

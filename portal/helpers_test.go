@@ -140,7 +140,7 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 	}
 	return db, st, idx, Deps{
 		Catalogue: st, Editorial: st, SavedAnswers: alerts.Answers(accounts.New(db, nil)), People: accounts.New(db, nil),
-		Notifications: notify.New(db, nil), SupportAlerts: alerts,
+		Notifications: notify.New(db, nil), SupportAlerts: alerts, Accounts: accounts.New(db, nil),
 		Search: idx, Applications: apps, Payments: pay,
 		Forms:   forms.NewValidator(forms.Options{Currency: "EUR"}),
 		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),

@@ -69,6 +69,13 @@ func (s *Server) routes(app *fiber.App) {
 		s.account.Routes(app)
 	}
 
+	// Everything held about the signed-in person, and deleting their
+	// account: /account/data, /account/data.json, /account/delete,
+	// /account/deleted.
+	if s.yourdata != nil {
+		s.yourdata.Routes(app)
+	}
+
 	// Payments: /applications/{ref}/pay, /payments/..., the provider's
 	// webhook, /account/payments, /staff/payments.
 	s.pay.Routes(app, s.auth, staffOnly)

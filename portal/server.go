@@ -39,6 +39,7 @@ import (
 	"sportello/portal/staff"
 	"sportello/portal/unsubscribe"
 	"sportello/portal/web"
+	"sportello/portal/yourdata"
 	"sportello/search"
 	"sportello/supportalerts"
 	"sportello/templates"
@@ -108,6 +109,16 @@ type Deps struct {
 	// SupportAlerts.Answers, so that deleting the answers stops the alerts.
 	Notifications *notify.Store
 	SupportAlerts *supportalerts.Alerts
+	// Accounts is what the accounts area keeps of people; with
+	// SavedAnswers, Notifications and SupportAlerts it gives the account
+	// "Your data" (/account/data, /account/data.json) and deleting the
+	// account (/account/delete). nil leaves these unrouted.
+	Accounts accounts.PersonalData
+	// RetentionDays is how long a service's applications are kept after
+	// they are closed (the catalogue's privacy section), for "Your data"
+	// and the account's deletion page; nil, or false for a service, has
+	// them say it in general words.
+	RetentionDays func(serviceSlug string) (int, bool)
 	// Metrics record every request and residents' searches; nil records
 	// nothing (metrics.go).
 	Metrics *metrics.Metrics
@@ -144,6 +155,7 @@ type Server struct {
 	finders  *finders.Handler
 	unsub    *unsubscribe.Handler
 	account  *account.Handler
+	yourdata *yourdata.Handler
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
 	holidays *holidays.Handler
@@ -239,6 +251,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)
+	s.apply.Saved = deps.SavedAnswers
 	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay, deps.People)
 	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {
@@ -252,6 +265,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		if deps.SupportAlerts != nil {
 			s.account = account.New(s.Shared, deps.Auth, deps.Notifications, deps.SupportAlerts)
 		}
+	}
+	if deps.Accounts != nil && deps.SavedAnswers != nil && deps.Notifications != nil && deps.SupportAlerts != nil {
+		s.yourdata = yourdata.New(s.Shared, deps.Auth, yourdata.Areas{
+			People: deps.Accounts, Answers: deps.SavedAnswers, Apps: deps.Applications, Payments: deps.Payments,
+			Notes: deps.Notifications, Alerts: deps.SupportAlerts,
+		}, s.apply)
+		s.yourdata.SupportAnswers = s.finders.SavedAnswers
+		s.yourdata.RetentionDays = deps.RetentionDays
 	}
 	if deps.DevMail != nil {
 		site.DevMail = true

@@ -326,3 +326,16 @@ func (a *Alerts) Explain(ctx context.Context, personID int64, slugs []string) ([
 	}
 	return out, nil
 }
+
+// ErasePerson is the alerts' part in deleting personID's account
+// (accounts.Eraser), within tx: when they asked for alerts and the
+// services already matched. Their saved answers are accounts', their
+// settings and mail notify's.
+func (a *Alerts) ErasePerson(ctx context.Context, tx *sql.Tx, personID int64) error {
+	for _, table := range []string{"support_alert_matches", "support_alert_subscriptions"} {
+		if _, err := tx.ExecContext(ctx, a.db.Rebind(`DELETE FROM `+table+` WHERE person_id = ?`), personID); err != nil {
+			return fmt.Errorf("supportalerts: erasing a person: %w", a.db.MapError(err))
+		}
+	}
+	return nil
+}

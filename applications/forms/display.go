@@ -94,33 +94,24 @@ type Known struct {
 	Email string // only when the identity provider verified it
 }
 
-// nameFields are the names under which forms ask for the applicant's own
-// name. Fields for other people ("partner1_name", "child_name") are not
-// filled in.
-var nameFields = map[string]bool{"name": true, "full_name": true, "applicant_name": true, "your_name": true}
-
 // Prefill returns values with the empty answers the person's known details
 // fit filled in: every email field with their email, and text fields named
-// like the applicant's own name with their name. Answers already given are
-// kept; values itself is not changed.
+// like the applicant's own name with their name (Fill, with the account as
+// the only source).
 func Prefill(form *catalogue.OnlineForm, known Known, values Values) Values {
-	out := make(Values, len(values)+2)
-	for k, v := range values {
-		out[k] = v
+	out, _ := Fill(form, known.Offers(), values)
+	return out
+}
+
+// Offers are the known details as offers from the account.
+func (k Known) Offers() []Offer {
+	var out []Offer
+	account := Source{Kind: SourceAccount}
+	if k.Name != "" {
+		out = append(out, Offer{Meaning: MeaningName, Answer: Answer{Type: TypeText, Text: k.Name}, Source: account})
 	}
-	if form == nil {
-		return out
-	}
-	for _, f := range form.Fields {
-		if strings.TrimSpace(out.Get(f.Name)) != "" {
-			continue
-		}
-		switch {
-		case f.Type == TypeEmail && known.Email != "":
-			out[f.Name] = []string{known.Email}
-		case f.Type == TypeText && nameFields[f.Name] && known.Name != "":
-			out[f.Name] = []string{known.Name}
-		}
+	if k.Email != "" {
+		out = append(out, Offer{Meaning: MeaningEmail, Answer: Answer{Type: TypeEmail, Text: k.Email}, Source: account})
 	}
 	return out
 }

@@ -110,6 +110,16 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 	tb.expectText(t, ".error-summary", "Enter an email address in the right format")
 	tb.shot(t, "account-notifications-error")
 	tb.audit(t, "emails from the council with an error")
+	tb.open(t, "/account/data")
+	tb.expectHeading(t, "Your data")
+	tb.shot(t, "your-data")
+	tb.audit(t, "your data")
+	tb.follow(t, "#delete-link")
+	tb.expectHeading(t, "Delete your account")
+	tb.submitExpecting(t, "#delete-submit", 422)
+	tb.expectText(t, ".error-summary", "Tick the box")
+	tb.shot(t, "delete-account-error")
+	tb.audit(t, "deleting the account, with an error")
 
 	staff := b.newTab(t, "a11y-staff")
 	staff.open(t, "/staff")
@@ -304,6 +314,12 @@ func residentAppliesJourney(t *testing.T, tb *tab, files string) string {
 	tb.expectText(t, "#answers", "bin-tag.png")
 	tb.shot(t, "application")
 	tb.audit(t, "the resident's application")
+
+	tb.open(t, "/account/data")
+	tb.expectText(t, "#application-"+ref, ref, "Report a missed bin collection")
+	tb.run(t, "open the application's answers", chromedp.Click("#application-"+ref+" summary", chromedp.ByQuery))
+	tb.shot(t, "your-data-with-an-application")
+	tb.audit(t, "your data with an application")
 	return ref
 }
 

@@ -114,7 +114,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
-		Notifications: mail.outbox, SupportAlerts: alerts,
+		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
 		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays,
 	}
 	if mail.devMail != nil {

@@ -91,14 +91,16 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 			}
 		}
 	}
-	if v != nil {
-		known := forms.Known{Name: v.Name}
-		if v.EmailVerified {
-			known.Email = v.Email
+	var from map[string]forms.Source
+	if v != nil && pend == nil {
+		offers, err := s.offers(c, v)
+		if err != nil {
+			return err
 		}
-		values = forms.Prefill(svc.OnlineForm, known, values)
+		values, from = forms.Fill(svc.OnlineForm, offers, values)
 	}
 	page := s.applyFormPage(c, d, svc, token, values, nil, pend)
+	notePrefilled(c, page.Fields, from)
 	page.DraftSaved = draftSaved
 	if page.Applicant != nil && pend != nil {
 		page.Applicant.Name, page.Applicant.Email = pend.Contact.Name, pend.Contact.Email

@@ -225,6 +225,9 @@ type applyField struct {
 	Kept         []applyKept // files kept from an earlier post
 	Accept       string
 	FileHint     string
+	// Prefilled says where the value filled in came from ("We filled this
+	// in from your application PN-…"); "" when the person typed it.
+	Prefilled string
 }
 
 type applyOption struct {

@@ -6,6 +6,7 @@ package apply
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"sportello/accounts"
 
 	"sportello/applications"
 	"sportello/applications/forms"
@@ -25,6 +26,9 @@ type Handler struct {
 	auth   *auth.Auth
 	access *access.Access
 	pay    *pay.Handler
+	// Saved are the support-finder answers residents saved, which a form
+	// may offer (apply_prefill.go); nil offers none of them.
+	Saved accounts.Answers
 }
 
 // New returns the handler of applying and the account's applications.

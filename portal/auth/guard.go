@@ -74,6 +74,10 @@ func (a *Auth) LevelOf(viewer *web.Viewer) string {
 	return a.cfg.levelOf(viewer.ACR)
 }
 
+// LevelOfACR is the level of assurance an acr value stands for, for a
+// sign-in other than the request's (the history of sign-ins).
+func (a *Auth) LevelOfACR(acr string) string { return a.cfg.levelOf(acr) }
+
 // RequireSignIn sends anonymous visitors to sign in, coming back here after.
 func (a *Auth) RequireSignIn() fiber.Handler { return a.RequireAssurance(AssuranceLow) }
 

@@ -24,19 +24,9 @@ func (a *Auth) Logout(c *fiber.Ctx) error {
 			return web.NewError(fiber.StatusInternalServerError, "", err)
 		}
 	}
-	sess, err := a.sessions.Get(c)
-	if err != nil {
-		return web.NewError(fiber.StatusInternalServerError, "", err)
+	if err := a.EndSession(c); err != nil {
+		return err
 	}
-	if err := sess.Destroy(); err != nil {
-		return web.NewError(fiber.StatusInternalServerError, "", err)
-	}
-	c.Cookie(&fiber.Cookie{
-		Name: a.csrfCookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
-		Secure: a.cfg.secure(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
-	})
-	c.Locals(web.LocalViewer, nil)
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	if idToken == "" {
 		return c.Redirect("/", fiber.StatusSeeOther)
 	}
@@ -59,4 +49,24 @@ func (a *Auth) Logout(c *fiber.Ctx) error {
 		}
 	}
 	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// EndSession ends the request's session here: its row, its cookies, and
+// the viewer of the rest of the request. The provider's session is left
+// alone (Logout also ends that one when it can).
+func (a *Auth) EndSession(c *fiber.Ctx) error {
+	sess, err := a.sessions.Get(c)
+	if err != nil {
+		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	if err := sess.Destroy(); err != nil {
+		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: a.csrfCookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
+		Secure: a.cfg.secure(), HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	c.Locals(web.LocalViewer, nil)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return nil
 }

@@ -1,0 +1,77 @@
+// Package yourdata is "Your data" in the account (GDPR articles 15, 17 and
+// 20): everything the council holds about the signed-in person, as a page
+// (/account/data) and as one JSON file (/account/data.json), and deleting
+// their account (/account/delete). Each area hands over its own part
+// through its interface (accounts, applications, payments, notify,
+// supportalerts); this package composes them and never reads a table.
+package yourdata
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/accounts"
+	"sportello/applications"
+	"sportello/notify"
+	"sportello/payments"
+	"sportello/portal/apply"
+	"sportello/portal/auth"
+	"sportello/portal/web"
+	"sportello/supportalerts"
+)
+
+// The pages' paths.
+const (
+	DataPath    = "/account/data"
+	JSONPath    = "/account/data.json"
+	DeletePath  = "/account/delete"
+	DeletedPath = "/account/deleted"
+)
+
+// Areas are where each part of a person's data is kept.
+type Areas struct {
+	People   accounts.PersonalData
+	Answers  accounts.Answers
+	Apps     *applications.Store
+	Payments *payments.Service
+	Notes    *notify.Store
+	Alerts   *supportalerts.Alerts
+}
+
+// QA is one saved support-finder answer as the finder words it.
+type QA struct {
+	Name     string
+	Question web.Localised
+	Answer   string
+}
+
+// Handler serves "Your data" and deleting the account.
+type Handler struct {
+	*web.Shared
+	auth  *auth.Auth
+	areas Areas
+	apply *apply.Handler
+	// SupportAnswers words saved support-finder answers (JSON) in the
+	// request's language, the way the finder shows them; nil lists the
+	// answers by question name.
+	SupportAnswers func(c *fiber.Ctx, raw string) ([]QA, error)
+	// RetentionDays is how long a service's applications are kept after
+	// they are closed, from the catalogue; false when it does not say, and
+	// the pages say it in general words.
+	RetentionDays func(serviceSlug string) (int, bool)
+}
+
+// New returns the handler.
+func New(sh *web.Shared, a *auth.Auth, areas Areas, ap *apply.Handler) *Handler {
+	return &Handler{Shared: sh, auth: a, areas: areas, apply: ap}
+}
+
+// Routes mounts the pages, each for the signed-in person only but the
+// confirmation that the account is gone.
+func (s *Handler) Routes(r fiber.Router) {
+	in := s.auth.RequireSignIn()
+	r.Get(DataPath, in, s.dataShow)
+	r.Get(JSONPath, in, s.dataDownload)
+	r.Get(DeletePath, in, s.accountDeleteShow)
+	r.Post(DeletePath, in, s.accountDelete)
+	r.Get(DeletedPath, s.accountDeletedShow)
+}
