@@ -249,6 +249,14 @@ type Field struct {
 	Max       *float64 `json:"max,omitempty"`
 	MaxLength *int     `json:"max_length,omitempty"`
 	Pattern   *string  `json:"pattern,omitempty"`
+	// PatternMessage says, in each language, how to write an answer the
+	// pattern refuses ("Enter the fine reference as it appears on the
+	// notice, like PN12345678").
+	PatternMessage Text `json:"pattern_message,omitempty"`
+	// MinDate and MaxDate bound a date field's answers (DateBound): a fixed
+	// date, "today" or an offset from today like "+6w".
+	MinDate   *string  `json:"min_date,omitempty"`
+	MaxDate   *string  `json:"max_date,omitempty"`
 	Options   []Option `json:"options,omitempty"`
 	Accept    []string `json:"accept,omitempty"`
 	MaxSizeMB *float64 `json:"max_size_mb,omitempty"`

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"sportello/applications"
 	"sportello/applications/forms"
@@ -166,11 +168,11 @@ func TestApplyAnonymousJourney(t *testing.T) {
 	r := v.postMultipart("/services/"+slug+"/apply", bad, pngFile("bin.png"))
 	must(t, r, http.StatusUnprocessableEntity,
 		"<title>Error: Report a missed bin collection", `class="error-summary"`, "There is a problem",
-		`<a href="#address-line1">Enter the first line of the address: building and street</a>`,
-		`<a href="#bin_type">Select one of the options shown</a>`,
-		`<a href="#collection_date-day">Enter a real date, for example 27 3 2026</a>`,
-		`<a href="#put_out_time">Select one of the options</a>`,
-		`<a href="#email">Enter an email address in the correct format, like name@example.com</a>`,
+		`<a href="#address-line1"><span class="error-summary__question">Address of the missed collection</span> Enter the first line of the address: building and street</a>`,
+		`<a href="#bin_type"><span class="error-summary__question">Which bin was missed?</span> Select one of the options shown</a>`,
+		`<a href="#collection_date-day"><span class="error-summary__question">Date of the missed collection</span> Enter a real date, for example `+exampleDate(t, slug, "collection_date")+`</a>`,
+		`<a href="#put_out_time"><span class="error-summary__question">When did you put the bin out?</span> Select one of the options</a>`,
+		`<a href="#email"><span class="error-summary__question">Email address for updates</span> Enter an email address in the correct format, like name@example.com</a>`,
 		`<a href="#contact-email">`,
 		`id="email-error"`, `aria-describedby="email-error"`,
 		`value="not-an-email"`, `value="08800"`, `value="31"`, "The crew &lt;b&gt;skipped&lt;/b&gt; our street",
@@ -321,7 +323,7 @@ func TestApplyValidationInSpanish(t *testing.T) {
 	})
 	must(t, r, http.StatusUnprocessableEntity, "Hay un problema",
 		`<a href="#property_reference">`, "por ejemplo",
-		`<a href="#household_size">Escriba un número entero solo con cifras, como 12</a>`,
+		`Escriba un número entero solo con cifras, como 12</a>`,
 		`<a href="#monthly_income">`, `<a href="#consent">`, `<a href="#address-postcode">`,
 		`Escriba la dirección de correo electrónico en el formato correcto`,
 		`value="veinte"`, `value="doce euros"`, `value="abc"`)
@@ -330,8 +332,8 @@ func TestApplyValidationInSpanish(t *testing.T) {
 		"property_reference": {"12345678901234567890"}, "household_size": {"21"}, "monthly_income": {"-5"},
 		"consent": {"yes"}, "email": {"x@example.org"}, "address-line1": {"Carrer Nou 1"}, "address-postcode": {"08800"},
 	})
-	must(t, r, http.StatusUnprocessableEntity, `<a href="#household_size">Escriba un número entre 1 y 20</a>`,
-		"<a href=\"#monthly_income\">Escriba un importe igual o mayor que 0,00\u00a0€</a>")
+	must(t, r, http.StatusUnprocessableEntity, `<a href="#household_size"><span class="error-summary__question">¿Cuántas personas viven en su casa, contando con usted?</span> Escriba un número entre 1 y 20</a>`,
+		"Escriba un importe igual o mayor que 0,00\u00a0€</a>")
 	mustNot(t, r, `<a href="#property_reference">`, `<a href="#email">`, `<a href="#consent">`)
 }
 
@@ -394,4 +396,66 @@ func TestApplySubmitAtOnce(t *testing.T) {
 		t.Errorf("%d applications were made, want 1", n)
 	}
 	must(t, v.get(confirmation), http.StatusOK, "Report sent")
+}
+
+// Weak answers are refused on the server with messages that say what to do,
+// all at once, in the reader's language (issue 15): a parking permit
+// starting in 2020, the number plate "abc", an empty address (both of its
+// required parts), a fine reference in the wrong format (the catalogue's
+// own message). The date example is not in the past.
+func TestApplyWeakAnswersRefused(t *testing.T) {
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	v.signIn("admin", "/")
+	example := exampleDate(t, "resident-parking-permit", "start_date")
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{
+			"For example, " + example,
+			`<span class="error-summary__question">When should the permit start?</span> Enter a date that is today or in the future</a>`,
+			`<a href="#vehicle_registration"><span class="error-summary__question">Vehicle number plate</span> Enter the number plate as it appears on the vehicle, like 1234 BCD</a>`,
+			`<a href="#address-line1">`, `<a href="#address-postcode">`, "Enter the postcode",
+			`id="start_date-day" name="start_date-day" type="text" inputmode="numeric" value="1"`,
+		}},
+		{"es", []string{
+			"Por ejemplo, " + example,
+			"Escriba una fecha que sea hoy o posterior",
+			"Escriba la matrícula tal como aparece en el vehículo, como 1234 BCD",
+			`<a href="#address-line1">`, `<a href="#address-postcode">`, "Escriba el código postal",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			const slug = "resident-parking-permit"
+			form := v.get("/services/" + slug + "/apply?lang=" + tt.lang)
+			must(t, form, http.StatusOK, tt.want[0])
+			mustNot(t, form, "27 3 2026")
+			csrf, token := formTokens(t, form.body)
+			r := v.postMultipart("/services/"+slug+"/apply", url.Values{
+				"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+				"start_date-day": {"1"}, "start_date-month": {"1"}, "start_date-year": {"2020"},
+				"vehicle_registration": {"abc"}, "zone": {"zone_b"}, "ownership": {"own"},
+			})
+			must(t, r, http.StatusUnprocessableEntity, tt.want...)
+			if n := strings.Count(r.body, `class="input input--2 input--error"`); n != 2 {
+				t.Errorf("%d day and month inputs marked in error, want 2 (and the year)", n)
+			}
+		})
+	}
+
+	const fine = "pay-a-parking-fine"
+	form := v.get("/services/" + fine + "/apply?lang=fr")
+	must(t, form, http.StatusOK)
+	csrf, token := formTokens(t, form.body)
+	r := v.postMultipart("/services/"+fine+"/apply", url.Values{
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+		"fine_reference": {"12"}, "vehicle_registration": {"12"},
+		"offence_date-day": {"1"}, "offence_date-month": {"1"}, "offence_date-year": {strconv.Itoa(time.Now().Year() + 1)},
+	})
+	must(t, r, http.StatusUnprocessableEntity,
+		"figure sur l&#39;avis\u00a0: PN et 8 chiffres, comme PN12345678",
+		"Saisissez l’immatriculation telle qu’elle figure sur le véhicule, comme 1234 BCD",
+		"Saisissez une date qui soit aujourd’hui ou plus tôt")
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"text/template"
 
 	"sportello/catalogue"
@@ -35,7 +36,9 @@ func validValues(t testing.TB, form *catalogue.OnlineForm) (Values, Files) {
 		case TypeTel:
 			set("+34 600 000 000")
 		case TypeDate:
-			values[f.Name+"-day"], values[f.Name+"-month"], values[f.Name+"-year"] = []string{"27"}, []string{"3"}, []string{"2026"}
+			// The example a form shows is within the field's range.
+			parts := strings.Fields(ExampleDate(&f, today()))
+			values[f.Name+"-day"], values[f.Name+"-month"], values[f.Name+"-year"] = parts[:1], parts[1:2], parts[2:]
 		case TypeInteger:
 			n := 1.0
 			if f.Min != nil {
@@ -125,8 +128,11 @@ func TestDemoCatalogueForms(t *testing.T) {
 				}
 			}
 			for _, e := range empty.Errors {
+				if len(got) > 0 && got[len(got)-1] == e.Field {
+					continue // an address's parts
+				}
 				got = append(got, e.Field)
-				if !strings.HasPrefix(e.Key, "form.error.required") && e.Key != KeyAddressLine1 {
+				if !strings.HasPrefix(e.Key, "form.error.required") && e.Key != KeyAddressLine1 && e.Key != KeyPostcode {
 					t.Errorf("empty %s: key %s, want a required key", e.Field, e.Key)
 				}
 			}
@@ -254,4 +260,10 @@ func TestDisplay(t *testing.T) {
 			t.Errorf("Display(%+v) = %q, want %q", tt.a, got, tt.want)
 		}
 	}
+}
+
+// today is the day the tests run, as the validator sees it.
+func today() time.Time {
+	y, m, d := time.Now().UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

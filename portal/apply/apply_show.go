@@ -116,7 +116,7 @@ func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.S
 		Action:        applyFormURL(svc.Slug),
 		Token:         token,
 		Fields:        s.applyFields(c, d, svc.OnlineForm, values, errs, pend),
-		Errors:        applyErrorLinks(c, errs),
+		Errors:        applyErrorLinks(c, d, svc.OnlineForm, errs),
 		CanSaveDraft:  web.ViewerOf(c) != nil,
 		DraftKeptDays: int(applications.DraftTTL / (24 * time.Hour)), DraftNoticeDays: int(applications.DraftReminder / (24 * time.Hour)),
 	}
