@@ -25,7 +25,7 @@ var Channels = []string{ChannelOnline, ChannelInPerson, ChannelPhone, ChannelPos
 // FieldTypes lists every online form field type.
 var FieldTypes = []string{
 	"text", "textarea", "email", "tel", "date", "integer", "money",
-	"select", "radio", "checkbox", "file", "address", "vehicle_registration",
+	"select", "radio", "checkbox", "file", "address", "location", "vehicle_registration",
 }
 
 var (

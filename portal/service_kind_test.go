@@ -37,6 +37,9 @@ func answersFor(t *testing.T, slug, csrf, token string) url.Values {
 			v.Set(f.Name+"-line1", "Avinguda del Mar 3")
 			v.Set(f.Name+"-town", "Porta Nova")
 			v.Set(f.Name+"-postcode", "08800")
+		case forms.TypeLocation:
+			v.Set(f.Name+"-line1", "Avinguda del Mar")
+			v.Set(f.Name+"-line2", "outside number 3")
 		case forms.TypeDate:
 			// The example the form shows is within the field's range.
 			day := strings.Fields(exampleDate(t, slug, f.Name))

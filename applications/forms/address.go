@@ -46,3 +46,31 @@ func address(f *catalogue.Field, values Values, a *Answer) []FieldError {
 	}
 	return errs
 }
+
+// location checks a place that has no postal address: a spot in the road,
+// a bin in a park. It is the street or place, required when the field is,
+// and optionally the nearest house number or a landmark; no postcode. It is
+// kept as an Address with those two lines.
+func location(f *catalogue.Field, values Values, a *Answer) []FieldError {
+	ad := Address{
+		Line1: clean(values.Get(f.Name+"-line1"), false),
+		Line2: clean(values.Get(f.Name+"-line2"), false),
+	}
+	if ad == (Address{}) {
+		if f.Required {
+			return []FieldError{{Key: KeyLocation, Input: f.Name + "-line1"}}
+		}
+		return nil
+	}
+	a.Address = &ad
+	var errs []FieldError
+	if ad.Line1 == "" {
+		errs = append(errs, FieldError{Key: KeyLocation, Input: f.Name + "-line1"})
+	}
+	for _, p := range []struct{ part, s string }{{"line1", ad.Line1}, {"line2", ad.Line2}} {
+		if n := utf8.RuneCountInString(p.s); n > addressPartMaxLength {
+			errs = append(errs, FieldError{Key: KeyTooLong, Input: f.Name + "-" + p.part, Args: map[string]any{"MaxLength": addressPartMaxLength, "Length": n}})
+		}
+	}
+	return errs
+}

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"text/template"
+	"time"
 
 	"sportello/catalogue"
 )
@@ -64,6 +64,8 @@ func validValues(t testing.TB, form *catalogue.OnlineForm) (Values, Files) {
 			}
 		case TypeFile:
 			files[f.Name] = []FileInput{fileOf("document", contentFor(t, f.Accept[0]))}
+		case TypeLocation:
+			values[f.Name+"-line1"], values[f.Name+"-line2"] = []string{"Carrer Major"}, []string{"outside number 12"}
 		case TypeAddress:
 			values[f.Name+"-line1"], values[f.Name+"-town"], values[f.Name+"-postcode"] = []string{"Carrer Major 1"}, []string{"Porta Nova"}, []string{"08800"}
 		case TypeVehicleRegistration:
@@ -132,7 +134,7 @@ func TestDemoCatalogueForms(t *testing.T) {
 					continue // an address's parts
 				}
 				got = append(got, e.Field)
-				if !strings.HasPrefix(e.Key, "form.error.required") && e.Key != KeyAddressLine1 && e.Key != KeyPostcode {
+				if !strings.HasPrefix(e.Key, "form.error.required") && e.Key != KeyAddressLine1 && e.Key != KeyPostcode && e.Key != KeyLocation {
 					t.Errorf("empty %s: key %s, want a required key", e.Field, e.Key)
 				}
 			}
@@ -176,6 +178,7 @@ func TestMessages(t *testing.T) {
 	for _, p := range []string{"line1", "line2", "town", "postcode"} {
 		need = append(need, KeyAddressPart+p)
 	}
+	need = append(need, KeyLocationPart+"line1", KeyLocationPart+"line2")
 	for _, p := range []string{"day", "month", "year"} {
 		need = append(need, KeyDatePart+p)
 	}

@@ -57,7 +57,7 @@ func (d Display) Answer(a *Answer) []string {
 		if a.Checked {
 			return []string{d.T(d.Lang, KeyDeclared)}
 		}
-	case TypeAddress:
+	case TypeAddress, TypeLocation:
 		if a.Address != nil {
 			return a.Address.Lines()
 		}
@@ -98,6 +98,28 @@ type Known struct {
 // name. Fields for other people ("partner1_name", "child_name") are not
 // filled in.
 var nameFields = map[string]bool{"name": true, "full_name": true, "applicant_name": true, "your_name": true}
+
+// emailFields are the names under which forms ask for the applicant's own
+// email; a "landlord_email" is someone else's.
+var emailFields = map[string]bool{"email": true, "your_email": true, "contact_email": true, "applicant_email": true}
+
+// ApplicantFields returns the names of the form's own questions for the
+// applicant's name and email, "" where it has none, so that a page does not
+// ask for them a second time.
+func ApplicantFields(form *catalogue.OnlineForm) (name, email string) {
+	if form == nil {
+		return "", ""
+	}
+	for _, f := range form.Fields {
+		switch {
+		case name == "" && f.Type == TypeText && nameFields[f.Name]:
+			name = f.Name
+		case email == "" && f.Type == TypeEmail && emailFields[f.Name]:
+			email = f.Name
+		}
+	}
+	return name, email
+}
 
 // Prefill returns values with the empty answers the person's known details
 // fit filled in: every email field with their email, and text fields named

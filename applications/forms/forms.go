@@ -18,6 +18,9 @@
 //   - address: "<name>-line1", "<name>-line2", "<name>-town",
 //     "<name>-postcode". When the field is required, line 1 and the postcode
 //     are.
+//   - location (a place without a postal address: a spot in the road):
+//     "<name>-line1", the street or place, required when the field is, and
+//     "<name>-line2", the nearest house number or a landmark.
 //   - checkbox: "<name>" repeated, one value per ticked option; a checkbox
 //     field without options is a single declaration box whose value is "yes".
 //
@@ -226,6 +229,8 @@ func (v *Validator) Validate(ctx context.Context, form *catalogue.OnlineForm, va
 			}
 		case TypeAddress:
 			more = address(f, values, &a)
+		case TypeLocation:
+			more = location(f, values, &a)
 		case TypeVehicleRegistration:
 			fe, err = v.vehicleRegistration(f, values, &a)
 		default:
@@ -263,5 +268,6 @@ const (
 	TypeCheckbox            = "checkbox"
 	TypeFile                = "file"
 	TypeAddress             = "address"
+	TypeLocation            = "location"
 	TypeVehicleRegistration = "vehicle_registration"
 )

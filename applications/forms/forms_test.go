@@ -237,6 +237,12 @@ func TestValidateFields(t *testing.T) {
 		{name: "address bad postcode", field: field("address"), values: v("q-line1", "Carrer Major 1", "q-postcode", "08800!"), wantKey: KeyPostcodeBad, input: "q-postcode"},
 		{name: "address long line2", field: field("address"), values: v("q-line1", "x", "q-line2", strings.Repeat("y", 201), "q-postcode", "08800"), wantKey: KeyTooLong, input: "q-line2"},
 
+		// location
+		{name: "location required", field: field("location", required), values: v(), wantKey: KeyLocation, input: "q-line1"},
+		{name: "location optional empty", field: field("location"), values: v("q-line2", " "), want: &Answer{}},
+		{name: "location no postcode needed", field: field("location", required), values: v("q-line1", " Carrer Major ", "q-line2", "outside the bakery"),
+			want: &Answer{Address: &Address{Line1: "Carrer Major", Line2: "outside the bakery"}}},
+		{name: "location landmark only", field: field("location"), values: v("q-line2", "the bus stop"), wantKey: KeyLocation, input: "q-line1"},
 		// vehicle registration
 		{name: "vehicle required", field: field("vehicle_registration", required), values: v(), wantKey: KeyRequiredVehicle},
 		{name: "vehicle normalised", field: field("vehicle_registration"), values: v("q", " 1234-bcd "), want: &Answer{Text: "1234BCD"}},
@@ -373,6 +379,7 @@ func TestAnswersRoundTripThroughValues(t *testing.T) {
 		{Name: "kinds", Type: "checkbox", Label: en("Kinds"), Options: []catalogue.Option{{Value: "x", Label: en("X")}, {Value: "y", Label: en("Y")}}},
 		{Name: "ok", Type: "checkbox", Label: en("OK")},
 		{Name: "where", Type: "address", Label: en("Where")},
+		{Name: "spot", Type: "location", Label: en("Spot")},
 		{Name: "name", Type: "text", Label: en("Name")},
 		{Name: "car", Type: "vehicle_registration", Label: en("Car")},
 	}}
@@ -380,6 +387,7 @@ func TestAnswersRoundTripThroughValues(t *testing.T) {
 		"when-day": {"9"}, "when-month": {"11"}, "when-year": {"2025"},
 		"amount": {"1.200,5"}, "count": {"7"}, "kinds": {"y", "x"}, "ok": {"yes"},
 		"where-line1": {"Carrer Major 1"}, "where-postcode": {"08800"},
+		"spot-line1": {"Carrer Major"}, "spot-line2": {"by the school"},
 		"name": {"Ana"}, "car": {"1234 bcd"},
 	}
 	val := NewValidator(Options{})

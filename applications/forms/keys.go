@@ -47,6 +47,7 @@ const (
 	KeyMoneyBetween      = "form.error.money_between"  // Args: Min, Max (Amounts)
 	KeyOption            = "form.error.option"         //
 	KeyAddressLine1      = "form.error.address_line1"  //
+	KeyLocation          = "form.error.location"       // a location's street or place missing
 	KeyPostcode          = "form.error.postcode"       // missing
 	KeyPostcodeBad       = "form.error.postcode_bad"   //
 	KeyVehicle           = "form.error.vehicle"        //
@@ -58,15 +59,16 @@ const (
 
 // Keys of the texts Display uses.
 const (
-	KeyNotProvided = "form.answer.not_provided"
-	KeyDeclared    = "form.answer.declared"
-	KeyDateFormat  = "form.date.format"   // Args: Day, Month, Year
-	KeyMonthPrefix = "form.date.month."   // + 1..12
-	KeyFileSizeKB  = "form.file.size_kb"  // Args: Size
-	KeyFileSizeMB  = "form.file.size_mb"  // Args: Size
-	KeyFileListing = "form.file.listing"  // Args: Name, Size
-	KeyAddressPart = "form.address.part." // + line1, line2, town, postcode: input labels
-	KeyDatePart    = "form.date.part."    // + day, month, year: input labels
+	KeyNotProvided  = "form.answer.not_provided"
+	KeyDeclared     = "form.answer.declared"
+	KeyDateFormat   = "form.date.format"    // Args: Day, Month, Year
+	KeyMonthPrefix  = "form.date.month."    // + 1..12
+	KeyFileSizeKB   = "form.file.size_kb"   // Args: Size
+	KeyFileSizeMB   = "form.file.size_mb"   // Args: Size
+	KeyFileListing  = "form.file.listing"   // Args: Name, Size
+	KeyAddressPart  = "form.address.part."  // + line1, line2, town, postcode: input labels
+	KeyLocationPart = "form.location.part." // + line1, line2: input labels
+	KeyDatePart     = "form.date.part."     // + day, month, year: input labels
 )
 
 // ErrorKeys lists every FieldError key, for the test that each has a
@@ -79,6 +81,6 @@ var ErrorKeys = []string{
 	KeyDateMonth, KeyDateYear, KeyDateDayMonth, KeyDateDayYear, KeyDateMonthYear,
 	KeyDateTodayOrFuture, KeyDateTodayOrPast, KeyDateMin, KeyDateMax, KeyDateBetween, KeyNumber, KeyNumberMin, KeyNumberMax,
 	KeyNumberBetween, KeyMoney, KeyMoneyDecimals, KeyMoneyMin, KeyMoneyMax,
-	KeyMoneyBetween, KeyOption, KeyAddressLine1, KeyPostcode, KeyPostcodeBad,
+	KeyMoneyBetween, KeyOption, KeyAddressLine1, KeyLocation, KeyPostcode, KeyPostcodeBad,
 	KeyVehicle, KeyFileType, KeyFileSize, KeyFileEmpty, KeyFileCount,
 }

@@ -32,12 +32,24 @@ type applyPage struct {
 	Multipart  bool // the form has a file input
 }
 
-// applyContact is the optional contact block of an anonymous application.
+// applyContact is the optional contact block of an anonymous application:
+// the name and email the form does not ask for itself.
 type applyContact struct {
-	Name       string
-	Email      string
-	NameError  string
-	EmailError string
+	AskName, AskEmail bool
+	Name              string
+	Email             string
+	NameError         string
+	EmailError        string
+}
+
+// newApplyContact is the contact block a form needs from someone not
+// signed in, nil when the form itself asks for both their name and email.
+func newApplyContact(form *catalogue.OnlineForm) *applyContact {
+	name, email := forms.ApplicantFields(form)
+	if name != "" && email != "" {
+		return nil
+	}
+	return &applyContact{AskName: name == "", AskEmail: email == ""}
 }
 
 // Inputs of the form that are the page's, not answers.
@@ -124,7 +136,7 @@ func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.S
 		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
 	}
 	if web.ViewerOf(c) == nil {
-		page.Applicant = &applyContact{}
+		page.Applicant = newApplyContact(svc.OnlineForm)
 	}
 	for _, f := range svc.OnlineForm.Fields {
 		if f.Type == forms.TypeFile {

@@ -199,6 +199,9 @@ func applyInputs(form *catalogue.OnlineForm, values forms.Values) forms.Values {
 			for _, p := range []string{"line1", "line2", "town", "postcode"} {
 				keep(f.Name + "-" + p)
 			}
+		case forms.TypeLocation:
+			keep(f.Name + "-line1")
+			keep(f.Name + "-line2")
 		}
 	}
 	return out
@@ -216,7 +219,7 @@ type applyField struct {
 	Optional     bool
 	Error        string   // translated message, "" when none
 	MoreErrors   []string // an address's other problems, after Error
-	DescribedBy  string // ids of the hint and error, for aria-describedby
+	DescribedBy  string   // ids of the hint and error, for aria-describedby
 	Value        string
 	Prefix       string // a currency symbol before a money input
 	InputMode    string
@@ -332,6 +335,15 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 				fv.Parts = append(fv.Parts, applyPart{
 					ID: id, Label: web.T(c, forms.KeyAddressPart+p.part), Value: values.Get(id),
 					Class: p.class, Autocomplete: p.auto, Error: wrong[id],
+				})
+			}
+		case forms.TypeLocation:
+			// A spot in the road has no postal address to fill in for the
+			// person: no autocomplete.
+			for _, p := range []string{"line1", "line2"} {
+				id := f.Name + "-" + p
+				fv.Parts = append(fv.Parts, applyPart{
+					ID: id, Label: web.T(c, forms.KeyLocationPart+p), Value: values.Get(id), Autocomplete: "off", Error: wrong[id],
 				})
 			}
 		case forms.TypeSelect, forms.TypeRadio, forms.TypeCheckbox:
