@@ -121,7 +121,9 @@ func TestValidateReportsEachProblem(t *testing.T) {
 			"services[0].renewal.remind_days_before", `must be less than valid_for_days (30), or the reminder would come before what it reminds of was granted, not 30`},
 		{"renewal without a form", func(c *Catalogue) { c.Services[7].Renewal = &Renewal{ValidForDays: 365, RemindDaysBefore: 30} },
 			"services[7].renewal", `needs an online_form: reminders go to the people whose online applications were approved; add a form or remove renewal`},
-		{"field type", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[2].Type, c.Services[0].OnlineForm.Fields[2].MaxDate = "datetime", nil },
+		{"field type", func(c *Catalogue) {
+			c.Services[0].OnlineForm.Fields[2].Type, c.Services[0].OnlineForm.Fields[2].MaxDate = "datetime", nil
+		},
 			"services[0].online_form.fields[2].type", `must be one of "text", "textarea", "email", "tel", "date", "integer", "money", "select", "radio", "checkbox", "file", "address", "location", "vehicle_registration", not "datetime"`},
 		{"select without options", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[1].Options = nil },
 			"services[0].online_form.fields[1].options", `are missing; a select field needs at least one option`},
