@@ -117,7 +117,16 @@ type ProfileQuestion struct {
 	Min   *int64 `json:"min,omitempty"`
 	Max   *int64 `json:"max,omitempty"`
 	Label Text   `json:"label"`
+	// AllowUnknown lets the resident not answer: "dont_know" offers "I
+	// don't know", "rather_not_say" "I'd rather not say"; "" neither.
+	AllowUnknown string `json:"allow_unknown,omitempty"`
 }
+
+// The values of ProfileQuestion.AllowUnknown.
+const (
+	UnknownDontKnow     = "dont_know"
+	UnknownRatherNotSay = "rather_not_say"
+)
 
 // Service is one council service: the heart of the catalogue.
 type Service struct {

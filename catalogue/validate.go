@@ -301,6 +301,9 @@ func (v *validator) questions() {
 		if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
 			v.add(member(p, "min"), "%d is more than max %d; swap them", *q.Min, *q.Max)
 		}
+		if q.AllowUnknown != "" && q.AllowUnknown != UnknownDontKnow && q.AllowUnknown != UnknownRatherNotSay {
+			v.add(member(p, "allow_unknown"), "must be %q or %q, not %q; leave it out when the question must be answered", UnknownDontKnow, UnknownRatherNotSay, q.AllowUnknown)
+		}
 		v.text(member(p, "label"), q.Label, true)
 		if what := protectedTopic(q.Name, strings.ReplaceAll(q.Name, "_", " "), q.Label[v.defaultLang], q.Label["en"]); what != "" {
 			v.add(p, "asks about %s; Sportello refuses questions about ethnicity, race, sex, gender, religion or nationality, so that no eligibility rule can depend on them", what)

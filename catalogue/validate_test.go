@@ -151,6 +151,8 @@ func TestValidateReportsEachProblem(t *testing.T) {
 			"services[0].online_form.fields[5].pattern", "is not a valid RE2 regular expression: error parsing regexp: missing closing ): `([a-z]`"},
 		{"pattern not RE2", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[5].Pattern = ptr(`^(?!x)`) },
 			"services[0].online_form.fields[5].pattern", "is not a valid RE2 regular expression: error parsing regexp: invalid or unsupported Perl syntax: `(?!`"},
+		{"allow_unknown", func(c *Catalogue) { c.ProfileQuestions[1].AllowUnknown = "maybe" },
+			"profile_questions[1].allow_unknown", `must be "dont_know" or "rather_not_say", not "maybe"; leave it out when the question must be answered`},
 		{"pattern message without pattern", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[6].PatternMessage = Text{"en": "Enter it right"} },
 			"services[0].online_form.fields[6].pattern_message", "applies only to a field with a pattern, or to a vehicle_registration field; add the pattern or remove the message"},
 		{"min_date not a bound", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[2].MinDate = ptr("tomorrow") },
