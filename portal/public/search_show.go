@@ -16,19 +16,19 @@ import (
 
 type searchPage struct {
 	web.Page
-	Search    web.SearchBox
-	Form      SearchForm
-	Searched  bool // a query or a filter was given
+	Search   web.SearchBox
+	Form     SearchForm
+	Searched bool // a query or a filter was given
 	// FiltersActive is how many filters are set; the filters' disclosure
 	// is open when there are any, so that the person sees what narrows
 	// the results.
 	FiltersActive int
-	Total     int
-	Hits      []hitView
-	Topics    []facetView
-	Audiences []facetView
-	Online    int
-	Free      int
+	Total         int
+	Hits          []hitView
+	Topics        []facetView
+	Audiences     []facetView
+	Online        int
+	Free          int
 	// DidYouMean is a corrected query and the URL that runs it.
 	DidYouMean    string
 	DidYouMeanURL string
