@@ -117,7 +117,16 @@ type ProfileQuestion struct {
 	Min   *int64 `json:"min,omitempty"`
 	Max   *int64 `json:"max,omitempty"`
 	Label Text   `json:"label"`
+	// AllowUnknown lets the resident not answer: "dont_know" offers "I
+	// don't know", "rather_not_say" "I'd rather not say"; "" neither.
+	AllowUnknown string `json:"allow_unknown,omitempty"`
 }
+
+// The values of ProfileQuestion.AllowUnknown.
+const (
+	UnknownDontKnow     = "dont_know"
+	UnknownRatherNotSay = "rather_not_say"
+)
 
 // Service is one council service: the heart of the catalogue.
 type Service struct {
@@ -249,6 +258,14 @@ type Field struct {
 	Max       *float64 `json:"max,omitempty"`
 	MaxLength *int     `json:"max_length,omitempty"`
 	Pattern   *string  `json:"pattern,omitempty"`
+	// PatternMessage says, in each language, how to write an answer the
+	// pattern refuses ("Enter the fine reference as it appears on the
+	// notice, like PN12345678").
+	PatternMessage Text `json:"pattern_message,omitempty"`
+	// MinDate and MaxDate bound a date field's answers (DateBound): a fixed
+	// date, "today" or an offset from today like "+6w".
+	MinDate   *string  `json:"min_date,omitempty"`
+	MaxDate   *string  `json:"max_date,omitempty"`
 	Options   []Option `json:"options,omitempty"`
 	Accept    []string `json:"accept,omitempty"`
 	MaxSizeMB *float64 `json:"max_size_mb,omitempty"`

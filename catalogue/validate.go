@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/currency"
@@ -24,7 +25,7 @@ var Channels = []string{ChannelOnline, ChannelInPerson, ChannelPhone, ChannelPos
 // FieldTypes lists every online form field type.
 var FieldTypes = []string{
 	"text", "textarea", "email", "tel", "date", "integer", "money",
-	"select", "radio", "checkbox", "file", "address", "vehicle_registration",
+	"select", "radio", "checkbox", "file", "address", "location", "vehicle_registration",
 }
 
 var (
@@ -300,6 +301,9 @@ func (v *validator) questions() {
 		if q.Min != nil && q.Max != nil && *q.Min > *q.Max {
 			v.add(member(p, "min"), "%d is more than max %d; swap them", *q.Min, *q.Max)
 		}
+		if q.AllowUnknown != "" && q.AllowUnknown != UnknownDontKnow && q.AllowUnknown != UnknownRatherNotSay {
+			v.add(member(p, "allow_unknown"), "must be %q or %q, not %q; leave it out when the question must be answered", UnknownDontKnow, UnknownRatherNotSay, q.AllowUnknown)
+		}
 		v.text(member(p, "label"), q.Label, true)
 		if what := protectedTopic(q.Name, strings.ReplaceAll(q.Name, "_", " "), q.Label[v.defaultLang], q.Label["en"]); what != "" {
 			v.add(p, "asks about %s; Sportello refuses questions about ethnicity, race, sex, gender, religion or nationality, so that no eligibility rule can depend on them", what)
@@ -553,6 +557,48 @@ func (v *validator) field(p string, x *Field) {
 		if _, err := regexp.Compile(*x.Pattern); err != nil {
 			v.add(member(p, "pattern"), "is not a valid RE2 regular expression: %v", err)
 		}
+	}
+	switch {
+	case x.PatternMessage != nil && x.Pattern == nil && x.Type != "vehicle_registration":
+		v.add(member(p, "pattern_message"), "applies only to a field with a pattern, or to a vehicle_registration field; add the pattern or remove the message")
+	case x.PatternMessage != nil:
+		v.text(member(p, "pattern_message"), x.PatternMessage, false)
+	}
+	v.dateBounds(p, x)
+}
+
+// dateBounds checks a field's min_date and max_date: on date fields only,
+// each a DateBound, and the earliest before the latest (compared on any
+// day, since both move together unless one is fixed).
+func (v *validator) dateBounds(p string, x *Field) {
+	var bounds [2]*DateBound
+	for i, b := range []struct {
+		name string
+		s    *string
+	}{{"min_date", x.MinDate}, {"max_date", x.MaxDate}} {
+		if b.s == nil {
+			continue
+		}
+		if x.Type != "date" {
+			v.add(member(p, b.name), "applies only to date fields; remove it or change the type")
+			continue
+		}
+		db, err := ParseDateBound(*b.s)
+		if err != nil {
+			v.add(member(p, b.name), "%v", err)
+			continue
+		}
+		bounds[i] = &db
+	}
+	if bounds[0] == nil || bounds[1] == nil {
+		return
+	}
+	if bounds[0].isDate != bounds[1].isDate {
+		return // a fixed date against a moving one: right on some days, not others
+	}
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	if bounds[0].On(today).After(bounds[1].On(today)) {
+		v.add(member(p, "min_date"), "%q is after max_date %q; swap them", *x.MinDate, *x.MaxDate)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -120,8 +121,10 @@ func TestValidateReportsEachProblem(t *testing.T) {
 			"services[0].renewal.remind_days_before", `must be less than valid_for_days (30), or the reminder would come before what it reminds of was granted, not 30`},
 		{"renewal without a form", func(c *Catalogue) { c.Services[7].Renewal = &Renewal{ValidForDays: 365, RemindDaysBefore: 30} },
 			"services[7].renewal", `needs an online_form: reminders go to the people whose online applications were approved; add a form or remove renewal`},
-		{"field type", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[2].Type = "datetime" },
-			"services[0].online_form.fields[2].type", `must be one of "text", "textarea", "email", "tel", "date", "integer", "money", "select", "radio", "checkbox", "file", "address", "vehicle_registration", not "datetime"`},
+		{"field type", func(c *Catalogue) {
+			c.Services[0].OnlineForm.Fields[2].Type, c.Services[0].OnlineForm.Fields[2].MaxDate = "datetime", nil
+		},
+			"services[0].online_form.fields[2].type", `must be one of "text", "textarea", "email", "tel", "date", "integer", "money", "select", "radio", "checkbox", "file", "address", "location", "vehicle_registration", not "datetime"`},
 		{"select without options", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[1].Options = nil },
 			"services[0].online_form.fields[1].options", `are missing; a select field needs at least one option`},
 		{"duplicate option value", func(c *Catalogue) {
@@ -148,6 +151,20 @@ func TestValidateReportsEachProblem(t *testing.T) {
 			"services[0].online_form.fields[5].pattern", "is not a valid RE2 regular expression: error parsing regexp: missing closing ): `([a-z]`"},
 		{"pattern not RE2", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[5].Pattern = ptr(`^(?!x)`) },
 			"services[0].online_form.fields[5].pattern", "is not a valid RE2 regular expression: error parsing regexp: invalid or unsupported Perl syntax: `(?!`"},
+		{"allow_unknown", func(c *Catalogue) { c.ProfileQuestions[1].AllowUnknown = "maybe" },
+			"profile_questions[1].allow_unknown", `must be "dont_know" or "rather_not_say", not "maybe"; leave it out when the question must be answered`},
+		{"pattern message without pattern", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[6].PatternMessage = Text{"en": "Enter it right"} },
+			"services[0].online_form.fields[6].pattern_message", "applies only to a field with a pattern, or to a vehicle_registration field; add the pattern or remove the message"},
+		{"min_date not a bound", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[2].MinDate = ptr("tomorrow") },
+			"services[0].online_form.fields[2].min_date", `"tomorrow" is not a date bound; use "today", a date like "2026-01-01", or an offset from today like "+6w", "-18y" (d days, w weeks, m months, y years)`},
+		{"max_date unit", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[2].MaxDate = ptr("+3x") },
+			"services[0].online_form.fields[2].max_date", `"+3x" is not a date bound; use "today", a date like "2026-01-01", or an offset from today like "+6w", "-18y" (d days, w weeks, m months, y years)`},
+		{"min_date on a text field", func(c *Catalogue) { c.Services[0].OnlineForm.Fields[6].MinDate = ptr("today") },
+			"services[0].online_form.fields[6].min_date", "applies only to date fields; remove it or change the type"},
+		{"min_date after max_date", func(c *Catalogue) {
+			f := &c.Services[0].OnlineForm.Fields[2]
+			f.MinDate, f.MaxDate = ptr("+1m"), ptr("today")
+		}, "services[0].online_form.fields[2].min_date", `"+1m" is after max_date "today"; swap them`},
 		{"rule syntax", func(c *Catalogue) { c.Services[8].EligibilityRule = ptr("resident &&") },
 			"services[8].eligibility_rule", `cannot read the rule: unexpected token EOF (1:11)`},
 		{"rule unknown name", func(c *Catalogue) { c.Services[8].EligibilityRule = ptr("resident && income < 100") },
@@ -282,6 +299,43 @@ func BenchmarkLoadDemo(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestDateBound(t *testing.T) {
+	today := time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		bound string
+		want  string
+		today bool
+	}{
+		{"today", "2026-01-31", true},
+		{"+0d", "2026-01-31", true},
+		{"+1d", "2026-02-01", false},
+		{"-1d", "2026-01-30", false},
+		{"+6w", "2026-03-14", false},
+		{"+1m", "2026-02-28", false}, // no 31 February: the month's last day
+		{"-2m", "2025-11-30", false},
+		{"+1y", "2027-01-31", false},
+		{"-120y", "1906-01-31", false},
+		{"2020-01-01", "2020-01-01", false},
+	}
+	for _, tt := range tests {
+		b, err := ParseDateBound(tt.bound)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.bound, err)
+		}
+		if got := b.On(today).Format(time.DateOnly); got != tt.want {
+			t.Errorf("%s on %s = %s, want %s", tt.bound, today.Format(time.DateOnly), got, tt.want)
+		}
+		if b.IsToday() != tt.today {
+			t.Errorf("%s: IsToday() = %v", tt.bound, b.IsToday())
+		}
+	}
+	for _, bad := range []string{"", "now", "+", "+d", "1d", "++1d", "+-1d", "+1.5y", "2026-02-30", "+1 d"} {
+		if _, err := ParseDateBound(bad); err == nil {
+			t.Errorf("ParseDateBound(%q) accepted it", bad)
 		}
 	}
 }

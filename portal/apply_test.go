@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"sportello/applications"
 	"sportello/applications/forms"
@@ -59,11 +61,12 @@ func TestApplyFormPages(t *testing.T) {
 				`<input type="radio" id="put_out_time" name="put_out_time" value="evening_before">`,
 				`<select class="select" id="bin_type" name="bin_type">`,
 				`<input class="file-upload" id="photo" name="photo" type="file" multiple accept="image/jpeg,image/png" aria-describedby="photo-hint">`,
-				`JPG, PNG, up to 10 MB`, `id="contact-email" name="_contact-email"`,
+				`JPG, PNG, up to 10 MB`, `id="contact-name" name="_contact-name"`,
 				"None: you can use this form without signing in", "Free",
 				`<button type="submit" class="button" id="apply-continue" name="_action" value="continue">Continue</button>`,
 			},
-			excludes: []string{`id="apply-save"`, "ZgotmplZ", "error-summary"},
+			// The form asks for the email itself: not twice.
+			excludes: []string{`id="apply-save"`, "ZgotmplZ", "error-summary", `id="contact-email"`},
 		},
 		{
 			name: "the form's fee", path: "/services/resident-parking-permit/apply", status: http.StatusSeeOther,
@@ -132,7 +135,7 @@ func TestApplyEveryFormRenders(t *testing.T) {
 			}
 		}
 	}
-	for _, typ := range []string{"text", "textarea", "email", "tel", "date", "integer", "money", "select", "radio", "checkbox", "file", "address", "vehicle_registration"} {
+	for _, typ := range []string{"text", "textarea", "email", "tel", "date", "integer", "money", "select", "radio", "checkbox", "file", "address", "location", "vehicle_registration"} {
 		if !types[typ] {
 			t.Errorf("no demo form has a %s field, so its rendering is untested", typ)
 		}
@@ -161,17 +164,15 @@ func TestApplyAnonymousJourney(t *testing.T) {
 		"bin_type":            {"lorry"},
 		"collection_date-day": {"31"}, "collection_date-month": {"2"}, "collection_date-year": {"2026"},
 		"email": {"not-an-email"}, "notes": {"The crew <b>skipped</b> our street"},
-		"_contact-email": {"also wrong"},
 	}
 	r := v.postMultipart("/services/"+slug+"/apply", bad, pngFile("bin.png"))
 	must(t, r, http.StatusUnprocessableEntity,
 		"<title>Error: Report a missed bin collection", `class="error-summary"`, "There is a problem",
-		`<a href="#address-line1">Enter the first line of the address: building and street</a>`,
-		`<a href="#bin_type">Select one of the options shown</a>`,
-		`<a href="#collection_date-day">Enter a real date, for example 27 3 2026</a>`,
-		`<a href="#put_out_time">Select one of the options</a>`,
-		`<a href="#email">Enter an email address in the correct format, like name@example.com</a>`,
-		`<a href="#contact-email">`,
+		`<a href="#address-line1"><span class="error-summary__question">Address of the missed collection</span> Enter the first line of the address: building and street</a>`,
+		`<a href="#bin_type"><span class="error-summary__question">Which bin was missed?</span> Select one of the options shown</a>`,
+		`<a href="#collection_date-day"><span class="error-summary__question">Date of the missed collection</span> Enter a real date, for example `+exampleDate(t, slug, "collection_date")+`</a>`,
+		`<a href="#put_out_time"><span class="error-summary__question">When did you put the bin out?</span> Select one of the options</a>`,
+		`<a href="#email"><span class="error-summary__question">Email address for updates</span> Enter an email address in the correct format, like name@example.com</a>`,
 		`id="email-error"`, `aria-describedby="email-error"`,
 		`value="not-an-email"`, `value="08800"`, `value="31"`, "The crew &lt;b&gt;skipped&lt;/b&gt; our street",
 		"We have kept the file you uploaded:", "bin.png (1 KB)",
@@ -187,7 +188,7 @@ func TestApplyAnonymousJourney(t *testing.T) {
 		"bin_type": {"paper"}, "put_out_time": {"before_7"},
 		"collection_date-day": {"3"}, "collection_date-month": {"2"}, "collection_date-year": {"2026"},
 		"email": {"ana@example.org"}, "notes": {"Second time this month"},
-		"_contact-name": {"Ana Puig"}, "_contact-email": {"ana@example.org"},
+		"_contact-name": {"Ana Puig"},
 	}
 	r = v.postMultipart("/services/"+slug+"/apply", good)
 	check := "/services/" + slug + "/apply/check?token=" + token
@@ -259,7 +260,7 @@ func TestApplyAnonymousJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if app.PersonID != 0 || app.Contact.Name != "Ana Puig" || app.Status != applications.StatusSubmitted {
+	if app.PersonID != 0 || app.Contact.Name != "Ana Puig" || app.Contact.Email != "ana@example.org" || app.Status != applications.StatusSubmitted {
 		t.Errorf("stored application: person %d, contact %+v, status %s", app.PersonID, app.Contact, app.Status)
 	}
 	if len(app.Files) != 1 || app.Files[0].Filename != "bin.png" || app.Files[0].ContentType != "image/png" {
@@ -321,7 +322,7 @@ func TestApplyValidationInSpanish(t *testing.T) {
 	})
 	must(t, r, http.StatusUnprocessableEntity, "Hay un problema",
 		`<a href="#property_reference">`, "por ejemplo",
-		`<a href="#household_size">Escriba un número entero solo con cifras, como 12</a>`,
+		`Escriba un número entero solo con cifras, como 12</a>`,
 		`<a href="#monthly_income">`, `<a href="#consent">`, `<a href="#address-postcode">`,
 		`Escriba la dirección de correo electrónico en el formato correcto`,
 		`value="veinte"`, `value="doce euros"`, `value="abc"`)
@@ -330,8 +331,8 @@ func TestApplyValidationInSpanish(t *testing.T) {
 		"property_reference": {"12345678901234567890"}, "household_size": {"21"}, "monthly_income": {"-5"},
 		"consent": {"yes"}, "email": {"x@example.org"}, "address-line1": {"Carrer Nou 1"}, "address-postcode": {"08800"},
 	})
-	must(t, r, http.StatusUnprocessableEntity, `<a href="#household_size">Escriba un número entre 1 y 20</a>`,
-		"<a href=\"#monthly_income\">Escriba un importe igual o mayor que 0,00\u00a0€</a>")
+	must(t, r, http.StatusUnprocessableEntity, `<a href="#household_size"><span class="error-summary__question">¿Cuántas personas viven en su casa, contando con usted?</span> Escriba un número entre 1 y 20</a>`,
+		"Escriba un importe igual o mayor que 0,00\u00a0€</a>")
 	mustNot(t, r, `<a href="#property_reference">`, `<a href="#email">`, `<a href="#consent">`)
 }
 
@@ -356,6 +357,8 @@ func TestApplySubmitAtOnce(t *testing.T) {
 		case "address":
 			values.Set(f.Name+"-line1", "Avinguda del Mar 3")
 			values.Set(f.Name+"-postcode", "08800")
+		case "location":
+			values.Set(f.Name+"-line1", "Avinguda del Mar")
 		case "select", "radio":
 			values.Set(f.Name, f.Options[0].Value)
 		case "email":
@@ -394,4 +397,126 @@ func TestApplySubmitAtOnce(t *testing.T) {
 		t.Errorf("%d applications were made, want 1", n)
 	}
 	must(t, v.get(confirmation), http.StatusOK, "Report sent")
+}
+
+// Weak answers are refused on the server with messages that say what to do,
+// all at once, in the reader's language (issue 15): a parking permit
+// starting in 2020, the number plate "abc", an empty address (both of its
+// required parts), a fine reference in the wrong format (the catalogue's
+// own message). The date example is not in the past.
+func TestApplyWeakAnswersRefused(t *testing.T) {
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	v.signIn("admin", "/")
+	example := exampleDate(t, "resident-parking-permit", "start_date")
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{
+			"For example, " + example,
+			`<span class="error-summary__question">When should the permit start?</span> Enter a date that is today or in the future</a>`,
+			`<a href="#vehicle_registration"><span class="error-summary__question">Vehicle number plate</span> Enter the number plate as it appears on the vehicle, like 1234 BCD</a>`,
+			`<a href="#address-line1">`, `<a href="#address-postcode">`, "Enter the postcode",
+			`id="start_date-day" name="start_date-day" type="text" inputmode="numeric" value="1"`,
+		}},
+		{"es", []string{
+			"Por ejemplo, " + example,
+			"Escriba una fecha que sea hoy o posterior",
+			"Escriba la matrícula tal como aparece en el vehículo, como 1234 BCD",
+			`<a href="#address-line1">`, `<a href="#address-postcode">`, "Escriba el código postal",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			const slug = "resident-parking-permit"
+			form := v.get("/services/" + slug + "/apply?lang=" + tt.lang)
+			must(t, form, http.StatusOK, tt.want[0])
+			mustNot(t, form, "27 3 2026")
+			csrf, token := formTokens(t, form.body)
+			r := v.postMultipart("/services/"+slug+"/apply", url.Values{
+				"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+				"start_date-day": {"1"}, "start_date-month": {"1"}, "start_date-year": {"2020"},
+				"vehicle_registration": {"abc"}, "zone": {"zone_b"}, "ownership": {"own"},
+			})
+			must(t, r, http.StatusUnprocessableEntity, tt.want...)
+			if n := strings.Count(r.body, `class="input input--2 input--error"`); n != 2 {
+				t.Errorf("%d day and month inputs marked in error, want 2 (and the year)", n)
+			}
+		})
+	}
+
+	const fine = "pay-a-parking-fine"
+	form := v.get("/services/" + fine + "/apply?lang=fr")
+	must(t, form, http.StatusOK)
+	csrf, token := formTokens(t, form.body)
+	r := v.postMultipart("/services/"+fine+"/apply", url.Values{
+		"_csrf": {csrf}, "_token": {token}, "_action": {"continue"},
+		"fine_reference": {"12"}, "vehicle_registration": {"12"},
+		"offence_date-day": {"1"}, "offence_date-month": {"1"}, "offence_date-year": {strconv.Itoa(time.Now().Year() + 1)},
+	})
+	must(t, r, http.StatusUnprocessableEntity,
+		"figure sur l&#39;avis\u00a0: PN et 8 chiffres, comme PN12345678",
+		"Saisissez l’immatriculation telle qu’elle figure sur le véhicule, comme 1234 BCD",
+		"Saisissez une date qui soit aujourd’hui ou plus tôt")
+}
+
+// The pothole report (issue 15): no map to put a pin on, no postcode for a
+// spot in the road (the street and the nearest number or a landmark), and
+// the email asked once: the form's own question, which is where updates
+// go; the contact block asks only for a name. The other reports about a
+// place in the street ask no postcode either.
+func TestReportPotholeAskedOnce(t *testing.T) {
+	const slug = "report-a-pothole"
+	site := startLiveSite(t)
+	v := site.browser(t, stopAtRedirects)
+	for _, lang := range []string{"en", "es"} {
+		page := v.get("/services/" + slug + "?lang=" + lang)
+		must(t, page, http.StatusOK)
+		form := v.get("/services/" + slug + "/apply?lang=" + lang)
+		must(t, form, http.StatusOK, `id="location-line1"`, `id="location-line2"`, `id="contact-name"`)
+		mustNot(t, form, `id="location-postcode"`, `id="contact-email"`, `name="_contact-email"`)
+		for _, r := range []response{page, form} {
+			for _, word := range map[string][]string{"en": {" map", " pin "}, "es": {" mapa", "sitúe el punto"}}[lang] {
+				if strings.Contains(strings.ToLower(excerptMain(r.body)), word) {
+					t.Errorf("%s (%s) speaks of %q: there is no map", r.url, lang, word)
+				}
+			}
+		}
+		if n := strings.Count(form.body, `type="email"`); n != 1 {
+			t.Errorf("%s: %d email inputs, want 1", form.url, n)
+		}
+	}
+	must(t, v.get("/services/"+slug+"/apply?lang=en"), http.StatusOK, "Street or place", "Nearest house number or landmark (optional)",
+		"You do not need to give your name.", "Email address, if you want updates")
+
+	form := v.get("/services/" + slug + "/apply")
+	csrf, token := formTokens(t, form.body)
+	answers := answersFor(t, slug, csrf, token)
+	answers.Del("location-line2")
+	answers.Set("email", "marta.vidal@example.org")
+	answers.Set("_contact-name", "Marta Vidal")
+	r := v.postMultipart("/services/"+slug+"/apply", answers)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("a spot given by its street only: %d\n%s", r.status, excerptMain(r.body))
+	}
+	check := v.get(r.location)
+	must(t, check, http.StatusOK, "Avinguda del Mar", "Marta Vidal", "marta.vidal@example.org")
+	if n := strings.Count(check.body, "marta.vidal@example.org"); n != 1 {
+		t.Errorf("check your answers shows the email %d times, want once", n)
+	}
+	csrf, _ = formTokens(t, check.body)
+	r = v.postMultipart("/services/"+slug+"/apply/submit", url.Values{"_csrf": {csrf}, "_token": {token}})
+	conf := v.get(r.location)
+	must(t, conf, http.StatusOK, "We will use marta.vidal@example.org if we need to contact you about it.")
+
+	// A street light, a fly-tip, graffiti: no postcode either.
+	for _, other := range []string{"report-street-light-fault", "report-fly-tipping", "report-graffiti", "report-abandoned-vehicle", "report-overflowing-litter-bin"} {
+		r := v.get("/services/" + other + "/apply")
+		must(t, r, http.StatusOK, `id="location-line1"`)
+		mustNot(t, r, `id="location-postcode"`)
+		if n := strings.Count(r.body, `type="email"`); n != 1 {
+			t.Errorf("%s: %d email inputs, want 1", other, n)
+		}
+	}
 }

@@ -125,6 +125,8 @@ func submitAtOnce(t *testing.T, site *liveSite, v *browser, slug string) {
 		case "address":
 			values.Set(f.Name+"-line1", "Avinguda del Mar 3")
 			values.Set(f.Name+"-postcode", "08800")
+		case "location":
+			values.Set(f.Name+"-line1", "Avinguda del Mar")
 		case "select", "radio":
 			values.Set(f.Name, f.Options[0].Value)
 		case "email":

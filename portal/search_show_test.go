@@ -88,3 +88,45 @@ func TestSearchShowHostileInput(t *testing.T) {
 		}
 	}
 }
+
+// On a phone the results come first and the filters wait behind a
+// disclosure that works without JavaScript (issue 15): the results are
+// before the filters in the page, and the <details> is closed until a
+// filter is set, then open saying how many, in every language.
+func TestSearchResultsBeforeFilters(t *testing.T) {
+	tests := []struct {
+		path, summary string
+		open          bool
+	}{
+		{"/search?q=bin", "Filter the results", false},
+		{"/search?q=permit&topic=parking-transport&online=1", "Filter the results <span class=\"count\">(2 set)</span>", true},
+		{"/search?q=permiso&online=1&lang=es", "Filtrar los resultados <span class=\"count\">(1 aplicados)</span>", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			_, body := get(t, tt.path, nil)
+			results, filters := strings.Index(body, `class="result-count"`), strings.Index(body, `class="filters-disclosure"`)
+			if results < 0 || filters < 0 || results > filters {
+				t.Fatalf("results at %d, filters at %d: the results must come first", results, filters)
+			}
+			if first := strings.Index(body, `class="result__title"`); first < 0 || first > filters {
+				t.Errorf("the first result (at %d) is not before the filters (at %d)", first, filters)
+			}
+			if !strings.Contains(body, tt.summary+"</h2></summary>") {
+				t.Errorf("the disclosure's summary is not %q", tt.summary)
+			}
+			if open := strings.Contains(body, `<details class="filters-disclosure" open>`); open != tt.open {
+				t.Errorf("disclosure open = %v, want %v", open, tt.open)
+			}
+			if strings.Contains(body, "<script>") || strings.Contains(body, ` style="`) {
+				t.Error("inline script or style")
+			}
+		})
+	}
+	_, css := get(t, fixture.srv.Site.Assets.URL("app.css"), nil)
+	for _, want := range []string{`grid-template-areas: "filters results"`, ".search-layout__filters { grid-area: filters; }"} {
+		if !strings.Contains(css, want) {
+			t.Errorf("app.css lacks %s: wide screens would put the filters after the results", want)
+		}
+	}
+}

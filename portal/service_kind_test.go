@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"sportello/applications/forms"
 	"sportello/payments"
@@ -32,17 +31,21 @@ func answersFor(t *testing.T, slug, csrf, token string) url.Values {
 		t.Fatal(err)
 	}
 	v := url.Values{"_csrf": {csrf}, "_token": {token}, "_action": {"continue"}}
-	day := time.Now().AddDate(0, 0, 7)
 	for _, f := range svc.OnlineForm.Fields {
 		switch f.Type {
 		case forms.TypeAddress:
 			v.Set(f.Name+"-line1", "Avinguda del Mar 3")
 			v.Set(f.Name+"-town", "Porta Nova")
 			v.Set(f.Name+"-postcode", "08800")
+		case forms.TypeLocation:
+			v.Set(f.Name+"-line1", "Avinguda del Mar")
+			v.Set(f.Name+"-line2", "outside number 3")
 		case forms.TypeDate:
-			v.Set(f.Name+"-day", strconv.Itoa(day.Day()))
-			v.Set(f.Name+"-month", strconv.Itoa(int(day.Month())))
-			v.Set(f.Name+"-year", strconv.Itoa(day.Year()))
+			// The example the form shows is within the field's range.
+			day := strings.Fields(exampleDate(t, slug, f.Name))
+			v.Set(f.Name+"-day", day[0])
+			v.Set(f.Name+"-month", day[1])
+			v.Set(f.Name+"-year", day[2])
 		case forms.TypeSelect, forms.TypeRadio:
 			v.Set(f.Name, f.Options[0].Value)
 		case forms.TypeCheckbox:
@@ -252,4 +255,21 @@ func TestKindInTheEditor(t *testing.T) {
 	imp := admin.get("/editor/import")
 	r = admin.postMultipart("/editor/import", url.Values{"_csrf": {csrfOf(t, imp.body)}}, upload{field: "catalogue", name: "k.json", content: []byte(broken)})
 	must(t, r, http.StatusUnprocessableEntity, `.kind: must be one of &#34;apply&#34;, &#34;report&#34;, &#34;pay&#34;, &#34;book&#34;, &#34;request&#34;, not &#34;complain&#34;`)
+}
+
+// exampleDate is the example a date field of the demo shows ("27 4 2026"),
+// which is within the dates the field takes.
+func exampleDate(t *testing.T, slug, field string) string {
+	t.Helper()
+	svc, err := fixture.store.Service(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range svc.OnlineForm.Fields {
+		if f := &svc.OnlineForm.Fields[i]; f.Name == field {
+			return forms.ExampleDate(f, fixture.deps.Forms.Today())
+		}
+	}
+	t.Fatalf("%s has no field %s", slug, field)
+	return ""
 }

@@ -49,7 +49,11 @@ func answerAll(t *testing.T, b *browser, profile map[string]string) interviewRes
 			t.Fatalf("the finder asked %q, which this profile does not answer (asked so far: %v)", name, res.asked)
 		}
 		res.asked = append(res.asked, name)
-		p = b.postForm(p, p.url.Path, url.Values{"answer": {answer}})
+		form := url.Values{"answer": {answer}}
+		if answer == "tick unknown" { // an integer question's box
+			form = url.Values{"answer": {""}, "unknown": {"yes"}}
+		}
+		p = b.postForm(p, p.url.Path, form)
 	}
 	t.Fatalf("the interview did not end after 50 pages: %v", res.asked)
 	return res
@@ -86,9 +90,12 @@ func TestSupportFinderInterviews(t *testing.T) {
 				"You may be able to get this because you live in Porta Nova and your household&#39;s monthly income (€600) is at most €600 for 1 person.",
 				`href="/services/older-persons-bus-pass/apply"`,
 				"This is guidance, not a decision.",
-				"Other services that may help",
 			},
+			// Every answer given: nothing is left that only a missing
+			// answer would decide, and no service open to anyone is
+			// offered for being 70 (issue 15).
 			excludes: []string{
+				"Other services that may help", `href="/services/burial-plot-purchase"`, `href="/services/pet-adoption"`,
 				`href="/services/school-meals-grant"`, `href="/services/youth-employment-programme"`,
 				`href="/services/disabled-parking-badge"`, `href="/services/carers-support-grant"`,
 			},
@@ -106,9 +113,9 @@ func TestSupportFinderInterviews(t *testing.T) {
 				"disability", "homeowner", "renting"},
 			contains: []string{
 				`href="/services/free-legal-advice"`, `href="/services/report-disrepair-rented-home"`,
-				`href="/services/adult-education-enrolment"`,
 			},
 			excludes: []string{
+				`href="/services/adult-education-enrolment"`, `href="/services/pet-adoption"`,
 				`href="/services/youth-employment-programme"`, `href="/services/older-persons-bus-pass"`,
 				`href="/services/emergency-social-assistance"`,
 			},
@@ -280,7 +287,7 @@ func TestSupportFinderValidation(t *testing.T) {
 		answer   string
 		message  string
 	}{
-		{"empty", "age", "", "Enter a number"},
+		{"empty", "age", "", "Enter a number, or tick I&#39;d rather not say"},
 		{"letters", "age", "seventy", "Enter a whole number using digits only, like 42"},
 		{"a decimal", "age", "70.5", "Enter a whole number using digits only, like 42"},
 		{"above the maximum", "age", "130", "Enter a number from 0 to 120"},
@@ -352,5 +359,87 @@ func TestSupportFinderStartMakesNoSession(t *testing.T) {
 	b.get("/support-finder/questions/age")
 	if len(b.client.Jar.Cookies(u)) == 0 {
 		t.Error("the first question should start a session for the CSRF token")
+	}
+}
+
+// A resident who does not know their income, or would rather not say
+// whether someone has a disability, can say so (issue 15): the question is
+// not asked again, the summary says so, and the services that depend on
+// it are offered as "may help", never as support they can get.
+func TestSupportFinderNotKnown(t *testing.T) {
+	site := startLiveSite(t)
+	profile := map[string]string{
+		"age": "40", "resident": "yes", "years_resident": "10", "household_size": "2",
+		"children_under_18": "0", "monthly_income": "tick unknown", "disability": "unknown", "unemployed": "no",
+		"carer": "no", "student": "no", "homeowner": "no", "renting": "yes",
+	}
+	tests := []struct {
+		lang     string
+		question []string // on the income and the disability questions
+		summary  []string
+		results  []string
+	}{
+		{"en", []string{`<label for="answer-unknown">I don&#39;t know</label>`, `<label for="answer-unknown">I&#39;d rather not say</label>`},
+			[]string{"I don&#39;t know", "I&#39;d rather not say"},
+			[]string{"Other services that may help", "depends on the answers you did not give"}},
+		{"es", []string{`<label for="answer-unknown">No lo sé</label>`, `<label for="answer-unknown">Prefiero no decirlo</label>`},
+			[]string{"No lo sé", "Prefiero no decirlo"},
+			[]string{"Otros servicios que pueden ayudarle", "depende de las respuestas que no nos ha dado"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			b := site.browser(t, followRedirects)
+			b.get("/?lang=" + tt.lang)
+			res := answerAll(t, b, profile)
+			for _, want := range tt.summary {
+				if !strings.Contains(res.summary.body, want) {
+					t.Errorf("the summary lacks %q", want)
+				}
+			}
+			if n := strings.Count(strings.Join(res.asked, " "), "monthly_income"); n != 1 {
+				t.Errorf("income asked %d times: %v", n, res.asked)
+			}
+			income := b.get("/support-finder/questions/monthly_income")
+			disability := b.get("/support-finder/questions/disability")
+			for i, p := range []response{income, disability} {
+				if !strings.Contains(p.body, tt.question[i]) {
+					t.Errorf("%s lacks %q", p.url, tt.question[i])
+				}
+				if !strings.Contains(p.body, `id="answer-unknown"`) || !strings.Contains(p.body, " checked") {
+					t.Errorf("%s does not show the answer given", p.url)
+				}
+			}
+			results := b.get("/support-finder/results")
+			for _, want := range tt.results {
+				if !strings.Contains(results.body, want) {
+					t.Errorf("results lack %q", want)
+				}
+			}
+			// Rent assistance needs the income: a "may help", not a match
+			// with a reason; parking needs only residence: a match.
+			related := results.body[strings.Index(results.body, `id="related-support"`):]
+			if !strings.Contains(related, `href="/services/rent-assistance"`) {
+				t.Error("rent assistance is not among the services that may help")
+			}
+			if strings.Contains(results.body[:strings.Index(results.body, `id="related-support"`)], `href="/services/rent-assistance"`) {
+				t.Error("rent assistance is listed as support on an income nobody gave")
+			}
+			if !strings.Contains(results.body, `href="/services/resident-parking-permit"`) {
+				t.Error("what the given answers decide is missing")
+			}
+			for _, bad := range []string{`href="/services/burial-plot-purchase"`, `href="/services/pet-adoption"`, `href="/services/carers-support-grant"`} {
+				if strings.Contains(results.body, bad) {
+					t.Errorf("results contain %s", bad)
+				}
+			}
+		})
+	}
+	// A question that must be answered takes no "unknown".
+	b := site.browser(t, followRedirects)
+	age := b.get("/support-finder/questions/age")
+	p := b.postForm(age, "/support-finder/questions/age", url.Values{"answer": {"70"}})
+	p = b.postForm(p, "/support-finder/questions/resident", url.Values{"answer": {"unknown"}})
+	if p.status != http.StatusUnprocessableEntity || strings.Contains(p.body, `id="answer-unknown"`) {
+		t.Errorf("residence took \"unknown\": %d", p.status)
 	}
 }

@@ -22,7 +22,7 @@ type Answers []Answer
 //   - select, radio: Text (the option value) and Choices (that option)
 //   - checkbox: Choices, the ticked options in option order; a checkbox
 //     without options (a declaration): Checked
-//   - address: Address
+//   - address: Address; location: Address with Line1 and Line2 only
 //   - file: Files
 //
 // An optional field left empty has none of them set.
@@ -117,6 +117,11 @@ func (as Answers) Values() Values {
 			}
 			for _, c := range a.Choices {
 				v[a.Field] = append(v[a.Field], c.Value)
+			}
+		case TypeLocation:
+			if a.Address != nil {
+				v[a.Field+"-line1"] = []string{a.Address.Line1}
+				v[a.Field+"-line2"] = []string{a.Address.Line2}
 			}
 		case TypeAddress:
 			if a.Address != nil {

@@ -57,7 +57,7 @@ func (d Display) Answer(a *Answer) []string {
 		if a.Checked {
 			return []string{d.T(d.Lang, KeyDeclared)}
 		}
-	case TypeAddress:
+	case TypeAddress, TypeLocation:
 		if a.Address != nil {
 			return a.Address.Lines()
 		}
@@ -92,6 +92,24 @@ func (d Display) Answer(a *Answer) []string {
 type Known struct {
 	Name  string
 	Email string // only when the identity provider verified it
+}
+
+// ApplicantFields returns the names of the form's own questions for the
+// applicant's name and email (MeaningOf), "" where it has none, so that a
+// page does not ask for them a second time.
+func ApplicantFields(form *catalogue.OnlineForm) (name, email string) {
+	if form == nil {
+		return "", ""
+	}
+	for _, f := range form.Fields {
+		switch m := MeaningOf(f.Name, f.Type); {
+		case name == "" && m == MeaningName:
+			name = f.Name
+		case email == "" && m == MeaningEmail:
+			email = f.Name
+		}
+	}
+	return name, email
 }
 
 // Prefill returns values with the empty answers the person's known details

@@ -3,7 +3,6 @@ package forms
 import (
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -76,7 +75,7 @@ func (v *Validator) text(f *catalogue.Field, values Values, a *Answer) (*FieldEr
 			return nil, err
 		}
 		if !p.re.MatchString(s) {
-			return fieldErr(KeyPattern, map[string]any{"Example": p.example}), nil
+			return &FieldError{Key: KeyPattern, Args: map[string]any{"Example": p.example}, Message: f.PatternMessage}, nil
 		}
 	}
 	return nil, nil
@@ -178,60 +177,6 @@ func tel(f *catalogue.Field, values Values, a *Answer) *FieldError {
 	if digits < telMinDigits || digits > telMaxDigits {
 		return fieldErr(KeyTelLength, map[string]any{"Min": telMinDigits, "Max": telMaxDigits})
 	}
-	return nil
-}
-
-func date(f *catalogue.Field, values Values, a *Answer) *FieldError {
-	day := clean(values.Get(f.Name+"-day"), false)
-	month := clean(values.Get(f.Name+"-month"), false)
-	year := clean(values.Get(f.Name+"-year"), false)
-	if day == "" && month == "" && year == "" {
-		// One input: an <input type="date">, a draft or an API client.
-		iso := clean(values.Get(f.Name), false)
-		if iso == "" {
-			if f.Required {
-				return &FieldError{Key: KeyRequiredDate, Input: f.Name + "-day"}
-			}
-			return nil
-		}
-		y, m, d, ok := splitISODate(iso)
-		if !ok {
-			a.Text = iso
-			return &FieldError{Key: KeyDate, Input: f.Name + "-day"}
-		}
-		day, month, year = d, m, y
-	}
-	switch {
-	case day == "":
-		return &FieldError{Key: KeyDateDay, Input: f.Name + "-day"}
-	case month == "":
-		return &FieldError{Key: KeyDateMonth, Input: f.Name + "-month"}
-	case year == "":
-		return &FieldError{Key: KeyDateYear, Input: f.Name + "-year"}
-	}
-	if !isDigits(day) || len(day) > 2 {
-		return &FieldError{Key: KeyDate, Input: f.Name + "-day"}
-	}
-	if !isDigits(month) || len(month) > 2 {
-		return &FieldError{Key: KeyDate, Input: f.Name + "-month"}
-	}
-	if !isDigits(year) || len(year) != 4 {
-		return &FieldError{Key: KeyDateYear, Input: f.Name + "-year"}
-	}
-	d, _ := strconv.Atoi(day)
-	m, _ := strconv.Atoi(month)
-	y, _ := strconv.Atoi(year)
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	// time.Date normalises 31 April into 1 May: a date that does not exist
-	// comes back different.
-	if m < 1 || m > 12 || d < 1 || t.Day() != d || int(t.Month()) != m || t.Year() != y {
-		input := f.Name + "-day"
-		if m < 1 || m > 12 {
-			input = f.Name + "-month"
-		}
-		return &FieldError{Key: KeyDate, Input: input}
-	}
-	a.Text = t.Format(time.DateOnly)
 	return nil
 }
 
@@ -465,39 +410,6 @@ func checkbox(f *catalogue.Field, values Values, a *Answer) *FieldError {
 	return nil
 }
 
-func address(f *catalogue.Field, values Values, a *Answer) *FieldError {
-	ad := Address{
-		Line1:    clean(values.Get(f.Name+"-line1"), false),
-		Line2:    clean(values.Get(f.Name+"-line2"), false),
-		Town:     clean(values.Get(f.Name+"-town"), false),
-		Postcode: strings.ToUpper(strings.Join(strings.Fields(clean(values.Get(f.Name+"-postcode"), false)), " ")),
-	}
-	if ad == (Address{}) {
-		if f.Required {
-			return &FieldError{Key: KeyAddressLine1, Input: f.Name + "-line1"}
-		}
-		return nil
-	}
-	a.Address = &ad
-	for _, p := range []struct{ part, s string }{{"line1", ad.Line1}, {"line2", ad.Line2}, {"town", ad.Town}} {
-		if n := utf8.RuneCountInString(p.s); n > addressPartMaxLength {
-			return &FieldError{Key: KeyTooLong, Input: f.Name + "-" + p.part, Args: map[string]any{"MaxLength": addressPartMaxLength, "Length": n}}
-		}
-	}
-	// Part of an address is not an address: once anything is given, line 1
-	// and the postcode are needed, required field or not.
-	if ad.Line1 == "" {
-		return &FieldError{Key: KeyAddressLine1, Input: f.Name + "-line1"}
-	}
-	if ad.Postcode == "" {
-		return &FieldError{Key: KeyPostcode, Input: f.Name + "-postcode"}
-	}
-	if !validPostcode(ad.Postcode) {
-		return &FieldError{Key: KeyPostcodeBad, Input: f.Name + "-postcode"}
-	}
-	return nil
-}
-
 // validPostcode accepts the postcodes of any country: 2 to 10 letters,
 // digits, spaces and hyphens, with at least one digit or letter pair.
 func validPostcode(s string) bool {
@@ -510,29 +422,4 @@ func validPostcode(s string) bool {
 		}
 	}
 	return isAlnum(s[0]) && isAlnum(s[len(s)-1])
-}
-
-func vehicleRegistration(f *catalogue.Field, values Values, a *Answer) *FieldError {
-	s := strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '-' || r == '·' {
-			return -1
-		}
-		return unicode.ToUpper(r)
-	}, clean(values.Get(f.Name), false))
-	a.Text = s
-	if s == "" {
-		if f.Required {
-			return fieldErr(KeyRequiredVehicle, nil)
-		}
-		return nil
-	}
-	if len(s) < 2 || len(s) > 10 {
-		return fieldErr(KeyVehicle, nil)
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return fieldErr(KeyVehicle, nil)
-		}
-	}
-	return nil
 }

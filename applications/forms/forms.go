@@ -18,6 +18,9 @@
 //   - address: "<name>-line1", "<name>-line2", "<name>-town",
 //     "<name>-postcode". When the field is required, line 1 and the postcode
 //     are.
+//   - location (a place without a postal address: a spot in the road):
+//     "<name>-line1", the street or place, required when the field is, and
+//     "<name>-line2", the nearest house number or a landmark.
 //   - checkbox: "<name>" repeated, one value per ticked option; a checkbox
 //     field without options is a single declaration box whose value is "yes".
 //
@@ -39,6 +42,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"sportello/catalogue"
 )
@@ -69,12 +73,18 @@ type Files map[string][]FileInput
 // FieldError is one problem with one field's answer. Key is a translation
 // key (form.error.*); Args are its template data. Input is the id of the
 // input to focus from the error summary: the field name, or for a date or an
-// address the part that is wrong ("collection_date-day").
+// address the part that is wrong ("collection_date-day"). Inputs lists every
+// input the problem is about, to mark each (a date missing its month and
+// year: both), when it is more than Input. Message, when set, is the
+// catalogue's own wording of the problem (a field's pattern_message), in
+// each language, shown instead of Key's.
 type FieldError struct {
-	Field string
-	Input string
-	Key   string
-	Args  map[string]any
+	Field   string
+	Input   string
+	Inputs  []string
+	Key     string
+	Args    map[string]any
+	Message catalogue.Text
 }
 
 func (e FieldError) Error() string {
@@ -127,6 +137,11 @@ type Options struct {
 	MaxFileSize int64
 	// MaxFilesPerField caps how many files one file field takes. Default 10.
 	MaxFilesPerField int
+	// Location is the council's time zone, in which "today" of a date
+	// field's min_date and max_date is counted. Default UTC.
+	Location *time.Location
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
 }
 
 // Defaults.
@@ -157,6 +172,12 @@ func NewValidator(opts Options) *Validator {
 	if opts.MaxFilesPerField <= 0 {
 		opts.MaxFilesPerField = DefaultMaxFilesPerField
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	return &Validator{opts: opts}
 }
 
@@ -164,7 +185,8 @@ func NewValidator(opts Options) *Validator {
 func (v *Validator) Options() Options { return v.opts }
 
 // Validate checks values and files against form. Problems with the answers
-// are in Result.Errors, in field order, at most one per field; the error
+// are in Result.Errors, in field order: one per field, but for an address,
+// which has one per part that is wrong, all reported at once; the error
 // return is for what the person cannot fix: an upload that cannot be read,
 // a cancelled context, a pattern that is not RE2 (the catalogue's validation
 // rejects those at import).
@@ -180,6 +202,7 @@ func (v *Validator) Validate(ctx context.Context, form *catalogue.OnlineForm, va
 		f := &form.Fields[i]
 		a := Answer{Field: f.Name, Type: f.Type, Label: f.Label}
 		var fe *FieldError
+		var more []FieldError // an address's problems
 		var err error
 		switch f.Type {
 		case TypeText, TypeTextarea:
@@ -189,7 +212,7 @@ func (v *Validator) Validate(ctx context.Context, form *catalogue.OnlineForm, va
 		case TypeTel:
 			fe = tel(f, values, &a)
 		case TypeDate:
-			fe = date(f, values, &a)
+			fe = v.date(f, values, &a)
 		case TypeInteger:
 			fe = integer(f, values, &a)
 		case TypeMoney:
@@ -205,9 +228,11 @@ func (v *Validator) Validate(ctx context.Context, form *catalogue.OnlineForm, va
 				res.Files = append(res.Files, accepted...)
 			}
 		case TypeAddress:
-			fe = address(f, values, &a)
+			more = address(f, values, &a)
+		case TypeLocation:
+			more = location(f, values, &a)
 		case TypeVehicleRegistration:
-			fe = vehicleRegistration(f, values, &a)
+			fe, err = v.vehicleRegistration(f, values, &a)
 		default:
 			err = fmt.Errorf("forms: field %q has type %q, which this version of Sportello does not know; fix the catalogue", f.Name, f.Type)
 		}
@@ -215,11 +240,14 @@ func (v *Validator) Validate(ctx context.Context, form *catalogue.OnlineForm, va
 			return nil, err
 		}
 		if fe != nil {
-			fe.Field = f.Name
-			if fe.Input == "" {
-				fe.Input = f.Name
+			more = append(more, *fe)
+		}
+		for _, e := range more {
+			e.Field = f.Name
+			if e.Input == "" {
+				e.Input = f.Name
 			}
-			res.Errors = append(res.Errors, *fe)
+			res.Errors = append(res.Errors, e)
 		}
 		res.Answers = append(res.Answers, a)
 	}
@@ -240,5 +268,6 @@ const (
 	TypeCheckbox            = "checkbox"
 	TypeFile                = "file"
 	TypeAddress             = "address"
+	TypeLocation            = "location"
 	TypeVehicleRegistration = "vehicle_registration"
 )

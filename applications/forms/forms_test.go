@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"io"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sportello/catalogue"
 )
@@ -163,6 +166,9 @@ func TestValidateFields(t *testing.T) {
 		{name: "date month 13", field: field("date"), values: v("q-day", "1", "q-month", "13", "q-year", "2026"), wantKey: KeyDate, input: "q-month"},
 		{name: "date day 0", field: field("date"), values: v("q-day", "0", "q-month", "1", "q-year", "2026"), wantKey: KeyDate, input: "q-day"},
 		{name: "date missing month", field: field("date"), values: v("q-day", "1", "q-year", "2026"), wantKey: KeyDateMonth, input: "q-month"},
+		{name: "date missing month and year", field: field("date"), values: v("q-day", "1"), wantKey: KeyDateMonthYear, input: "q-month"},
+		{name: "date missing day and year", field: field("date"), values: v("q-month", "1"), wantKey: KeyDateDayYear, input: "q-day"},
+		{name: "date missing day and month", field: field("date"), values: v("q-year", "2026"), wantKey: KeyDateDayMonth, input: "q-day"},
 		{name: "date missing day", field: field("date"), values: v("q-month", "1", "q-year", "2026"), wantKey: KeyDateDay, input: "q-day"},
 		{name: "date missing year", field: field("date"), values: v("q-day", "1", "q-month", "1"), wantKey: KeyDateYear, input: "q-year"},
 		{name: "date two-digit year", field: field("date"), values: v("q-day", "1", "q-month", "1", "q-year", "26"), wantKey: KeyDateYear, input: "q-year"},
@@ -223,7 +229,6 @@ func TestValidateFields(t *testing.T) {
 		{name: "declaration tampered", field: field("checkbox", required), values: v("q", "no"), wantKey: KeyOption},
 
 		// address
-		{name: "address required", field: field("address", required), values: v(), wantKey: KeyAddressLine1, input: "q-line1"},
 		{name: "address optional empty", field: field("address"), values: v("q-line1", " "), want: &Answer{}},
 		{name: "address full", field: field("address", required), values: v("q-line1", "Carrer Major 1", "q-line2", "2n 1a", "q-town", "Porta Nova", "q-postcode", " sw1a  1aa "),
 			want: &Answer{Address: &Address{Line1: "Carrer Major 1", Line2: "2n 1a", Town: "Porta Nova", Postcode: "SW1A 1AA"}}},
@@ -232,10 +237,21 @@ func TestValidateFields(t *testing.T) {
 		{name: "address bad postcode", field: field("address"), values: v("q-line1", "Carrer Major 1", "q-postcode", "08800!"), wantKey: KeyPostcodeBad, input: "q-postcode"},
 		{name: "address long line2", field: field("address"), values: v("q-line1", "x", "q-line2", strings.Repeat("y", 201), "q-postcode", "08800"), wantKey: KeyTooLong, input: "q-line2"},
 
+		// location
+		{name: "location required", field: field("location", required), values: v(), wantKey: KeyLocation, input: "q-line1"},
+		{name: "location optional empty", field: field("location"), values: v("q-line2", " "), want: &Answer{}},
+		{name: "location no postcode needed", field: field("location", required), values: v("q-line1", " Carrer Major ", "q-line2", "outside the bakery"),
+			want: &Answer{Address: &Address{Line1: "Carrer Major", Line2: "outside the bakery"}}},
+		{name: "location landmark only", field: field("location"), values: v("q-line2", "the bus stop"), wantKey: KeyLocation, input: "q-line1"},
 		// vehicle registration
 		{name: "vehicle required", field: field("vehicle_registration", required), values: v(), wantKey: KeyRequiredVehicle},
 		{name: "vehicle normalised", field: field("vehicle_registration"), values: v("q", " 1234-bcd "), want: &Answer{Text: "1234BCD"}},
-		{name: "vehicle spaces", field: field("vehicle_registration"), values: v("q", "ab 12 cde"), want: &Answer{Text: "AB12CDE"}},
+		{name: "vehicle spaces", field: field("vehicle_registration"), values: v("q", "m 1234 ab"), want: &Answer{Text: "M1234AB"}},
+		{name: "vehicle letters only", field: field("vehicle_registration"), values: v("q", "abc"), wantKey: KeyVehicle},
+		{name: "vehicle digits only", field: field("vehicle_registration"), values: v("q", "12"), wantKey: KeyVehicle},
+		{name: "vehicle vowels", field: field("vehicle_registration"), values: v("q", "1234 ABC"), wantKey: KeyVehicle},
+		{name: "vehicle UK plate", field: field("vehicle_registration"), values: v("q", "AB12 CDE"), wantKey: KeyVehicle},
+		{name: "vehicle own pattern", field: field("vehicle_registration", func(f *catalogue.Field) { f.Pattern = ptr(`[A-Z0-9]{4,10}`) }), values: v("q", "AB12 CDE"), want: &Answer{Text: "AB12CDE"}},
 		{name: "vehicle too short", field: field("vehicle_registration"), values: v("q", "A"), wantKey: KeyVehicle},
 		{name: "vehicle too long", field: field("vehicle_registration"), values: v("q", "ABCDE123456"), wantKey: KeyVehicle},
 		{name: "vehicle symbol", field: field("vehicle_registration"), values: v("q", "12*AB"), wantKey: KeyVehicle},
@@ -363,6 +379,7 @@ func TestAnswersRoundTripThroughValues(t *testing.T) {
 		{Name: "kinds", Type: "checkbox", Label: en("Kinds"), Options: []catalogue.Option{{Value: "x", Label: en("X")}, {Value: "y", Label: en("Y")}}},
 		{Name: "ok", Type: "checkbox", Label: en("OK")},
 		{Name: "where", Type: "address", Label: en("Where")},
+		{Name: "spot", Type: "location", Label: en("Spot")},
 		{Name: "name", Type: "text", Label: en("Name")},
 		{Name: "car", Type: "vehicle_registration", Label: en("Car")},
 	}}
@@ -370,6 +387,7 @@ func TestAnswersRoundTripThroughValues(t *testing.T) {
 		"when-day": {"9"}, "when-month": {"11"}, "when-year": {"2025"},
 		"amount": {"1.200,5"}, "count": {"7"}, "kinds": {"y", "x"}, "ok": {"yes"},
 		"where-line1": {"Carrer Major 1"}, "where-postcode": {"08800"},
+		"spot-line1": {"Carrer Major"}, "spot-line2": {"by the school"},
 		"name": {"Ana"}, "car": {"1234 bcd"},
 	}
 	val := NewValidator(Options{})
@@ -431,5 +449,203 @@ func TestPrefill(t *testing.T) {
 	}
 	if len(given) != 1 {
 		t.Error("Prefill changed its input")
+	}
+}
+
+// A fixed clock: 31 March 2026 at 22:30 UTC is already 1 April in Madrid,
+// and "today" is the council's.
+func fixedValidator() *Validator {
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		panic(err)
+	}
+	return NewValidator(Options{Location: madrid, Now: func() time.Time { return time.Date(2026, 3, 31, 22, 30, 0, 0, time.UTC) }})
+}
+
+func TestDateBounds(t *testing.T) {
+	val := fixedValidator()
+	bounded := func(min, max string) catalogue.Field {
+		f := catalogue.Field{Name: "start", Type: "date", Required: true, Label: en("Start")}
+		if min != "" {
+			f.MinDate = &min
+		}
+		if max != "" {
+			f.MaxDate = &max
+		}
+		return f
+	}
+	tests := []struct {
+		name       string
+		field      catalogue.Field
+		date       string // d m y
+		wantKey    string
+		wantMin    Date
+		wantMax    Date
+		wantInputs []string
+	}{
+		{"today is not past", bounded("today", ""), "1 4 2026", "", "", "", nil},
+		{"permit in 2020", bounded("today", ""), "1 1 2020", KeyDateTodayOrFuture, "2026-04-01", "", []string{"start-day", "start-month", "start-year"}},
+		{"yesterday", bounded("today", ""), "31 3 2026", KeyDateTodayOrFuture, "2026-04-01", "", nil},
+		{"birth tomorrow", bounded("", "today"), "2 4 2026", KeyDateTodayOrPast, "", "2026-04-01", nil},
+		{"birth in 1950", bounded("-120y", "today"), "2 4 1950", "", "", "", nil},
+		{"six weeks' notice", bounded("+6w", ""), "1 5 2026", KeyDateMin, "2026-05-13", "", nil},
+		{"six weeks given", bounded("+6w", ""), "13 5 2026", "", "", "", nil},
+		{"a year at most", bounded("", "+1y"), "2 4 2027", KeyDateMax, "", "2027-04-01", nil},
+		{"between", bounded("+1d", "+1y"), "1 4 2026", KeyDateBetween, "2026-04-02", "2027-04-01", nil},
+		{"fixed date", bounded("2026-06-01", ""), "31 5 2026", KeyDateMin, "2026-06-01", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := strings.Fields(tt.date)
+			form := &catalogue.OnlineForm{Fields: []catalogue.Field{tt.field}}
+			res, err := val.Validate(context.Background(), form, Values{"start-day": {p[0]}, "start-month": {p[1]}, "start-year": {p[2]}}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantKey == "" {
+				if !res.OK() {
+					t.Fatalf("errors %v, want none", res.Errors)
+				}
+				return
+			}
+			if len(res.Errors) != 1 {
+				t.Fatalf("errors %v, want one %s", res.Errors, tt.wantKey)
+			}
+			e := res.Errors[0]
+			if e.Key != tt.wantKey {
+				t.Errorf("key %s, want %s", e.Key, tt.wantKey)
+			}
+			if min, _ := e.Args["Min"].(Date); min != tt.wantMin {
+				t.Errorf("Min = %q, want %q", min, tt.wantMin)
+			}
+			if max, _ := e.Args["Max"].(Date); max != tt.wantMax {
+				t.Errorf("Max = %q, want %q", max, tt.wantMax)
+			}
+			if ex, _ := e.Args["Example"].(string); ex == "" {
+				t.Error("no Example")
+			}
+			if tt.wantInputs != nil && !slices.Equal(e.Inputs, tt.wantInputs) {
+				t.Errorf("inputs %v, want %v", e.Inputs, tt.wantInputs)
+			}
+			if res.Answers[0].Text == "" {
+				t.Error("the date was not kept to show again")
+			}
+		})
+	}
+}
+
+// The example shown beside a date is within what the field takes, and not
+// in the past when the field takes future dates: "27 3 2026" was shown
+// after March 2026.
+func TestExampleDate(t *testing.T) {
+	today := time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		min, max string
+		want     string
+	}{
+		{"", "", "27 4 2026"},
+		{"today", "", "27 4 2026"},
+		{"+6w", "", "27 6 2026"},
+		{"", "today", "27 2 2026"},
+		{"-120y", "today", "27 2 2026"},
+		{"", "-18y", "27 2 2008"},
+		{"today", "+2d", "31 3 2026"},
+		{"2030-01-01", "", "27 2 2030"},
+	}
+	for _, tt := range tests {
+		f := catalogue.Field{Name: "d", Type: "date"}
+		if tt.min != "" {
+			f.MinDate = &tt.min
+		}
+		if tt.max != "" {
+			f.MaxDate = &tt.max
+		}
+		if got := ExampleDate(&f, today); got != tt.want {
+			t.Errorf("min %q max %q: example %s, want %s", tt.min, tt.max, got, tt.want)
+		}
+	}
+	// Every month of a year: never today or before.
+	for d := today; d.Year() < 2028; d = d.AddDate(0, 0, 1) {
+		ex := ExampleDate(&catalogue.Field{Type: "date"}, d)
+		p := strings.Fields(ex)
+		dd, _ := strconv.Atoi(p[0])
+		mm, _ := strconv.Atoi(p[1])
+		yy, _ := strconv.Atoi(p[2])
+		if !time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC).After(d) {
+			t.Fatalf("on %s the example is %s", d.Format(time.DateOnly), ex)
+		}
+	}
+}
+
+// An address's problems come all at once, each on its input.
+func TestAddressAllErrorsAtOnce(t *testing.T) {
+	form := &catalogue.OnlineForm{Fields: []catalogue.Field{
+		{Name: "where", Type: "address", Required: true, Label: en("Where")},
+		{Name: "after", Type: "text", Required: true, Label: en("After")},
+	}}
+	tests := []struct {
+		name   string
+		values Values
+		want   []string // key@input
+	}{
+		{"empty", Values{}, []string{KeyAddressLine1 + "@where-line1", KeyPostcode + "@where-postcode", KeyRequired + "@after"}},
+		{"town only", Values{"where-town": {"Porta Nova"}}, []string{KeyAddressLine1 + "@where-line1", KeyPostcode + "@where-postcode", KeyRequired + "@after"}},
+		{"long line and bad postcode", Values{"where-line1": {strings.Repeat("x", 201)}, "where-postcode": {"08800!"}, "after": {"x"}},
+			[]string{KeyTooLong + "@where-line1", KeyPostcodeBad + "@where-postcode"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := NewValidator(Options{}).Validate(context.Background(), form, tt.values, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range res.Errors {
+				got = append(got, e.Key+"@"+e.Input)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("errors %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// A field's pattern_message is the error's message; without one, the
+// generic message with an example.
+func TestPatternMessage(t *testing.T) {
+	msg := catalogue.Text{"en": "Enter the fine reference as it appears on the notice, like PN12345678"}
+	form := &catalogue.OnlineForm{Fields: []catalogue.Field{
+		{Name: "ref", Type: "text", Pattern: ptr(`PN[0-9]{8}`), PatternMessage: msg, Label: en("Ref")},
+		{Name: "plain", Type: "text", Pattern: ptr(`PN[0-9]{8}`), Label: en("Plain")},
+		{Name: "car", Type: "vehicle_registration", PatternMessage: catalogue.Text{"en": "Enter the plate"}, Label: en("Car")},
+	}}
+	res, err := NewValidator(Options{}).Validate(context.Background(), form, Values{"ref": {"12"}, "plain": {"12"}, "car": {"abc"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 3 {
+		t.Fatalf("errors %v, want 3", res.Errors)
+	}
+	if e := res.Errors[0]; e.Key != KeyPattern || e.Message["en"] != msg["en"] {
+		t.Errorf("ref: %+v", e)
+	}
+	if e := res.Errors[1]; e.Message != nil || e.Args["Example"] != "PN12345678" {
+		t.Errorf("plain: %+v", e)
+	}
+	if e := res.Errors[2]; e.Key != KeyVehicle || e.Message["en"] != "Enter the plate" {
+		t.Errorf("car: %+v", e)
+	}
+}
+
+func TestSpanishPlates(t *testing.T) {
+	for _, p := range []string{"1234BCD", "0000ZZZ", "C1234BCD", "R1234BCD", "H1234BCD", "M1234AB", "PM1234A", "B123456", "GI12345", "M1234"} {
+		if !spanishPlate.MatchString(p) {
+			t.Errorf("%s refused", p)
+		}
+	}
+	for _, p := range []string{"ABC", "12", "1234ABC", "1234BCDE", "12345BCD", "AB12CDE", "1234", "BCD1234", "1234ÑBC", "123BCD"} {
+		if spanishPlate.MatchString(p) {
+			t.Errorf("%s accepted", p)
+		}
 	}
 }

@@ -20,7 +20,7 @@ type Meaning string
 // The meanings a form's field may have.
 const (
 	MeaningName          Meaning = "name"           // text: name, full_name, applicant_name, your_name
-	MeaningEmail         Meaning = "email"          // every email field
+	MeaningEmail         Meaning = "email"          // email: email, your_email, contact_email, applicant_email
 	MeaningPhone         Meaning = "phone"          // tel: phone, your_phone, mobile, contact_phone
 	MeaningHomeAddress   Meaning = "home_address"   // address: address, home_address
 	MeaningPostalAddress Meaning = "postal_address" // address: postal_address
@@ -32,6 +32,7 @@ const (
 // ("partner1_name", "location", "property_address") have none.
 var meanings = map[string]map[string]Meaning{
 	TypeText:    {"name": MeaningName, "full_name": MeaningName, "applicant_name": MeaningName, "your_name": MeaningName},
+	TypeEmail:   {"email": MeaningEmail, "your_email": MeaningEmail, "contact_email": MeaningEmail, "applicant_email": MeaningEmail},
 	TypeTel:     {"phone": MeaningPhone, "your_phone": MeaningPhone, "mobile": MeaningPhone, "contact_phone": MeaningPhone},
 	TypeAddress: {"address": MeaningHomeAddress, "home_address": MeaningHomeAddress, "postal_address": MeaningPostalAddress},
 	TypeInteger: {"household_size": MeaningHouseholdSize},
@@ -39,12 +40,7 @@ var meanings = map[string]map[string]Meaning{
 
 // MeaningOf is the meaning of a field named name of type typ, "" when it
 // has none.
-func MeaningOf(name, typ string) Meaning {
-	if typ == TypeEmail {
-		return MeaningEmail
-	}
-	return meanings[typ][name]
-}
+func MeaningOf(name, typ string) Meaning { return meanings[typ][name] }
 
 // Source is where an offered value comes from.
 type Source struct {

@@ -13,10 +13,19 @@ import (
 )
 
 // Answers maps a profile question's name to a resident's answer: an int for
-// an integer question, a bool for a yes/no question. An unanswered question
-// is absent. Pass answers through Check (or ParseProfile) first: evaluation
-// treats an answer of the wrong type as unanswered rather than failing.
+// an integer question, a bool for a yes/no question, or NotKnown where the
+// question allows it and the resident did not know or would rather not say.
+// An unanswered question is absent. Pass answers through Check (or
+// ParseProfile) first: evaluation treats an answer of the wrong type as
+// unanswered rather than failing.
 type Answers map[string]any
+
+// NotKnown is the answer of a resident who does not know, or would rather
+// not say, to a question whose allow_unknown permits it. It is kept as
+// this string in JSON too. Rules treat it as unanswered, so a rule that
+// depends on it stays undecided (a "may be", never a match), but it is not
+// asked again.
+const NotKnown = "unknown"
 
 // Check validates raw answers against the profile questions and returns them
 // in the form evaluation expects (ints as int). Every problem is reported,
@@ -42,6 +51,14 @@ func (r *Rules) Check(raw map[string]any) (Answers, error) {
 			continue
 		}
 		q := &r.questions[i]
+		if v == NotKnown {
+			if q.AllowUnknown == "" {
+				problems = append(problems, fmt.Sprintf("%q must be answered: the question does not allow %q", k, NotKnown))
+				continue
+			}
+			out[k] = NotKnown
+			continue
+		}
 		switch q.Type {
 		case catalogue.QuestionBoolean:
 			b, ok := v.(bool)

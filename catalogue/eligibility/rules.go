@@ -193,18 +193,20 @@ func (r *Rules) Undecided(answers Answers) []string {
 // it is unanswered and occurs in a part of an undecided rule that is itself
 // undecided: in `resident && (age >= 65 || disability)` with age 70 the ||
 // is already true, so disability is not asked for that rule. Declared
-// minimums and maximums count: `age >= 0` never makes age worth asking.
+// minimums and maximums count: `age >= 0` never makes age worth asking. A
+// question answered NotKnown is answered: it is not asked again, and a rule
+// it leaves undecided stays so.
 //
-// done is true when no rule is undecided; q is then nil.
+// done is true when no question left can decide a rule; q is then nil.
 func (r *Rules) NextQuestion(answers Answers) (q *catalogue.ProfileQuestion, done bool) {
 	relevant := make([]bool, len(r.questions))
-	undecided := false
+	askable := false
 	for _, ru := range r.rules {
 		if ru.tree.relevant(r, answers, relevant) {
-			undecided = true
+			askable = true
 		}
 	}
-	if !undecided {
+	if !askable {
 		return nil, true
 	}
 	for i := range r.questions {
@@ -212,9 +214,24 @@ func (r *Rules) NextQuestion(answers Answers) (q *catalogue.ProfileQuestion, don
 			return &r.questions[i], false
 		}
 	}
-	// An undecided rule always has an unanswered question in an undecided
-	// part (see relevant), so this is a bug, not a state to recover from.
+	// relevant reports a rule only when it marked a question, so this is a
+	// bug, not a state to recover from.
 	panic("eligibility: an undecided rule has no question left to ask")
+}
+
+// MayBe returns the services whose rule the answers leave undecided though
+// every question worth asking was asked, because the resident did not know
+// or would rather not say, in catalogue order: services they may be able to
+// get, which only the missing answers would tell. A rule that depends on
+// none of the answers given is not among them.
+func (r *Rules) MayBe(answers Answers) []string {
+	var out []string
+	for _, ru := range r.rules {
+		if ru.tree.eval(r, answers).truth == Unknown && ru.tree.mentions(r, answers) {
+			out = append(out, ru.service.Slug)
+		}
+	}
+	return out
 }
 
 // evalProgram runs a rule's expr program over complete answers: the

@@ -62,8 +62,8 @@ var (
 
 func TestCompileDemo(t *testing.T) {
 	r := demoRules(t)
-	if got := len(r.Services()); got != 36 {
-		t.Errorf("the demo has 36 services with a rule; compiled %d", got)
+	if got := len(r.Services()); got != 34 {
+		t.Errorf("the demo has 34 services with a rule; compiled %d", got)
 	}
 	if got := len(r.Questions()); got != 12 {
 		t.Errorf("the demo has 12 profile questions; got %d", got)
@@ -73,14 +73,14 @@ func TestCompileDemo(t *testing.T) {
 func TestCompileReportsEveryBrokenRuleWithItsService(t *testing.T) {
 	c := demo(t)
 	broken := map[string]string{
-		"resident-parking-permit":   "resident && shoe_size > 40",
-		"older-persons-bus-pass":    `age >= "65"`,
-		"allotment-application":     "len(resident)",
-		"pet-adoption":              "age >=",
-		"senior-leisure-card":       "age + resident",
-		"solar-panel-tax-rebate":    "age / 2 > 3",
-		"free-legal-advice":         "",
-		"clinical-waste-collection": "monthly_income",
+		"resident-parking-permit":       "resident && shoe_size > 40",
+		"older-persons-bus-pass":        `age >= "65"`,
+		"allotment-application":         "len(resident)",
+		"participatory-budget-proposal": "age >=",
+		"senior-leisure-card":           "age + resident",
+		"solar-panel-tax-rebate":        "age / 2 > 3",
+		"free-legal-advice":             "",
+		"clinical-waste-collection":     "monthly_income",
 	}
 	for slug, rule := range broken {
 		s, ok := c.Service(slug)
@@ -115,7 +115,7 @@ func TestCompileReportsEveryBrokenRuleWithItsService(t *testing.T) {
 	if len(got) != len(broken) {
 		t.Errorf("want %d problems, got %d: %v", len(broken), len(got), err)
 	}
-	if !strings.Contains(err.Error(), `service "pet-adoption"`) {
+	if !strings.Contains(err.Error(), `service "participatory-budget-proposal"`) {
 		t.Errorf("the error should name each service:\n%v", err)
 	}
 }
@@ -132,49 +132,43 @@ func TestEvaluateExactMatches(t *testing.T) {
 			"emergency-social-assistance", "rent-assistance", "energy-poverty-assistance",
 			"home-care-service", "meals-on-wheels", "personal-alarm-telecare", "free-legal-advice",
 			"social-housing-application", "report-disrepair-rented-home", "rental-deposit-guarantee",
-			"adult-education-enrolment", "allotment-application", "senior-leisure-card", "pet-adoption",
-			"participatory-budget-proposal",
+			"allotment-application", "senior-leisure-card", "participatory-budget-proposal",
 		}},
 		{"family of five with three children on 1,800 € a month", bigFamily, []string{
 			"resident-parking-permit", "visitor-parking-permit", "school-transport-assistance",
 			"emergency-social-assistance", "rent-assistance", "school-meals-grant",
 			"energy-poverty-assistance", "food-bank-referral", "childcare-subsidy", "free-legal-advice",
 			"social-housing-application", "report-disrepair-rented-home", "rental-deposit-guarantee",
-			"school-admission-application", "nursery-place-application", "adult-education-enrolment",
-			"allotment-application", "pet-adoption", "participatory-budget-proposal",
+			"school-admission-application", "nursery-place-application", "allotment-application", "participatory-budget-proposal",
 		}},
 		{"non-resident homeowner with a disability", visitor, []string{
 			"clinical-waste-collection", "disabled-parking-badge", "disability-support-assessment",
-			"school-admission-application", "adult-education-enrolment", "solar-panel-tax-rebate",
-			"pet-adoption",
+			"school-admission-application", "solar-panel-tax-rebate",
 		}},
 		{"homeowning carer with four children", owners, []string{
 			"resident-parking-permit", "visitor-parking-permit", "school-transport-assistance",
 			"property-tax-low-income-reduction", "property-tax-large-family-rebate",
 			"carers-support-grant", "childcare-subsidy", "free-legal-advice",
 			"home-energy-efficiency-grant", "school-admission-application", "nursery-place-application",
-			"adult-education-enrolment", "allotment-application", "solar-panel-tax-rebate",
-			"pet-adoption", "participatory-budget-proposal",
+			"allotment-application", "solar-panel-tax-rebate",
+			"participatory-budget-proposal",
 		}},
 		{"unemployed 20-year-old renting with two others", jobseeker, []string{
 			"resident-parking-permit", "visitor-parking-permit", "rent-assistance",
 			"energy-poverty-assistance", "youth-employment-programme", "free-legal-advice",
-			"report-disrepair-rented-home", "rental-deposit-guarantee", "adult-education-enrolment",
-			"allotment-application", "pet-adoption", "participatory-budget-proposal",
+			"report-disrepair-rented-home", "rental-deposit-guarantee", "allotment-application", "participatory-budget-proposal",
 		}},
 		{"full-time student living alone on 700 €", student, []string{
 			"resident-parking-permit", "visitor-parking-permit", "rent-assistance",
 			"energy-poverty-assistance", "free-legal-advice", "report-disrepair-rented-home",
-			"rental-deposit-guarantee", "adult-education-enrolment", "student-study-grant",
-			"allotment-application", "pet-adoption", "participatory-budget-proposal",
+			"rental-deposit-guarantee", "student-study-grant",
+			"allotment-application", "participatory-budget-proposal",
 		}},
 		{"62-year-old homeowner with a disability living alone", disabled62, []string{
 			"clinical-waste-collection", "resident-parking-permit", "visitor-parking-permit",
 			"disabled-parking-badge", "property-tax-single-occupancy-discount", "home-care-service",
 			"meals-on-wheels", "personal-alarm-telecare", "disability-support-assessment",
-			"home-adaptation-grant", "home-energy-efficiency-grant", "adult-education-enrolment",
-			"allotment-application", "senior-leisure-card", "solar-panel-tax-rebate", "pet-adoption",
-			"participatory-budget-proposal",
+			"home-adaptation-grant", "home-energy-efficiency-grant", "allotment-application", "senior-leisure-card", "solar-panel-tax-rebate", "participatory-budget-proposal",
 		}},
 		{"a child of 10, not resident, nothing else", person{age: 10, household: 4, income: 100000}, nil},
 	}
@@ -467,5 +461,77 @@ func TestQuestionsAskedForVariedProfiles(t *testing.T) {
 		len(profiles), sorted[0], median, sorted[len(sorted)-1], len(r.questions), strings.Join(dist, "\n"))
 	if median >= float64(len(r.questions)) {
 		t.Errorf("median %.1f questions asked; it should be below the %d profile questions", median, len(r.questions))
+	}
+}
+
+// A resident who does not know their income, or would rather not say it,
+// is not asked it again and finishes the interview; the rules that need it
+// are "may be", never a match (issue 15).
+func TestNotKnown(t *testing.T) {
+	r := demoRules(t)
+	if a, err := r.Check(map[string]any{"monthly_income": "unknown", "disability": "unknown"}); err != nil || a["monthly_income"] != NotKnown {
+		t.Fatalf("Check: %v %v", a, err)
+	}
+	if _, err := r.Check(map[string]any{"resident": "unknown"}); err == nil || !strings.Contains(err.Error(), `"resident" must be answered`) {
+		t.Errorf("a question without allow_unknown took \"unknown\": %v", err)
+	}
+	given := Answers{"age": 40, "resident": true, "years_resident": 10, "household_size": 2, "children_under_18": 0,
+		"monthly_income": NotKnown, "disability": false, "unemployed": false, "carer": false, "student": false,
+		"homeowner": false, "renting": true}
+	reached, path, next := r.Replay(given)
+	if next != nil {
+		t.Fatalf("the interview goes on to %s", next.Name)
+	}
+	asked := 0
+	for _, q := range path {
+		if q.Name == "monthly_income" {
+			asked++
+		}
+	}
+	if asked != 1 {
+		t.Errorf("income asked %d times", asked)
+	}
+	var matches []string
+	for _, m := range r.Evaluate(reached) {
+		matches = append(matches, m.Slug)
+	}
+	mayBe := r.MayBe(reached)
+	for _, slug := range []string{"rent-assistance", "emergency-social-assistance", "energy-poverty-assistance", "food-bank-referral", "free-legal-advice", "social-housing-application", "rental-deposit-guarantee"} {
+		if slices.Contains(matches, slug) {
+			t.Errorf("%s matched on an income nobody gave", slug)
+		}
+		if !slices.Contains(mayBe, slug) {
+			t.Errorf("%s is not a may-be: %v", slug, mayBe)
+		}
+	}
+	for _, slug := range []string{"carers-support-grant", "older-persons-bus-pass", "resident-parking-permit"} {
+		if slices.Contains(mayBe, slug) {
+			t.Errorf("%s, decided by the answers, is a may-be", slug)
+		}
+	}
+	if !slices.Contains(matches, "resident-parking-permit") {
+		t.Errorf("matches %v lack what the known answers decide", matches)
+	}
+
+	// Everything that may be unknown is: the interview still ends, and
+	// no rule that needs one of those answers matches.
+	all := Answers{"resident": true, "household_size": 1, "children_under_18": 0, "unemployed": false, "carer": false,
+		"student": false, "homeowner": true, "renting": false}
+	for _, q := range r.Questions() {
+		if q.AllowUnknown != "" {
+			all[q.Name] = NotKnown
+		}
+	}
+	reached, _, next = r.Replay(all)
+	if next != nil {
+		t.Fatalf("the interview goes on to %s", next.Name)
+	}
+	for _, m := range r.Evaluate(reached) {
+		if m.Slug == "older-persons-bus-pass" || m.Slug == "disabled-parking-badge" {
+			t.Errorf("%s matched on an age or disability nobody gave", m.Slug)
+		}
+	}
+	if mb := r.MayBe(Answers{}); len(mb) != 0 {
+		t.Errorf("with no answers, may-be %v: a rule the answers do not touch is not one", mb)
 	}
 }

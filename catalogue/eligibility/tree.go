@@ -223,24 +223,38 @@ func (r *Rules) answerValue(i int, answers Answers) value {
 	return interval(lo, hi)
 }
 
-// relevant marks the questions in n's undecided parts and reports whether n
-// is undecided. A decided operand is not looked into: its questions cannot
-// change n any more.
+// relevant marks the questions worth asking in n's undecided parts and
+// reports whether it marked any. A decided operand is not looked into: its
+// questions cannot change n any more. A question answered NotKnown is not
+// worth asking again.
 func (n *node) relevant(r *Rules, answers Answers, mark []bool) bool {
 	if n.decided(n.eval(r, answers)) {
 		return false
 	}
 	if n.kind == kindQuestion {
+		if _, answered := answers[r.questions[n.question].Name]; answered {
+			return false
+		}
 		mark[n.question] = true
 		return true
 	}
+	marked := false
 	if n.left != nil {
-		n.left.relevant(r, answers, mark)
+		marked = n.left.relevant(r, answers, mark)
 	}
 	if n.right != nil {
-		n.right.relevant(r, answers, mark)
+		marked = n.right.relevant(r, answers, mark) || marked
 	}
-	return true
+	return marked
+}
+
+// mentions reports whether n uses a question that answers holds.
+func (n *node) mentions(r *Rules, answers Answers) bool {
+	if n.kind == kindQuestion {
+		_, ok := answers[r.questions[n.question].Name]
+		return ok
+	}
+	return n.left != nil && n.left.mentions(r, answers) || n.right != nil && n.right.mentions(r, answers)
 }
 
 func neg(v value) value {

@@ -32,6 +32,7 @@ func TestBrowser(t *testing.T) {
 	files := t.TempDir()
 
 	t.Run("Accessibility", func(t *testing.T) { accessibilityJourney(t, b, files) })
+	t.Run("SearchOnAPhone", func(t *testing.T) { searchOnAPhoneJourney(t, b) })
 	t.Run("Keyboard", func(t *testing.T) { keyboardJourney(t, b) })
 	t.Run("NoJavaScript", func(t *testing.T) { noJavaScriptJourney(t, b) })
 
@@ -50,6 +51,9 @@ func TestBrowser(t *testing.T) {
 	t.Run("SupportFinder", func(t *testing.T) { supportFinderJourney(t, b) })
 	t.Run("Editor", func(t *testing.T) { editorJourney(t, b) })
 	t.Run("ServiceAlert", func(t *testing.T) { serviceAlertJourney(t, b) })
+	// Last: the journeys before made the applications, payments and
+	// revisions its pages list.
+	t.Run("BackOfficeAccessibility", func(t *testing.T) { backOfficeAccessibility(t, b) })
 }
 
 // accessibilityJourney audits the pages of the portal a resident or a
@@ -146,6 +150,104 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 	admin.audit(t, "public holidays with errors")
 }
 
+// backOfficeAccessibility audits every page type of the back office, as an
+// administrator (who is also caseworker and publisher) meets them: the
+// audit covered none, so white-on-white buttons went unseen (issue 15).
+func backOfficeAccessibility(t *testing.T, b *browser) {
+	tb := b.newTab(t, "a11y-back-office")
+	tb.open(t, "/editor")
+	tb.signIn(t, "admin")
+	tb.expectPath(t, "/editor")
+	const entry = "/editor/entries/service/report-a-pothole"
+	pages := []struct{ name, path, heading string }{
+		{"editor-index", "/editor", ""},
+		{"editor-entry", entry, "Report a pothole"},
+		{"editor-entry-in-spanish", entry + "?compare=es", "Report a pothole"},
+		{"editor-revisions", entry + "/revisions", ""},
+		{"editor-preview", entry + "/preview", "Report a pothole"},
+		{"editor-create", "/editor/create/service", ""},
+		{"editor-reviews", "/editor/reviews", ""},
+		{"editor-search-quality", "/editor/search", ""},
+		{"editor-import", "/editor/import", ""},
+		{"editor-feedback", "/editor/feedback", ""},
+		{"editor-duplicates", "/editor/duplicates", ""},
+		{"editor-audit", "/editor/audit", ""},
+		{"staff-queue", "/staff", "Applications to review"},
+		{"staff-queue-all", "/staff?status=all", "Applications to review"},
+		{"staff-payments", "/staff/payments", ""},
+		{"staff-notifications", "/staff/notifications", "Notifications not sent"},
+		{"account-notifications", "/account/notifications", "Emails from the council"},
+		{"dev-mail", "/dev-mail", "Development mailbox"},
+	}
+	for _, p := range pages {
+		tb.open(t, p.path)
+		tb.expectPath(t, strings.SplitN(p.path, "?", 2)[0])
+		if p.heading != "" {
+			tb.expectHeading(t, p.heading)
+		}
+		tb.shot(t, p.name)
+		tb.audit(t, p.name)
+	}
+	// A staff application page, whichever the queue lists first.
+	tb.open(t, "/staff?status=all")
+	if tb.has(t, `main a[href^="/staff/applications/"]`) {
+		tb.follow(t, `main a[href^="/staff/applications/"]`)
+		tb.expectPath(t, "/staff/applications/")
+		tb.shot(t, "staff-application")
+		tb.audit(t, "staff application")
+	} else {
+		t.Error("the staff queue lists no application to audit")
+	}
+}
+
+// searchOnAPhoneJourney searches on a phone's screen: the first result
+// comes right under the search box, and the filters wait, closed, behind
+// their disclosure after the results, which opens without JavaScript
+// (issue 15: the filters pushed the first result 1,440 px down).
+func searchOnAPhoneJourney(t *testing.T, b *browser) {
+	tb := b.newTab(t, "phone")
+	tb.run(t, "use a phone's screen", emulation.SetDeviceMetricsOverride(375, 740, 2, true))
+	tb.run(t, "switch JavaScript off", emulation.SetScriptExecutionDisabled(true))
+	tb.open(t, "/search?q=bin")
+	tb.expectHeading(t, "Search results for “bin”")
+	tb.shot(t, "results")
+	tb.run(t, "switch JavaScript on to measure", emulation.SetScriptExecutionDisabled(false))
+	var layout struct {
+		SearchBox   float64 `json:"searchBox"`
+		FirstResult float64 `json:"firstResult"`
+		Filters     float64 `json:"filters"`
+		FormShown   bool    `json:"formShown"`
+	}
+	measure := `(() => ({
+		searchBox: document.querySelector('main form[role=search]').getBoundingClientRect().bottom,
+		firstResult: document.querySelector('ol.results li').getBoundingClientRect().top,
+		filters: document.querySelector('.filters-disclosure').getBoundingClientRect().top,
+		formShown: document.querySelector('form.filters').checkVisibility(),
+	}))()`
+	tb.run(t, "measure the page", chromedp.Evaluate(measure, &layout))
+	// Only the count of results is between the search box and the first.
+	if gap := layout.FirstResult - layout.SearchBox; gap > 120 {
+		t.Errorf("the first result is %.0f px below the search box", gap)
+	}
+	if layout.Filters < layout.FirstResult {
+		t.Errorf("the filters (at %.0f px) come before the first result (ending at %.0f px)", layout.Filters, layout.FirstResult)
+	}
+	if layout.FormShown {
+		t.Error("the filters are open before anyone asked for them")
+	}
+	tb.run(t, "open the filters", chromedp.Click(".filters-disclosure summary", chromedp.ByQuery, chromedp.NodeVisible))
+	tb.run(t, "measure again", chromedp.Evaluate(measure, &layout))
+	if !layout.FormShown {
+		t.Error("the filters did not open")
+	}
+	tb.shot(t, "filters-open")
+	tb.audit(t, "search on a phone, filters open")
+	tb.run(t, "tick online only", chromedp.Click("#filter-online", chromedp.ByQuery, chromedp.NodeVisible))
+	tb.follow(t, "form.filters button[type=submit]")
+	tb.expectPath(t, "/search?")
+	tb.expectText(t, ".filters-disclosure summary", "1 set")
+}
+
 // keyboardJourney uses the home page with the keyboard alone: the skip link
 // comes first and moves focus to the main content, every element Tab stops
 // on shows where the focus is, and the search box can be reached and used.
@@ -225,7 +327,10 @@ func noJavaScriptJourney(t *testing.T, b *browser) {
 	all := tb.text(t, ".result-count")
 	tb.shot(t, "results")
 
-	tb.run(t, "tick Free only", chromedp.Click("#filter-free", chromedp.ByQuery))
+	// The filters wait behind their disclosure, which opens without
+	// JavaScript.
+	tb.run(t, "open the filters", chromedp.Click(".filters-disclosure summary", chromedp.ByQuery, chromedp.NodeVisible))
+	tb.run(t, "tick Free only", chromedp.Click("#filter-free", chromedp.ByQuery, chromedp.NodeVisible))
 	tb.follow(t, "form.filters button[type=submit]")
 	p := tb.expectPath(t, "/search?")
 	if !strings.Contains(p, "free=1") || !strings.Contains(p, "q=parking+permit") {

@@ -83,6 +83,11 @@ func rulesCheck(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%d of %d services with an eligibility rule match\n", len(matches), len(rules.Services()))
 	if undecided := rules.Undecided(answers); len(undecided) > 0 {
 		q, _ := rules.NextQuestion(answers)
+		if q == nil {
+			fmt.Fprintf(stdout, "%d more may match, but depend on answers the profile gives as %q: %s\n",
+				len(undecided), eligibility.NotKnown, strings.Join(undecided, ", "))
+			return nil
+		}
 		label, _ := q.Label.In(*lang, c.Authority.DefaultLanguage)
 		fmt.Fprintf(stdout, "%d more depend on questions the profile does not answer: %s\nthe support finder would ask next: %s (%s)\n",
 			len(undecided), strings.Join(undecided, ", "), q.Name, label)

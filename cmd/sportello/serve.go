@@ -86,7 +86,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	validator := forms.NewValidator(forms.Options{Currency: authority.Currency, MaxFileSize: cfg.UploadMaxBytes})
+	validator := forms.NewValidator(forms.Options{Currency: authority.Currency, MaxFileSize: cfg.UploadMaxBytes, Location: cfg.TimeZone})
 
 	provider, err := providers.New(db, providers.Settings{
 		Env:                 cfg.Env,

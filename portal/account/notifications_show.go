@@ -36,7 +36,9 @@ type notificationsPage struct {
 }
 
 // errorLink is one line of the error summary.
-type errorLink struct{ Href, Message string }
+// errorLink is one line of the error summary ("apply.error_summary", which
+// also shows the question a form's problem is about: none here).
+type errorLink struct{ Href, Question, Lang, Message string }
 
 type addressView struct {
 	Current string

@@ -19,13 +19,21 @@ type applyCheckPage struct {
 	Token   string
 	Action  string
 	Answers []Answer
-	// Applicant is shown for an application made without signing in.
-	Applicant      *applications.Contact
+	// Applicant is shown for an application made without signing in,
+	// with the details the form did not ask for itself.
+	Applicant      *checkContact
 	ContactChange  string
 	ContactMissing bool
 	// PayNext: sending takes the applicant straight to the payment
 	// provider (a fee due on application, someone signed in).
 	PayNext bool
+}
+
+// checkContact is the contact details of an anonymous application that
+// the form's own questions did not give.
+type checkContact struct {
+	applications.Contact
+	AskName, AskEmail bool
 }
 
 // Answer is one answer as read back, with the link to change it.
@@ -82,9 +90,14 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 		})
 	}
 	if web.ViewerOf(c) == nil {
-		page.Applicant = &pend.Contact
 		page.ContactMissing = pend.Contact.Name == "" && pend.Contact.Email == ""
-		page.ContactChange = change + "#contact-name"
+		if ask := newApplyContact(svc.OnlineForm); ask != nil {
+			page.Applicant = &checkContact{Contact: pend.Contact, AskName: ask.AskName, AskEmail: ask.AskEmail}
+			page.ContactChange = change + "#contact-name"
+			if !ask.AskName {
+				page.ContactChange = change + "#contact-email"
+			}
+		}
 	}
 	return web.Render(c, "apply/check", page)
 }
@@ -95,7 +108,7 @@ func firstInput(a *forms.Answer) string {
 	switch a.Type {
 	case forms.TypeDate:
 		return a.Field + "-day"
-	case forms.TypeAddress:
+	case forms.TypeAddress, forms.TypeLocation:
 		return a.Field + "-line1"
 	}
 	return a.Field

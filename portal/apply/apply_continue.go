@@ -114,7 +114,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 			}
 		}
 	}
-	contact, contactErrs, err := s.applyContactCheck(c, meta)
+	contact, contactErrs, err := s.applyContactCheck(c, svc.OnlineForm, meta, res.Answers)
 	if err != nil {
 		return err
 	}
@@ -160,8 +160,10 @@ func chosenFiles(in []forms.FileInput) []forms.FileInput {
 
 // applyContactCheck checks the optional contact details of an application
 // made without signing in, with the same rules as a form's name and email
-// questions. A signed-in person's contact details are their account's.
-func (s *Handler) applyContactCheck(c *fiber.Ctx, meta forms.Values) (applications.Contact, []forms.FieldError, error) {
+// questions. Where the form asks for the applicant's name or email itself,
+// that answer is the contact detail, and it is not asked again. A
+// signed-in person's contact details are their account's.
+func (s *Handler) applyContactCheck(c *fiber.Ctx, svcForm *catalogue.OnlineForm, meta forms.Values, answers forms.Answers) (applications.Contact, []forms.FieldError, error) {
 	if v := web.ViewerOf(c); v != nil {
 		contact := applications.Contact{Name: v.Name}
 		if v.EmailVerified {
@@ -169,17 +171,38 @@ func (s *Handler) applyContactCheck(c *fiber.Ctx, meta forms.Values) (applicatio
 		}
 		return contact, nil, nil
 	}
+	nameField, emailField := forms.ApplicantFields(svcForm)
 	maxName := 200
-	form := &catalogue.OnlineForm{Fields: []catalogue.Field{
-		{Name: "name", Type: forms.TypeText, MaxLength: &maxName},
-		{Name: "email", Type: forms.TypeEmail},
-	}}
-	res, err := s.forms.Validate(c.UserContext(), form, forms.Values{
-		"name": {meta.Get(inputContactName)}, "email": {meta.Get(inputContactEmail)},
-	}, nil)
-	if err != nil {
-		return applications.Contact{}, nil, err
+	form := &catalogue.OnlineForm{}
+	values := forms.Values{}
+	if nameField == "" {
+		form.Fields = append(form.Fields, catalogue.Field{Name: "name", Type: forms.TypeText, MaxLength: &maxName})
+		values["name"] = []string{meta.Get(inputContactName)}
 	}
-	contact := applications.Contact{Name: res.Answers.Get("name").Text, Email: res.Answers.Get("email").Text}
-	return contact, res.Errors, nil
+	if emailField == "" {
+		form.Fields = append(form.Fields, catalogue.Field{Name: "email", Type: forms.TypeEmail})
+		values["email"] = []string{meta.Get(inputContactEmail)}
+	}
+	var contact applications.Contact
+	var errs []forms.FieldError
+	if len(form.Fields) > 0 {
+		res, err := s.forms.Validate(c.UserContext(), form, values, nil)
+		if err != nil {
+			return applications.Contact{}, nil, err
+		}
+		if a := res.Answers.Get("name"); a != nil {
+			contact.Name = a.Text
+		}
+		if a := res.Answers.Get("email"); a != nil {
+			contact.Email = a.Text
+		}
+		errs = res.Errors
+	}
+	if a := answers.Get(nameField); a != nil && nameField != "" {
+		contact.Name = a.Text
+	}
+	if a := answers.Get(emailField); a != nil && emailField != "" {
+		contact.Email = a.Text
+	}
+	return contact, errs, nil
 }

@@ -32,12 +32,24 @@ type applyPage struct {
 	Multipart  bool // the form has a file input
 }
 
-// applyContact is the optional contact block of an anonymous application.
+// applyContact is the optional contact block of an anonymous application:
+// the name and email the form does not ask for itself.
 type applyContact struct {
-	Name       string
-	Email      string
-	NameError  string
-	EmailError string
+	AskName, AskEmail bool
+	Name              string
+	Email             string
+	NameError         string
+	EmailError        string
+}
+
+// newApplyContact is the contact block a form needs from someone not
+// signed in, nil when the form itself asks for both their name and email.
+func newApplyContact(form *catalogue.OnlineForm) *applyContact {
+	name, email := forms.ApplicantFields(form)
+	if name != "" && email != "" {
+		return nil
+	}
+	return &applyContact{AskName: name == "", AskEmail: email == ""}
 }
 
 // Inputs of the form that are the page's, not answers.
@@ -119,7 +131,7 @@ func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.S
 		Action:        applyFormURL(svc.Slug),
 		Token:         token,
 		Fields:        s.applyFields(c, d, svc.OnlineForm, values, errs, pend),
-		Errors:        applyErrorLinks(c, errs),
+		Errors:        applyErrorLinks(c, d, svc.OnlineForm, errs),
 		CanSaveDraft:  web.ViewerOf(c) != nil,
 		DraftKeptDays: int(applications.DraftTTL / (24 * time.Hour)), DraftNoticeDays: int(applications.DraftReminder / (24 * time.Hour)),
 	}
@@ -127,7 +139,7 @@ func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.S
 		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
 	}
 	if web.ViewerOf(c) == nil {
-		page.Applicant = &applyContact{}
+		page.Applicant = newApplyContact(svc.OnlineForm)
 	}
 	for _, f := range svc.OnlineForm.Fields {
 		if f.Type == forms.TypeFile {

@@ -199,6 +199,9 @@ func applyInputs(form *catalogue.OnlineForm, values forms.Values) forms.Values {
 			for _, p := range []string{"line1", "line2", "town", "postcode"} {
 				keep(f.Name + "-" + p)
 			}
+		case forms.TypeLocation:
+			keep(f.Name + "-line1")
+			keep(f.Name + "-line2")
 		}
 	}
 	return out
@@ -214,8 +217,9 @@ type applyField struct {
 	Hint         string
 	HintLang     string
 	Optional     bool
-	Error        string // translated message, "" when none
-	DescribedBy  string // ids of the hint and error, for aria-describedby
+	Error        string   // translated message, "" when none
+	MoreErrors   []string // an address's other problems, after Error
+	DescribedBy  string   // ids of the hint and error, for aria-describedby
 	Value        string
 	Prefix       string // a currency symbol before a money input
 	InputMode    string
@@ -253,18 +257,34 @@ type applyKept struct {
 	Size string
 }
 
-// ErrorLink is one line of the error summary.
+// ErrorLink is one line of the error summary. Question is the label of the
+// question it is about, so that "Enter a date" says which date.
 type ErrorLink struct {
-	Href    string
-	Message string
+	Href     string
+	Question string
+	Lang     string // of Question, when not the page's
+	Message  string
 }
 
-// ErrorText translates a FieldError with its arguments.
+// ErrorText translates a FieldError with its arguments, or gives the
+// catalogue's own message for it (a pattern_message) in the reader's
+// language.
 func ErrorText(c *fiber.Ctx, fe forms.FieldError) string {
+	lang, site := web.LangOf(c), web.SiteOf(c)
+	if fe.Message != nil && site != nil {
+		if s, _ := fe.Message.In(lang, site.Authority().DefaultLanguage); s != "" {
+			return s
+		}
+	}
 	pairs := make([]any, 0, 2*len(fe.Args))
 	for k, v := range fe.Args {
-		if a, ok := v.(forms.Amount); ok { // a money field's limit: "8000,00 €"
-			v = web.Money{Minor: a.Minor, Currency: a.Currency}.Format(web.LangOf(c))
+		switch a := v.(type) {
+		case forms.Amount: // a money field's limit: "8000,00 €"
+			v = web.Money{Minor: a.Minor, Currency: a.Currency}.Format(lang)
+		case forms.Date: // a date field's bound: "12 May 2026"
+			if site != nil {
+				v = site.ISODate(lang, string(a))
+			}
 		}
 		pairs = append(pairs, k, v)
 	}
@@ -282,23 +302,31 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 		if len(f.Help) > 0 {
 			fv.Hint, fv.HintLang = d.Text(f.Help, lang)
 		}
-		var errInput string
+		wrong := map[string]bool{} // the inputs in error
 		for _, fe := range errs {
-			if fe.Field == f.Name {
-				fv.Error, errInput = ErrorText(c, fe), fe.Input
-				break
+			if fe.Field != f.Name {
+				continue
+			}
+			if fv.Error == "" {
+				fv.Error = ErrorText(c, fe)
+			} else {
+				fv.MoreErrors = append(fv.MoreErrors, ErrorText(c, fe))
+			}
+			wrong[fe.Input] = true
+			for _, in := range fe.Inputs {
+				wrong[in] = true
 			}
 		}
 		switch f.Type {
 		case forms.TypeDate:
 			if fv.Hint == "" {
-				fv.Hint = web.T(c, "form.date.hint")
+				fv.Hint = web.T(c, "form.date.hint", "Example", forms.ExampleDate(f, s.forms.Today()))
 			}
 			for _, p := range []struct{ part, class string }{{"day", "input--2"}, {"month", "input--2"}, {"year", "input--4"}} {
 				id := f.Name + "-" + p.part
 				fv.Parts = append(fv.Parts, applyPart{
 					ID: id, Label: web.T(c, forms.KeyDatePart+p.part), Value: values.Get(id),
-					Class: p.class, InputMode: "numeric", Error: fv.Error != "" && (errInput == id || errInput == ""),
+					Class: p.class, InputMode: "numeric", Error: fv.Error != "" && (wrong[id] || wrong[f.Name]),
 				})
 			}
 		case forms.TypeAddress:
@@ -309,7 +337,16 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 				id := f.Name + "-" + p.part
 				fv.Parts = append(fv.Parts, applyPart{
 					ID: id, Label: web.T(c, forms.KeyAddressPart+p.part), Value: values.Get(id),
-					Class: p.class, Autocomplete: p.auto, Error: fv.Error != "" && errInput == id,
+					Class: p.class, Autocomplete: p.auto, Error: wrong[id],
+				})
+			}
+		case forms.TypeLocation:
+			// A spot in the road has no postal address to fill in for the
+			// person: no autocomplete.
+			for _, p := range []string{"line1", "line2"} {
+				id := f.Name + "-" + p
+				fv.Parts = append(fv.Parts, applyPart{
+					ID: id, Label: web.T(c, forms.KeyLocationPart+p), Value: values.Get(id), Autocomplete: "off", Error: wrong[id],
 				})
 			}
 		case forms.TypeSelect, forms.TypeRadio, forms.TypeCheckbox:
@@ -384,11 +421,20 @@ func applyFileSize(c *fiber.Ctx, size int64) string {
 	return web.T(c, forms.KeyFileSizeMB, "Size", n)
 }
 
-// applyErrorLinks is the error summary of a validation.
-func applyErrorLinks(c *fiber.Ctx, errs []forms.FieldError) []ErrorLink {
+// applyErrorLinks is the error summary of a validation, each problem under
+// its question's label.
+func applyErrorLinks(c *fiber.Ctx, d *web.Directory, form *catalogue.OnlineForm, errs []forms.FieldError) []ErrorLink {
 	out := make([]ErrorLink, 0, len(errs))
 	for _, fe := range errs {
-		out = append(out, ErrorLink{Href: "#" + cmp.Or(fe.Input, fe.Field), Message: ErrorText(c, fe)})
+		l := ErrorLink{Href: "#" + cmp.Or(fe.Input, fe.Field), Message: ErrorText(c, fe)}
+		if form != nil {
+			for i := range form.Fields {
+				if form.Fields[i].Name == fe.Field {
+					l.Question, l.Lang = d.Text(form.Fields[i].Label, web.LangOf(c))
+				}
+			}
+		}
+		out = append(out, l)
 	}
 	return out
 }

@@ -19,7 +19,11 @@ import (
 // week and language, and the synonym sets and best bets that tune search.
 type searchQualityPage struct {
 	editorPage
-	Week, Lang  string
+	// Week and LangFilter choose the insights shown. (A field named Lang
+	// would hide the page's own language: the page came out with
+	// <html lang=""> and in the filter's language.)
+	Week        string
+	LangFilter  string
 	Weeks       []edOption
 	LangOptions []edOption
 	Top         []editorial.InsightCount
@@ -65,15 +69,18 @@ func (s *searchQuality) renderSearchQuality(c *fiber.Ctx, status int, probs []we
 			p.Week = weeks[0]
 		}
 	}
+	if len(weeks) == 0 {
+		weeks = []string{p.Week} // the week under way, with nothing counted yet
+	}
 	for _, w := range weeks {
 		p.Weeks = append(p.Weeks, edOption{Value: w, Label: w, Selected: w == p.Week})
 	}
-	p.Lang = c.Query("lang_filter")
+	p.LangFilter = c.Query("lang_filter")
 	p.LangOptions = []edOption{{Value: "", Label: web.T(c, "editor.filter.any")}}
 	for _, l := range d.Authority.Languages {
-		p.LangOptions = append(p.LangOptions, edOption{Value: l, Label: web.LanguageName(l), Selected: l == p.Lang})
+		p.LangOptions = append(p.LangOptions, edOption{Value: l, Label: web.LanguageName(l), Selected: l == p.LangFilter})
 	}
-	all, err := s.ed.db.Insights(ctx, p.Week, p.Lang, 10000)
+	all, err := s.ed.db.Insights(ctx, p.Week, p.LangFilter, 10000)
 	if err != nil {
 		return err
 	}
@@ -105,7 +112,7 @@ func (s *searchQuality) renderSearchQuality(c *fiber.Ctx, status int, probs []we
 	for _, b := range bets {
 		row := bestBetRow{Lang: b.Lang, Query: b.Query, Slug: b.Slug, Title: b.Slug, URL: EntryURL("service", b.Slug)}
 		if sum, ok := d.ServiceOf[b.Slug]; ok {
-			row.Title, _ = sum.Title.In(p.Lang, d.DefaultLang)
+			row.Title, _ = sum.Title.In(b.Lang, d.DefaultLang)
 		}
 		p.BestBets = append(p.BestBets, row)
 	}

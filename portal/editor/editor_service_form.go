@@ -89,11 +89,18 @@ func serviceValues(s *catalogue.Service, langs []string) url.Values {
 		if f.Pattern != nil {
 			set(fieldName(i, "pattern"), *f.Pattern)
 		}
+		if f.MinDate != nil {
+			set(fieldName(i, "min_date"), *f.MinDate)
+		}
+		if f.MaxDate != nil {
+			set(fieldName(i, "max_date"), *f.MaxDate)
+		}
 		set(fieldName(i, "accept"), strings.Join(f.Accept, ", "))
 		set(fieldName(i, "max_size_mb"), formatFloat(f.MaxSizeMB))
 		for _, l := range langs {
 			set(fieldName(i, "label."+l), f.Label[l])
 			set(fieldName(i, "help."+l), f.Help[l])
+			set(fieldName(i, "pattern_message."+l), f.PatternMessage[l])
 		}
 		v.Set(fieldName(i, "options.count"), strconv.Itoa(len(f.Options)))
 		for j, o := range f.Options {
@@ -208,21 +215,28 @@ func decodeService(v url.Values, langs []string, def, currency string, T func(st
 	}
 	for i := range min(n, maxFormFields) {
 		f := catalogue.Field{
-			Name:      strings.TrimSpace(v.Get(fieldName(i, "name"))),
-			Type:      v.Get(fieldName(i, "type")),
-			Required:  v.Get(fieldName(i, "required")) != "",
-			Label:     readText(v, fieldName(i, "label"), langs, def, true),
-			Help:      readText(v, fieldName(i, "help"), langs, def, false),
-			Min:       floatAt(fieldName(i, "min")),
-			Max:       floatAt(fieldName(i, "max")),
-			MaxLength: intAt(fieldName(i, "max_length")),
-			MaxSizeMB: floatAt(fieldName(i, "max_size_mb")),
+			Name:           strings.TrimSpace(v.Get(fieldName(i, "name"))),
+			Type:           v.Get(fieldName(i, "type")),
+			Required:       v.Get(fieldName(i, "required")) != "",
+			Label:          readText(v, fieldName(i, "label"), langs, def, true),
+			Help:           readText(v, fieldName(i, "help"), langs, def, false),
+			PatternMessage: readText(v, fieldName(i, "pattern_message"), langs, def, false),
+			Min:            floatAt(fieldName(i, "min")),
+			Max:            floatAt(fieldName(i, "max")),
+			MaxLength:      intAt(fieldName(i, "max_length")),
+			MaxSizeMB:      floatAt(fieldName(i, "max_size_mb")),
 		}
 		if accept := words(v.Get(fieldName(i, "accept"))); len(accept) > 0 {
 			f.Accept = accept
 		}
 		if p := v.Get(fieldName(i, "pattern")); p != "" {
 			f.Pattern = &p
+		}
+		if b := strings.TrimSpace(v.Get(fieldName(i, "min_date"))); b != "" {
+			f.MinDate = &b
+		}
+		if b := strings.TrimSpace(v.Get(fieldName(i, "max_date"))); b != "" {
+			f.MaxDate = &b
 		}
 		m, _ := strconv.Atoi(v.Get(fieldName(i, "options.count")))
 		for j := range min(m, maxOptions) {
@@ -406,7 +420,7 @@ func (s *Handler) formBuilderGroups(v url.Values, langs []string, def, compare s
 			selectField(fieldName(i, "type"), T("editor.form.type"), v.Get(fieldName(i, "type")), types),
 			{ID: fieldID(fieldName(i, "required")), Name: fieldName(i, "required"), Label: T("editor.form.required"), Type: "checkbox", Value: "1", Checked: v.Get(fieldName(i, "required")) != ""},
 		}
-		for _, part := range []string{"label", "help"} {
+		for _, part := range []string{"label", "help", "pattern_message"} {
 			pg := pairGroup(v, fieldName(i, part), "", "", "text", 0, langs, def, compare, name, missing)
 			for _, f := range pg.Fields {
 				if f.Type != "hidden" {
@@ -415,7 +429,7 @@ func (s *Handler) formBuilderGroups(v url.Values, langs []string, def, compare s
 				g.Fields = append(g.Fields, f)
 			}
 		}
-		for _, k := range []string{"min", "max", "max_length", "pattern", "accept", "max_size_mb"} {
+		for _, k := range []string{"min", "max", "max_length", "pattern", "min_date", "max_date", "accept", "max_size_mb"} {
 			g.Fields = append(g.Fields, edField{ID: fieldID(fieldName(i, k)), Name: fieldName(i, k), Label: T("editor.form." + k), Type: "text", Value: v.Get(fieldName(i, k))})
 		}
 		g.Fields = append(g.Fields, edField{ID: fieldID(fieldName(i, "options.count")), Name: fieldName(i, "options.count"), Type: "hidden", Value: v.Get(fieldName(i, "options.count"))})

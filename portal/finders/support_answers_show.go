@@ -47,7 +47,7 @@ func (s *Handler) answerRows(c *fiber.Ctx, iv interview, changeable bool) []supp
 	lang := web.LangOf(c)
 	rows := make([]supportAnswerRow, 0, len(iv.path))
 	for _, q := range iv.path {
-		row := supportAnswerRow{Question: d.Loc(q.Label, lang), Answer: answerText(c, iv.answers[q.Name])}
+		row := supportAnswerRow{Question: d.Loc(q.Label, lang), Answer: answerText(c, q, iv.answers[q.Name])}
 		if changeable {
 			row.ChangeURL = supportQuestionPath(q.Name, true)
 		}

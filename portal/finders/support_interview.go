@@ -138,9 +138,19 @@ func (s *Handler) setSessionAnswers(c *fiber.Ctx, a eligibility.Answers) error {
 // "1.200"): people type incomes that way.
 var groupedNumber = regexp.MustCompile(`^\d{1,3}([.,']\d{3})+$`)
 
-// parseAnswer reads a form answer to q. The error is a translation key and
-// its pairs, for the message next to the field.
-func parseAnswer(q *catalogue.ProfileQuestion, raw string) (any, string, []any) {
+// inputUnknown is the box an integer question that allows it ticks for
+// "I don't know" or "I'd rather not say"; a yes/no question has it as its
+// third radio, the answer's value.
+const inputUnknown = "unknown"
+
+// parseAnswer reads a form answer to q: raw is the answer input, unknown
+// whether the resident ticked "I don't know" (or "I'd rather not say").
+// The error is a translation key and its pairs, for the message next to
+// the field.
+func parseAnswer(q *catalogue.ProfileQuestion, raw string, unknown bool) (any, string, []any) {
+	if q.AllowUnknown != "" && (raw == inputUnknown || unknown && strings.TrimSpace(raw) == "") {
+		return eligibility.NotKnown, "", nil
+	}
 	switch q.Type {
 	case catalogue.QuestionBoolean:
 		switch raw {
@@ -149,10 +159,16 @@ func parseAnswer(q *catalogue.ProfileQuestion, raw string) (any, string, []any) 
 		case "no":
 			return false, "", nil
 		}
+		if q.AllowUnknown != "" {
+			return nil, "support.error.boolean_unknown." + q.AllowUnknown, nil
+		}
 		return nil, "support.error.boolean", nil
 	case catalogue.QuestionInteger:
 		v := strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "").Replace(strings.TrimSpace(raw))
 		if v == "" {
+			if q.AllowUnknown != "" {
+				return nil, "support.error.integer_empty_unknown." + q.AllowUnknown, nil
+			}
 			return nil, "support.error.integer_empty", nil
 		}
 		if groupedNumber.MatchString(v) {
@@ -193,8 +209,11 @@ func rangePairs(q *catalogue.ProfileQuestion) []any {
 	return pairs
 }
 
-// answerText is an answer as the summary shows it.
-func answerText(c *fiber.Ctx, v any) string {
+// answerText is an answer to q as the summary shows it.
+func answerText(c *fiber.Ctx, q *catalogue.ProfileQuestion, v any) string {
+	if v == eligibility.NotKnown {
+		return web.T(c, unknownKey(q))
+	}
 	switch v := v.(type) {
 	case bool:
 		if v {
@@ -231,4 +250,12 @@ func (s *Handler) answeredInterview(c *fiber.Ctx) (*finders, interview, bool, er
 		return nil, iv, false, c.Redirect(iv.nextURL(false), fiber.StatusSeeOther)
 	}
 	return f, iv, true, nil
+}
+
+// unknownKey is the words of q's "I don't know" or "I'd rather not say".
+func unknownKey(q *catalogue.ProfileQuestion) string {
+	if q.AllowUnknown == catalogue.UnknownRatherNotSay {
+		return "support.unknown.rather_not_say"
+	}
+	return "support.unknown.dont_know"
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
+	"sportello/catalogue/eligibility"
 	"sportello/portal/web"
 )
 
@@ -23,6 +24,11 @@ type supportQuestionPage struct {
 	Number   int    // the question's place in the interview, from 1
 	Value    string // what the field shows: the answer given, or what was typed
 	Error    string // translated; "" when none
+	// Unknown is the words of the question's "I don't know" or "I'd rather
+	// not say", "" when it must be answered; UnknownChosen when it is the
+	// answer.
+	Unknown       string
+	UnknownChosen bool
 }
 
 // supportQuestionShow shows a question: GET /support-finder/questions/:name.
@@ -54,7 +60,7 @@ func (s *Handler) supportQuestionAnswer(c *fiber.Ctx) error {
 	}
 	f, iv, i, q, name := at.f, at.iv, at.i, at.q, at.name
 	raw := c.FormValue("answer")
-	v, key, pairs := parseAnswer(q, raw)
+	v, key, pairs := parseAnswer(q, raw, c.FormValue(inputUnknown) != "")
 	if key != "" {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderSupportQuestion(c, iv, i, q, raw, web.T(c, key, pairs...))
@@ -147,6 +153,13 @@ func (s *Handler) renderSupportQuestion(c *fiber.Ctx, iv interview, i int, q *ca
 	if page.Integer {
 		page.Hint = web.T(c, rangeHintKey(q), rangePairs(q)...)
 	}
+	if q.AllowUnknown != "" {
+		page.Unknown = web.T(c, unknownKey(q))
+		page.UnknownChosen = value == inputUnknown
+		if page.UnknownChosen && page.Integer {
+			page.Value = ""
+		}
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return web.Render(c, "support/question", page)
 }
@@ -173,6 +186,10 @@ func answerValue(v any) string {
 		return "no"
 	case int:
 		return strconv.Itoa(v)
+	case string:
+		if v == eligibility.NotKnown {
+			return inputUnknown
+		}
 	}
 	return ""
 }

@@ -116,12 +116,10 @@ func TestReasonsForEveryDemoRule(t *testing.T) {
 		{"rental-deposit-guarantee", elderAlone, "because you live in Porta Nova, you do not own your home and your household's monthly income (€600) is at most €1,300 for 1 person"},
 		{"school-admission-application", visitor, "because 1 child under 18 lives with you"},
 		{"nursery-place-application", bigFamily, "because you live in Porta Nova and 3 children under 18 live with you"},
-		{"adult-education-enrolment", elderAlone, "because you are 70"},
 		{"student-study-grant", student, "because you live in Porta Nova, you are a full-time student and your household's monthly income (€700) is at most €1,100 for 1 person"},
 		{"allotment-application", elderAlone, "because you live in Porta Nova"},
 		{"senior-leisure-card", disabled62, "because you live in Porta Nova and you are 62"},
 		{"solar-panel-tax-rebate", visitor, "because you own your home"},
-		{"pet-adoption", bigFamily, "because you are 38"},
 		{"participatory-budget-proposal", jobseeker, "because you live in Porta Nova and you are 20"},
 	}
 	covered := map[string]bool{}

@@ -16,10 +16,13 @@ import (
 // supportResults is what the answers lead to, shared by the results page
 // and the account page.
 type supportResults struct {
-	Lang    string
-	Groups  []supportGroup
-	Count   int
-	Related web.CardList // services without rules from the matches' life events
+	Lang   string
+	Groups []supportGroup
+	Count  int
+	// Related is "other services that may help": services whose rule
+	// depends on the answers and that only the answers the resident did
+	// not know, or would rather not give, would decide.
+	Related web.CardList
 }
 
 // supportGroup is the matches of one topic.
@@ -102,8 +105,6 @@ func (s *Handler) supportResults(f *finders, answers eligibility.Answers, lang s
 	out := supportResults{Lang: lang, Count: len(matches)}
 	byTopic := map[string][]*catalogue.ServiceSummary{}
 	reasons := map[string]string{}
-	matched := map[string]bool{}
-	events := map[string]bool{}
 	for _, m := range matches {
 		sum, ok := d.ServiceOf[m.Slug]
 		if !ok {
@@ -111,10 +112,6 @@ func (s *Handler) supportResults(f *finders, answers eligibility.Answers, lang s
 		}
 		byTopic[sum.Topic] = append(byTopic[sum.Topic], sum)
 		reasons[m.Slug] = SayReason(s.Site.Translator, lang, d.DefaultLang, m.Reason())
-		matched[m.Slug] = true
-		for _, le := range sum.LifeEvents {
-			events[le] = true
-		}
 	}
 	for i := range d.Topics {
 		t := &d.Topics[i]
@@ -136,13 +133,12 @@ func (s *Handler) supportResults(f *finders, answers eligibility.Answers, lang s
 		}
 		out.Groups = append(out.Groups, g)
 	}
+	// Not services without a rule that share a life event with a match:
+	// that put "Buy a burial plot" before a 70-year-old. Only what the
+	// answers make possible.
 	var related []*catalogue.ServiceSummary
-	for i := range d.Services {
-		sum := &d.Services[i]
-		if sum.HasRule || matched[sum.Slug] || !slices.Contains(sum.Audience, catalogue.AudienceResident) {
-			continue
-		}
-		if slices.ContainsFunc(sum.LifeEvents, func(le string) bool { return events[le] }) {
+	for _, slug := range f.rules.MayBe(answers) {
+		if sum, ok := d.ServiceOf[slug]; ok && slices.Contains(sum.Audience, catalogue.AudienceResident) {
 			related = append(related, sum)
 		}
 	}

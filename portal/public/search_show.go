@@ -16,15 +16,19 @@ import (
 
 type searchPage struct {
 	web.Page
-	Search    web.SearchBox
-	Form      SearchForm
-	Searched  bool // a query or a filter was given
-	Total     int
-	Hits      []hitView
-	Topics    []facetView
-	Audiences []facetView
-	Online    int
-	Free      int
+	Search   web.SearchBox
+	Form     SearchForm
+	Searched bool // a query or a filter was given
+	// FiltersActive is how many filters are set; the filters' disclosure
+	// is open when there are any, so that the person sees what narrows
+	// the results.
+	FiltersActive int
+	Total         int
+	Hits          []hitView
+	Topics        []facetView
+	Audiences     []facetView
+	Online        int
+	Free          int
 	// DidYouMean is a corrected query and the URL that runs it.
 	DidYouMean    string
 	DidYouMeanURL string
@@ -149,6 +153,11 @@ func (s *Handler) searchShow(c *fiber.Ctx) error {
 		Search:   web.SearchBox{Lang: p.Lang, ID: "search-q", Query: f.Query},
 		Form:     f,
 		Searched: f.Query != "" || f.Topic != "" || f.Audience != "" || f.Online || f.Free,
+	}
+	for _, set := range []bool{f.Topic != "", f.Audience != "", f.Online, f.Free} {
+		if set {
+			page.FiltersActive++
+		}
 	}
 	if f.Query != "" {
 		page.Title = web.T(c, "search.title_for", "Query", f.Query)

@@ -90,11 +90,14 @@ func (sh *Shared) DateTime(lang string, t time.Time) string {
 
 // ISODate writes a YYYY-MM-DD date in lang, with the month names and order
 // of the forms' date fields; iso itself when it is not a date.
-func (sh *Shared) ISODate(lang, iso string) string {
+func (sh *Shared) ISODate(lang, iso string) string { return sh.Site.ISODate(lang, iso) }
+
+// ISODate writes a YYYY-MM-DD date in lang, as Shared.ISODate does.
+func (s *Site) ISODate(lang, iso string) string {
 	t, err := time.Parse(time.DateOnly, iso)
 	if err != nil {
 		return iso
 	}
-	tr := sh.Site.Translator
+	tr := s.Translator
 	return tr.T(lang, forms.KeyDateFormat, "Day", t.Day(), "Month", tr.T(lang, forms.KeyMonthPrefix+strconv.Itoa(int(t.Month()))), "Year", t.Year())
 }
