@@ -665,10 +665,11 @@ func fillMissedBin(t *testing.T, tb *tab, photo string) {
 func fillParkingPermit(t *testing.T, tb *tab, document string) {
 	t.Helper()
 	start := time.Now().AddDate(0, 0, 7)
+	// The address an earlier application gave is offered again: keep it.
+	fillIfEmpty(t, tb, "#address-line1", "Carrer del Port 3")
+	fillIfEmpty(t, tb, "#address-town", "Porta Nova")
+	fillIfEmpty(t, tb, "#address-postcode", "08002")
 	tb.run(t, "fill in the form",
-		chromedp.SendKeys("#address-line1", "Carrer del Port 3", chromedp.ByQuery),
-		chromedp.SendKeys("#address-town", "Porta Nova", chromedp.ByQuery),
-		chromedp.SendKeys("#address-postcode", "08002", chromedp.ByQuery),
 		chromedp.SetValue("#zone", "zone_b", chromedp.ByQuery),
 		chromedp.SendKeys("#vehicle_registration", "1234 bcd", chromedp.ByQuery),
 		chromedp.Click(`input[name="ownership"][value="own"]`, chromedp.ByQuery),
@@ -681,7 +682,7 @@ func fillParkingPermit(t *testing.T, tb *tab, document string) {
 }
 
 // fillIfEmpty types value into an input the portal has not filled in from
-// the account.
+// the account or an earlier application.
 func fillIfEmpty(t *testing.T, tb *tab, sel, value string) {
 	t.Helper()
 	var v string
