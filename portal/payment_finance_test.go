@@ -77,3 +77,27 @@ func TestPaymentFinance(t *testing.T) {
 		}
 	}
 }
+
+// The finance list's dates are the council's days, not UTC's: a payment
+// made now is listed under the council's today, whatever the hour in UTC.
+func TestPaymentFinanceDaysAreTheCouncils(t *testing.T) {
+	// A council 12 hours behind UTC before noon, 14 ahead after: its
+	// date is never UTC's.
+	zone := time.FixedZone("council", -12*3600)
+	if time.Now().UTC().Hour() >= 12 {
+		zone = time.FixedZone("council", 14*3600)
+	}
+	site := startLiveSite(t, inTimeZone(zone))
+	resident := site.browser(t, followRedirects)
+	resident.signIn("resident", "/account")
+	resident.get("/?lang=en")
+	paid, _ := payPaid(t, site, resident)
+
+	staff := site.browser(t, followRedirects)
+	staff.signIn("admin", "/account")
+	staff.get("/?lang=en")
+	councilToday := time.Now().In(zone).Format(time.DateOnly)
+	utcToday := time.Now().UTC().Format(time.DateOnly)
+	must(t, staff.get("/staff/payments?from="+councilToday+"&to="+councilToday), http.StatusOK, paid.Reference.String())
+	mustNot(t, staff.get("/staff/payments?from="+utcToday+"&to="+utcToday), paid.Reference.String())
+}
