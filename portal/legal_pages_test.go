@@ -91,19 +91,20 @@ func TestStatutoryPages(t *testing.T) {
 	})
 }
 
-// Every page, found or not, signed in or not, links to the three pages from
-// its footer.
+// Every page, found or not, links to the three pages from its footer, beside
+// the council's own address.
 func TestStatutoryLinksInEveryFooter(t *testing.T) {
 	for _, lang := range []string{"en", "fr"} {
 		for _, path := range []string{"/", "/search?q=bin", "/services/resident-parking-permit", "/topics",
-			"/journeys/having-a-baby", "/business", "/support-finder", "/privacy", "/nope"} {
+			"/journeys/having-a-baby", "/business", "/support-finder", "/accessibility", "/privacy",
+			"/privacy/report-missed-bin-collection", "/cookies", "/nope"} {
 			sep := "?"
 			if strings.Contains(path, "?") {
 				sep = "&"
 			}
 			_, body := get(t, path+sep+"lang="+lang, nil)
 			footer := body[strings.LastIndex(body, `<footer`)+1:]
-			for _, href := range []string{`href="/accessibility"`, `href="/privacy"`, `href="/cookies"`} {
+			for _, href := range []string{`href="/accessibility"`, `href="/privacy"`, `href="/cookies"`, `href="mailto:hello@portanova.example"`} {
 				if !strings.Contains(footer, href) {
 					t.Errorf("%s in %s: the footer has no %s", path, lang, href)
 				}

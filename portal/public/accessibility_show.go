@@ -19,8 +19,8 @@ type accessibilityPage struct {
 	OutOfScope  localisedList
 	Prepared    string // dates in the page's language; "" when not given
 	Reviewed    string
-	Assessment  string // legal.accessibility.assessment.*; "" when not given
-	Contact     contactView
+	Assessment  string      // legal.accessibility.assessment.*; "" when not given
+	Report      contactView // where to report a problem: not Contact, the footer's
 	Enforcement web.Localised
 }
 
@@ -32,7 +32,7 @@ func (s *Handler) accessibilityShow(c *fiber.Ctx) error {
 		Page:      p,
 		Site:      strings.TrimPrefix(strings.TrimPrefix(s.BaseURL, "https://"), "http://"),
 		StatusKey: "legal.accessibility.status.unknown",
-		Contact:   contactView{Lang: p.Lang, Email: a.Email, Phone: a.Phone},
+		Report:    contactView{Lang: p.Lang, Email: a.Email, Phone: a.Phone},
 	}
 	if st := a.Accessibility; st != nil {
 		page.StatusKey = "legal.accessibility.status." + st.Status
@@ -45,7 +45,7 @@ func (s *Handler) accessibilityShow(c *fiber.Ctx) error {
 		if st.Assessment == catalogue.AssessmentSelf || st.Assessment == catalogue.AssessmentThirdParty {
 			page.Assessment = "legal.accessibility.assessment." + st.Assessment
 		}
-		page.Contact.Email = st.Email
+		page.Report.Email = st.Email
 		page.Enforcement = d.Loc(st.Enforcement, p.Lang)
 	}
 	return web.Render(c, "legal/accessibility_show", page)
