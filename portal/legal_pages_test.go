@@ -85,6 +85,9 @@ func TestStatutoryPages(t *testing.T) {
 			"<h1>Galetes</h1>", "<code>__Host-sportello_session</code>", "després de 30 minuts sense activitat",
 			"no mostrem cap avís de galetes",
 		}},
+		{name: "the form links to its notice", path: "/services/report-missed-bin-collection/apply?lang=en", status: http.StatusOK, contains: []string{
+			`<a href="/privacy/report-missed-bin-collection">How we use your personal information</a>`,
+		}},
 		{name: "the service page links to its notice", path: "/services/report-missed-bin-collection?lang=en", status: http.StatusOK, contains: []string{
 			`<a href="/privacy/report-missed-bin-collection">How we use your personal information</a>`,
 		}},
