@@ -77,6 +77,11 @@ type Authority struct {
 	Website         string   `json:"website"`
 	Phone           string   `json:"phone"`
 	Email           string   `json:"email"`
+	// Privacy and Accessibility are the council's part of the privacy
+	// notice and of the accessibility statement (statutory.go); nil leaves
+	// those pages saying only what the portal knows.
+	Privacy       *CouncilPrivacy `json:"privacy,omitempty"`
+	Accessibility *Accessibility  `json:"accessibility,omitempty"`
 }
 
 // Topic groups services for browsing ("Waste and recycling").
@@ -153,6 +158,9 @@ type Service struct {
 	EligibilityRule    *string     `json:"eligibility_rule"`
 	Assurance          *string     `json:"assurance"`
 	OnlineForm         *OnlineForm `json:"online_form"`
+	// Privacy is what the online form does with personal data and how long
+	// it is kept; nil when not given (only a service with a form has one).
+	Privacy *Privacy `json:"privacy,omitempty"`
 }
 
 // Kinds of online transaction: what a person does with a service online,

@@ -325,6 +325,7 @@ var wholeNumberMessages = map[string]string{
 	"Fee.Amount":               "must be a whole number of cents, 0 or more",
 	"Renewal.ValidForDays":     "must be a whole number of days",
 	"Renewal.RemindDaysBefore": "must be a whole number of days",
+	"Privacy.RetentionDays":    "must be a whole number of days",
 }
 
 func (tc *typeChecker) fail(n *node, path, format string, args ...any) {

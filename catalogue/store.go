@@ -95,6 +95,9 @@ type ServiceSummary struct {
 	ProcessingTimeDays *int   // nil: no set time
 	HasRule            bool
 	Renewal            *Renewal `json:",omitempty"` // for the renewal reminders
+	// RetentionDays is how long a closed application is kept (Privacy); 0
+	// when the service does not say, and its applications are kept.
+	RetentionDays int `json:",omitempty"`
 	// Untranslated are the languages of Languages that some text of the
 	// service lacks (MissingLanguages), for the editor's list. Summaries
 	// stored before it existed lack it: read the title too.
@@ -113,6 +116,9 @@ func (s *Service) Summarise() ServiceSummary {
 	}
 	if s.Assurance != nil {
 		sum.Assurance = *s.Assurance
+	}
+	if s.Privacy != nil {
+		sum.RetentionDays = s.Privacy.RetentionDays
 	}
 	return sum
 }

@@ -148,6 +148,12 @@ func (v *validator) authority(a *Authority) {
 		v.currencyOK = false
 	}
 	v.text(member(p, "name"), a.Name, true)
+	if a.Privacy != nil {
+		v.councilPrivacy(member(p, "privacy"), a.Privacy)
+	}
+	if a.Accessibility != nil {
+		v.accessibility(member(p, "accessibility"), a.Accessibility)
+	}
 }
 
 // slugs checks the syntax and uniqueness of one kind's slugs and returns the
@@ -378,6 +384,9 @@ func (v *validator) service(p string, s *Service) {
 			v.add(member(p, "eligibility_rule"), "%s", err)
 		}
 	}
+	if s.Privacy != nil {
+		v.privacy(member(p, "privacy"), s)
+	}
 	if s.OnlineForm == nil {
 		if s.Assurance != nil {
 			v.add(member(p, "assurance"), "must be null when the service has no online_form")
@@ -449,11 +458,15 @@ func serviceTexts(s *Service) []entryText {
 	list := func(name string, t TextList) entryText {
 		return entryText{name, t != nil, func(l string) bool { _, ok := t[l]; return ok }}
 	}
-	return []entryText{
+	texts := []entryText{
 		textOf("title", s.Title), textOf("summary", s.Summary), textOf("description", s.Description),
 		textOf("eligibility_text", s.EligibilityText), textOf("legal_basis", s.LegalBasis), textOf("output", s.Output),
 		list("keywords", s.Keywords), list("documents", s.Documents), list("steps", s.Steps),
 	}
+	if p := s.Privacy; p != nil {
+		texts = append(texts, textOf("privacy.purpose", p.Purpose), textOf("privacy.shared_with", p.SharedWith), list("privacy.data", p.Data))
+	}
+	return texts
 }
 
 // translations checks that each non-default language of an entry (noun:

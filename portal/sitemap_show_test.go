@@ -29,7 +29,7 @@ func TestSitemapShow(t *testing.T) {
 	for i, u := range set.URLs {
 		locs[u.Loc] = i
 	}
-	want := []string{"/", "/topics", "/life-events", "/journeys", "/business"}
+	want := []string{"/", "/topics", "/life-events", "/journeys", "/business", "/accessibility", "/privacy", "/cookies"}
 	for _, s := range d.Services {
 		want = append(want, "/services/"+s.Slug)
 	}

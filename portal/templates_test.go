@@ -47,8 +47,9 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 		"/", "/search", "/search?q=bin", "/search?q=zzqqxx", "/services/resident-parking-permit",
 		"/services/find-your-collection-day", "/topics", "/topics/housing", "/life-events",
 		"/life-events/having-a-baby", "/journeys", "/journeys/having-a-baby", "/business", "/nope",
+		"/accessibility", "/privacy", "/privacy/report-missed-bin-collection", "/cookies",
 	}
-	rawKey := regexp.MustCompile(`>\s*(layout|nav|home|search|service|topic|topics|life_event|life_events|journey|journeys|business|error|list|audience)\.[a-z_.0-9]+\s*<`)
+	rawKey := regexp.MustCompile(`>\s*(layout|nav|home|search|service|topic|topics|life_event|life_events|journey|journeys|business|error|list|audience|legal)\.[a-z_.0-9]+\s*<`)
 	for _, lang := range []string{"en", "es", "ca", "it", "fr"} {
 		for _, p := range paths {
 			sep := "?"

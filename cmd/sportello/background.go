@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -20,7 +22,7 @@ import (
 // backgroundJobs is the work that runs beside the requests. Every instance
 // offers to do it, and for each run exactly one does (package jobs), so two
 // instances never reconcile the same payment at once.
-func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *payments.Service, apps *applications.Store, cat catalogue.Store, alerts *supportalerts.Alerts, m *metrics.Metrics, log *slog.Logger) *jobs.Runner {
+func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *payments.Service, apps *applications.Store, cat catalogueDocs, alerts *supportalerts.Alerts, m *metrics.Metrics, log *slog.Logger) *jobs.Runner {
 	r := jobs.New(db, jobs.Options{Drain: drain, Log: log, OnRun: m.JobRun})
 	// A lost webhook or a crash mid-checkout is repaired from the
 	// provider's own record.
@@ -82,6 +84,10 @@ func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *p
 		}
 		return err
 	}})
+	// Closed applications are anonymised when their service's retention
+	// period ends (the catalogue's privacy.retention_days). Periods are
+	// counted in days, so once a day is enough.
+	r.Add(retentionJob(apps, cat))
 	// Residents who asked are told of support they may now be able to
 	// get: at most one mail a day, so checking hourly is prompt enough.
 	r.Add(jobs.Job{Name: "support_alerts", Every: time.Hour, Run: func(ctx context.Context) error {
@@ -101,4 +107,38 @@ func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *p
 // two workers (notify.Worker).
 func sendNotifications(w *notify.Worker, every time.Duration) jobs.Job {
 	return jobs.Job{Name: "notifications_send", Every: every, Run: w.Run}
+}
+
+// catalogueDocs is the catalogue store with its published documents, an
+// archived service's included (sqlstore.Store).
+type catalogueDocs interface {
+	catalogue.Store
+	PublishedDoc(ctx context.Context, kind, slug string) (doc []byte, archived bool, err error)
+}
+
+// retentionJob anonymises the closed applications whose retention period
+// has ended. The period is the service's as published, even once archived:
+// its applications are still the council's to delete. A service never
+// published, or whose catalogue says nothing, keeps its applications.
+func retentionJob(apps *applications.Store, cat catalogueDocs) jobs.Job {
+	return jobs.Job{Name: "applications_retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+		_, err := apps.EnforceRetention(ctx, func(ctx context.Context, slug string) (int, error) {
+			doc, _, err := cat.PublishedDoc(ctx, catalogue.KindService, slug)
+			if errors.Is(err, catalogue.ErrNotFound) {
+				return 0, nil
+			}
+			if err != nil {
+				return 0, err
+			}
+			var svc catalogue.Service
+			if err := json.Unmarshal(doc, &svc); err != nil {
+				return 0, fmt.Errorf("reading the published service %s: %w", slug, err)
+			}
+			if svc.Privacy == nil {
+				return 0, nil
+			}
+			return svc.Privacy.RetentionDays, nil
+		})
+		return err
+	}}
 }

@@ -67,6 +67,13 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 		{"topic", "/topics/waste-recycling", "Waste and recycling"},
 		{"journey", "/journeys/open-a-restaurant", "Open a restaurant or café"},
 		{"dev-mail", "/dev-mail", "Development mailbox"},
+		// The statutory pages every footer links to.
+		{"accessibility-statement", "/accessibility", "Accessibility statement"},
+		{"privacy-notice", "/privacy", "Privacy notice"},
+		{"privacy-notice-service", "/privacy/resident-parking-permit", "Apply for a resident parking permit: your personal information"},
+		{"privacy-notice-service-es", "/privacy/report-missed-bin-collection?lang=es", "Avisar de que no se ha recogido la basura: sus datos personales"},
+		{"cookies", "/cookies?lang=en", "Cookies"}, // and back to English for what follows
+		// Last: the support finder's first question follows from it.
 		{"support-finder-start", "/support-finder", "support"},
 	}
 	for _, p := range pages {

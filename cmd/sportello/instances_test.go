@@ -393,7 +393,7 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 		// On a new database every job is due at once, and not again for
 		// minutes: both instances offer, one runs each.
 		db := storetest.OpenURL(t, dsn)
-		want := []string{"applications_draft_reminders", "applications_renewal_reminders", "applications_sweep", "payments_reconcile", "sessions_purge", "support_alerts"}
+		want := []string{"applications_draft_reminders", "applications_renewal_reminders", "applications_retention", "applications_sweep", "payments_reconcile", "sessions_purge", "support_alerts"}
 		var all []jobs.Status
 		for deadline := time.Now().Add(propagationBound); ; time.Sleep(20 * time.Millisecond) {
 			var err error

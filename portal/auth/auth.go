@@ -272,3 +272,7 @@ func requestPath(c *fiber.Ctx) string {
 func validLevel(level string) bool {
 	return slices.Contains([]string{"", AssuranceNone, AssuranceLow, AssuranceSubstantial, AssuranceHigh}, level)
 }
+
+// CookieNames are the names of the session and CSRF cookies, as the
+// cookies page lists them (__Host- prefixed when the site is https).
+func (a *Auth) CookieNames() (session, csrf string) { return a.cookieName, a.csrfCookieName }

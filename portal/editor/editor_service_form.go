@@ -64,6 +64,7 @@ func serviceValues(s *catalogue.Service, langs []string) url.Values {
 			set(name+"."+l, strings.Join(t[l], "\n"))
 		}
 	}
+	privacyValues(v, s.Privacy, langs)
 	set("related", strings.Join(s.Related, "\n"))
 	if s.EligibilityRule != nil {
 		set("eligibility_rule", *s.EligibilityRule)
@@ -209,6 +210,7 @@ func decodeService(v url.Values, langs []string, def, currency string, T func(st
 	if a := v.Get("assurance"); a != "" {
 		s.Assurance = &a
 	}
+	s.Privacy = decodePrivacy(v, langs, def, intAt)
 	n, _ := strconv.Atoi(v.Get("online_form.count"))
 	if n > 0 {
 		s.OnlineForm = &catalogue.OnlineForm{Fields: []catalogue.Field{}}
@@ -398,6 +400,7 @@ func (s *Handler) serviceGroups(v url.Values, d *web.Directory, lang, compare st
 	}}
 	groups = append(groups, how, unit, rule, related)
 	groups = append(groups, s.formBuilderGroups(v, langs, def, compare, T)...)
+	groups = append(groups, privacyGroups(v, text, T)...)
 	return groups
 }
 

@@ -52,6 +52,10 @@ func (s *Handler) Routes(r fiber.Router, a *auth.Auth) {
 	r.Get("/journeys", s.journeyIndex)
 	r.Get("/journeys/:slug", s.journeyShow)
 	r.Get("/business", s.businessShow)
+	r.Get("/accessibility", s.accessibilityShow)
+	r.Get("/privacy", s.privacyShow)
+	r.Get("/privacy/:slug", s.privacyServiceShow)
+	r.Get("/cookies", s.cookiesShow(a))
 	r.Get("/services/:slug/feedback", a.FormPage(), s.feedbackShow)
 	r.Post("/services/:slug/feedback", s.feedbackLimited, s.feedbackSubmit)
 }

@@ -126,7 +126,8 @@ type serviceView struct {
 	Online         bool
 	Kind           string // of online transaction: the words of the start button
 	ApplyURL       string
-	SignInNeeded   bool // the online form needs a signed-in person
+	PrivacyURL     string // what the online form does with personal data
+	SignInNeeded   bool   // the online form needs a signed-in person
 	Topic          web.Link
 	Office         *officeView
 	LifeEvents     web.LinkList
@@ -176,6 +177,7 @@ func (s *Handler) serviceView(d *web.Directory, svc *catalogue.Service, lang str
 	}
 	if v.Online {
 		v.ApplyURL = web.ServiceURL(svc.Slug) + "/apply"
+		v.PrivacyURL = PrivacyURL(svc.Slug)
 	}
 	for _, ch := range svc.Channels {
 		switch ch {

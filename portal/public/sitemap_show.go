@@ -40,7 +40,7 @@ func (s *Handler) SitemapShow(c *fiber.Ctx) error {
 		}
 		set.URLs = append(set.URLs, u)
 	}
-	for _, path := range []string{"/", "/topics", "/life-events", "/journeys", "/business"} {
+	for _, path := range []string{"/", "/topics", "/life-events", "/journeys", "/business", "/accessibility", "/privacy", "/cookies"} {
 		add(path, nil)
 	}
 	for _, t := range d.Topics {

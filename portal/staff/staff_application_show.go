@@ -111,7 +111,7 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 			At:     e.At.UTC().Format(time.RFC3339),
 			Actor:  actorName(e.ActorRole, e.ActorPersonID),
 			Action: web.T(c, "staff.audit."+e.Action),
-			Detail: staffAuditDetail(c, e),
+			Detail: s.staffAuditDetail(c, e),
 		})
 	}
 	return page, nil
@@ -160,7 +160,12 @@ func staffActorName(c *fiber.Ctx, role string, personID int64, names map[int64]s
 
 // staffAuditDetail says what an audit entry's detail records in words: a
 // change of status reads "In review → Approved".
-func staffAuditDetail(c *fiber.Ctx, e applications.AuditEntry) string {
+func (s *Handler) staffAuditDetail(c *fiber.Ctx, e applications.AuditEntry) string {
+	if d, ok := applications.ParseRetentionDetail(e.Detail); ok && e.Action == applications.AuditRetention {
+		lang := web.LangOf(c)
+		return web.T(c, "staff.audit.retention_detail", "Days", web.Number(lang, int64(d.Days)),
+			"Date", s.ISODate(lang, d.Closed), "Count", d.Files)
+	}
 	if e.Action != applications.AuditChangeStatus {
 		return e.Detail
 	}

@@ -67,8 +67,12 @@ func (s *Site) SetAuthority(a catalogue.Authority) {
 	s.authority.Store(&a)
 }
 
-// LangCookie is the cookie that remembers the reader's language choice.
-const LangCookie = "lang"
+// LangCookie is the cookie that remembers the reader's language choice,
+// for LangCookieDays.
+const (
+	LangCookie     = "lang"
+	LangCookieDays = 365
+)
 
 // Middleware puts the site and the reader's language in Locals. The language
 // comes from ?lang= (and is then remembered in the lang cookie), else the
@@ -82,7 +86,7 @@ func (s *Site) Middleware() fiber.Handler {
 			if c.Cookies(LangCookie) != q {
 				c.Cookie(&fiber.Cookie{
 					Name: LangCookie, Value: q, Path: "/",
-					Expires:  time.Now().AddDate(1, 0, 0),
+					Expires:  time.Now().AddDate(0, 0, LangCookieDays),
 					HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: s.Secure,
 				})
 			}
