@@ -92,8 +92,8 @@ func downloadData(t *testing.T, b *browser) personalData {
 // only to them.
 func TestYourData(t *testing.T) {
 	site := startLiveSite(t)
-	// The catalogue's retention of the van permit's applications.
-	site.srv.yourdata.RetentionDays = func(slug string) (int, bool) { return 1825, slug == vanPermit }
+	// The demo catalogue keeps the van permit's applications 2,190 days
+	// after they close (its privacy section).
 	anon := site.browser(t, stopAtRedirects)
 	for _, p := range []string{"/account/data", "/account/data.json", "/account/delete"} {
 		if r := anon.get(p); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/auth/login?return_to=") {
@@ -115,7 +115,7 @@ func TestYourData(t *testing.T) {
 	must(t, page, http.StatusOK, "<h1>Your data</h1>", "Marta Vidal", "marta.vidal@example.org", site.issuer,
 		`id="sign-ins-table"`, "Still open", ref, "Carrer Nou 12", "logbook.pdf", `href="/account/files/`,
 		"You saved these answers on", "How old are you?", "70", "Emails we sent you", "Application received",
-		`href="/account/data.json"`, `href="/account/delete"`, "1,825 days after it is closed")
+		`href="/account/data.json"`, `href="/account/delete"`, "2,190 days after it is closed")
 	mustNot(t, page, otherRef)
 	if n := strings.Count(page.body, "<h1"); n != 1 {
 		t.Errorf("%d h1 elements", n)
@@ -133,7 +133,7 @@ func TestYourData(t *testing.T) {
 		t.Fatalf("applications: %+v", d.Applications)
 	}
 	app := d.Applications[0]
-	if r := app.Retention.DaysAfterClosing; r == nil || *r != 1825 {
+	if r := app.Retention.DaysAfterClosing; r == nil || *r != 2190 {
 		t.Errorf("retention: %v", r)
 	}
 	var address struct{ Line1, Postcode string }
@@ -253,7 +253,7 @@ func TestDeleteAccount(t *testing.T) {
 
 	page := marta.get("/account/delete")
 	must(t, page, http.StatusOK, "<h1>Delete your account</h1>", "What we delete straight away",
-		"What the law requires us to keep", ref, "for as long as the law requires for this service",
+		"What the law requires us to keep", ref, "2,190 days after it is closed",
 		"1 of your applications is still being dealt with", `name="confirm" value="yes"`)
 	must(t, marta.postForm(page, "/account/delete", url.Values{}), http.StatusUnprocessableEntity,
 		`<li><a href="#confirm">Tick the box to confirm that you want to delete your account</a></li>`)

@@ -114,11 +114,6 @@ type Deps struct {
 	// "Your data" (/account/data, /account/data.json) and deleting the
 	// account (/account/delete). nil leaves these unrouted.
 	Accounts accounts.PersonalData
-	// RetentionDays is how long a service's applications are kept after
-	// they are closed (the catalogue's privacy section), for "Your data"
-	// and the account's deletion page; nil, or false for a service, has
-	// them say it in general words.
-	RetentionDays func(serviceSlug string) (int, bool)
 	// Metrics record every request and residents' searches; nil records
 	// nothing (metrics.go).
 	Metrics *metrics.Metrics
@@ -272,7 +267,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			Notes: deps.Notifications, Alerts: deps.SupportAlerts,
 		}, s.apply)
 		s.yourdata.SupportAnswers = s.finders.SavedAnswers
-		s.yourdata.RetentionDays = deps.RetentionDays
+		s.yourdata.RetentionDays = s.retentionDays
 	}
 	if deps.DevMail != nil {
 		site.DevMail = true
@@ -338,6 +333,17 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.routed = routedHandlers(s.app)
 	s.Log.Info("portal ready", "env", cfg.Env, "base_url", cfg.BaseURL, "demo_sign_in", cfg.DemoSignIn)
 	return s, nil
+}
+
+// retentionDays is how long the published catalogue keeps a service's
+// closed applications (its privacy section), for "Your data" and the
+// account's deletion page; false when it sets none.
+func (s *Server) retentionDays(slug string) (int, bool) {
+	sum, ok := s.Directory().ServiceOf[slug]
+	if !ok || sum.RetentionDays <= 0 {
+		return 0, false
+	}
+	return sum.RetentionDays, true
 }
 
 // App returns the Fiber application, for tests and shutdown.
