@@ -213,6 +213,30 @@ func TestYourDataNeedsTheApplicationsLevel(t *testing.T) {
 	}
 }
 
+// A saved draft of a service that asks for a substantial sign-in is held
+// back as the form holds it back: its answers need that level too.
+func TestYourDataNeedsTheDraftsLevel(t *testing.T) {
+	site := startLiveSite(t, ownCatalogue)
+	b := site.browser(t, stopAtRedirects)
+	b.signInAtLevel("resident", "/", "substantial")
+	form := b.get("/services/certificate-of-residence/apply")
+	must(t, form, http.StatusOK)
+	csrf, token := formTokens(t, form.body)
+	answers := answersFor(t, "certificate-of-residence", csrf, token)
+	answers.Set("_action", "save")
+	if r := b.postMultipart("/services/certificate-of-residence/apply", answers); r.status != http.StatusSeeOther {
+		t.Fatalf("save the draft: %d\n%s", r.status, excerptMain(r.body))
+	}
+
+	low := site.browser(t, stopAtRedirects)
+	low.signInAtLevel("resident", "/", "low")
+	for _, p := range []string{"/account/data", "/account/data.json"} {
+		if r := low.get(p); r.status != http.StatusSeeOther || !strings.Contains(r.location, "level=substantial") {
+			t.Errorf("%s at a low sign-in with a draft: %d to %q, want a substantial sign-in", p, r.status, r.location)
+		}
+	}
+}
+
 // stoppingAtRedirects is the same browser (its cookies) stopping at every
 // redirect.
 func (b *browser) stoppingAtRedirects() *browser {

@@ -37,7 +37,7 @@ func (s *Handler) collect(c *fiber.Ctx) (personal, error) {
 	if p.Apps, err = s.areas.Apps.PersonalData(ctx, id); err != nil {
 		return p, err
 	}
-	if err := s.levelFor(c, p.Apps.Applications); err != nil {
+	if err := s.levelFor(c, servicesOf(p.Apps)); err != nil {
 		return p, err
 	}
 	if p.Profile, err = s.areas.People.Profile(ctx, id); err != nil {
@@ -64,13 +64,30 @@ func (s *Handler) collect(c *fiber.Ctx) (personal, error) {
 	return p, nil
 }
 
+// servicesOf are the services of everything a person's applications part
+// shows: the applications, the saved drafts and the forms not sent, whose
+// answers the forms themselves show only at the service's level.
+func servicesOf(apps applications.PersonalData) []string {
+	var slugs []string
+	for _, a := range apps.Applications {
+		slugs = append(slugs, a.ServiceSlug)
+	}
+	for _, d := range apps.Drafts {
+		slugs = append(slugs, d.ServiceSlug)
+	}
+	for _, f := range apps.InProgress {
+		slugs = append(slugs, f.Slug)
+	}
+	return slugs
+}
+
 // levelFor asks for a new sign-in when the viewer's is below the level of
-// any of apps' services.
-func (s *Handler) levelFor(c *fiber.Ctx, apps []applications.Application) error {
+// any of the services.
+func (s *Handler) levelFor(c *fiber.Ctx, services []string) error {
 	d := s.Directory()
 	need := catalogue.AssuranceLow
-	for _, a := range apps {
-		if sum, ok := d.ServiceOf[a.ServiceSlug]; ok && rank(sum.Assurance) > rank(need) {
+	for _, slug := range services {
+		if sum, ok := d.ServiceOf[slug]; ok && rank(sum.Assurance) > rank(need) {
 			need = sum.Assurance
 		}
 	}
