@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"sportello/notify"
 	"sportello/store"
 )
 
@@ -193,6 +194,15 @@ func (s *Store) anonymise(ctx context.Context, id int64, days int, before, now t
 		}
 		if _, err := tx.ExecContext(ctx, s.q(qRetentionClear), now, now, id); err != nil {
 			return s.db.MapError(err)
+		}
+		// The mails about it name it, hold the caseworker's notes and
+		// the address of someone who was not signed in.
+		var ref string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT reference FROM applications WHERE id = ?`), id).Scan(&ref); err != nil {
+			return s.db.MapError(err)
+		}
+		if err := notify.Forget(ctx, s.db, tx, ref); err != nil {
+			return err
 		}
 		detail := RetentionDetail{Days: days, Closed: closedAt.In(s.loc).Format(time.DateOnly), Files: len(names)}.String()
 		if err := s.audit(ctx, tx, now, Actor{Role: RoleSystem}, AuditRetention, id, detail); err != nil {

@@ -126,6 +126,21 @@ func TestEnforceRetention(t *testing.T) {
 				t.Errorf("the audit log still names the file: %q", a.Detail)
 			}
 		}
+		// The mails about it keep no facts, address or person; the
+		// others' keep theirs.
+		mails := func(where string, arg any) int {
+			var n int
+			if err := e.db.SQL().QueryRow(e.db.Rebind(`SELECT COUNT(*) FROM notifications WHERE `+where), arg).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := mails(`data LIKE ? OR person_id = 7`, "%"+string(old.Reference)+"%"); n != 0 {
+			t.Errorf("%d notifications still say something of the anonymised application", n)
+		}
+		if n := mails(`data LIKE ?`, "%"+string(recent.Reference)+"%"); n == 0 {
+			t.Errorf("the notifications of %s, within its retention, were forgotten", recent.Reference)
+		}
 		var amount int64
 		var ref string
 		if err := e.db.SQL().QueryRow(e.db.Rebind(`SELECT amount, reference FROM payments WHERE application_id = ?`), old.ID).Scan(&amount, &ref); err != nil || amount != 4500 || ref != string(old.Reference) {

@@ -161,6 +161,26 @@ func Add(ctx context.Context, db *store.DB, tx *sql.Tx, now time.Time, e Event) 
 	return nil
 }
 
+// Forget blanks, within tx, every notification about the application ref
+// (its facts, the address written to, the person), keeping only that a
+// notification of its kind was sent and when: for the end of the
+// application's retention. Its mails cannot be unsent, but the council no
+// longer keeps what they said.
+func Forget(ctx context.Context, db *store.DB, tx *sql.Tx, ref string) error {
+	quoted, err := json.Marshal(ref)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, db.Rebind(`UPDATE notifications SET data = '{}', address = '', sent_to = '', subject = '', person_id = NULL,
+		event_key = 'forgotten:' || id, status = CASE WHEN status = 'pending' THEN 'skipped' ELSE status END,
+		skip_reason = CASE WHEN status = 'pending' THEN 'obsolete' ELSE skip_reason END
+		WHERE data LIKE ?`), `%"ref":`+string(quoted)+`%`)
+	if err != nil {
+		return fmt.Errorf("notify: forgetting the notifications of an application: %w", db.MapError(err))
+	}
+	return nil
+}
+
 // newID returns a random positive id of 53 bits, exact in JSON numbers.
 func newID() (int64, error) {
 	var b [8]byte
