@@ -126,3 +126,44 @@ func (s *Store) Recipient(ctx context.Context, personID int64, lang string) (Rec
 	}
 	return r, st, nil
 }
+
+// SaveChoices sets personID's mail language (empty: the one they use at
+// the time) and which optional kinds other than support alerts they turned
+// off, in one transaction on their locked row: whether support alerts are
+// on, or turned off by a mail's unsubscribe link meanwhile, is chosen
+// elsewhere and kept.
+func (s *Store) SaveChoices(ctx context.Context, personID int64, lang string, off []Kind) error {
+	for _, k := range off {
+		if !k.Valid() || !k.Optional() || k == SupportAlert {
+			return fmt.Errorf("%w: %q cannot be turned off here", ErrInvalidEvent, k)
+		}
+	}
+	db := s.db
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		now := s.now().UnixMilli()
+		if _, err := tx.ExecContext(ctx, db.Rebind(`INSERT INTO notification_settings (person_id, updated_at)
+			VALUES (?, ?) ON CONFLICT (person_id) DO NOTHING`), personID, now); err != nil {
+			return err
+		}
+		var was string
+		if err := tx.QueryRowContext(ctx, db.Rebind(`SELECT off_kinds FROM notification_settings
+			WHERE person_id = ?`+db.ForUpdate()), personID).Scan(&was); err != nil {
+			return err
+		}
+		var kinds []string
+		for _, k := range off {
+			kinds = append(kinds, string(k))
+		}
+		if slices.Contains(strings.Fields(was), string(SupportAlert)) {
+			kinds = append(kinds, string(SupportAlert))
+		}
+		slices.Sort(kinds)
+		_, err := tx.ExecContext(ctx, db.Rebind(`UPDATE notification_settings SET lang = ?, off_kinds = ?, updated_at = ?
+			WHERE person_id = ?`), lang, strings.Join(slices.Compact(kinds), " "), now, personID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("notify: saving the choices of a person: %w", db.MapError(err))
+	}
+	return nil
+}

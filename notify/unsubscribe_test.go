@@ -103,3 +103,33 @@ func TestTurnOff(t *testing.T) {
 		}
 	})
 }
+
+// The account's choices of language and kinds keep what a mail's
+// unsubscribe link turned off meanwhile, and whether support alerts are on.
+func TestSaveChoicesKeepsSupportAlerts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		st := notify.New(db, nil)
+		addPerson(t, db, 78)
+		if err := st.SaveSettings(ctx, 78, notify.Settings{SupportAlerts: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.TurnOff(ctx, 78, notify.SupportAlert); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveChoices(ctx, 78, "it", []notify.Kind{notify.RenewalDue}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Settings(ctx, 78)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []notify.Kind{notify.RenewalDue, notify.SupportAlert}
+		if got.Lang != "it" || !slices.Equal(got.Off, want) || !got.SupportAlerts {
+			t.Errorf("settings %+v, want Italian, %v off and support alerts as they were", got, want)
+		}
+		if err := st.SaveChoices(ctx, 78, "", []notify.Kind{notify.SupportAlert}); !errors.Is(err, notify.ErrInvalidEvent) {
+			t.Errorf("support alerts turned off from the kinds' form: %v, want ErrInvalidEvent", err)
+		}
+	})
+}

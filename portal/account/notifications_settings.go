@@ -28,20 +28,15 @@ func (s *Handler) notificationsSettings(c *fiber.Ctx) error {
 	if lang != "" && !slices.Contains(web.SiteOf(c).Languages, lang) {
 		return s.refuse(c, "#lang-auto", "notifications.error.lang", func(p *notificationsPage, msg string) { p.LangErr = msg })
 	}
-	st, err := s.notes.Settings(ctx, v.PersonID)
-	if err != nil {
-		return err
-	}
 	// Support alerts are chosen in their own form; what the mail's
-	// unsubscribe link turned off stays off.
-	off := slices.DeleteFunc(st.Off, func(k notify.Kind) bool { return k != notify.SupportAlert })
+	// unsubscribe link turned off stays off (SaveChoices keeps it).
+	var off []notify.Kind
 	for _, k := range notify.OptionalKinds() {
 		if k != notify.SupportAlert && !slices.Contains(receive, k) {
 			off = append(off, k)
 		}
 	}
-	st.Off, st.Lang = off, lang
-	if err := s.notes.SaveSettings(ctx, v.PersonID, st); err != nil {
+	if err := s.notes.SaveChoices(ctx, v.PersonID, lang, off); err != nil {
 		return err
 	}
 	return done(c, "settings")
