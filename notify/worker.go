@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -435,11 +436,12 @@ func MessageID(id int64, host string) string {
 }
 
 // lastError is what the outbox keeps of a failure: one line, at most 300
-// characters, with the recipient's address masked.
+// characters, with the recipient's address masked however the mail server
+// wrote its case.
 func lastError(err error, address string) string {
 	s := strings.Join(strings.Fields(err.Error()), " ")
 	if address != "" {
-		s = strings.ReplaceAll(s, address, MaskAddress(address))
+		s = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(address)).ReplaceAllLiteralString(s, MaskAddress(address))
 	}
 	if len(s) > 300 {
 		s = strings.ToValidUTF8(s[:297], "") + "..."
