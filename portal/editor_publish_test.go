@@ -239,3 +239,30 @@ func withSummary(s *catalogue.Service, summary string) *catalogue.Service {
 	c.Summary["en"] = summary
 	return &c
 }
+
+// The editor's times are the council's, as on every other page: a draft
+// saved and the audit log read in the council's time zone, not UTC.
+func TestEditorTimesAreTheCouncils(t *testing.T) {
+	site := startLiveSite(t, ownCatalogue, inTimeZone(time.FixedZone("PNT", 5*3600+30*60)))
+	const slug = "report-a-pothole"
+	editorUser := site.browser(t, stopAtRedirects)
+	page := editorUser.signIn("editor", "/editor/entries/service/"+slug)
+	svc := site.publishedService(t, slug)
+	svc.Title["en"] = "Report a pothole in the road"
+	saved := time.Now()
+	r := editorUser.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, page.body), 0, "save"))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", r.status, excerptMain(r.body))
+	}
+	// The hour as the council reads it, give or take the minute the save
+	// took.
+	council := saved.In(time.FixedZone("PNT", 5*3600+30*60))
+	hours := []string{council.Format("15:04"), council.Add(time.Minute).Format("15:04")}
+	for _, path := range []string{"/editor/entries/service/" + slug, "/editor/audit?kind=service&slug=" + slug} {
+		got := editorUser.get(path)
+		must(t, got, http.StatusOK, "PNT")
+		if !strings.Contains(got.body, hours[0]) && !strings.Contains(got.body, hours[1]) {
+			t.Errorf("%s does not show the council's time %s:\n%s", path, hours[0], excerptMain(got.body))
+		}
+	}
+}
