@@ -330,6 +330,27 @@ func waitFor(url string, done <-chan error) error {
 	return fmt.Errorf("%s did not answer", url)
 }
 
+// eventually polls cond every interval until it holds, and fails the test
+// with what otherwise. Only the test binary's deadline (go test -timeout),
+// less a minute to report, bounds the wait: a test asserts that something
+// happens, never how fast; speed is measured by benchmarks
+// (docs/performance.md).
+func eventually(t testing.TB, what string, every time.Duration, cond func() bool) {
+	t.Helper()
+	var deadline time.Time
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if end, set := d.Deadline(); set {
+			deadline = end.Add(-time.Minute)
+		}
+	}
+	for !cond() {
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			t.Fatalf("%s: it never happened before the test's deadline", what)
+		}
+		time.Sleep(every)
+	}
+}
+
 type syncWriter struct {
 	mu sync.Mutex
 	w  io.Writer

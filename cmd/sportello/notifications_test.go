@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"html"
 	"mime"
 	"net/http"
@@ -25,11 +26,6 @@ import (
 // mails written by portal/mail, the SMTP channel) sending to
 // notify/smtptest, a real SMTP server on a loopback TCP port named by
 // SPORTELLO_SMTP_URL. People act over HTTP as in instances_test.go.
-
-// mailWait bounds the wait for a mail before the test fails. It is generous
-// on purpose: the tests assert that each mail arrives, once, never how soon
-// (a mail tried while the server was down waits 30 s for its next try).
-const mailWait = 5 * time.Minute
 
 // mailFrom is the council's sender address in these tests.
 const mailFrom = "Ajuntament de Porta Nova <no-reply@portanova.example>"
@@ -63,18 +59,13 @@ func newPostOffice(t testing.TB, srv *smtptest.Server, dsn string, in *instance)
 func (po *postOffice) queued(t testing.TB, kind notify.Kind, about string) int64 {
 	t.Helper()
 	like := "%" + about + "%"
-	for deadline := time.Now().Add(mailWait); ; time.Sleep(50 * time.Millisecond) {
-		var id int64
-		err := po.db.SQL().QueryRow(po.db.Rebind(`SELECT id FROM notifications WHERE kind = ?
+	var id int64
+	eventually(t, fmt.Sprintf("a %s notification about %q is in the outbox", kind, about), 50*time.Millisecond, func() bool {
+		return po.db.SQL().QueryRow(po.db.Rebind(`SELECT id FROM notifications WHERE kind = ?
 			AND (event_key LIKE ? OR data LIKE ? OR address = ?) ORDER BY created_at DESC, id LIMIT 1`),
-			string(kind), like, like, about).Scan(&id)
-		if err == nil {
-			return id
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s notification about %q in the outbox after %v: %v", kind, about, mailWait, err)
-		}
-	}
+			string(kind), like, like, about).Scan(&id) == nil
+	})
+	return id
 }
 
 // messageID is the Message-ID header of notification id's mail.
@@ -92,20 +83,14 @@ func (po *postOffice) copies(id int64) []smtptest.Message {
 // it does not come or comes twice.
 func (po *postOffice) delivered(t testing.TB, id int64) smtptest.Message {
 	t.Helper()
-	for deadline := time.Now().Add(mailWait); ; time.Sleep(50 * time.Millisecond) {
-		got := po.copies(id)
-		if len(got) > 1 {
+	var got []smtptest.Message
+	eventually(t, fmt.Sprintf("notification %d is mailed", id), 50*time.Millisecond, func() bool {
+		if got = po.copies(id); len(got) > 1 {
 			t.Fatalf("notification %d was mailed %d times", id, len(got))
 		}
-		if len(got) == 1 {
-			return got[0]
-		}
-		if time.Now().After(deadline) {
-			var status, lastError string
-			_ = po.db.SQL().QueryRow(po.db.Rebind(`SELECT status, last_error FROM notifications WHERE id = ?`), id).Scan(&status, &lastError)
-			t.Fatalf("notification %d (%s %s) was not mailed within %v", id, status, lastError, mailWait)
-		}
-	}
+		return len(got) == 1
+	})
+	return got[0]
 }
 
 // mailOf waits for the mail of the newest notification of kind about about.
@@ -616,19 +601,14 @@ func testOutage(t *testing.T, po *postOffice, in *instance) {
 		po.queued(t, notify.InfoRequested, ref),
 	}
 	// The worker has met the server down before it comes back.
-	for deadline := time.Now().Add(mailWait); ; time.Sleep(100 * time.Millisecond) {
+	eventually(t, "the worker tries to send while the mail server is down", 100*time.Millisecond, func() bool {
 		var tried int
 		if err := po.db.SQL().QueryRow(po.db.Rebind(`SELECT COUNT(*) FROM notifications WHERE id IN (?, ?, ?) AND attempts > 0 AND status = 'pending'`),
 			three[0], three[1], three[2]).Scan(&tried); err != nil {
 			t.Fatal(err)
 		}
-		if tried > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the worker did not try to send while the mail server was down (within %v)", mailWait)
-		}
-	}
+		return tried > 0
+	})
 	// Sportello restarts meanwhile (a deployment): the outbox is in the
 	// database, so nothing waiting is lost.
 	in.restart(t)
