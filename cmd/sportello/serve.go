@@ -158,7 +158,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("SPORTELLO_METRICS_ADDR: %w", err)
 		}
-		ms := metrics.Server(cfg.MetricsAddr, m, probe)
+		ms := metrics.Server(cfg.MetricsAddr, m, probe, cfg.Profiling)
 		go ms.Serve(mln)
 		defer ms.Close()
 		log.Info("metrics are served", "addr", mln.Addr().String(), "paths", "/metrics /readyz")
