@@ -83,12 +83,13 @@ for kind in services search; do
   if [ -n "${PROFILE_DIR:-}" ]; then
     mkdir -p "$PROFILE_DIR"
     curl -fs -o "$PROFILE_DIR/$kind.cpu.prof" "http://127.0.0.1:$mport/debug/pprof/profile?seconds=10" &
+    profiler=$!
   fi
   PATHS="$work/$kind.txt" wrk -t2 -c16 -d"$duration" --latency -s "$here/paths.lua" "http://127.0.0.1:$port" | grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors' || true
+  if [ -n "${profiler:-}" ]; then wait "$profiler" || true; fi
 done
 echo "server RSS after the load: $(grep VmRSS /proc/$pid/status | awk '{print $2/1024 " MB"}')"
 if [ -n "${PROFILE_DIR:-}" ]; then
-  wait
   curl -fs -o "$PROFILE_DIR/heap.prof" "http://127.0.0.1:$mport/debug/pprof/heap"
   cp "$work/sportello" "$PROFILE_DIR/sportello"
   echo "profiles in $PROFILE_DIR: go tool pprof $PROFILE_DIR/sportello $PROFILE_DIR/heap.prof"
