@@ -35,12 +35,14 @@ const contentName = "web.content"
 //	{{asset "app.css"}}                               fingerprinted asset URL
 //	{{t .Lang (kind .Service.Kind "start")}}          a kind of transaction's message (KindKey)
 //	{{num .Lang 1200}}                                a number as lang writes it ("1.200")
+//	{{$l := layout .Lang}}{{$l.SignIn}}               the main layout's phrases (LayoutText)
 func NewEngine(fsys fs.FS, site *Site) (*Engine, error) {
 	funcs := template.FuncMap{
-		"t":     site.Translator.T,
-		"asset": site.Assets.URL,
-		"kind":  KindKey,
-		"num":   func(lang string, n int) string { return Number(lang, int64(n)) },
+		"t":      site.Translator.T,
+		"layout": site.Translator.Layout,
+		"asset":  site.Assets.URL,
+		"kind":   KindKey,
+		"num":    func(lang string, n int) string { return Number(lang, int64(n)) },
 	}
 	files := map[string]string{}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
