@@ -58,6 +58,9 @@ func Validate(c *Catalogue) error {
 }
 
 type validator struct {
+	// c.Services is nil when a Reader checks a file, one service at a
+	// time: a rule across services works from the slug set v.services,
+	// or from what nextService notes of each service.
 	c *Catalogue
 	problems
 
