@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -31,23 +32,29 @@ func LoadWithin(data []byte, lim Limits) (*Catalogue, error) {
 	if c == nil {
 		return nil, typeErr
 	}
-	err := Validate(c)
+	if err := joinProblems(typeErr, Validate(c)); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// joinProblems adds the content problems of contentErr to the problems of
+// typeErr (a *ValidationError, or nil) but for those found under a value
+// set aside for its type.
+func joinProblems(typeErr, contentErr error) error {
 	if typeErr == nil {
-		if err != nil {
-			return nil, err
-		}
-		return c, nil
+		return contentErr
 	}
 	all := typeErr.(*ValidationError)
 	var content *ValidationError
-	if errors.As(err, &content) {
+	if errors.As(contentErr, &content) {
 		for _, p := range content.Problems {
 			if !underAny(p.Path, all.Problems) {
 				all.Problems = append(all.Problems, p)
 			}
 		}
 	}
-	return nil, all
+	return all
 }
 
 // underAny reports whether path is, or lies inside, the path of one of ps: a
@@ -85,25 +92,25 @@ func Parse(data []byte) (*Catalogue, error) {
 // that Load can validate the rest. It returns a nil catalogue only for
 // broken JSON syntax. Its error, when not nil, is a *ValidationError.
 func parse(data []byte, maxValues int) (*Catalogue, error) {
-	tc := typeChecker{data: data}
+	var tc typeChecker
 	// Each service is checked as soon as it is read and its tree dropped:
 	// the whole file's tree takes about four times the file (1.7 GB for
 	// 100,000 services), one service's a few kilobytes.
 	services := member("", "services")
 	serviceType := reflect.TypeFor[Service]()
-	root, err := readTree(data, maxValues, func(array, path string, n *node) bool {
+	root, err := readTree(bytes.NewReader(data), maxValues, func(array, path string, n *node) bool {
 		if array != services {
 			return false
 		}
 		tc.check(n, serviceType, path)
 		return true
 	})
+	lines := bytesLines(data)
 	if err != nil {
-		return nil, &ValidationError{Problems: []Problem{syntaxProblem(data, err)}}
+		return nil, &ValidationError{Problems: []Problem{syntaxProblem(err, lines)}}
 	}
 	tc.check(root, reflect.TypeFor[Catalogue](), "")
-	// In the order of the file, as a walk of the whole tree finds them.
-	slices.SortStableFunc(tc.list, func(a, b Problem) int { return a.Line - b.Line })
+	tc.placeLines(lines)
 	var c Catalogue
 	decodeErr := json.Unmarshal(data, &c)
 	if err := tc.err(); err != nil {
@@ -120,7 +127,7 @@ func parse(data []byte, maxValues int) (*Catalogue, error) {
 // node is one JSON value and where it starts.
 type node struct {
 	kind    nodeKind
-	offset  int64
+	offset  int64  // of the separators before the value: see lineFinder
 	literal string // string value, or the number as written
 	keys    []string
 	values  []*node // object members (parallel to keys) or array elements
@@ -155,13 +162,13 @@ func (k nodeKind) String() string {
 	return "unknown"
 }
 
-// readTree reads data into a tree. checked, when not nil, is offered every
+// readTree reads a file into a tree. checked, when not nil, is offered every
 // element of an array (with the array's and the element's path) as soon as
 // it is read; when it returns true, the element is not kept in the tree.
-func readTree(data []byte, maxValues int, checked func(array, path string, n *node) bool) (*node, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
+func readTree(src io.Reader, maxValues int, checked func(array, path string, n *node) bool) (*node, error) {
+	dec := json.NewDecoder(src)
 	dec.UseNumber()
-	r := treeReader{dec: dec, data: data, maxValues: maxValues, checked: checked}
+	r := treeReader{dec: dec, maxValues: maxValues, checked: checked}
 	root, err := r.value("", 0)
 	if err != nil {
 		return nil, err
@@ -175,11 +182,15 @@ func readTree(data []byte, maxValues int, checked func(array, path string, n *no
 	return root, nil
 }
 
-var errTrailingData = errors.New("there is more after the end of the catalogue object; remove it")
+var (
+	errTrailingData = errors.New("there is more after the end of the catalogue object; remove it")
+	// errEmpty: the file has nothing but white space.
+	errEmpty = errors.New("the file is empty")
+)
 
 // syntaxProblem turns a decoder error into a Problem with a line where the
 // decoder says where it stopped.
-func syntaxProblem(data []byte, err error) Problem {
+func syntaxProblem(err error, lines lineFinder) Problem {
 	var se *json.SyntaxError
 	var at *syntaxAt
 	var le *limitError
@@ -187,20 +198,26 @@ func syntaxProblem(data []byte, err error) Problem {
 	if errors.As(err, &at) {
 		path = at.path
 	}
+	p := Problem{Path: path}
+	var where *spot // the line to find, if any
 	switch {
 	case errors.As(err, &le):
-		return Problem{Path: path, Line: lineAt(data, le.offset), Message: le.msg}
+		p.Message, where = le.msg, &spot{offset: le.offset, value: true}
 	case errors.As(err, &se):
-		return Problem{Path: path, Line: lineAt(data, se.Offset), Message: "the file is not valid JSON: " + se.Error() + "; look for a missing comma, quote or bracket on this line or the one before"}
+		p.Message, where = "the file is not valid JSON: "+se.Error()+"; look for a missing comma, quote or bracket on this line or the one before", &spot{offset: se.Offset}
 	case errors.Is(err, errTrailingData):
 		return Problem{Message: err.Error()}
-	case len(bytes.TrimSpace(data)) == 0:
+	case errors.Is(err, errEmpty):
 		return Problem{Message: "the file is empty; a catalogue is one JSON object"}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return Problem{Path: path, Line: lineAt(data, int64(len(data))), Message: "the file ends in the middle of the catalogue; it may have been cut short"}
+		p.Message, where = "the file ends in the middle of the catalogue; it may have been cut short", &spot{offset: math.MaxInt64}
 	default:
 		return Problem{Message: "the file is not valid JSON: " + err.Error()}
 	}
+	if line, lerr := lines([]spot{*where}); lerr == nil {
+		p.Line = line[0]
+	}
+	return p
 }
 
 // treeReader reads the tree. It stops at the first value past a limit: a
@@ -208,14 +225,13 @@ func syntaxProblem(data []byte, err error) Problem {
 // is not a catalogue with a typo, and reading on would only cost memory.
 type treeReader struct {
 	dec       *json.Decoder
-	data      []byte
 	maxValues int // 0: no limit
 	values    int
 	checked   func(array, path string, n *node) bool
 }
 
 func (r *treeReader) value(path string, depth int) (*node, error) {
-	start := valueStart(r.data, r.dec.InputOffset())
+	start := r.dec.InputOffset()
 	if depth > MaxDepth {
 		return nil, &syntaxAt{path, &limitError{start, fmt.Sprintf("lists and objects are nested more than %d levels deep here; a catalogue needs fewer than 10, so look for brackets [ or { that are never closed", MaxDepth)}}
 	}
@@ -223,6 +239,9 @@ func (r *treeReader) value(path string, depth int) (*node, error) {
 		return nil, &syntaxAt{path, &limitError{start, fmt.Sprintf("the file has more than %d values (texts, numbers, lists and objects); a catalogue imported here may have at most that many, so split it or import it with `sportello import`", r.maxValues)}}
 	}
 	tok, err := r.dec.Token()
+	if err == io.EOF && depth == 0 {
+		return nil, errEmpty
+	}
 	if err != nil {
 		return nil, &syntaxAt{path, err}
 	}
@@ -251,7 +270,7 @@ func (r *treeReader) value(path string, depth int) (*node, error) {
 		} else {
 			n.kind = nodeObject
 			for r.dec.More() {
-				keyAt := valueStart(r.data, r.dec.InputOffset())
+				keyAt := r.dec.InputOffset()
 				k, err := r.dec.Token()
 				if err != nil {
 					return nil, &syntaxAt{path, err}
@@ -295,14 +314,20 @@ func (e *syntaxAt) Unwrap() error { return e.err }
 // value, so that a value's line is its own and not the previous one's.
 func valueStart(data []byte, off int64) int64 {
 	for off < int64(len(data)) {
-		switch data[off] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			off++
-		default:
+		if !isSeparator(data[off]) {
 			return off
 		}
+		off++
 	}
 	return off
+}
+
+func isSeparator(b byte) bool {
+	switch b {
+	case ' ', '\t', '\r', '\n', ',', ':':
+		return true
+	}
+	return false
 }
 
 func lineAt(data []byte, off int64) int {
@@ -312,10 +337,38 @@ func lineAt(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte{'\n'}) + 1
 }
 
+// A spot is an offset in a file whose line a problem gives. The reader
+// notes where the decoder stood, before the separators (white space, commas
+// and colons) that precede a value; value says to skip them, so that a
+// value's line is its own and not the previous one's.
+type spot struct {
+	offset int64
+	value  bool
+}
+
+// lineFinder returns the line of each spot. Lines are found only for the
+// few problems reported, after reading: counting them as the file is read
+// would cost every import the time, and a file read from disk is not held.
+type lineFinder func([]spot) ([]int, error)
+
+func bytesLines(data []byte) lineFinder {
+	return func(spots []spot) ([]int, error) {
+		lines := make([]int, len(spots))
+		for i, s := range spots {
+			off := s.offset
+			if s.value {
+				off = valueStart(data, min(off, int64(len(data))))
+			}
+			lines[i] = lineAt(data, off)
+		}
+		return lines, nil
+	}
+}
+
 // typeChecker walks a tree and the Go type it is meant to decode into.
 type typeChecker struct {
-	data []byte
 	problems
+	spots  []spot                                          // where each of problems.list is, in the file
 	fields map[reflect.Type]map[string]reflect.StructField // jsonFields, once per type
 }
 
@@ -330,12 +383,28 @@ var wholeNumberMessages = map[string]string{
 
 func (tc *typeChecker) fail(n *node, path, format string, args ...any) {
 	if tc.full() {
-		// Counting lines from the start for every one of a million
-		// problems would take minutes.
 		tc.more++
 		return
 	}
-	tc.addLine(path, lineAt(tc.data, n.offset), format, args...)
+	tc.add(path, format, args...)
+	tc.spots = append(tc.spots, spot{offset: n.offset, value: true})
+}
+
+// placeLines gives each problem its line and puts them in the order of the
+// file, as a walk of the whole tree finds them.
+func (tc *typeChecker) placeLines(lines lineFinder) error {
+	if len(tc.list) == 0 {
+		return nil
+	}
+	nums, err := lines(tc.spots)
+	if err != nil {
+		return err
+	}
+	for i := range tc.list {
+		tc.list[i].Line = nums[i]
+	}
+	slices.SortStableFunc(tc.list, func(a, b Problem) int { return a.Line - b.Line })
+	return nil
 }
 
 func (tc *typeChecker) check(n *node, t reflect.Type, path string) {

@@ -58,6 +58,9 @@ func Validate(c *Catalogue) error {
 }
 
 type validator struct {
+	// c.Services is nil when a Reader checks a file, one service at a
+	// time: a rule across services works from the slug set v.services,
+	// or from what nextService notes of each service.
 	c *Catalogue
 	problems
 
@@ -77,6 +80,21 @@ type validator struct {
 
 func (v *validator) run() {
 	c := v.c
+	v.start(len(c.Services), func(i int) string { return c.Services[i].Slug })
+	for i := range c.Services {
+		if !v.nextService(i, &c.Services[i]) {
+			break
+		}
+	}
+	v.finish()
+}
+
+// start checks everything but the services, given their slugs, which the
+// references of other entries are checked against. Then nextService checks
+// each service, and finish what refers to services; a catalogue file too
+// large to hold is checked so, one service at a time (Reader).
+func (v *validator) start(nServices int, serviceSlug func(int) string) {
+	c := v.c
 	if c.Format != FormatVersion {
 		v.add("format", "must be %q, not %q; this version of Sportello reads only that format", FormatVersion, c.Format)
 	}
@@ -85,7 +103,7 @@ func (v *validator) run() {
 	v.topics = v.slugs("topics", len(c.Topics), func(i int) string { return c.Topics[i].Slug })
 	v.departments = v.slugs("departments", len(c.Departments), func(i int) string { return c.Departments[i].Slug })
 	v.lifeEvents = v.slugs("life_events", len(c.LifeEvents), func(i int) string { return c.LifeEvents[i].Slug })
-	v.services = v.slugs("services", len(c.Services), func(i int) string { return c.Services[i].Slug })
+	v.services = v.slugs("services", nServices, serviceSlug)
 	v.slugs("journeys", len(c.Journeys), func(i int) string { return c.Journeys[i].Slug })
 	v.slugs("business_types", len(c.BusinessTypes), func(i int) string { return c.BusinessTypes[i].Slug })
 
@@ -103,15 +121,22 @@ func (v *validator) run() {
 		v.text(member(p, "title"), e.Title, true)
 	}
 	v.questions()
-	for i := range c.Services {
-		if v.full() {
-			// A file of a million broken services is told so by the
-			// first ones; checking the rest only takes time.
-			v.more++
-			break
-		}
-		v.service(index("services", i), &c.Services[i])
+}
+
+// nextService checks the i-th service. It returns false when the problems
+// are full: a file of a million broken services is told so by the first
+// ones, and checking the rest only takes time.
+func (v *validator) nextService(i int, s *Service) bool {
+	if v.full() {
+		v.more++
+		return false
 	}
+	v.service(index("services", i), s)
+	return true
+}
+
+func (v *validator) finish() {
+	c := v.c
 	for i := range c.Journeys {
 		v.journey(index("journeys", i), &c.Journeys[i])
 	}

@@ -390,7 +390,7 @@ func (st *Store) Archive(ctx context.Context, slug, actor, detail string) (edito
 // every service it added or changed.
 func (st *Store) ImportAs(ctx context.Context, c *catalogue.Catalogue, actor string, reviewBy time.Time) (catalogue.ImportResult, error) {
 	at := time.Now()
-	return st.importThen(ctx, c, func(tx *sql.Tx, res catalogue.ImportResult, changed bool) error {
+	return st.importThen(ctx, c, eachOf(c.Services), func(tx *sql.Tx, res catalogue.ImportResult, changed bool) error {
 		if !changed {
 			return st.audit(ctx, tx, at, actor, "import", "", "", "catalogue imported: nothing changed")
 		}

@@ -107,7 +107,6 @@ type entryRow struct {
 // 100,000 services), for a transaction shorter by a few seconds.
 type importPlan struct {
 	authority string
-	services  []*catalogue.Service
 	entries   []entryRow
 }
 
@@ -116,16 +115,7 @@ func planImport(c *catalogue.Catalogue) (*importPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &importPlan{authority: string(authority), services: make([]*catalogue.Service, len(c.Services))}
-	seen := make(map[string]bool, len(c.Services))
-	for i := range c.Services {
-		s := &c.Services[i]
-		if seen[s.Slug] {
-			return nil, fmt.Errorf("%w: the service slug %q appears twice; validate the catalogue before importing it", catalogue.ErrInvalid, s.Slug)
-		}
-		seen[s.Slug] = true
-		p.services[i] = s
-	}
+	p := &importPlan{authority: string(authority)}
 	if err := addEntries(p, kindTopic, c.Topics, func(t catalogue.Topic) string { return t.Slug }); err != nil {
 		return nil, err
 	}
@@ -191,14 +181,36 @@ func addEntries[T any](p *importPlan, kind string, items []T, slug func(T) strin
 // reported as Added. A change of order alone changes the Version but reports
 // no service as Updated: the services themselves did not change.
 func (st *Store) Import(ctx context.Context, c *catalogue.Catalogue) (catalogue.ImportResult, error) {
-	return st.importThen(ctx, c, nil)
+	return st.importThen(ctx, c, eachOf(c.Services), nil)
 }
 
-// importThen imports c and then, in the same transaction, calls after (when
-// not nil) with what the import did, so that a caller can record more with
-// it (the editor's audit log and review dates); changed says whether the
-// catalogue version moved.
-func (st *Store) importThen(ctx context.Context, c *catalogue.Catalogue, after func(tx *sql.Tx, res catalogue.ImportResult, changed bool) error) (catalogue.ImportResult, error) {
+// ImportEach is Import for a catalogue whose services come one at a time,
+// as a file too large to hold is read (catalogue.Reader.Services): c holds
+// everything but the services, and each calls yield with every service in
+// order. Each service is written as it comes, in the one transaction of the
+// import; when each returns an error (the file's problems), the transaction
+// is rolled back and nothing is written.
+func (st *Store) ImportEach(ctx context.Context, c *catalogue.Catalogue, each func(yield func(*catalogue.Service) error) error) (catalogue.ImportResult, error) {
+	return st.importThen(ctx, c, each, nil)
+}
+
+// eachOf hands over the services of a list, as ImportEach takes them.
+func eachOf(services []catalogue.Service) func(yield func(*catalogue.Service) error) error {
+	return func(yield func(*catalogue.Service) error) error {
+		for i := range services {
+			if err := yield(&services[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// importThen imports c, with the services each hands over, and then, in the
+// same transaction, calls after (when not nil) with what the import did, so
+// that a caller can record more with it (the editor's audit log and review
+// dates); changed says whether the catalogue version moved.
+func (st *Store) importThen(ctx context.Context, c *catalogue.Catalogue, each func(yield func(*catalogue.Service) error) error, after func(tx *sql.Tx, res catalogue.ImportResult, changed bool) error) (catalogue.ImportResult, error) {
 	plan, err := planImport(c)
 	if err != nil {
 		return catalogue.ImportResult{}, err
@@ -212,7 +224,7 @@ func (st *Store) importThen(ctx context.Context, c *catalogue.Catalogue, after f
 			return fmt.Errorf("locking the catalogue: %w", st.db.MapError(err))
 		}
 		next := version + 1
-		servicesChanged, err := st.importServices(ctx, tx, plan.services, next, &res)
+		servicesChanged, err := st.importServices(ctx, tx, each, next, &res)
 		if err != nil {
 			return err
 		}
@@ -236,6 +248,10 @@ func (st *Store) importThen(ctx context.Context, c *catalogue.Catalogue, after f
 		}
 		return after(tx, res, changed)
 	})
+	var invalid *catalogue.ValidationError
+	if errors.As(err, &invalid) {
+		return catalogue.ImportResult{}, err // the file's problems, to show as they are
+	}
 	if err != nil {
 		return catalogue.ImportResult{}, fmt.Errorf("sqlstore: import: %w", err)
 	}
@@ -253,7 +269,7 @@ type storedService struct {
 	serviceState
 }
 
-func (st *Store) importServices(ctx context.Context, tx *sql.Tx, services []*catalogue.Service, version int64, res *catalogue.ImportResult) (changed bool, err error) {
+func (st *Store) importServices(ctx context.Context, tx *sql.Tx, each func(yield func(*catalogue.Service) error) error, version int64, res *catalogue.ImportResult) (changed bool, err error) {
 	stored, err := store.Query(ctx, tx, st.db.Rebind(qServiceStates), func(r store.Scanner) (storedService, error) {
 		var ss storedService
 		err := r.Scan(&ss.slug, &ss.status, &ss.position, &ss.hash)
@@ -286,11 +302,15 @@ func (st *Store) importServices(ctx context.Context, tx *sql.Tx, services []*cat
 	}
 	defer move.Close()
 
-	inFile := make(map[string]bool, len(services))
-	for i, svc := range services {
+	inFile := make(map[string]bool, len(states))
+	i := 0
+	err = each(func(svc *catalogue.Service) error {
 		s, err := encodeService(svc)
 		if err != nil {
-			return false, err
+			return err
+		}
+		if inFile[s.slug] {
+			return fmt.Errorf("%w: the service slug %q appears twice; validate the catalogue before importing it", catalogue.ErrInvalid, s.slug)
 		}
 		inFile[s.slug] = true
 		state, stored := states[s.slug]
@@ -312,8 +332,13 @@ func (st *Store) importServices(ctx context.Context, tx *sql.Tx, services []*cat
 			res.Unchanged++
 		}
 		if err != nil {
-			return false, fmt.Errorf("writing service %q: %w", s.slug, st.db.MapError(err))
+			return fmt.Errorf("writing service %q: %w", s.slug, st.db.MapError(err))
 		}
+		i++
+		return nil
+	})
+	if err != nil {
+		return false, err
 	}
 
 	archive, err := tx.PrepareContext(ctx, st.db.Rebind(qArchiveService))

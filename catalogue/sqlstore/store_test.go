@@ -1,8 +1,11 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -606,4 +609,124 @@ func TestAuthority(t *testing.T) {
 			t.Errorf("Authority = %+v", a)
 		}
 	})
+}
+
+// importFile imports data, written to a file, as `sportello import` does:
+// read twice, each service written as it is checked (ImportEach).
+func importFile(t *testing.T, db *Store, data []byte) (catalogue.ImportResult, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "catalogue.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := catalogue.ReadFile(path)
+	if err != nil {
+		return catalogue.ImportResult{}, err
+	}
+	return db.ImportEach(context.Background(), rd.Catalogue(), rd.Services)
+}
+
+func encode(t *testing.T, c *catalogue.Catalogue) []byte {
+	t.Helper()
+	data, err := catalogue.Encode(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// A file imported one service at a time gives what Import of the whole
+// catalogue gives: the same results, the same stored catalogue, the same
+// archiving of services that left the file.
+func TestImportEachIsImport(t *testing.T) {
+	without := demo(t)
+	without.Services = slices.Delete(without.Services, 8, 9) // one no other entry refers to
+	changed := demo(t)
+	changed.Services[3].Title["en"] = "A new title"
+	changed.Services[4], changed.Services[5] = changed.Services[5], changed.Services[4]
+	steps := []*catalogue.Catalogue{demo(t), demo(t), without, demo(t), changed}
+	storetest.Each(t, func(t *testing.T, raw *store.DB) {
+		whole := newStore(t, raw)
+		each := newStore(t, storetest.Open(t, raw.Dialect()))
+		for i, c := range steps {
+			want := mustImport(t, whole, c)
+			got, err := importFile(t, each, encode(t, c))
+			if err != nil {
+				t.Fatalf("step %d: %v", i, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("step %d: ImportEach = %+v, Import = %+v", i, got, want)
+			}
+			if a, b := encode(t, mustExport(t, each)), encode(t, mustExport(t, whole)); !bytes.Equal(a, b) {
+				t.Errorf("step %d: the stored catalogues differ", i)
+			}
+		}
+		if res, _ := importFile(t, each, encode(t, changed)); len(res.Added)+len(res.Updated)+len(res.Archived) != 0 || res.Unchanged != len(changed.Services) {
+			t.Errorf("importing the same file again: %+v, want every service unchanged", res)
+		}
+	})
+}
+
+// A file with problems in several services is refused with all of them,
+// and nothing is written: not the services before the first problem, which
+// were already written in the transaction, nor those after it.
+func TestImportEachWritesNothingWhenAnyProblem(t *testing.T) {
+	broken := demo(t)
+	broken.Authority.Phone = "+34 000"
+	broken.Topics[0].Title["en"] = "Changed"
+	broken.Services[0].Title["en"] = "Changed"
+	broken.Services[3].Topic = "no-such-topic"
+	broken.Services[7].Channels = append(broken.Services[7].Channels, "fax")
+	dupe := demo(t)
+	dupe.Services[len(dupe.Services)-1].Slug = dupe.Services[0].Slug
+	journey := demo(t)
+	journey.Services[0].Title["en"] = "Changed"
+	journey.Journeys[0].Steps[0].Services = []string{"no-such-service"}
+	tests := []struct {
+		name  string
+		data  []byte
+		paths []string
+	}{
+		{"problems in services 3 and 7", encode(t, broken), []string{"services[3].topic", "services[7].channels[2]"}},
+		{"duplicate slug, first and last", encode(t, dupe), []string{"services[131].slug"}},
+		{"a journey to no service, after every service", encode(t, journey), []string{"journeys[0].steps[0].services[0]"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			eachBackend(t, func(t *testing.T, db *Store) {
+				ctx := context.Background()
+				if _, err := importFile(t, db, tt.data); err == nil {
+					t.Fatal("a file with problems was imported into an empty store")
+				}
+				if v, _ := db.Version(ctx); v != 0 {
+					t.Errorf("Version after a refused first import = %d, want 0", v)
+				}
+				if _, err := db.Service(ctx, demo(t).Services[0].Slug); !errors.Is(err, catalogue.ErrNotFound) {
+					t.Errorf("a service of the refused import was written: %v", err)
+				}
+
+				before := mustImport(t, db, demo(t))
+				_, err := importFile(t, db, tt.data)
+				var ve *catalogue.ValidationError
+				if !errors.As(err, &ve) {
+					t.Fatalf("ImportEach = %v, want a *catalogue.ValidationError", err)
+				}
+				var paths []string
+				for _, p := range ve.Problems {
+					if slices.Contains(tt.paths, p.Path) {
+						paths = append(paths, p.Path)
+					}
+				}
+				if !slices.Equal(paths, tt.paths) {
+					t.Errorf("problems:\n%v\nwant at least, in this order, %v", err, tt.paths)
+				}
+				if v, _ := db.Version(ctx); v != before.Version {
+					t.Errorf("Version after a refused import = %d, want %d", v, before.Version)
+				}
+				if got := mustExport(t, db); !reflect.DeepEqual(got, demo(t)) {
+					t.Errorf("a refused import changed the stored catalogue")
+				}
+			})
+		})
+	}
 }

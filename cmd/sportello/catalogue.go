@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,14 +14,25 @@ import (
 
 // importFile validates a catalogue file and loads it in one transaction.
 // Nothing is written unless the whole file is valid; every problem is
-// printed, one per line, with its JSON path.
+// printed, one per line, with its JSON path. The file is read twice and its
+// services written one at a time as they are checked (catalogue.Reader), so
+// that a catalogue of 100,000 services is never held whole.
 func importFile(ctx context.Context, cfg config, path string, stdout io.Writer) error {
-	data, err := os.ReadFile(path)
+	rd, err := catalogue.ReadFile(path)
+	var invalid *catalogue.ValidationError
+	if errors.As(err, &invalid) {
+		return fmt.Errorf("%s was not imported; nothing was written:\n%w", path, err)
+	}
 	if err != nil {
 		return err
 	}
-	c, err := catalogue.Load(data)
-	if err != nil {
+	if !rd.Clean() {
+		// Nothing will be written: list the rest of the problems without
+		// opening the database.
+		err := rd.Services(nil)
+		if err == nil {
+			err = errors.New("catalogue: a problem found on the first reading was not reported")
+		}
 		return fmt.Errorf("%s was not imported; nothing was written:\n%w", path, err)
 	}
 	db, cat, err := openCatalogue(ctx, cfg)
@@ -29,7 +41,10 @@ func importFile(ctx context.Context, cfg config, path string, stdout io.Writer) 
 	}
 	defer db.Close()
 	defer cat.Close()
-	res, err := cat.Import(ctx, c)
+	res, err := cat.ImportEach(ctx, rd.Catalogue(), rd.Services)
+	if errors.As(err, &invalid) {
+		return fmt.Errorf("%s was not imported; nothing was written:\n%w", path, err)
+	}
 	if err != nil {
 		return fmt.Errorf("%s was not imported; nothing was written: %w", path, err)
 	}

@@ -186,6 +186,11 @@ func TestImportExport(t *testing.T) {
 			[]byte(`"topic": "waste-recycling"`), []byte(`"topic": "no-such-topic"`), 1),
 			[]byte(`"related": [`), []byte(`"related": ["no-such-service", `), 1),
 			[]string{"services[0].topic", "no-such-topic", "no-such-service"}},
+		// Found as the services are written, one at a time: the import
+		// goes on to list them all, then writes nothing.
+		{"problems in two services", replaceNth(replaceNth(demo, `"topic": "waste-recycling"`, `"topic": "no-such-topic"`, 3),
+			`"department": "waste-services"`, `"department": "no-such-department"`, 7),
+			[]string{"services[3].topic", "services[7].department", "no-such-department"}},
 		// Files that once knocked the server over: refused at their path.
 		{"nested too deep", bytes.Replace(demo, []byte(`"fee": null,`), []byte(`"fee": `+strings.Repeat("[", 50_000)+`,`), 1),
 			[]string{"services[0].fee[0][0]", "nested more than 32 levels deep"}},
@@ -244,6 +249,16 @@ func TestImportExport(t *testing.T) {
 	if !strings.Contains(out, "132 unchanged") {
 		t.Errorf("re-importing the export changed something: %q", out)
 	}
+}
+
+// replaceNth replaces the nth (from 0) old in data.
+func replaceNth(data []byte, old, new string, n int) []byte {
+	at := 0
+	for range n {
+		at += bytes.Index(data[at:], []byte(old)) + len(old)
+	}
+	i := at + bytes.Index(data[at:], []byte(old))
+	return append(append(append([]byte{}, data[:i]...), new...), data[i+len(old):]...)
 }
 
 func TestUnknownCommand(t *testing.T) {
