@@ -64,7 +64,7 @@ const (
 	qInsert = `INSERT INTO reports (id, application_id, service_slug, lat, lng, address, description, status, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qSelect = `SELECT r.id, r.application_id, a.reference, r.service_slug, r.lat, r.lng, r.address, r.description, r.status,
-		r.created_at, r.updated_at, COALESCE(a.person_id, 0),
+		r.created_at, r.updated_at, COALESCE(a.due_date, ''), COALESCE(a.person_id, 0),
 		(SELECT COUNT(*) FROM report_supporters s WHERE s.report_id = r.id)
 		FROM reports r JOIN applications a ON a.id = r.application_id`
 	qCount      = `SELECT COUNT(*) FROM reports r`
@@ -87,11 +87,15 @@ func (s *DB) Create(ctx context.Context, in NewReport) (*Report, error) {
 	case catalogue.TransactionOf(in.Service.Kind) != catalogue.TransactionReport:
 		return nil, fmt.Errorf("%w: the service %s is not of kind report", ErrInvalid, in.Service.Slug)
 	}
-	if err := validatePoint(in.Point, s.area); err != nil {
-		return nil, err
-	}
 	in.Address = strings.TrimSpace(in.Address)
 	in.Description = strings.TrimSpace(in.Description)
+	if err := validatePlace(in.Point, in.Address, s.area); err != nil {
+		return nil, err
+	}
+	var lat, lng any
+	if in.Point != nil {
+		lat, lng = in.Point.Lat, in.Point.Lng
+	}
 	answers, files := in.Answers, in.Files
 	if answers == nil {
 		answers, files = answersFrom(in)
@@ -104,7 +108,7 @@ func (s *DB) Create(ctx context.Context, in NewReport) (*Report, error) {
 			if err != nil {
 				return err
 			}
-			_, err = tx.ExecContext(ctx, s.db.Rebind(qInsert), id, appID, in.Service.Slug, in.Point.Lat, in.Point.Lng,
+			_, err = tx.ExecContext(ctx, s.db.Rebind(qInsert), id, appID, in.Service.Slug, lat, lng,
 				in.Address, in.Description, string(StatusOpen), now.UnixMilli(), now.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("reports: recording the place of a report: %w", s.db.MapError(err))
@@ -195,8 +199,12 @@ func scanReport(sc store.Scanner) (Report, error) {
 	var r Report
 	var ref, status string
 	var created, updated int64
-	err := sc.Scan(&r.ID, &r.ApplicationID, &ref, &r.ServiceSlug, &r.Point.Lat, &r.Point.Lng, &r.Address, &r.Description,
-		&status, &created, &updated, &r.PersonID, &r.Supporters)
+	var lat, lng sql.NullFloat64
+	err := sc.Scan(&r.ID, &r.ApplicationID, &ref, &r.ServiceSlug, &lat, &lng, &r.Address, &r.Description,
+		&status, &created, &updated, &r.DueDate, &r.PersonID, &r.Supporters)
+	if lat.Valid && lng.Valid {
+		r.Point = &Point{Lat: lat.Float64, Lng: lng.Float64}
+	}
 	r.Reference, r.Status = applications.Reference(ref), Status(status)
 	r.CreatedAt, r.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
 	return r, err
@@ -282,7 +290,10 @@ func (s *DB) Nearby(ctx context.Context, q NearbyQuery) ([]Near, error) {
 	}
 	var out []Near
 	for _, r := range list {
-		if d := Distance(q.Point, r.Point); d <= q.Radius {
+		if r.Point == nil {
+			continue
+		}
+		if d := Distance(q.Point, *r.Point); d <= q.Radius {
 			out = append(out, Near{Report: r, Distance: d})
 		}
 	}

@@ -64,6 +64,8 @@ func eachDB(t *testing.T, test func(t *testing.T, e *env)) {
 	})
 }
 
+func ptr[T any](v T) *T { return &v }
+
 func en(s string) catalogue.Text { return catalogue.Text{"en": s} }
 
 func service(slug string) *catalogue.Service {
@@ -94,7 +96,7 @@ func (e *env) report(t *testing.T, slug string, p Point, person int64) *Report {
 		t.Fatal(err)
 	}
 	r, err := e.s.Create(context.Background(), NewReport{Token: token, Service: service(slug), CatalogueVersion: 1,
-		PersonID: person, Lang: "en", Point: p, Address: "Carrer Major 12", Description: "A deep hole"})
+		PersonID: person, Lang: "en", Point: &p, Address: "Carrer Major 12", Description: "A deep hole"})
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -108,7 +110,7 @@ func TestCreateRecordsTheReportWithItsApplication(t *testing.T) {
 		token, _ := applications.NewToken()
 		in := NewReport{Token: token, Service: service("pothole"), CatalogueVersion: 3, Lang: "es",
 			Contact: applications.Contact{Email: "vecina@example.com"},
-			Point:   offset(centre, 10, 0), Address: " Carrer Major 12 ", Description: "A deep hole by the bus stop",
+			Point:   ptr(offset(centre, 10, 0)), Address: " Carrer Major 12 ", Description: "A deep hole by the bus stop",
 			Files: []forms.AcceptedFile{{Filename: "hole.png", ContentType: "image/png", Size: int64(len(pngData)),
 				Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(pngData)), nil }}}}
 		r, err := e.s.Create(ctx, in)
@@ -118,7 +120,7 @@ func TestCreateRecordsTheReportWithItsApplication(t *testing.T) {
 		if r.Status != StatusOpen || r.Address != "Carrer Major 12" || r.ServiceSlug != "pothole" || r.Reference == "" {
 			t.Fatalf("report = %+v", r)
 		}
-		if math.Abs(r.Point.Lat-in.Point.Lat) > 1e-9 || math.Abs(r.Point.Lng-in.Point.Lng) > 1e-9 {
+		if r.Point == nil || math.Abs(r.Point.Lat-in.Point.Lat) > 1e-9 || math.Abs(r.Point.Lng-in.Point.Lng) > 1e-9 {
 			t.Errorf("point = %v, want %v", r.Point, in.Point)
 		}
 		if len(r.Photos) != 1 || r.Photos[0].Filename != "hole.png" || r.Photos[0].ContentType != "image/png" {
@@ -175,9 +177,14 @@ func TestCreateRefusesABadPlaceOrService(t *testing.T) {
 			{"not on Earth", service("pothole"), Point{91, 2.17}, ErrInvalid},
 			{"not NaN", service("pothole"), Point{math.NaN(), 2.17}, ErrInvalid},
 			{"not a report", permit, centre, ErrInvalid},
+			{"nowhere", service("pothole"), Point{}, ErrInvalid},
 		} {
 			token, _ := applications.NewToken()
-			_, err := e.s.Create(ctx, NewReport{Token: token, Service: c.svc, Point: c.p, Address: "x"})
+			in := NewReport{Token: token, Service: c.svc, Point: &c.p, Address: "x"}
+			if c.name == "nowhere" {
+				in.Point, in.Address = nil, " "
+			}
+			_, err := e.s.Create(ctx, in)
 			if !errors.Is(err, c.want) {
 				t.Errorf("%s: %v, want %v", c.name, err, c.want)
 			}
@@ -185,6 +192,30 @@ func TestCreateRefusesABadPlaceOrService(t *testing.T) {
 		var n int
 		if err := e.db.SQL().QueryRow("SELECT COUNT(*) FROM applications").Scan(&n); err != nil || n != 0 {
 			t.Errorf("applications = %d, %v; want none made", n, err)
+		}
+	})
+}
+
+func TestAReportMayHaveAnAddressAlone(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		token, _ := applications.NewToken()
+		r, err := e.s.Create(ctx, NewReport{Token: token, Service: service("pothole"), Address: "Plaça Nova, by the fountain"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Point != nil || r.Address != "Plaça Nova, by the fountain" {
+			t.Errorf("report = %+v", r)
+		}
+		near, err := e.s.Nearby(ctx, NearbyQuery{Service: "pothole", Point: centre, Radius: 1e6})
+		if err != nil || len(near) != 0 {
+			t.Errorf("a report without a point is near %+v, %v", near, err)
+		}
+		if list, _, err := e.s.List(ctx, Filter{Area: &area}); err != nil || len(list) != 0 {
+			t.Errorf("a report without a point is in a box: %+v, %v", list, err)
+		}
+		if list, _, err := e.s.List(ctx, Filter{}); err != nil || len(list) != 1 {
+			t.Errorf("list = %+v, %v", list, err)
 		}
 	})
 }

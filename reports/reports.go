@@ -74,12 +74,17 @@ type Report struct {
 	ApplicationID int64
 	Reference     applications.Reference // the application's: what the reporter quotes
 	ServiceSlug   string
-	Point         Point
-	Address       string // the street and the nearest number or a landmark, as written; may be ""
-	Description   string
-	Status        Status
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Point is where it is; nil for a report made by its address alone
+	// (without the map, and without typing coordinates).
+	Point       *Point
+	Address     string // the street and the nearest number or a landmark, as written; may be ""
+	Description string
+	Status      Status
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	// DueDate is the application's: YYYY-MM-DD in the council's time zone
+	// by which the service aims to fix it; "" when it states no time.
+	DueDate string
 	// Supporters counts the people who added theirs to this report.
 	Supporters int
 	// PersonID is the reporter, 0 when they were not signed in. Personal:
@@ -122,7 +127,7 @@ type NewReport struct {
 	PersonID         int64 // 0 when nobody is signed in (the service's assurance must be "none")
 	Contact          applications.Contact
 	Lang             string // the reporter's language, for the mails
-	Point            Point
+	Point            *Point // nil: by its address alone (Address is then needed)
 	Address          string
 	Description      string
 	// Answers are the form's answers when the report came through the
@@ -187,7 +192,8 @@ type Supporter struct {
 type Store interface {
 	// Create makes the report's application (applications.Store.Submit)
 	// and the report, open, in one transaction. ErrInvalid when the service
-	// is not of kind "report" or the point is not a place on Earth,
+	// is not of kind "report", the point is not a place on Earth, or there
+	// is neither a point nor an address,
 	// ErrOutside when it is outside the council's area.
 	Create(ctx context.Context, in NewReport) (*Report, error)
 	// Get returns a report with its events and photos; ErrNotFound.
@@ -200,7 +206,7 @@ type Store interface {
 	// selects in all (beyond the limit).
 	List(ctx context.Context, f Filter) ([]Report, int, error)
 	// Nearby returns the reports of q.Service within q.Radius metres of
-	// q.Point, nearest first.
+	// q.Point, nearest first (reports without a point are never near).
 	Nearby(ctx context.Context, q NearbyQuery) ([]Near, error)
 	// SetStatus moves a report to status to, with a note, and tells the
 	// reporter and every supporter, in one transaction.
@@ -215,12 +221,19 @@ type Store interface {
 
 func (s Status) String() string { return string(s) }
 
-// validatePoint checks that p is a place on Earth, inside area when set.
-func validatePoint(p Point, area *BBox) error {
+// validatePlace checks that a report says where it is: p, a place on
+// Earth inside area when set, or at least an address.
+func validatePlace(p *Point, address string, area *BBox) error {
+	if p == nil {
+		if address == "" {
+			return fmt.Errorf("%w: a report needs a place: coordinates or an address", ErrInvalid)
+		}
+		return nil
+	}
 	if !p.Valid() {
 		return fmt.Errorf("%w: latitude %v and longitude %v are not a place on Earth", ErrInvalid, p.Lat, p.Lng)
 	}
-	if area != nil && !area.Contains(p) {
+	if area != nil && !area.Contains(*p) {
 		return fmt.Errorf("%w: %v, %v", ErrOutside, p.Lat, p.Lng)
 	}
 	return nil

@@ -6,7 +6,9 @@
 --   - ids are random BIGINTs chosen by the store, as for applications;
 --   - latitude and longitude are WGS 84 degrees in DOUBLE PRECISION (REAL
 --     on SQLite): "nearby" is a bounding box here, indexed, and the exact
---     great-circle distance in Go, so no PostGIS is needed;
+--     great-circle distance in Go, so no PostGIS is needed. Both are NULL
+--     for a report made by its address alone (without a map, nobody is
+--     asked to know their coordinates);
 --   - times are Unix milliseconds in BIGINT, which compare as numbers in
 --     both;
 --   - person ids are BIGINT without a foreign key, as in applications.
@@ -17,13 +19,14 @@ CREATE TABLE reports (
     id             BIGINT PRIMARY KEY,
     application_id BIGINT NOT NULL UNIQUE REFERENCES applications (id),
     service_slug   TEXT   NOT NULL,
-    lat            DOUBLE PRECISION NOT NULL CHECK (lat >= -90 AND lat <= 90),
-    lng            DOUBLE PRECISION NOT NULL CHECK (lng >= -180 AND lng <= 180),
+    lat            DOUBLE PRECISION CHECK (lat >= -90 AND lat <= 90),
+    lng            DOUBLE PRECISION CHECK (lng >= -180 AND lng <= 180),
     address        TEXT   NOT NULL DEFAULT '', -- the street and a landmark, as the reporter wrote them
     description    TEXT   NOT NULL DEFAULT '',
     status         TEXT   NOT NULL CHECK (status IN ('open', 'in_progress', 'fixed')),
     created_at     BIGINT NOT NULL,
-    updated_at     BIGINT NOT NULL
+    updated_at     BIGINT NOT NULL,
+    CHECK ((lat IS NULL) = (lng IS NULL))
 );
 
 CREATE INDEX reports_place ON reports (service_slug, lat, lng);
