@@ -67,7 +67,7 @@ func TestReportValidation(t *testing.T) {
 	site := startLiveSite(t)
 	v := site.browser(t, stopAtRedirects)
 	for _, c := range []struct {
-		name, lat, lng, line1 string
+		name, lat, lng, line1  string
 		lang, want, href, kept string
 	}{
 		{"outside the council", "40.4168", "-3.7038", "Gran Vía", "en", "That place is outside the area the council looks after", "#location-lat", `value="40.4168"`},
