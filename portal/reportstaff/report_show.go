@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
+	"sportello/portal/apply"
 	"sportello/portal/web"
 	"sportello/reports"
 )
@@ -36,7 +37,7 @@ type showPage struct {
 	Error      string
 	ErrorOn    string // "status" or "note": the input the error is about
 	Done       bool
-	ErrorLinks []errorLink
+	Errors     []apply.ErrorLink
 }
 
 type photo struct{ Name, URL string }
@@ -45,7 +46,6 @@ type event struct {
 	At, From, To, Note string
 }
 
-type errorLink struct{ Href, Message string }
 
 // reportShow shows one report with its status form: GET
 // /staff/reports/{id}.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/portal/apply"
 	"sportello/portal/web"
 	"sportello/reports"
 )
@@ -55,7 +56,7 @@ func (h *Handler) reportStatus(c *fiber.Ctx) error {
 		return c.Redirect(Path+"/"+strconv.FormatInt(page.ID, 10)+"?done=1", fiber.StatusSeeOther)
 	}
 	page.ErrorOn = strings.TrimPrefix(href, "#")
-	page.ErrorLinks = []errorLink{{Href: href, Message: page.Error}}
+	page.Errors = []apply.ErrorLink{{Href: href, Message: page.Error}}
 	page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
 	c.Status(fiber.StatusUnprocessableEntity)
 	return web.Render(c, "reports/staff_show", page)
