@@ -32,12 +32,12 @@ type showPage struct {
 	Action      string
 	BackURL     string
 	// The status form, with what was chosen and typed when it was refused.
-	Options    []option
-	Note       string
-	Error      string
-	ErrorOn    string // "status" or "note": the input the error is about
-	Done       bool
-	Errors     []apply.ErrorLink
+	Options []option
+	Note    string
+	Error   string
+	ErrorOn string // "status" or "note": the input the error is about
+	Done    bool
+	Errors  []apply.ErrorLink
 }
 
 type photo struct{ Name, URL string }
@@ -45,7 +45,6 @@ type photo struct{ Name, URL string }
 type event struct {
 	At, From, To, Note string
 }
-
 
 // reportShow shows one report with its status form: GET
 // /staff/reports/{id}.
