@@ -230,6 +230,8 @@ func TestStaffReports(t *testing.T) {
 	if len(told) != 2 || !toReporter || !toSupporter {
 		t.Errorf("told %+v, want the reporter and the supporter", told)
 	}
+	// The reporter reads it in their account, note and all.
+	must(t, reporter.get("/account/applications/"+ref), http.StatusOK, "Progress of the repair", "Fixed", "Filled and sealed", "1 person has added theirs.")
 	// Fixed cannot go straight back to in progress.
 	r = cw.post(page+"/status", url.Values{"_csrf": {csrf}, "status": {"in_progress"}})
 	must(t, r, http.StatusUnprocessableEntity, "a fixed report is reopened as open")

@@ -240,3 +240,37 @@ func (s *Handler) applyAdded(c *fiber.Ctx) error {
 	}
 	return web.Render(c, "apply/added", page)
 }
+
+// reportProgress is a report's status and the council's notes, on its
+// reporter's page of the application.
+type reportProgress struct {
+	Status     string
+	StatusCode string
+	Supporters int
+	Events     []reportEvent
+}
+
+type reportEvent struct {
+	At, To, Note string
+}
+
+// reportProgressOf reads the report an application is, if it is one.
+func (s *Handler) reportProgressOf(c *fiber.Ctx, app *applications.Application) (*reportProgress, error) {
+	if s.Reports == nil || catalogue.TransactionOf(s.Directory().KindOf(app.ServiceSlug)) != catalogue.TransactionReport {
+		return nil, nil
+	}
+	r, err := s.Reports.ByApplication(c.UserContext(), app.ID)
+	if errors.Is(err, reports.ErrNotFound) {
+		return nil, nil // sent before reports had a place of their own
+	}
+	if err != nil {
+		return nil, err
+	}
+	lang := web.LangOf(c)
+	p := &reportProgress{Status: web.T(c, "reports.status."+string(r.Status)), StatusCode: string(r.Status), Supporters: r.Supporters}
+	for i := len(r.Events) - 1; i >= 0; i-- {
+		e := r.Events[i]
+		p.Events = append(p.Events, reportEvent{At: s.DateTime(lang, e.At), To: web.T(c, "reports.status."+string(e.To)), Note: e.Note})
+	}
+	return p, nil
+}
