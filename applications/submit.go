@@ -28,6 +28,12 @@ type SubmitInput struct {
 	// about it is in that language unless they chose another.
 	Lang string
 	Now  time.Time // zero: the store's clock
+	// InTx, when set, runs in the submission's transaction once the
+	// application, its first event and its files are written, with the
+	// application's id: another area's rows that belong to it (a report's
+	// place, package reports) are written with it or not at all. It does
+	// not run when the token was used already.
+	InTx func(ctx context.Context, tx *sql.Tx, applicationID int64, now time.Time) error
 }
 
 // referenceAttempts bounds the draws of a free reference. With 34 billion
@@ -123,6 +129,11 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		}
 		if err := s.insertFiles(ctx, tx, id, 0, stored, now); err != nil {
 			return err
+		}
+		if in.InTx != nil {
+			if err := in.InTx(ctx, tx, id, now); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, s.q(qInsertToken), in.Token, id, nullID(in.PersonID), now); err != nil {
 			return s.db.MapError(err)

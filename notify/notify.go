@@ -73,13 +73,18 @@ const (
 	// address (Event.Address). Data: token (the link's secret; the worker
 	// blanks the data once sent).
 	EmailConfirm Kind = "email_confirm"
+	// ReportStatus: staff moved a report at a place on (package reports),
+	// told to its reporter and to everyone who added theirs to it.
+	// Data: ref, service, status (reports.Status), note (may be empty),
+	// role ("reporter" or "supporter").
+	ReportStatus Kind = "report_status"
 )
 
 // Kinds are every kind, in the order the account page lists them.
 var Kinds = []Kind{
 	ApplicationReceived, InfoRequested, StatusChanged, Decision,
 	PaymentReceived, PaymentFailed, RefundMade,
-	FormExpiring, RenewalDue, SupportAlert, EmailConfirm,
+	FormExpiring, RenewalDue, SupportAlert, EmailConfirm, ReportStatus,
 }
 
 // Optional reports whether a person may turn kind off. The others are the
@@ -88,7 +93,7 @@ var Kinds = []Kind{
 // Optional kinds carry List-Unsubscribe.
 func (k Kind) Optional() bool {
 	switch k {
-	case StatusChanged, FormExpiring, RenewalDue, SupportAlert:
+	case StatusChanged, FormExpiring, RenewalDue, SupportAlert, ReportStatus:
 		return true
 	}
 	return false

@@ -24,6 +24,7 @@ import (
 	"sportello/payments"
 	"sportello/payments/stripe"
 	"sportello/portal/auth"
+	"sportello/reports"
 	"sportello/search"
 	"sportello/store"
 )
@@ -159,7 +160,10 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, TimeZone: o.timeZone, Log: log}, deps)
+	if deps.Reports != nil && (o.pendingQuota > 0 || o.now != nil) {
+		deps.Reports = reports.New(site.db, deps.Applications, reports.Options{Area: &testMap.Area, Now: o.now, Logger: log})
+	}
+	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, TimeZone: o.timeZone, Map: testMap, Log: log}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package forms
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -48,23 +50,26 @@ func address(f *catalogue.Field, values Values, a *Answer) []FieldError {
 }
 
 // location checks a place that has no postal address: a spot in the road,
-// a bin in a park. It is the street or place, required when the field is,
-// and optionally the nearest house number or a landmark; no postcode. It is
-// kept as an Address with those two lines.
-func location(f *catalogue.Field, values Values, a *Answer) []FieldError {
+// a bin in a park. It is the street or place and optionally the nearest
+// house number or a landmark, kept as an Address with those two lines, and
+// where the pin was put, kept as a Point; no postcode. A required location
+// needs the street or the pin: without a map, nobody is asked to know their
+// coordinates, and with one, nobody is asked to name the spot.
+func location(f *catalogue.Field, values Values, a *Answer, inArea func(lat, lng float64) bool) []FieldError {
 	ad := Address{
 		Line1: clean(values.Get(f.Name+"-line1"), false),
 		Line2: clean(values.Get(f.Name+"-line2"), false),
 	}
+	p, errs := point(f.Name, values, inArea)
+	a.Point = p
 	if ad == (Address{}) {
-		if f.Required {
+		if f.Required && p == nil && len(errs) == 0 {
 			return []FieldError{{Key: KeyLocation, Input: f.Name + "-line1"}}
 		}
-		return nil
+		return errs
 	}
 	a.Address = &ad
-	var errs []FieldError
-	if ad.Line1 == "" {
+	if ad.Line1 == "" && p == nil {
 		errs = append(errs, FieldError{Key: KeyLocation, Input: f.Name + "-line1"})
 	}
 	for _, p := range []struct{ part, s string }{{"line1", ad.Line1}, {"line2", ad.Line2}} {
@@ -73,4 +78,34 @@ func location(f *catalogue.Field, values Values, a *Answer) []FieldError {
 		}
 	}
 	return errs
+}
+
+// point reads a location's coordinates: none when both inputs are empty.
+// A comma may mark the decimals, as Spanish, Catalan, Italian and French
+// write them.
+func point(name string, values Values, inArea func(lat, lng float64) bool) (*Point, []FieldError) {
+	lat, lng := strings.TrimSpace(values.Get(name+"-lat")), strings.TrimSpace(values.Get(name+"-lng"))
+	switch {
+	case lat == "" && lng == "":
+		return nil, nil
+	case lat == "":
+		return nil, []FieldError{{Key: KeyCoordsBoth, Input: name + "-lat"}}
+	case lng == "":
+		return nil, []FieldError{{Key: KeyCoordsBoth, Input: name + "-lng"}}
+	}
+	deg := func(s string, limit float64) (float64, bool) {
+		v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+		return v, err == nil && !math.IsNaN(v) && v >= -limit && v <= limit
+	}
+	y, okLat := deg(lat, 90)
+	x, okLng := deg(lng, 180)
+	switch {
+	case !okLat:
+		return nil, []FieldError{{Key: KeyCoordsNumber, Input: name + "-lat"}}
+	case !okLng:
+		return nil, []FieldError{{Key: KeyCoordsNumber, Input: name + "-lng"}}
+	case inArea != nil && !inArea(y, x):
+		return nil, []FieldError{{Key: KeyCoordsOutside, Input: name + "-lat", Inputs: []string{name + "-lng"}}}
+	}
+	return &Point{Lat: y, Lng: x}, nil
 }

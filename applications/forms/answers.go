@@ -22,7 +22,8 @@ type Answers []Answer
 //   - select, radio: Text (the option value) and Choices (that option)
 //   - checkbox: Choices, the ticked options in option order; a checkbox
 //     without options (a declaration): Checked
-//   - address: Address; location: Address with Line1 and Line2 only
+//   - address: Address; location: Address with Line1 and Line2 only, and
+//     Point when the pin was put or the coordinates typed
 //   - file: Files
 //
 // An optional field left empty has none of them set.
@@ -36,6 +37,7 @@ type Answer struct {
 	Choices  []Choice       `json:"choices,omitempty"`
 	Checked  bool           `json:"checked,omitempty"`
 	Address  *Address       `json:"address,omitempty"`
+	Point    *Point         `json:"point,omitempty"`
 	Files    []FileRef      `json:"files,omitempty"`
 }
 
@@ -64,6 +66,12 @@ func (a *Address) Lines() []string {
 	return lines
 }
 
+// Point is a place in WGS 84 decimal degrees.
+type Point struct {
+	Lat float64 `json:"lat"`
+	Lng float64 `json:"lng"`
+}
+
 // FileRef is an uploaded file in an answer. ID is set by the applications
 // store when it keeps the file; it is "" in a Result.
 type FileRef struct {
@@ -86,7 +94,7 @@ func (as Answers) Get(field string) *Answer {
 // Empty reports whether the answer holds nothing: an optional field left
 // empty.
 func (a *Answer) Empty() bool {
-	return a.Text == "" && a.Number == nil && len(a.Choices) == 0 && !a.Checked && a.Address == nil && len(a.Files) == 0
+	return a.Text == "" && a.Number == nil && len(a.Choices) == 0 && !a.Checked && a.Address == nil && a.Point == nil && len(a.Files) == 0
 }
 
 // Values turns answers back into input values, to fill the form again when
@@ -122,6 +130,10 @@ func (as Answers) Values() Values {
 			if a.Address != nil {
 				v[a.Field+"-line1"] = []string{a.Address.Line1}
 				v[a.Field+"-line2"] = []string{a.Address.Line2}
+			}
+			if a.Point != nil {
+				v[a.Field+"-lat"] = []string{strconv.FormatFloat(a.Point.Lat, 'f', -1, 64)}
+				v[a.Field+"-lng"] = []string{strconv.FormatFloat(a.Point.Lng, 'f', -1, 64)}
 			}
 		case TypeAddress:
 			if a.Address != nil {

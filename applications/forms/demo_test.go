@@ -160,15 +160,23 @@ func TestMessages(t *testing.T) {
 	langs := []string{"en", "es", "ca", "it", "fr"}
 	files := map[string]map[string]string{}
 	for _, lang := range langs {
-		b, err := os.ReadFile(filepath.Join("..", "..", "portal", "web", "locales", "forms."+lang+".json"))
-		if err != nil {
-			t.Fatal(err)
+		files[lang] = map[string]string{}
+		// The location's coordinates are the reports' (reports.<lang>.json).
+		for _, area := range []string{"forms", "reports"} {
+			b, err := os.ReadFile(filepath.Join("..", "..", "portal", "web", "locales", area+"."+lang+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("%s.%s.json: %v", area, lang, err)
+			}
+			for k, v := range m {
+				if s, ok := v.(string); ok && (area == "forms" || strings.HasPrefix(k, "form.")) {
+					files[lang][k] = s
+				}
+			}
 		}
-		var m map[string]string
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("forms.%s.json: %v", lang, err)
-		}
-		files[lang] = m
 	}
 	need := slices.Clone(ErrorKeys)
 	need = append(need, KeyNotProvided, KeyDeclared, KeyDateFormat, KeyFileSizeKB, KeyFileSizeMB, KeyFileListing)
@@ -178,7 +186,7 @@ func TestMessages(t *testing.T) {
 	for _, p := range []string{"line1", "line2", "town", "postcode"} {
 		need = append(need, KeyAddressPart+p)
 	}
-	need = append(need, KeyLocationPart+"line1", KeyLocationPart+"line2")
+	need = append(need, KeyLocationPart+"line1", KeyLocationPart+"line2", KeyLocationPart+"lat", KeyLocationPart+"lng", KeyLocationPin)
 	for _, p := range []string{"day", "month", "year"} {
 		need = append(need, KeyDatePart+p)
 	}
@@ -189,7 +197,7 @@ func TestMessages(t *testing.T) {
 	}
 	placeholder := regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
 	args := map[string]any{"MaxLength": 5, "Length": 6, "Example": "PN12345678", "Min": "1", "Max": "20", "Currency": "EUR",
-		"Name": "plan.pdf", "Types": "PDF, JPG", "MaxMB": "10", "Day": "27", "Month": "March", "Year": "2026", "Size": "12"}
+		"Name": "plan.pdf", "Types": "PDF, JPG", "MaxMB": "10", "Day": "27", "Month": "March", "Year": "2026", "Size": "12", "Lat": "41.219", "Lng": "1.726"}
 	for k, en := range files["en"] {
 		wantPH := placeholder.FindAllString(en, -1)
 		slices.Sort(wantPH)

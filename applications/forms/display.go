@@ -58,8 +58,15 @@ func (d Display) Answer(a *Answer) []string {
 			return []string{d.T(d.Lang, KeyDeclared)}
 		}
 	case TypeAddress, TypeLocation:
+		var lines []string
 		if a.Address != nil {
-			return a.Address.Lines()
+			lines = a.Address.Lines()
+		}
+		if a.Point != nil {
+			lines = append(lines, d.T(d.Lang, KeyLocationPin, "Lat", strconv.FormatFloat(a.Point.Lat, 'f', 5, 64), "Lng", strconv.FormatFloat(a.Point.Lng, 'f', 5, 64)))
+		}
+		if len(lines) > 0 {
+			return lines
 		}
 	case TypeFile:
 		sep := ","

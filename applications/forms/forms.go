@@ -19,8 +19,10 @@
 //     "<name>-postcode". When the field is required, line 1 and the postcode
 //     are.
 //   - location (a place without a postal address: a spot in the road):
-//     "<name>-line1", the street or place, required when the field is, and
-//     "<name>-line2", the nearest house number or a landmark.
+//     "<name>-line1", the street or place, and "<name>-line2", the nearest
+//     house number or a landmark; "<name>-lat" and "<name>-lng", the
+//     coordinates in decimal degrees, which the map fills in (or a person
+//     types). A required location needs the street or the coordinates.
 //   - checkbox: "<name>" repeated, one value per ticked option; a checkbox
 //     field without options is a single declaration box whose value is "yes".
 //
@@ -142,6 +144,9 @@ type Options struct {
 	Location *time.Location
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
+	// InArea reports whether a location's coordinates are in the council's
+	// area; nil accepts any place on Earth.
+	InArea func(lat, lng float64) bool
 }
 
 // Defaults.
@@ -230,7 +235,7 @@ func (v *Validator) Validate(ctx context.Context, form *catalogue.OnlineForm, va
 		case TypeAddress:
 			more = address(f, values, &a)
 		case TypeLocation:
-			more = location(f, values, &a)
+			more = location(f, values, &a, v.opts.InArea)
 		case TypeVehicleRegistration:
 			fe, err = v.vehicleRegistration(f, values, &a)
 		default:

@@ -243,6 +243,15 @@ func TestValidateFields(t *testing.T) {
 		{name: "location no postcode needed", field: field("location", required), values: v("q-line1", " Carrer Major ", "q-line2", "outside the bakery"),
 			want: &Answer{Address: &Address{Line1: "Carrer Major", Line2: "outside the bakery"}}},
 		{name: "location landmark only", field: field("location"), values: v("q-line2", "the bus stop"), wantKey: KeyLocation, input: "q-line1"},
+		{name: "location pin only", field: field("location", required), values: v("q-lat", " 41.219 ", "q-lng", "1,726"),
+			want: &Answer{Point: &Point{Lat: 41.219, Lng: 1.726}}},
+		{name: "location landmark and pin", field: field("location", required), values: v("q-line2", "by the bus stop", "q-lat", "41.219", "q-lng", "1.726"),
+			want: &Answer{Address: &Address{Line2: "by the bus stop"}, Point: &Point{Lat: 41.219, Lng: 1.726}}},
+		{name: "location latitude alone", field: field("location"), values: v("q-line1", "Carrer Major", "q-lat", "41.219"), wantKey: KeyCoordsBoth, input: "q-lng"},
+		{name: "location longitude alone", field: field("location", required), values: v("q-lng", "1.726"), wantKey: KeyCoordsBoth, input: "q-lat"},
+		{name: "location words for degrees", field: field("location"), values: v("q-lat", "north", "q-lng", "1.726"), wantKey: KeyCoordsNumber, input: "q-lat"},
+		{name: "location longitude off the Earth", field: field("location"), values: v("q-lat", "41.2", "q-lng", "200"), wantKey: KeyCoordsNumber, input: "q-lng"},
+		{name: "location outside the council", field: field("location", required), values: v("q-line1", "Gran Vía", "q-lat", "40.4168", "q-lng", "-3.7038"), wantKey: KeyCoordsOutside, input: "q-lat"},
 		// vehicle registration
 		{name: "vehicle required", field: field("vehicle_registration", required), values: v(), wantKey: KeyRequiredVehicle},
 		{name: "vehicle normalised", field: field("vehicle_registration"), values: v("q", " 1234-bcd "), want: &Answer{Text: "1234BCD"}},
@@ -290,7 +299,8 @@ func TestValidateFields(t *testing.T) {
 			return fs
 		}()}, wantKey: KeyFileCount, args: map[string]any{"Max": 10}},
 	}
-	val := NewValidator(Options{})
+	// The council's area, for locations: around Porta Nova.
+	val := NewValidator(Options{InArea: func(lat, lng float64) bool { return lat > 41 && lat < 42 && lng > 1 && lng < 3 }})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			form := &catalogue.OnlineForm{Fields: []catalogue.Field{tt.field}}

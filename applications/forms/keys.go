@@ -48,6 +48,9 @@ const (
 	KeyOption            = "form.error.option"         //
 	KeyAddressLine1      = "form.error.address_line1"  //
 	KeyLocation          = "form.error.location"       // a location's street or place missing
+	KeyCoordsBoth        = "form.error.coords_both"    // a location's latitude without its longitude, or the reverse
+	KeyCoordsNumber      = "form.error.coords_number"  // a location's latitude or longitude not a number of degrees
+	KeyCoordsOutside     = "form.error.coords_outside" // a location's coordinates outside the council's area
 	KeyPostcode          = "form.error.postcode"       // missing
 	KeyPostcodeBad       = "form.error.postcode_bad"   //
 	KeyVehicle           = "form.error.vehicle"        //
@@ -67,7 +70,8 @@ const (
 	KeyFileSizeMB   = "form.file.size_mb"   // Args: Size
 	KeyFileListing  = "form.file.listing"   // Args: Name, Size
 	KeyAddressPart  = "form.address.part."  // + line1, line2, town, postcode: input labels
-	KeyLocationPart = "form.location.part." // + line1, line2: input labels
+	KeyLocationPart = "form.location.part." // + line1, line2, lat, lng: input labels
+	KeyLocationPin  = "form.location.pin"   // Args: Lat, Lng: where the pin was put, read back
 	KeyDatePart     = "form.date.part."     // + day, month, year: input labels
 )
 
@@ -81,6 +85,6 @@ var ErrorKeys = []string{
 	KeyDateMonth, KeyDateYear, KeyDateDayMonth, KeyDateDayYear, KeyDateMonthYear,
 	KeyDateTodayOrFuture, KeyDateTodayOrPast, KeyDateMin, KeyDateMax, KeyDateBetween, KeyNumber, KeyNumberMin, KeyNumberMax,
 	KeyNumberBetween, KeyMoney, KeyMoneyDecimals, KeyMoneyMin, KeyMoneyMax,
-	KeyMoneyBetween, KeyOption, KeyAddressLine1, KeyLocation, KeyPostcode, KeyPostcodeBad,
+	KeyMoneyBetween, KeyOption, KeyAddressLine1, KeyLocation, KeyCoordsBoth, KeyCoordsNumber, KeyCoordsOutside, KeyPostcode, KeyPostcodeBad,
 	KeyVehicle, KeyFileType, KeyFileSize, KeyFileEmpty, KeyFileCount,
 }

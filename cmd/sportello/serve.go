@@ -23,6 +23,7 @@ import (
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
 	portalmail "sportello/portal/mail"
+	"sportello/reports"
 	"sportello/search"
 	"sportello/supportalerts"
 )
@@ -87,7 +88,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	validator := forms.NewValidator(forms.Options{Currency: authority.Currency, MaxFileSize: cfg.UploadMaxBytes, Location: cfg.TimeZone})
+	validator := forms.NewValidator(forms.Options{Currency: authority.Currency, MaxFileSize: cfg.UploadMaxBytes, Location: cfg.TimeZone,
+		InArea: cfg.Map.InArea})
+	area := cfg.Map.Area
+	places := reports.New(db, apps, reports.Options{Area: &area, Logger: log})
 
 	provider, err := providers.New(db, providers.Settings{
 		Env:                 cfg.Env,
@@ -116,7 +120,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
-		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays,
+		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Reports: places,
 	}
 	if mail.devMail != nil {
 		deps.DevMail = mail.devMail
@@ -218,6 +222,7 @@ func portalConfig(cfg config, log *slog.Logger) portal.Config {
 		TrustedProxies: cfg.TrustedProxies,
 		Limits:         cfg.Limits,
 		TimeZone:       cfg.TimeZone,
+		Map:            cfg.Map,
 		Log:            log,
 	}
 	if !cfg.DevIdP() {

@@ -151,6 +151,7 @@ var whyKeys = map[notify.Kind]string{
 	notify.RenewalDue:          "mail.why.renewal",
 	notify.SupportAlert:        "mail.why.support",
 	notify.EmailConfirm:        "mail.why.confirm",
+	notify.ReportStatus:        "mail.why.report",
 }
 
 // footer says why the person got the mail and how to reach the council;

@@ -145,6 +145,9 @@ func sample(kind notify.Kind, lang string) (notify.Notification, []string) {
 	case notify.EmailConfirm:
 		n.Data = map[string]string{"token": "c0nf1rm-T0ken"}
 		return n, []string{base + "/account/notifications/confirm/c0nf1rm-T0ken?lang=" + lang, "48"}
+	case notify.ReportStatus:
+		n.Data = map[string]string{"ref": ref, "service": "report-a-pothole", "status": "fixed", "note": "Filled and sealed.", "role": "reporter"}
+		return n, []string{ref, tr(lang, "reports.status.fixed"), "Filled and sealed.", title("report-a-pothole", lang)}
 	}
 	panic("no sample of " + kind)
 }
