@@ -96,6 +96,7 @@ func (v *validator) run() {
 	}
 	for i, d := range c.Departments {
 		v.text(member(index("departments", i), "name"), d.Name, true)
+		v.office(index("departments", i), &c.Departments[i])
 	}
 	for i, e := range c.LifeEvents {
 		p := index("life_events", i)
@@ -363,6 +364,9 @@ func (v *validator) service(p string, s *Service) {
 	}
 	if s.Renewal != nil {
 		v.renewal(member(p, "renewal"), s)
+	}
+	if s.Booking != nil {
+		v.booking(member(p, "booking"), s)
 	}
 	v.text(member(p, "title"), s.Title, true)
 	v.text(member(p, "summary"), s.Summary, true)
