@@ -73,6 +73,14 @@ const (
 	// address (Event.Address). Data: token (the link's secret; the worker
 	// blanks the data once sent).
 	EmailConfirm Kind = "email_confirm"
+	// AppointmentBooked, AppointmentMoved, AppointmentCancelled and
+	// AppointmentReminder (the day before) are about an appointment
+	// (package appointments). Data: id (the appointment's), service,
+	// office (a department slug), start (RFC 3339, UTC), minutes.
+	AppointmentBooked    Kind = "appointment_booked"
+	AppointmentMoved     Kind = "appointment_moved"
+	AppointmentCancelled Kind = "appointment_cancelled"
+	AppointmentReminder  Kind = "appointment_reminder"
 )
 
 // Kinds are every kind, in the order the account page lists them.
@@ -80,6 +88,7 @@ var Kinds = []Kind{
 	ApplicationReceived, InfoRequested, StatusChanged, Decision,
 	PaymentReceived, PaymentFailed, RefundMade,
 	FormExpiring, RenewalDue, SupportAlert, EmailConfirm,
+	AppointmentBooked, AppointmentMoved, AppointmentCancelled, AppointmentReminder,
 }
 
 // Optional reports whether a person may turn kind off. The others are the
