@@ -484,16 +484,6 @@ func (s *DB) RemindTomorrow(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Erase deletes what is kept about personID's appointments, within tx
-// (an accounts.Eraser): their appointments, and so the times they held.
-func (s *DB) Erase(ctx context.Context, tx *sql.Tx, personID int64) error {
-	if _, err := tx.ExecContext(ctx, s.db.Rebind(`DELETE FROM appointment_cells WHERE appointment_id IN (SELECT id FROM appointments WHERE person_id = ?)`), personID); err != nil {
-		return s.db.MapError(err)
-	}
-	_, err := tx.ExecContext(ctx, s.db.Rebind(`DELETE FROM appointments WHERE person_id = ?`), personID)
-	return s.db.MapError(err)
-}
-
 func nullID(id int64) any {
 	if id == 0 {
 		return nil

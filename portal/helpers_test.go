@@ -15,6 +15,7 @@ import (
 	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/appointments"
 	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/catalogue/cataloguetest"
@@ -144,7 +145,8 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		Search: idx, Applications: apps, Payments: pay,
 		Forms:   forms.NewValidator(forms.Options{Currency: "EUR"}),
 		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),
-		Holidays: calendar.New(db, nil),
+		Holidays:     calendar.New(db, nil),
+		Appointments: appointments.New(db, appointments.Options{Calendar: calendar.New(db, nil)}),
 	}, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/appointments"
 	"sportello/assets"
 	"sportello/catalogue"
 	"sportello/editorial"
@@ -29,6 +30,7 @@ import (
 	"sportello/portal/api"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
+	"sportello/portal/booking"
 	"sportello/portal/devmail"
 	"sportello/portal/editor"
 	"sportello/portal/finders"
@@ -129,6 +131,10 @@ type Deps struct {
 	// Holidays are the council's public holidays (a calendar.Store), which
 	// administrators keep at /staff/holidays; nil leaves the page out.
 	Holidays holidays.Holidays
+	// Appointments are the bookable services' appointments (package
+	// appointments): booking, the account's appointments and the staff's
+	// day at /staff/appointments; nil leaves them out.
+	Appointments appointments.Store
 }
 
 // Server is the portal's HTTP application.
@@ -154,6 +160,7 @@ type Server struct {
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
 	holidays *holidays.Handler
+	booking  *booking.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -278,6 +285,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Holidays != nil {
 		s.holidays = holidays.New(s.Shared, deps.Holidays)
+	}
+	if deps.Appointments != nil {
+		s.booking = booking.New(s.Shared, deps.Appointments, deps.Auth)
 	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)
