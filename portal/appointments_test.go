@@ -137,7 +137,7 @@ func TestAppointmentsBooking(t *testing.T) {
 	// Moving: a day, a time, the move; then cancelling, once.
 	moveDays := resident.get(mine + "/move")
 	must(t, moveDays, http.StatusOK, "Choose a new day")
-	dm := regexp.MustCompile(`href="(` + regexp.QuoteMeta(mine) + `/move/(\d{4}-\d\d-\d\d))"`).FindAllStringSubmatch(moveDays.body, -1)
+	dm := regexp.MustCompile(`href="(`+regexp.QuoteMeta(mine)+`/move/(\d{4}-\d\d-\d\d))"`).FindAllStringSubmatch(moveDays.body, -1)
 	if len(dm) < 2 {
 		t.Fatalf("days to move to: %v", dm)
 	}
