@@ -96,7 +96,7 @@ func TestBrowserAppointment(t *testing.T) {
 	res := b.newTab(t, "appointment-resident")
 	res.open(t, "/account")
 	res.signIn(t, "resident")
-	res.open(t, "/services/book-an-appointment-citizen-desk/book/citizen-services/" + day)
+	res.open(t, "/services/book-an-appointment-citizen-desk/book/citizen-services/"+day)
 	res.run(t, "choose the first time", chromedp.Click(`#times input[type="radio"]`, chromedp.ByQuery))
 	res.follow(t, "#times-submit")
 	if res.has(t, "#email") {
