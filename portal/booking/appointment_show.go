@@ -269,10 +269,7 @@ func (h *Handler) appointmentMove(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		p.TimeError = web.T(c, "appointments.error.time_missing")
-		p.Errors = []errorLink{{Href: "#times", Message: p.TimeError}}
-		p.Title = web.T(c, "apply.error_title_prefix") + " " + p.Title
-		c.Status(fiber.StatusUnprocessableEntity)
+		timeError(c, &p, "appointments.error.time_missing", fiber.StatusUnprocessableEntity)
 		return web.Render(c, "appointments/times", p)
 	}
 	_, err = h.store.Move(c.UserContext(), a.ID, o, start)
@@ -287,10 +284,7 @@ func (h *Handler) appointmentMove(c *fiber.Ctx) error {
 		if perr != nil {
 			return perr
 		}
-		p.Taken, p.TimeError = true, web.T(c, "appointments.error.taken")
-		p.Errors = []errorLink{{Href: "#times", Message: p.TimeError}}
-		p.Title = web.T(c, "apply.error_title_prefix") + " " + p.Title
-		c.Status(fiber.StatusConflict)
+		timeError(c, &p, "appointments.error.taken", fiber.StatusConflict)
 		return web.Render(c, "appointments/times", p)
 	case err != nil:
 		return err

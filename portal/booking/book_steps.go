@@ -223,13 +223,11 @@ func (h *Handler) details(c *fiber.Ctx, o appointments.Offer, sum *catalogue.Ser
 		free = free || (ok && t.Value == f.Time)
 	}
 	if !free {
-		p.TimeError = web.T(c, "appointments.error.time_missing")
+		key := "appointments.error.time_missing"
 		if ok {
-			p.TimeError, p.Taken = web.T(c, "appointments.error.time_gone"), true
+			key = "appointments.error.time_gone"
 		}
-		p.Errors = []errorLink{{Href: "#times", Message: p.TimeError}}
-		p.Title = web.T(c, "apply.error_title_prefix") + " " + p.Title
-		c.Status(fiber.StatusUnprocessableEntity)
+		timeError(c, &p, key, fiber.StatusUnprocessableEntity)
 		return web.Render(c, "appointments/times", p)
 	}
 	p.Title = web.T(c, "appointments.details.title", "Service", p.Service)
@@ -320,12 +318,20 @@ func (h *Handler) taken(c *fiber.Ctx, o appointments.Offer, sum *catalogue.Servi
 	if err != nil {
 		return err
 	}
-	p.Taken, p.TimeError = true, web.T(c, "appointments.error.taken")
-	p.Errors = []errorLink{{Href: "#times", Message: p.TimeError}}
-	p.Title = web.T(c, "apply.error_title_prefix") + " " + p.Title
-	c.Status(fiber.StatusConflict)
+	timeError(c, &p, "appointments.error.taken", fiber.StatusConflict)
 	if p.DayISO == "" {
+		p.Errors[0].Href = "#days"
 		return web.Render(c, "appointments/days", p)
 	}
 	return web.Render(c, "appointments/times", p)
+}
+
+// timeError makes p the step that says what is wrong with the time chosen
+// (the message key), answered with status: 422 for no time, 409 for one
+// someone has just taken.
+func timeError(c *fiber.Ctx, p *stepPage, key string, status int) {
+	p.Taken, p.TimeError = status == fiber.StatusConflict, web.T(c, key)
+	p.Errors = []errorLink{{Href: "#times", Message: p.TimeError}}
+	p.Title = web.T(c, "apply.error_title_prefix") + " " + p.Title
+	c.Status(status)
 }
