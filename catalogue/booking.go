@@ -104,11 +104,7 @@ func (v *validator) booking(p string, s *Service) {
 	}
 	v.slugRefs(member(p, "offices"), b.Offices, v.departments, "departments")
 	for i, slug := range b.Offices {
-		if slices.Contains(b.Offices[:i], slug) {
-			v.add(index(member(p, "offices"), i), "%q is listed twice; list each office once", slug)
-			continue
-		}
-		if b.Hours != "" {
+		if b.Hours != "" || slices.Contains(b.Offices[:i], slug) { // slugRefs says it is listed twice
 			continue
 		}
 		for _, d := range v.c.Departments {
