@@ -107,6 +107,10 @@ func NewDays(holidays ...string) Days {
 	return d
 }
 
+// Holiday reports whether date is one of the council's holidays, whatever
+// the day of the week (an office open on Saturdays shuts on one too).
+func (d Days) Holiday(date string) bool { return d.holidays[date] }
+
 // Working reports whether date is a working day.
 func (d Days) Working(date string) bool {
 	t, err := ParseDate(date)

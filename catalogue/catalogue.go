@@ -99,6 +99,11 @@ type Department struct {
 	Phone        string `json:"phone"`
 	Address      string `json:"address"`
 	OpeningHours string `json:"opening_hours"`
+	// Counters and Closures are for appointments (booking.go): how many
+	// counters serve them at once, and the days the office is shut besides
+	// the council's holidays.
+	Counters int       `json:"counters,omitempty"`
+	Closures []Closure `json:"closures,omitempty"`
 }
 
 // Audiences a service, life event or journey is for.
@@ -161,6 +166,9 @@ type Service struct {
 	// Privacy is what the online form does with personal data and how long
 	// it is kept; nil when not given (only a service with a form has one).
 	Privacy *Privacy `json:"privacy,omitempty"`
+	// Booking, when set, lets residents book a time at one of its offices
+	// (booking.go); nil: the service is not booked online.
+	Booking *Booking `json:"booking,omitempty"`
 }
 
 // Kinds of online transaction: what a person does with a service online,

@@ -23,7 +23,7 @@ func replaceFirst(t *testing.T, old, new string) ([]byte, int) {
 }
 
 func TestParseReportsPathAndLine(t *testing.T) {
-	const serviceMembers = "slug, kind, topic, department, audience, life_events, keywords, channels, processing_time_days, fee, renewal, title, summary, description, eligibility_text, documents, steps, legal_basis, output, related, eligibility_rule, assurance, online_form, privacy"
+	const serviceMembers = "slug, kind, topic, department, audience, life_events, keywords, channels, processing_time_days, fee, renewal, title, summary, description, eligibility_text, documents, steps, legal_basis, output, related, eligibility_rule, assurance, online_form, privacy, booking"
 	tests := []struct {
 		name     string
 		old, new string

@@ -95,6 +95,7 @@ type ServiceSummary struct {
 	ProcessingTimeDays *int   // nil: no set time
 	HasRule            bool
 	Renewal            *Renewal `json:",omitempty"` // for the renewal reminders
+	Booking            *Booking `json:",omitempty"` // for booking pages and the appointments' reminders
 	// RetentionDays is how long a closed application is kept (Privacy); 0
 	// when the service does not say, and its applications are kept.
 	RetentionDays int `json:",omitempty"`
@@ -110,7 +111,7 @@ func (s *Service) Summarise() ServiceSummary {
 		Slug: s.Slug, Kind: TransactionOf(s.Kind), Topic: s.Topic, Department: s.Department,
 		Audience: s.Audience, LifeEvents: s.LifeEvents,
 		Title: s.Title, Summary: s.Summary, Fee: s.Fee,
-		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays, Renewal: s.Renewal,
+		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays, Renewal: s.Renewal, Booking: s.Booking,
 		HasRule:      s.EligibilityRule != nil && *s.EligibilityRule != "",
 		Untranslated: MissingLanguages(s, Languages),
 	}

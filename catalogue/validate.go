@@ -114,6 +114,7 @@ func (v *validator) start(nServices int, serviceSlug func(int) string) {
 	}
 	for i, d := range c.Departments {
 		v.text(member(index("departments", i), "name"), d.Name, true)
+		v.office(index("departments", i), &c.Departments[i])
 	}
 	for i, e := range c.LifeEvents {
 		p := index("life_events", i)
@@ -388,6 +389,9 @@ func (v *validator) service(p string, s *Service) {
 	}
 	if s.Renewal != nil {
 		v.renewal(member(p, "renewal"), s)
+	}
+	if s.Booking != nil {
+		v.booking(member(p, "booking"), s)
 	}
 	v.text(member(p, "title"), s.Title, true)
 	v.text(member(p, "summary"), s.Summary, true)

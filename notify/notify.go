@@ -78,6 +78,14 @@ const (
 	// Data: ref, service, status (reports.Status), note (may be empty),
 	// role ("reporter" or "supporter").
 	ReportStatus Kind = "report_status"
+	// AppointmentBooked, AppointmentMoved, AppointmentCancelled and
+	// AppointmentReminder (the day before) are about an appointment
+	// (package appointments). Data: id (the appointment's), service,
+	// office (a department slug), start (RFC 3339, UTC), minutes.
+	AppointmentBooked    Kind = "appointment_booked"
+	AppointmentMoved     Kind = "appointment_moved"
+	AppointmentCancelled Kind = "appointment_cancelled"
+	AppointmentReminder  Kind = "appointment_reminder"
 )
 
 // Kinds are every kind, in the order the account page lists them.
@@ -85,6 +93,7 @@ var Kinds = []Kind{
 	ApplicationReceived, InfoRequested, StatusChanged, Decision,
 	PaymentReceived, PaymentFailed, RefundMade,
 	FormExpiring, RenewalDue, SupportAlert, EmailConfirm, ReportStatus,
+	AppointmentBooked, AppointmentMoved, AppointmentCancelled, AppointmentReminder,
 }
 
 // Optional reports whether a person may turn kind off. The others are the

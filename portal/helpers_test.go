@@ -15,6 +15,7 @@ import (
 	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/appointments"
 	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/catalogue/cataloguetest"
@@ -155,7 +156,8 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		Forms:   forms.NewValidator(forms.Options{Currency: "EUR", InArea: testMap.InArea}),
 		Reports: reports.New(db, apps, reports.Options{Area: &testMap.Area, Logger: log}),
 		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),
-		Holidays: calendar.New(db, nil),
+		Holidays:     calendar.New(db, nil),
+		Appointments: appointments.New(db, appointments.Options{Calendar: calendar.New(db, nil)}),
 	}, nil
 }
 

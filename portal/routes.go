@@ -48,6 +48,13 @@ func (s *Server) routes(app *fiber.App) {
 	// Applying online, the applicant's account, the caseworkers' queue.
 	// /services/{slug}/apply..., /account/applications..., /account/files/{id}
 	s.apply.Routes(app)
+	// Appointments: booking a time (/services/{slug}/book/...), the
+	// resident's (/account/appointments/..., and /appointments/manage/{token}
+	// for someone who booked without signing in), and the caseworkers' day
+	// at each office (/staff/appointments).
+	if s.booking != nil {
+		s.booking.Routes(app, staffOnly)
+	}
 	// The caseworkers: /staff, /staff/applications/{ref}, /staff/files/{id}
 	s.staff.Routes(app, staffOnly)
 	// Notifications that could not be sent: /staff/notifications.

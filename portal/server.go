@@ -18,6 +18,7 @@ import (
 	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/appointments"
 	"sportello/assets"
 	"sportello/catalogue"
 	"sportello/editorial"
@@ -29,6 +30,7 @@ import (
 	"sportello/portal/api"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
+	"sportello/portal/booking"
 	"sportello/portal/devmail"
 	"sportello/portal/editor"
 	"sportello/portal/finders"
@@ -140,6 +142,10 @@ type Deps struct {
 	// nearby before sending, and staff work them at /staff/reports. nil
 	// leaves reports as plain applications.
 	Reports reports.Store
+	// Appointments are the bookable services' appointments (package
+	// appointments): booking, the account's appointments and the staff's
+	// day at /staff/appointments; nil leaves them out.
+	Appointments appointments.Store
 }
 
 // Server is the portal's HTTP application.
@@ -166,6 +172,7 @@ type Server struct {
 	outbox   *outbox.Handler
 	holidays *holidays.Handler
 	reports  *reportstaff.Handler
+	booking  *booking.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -298,6 +305,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Holidays != nil {
 		s.holidays = holidays.New(s.Shared, deps.Holidays)
+	}
+	if deps.Appointments != nil {
+		s.booking = booking.New(s.Shared, deps.Appointments, deps.Auth)
 	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)

@@ -34,12 +34,12 @@ func canonical(u *url.URL) string {
 	return u.String()
 }
 
-var applyPath = regexp.MustCompile(`^/services/([a-z0-9-]+)/apply$`)
+var applyPath = regexp.MustCompile(`^/services/([a-z0-9-]+)/(apply|book)$`)
 
 // From the home page, every online service's form is at most three clicks
 // away, following only links (no forms, no script): the test crawls the
 // rendered site breadth first and measures the click depth of every
-// /services/{slug}/apply page.
+// /services/{slug}/apply page (/book for a service booked as a time).
 func TestEveryFormWithinThreeClicks(t *testing.T) {
 	const maxDepth = 3
 	depth := map[string]int{"/": 0}
@@ -75,7 +75,11 @@ func TestEveryFormWithinThreeClicks(t *testing.T) {
 		if !svc.Online {
 			continue
 		}
-		d, ok := depth["/services/"+svc.Slug+"/apply"]
+		start := "/services/" + svc.Slug + "/apply"
+		if svc.Booking != nil {
+			start = "/services/" + svc.Slug + "/book"
+		}
+		d, ok := depth[start]
 		if !ok {
 			t.Errorf("the form of %s is not reachable in %d clicks from the home page", svc.Slug, maxDepth)
 			continue

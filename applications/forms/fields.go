@@ -423,3 +423,7 @@ func validPostcode(s string) bool {
 	}
 	return isAlnum(s[0]) && isAlnum(s[len(s)-1])
 }
+
+// NormaliseEmail checks and normalises an address typed outside a form
+// (a booking's contact), as an email field's answer is.
+func NormaliseEmail(s string) (string, bool) { return normaliseEmail(strings.TrimSpace(s)) }

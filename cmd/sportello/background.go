@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sportello/applications"
+	"sportello/appointments"
 	"sportello/catalogue"
 	"sportello/jobs"
 	"sportello/metrics"
@@ -107,6 +108,19 @@ func backgroundJobs(db *store.DB, drain time.Duration, signIn *auth.Auth, pay *p
 // two workers (notify.Worker).
 func sendNotifications(w *notify.Worker, every time.Duration) jobs.Job {
 	return jobs.Job{Name: "notifications_send", Every: every, Run: w.Run}
+}
+
+// appointmentReminders reminds people of their appointments the day before
+// (appointments.DB.RemindTomorrow). Each is reminded once (its key), so
+// hourly runs land the reminder early in the day before.
+func appointmentReminders(appts *appointments.DB, log *slog.Logger) jobs.Job {
+	return jobs.Job{Name: "appointments_reminders", Every: time.Hour, Run: func(ctx context.Context) error {
+		n, err := appts.RemindTomorrow(ctx)
+		if n > 0 {
+			log.InfoContext(ctx, "appointments: reminders added", "appointments", n)
+		}
+		return err
+	}}
 }
 
 // catalogueDocs is the catalogue store with its published documents, an

@@ -381,7 +381,7 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 		// On a new database every job is due at once, and not again for
 		// minutes: both instances offer, one runs each.
 		db := storetest.OpenURL(t, dsn)
-		want := []string{"applications_draft_reminders", "applications_renewal_reminders", "applications_retention", "applications_sweep", "payments_reconcile", "sessions_purge", "support_alerts"}
+		want := []string{"applications_draft_reminders", "applications_renewal_reminders", "applications_retention", "applications_sweep", "appointments_reminders", "payments_reconcile", "sessions_purge", "support_alerts"}
 		var all []jobs.Status
 		eventually(t, "every background job runs", 20*time.Millisecond, func() bool {
 			var err error
@@ -442,6 +442,7 @@ func testTwoInstances(t *testing.T, dsn string, a, b *instance) {
 			}
 		}
 	})
+	t.Run("the last free time booked on both at once goes once", func(t *testing.T) { lastTimeOnce(t, a, b) })
 }
 
 // binForm is a good answer to the demo's missed bin collection form.

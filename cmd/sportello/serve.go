@@ -14,6 +14,7 @@ import (
 	"sportello/accounts"
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/appointments"
 	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/metrics"
@@ -46,6 +47,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	m.WatchDB(db.SQL())
 
 	holidays := calendar.New(db, nil)
+	appts := appointments.New(db, appointments.Options{Location: cfg.TimeZone, Calendar: holidays})
 	if err := importDemoOnFirstStart(ctx, cfg, cat, holidays, log); err != nil {
 		return err
 	}
@@ -120,7 +122,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
-		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Reports: places,
+		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Reports: places, Appointments: appts,
 	}
 	if mail.devMail != nil {
 		deps.DevMail = mail.devMail
@@ -130,7 +132,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	// Mail is written in the portal's words and formats.
-	renderer, err := portalmail.New(portalmail.Options{Shared: srv.Shared, Answers: people, Unsubscribe: mail.outbox})
+	renderer, err := portalmail.New(portalmail.Options{Shared: srv.Shared, Answers: people, Unsubscribe: mail.outbox, Appointments: appts})
 	if err != nil {
 		return err
 	}
@@ -152,6 +154,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	go func() {
 		r := backgroundJobs(db, cfg.ShutdownTimeout, signIn, pay, apps, cat, alerts, m, log)
 		r.Add(sendNotifications(sender, cfg.Mail.Interval))
+		r.Add(appointmentReminders(appts, log))
 		r.Run(work)
 		close(jobsDone)
 	}()

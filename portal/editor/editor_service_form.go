@@ -1,6 +1,7 @@
 package editor
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -49,6 +50,13 @@ func serviceValues(s *catalogue.Service, langs []string) url.Values {
 	if s.Renewal != nil {
 		v.Set("renewal.valid_for_days", strconv.Itoa(s.Renewal.ValidForDays))
 		v.Set("renewal.remind_days_before", strconv.Itoa(s.Renewal.RemindDaysBefore))
+	}
+	if s.Booking != nil {
+		// Not edited in this form yet: carried through it unchanged, so
+		// that saving a bookable service keeps its booking.
+		if b, err := json.Marshal(s.Booking); err == nil {
+			v.Set("booking", string(b))
+		}
 	}
 	for _, l := range langs {
 		if s.Fee != nil {
@@ -202,6 +210,12 @@ func decodeService(v url.Values, langs []string, def, currency string, T func(st
 		}
 		if remind != nil {
 			s.Renewal.RemindDaysBefore = *remind
+		}
+	}
+	if b := v.Get("booking"); b != "" {
+		s.Booking = &catalogue.Booking{}
+		if err := json.Unmarshal([]byte(b), s.Booking); err != nil {
+			probs = append(probs, catalogue.Problem{Path: "booking", Message: T("editor.error.booking")})
 		}
 	}
 	if r := strings.TrimSpace(v.Get("eligibility_rule")); r != "" {
@@ -387,6 +401,9 @@ func (s *Handler) serviceGroups(v url.Values, d *web.Directory, lang, compare st
 		{ID: fieldID("renewal.remind_days_before"), Name: "renewal.remind_days_before", Label: T("editor.field.renewal_remind_days_before"), Hint: T("editor.hint.renewal_remind_days_before"), Type: "number", Value: v.Get("renewal.remind_days_before")},
 		selectField("assurance", T("editor.field.assurance"), v.Get("assurance"), append([]edOption{{Value: "", Label: T("editor.assurance.none_form")}}, opts("editor.assurance.", catalogue.AssuranceNone, catalogue.AssuranceLow, catalogue.AssuranceSubstantial, catalogue.AssuranceHigh)...)),
 	}}
+	if b := v.Get("booking"); b != "" {
+		how.Fields = append(how.Fields, edField{ID: fieldID("booking"), Name: "booking", Type: "hidden", Value: b})
+	}
 	unit := text("fee.unit", "text", 0)
 	var questions []string
 	for _, q := range d.ProfileQuestions {

@@ -140,18 +140,22 @@ func (w *writer) signedIn() bool { return w.to.PersonID != 0 }
 
 // whyKeys are the footer's reason for each kind.
 var whyKeys = map[notify.Kind]string{
-	notify.ApplicationReceived: "mail.why.application",
-	notify.InfoRequested:       "mail.why.application",
-	notify.StatusChanged:       "mail.why.application",
-	notify.Decision:            "mail.why.application",
-	notify.PaymentReceived:     "mail.why.payment",
-	notify.PaymentFailed:       "mail.why.payment",
-	notify.RefundMade:          "mail.why.payment",
-	notify.FormExpiring:        "mail.why.form",
-	notify.RenewalDue:          "mail.why.renewal",
-	notify.SupportAlert:        "mail.why.support",
-	notify.EmailConfirm:        "mail.why.confirm",
-	notify.ReportStatus:        "mail.why.report",
+	notify.ApplicationReceived:  "mail.why.application",
+	notify.InfoRequested:        "mail.why.application",
+	notify.StatusChanged:        "mail.why.application",
+	notify.Decision:             "mail.why.application",
+	notify.PaymentReceived:      "mail.why.payment",
+	notify.PaymentFailed:        "mail.why.payment",
+	notify.RefundMade:           "mail.why.payment",
+	notify.FormExpiring:         "mail.why.form",
+	notify.RenewalDue:           "mail.why.renewal",
+	notify.SupportAlert:         "mail.why.support",
+	notify.EmailConfirm:         "mail.why.confirm",
+	notify.ReportStatus:         "mail.why.report",
+	notify.AppointmentBooked:    "mail.why.appointment",
+	notify.AppointmentMoved:     "mail.why.appointment",
+	notify.AppointmentCancelled: "mail.why.appointment",
+	notify.AppointmentReminder:  "mail.why.appointment",
 }
 
 // footer says why the person got the mail and how to reach the council;

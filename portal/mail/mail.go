@@ -53,6 +53,9 @@ type Options struct {
 	// ConfirmFor is how long an email confirmation link works (the
 	// account's settings decide it); default 24 hours.
 	ConfirmFor time.Duration
+	// Appointments sign the links of appointments booked without signing
+	// in; nil: their mails give the council's contacts instead.
+	Appointments AppointmentLinks
 }
 
 // Renderer writes notifications as emails. It is safe for concurrent use.
@@ -64,6 +67,8 @@ type Renderer struct {
 	tokens     Tokens
 	matcher    *finders.Matcher
 	confirmFor time.Duration
+	// appointments sign the links of appointments (appointments.go).
+	appointments AppointmentLinks
 }
 
 var _ notify.Renderer = (*Renderer)(nil)
@@ -84,13 +89,14 @@ func New(opts Options) (*Renderer, error) {
 		opts.ConfirmFor = 24 * time.Hour
 	}
 	return &Renderer{
-		sh:         opts.Shared,
-		tr:         opts.Shared.Site.Translator,
-		base:       base,
-		answers:    opts.Answers,
-		tokens:     opts.Unsubscribe,
-		matcher:    finders.NewMatcher(opts.Shared, opts.Shared.Catalogue),
-		confirmFor: opts.ConfirmFor,
+		sh:           opts.Shared,
+		tr:           opts.Shared.Site.Translator,
+		base:         base,
+		answers:      opts.Answers,
+		tokens:       opts.Unsubscribe,
+		matcher:      finders.NewMatcher(opts.Shared, opts.Shared.Catalogue),
+		confirmFor:   opts.ConfirmFor,
+		appointments: opts.Appointments,
 	}, nil
 }
 
@@ -123,6 +129,8 @@ func (r *Renderer) Render(ctx context.Context, n notify.Notification, to notify.
 		err = w.emailConfirm()
 	case notify.ReportStatus:
 		err = w.reportStatus()
+	case notify.AppointmentBooked, notify.AppointmentMoved, notify.AppointmentCancelled, notify.AppointmentReminder:
+		err = w.appointment(ctx)
 	default:
 		err = fmt.Errorf("mail: no mail for the kind %q", n.Kind)
 	}

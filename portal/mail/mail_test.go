@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,13 +75,41 @@ func TestMain(m *testing.M) {
 		fixture.sh = sh
 		fixture.notify = notify.New(db, nil)
 		fixture.answers = &fakeAnswers{saved: map[int64]string{}}
-		fixture.r, err = New(Options{Shared: sh, Answers: fixture.answers, Unsubscribe: fixture.notify, ConfirmFor: 48 * time.Hour})
+		fixture.r, err = New(Options{Shared: sh, Answers: fixture.answers, Unsubscribe: fixture.notify, ConfirmFor: 48 * time.Hour, Appointments: fakeLinks{}})
 		if err != nil {
 			panic(err)
 		}
 		return m.Run()
 	}()
 	os.Exit(code)
+}
+
+// fakeLinks signs appointment links as "link-<id>".
+type fakeLinks struct{}
+
+func (fakeLinks) ManageToken(_ context.Context, id int64) (string, error) {
+	return "link-" + strconv.FormatInt(id, 10), nil
+}
+
+// Someone who booked without signing in gets the link that is their key
+// to the appointment, in every mail but the cancellation.
+func TestAppointmentLinkWithoutAnAccount(t *testing.T) {
+	for _, kind := range []notify.Kind{notify.AppointmentBooked, notify.AppointmentMoved, notify.AppointmentReminder} {
+		n, _ := sample(kind, "es")
+		n.PersonID = 0
+		m, err := fixture.r.Render(context.Background(), n, notify.Recipient{Address: "ana@example.org", Lang: "es"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{base + "/appointments/manage/link-77?lang=es", base + "/appointments/manage/link-77/calendar.ics?lang=es"} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("%s lacks %q:\n%s", kind, want, m.Text)
+			}
+		}
+		if strings.Contains(m.Text, "/account/") {
+			t.Errorf("%s sends someone without an account to it:\n%s", kind, m.Text)
+		}
+	}
 }
 
 // fakeAnswers keeps saved answers in memory, as accounts.Answers keeps them
@@ -148,6 +177,15 @@ func sample(kind notify.Kind, lang string) (notify.Notification, []string) {
 	case notify.ReportStatus:
 		n.Data = map[string]string{"ref": ref, "service": "report-a-pothole", "status": "fixed", "note": "Filled and sealed.", "role": "reporter"}
 		return n, []string{ref, tr(lang, "reports.status.fixed"), "Filled and sealed.", title("report-a-pothole", lang)}
+	case notify.AppointmentBooked, notify.AppointmentMoved, notify.AppointmentCancelled, notify.AppointmentReminder:
+		n.Data = map[string]string{"id": "77", "service": "book-an-appointment-citizen-desk", "office": "citizen-services", "start": "2026-03-03T08:15:00Z", "minutes": "15"}
+		when := sh.DateTime(lang, time.Date(2026, 3, 3, 8, 15, 0, 0, time.UTC))
+		facts := []string{title("book-an-appointment-citizen-desk", lang), when, "Plaça Major 1"}
+		if kind == notify.AppointmentCancelled {
+			return n, append(facts, base+"/services/book-an-appointment-citizen-desk/book?lang="+lang)
+		}
+		bring, _ := fixture.sh.Directory().ServiceOf["book-an-appointment-citizen-desk"].Booking.Bring.In(lang, "en")
+		return n, append(facts, bring[0], base+"/account/appointments/77?lang="+lang, base+"/account/appointments/77/calendar.ics?lang="+lang)
 	}
 	panic("no sample of " + kind)
 }

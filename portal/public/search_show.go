@@ -179,6 +179,9 @@ func (s *Handler) searchShow(c *fiber.Ctx) error {
 			if sum.Online {
 				hv.ApplyURL, hv.Kind = web.ServiceURL(h.Slug)+"/apply", sum.Kind
 			}
+			if sum.Booking != nil {
+				hv.ApplyURL = web.ServiceURL(h.Slug) + "/book"
+			}
 		}
 		page.Hits = append(page.Hits, hv)
 	}

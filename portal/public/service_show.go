@@ -179,6 +179,10 @@ func (s *Handler) serviceView(d *web.Directory, svc *catalogue.Service, lang str
 		v.ApplyURL = web.ServiceURL(svc.Slug) + "/apply"
 		v.PrivacyURL = PrivacyURL(svc.Slug)
 	}
+	if svc.Bookable() {
+		// A time is booked, not asked for through the form (portal/booking).
+		v.ApplyURL = web.ServiceURL(svc.Slug) + "/book"
+	}
 	for _, ch := range svc.Channels {
 		switch ch {
 		case "online", "in_person", "phone", "post":

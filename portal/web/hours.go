@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"sportello/catalogue"
 )
 
 // Opening hours are kept in the catalogue as OpenStreetMap opening_hours
@@ -87,7 +89,7 @@ func Clock(lang string, hour, minute int) string {
 // OpeningHours writes raw, an OpenStreetMap opening_hours string, for a
 // reader of lang; raw itself when it uses syntax this does not read.
 func OpeningHours(lang, raw string) string {
-	h, ok := parseHours(raw)
+	h, ok := catalogue.ParseOpeningHours(raw)
 	if !ok {
 		return raw
 	}
@@ -95,14 +97,14 @@ func OpeningHours(lang, raw string) string {
 	if !ok {
 		st, lang = hoursStyles["en"], "en"
 	}
-	if h.always {
+	if h.Always {
 		return st.always
 	}
 	var parts []string
-	for _, g := range h.groups() {
+	for _, g := range groups(h) {
 		parts = append(parts, st.dayList(g.days)+st.daysTimes+st.list(g.spans.format(lang)))
 	}
-	if h.holidaysClosed {
+	if h.HolidaysClosed {
 		parts = append(parts, st.holidays)
 	}
 	return strings.Join(parts, "; ")
@@ -141,22 +143,12 @@ func (st hoursStyle) dayList(days [7]bool) string {
 	return st.list(items)
 }
 
-// week is what an opening_hours string says: the times of each day,
-// Monday first (none: closed).
-type week struct {
-	days           [7]spans
-	always         bool // "24/7"
-	holidaysClosed bool // "PH off"
-}
-
-type span struct{ from, to int } // minutes since midnight; to may be 24:00
-
-type spans []span
+type spans []catalogue.Span
 
 func (ss spans) format(lang string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = Clock(lang, s.from/60, s.from%60) + "–" + Clock(lang, s.to/60, s.to%60)
+		out[i] = Clock(lang, s.From/60, s.From%60) + "–" + Clock(lang, s.To/60, s.To%60)
 	}
 	return out
 }
@@ -169,9 +161,9 @@ type dayGroup struct {
 
 // groups gathers the open days by their times, in the order of each
 // group's first day.
-func (w week) groups() []dayGroup {
+func groups(w catalogue.Week) []dayGroup {
 	var out []dayGroup
-	for d, ss := range w.days {
+	for d, ss := range w.Days {
 		if len(ss) == 0 {
 			continue
 		}
@@ -189,138 +181,4 @@ func (w week) groups() []dayGroup {
 		}
 	}
 	return out
-}
-
-var osmDays = [7]string{"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"}
-
-// parseHours reads the common part of the opening_hours syntax: rules
-// separated by ";" (a later rule replaces the days it names) or by ","
-// before a day (an additional rule, which adds times); each rule is
-// optional days ("Mo-Fr", "Mo,We", "Sa-Mo") then times ("09:00-14:00",
-// "09:00-13:00,16:00-19:00") or "off"/"closed"; also "24/7" and "PH off".
-func parseHours(raw string) (week, bool) {
-	var w week
-	s := strings.TrimSpace(raw)
-	if s == "24/7" {
-		w.always = true
-		return w, true
-	}
-	for _, rule := range strings.Split(s, ";") {
-		rule = strings.TrimSpace(rule)
-		if rule == "" {
-			continue
-		}
-		if rule == "PH off" || rule == "PH closed" {
-			w.holidaysClosed = true
-			continue
-		}
-		additional := false
-		for rule != "" {
-			days, rest, ok := parseDays(rule)
-			if !ok {
-				return w, false
-			}
-			var times spans
-			closed := false
-			times, rest, closed, ok = parseTimes(rest)
-			if !ok {
-				return w, false
-			}
-			for d := range 7 {
-				switch {
-				case !days[d]:
-				case closed:
-					w.days[d] = nil
-				case additional:
-					w.days[d] = append(slices.Clip(w.days[d]), times...)
-				default:
-					w.days[d] = slices.Clip(times)
-				}
-			}
-			rule, additional = rest, true
-		}
-	}
-	for _, ss := range w.days {
-		if len(ss) > 0 {
-			return w, true
-		}
-	}
-	return w, false // closed every day says nothing a reader can use
-}
-
-// parseDays reads a rule's days and the space after them: every day when
-// the rule starts with a time.
-func parseDays(rule string) (days [7]bool, rest string, ok bool) {
-	sel, rest, found := strings.Cut(rule, " ")
-	if !found || dayIndex(sel[:min(2, len(sel))]) < 0 {
-		for d := range days {
-			days[d] = true
-		}
-		return days, rule, true
-	}
-	for _, item := range strings.Split(sel, ",") {
-		from, to, isRange := strings.Cut(item, "-")
-		a, b := dayIndex(from), dayIndex(to)
-		if !isRange {
-			b = a
-		}
-		if a < 0 || b < 0 {
-			return days, "", false
-		}
-		for d := a; ; d = (d + 1) % 7 { // "Sa-Mo" wraps round the week
-			days[d] = true
-			if d == b {
-				break
-			}
-		}
-	}
-	return days, strings.TrimSpace(rest), true
-}
-
-func dayIndex(s string) int {
-	for i, d := range osmDays {
-		if s == d {
-			return i
-		}
-	}
-	return -1
-}
-
-// parseTimes reads "off", "closed" or a list of time spans, and returns
-// what follows a ", " that starts an additional rule.
-func parseTimes(s string) (times spans, rest string, closed, ok bool) {
-	if s == "off" || s == "closed" {
-		return nil, "", true, true
-	}
-	items := strings.Split(s, ",")
-	for i, item := range items {
-		item = strings.TrimSpace(item)
-		if i > 0 && len(item) >= 2 && dayIndex(item[:2]) >= 0 {
-			return times, strings.TrimSpace(strings.Join(items[i:], ",")), false, len(times) > 0
-		}
-		from, to, found := strings.Cut(item, "-")
-		a, okA := parseClock(from)
-		b, okB := parseClock(to)
-		if !found || !okA || !okB || a == b {
-			return nil, "", false, false
-		}
-		times = append(times, span{from: a, to: b})
-	}
-	return times, "", false, len(times) > 0
-}
-
-// parseClock reads "09:30" (and "24:00", the end of a day) as minutes.
-func parseClock(s string) (int, bool) {
-	if len(s) != 5 || s[2] != ':' {
-		return 0, false
-	}
-	if !digits(s[:2]) || !digits(s[3:]) {
-		return 0, false
-	}
-	h, _ := strconv.Atoi(s[:2])
-	m, _ := strconv.Atoi(s[3:])
-	if m > 59 || h > 24 || (h == 24 && m != 0) {
-		return 0, false
-	}
-	return h*60 + m, true
 }
