@@ -28,6 +28,19 @@ type SubmitInput struct {
 	// about it is in that language unless they chose another.
 	Lang string
 	Now  time.Time // zero: the store's clock
+	// Counter is set when a member of staff sends the form with the
+	// resident at the counter (package assist). The resident's identity was
+	// checked there, so the service's level of assurance does not ask for a
+	// sign-in; PersonID is the resident's sign-in when one is linked, else
+	// 0 and Contact reaches them.
+	Counter *Counter
+}
+
+// Counter is who sent an application at the counter, and what else the
+// submission's transaction records (the counter's own tables and log).
+type Counter struct {
+	StaffPersonID int64
+	InTx          func(ctx context.Context, tx *sql.Tx, applicationID int64, ref Reference) error
 }
 
 // referenceAttempts bounds the draws of a free reference. With 34 billion
@@ -54,7 +67,9 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		return nil, fmt.Errorf("%w: the service cannot be applied for online", ErrInvalid)
 	case !ValidToken(in.Token):
 		return nil, fmt.Errorf("%w: the form's submission token is missing or malformed; reload the form and send it again", ErrInvalid)
-	case in.PersonID == 0 && (in.Service.Assurance == nil || *in.Service.Assurance != catalogue.AssuranceNone):
+	case in.Counter != nil && in.Counter.StaffPersonID == 0:
+		return nil, fmt.Errorf("%w: an application sent at the counter needs the member of staff who sent it", ErrInvalid)
+	case in.PersonID == 0 && in.Counter == nil && (in.Service.Assurance == nil || *in.Service.Assurance != catalogue.AssuranceNone):
 		return nil, fmt.Errorf("%w: the service %s needs the applicant to sign in", ErrInvalid, in.Service.Slug)
 	}
 	// A re-post after a success needs no file read.
@@ -111,7 +126,11 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		if err != nil {
 			return err
 		}
-		if err := s.insertEvent(ctx, tx, id, 1, now, Actor{PersonID: in.PersonID, Role: RoleApplicant}, StatusDraft, FirstStatus(in.Service.Fee), ""); err != nil {
+		first := Actor{PersonID: in.PersonID, Role: RoleApplicant}
+		if in.Counter != nil {
+			first = Actor{PersonID: in.Counter.StaffPersonID, Role: RoleCounter}
+		}
+		if err := s.insertEvent(ctx, tx, id, 1, now, first, StatusDraft, FirstStatus(in.Service.Fee), ""); err != nil {
 			return err
 		}
 		// Paid on application, it reaches the council when paid
@@ -126,6 +145,16 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		}
 		if _, err := tx.ExecContext(ctx, s.q(qInsertToken), in.Token, id, nullID(in.PersonID), now); err != nil {
 			return s.db.MapError(err)
+		}
+		if in.Counter != nil {
+			var ref Reference
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT reference FROM applications WHERE id = ?`), id).Scan(&ref); err != nil {
+				return s.db.MapError(err)
+			}
+			if in.Counter.InTx != nil {
+				return in.Counter.InTx(ctx, tx, id, ref)
+			}
+			return nil
 		}
 		if in.PersonID != 0 {
 			if _, err := tx.ExecContext(ctx, s.q(qDeleteDraft), in.PersonID, in.Service.Slug); err != nil {
@@ -286,4 +315,24 @@ func attachFiles(answers forms.Answers, stored []storedFile) forms.Answers {
 		}
 	}
 	return out
+}
+
+// Adopt gives applications made at the counter without a sign-in to
+// personID within tx, when the resident signs in with a verified
+// identifier the counter recorded (package assist). An application already
+// someone's is left alone. It returns the ids adopted.
+func (s *Store) Adopt(ctx context.Context, tx *sql.Tx, applicationIDs []int64, personID int64) ([]int64, error) {
+	var out []int64
+	for _, id := range applicationIDs {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE applications SET person_id = ? WHERE id = ? AND person_id IS NULL`), personID, id)
+		if err != nil {
+			return nil, s.db.MapError(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 1 {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
