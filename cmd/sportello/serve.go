@@ -247,6 +247,8 @@ func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog
 		RoleEditor:      cfg.OIDC.RoleEditor,
 		RoleCaseworker:  cfg.OIDC.RoleCase,
 		RoleAdmin:       cfg.OIDC.RoleAdmin,
+		RoleCounter:     cfg.OIDC.RoleCounter,
+		NationalIDClaim: cfg.OIDC.NationalID,
 		ACRSubstantial:  cfg.OIDC.ACRSubst,
 		ACRHigh:         cfg.OIDC.ACRHigh,
 		IdleTimeout:     cfg.SessionIdle,
@@ -281,13 +283,17 @@ func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog
 func developmentProvider(ac auth.Config, log *slog.Logger) (auth.Config, *devidp.IDP, error) {
 	ac.Issuer = ac.BaseURL + auth.DevIdPPath
 	ac.DemoSignIn = true
+	if ac.NationalIDClaim == "" {
+		// The demo people carry one, so that linking by it can be tried.
+		ac.NationalIDClaim = devidp.NationalIDClaim
+	}
 	// Empty role and acr names take the same defaults in both packages.
 	idp, err := devidp.New(devidp.Config{
 		Issuer:                 ac.Issuer,
 		RedirectURIs:           []string{ac.RedirectURI()},
 		PostLogoutRedirectURIs: []string{ac.PostLogoutRedirectURI()},
 		BackChannelLogoutURI:   ac.BackChannelLogoutURI(),
-		Groups:                 devidp.Groups{Editor: ac.RoleEditor, Caseworker: ac.RoleCaseworker, Admin: ac.RoleAdmin},
+		Groups:                 devidp.Groups{Editor: ac.RoleEditor, Caseworker: ac.RoleCaseworker, Admin: ac.RoleAdmin, Counter: ac.RoleCounter},
 		ACR:                    devidp.ACR{Substantial: ac.ACRSubstantial, High: ac.ACRHigh},
 		Logger:                 log,
 	})
