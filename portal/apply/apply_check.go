@@ -27,6 +27,9 @@ type applyCheckPage struct {
 	// PayNext: sending takes the applicant straight to the payment
 	// provider (a fee due on application, someone signed in).
 	PayNext bool
+	// Resident is the name of the resident at the counter, with whom the
+	// member of staff reads the answers out; "" otherwise.
+	Resident string
 }
 
 // checkContact is the contact details of an anonymous application that
@@ -56,11 +59,11 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 	pend, err := s.apps.Pending().Load(c.UserContext(), token, pendingOwnerOf(c), svc.Slug)
 	switch {
 	case errors.Is(err, applications.ErrNoPending):
-		return c.Redirect(applyFormURL(svc.Slug), fiber.StatusSeeOther)
+		return c.Redirect(formURL(c, svc.Slug), fiber.StatusSeeOther)
 	case err != nil:
 		return err
 	case pend.Reference != "":
-		return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 	}
 	res, err := s.applyRevalidate(c.UserContext(), svc, pend)
 	if err != nil {
@@ -69,7 +72,7 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 	if !res.OK() {
 		// The form changed since, or the record was tampered with: the form
 		// shows the answers to put right.
-		return c.Redirect(applyStepURL(svc.Slug, "", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "", token), fiber.StatusSeeOther)
 	}
 	p := web.NewPage(c, web.KindKey(svc.Kind, "check.title"))
 	p.ServiceAlerts = web.AlertsFor(c, svc.Topic, svc.Slug)
@@ -77,11 +80,12 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 		Page:    p,
 		Service: s.applyServiceView(d, svc, p.Lang),
 		Token:   token,
-		Action:  applyFormURL(svc.Slug) + "/submit",
+		Action:  formURL(c, svc.Slug) + "/submit",
 	}
-	page.PayNext = page.Service.OnApplication && web.ViewerOf(c) != nil
+	page.PayNext = page.Service.OnApplication && ownAccount(c)
+	page.Resident = residentName(c)
 	disp := s.appDisplay(c, d)
-	change := applyStepURL(svc.Slug, "", token)
+	change := stepURL(c, svc.Slug, "", token)
 	for i := range res.Answers {
 		a := &res.Answers[i]
 		label, lfb := d.Text(a.Label, p.Lang)
@@ -89,7 +93,7 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 			Label: label, LabelLang: lfb, Lines: disp.Answer(a), ChangeURL: change + "#" + firstInput(a),
 		})
 	}
-	if web.ViewerOf(c) == nil {
+	if known(c) == nil {
 		page.ContactMissing = pend.Contact.Name == "" && pend.Contact.Email == ""
 		if ask := newApplyContact(svc.OnlineForm); ask != nil {
 			page.Applicant = &checkContact{Contact: pend.Contact, AskName: ask.AskName, AskEmail: ask.AskEmail}

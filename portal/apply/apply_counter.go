@@ -1,0 +1,113 @@
+package apply
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/applications"
+	"sportello/applications/forms"
+	"sportello/portal/web"
+)
+
+// Counter is a form filled in by a member of staff with the resident at
+// the counter (portal/assist). The counter's routes set it on the request
+// (WithCounter), and the same pages of the journey — the form, check your
+// answers, sending, the confirmation — then work for the resident rather
+// than for whoever is signed in: the resident's name and email are the
+// contact, nothing is saved as a draft, the resident's identity was checked
+// at the counter instead of by a sign-in, and the application is sent as
+// theirs (applications.SubmitInput.Counter).
+type Counter struct {
+	// Base starts the journey's URLs: the visit's page,
+	// "/staff/assist/visits/{id}".
+	Base     string
+	PersonID int64 // the resident's sign-in once linked; else 0
+	Name     string
+	Email    string
+	Lang     string // the language of the resident's mail; "" the page's
+	// Submit is what the application is sent with.
+	Submit *applications.Counter
+	// PaymentURL is where the member of staff takes a fee due on
+	// application, given the reference.
+	PaymentURL func(ref string) string
+}
+
+const localCounter = "apply.counter"
+
+// WithCounter makes the request's journey the counter's.
+func WithCounter(c *fiber.Ctx, ct *Counter) { c.Locals(localCounter, ct) }
+
+func counterOf(c *fiber.Ctx) *Counter {
+	ct, _ := c.Locals(localCounter).(*Counter)
+	return ct
+}
+
+// CounterRoutes mounts the journey again under prefix (which holds the
+// counter's own parameters), behind guard, which must check the member of
+// staff and set the Counter.
+func (s *Handler) CounterRoutes(r fiber.Router, prefix string, guard fiber.Handler) {
+	r.Get(prefix+"/services/:slug/apply", guard, s.applyShow)
+	r.Post(prefix+"/services/:slug/apply", guard, s.applyContinue)
+	r.Get(prefix+"/services/:slug/apply/check", guard, s.applyCheck)
+	r.Post(prefix+"/services/:slug/apply/submit", guard, s.applySubmit)
+	r.Get(prefix+"/services/:slug/apply/confirmation", guard, s.applyConfirmation)
+}
+
+// CounterFormURL is the form of service slug at the counter of base.
+func CounterFormURL(base, slug string) string { return base + "/services/" + url.PathEscape(slug) + "/apply" }
+
+// formURL is the form of service slug in the request's journey.
+func formURL(c *fiber.Ctx, slug string) string {
+	if ct := counterOf(c); ct != nil {
+		return CounterFormURL(ct.Base, slug)
+	}
+	return applyFormURL(slug)
+}
+
+// stepURL is applyStepURL in the request's journey.
+func stepURL(c *fiber.Ctx, slug, step, token string) string {
+	u := formURL(c, slug)
+	if step != "" {
+		u += "/" + step
+	}
+	if token != "" {
+		u += "?token=" + url.QueryEscape(token)
+	}
+	return u
+}
+
+// known is who the form is for, when the council knows them already: the
+// signed-in person (their verified email only), or the resident at the
+// counter. nil for someone not signed in.
+func known(c *fiber.Ctx) *applications.Contact {
+	if ct := counterOf(c); ct != nil {
+		return &applications.Contact{Name: ct.Name, Email: ct.Email}
+	}
+	if v := web.ViewerOf(c); v != nil {
+		contact := applications.Contact{Name: v.Name}
+		if v.EmailVerified {
+			contact.Email = v.Email
+		}
+		return &contact
+	}
+	return nil
+}
+
+// ownAccount reports whether the form is the signed-in person's own: their
+// drafts, their earlier answers, their checkout.
+func ownAccount(c *fiber.Ctx) bool { return counterOf(c) == nil && web.ViewerOf(c) != nil }
+
+// counterOffers are what the counter knows of the resident, for a new
+// form: their name and email.
+func counterOffers(ct *Counter) []forms.Offer {
+	return forms.Known{Name: ct.Name, Email: ct.Email}.Offers()
+}
+
+// residentName is the name of the resident at the counter, "" elsewhere.
+func residentName(c *fiber.Ctx) string {
+	if ct := counterOf(c); ct != nil {
+		return ct.Name
+	}
+	return ""
+}
