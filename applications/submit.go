@@ -316,23 +316,3 @@ func attachFiles(answers forms.Answers, stored []storedFile) forms.Answers {
 	}
 	return out
 }
-
-// Adopt gives applications made at the counter without a sign-in to
-// personID within tx, when the resident signs in with a verified
-// identifier the counter recorded (package assist). An application already
-// someone's is left alone. It returns the ids adopted.
-func (s *Store) Adopt(ctx context.Context, tx *sql.Tx, applicationIDs []int64, personID int64) ([]int64, error) {
-	var out []int64
-	for _, id := range applicationIDs {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE applications SET person_id = ? WHERE id = ? AND person_id IS NULL`), personID, id)
-		if err != nil {
-			return nil, s.db.MapError(err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, err
-		} else if n == 1 {
-			out = append(out, id)
-		}
-	}
-	return out, nil
-}

@@ -73,13 +73,16 @@ const (
 	// address (Event.Address). Data: token (the link's secret; the worker
 	// blanks the data once sent).
 	EmailConfirm Kind = "email_confirm"
+	// PaymentLink: a member of staff at the counter sent the applicant a
+	// link to pay (package assist). Data: ref, service, amount, currency.
+	PaymentLink Kind = "payment_link"
 )
 
 // Kinds are every kind, in the order the account page lists them.
 var Kinds = []Kind{
 	ApplicationReceived, InfoRequested, StatusChanged, Decision,
 	PaymentReceived, PaymentFailed, RefundMade,
-	FormExpiring, RenewalDue, SupportAlert, EmailConfirm,
+	FormExpiring, RenewalDue, SupportAlert, EmailConfirm, PaymentLink,
 }
 
 // Optional reports whether a person may turn kind off. The others are the

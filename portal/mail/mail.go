@@ -121,6 +121,8 @@ func (r *Renderer) Render(ctx context.Context, n notify.Notification, to notify.
 		err = w.supportAlert(ctx)
 	case notify.EmailConfirm:
 		err = w.emailConfirm()
+	case notify.PaymentLink:
+		err = w.paymentLink()
 	default:
 		err = fmt.Errorf("mail: no mail for the kind %q", n.Kind)
 	}

@@ -145,6 +145,9 @@ func sample(kind notify.Kind, lang string) (notify.Notification, []string) {
 	case notify.EmailConfirm:
 		n.Data = map[string]string{"token": "c0nf1rm-T0ken"}
 		return n, []string{base + "/account/notifications/confirm/c0nf1rm-T0ken?lang=" + lang, "48"}
+	case notify.PaymentLink:
+		n.Data = map[string]string{"ref": ref, "service": "resident-parking-permit", "amount": "123450", "currency": "eur"}
+		return n, []string{ref, parking, amount, base + "/applications/" + ref + "/pay?lang=" + lang}
 	}
 	panic("no sample of " + kind)
 }
