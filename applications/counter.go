@@ -3,7 +3,7 @@ package applications
 import (
 	"context"
 	"database/sql"
-	"strings"
+	"slices"
 )
 
 // Applications sent at the counter (SubmitInput.Counter) belong to a
@@ -29,21 +29,19 @@ func (s *Store) Adopt(ctx context.Context, tx *sql.Tx, applicationIDs []int64, p
 	return out, nil
 }
 
-// Summaries returns the applications of ids, newest first, for the
+// Applications returns the applications of ids, newest first, for the
 // counter's list of what was sent for a resident. The caller decides who
-// may see them.
-func (s *Store) Summaries(ctx context.Context, ids []int64) ([]Summary, error) {
-	if len(ids) == 0 {
-		return nil, nil
+// may see them; nothing is written to the audit log (the counter keeps its
+// own, package assist).
+func (s *Store) Applications(ctx context.Context, ids []int64) ([]*Application, error) {
+	out := make([]*Application, 0, len(ids))
+	for _, id := range ids {
+		app, err := s.load(ctx, s.db.SQL(), qApplicationByID, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, app)
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.db.SQL().QueryContext(ctx, s.q(`SELECT `+summaryColumns+` FROM applications WHERE id IN (`+
-		strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) ORDER BY created_at DESC, id`), args...)
-	if err != nil {
-		return nil, s.db.MapError(err)
-	}
-	return s.scanSummaries(ctx, rows)
+	slices.SortStableFunc(out, func(a, b *Application) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, nil
 }

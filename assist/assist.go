@@ -47,12 +47,11 @@ const (
 	ActionSubmit      = "submit"       // staff sent a form with the resident
 	ActionPayment     = "payment"      // staff recorded a payment taken at the counter
 	ActionPaymentLink = "payment_link" // staff emailed the resident a link to pay
-	ActionPrint       = "print"        // staff opened the printable confirmation
 	ActionLinked      = "linked"       // the resident signed in and the record became theirs
 )
 
 // Actions are every action, each with a label in every language.
-var Actions = []string{ActionSearch, ActionRecord, ActionVisit, ActionSubmit, ActionPayment, ActionPaymentLink, ActionPrint, ActionLinked}
+var Actions = []string{ActionSearch, ActionRecord, ActionVisit, ActionSubmit, ActionPayment, ActionPaymentLink, ActionLinked}
 
 // Resident is a person recorded at the counter.
 type Resident struct {

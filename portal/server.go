@@ -19,6 +19,7 @@ import (
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/assets"
+	"sportello/assist"
 	"sportello/catalogue"
 	"sportello/editorial"
 	"sportello/metrics"
@@ -29,6 +30,7 @@ import (
 	"sportello/portal/api"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
+	"sportello/portal/counter"
 	"sportello/portal/devmail"
 	"sportello/portal/editor"
 	"sportello/portal/finders"
@@ -129,6 +131,9 @@ type Deps struct {
 	// Holidays are the council's public holidays (a calendar.Store), which
 	// administrators keep at /staff/holidays; nil leaves the page out.
 	Holidays holidays.Holidays
+	// Assist is assisted digital's register, visits and log (staff helping
+	// residents at the counter, /staff/assist); nil leaves it out.
+	Assist *assist.Store
 }
 
 // Server is the portal's HTTP application.
@@ -151,6 +156,7 @@ type Server struct {
 	unsub    *unsubscribe.Handler
 	account  *account.Handler
 	yourdata *yourdata.Handler
+	counter  *counter.Handler
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
 	holidays *holidays.Handler
@@ -268,6 +274,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		}, s.apply)
 		s.yourdata.SupportAnswers = s.finders.SavedAnswers
 		s.yourdata.RetentionDays = s.retentionDays
+	}
+	if deps.Assist != nil {
+		s.counter = counter.New(s.Shared, deps.Assist, deps.Applications, deps.Payments, s.apply, deps.Forms)
+		if s.yourdata != nil {
+			s.yourdata.Assist = deps.Assist
+		}
 	}
 	if deps.DevMail != nil {
 		site.DevMail = true

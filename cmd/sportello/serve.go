@@ -12,6 +12,7 @@ import (
 
 	"sportello/accounts"
 	"sportello/applications"
+	"sportello/assist"
 	"sportello/applications/forms"
 	"sportello/calendar"
 	"sportello/catalogue"
@@ -111,11 +112,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	// Deleting saved answers also turns support alerts off and deletes
 	// their matches (supportalerts.Alerts.Answers).
 	alerts := supportalerts.New(db, cat, supportalerts.Options{Location: cfg.TimeZone})
+	// What staff do for residents at the counter becomes the resident's
+	// when they sign in with a verified identifier recorded there.
+	counter := assist.New(db, apps, nil, log)
+	signIn.LinkSignIns(counter)
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
-		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays,
+		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Assist: counter,
 	}
 	if mail.devMail != nil {
 		deps.DevMail = mail.devMail

@@ -7,6 +7,7 @@ import (
 
 	"sportello/applications"
 	"sportello/applications/forms"
+	"sportello/catalogue"
 	"sportello/portal/web"
 )
 
@@ -44,14 +45,15 @@ func counterOf(c *fiber.Ctx) *Counter {
 }
 
 // CounterRoutes mounts the journey again under prefix (which holds the
-// counter's own parameters), behind guard, which must check the member of
+// counter's own parameters), behind guards, which must check the member of
 // staff and set the Counter.
-func (s *Handler) CounterRoutes(r fiber.Router, prefix string, guard fiber.Handler) {
-	r.Get(prefix+"/services/:slug/apply", guard, s.applyShow)
-	r.Post(prefix+"/services/:slug/apply", guard, s.applyContinue)
-	r.Get(prefix+"/services/:slug/apply/check", guard, s.applyCheck)
-	r.Post(prefix+"/services/:slug/apply/submit", guard, s.applySubmit)
-	r.Get(prefix+"/services/:slug/apply/confirmation", guard, s.applyConfirmation)
+func (s *Handler) CounterRoutes(r fiber.Router, prefix string, guards ...fiber.Handler) {
+	with := func(h fiber.Handler) []fiber.Handler { return append(append([]fiber.Handler{}, guards...), h) }
+	r.Get(prefix+"/services/:slug/apply", with(s.applyShow)...)
+	r.Post(prefix+"/services/:slug/apply", with(s.applyContinue)...)
+	r.Get(prefix+"/services/:slug/apply/check", with(s.applyCheck)...)
+	r.Post(prefix+"/services/:slug/apply/submit", with(s.applySubmit)...)
+	r.Get(prefix+"/services/:slug/apply/confirmation", with(s.applyConfirmation)...)
 }
 
 // CounterFormURL is the form of service slug at the counter of base.
@@ -110,4 +112,22 @@ func residentName(c *fiber.Ctx) string {
 		return ct.Name
 	}
 	return ""
+}
+
+// Field is one question ready to render with the "apply.field" template.
+type Field = applyField
+
+// FieldsOf renders the questions of a form that is not a service's (the
+// counter's own forms) exactly as a service's form renders them, with the
+// values typed and the errors found, and the error summary's links.
+func (s *Handler) FieldsOf(c *fiber.Ctx, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError) ([]Field, []ErrorLink) {
+	d := s.Directory()
+	return s.applyFields(c, d, form, values, errs, nil), applyErrorLinks(c, d, form, errs)
+}
+
+// ReadForm reads a posted form for the validator: the answers, and the
+// page's own inputs (names starting with "_").
+func ReadForm(c *fiber.Ctx) (values, meta forms.Values, err error) {
+	values, meta, _, err = readApplyForm(c)
+	return values, meta, err
 }

@@ -118,6 +118,10 @@ func PayURL(ref string) string { return "/applications/" + ref + "/pay" }
 // paymentDue is the fee an application owes now, nil when it owes nothing:
 // a fee due on application while it awaits payment, or a fee due on
 // approval once approved.
+// Due is what app owes now, nil when nothing: its fee due on application
+// while it waits for it, or due on approval once approved.
+func Due(app *applications.Application) *catalogue.Fee { return paymentDue(app) }
+
 func paymentDue(app *applications.Application) *catalogue.Fee {
 	f := app.Fee
 	if f == nil || f.Amount <= 0 {

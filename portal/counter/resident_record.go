@@ -1,0 +1,96 @@
+package counter
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"sportello/applications/forms"
+	"sportello/assist"
+	"sportello/catalogue"
+	"sportello/portal/apply"
+	"sportello/portal/web"
+)
+
+// recordPage is templates/counter/record.html's data: recording a
+// resident the register does not hold yet.
+type recordPage struct {
+	web.Page
+	Fields []apply.Field
+	Errors []apply.ErrorLink
+}
+
+func (s *Handler) recordForm() *catalogue.OnlineForm {
+	langs := catalogue.Field{Name: fieldLang, Type: forms.TypeRadio, Required: true,
+		Label: s.text("assist.field.lang"), Help: s.text("assist.field.lang_hint")}
+	for _, l := range catalogue.Languages {
+		langs.Options = append(langs.Options, catalogue.Option{Value: l, Label: catalogue.Text{"en": web.LanguageName(l)}})
+	}
+	fields := append([]catalogue.Field{s.reasonField()}, s.identifierFields(true)...)
+	return &catalogue.OnlineForm{Fields: append(fields, langs)}
+}
+
+// residentRecordShow is the form to record a resident: GET
+// /staff/assist/residents/new.
+func (s *Handler) residentRecordShow(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	page := recordPage{Page: web.NewPage(c, "assist.record.title")}
+	page.Fields, _ = s.apply.FieldsOf(c, s.recordForm(), forms.Values{fieldLang: {web.LangOf(c)}}, nil)
+	return web.Render(c, "counter/record", page)
+}
+
+// residentRecord records the resident and starts helping them: POST
+// /staff/assist/residents. One identifier at least (national ID number,
+// email or date of birth) must be given, to find them again; one already
+// recorded is refused, with a link to find them.
+func (s *Handler) residentRecord(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	values, _, err := apply.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	form := s.recordForm()
+	res, err := s.forms.Validate(c.UserContext(), form, values, nil)
+	if err != nil {
+		return err
+	}
+	errs := res.Errors
+	r := assist.Resident{Name: answerText(res, fieldName), BirthDate: answerText(res, fieldBirthDate),
+		NationalID: answerText(res, fieldNationalID), Email: answerText(res, fieldEmail)}
+	if a := res.Answers.Get(fieldLang); a != nil && len(a.Choices) == 1 {
+		r.Lang = a.Choices[0].Value
+	}
+	if len(errs) == 0 && r.NationalID == "" && r.Email == "" && r.BirthDate == "" {
+		errs = append(errs, forms.FieldError{Field: fieldNationalID, Key: "assist.error.no_identifier_record"})
+	}
+	if len(errs) == 0 {
+		v, err := s.as.Record(c.UserContext(), staffOf(c), answerText(res, fieldReason), r)
+		switch {
+		case err == nil:
+			return c.Redirect(VisitURL(v.ID)+"?done=recorded", fiber.StatusSeeOther)
+		case errors.Is(err, assist.ErrConflict):
+			field := fieldEmail
+			if r.NationalID != "" {
+				field = fieldNationalID
+			}
+			errs = append(errs, forms.FieldError{Field: field, Key: "assist.error.already_recorded"})
+		default:
+			return err
+		}
+	}
+	page := recordPage{Page: web.NewPage(c, "assist.record.title")}
+	page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
+	page.Fields, page.Errors = s.apply.FieldsOf(c, form, values, errs)
+	c.Status(fiber.StatusUnprocessableEntity)
+	return web.Render(c, "counter/record", page)
+}
+
+// formID reads an id posted by one of the counter's own forms.
+func formID(raw string) (int64, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, web.NewError(fiber.StatusBadRequest, "", err)
+	}
+	return id, nil
+}
