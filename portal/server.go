@@ -253,6 +253,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)
 	s.apply.Saved = deps.SavedAnswers
+	s.apply.People = deps.People
 	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay, deps.People)
 	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {

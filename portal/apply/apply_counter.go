@@ -57,7 +57,9 @@ func (s *Handler) CounterRoutes(r fiber.Router, prefix string, guards ...fiber.H
 }
 
 // CounterFormURL is the form of service slug at the counter of base.
-func CounterFormURL(base, slug string) string { return base + "/services/" + url.PathEscape(slug) + "/apply" }
+func CounterFormURL(base, slug string) string {
+	return base + "/services/" + url.PathEscape(slug) + "/apply"
+}
 
 // formURL is the form of service slug in the request's journey.
 func formURL(c *fiber.Ctx, slug string) string {
@@ -130,4 +132,38 @@ func (s *Handler) FieldsOf(c *fiber.Ctx, form *catalogue.OnlineForm, values form
 func ReadForm(c *fiber.Ctx) (values, meta forms.Values, err error) {
 	values, meta, _, err = readApplyForm(c)
 	return values, meta, err
+}
+
+// ActorForApplicant names, for the applicant, who made each change of an
+// application with events: they did, the council did, it happened
+// automatically, or a member of staff sent it with them at the counter
+// ("Submitted at the counter by Aina Puig").
+func (s *Handler) ActorForApplicant(c *fiber.Ctx, events []applications.Event) func(applications.Event) string {
+	var names map[int64]string
+	var ids []int64
+	for _, e := range events {
+		if e.ActorRole == applications.RoleCounter && e.ActorPersonID != 0 {
+			ids = append(ids, e.ActorPersonID)
+		}
+	}
+	if len(ids) > 0 && s.People != nil {
+		var err error
+		if names, err = s.People.Names(c.UserContext(), ids); err != nil {
+			s.Log.ErrorContext(c.UserContext(), "apply: naming the staff who sent a form at the counter", "err", err)
+		}
+	}
+	return func(e applications.Event) string {
+		switch e.ActorRole {
+		case applications.RoleApplicant:
+			return web.T(c, "applications.actor.you")
+		case applications.RoleSystem:
+			return web.T(c, "applications.actor.system")
+		case applications.RoleCounter:
+			if n := names[e.ActorPersonID]; n != "" {
+				return web.T(c, "assist.actor.counter", "Name", n)
+			}
+			return web.T(c, "assist.actor.counter_unnamed")
+		}
+		return web.T(c, "applications.actor.council")
+	}
 }

@@ -123,7 +123,6 @@ func BodyLimit(v *forms.Validator) int { return int(2*v.Options().MaxFileSize) +
 
 func applyFormURL(slug string) string { return web.ServiceURL(slug) + "/apply" }
 
-
 // readApplyForm adapts the posted form, multipart or not, for the validator.
 // Values whose names start with "_" (CSRF, token, buttons) are the page's,
 // not answers.

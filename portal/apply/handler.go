@@ -29,6 +29,9 @@ type Handler struct {
 	// Saved are the support-finder answers residents saved, which a form
 	// may offer (apply_prefill.go); nil offers none of them.
 	Saved accounts.Answers
+	// People names the member of staff who sent a form at the counter, in
+	// the applicant's history; nil says "a member of staff".
+	People accounts.People
 }
 
 // New returns the handler of applying and the account's applications.

@@ -26,7 +26,7 @@ type visitPage struct {
 	ServiceError string
 	StartURL     string
 	Applications []visitApplication
-	Log          []logRow
+	ActedFor     []LogRow
 }
 
 type visitView struct {
@@ -56,8 +56,9 @@ type visitApplication struct {
 	LinkURL    string // where "Email a payment link" posts; "" without an address
 }
 
-// logRow is one action of the counter's log.
-type logRow struct {
+// LogRow is one action of the counter's log, as the counter.log template
+// shows it.
+type LogRow struct {
 	When      string
 	At        string
 	Staff     string
@@ -145,7 +146,7 @@ func (s *Handler) visitPage(c *fiber.Ctx, v assist.Visit) (visitPage, error) {
 	if err != nil {
 		return page, err
 	}
-	page.Log = logRows(c, s.Shared, log)
+	page.ActedFor = LogRows(c, s.Shared, log)
 	return page, nil
 }
 
@@ -170,15 +171,15 @@ func (s *Handler) residentApplications(c *fiber.Ctx, v assist.Visit) ([]*applica
 	return s.apps.Applications(c.UserContext(), ids)
 }
 
-// logRows words the counter's log for a page: staff and staff's actions,
+// LogRows words the counter's log for a page: staff and staff's actions,
 // and what the resident's own sign-in did.
-func logRows(c *fiber.Ctx, sh *web.Shared, log []assist.Entry) []logRow {
-	out := make([]logRow, 0, len(log))
+func LogRows(c *fiber.Ctx, sh *web.Shared, log []assist.Entry) []LogRow {
+	out := make([]LogRow, 0, len(log))
 	for _, e := range log {
 		if !slices.Contains(assist.Actions, e.Action) {
 			continue
 		}
-		row := logRow{When: sh.DateTime(web.LangOf(c), e.At), At: e.At.UTC().Format(time.RFC3339),
+		row := LogRow{When: sh.DateTime(web.LangOf(c), e.At), At: e.At.UTC().Format(time.RFC3339),
 			Staff: e.Staff.Name, Action: "assist.action." + e.Action, Reason: e.Reason, Reference: e.Reference}
 		if e.Action == assist.ActionLinked {
 			row.Staff, row.Reason = web.T(c, "assist.log.you"), web.T(c, "assist.linked_by."+e.Reason)
