@@ -146,7 +146,7 @@ func (s *Handler) visitPage(c *fiber.Ctx, v assist.Visit) (visitPage, error) {
 	if err != nil {
 		return page, err
 	}
-	page.ActedFor = LogRows(c, s.Shared, log)
+	page.ActedFor = LogRows(c, s.Shared, log, false)
 	return page, nil
 }
 
@@ -172,8 +172,13 @@ func (s *Handler) residentApplications(c *fiber.Ctx, v assist.Visit) ([]*applica
 }
 
 // LogRows words the counter's log for a page: staff and staff's actions,
-// and what the resident's own sign-in did.
-func LogRows(c *fiber.Ctx, sh *web.Shared, log []assist.Entry) []LogRow {
+// and what the resident's own sign-in did, named "you" when self (their
+// own "Your data"), else "the resident".
+func LogRows(c *fiber.Ctx, sh *web.Shared, log []assist.Entry, self bool) []LogRow {
+	who := "assist.log.resident"
+	if self {
+		who = "assist.log.you"
+	}
 	out := make([]LogRow, 0, len(log))
 	for _, e := range log {
 		if !slices.Contains(assist.Actions, e.Action) {
@@ -182,7 +187,7 @@ func LogRows(c *fiber.Ctx, sh *web.Shared, log []assist.Entry) []LogRow {
 		row := LogRow{When: sh.DateTime(web.LangOf(c), e.At), At: e.At.UTC().Format(time.RFC3339),
 			Staff: e.Staff.Name, Action: "assist.action." + e.Action, Reason: e.Reason, Reference: e.Reference}
 		if e.Action == assist.ActionLinked {
-			row.Staff, row.Reason = web.T(c, "assist.log.you"), web.T(c, "assist.linked_by."+e.Reason)
+			row.Staff, row.Reason = web.T(c, who), web.T(c, "assist.linked_by."+e.Reason)
 		}
 		out = append(out, row)
 	}

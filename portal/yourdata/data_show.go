@@ -101,7 +101,7 @@ func (s *Handler) dataShow(c *fiber.Ctx) error {
 	lang := page.Lang
 	d := s.Directory()
 	page.Profile = s.profileView(c, p)
-	page.ActedFor = counter.LogRows(c, s.Shared, p.ActedFor)
+	page.ActedFor = counter.LogRows(c, s.Shared, p.ActedFor, true)
 	for _, si := range p.SignIns {
 		page.SignIns = append(page.SignIns, signInRow{When: s.DateTime(lang, si.SignedInAt), WhenISO: si.SignedInAt.UTC().Format(time.RFC3339),
 			LastActive: s.DateTime(lang, si.LastActiveAt), Level: "auth.level." + s.auth.LevelOfACR(si.ACR), Active: si.Active})
