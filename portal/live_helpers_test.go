@@ -159,6 +159,7 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	deps.Auth.LinkSignIns(deps.Assist)
 	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, TimeZone: o.timeZone, Log: log}, deps)
 	if err != nil {
 		t.Fatal(err)
