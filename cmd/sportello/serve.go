@@ -12,8 +12,8 @@ import (
 
 	"sportello/accounts"
 	"sportello/applications"
-	"sportello/assist"
 	"sportello/applications/forms"
+	"sportello/assist"
 	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/metrics"
