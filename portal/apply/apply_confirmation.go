@@ -67,7 +67,10 @@ func (s *Handler) applyConfirmation(c *fiber.Ctx) error {
 	if ct := counterOf(c); ct != nil {
 		page.Counter = &counterConfirmation{Name: ct.Name, VisitURL: ct.Base}
 		if page.Service.OnApplication && ct.PaymentURL != nil {
+			// Nothing reaches the council before the fee: the page says
+			// so, and leads to taking it.
 			page.Counter.PaymentURL = ct.PaymentURL(pend.Reference)
+			page.Title = web.T(c, "apply.confirmation.unpaid_title")
 		}
 	}
 	if page.SignedIn {
