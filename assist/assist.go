@@ -430,15 +430,6 @@ func (s *Store) ForResident(ctx context.Context, residentID int64) ([]Entry, err
 	return out, s.db.MapError(err)
 }
 
-// ErasePerson is the counter's part in deleting personID's account, within
-// tx: their records are unlinked, so that their next sign-in (a new
-// account) finds them again only by a verified identifier. The log stays,
-// for the council's accountability.
-func (s *Store) ErasePerson(ctx context.Context, tx *sql.Tx, personID int64) error {
-	_, err := tx.ExecContext(ctx, s.q(`UPDATE assist_residents SET person_id = NULL, linked_by = '', linked_at = NULL WHERE person_id = ?`), personID)
-	return s.db.MapError(err)
-}
-
 const entryColumns = `id, at, COALESCE(resident_id, 0), COALESCE(visit_id, 0), staff_person_id, staff_name, action, reason, reference, detail`
 
 func scanEntry(row store.Scanner) (Entry, error) {

@@ -79,20 +79,9 @@ func (s *Service) RecordCounter(ctx context.Context, in CounterInput) (Payment, 
 	var p Payment
 	var result string
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
-		attempts, err := s.listPayments(ctx, tx,
-			`SELECT `+paymentColumns+` FROM payments WHERE application_id = ? ORDER BY attempt`+s.db.ForUpdate(), in.ApplicationID)
+		_, last, err := s.payable(ctx, tx, in.ApplicationID)
 		if err != nil {
 			return err
-		}
-		last := 0
-		for _, a := range attempts {
-			last = max(last, a.Attempt)
-			switch {
-			case a.Settled():
-				return fmt.Errorf("%w (payment %d)", ErrAlreadyPaid, a.ID)
-			case a.Status == StatusFlagged:
-				return fmt.Errorf("%w (payment %d: %s)", ErrUnderReview, a.ID, a.FlagReason)
-			}
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE payments SET status = 'cancelled', failure_reason = ?, updated_at = ?
 			WHERE application_id = ? AND status IN `+sqlOpen), "superseded by a payment at the counter", now.Unix(), in.ApplicationID); err != nil {
@@ -153,4 +142,26 @@ func Adopt(ctx context.Context, db *store.DB, tx *sql.Tx, applicationIDs []int64
 		}
 	}
 	return nil
+}
+
+// payable locks and returns an application's attempts and the number of
+// its last, refusing with ErrAlreadyPaid when one is paid and with
+// ErrUnderReview when one is flagged for staff.
+func (s *Service) payable(ctx context.Context, tx *sql.Tx, applicationID int64) ([]Payment, int, error) {
+	attempts, err := s.listPayments(ctx, tx,
+		`SELECT `+paymentColumns+` FROM payments WHERE application_id = ? ORDER BY attempt`+s.db.ForUpdate(), applicationID)
+	if err != nil {
+		return nil, 0, err
+	}
+	last := 0
+	for _, a := range attempts {
+		last = max(last, a.Attempt)
+		switch {
+		case a.Settled():
+			return nil, 0, fmt.Errorf("%w (payment %d)", ErrAlreadyPaid, a.ID)
+		case a.Status == StatusFlagged:
+			return nil, 0, fmt.Errorf("%w (payment %d: %s)", ErrUnderReview, a.ID, a.FlagReason)
+		}
+	}
+	return attempts, last, nil
 }

@@ -54,24 +54,28 @@ func (s *Handler) paymentForm() *catalogue.OnlineForm {
 	}}
 }
 
-// owing is the application :ref of the visit's resident with
+// owing is the request's visit and its resident's application :ref with
 // the fee it owes now: another resident's, or one that owes nothing, is not
 // found.
-func (s *Handler) owing(c *fiber.Ctx, v assist.Visit) (*applications.Application, *catalogue.Fee, error) {
+func (s *Handler) owing(c *fiber.Ctx) (assist.Visit, *applications.Application, *catalogue.Fee, error) {
+	v, err := s.visitOf(c)
+	if err != nil {
+		return v, nil, nil, err
+	}
 	apps, err := s.residentApplications(c, v)
 	if err != nil {
-		return nil, nil, err
+		return v, nil, nil, err
 	}
 	for _, app := range apps {
 		if app.Reference.String() != c.Params("ref") {
 			continue
 		}
 		if fee := pay.Due(app); fee != nil {
-			return app, fee, nil
+			return v, app, fee, nil
 		}
-		return nil, nil, web.NewError(fiber.StatusNotFound, "assist.error.nothing_due", nil)
+		return v, nil, nil, web.NewError(fiber.StatusNotFound, "assist.error.nothing_due", nil)
 	}
-	return nil, nil, catalogue.ErrNotFound
+	return v, nil, nil, catalogue.ErrNotFound
 }
 
 func (s *Handler) paymentPageOf(c *fiber.Ctx, v assist.Visit, app *applications.Application, fee *catalogue.Fee, values forms.Values, errs []forms.FieldError) paymentPage {
@@ -91,11 +95,7 @@ func (s *Handler) paymentPageOf(c *fiber.Ctx, v assist.Visit, app *applications.
 // paymentRecordShow is the form to record a payment taken at the counter:
 // GET /staff/assist/visits/{visit}/applications/{ref}/payment.
 func (s *Handler) paymentRecordShow(c *fiber.Ctx) error {
-	v, err := s.visitOf(c)
-	if err != nil {
-		return err
-	}
-	app, fee, err := s.owing(c, v)
+	v, app, fee, err := s.owing(c)
 	if err != nil {
 		return err
 	}
@@ -109,19 +109,11 @@ func (s *Handler) paymentRecordShow(c *fiber.Ctx) error {
 // online (payments.RecordCounter); an amount other than the fee is
 // recorded and flagged for finance, as a provider's would be.
 func (s *Handler) paymentRecord(c *fiber.Ctx) error {
-	v, err := s.visitOf(c)
+	v, app, fee, err := s.owing(c)
 	if err != nil {
 		return err
 	}
-	app, fee, err := s.owing(c, v)
-	if err != nil {
-		return err
-	}
-	values, _, err := apply.ReadForm(c)
-	if err != nil {
-		return err
-	}
-	res, err := s.forms.Validate(c.UserContext(), s.paymentForm(), values, nil)
+	values, res, err := s.posted(c, s.paymentForm())
 	if err != nil {
 		return err
 	}
@@ -157,11 +149,7 @@ func (s *Handler) paymentRecord(c *fiber.Ctx) error {
 // /staff/assist/visits/{visit}/applications/{ref}/payment-link. The mail
 // goes through the outbox like every other (mail kind payment_link).
 func (s *Handler) paymentLinkSend(c *fiber.Ctx) error {
-	v, err := s.visitOf(c)
-	if err != nil {
-		return err
-	}
-	app, fee, err := s.owing(c, v)
+	v, app, fee, err := s.owing(c)
 	if err != nil {
 		return err
 	}

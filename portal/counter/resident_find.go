@@ -77,19 +77,14 @@ func (s *Handler) residentFindShow(c *fiber.Ctx) error {
 // itself is logged with its reason; the identifiers are posted, never put
 // in a URL.
 func (s *Handler) residentFind(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	values, _, err := apply.ReadForm(c)
-	if err != nil {
-		return err
-	}
 	form := s.findForm()
-	res, err := s.forms.Validate(c.UserContext(), form, values, nil)
+	values, res, err := s.posted(c, form)
 	if err != nil {
 		return err
 	}
 	errs := res.Errors
-	q := assist.Query{NationalID: answerText(res, fieldNationalID), Email: answerText(res, fieldEmail),
-		Name: answerText(res, fieldName), BirthDate: answerText(res, fieldBirthDate)}
+	r := residentOf(res)
+	q := assist.Query{NationalID: r.NationalID, Email: r.Email, Name: r.Name, BirthDate: r.BirthDate}
 	if len(errs) == 0 {
 		switch {
 		case q.NationalID != "" || q.Email != "" || q.Name != "" && q.BirthDate != "":
@@ -119,6 +114,23 @@ func (s *Handler) residentFind(c *fiber.Ctx) error {
 		page.Found = append(page.Found, row)
 	}
 	return web.Render(c, "counter/find", page)
+}
+
+// residentOf is the resident a form's identifier fields describe.
+func residentOf(res *forms.Result) assist.Resident {
+	return assist.Resident{Name: answerText(res, fieldName), BirthDate: answerText(res, fieldBirthDate),
+		NationalID: answerText(res, fieldNationalID), Email: answerText(res, fieldEmail)}
+}
+
+// posted reads and checks a posted form of the counter's own.
+func (s *Handler) posted(c *fiber.Ctx, form *catalogue.OnlineForm) (forms.Values, *forms.Result, error) {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	values, _, err := apply.ReadForm(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.forms.Validate(c.UserContext(), form, values, nil)
+	return values, res, err
 }
 
 func answerText(res *forms.Result, field string) string {

@@ -45,19 +45,13 @@ func (s *Handler) residentRecordShow(c *fiber.Ctx) error {
 // email or date of birth) must be given, to find them again; one already
 // recorded is refused, with a link to find them.
 func (s *Handler) residentRecord(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	values, _, err := apply.ReadForm(c)
-	if err != nil {
-		return err
-	}
 	form := s.recordForm()
-	res, err := s.forms.Validate(c.UserContext(), form, values, nil)
+	values, res, err := s.posted(c, form)
 	if err != nil {
 		return err
 	}
 	errs := res.Errors
-	r := assist.Resident{Name: answerText(res, fieldName), BirthDate: answerText(res, fieldBirthDate),
-		NationalID: answerText(res, fieldNationalID), Email: answerText(res, fieldEmail)}
+	r := residentOf(res)
 	if a := res.Answers.Get(fieldLang); a != nil && len(a.Choices) == 1 {
 		r.Lang = a.Choices[0].Value
 	}
