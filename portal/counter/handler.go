@@ -110,3 +110,23 @@ func (s *Handler) text(key string) catalogue.Text {
 	}
 	return out
 }
+
+// formPage is what every page of the counter's own forms has: the page,
+// its questions rendered as a service's are, and the error summary.
+type formPage struct {
+	web.Page
+	Fields []apply.Field
+	Errors []apply.ErrorLink
+}
+
+// formPageOf builds a form page titled titleKey with values and errors;
+// with errors, the title says there is a problem.
+func (s *Handler) formPageOf(c *fiber.Ctx, titleKey string, form *catalogue.OnlineForm, values forms.Values, errs []forms.FieldError) formPage {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	p := formPage{Page: web.NewPage(c, titleKey)}
+	p.Fields, p.Errors = s.apply.FieldsOf(c, form, values, errs)
+	if len(errs) > 0 {
+		p.Title = web.T(c, "apply.error_title_prefix") + " " + p.Title
+	}
+	return p
+}

@@ -14,7 +14,6 @@ import (
 	"sportello/assist"
 	"sportello/catalogue"
 	"sportello/payments"
-	"sportello/portal/apply"
 	"sportello/portal/pay"
 	"sportello/portal/web"
 )
@@ -22,15 +21,13 @@ import (
 // paymentPage is templates/counter/payment.html's data: taking an
 // application's fee at the counter.
 type paymentPage struct {
-	web.Page
+	formPage
 	Resident  string
 	Reference string
 	Service   web.Localised
 	Amount    string // the fee due
 	VisitURL  string
 	Action    string
-	Fields    []apply.Field
-	Errors    []apply.ErrorLink
 }
 
 const (
@@ -80,15 +77,13 @@ func (s *Handler) owing(c *fiber.Ctx) (assist.Visit, *applications.Application, 
 
 func (s *Handler) paymentPageOf(c *fiber.Ctx, v assist.Visit, app *applications.Application, fee *catalogue.Fee, values forms.Values, errs []forms.FieldError) paymentPage {
 	d := s.Directory()
-	p := web.NewPage(c, "assist.payment.title")
-	title, fb := d.Text(d.ServiceOf[app.ServiceSlug].Title, p.Lang)
-	page := paymentPage{Page: p, Resident: v.Resident.Name, Reference: app.Reference.String(),
-		Service: web.Localised{Text: title, Lang: fb}, Amount: web.Money{Minor: fee.Amount, Currency: fee.Currency}.Format(p.Lang),
-		VisitURL: VisitURL(v.ID), Action: paymentURL(v.ID, app.Reference.String())}
-	page.Fields, page.Errors = s.apply.FieldsOf(c, s.paymentForm(), values, errs)
-	if len(errs) > 0 {
-		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
-	}
+	page := paymentPage{formPage: s.formPageOf(c, "assist.payment.title", s.paymentForm(), values, errs)}
+	lang := page.Lang
+	title, fb := d.Text(d.ServiceOf[app.ServiceSlug].Title, lang)
+	page.Resident, page.Reference = v.Resident.Name, app.Reference.String()
+	page.Service = web.Localised{Text: title, Lang: fb}
+	page.Amount = web.Money{Minor: fee.Amount, Currency: fee.Currency}.Format(lang)
+	page.VisitURL, page.Action = VisitURL(v.ID), paymentURL(v.ID, app.Reference.String())
 	return page
 }
 

@@ -15,9 +15,7 @@ import (
 // findPage is templates/counter/find.html's data: finding a resident in
 // the counter's register, and what was found.
 type findPage struct {
-	web.Page
-	Fields   []apply.Field
-	Errors   []apply.ErrorLink
+	formPage
 	Searched bool
 	Found    []residentRow
 	Reason   string // carried to "Help this resident"
@@ -67,10 +65,7 @@ func (s *Handler) findForm() *catalogue.OnlineForm {
 
 // residentFindShow is the counter's start page: GET /staff/assist.
 func (s *Handler) residentFindShow(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	page := findPage{Page: web.NewPage(c, "assist.find.title")}
-	page.Fields, _ = s.apply.FieldsOf(c, s.findForm(), forms.Values{}, nil)
-	return web.Render(c, "counter/find", page)
+	return web.Render(c, "counter/find", findPage{formPage: s.formPageOf(c, "assist.find.title", s.findForm(), forms.Values{}, nil)})
 }
 
 // residentFind searches the register: POST /staff/assist/find. The search
@@ -94,10 +89,8 @@ func (s *Handler) residentFind(c *fiber.Ctx) error {
 			errs = append(errs, forms.FieldError{Field: fieldNationalID, Key: "assist.error.no_identifier"})
 		}
 	}
-	page := findPage{Page: web.NewPage(c, "assist.find.title")}
-	page.Fields, page.Errors = s.apply.FieldsOf(c, form, values, errs)
+	page := findPage{formPage: s.formPageOf(c, "assist.find.title", form, values, errs)}
 	if len(errs) > 0 {
-		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
 		c.Status(fiber.StatusUnprocessableEntity)
 		return web.Render(c, "counter/find", page)
 	}

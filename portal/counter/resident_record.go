@@ -9,17 +9,8 @@ import (
 	"sportello/applications/forms"
 	"sportello/assist"
 	"sportello/catalogue"
-	"sportello/portal/apply"
 	"sportello/portal/web"
 )
-
-// recordPage is templates/counter/record.html's data: recording a
-// resident the register does not hold yet.
-type recordPage struct {
-	web.Page
-	Fields []apply.Field
-	Errors []apply.ErrorLink
-}
 
 func (s *Handler) recordForm() *catalogue.OnlineForm {
 	langs := catalogue.Field{Name: fieldLang, Type: forms.TypeRadio, Required: true,
@@ -34,10 +25,9 @@ func (s *Handler) recordForm() *catalogue.OnlineForm {
 // residentRecordShow is the form to record a resident: GET
 // /staff/assist/residents/new.
 func (s *Handler) residentRecordShow(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	page := recordPage{Page: web.NewPage(c, "assist.record.title")}
-	page.Fields, _ = s.apply.FieldsOf(c, s.recordForm(), forms.Values{fieldLang: {web.LangOf(c)}}, nil)
-	return web.Render(c, "counter/record", page)
+	// templates/counter/record.html: recording a resident the register
+	// does not hold yet.
+	return web.Render(c, "counter/record", s.formPageOf(c, "assist.record.title", s.recordForm(), forms.Values{fieldLang: {web.LangOf(c)}}, nil))
 }
 
 // residentRecord records the resident and starts helping them: POST
@@ -73,11 +63,8 @@ func (s *Handler) residentRecord(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	page := recordPage{Page: web.NewPage(c, "assist.record.title")}
-	page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
-	page.Fields, page.Errors = s.apply.FieldsOf(c, form, values, errs)
 	c.Status(fiber.StatusUnprocessableEntity)
-	return web.Render(c, "counter/record", page)
+	return web.Render(c, "counter/record", s.formPageOf(c, "assist.record.title", form, values, errs))
 }
 
 // formID reads an id posted by one of the counter's own forms.
