@@ -175,7 +175,13 @@ func TestCounterJourney(t *testing.T) {
 	marta := site.browser(t, stopAtRedirects)
 	must(t, marta.signIn("resident", "/account/applications"), http.StatusOK, van, parking, second)
 	must(t, marta.get("/account/applications/"+van), http.StatusOK, "submitted at the counter by Aina Puig", "logbook.pdf")
-	must(t, marta.get("/account/payments"), http.StatusOK, parking)
+	paid := marta.get("/account/payments")
+	must(t, paid, http.StatusOK, parking)
+	receipt := payReceiptLink.FindStringSubmatch(paid.body)
+	if receipt == nil {
+		t.Fatalf("no receipt link in the account's payments: %s", excerptMain(paid.body))
+	}
+	must(t, marta.get(receipt[1]), http.StatusOK, "Card at the counter (terminal slip TPV-0042)", parking)
 	data := marta.get("/account/data")
 	must(t, data, http.StatusOK, "Who acted for you", "Aina Puig", counterReason, "Sent an application", "Recorded a payment at the counter",
 		"Emailed a payment link", "The verified email address matched")
