@@ -83,9 +83,11 @@ func TestCounterValidation(t *testing.T) {
 // another at the counter and email a link for a third; another member of
 // staff cannot open the visit; the resident signs in with the verified
 // email recorded and finds the applications, their history naming who sent
-// them, and "Who acted for you"; another resident sees none of it.
+// them, and "Who acted for you"; another resident sees none of it. It has
+// a database of its own: the applications it sends would crowd the shared
+// one's staff queue.
 func TestCounterJourney(t *testing.T) {
-	site := startLiveSite(t)
+	site := startLiveSite(t, ownCatalogue)
 	desk := site.browser(t, stopAtRedirects)
 	page := desk.signIn("counter", "/staff/assist/residents/new")
 	must(t, page, http.StatusOK, `id="assist-record"`)
