@@ -36,6 +36,10 @@ const (
 	RoleCaseworker = "caseworker"
 	RoleAdmin      = "admin"
 	RoleSystem     = "system" // the server itself, such as a payment webhook
+	// RoleCounter is a member of staff sending an application with the
+	// resident at the counter (SubmitInput.Counter): the first event's
+	// actor, so that the history says who.
+	RoleCounter = "counter"
 )
 
 // Actor is who does something to an application. PersonID is 0 for nobody

@@ -34,6 +34,19 @@ type SubmitInput struct {
 	// place, package reports) are written with it or not at all. It does
 	// not run when the token was used already.
 	InTx func(ctx context.Context, tx *sql.Tx, applicationID int64, now time.Time) error
+	// Counter is set when a member of staff sends the form with the
+	// resident at the counter (package assist). The resident's identity was
+	// checked there, so the service's level of assurance does not ask for a
+	// sign-in; PersonID is the resident's sign-in when one is linked, else
+	// 0 and Contact reaches them.
+	Counter *Counter
+}
+
+// Counter is who sent an application at the counter, and what else the
+// submission's transaction records (the counter's own tables and log).
+type Counter struct {
+	StaffPersonID int64
+	InTx          func(ctx context.Context, tx *sql.Tx, applicationID int64, ref Reference) error
 }
 
 // referenceAttempts bounds the draws of a free reference. With 34 billion
@@ -60,7 +73,9 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		return nil, fmt.Errorf("%w: the service cannot be applied for online", ErrInvalid)
 	case !ValidToken(in.Token):
 		return nil, fmt.Errorf("%w: the form's submission token is missing or malformed; reload the form and send it again", ErrInvalid)
-	case in.PersonID == 0 && (in.Service.Assurance == nil || *in.Service.Assurance != catalogue.AssuranceNone):
+	case in.Counter != nil && in.Counter.StaffPersonID == 0:
+		return nil, fmt.Errorf("%w: an application sent at the counter needs the member of staff who sent it", ErrInvalid)
+	case in.PersonID == 0 && in.Counter == nil && (in.Service.Assurance == nil || *in.Service.Assurance != catalogue.AssuranceNone):
 		return nil, fmt.Errorf("%w: the service %s needs the applicant to sign in", ErrInvalid, in.Service.Slug)
 	}
 	// A re-post after a success needs no file read.
@@ -117,7 +132,11 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		if err != nil {
 			return err
 		}
-		if err := s.insertEvent(ctx, tx, id, 1, now, Actor{PersonID: in.PersonID, Role: RoleApplicant}, StatusDraft, FirstStatus(in.Service.Fee), ""); err != nil {
+		first := Actor{PersonID: in.PersonID, Role: RoleApplicant}
+		if in.Counter != nil {
+			first = Actor{PersonID: in.Counter.StaffPersonID, Role: RoleCounter}
+		}
+		if err := s.insertEvent(ctx, tx, id, 1, now, first, StatusDraft, FirstStatus(in.Service.Fee), ""); err != nil {
 			return err
 		}
 		// Paid on application, it reaches the council when paid
@@ -137,6 +156,16 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 		}
 		if _, err := tx.ExecContext(ctx, s.q(qInsertToken), in.Token, id, nullID(in.PersonID), now); err != nil {
 			return s.db.MapError(err)
+		}
+		if in.Counter != nil {
+			var ref Reference
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT reference FROM applications WHERE id = ?`), id).Scan(&ref); err != nil {
+				return s.db.MapError(err)
+			}
+			if in.Counter.InTx != nil {
+				return in.Counter.InTx(ctx, tx, id, ref)
+			}
+			return nil
 		}
 		if in.PersonID != 0 {
 			if _, err := tx.ExecContext(ctx, s.q(qDeleteDraft), in.PersonID, in.Service.Slug); err != nil {

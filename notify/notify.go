@@ -86,6 +86,9 @@ const (
 	AppointmentMoved     Kind = "appointment_moved"
 	AppointmentCancelled Kind = "appointment_cancelled"
 	AppointmentReminder  Kind = "appointment_reminder"
+	// PaymentLink: a member of staff at the counter sent the applicant a
+	// link to pay (package assist). Data: ref, service, amount, currency.
+	PaymentLink Kind = "payment_link"
 )
 
 // Kinds are every kind, in the order the account page lists them.
@@ -93,7 +96,7 @@ var Kinds = []Kind{
 	ApplicationReceived, InfoRequested, StatusChanged, Decision,
 	PaymentReceived, PaymentFailed, RefundMade,
 	FormExpiring, RenewalDue, SupportAlert, EmailConfirm, ReportStatus,
-	AppointmentBooked, AppointmentMoved, AppointmentCancelled, AppointmentReminder,
+	AppointmentBooked, AppointmentMoved, AppointmentCancelled, AppointmentReminder, PaymentLink,
 }
 
 // Optional reports whether a person may turn kind off. The others are the

@@ -84,29 +84,33 @@ func (s *Service) process(ctx context.Context, ev Event) (result string, err err
 		return "", fmt.Errorf("%w: an event without id or type", ErrBadEvent)
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO payment_events (event_id, provider, type, session_id,
-			received_at, result) VALUES (?, ?, ?, ?, ?, '') ON CONFLICT (event_id) DO NOTHING`),
-			ev.ID, ev.Provider, ev.Type, ev.SessionID, s.now().Unix())
-		if err != nil {
-			return s.mapErr(err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			result = ResultDuplicate
-			return s.mapErr(err)
-		}
-		var paymentID sql.NullInt64
-		result, paymentID, err = s.apply(ctx, tx, ev)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE payment_events SET result = ?, payment_id = ? WHERE event_id = ?`),
-			result, paymentID, ev.ID)
-		return s.mapErr(err)
+		result, err = s.processIn(ctx, tx, ev)
+		return err
 	})
 	if err == nil {
 		s.count(result, 1)
 	}
 	return result, err
+}
+
+// processIn records and applies ev within tx (see process).
+func (s *Service) processIn(ctx context.Context, tx *sql.Tx, ev Event) (string, error) {
+	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO payment_events (event_id, provider, type, session_id,
+		received_at, result) VALUES (?, ?, ?, ?, ?, '') ON CONFLICT (event_id) DO NOTHING`),
+		ev.ID, ev.Provider, ev.Type, ev.SessionID, s.now().Unix())
+	if err != nil {
+		return "", s.mapErr(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return ResultDuplicate, s.mapErr(err)
+	}
+	result, paymentID, err := s.apply(ctx, tx, ev)
+	if err != nil {
+		return "", err
+	}
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE payment_events SET result = ?, payment_id = ? WHERE event_id = ?`),
+		result, paymentID, ev.ID)
+	return result, s.mapErr(err)
 }
 
 // count adds n changes with an event's result to the payments metric;

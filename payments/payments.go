@@ -165,6 +165,13 @@ type Payment struct {
 	ExpiresAt      time.Time // when the checkout expires; zero while created
 	PaidAt         time.Time // zero when never paid
 	UpdatedAt      time.Time
+	// Method is how it was paid: MethodOnline through the provider's
+	// checkout, or at the counter (MethodCash, MethodCardTerminal), with
+	// the till receipt or terminal transaction number and the member of
+	// staff who recorded it (RecordCounter).
+	Method          string
+	MethodReference string
+	RecordedBy      int64
 }
 
 // Open reports whether the attempt can still be paid.

@@ -135,10 +135,18 @@ func refundKey(refundID int64) string { return "sportello-refund-" + strconv.For
 
 // sendRefund asks the provider for a pending refund and records the answer.
 func (s *Service) sendRefund(ctx context.Context, p Payment, r Refund) (Refund, error) {
-	providerID, err := s.provider.Refund(ctx, RefundRequest{
-		PaymentID: p.ID, RefundID: r.ID, SessionID: p.SessionID, PaymentIntent: p.PaymentIntent,
-		Amount: r.Amount, Currency: p.Currency, Reason: r.Reason, IdempotencyKey: refundKey(r.ID),
-	})
+	var providerID string
+	var err error
+	if p.Provider == ProviderCounter {
+		// Money taken at the counter is handed back there: the member of
+		// staff's refund is the record, with no provider to ask.
+		providerID = "counter-refund-" + strconv.FormatInt(r.ID, 10)
+	} else {
+		providerID, err = s.provider.Refund(ctx, RefundRequest{
+			PaymentID: p.ID, RefundID: r.ID, SessionID: p.SessionID, PaymentIntent: p.PaymentIntent,
+			Amount: r.Amount, Currency: p.Currency, Reason: r.Reason, IdempotencyKey: refundKey(r.ID),
+		})
+	}
 	if err != nil {
 		if !errors.Is(err, ErrProviderRefused) {
 			// It may have been made: leave it pending for Reconcile.

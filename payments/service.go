@@ -178,20 +178,9 @@ func (s *Service) begin(ctx context.Context, in StartInput) (p Payment, stale, r
 		}
 	}()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		attempts, err := s.listPayments(ctx, tx,
-			`SELECT `+paymentColumns+` FROM payments WHERE application_id = ? ORDER BY attempt`+s.db.ForUpdate(), in.ApplicationID)
+		attempts, last, err := s.payable(ctx, tx, in.ApplicationID)
 		if err != nil {
 			return err
-		}
-		last := 0
-		for _, a := range attempts {
-			last = max(last, a.Attempt)
-			switch {
-			case a.Settled():
-				return fmt.Errorf("%w (payment %d)", ErrAlreadyPaid, a.ID)
-			case a.Status == StatusFlagged:
-				return fmt.Errorf("%w (payment %d: %s)", ErrUnderReview, a.ID, a.FlagReason)
-			}
 		}
 		for _, a := range attempts {
 			switch {

@@ -17,7 +17,8 @@ const paymentColumns = `id, application_id, reference, service_slug, service_tit
 	attempt, provider, idempotency_key, COALESCE(session_id, ''), checkout_url, amount, currency,
 	status, flag_reason, failure_reason, amount_received, refunded_amount,
 	COALESCE(payment_intent_id, ''), card_brand, card_last4, created_at, expires_at,
-	COALESCE(paid_at, 0), updated_at, COALESCE(person_id, 0), contact_email`
+	COALESCE(paid_at, 0), updated_at, COALESCE(person_id, 0), contact_email, method, method_reference,
+	COALESCE(recorded_by, 0)`
 
 const refundColumns = `id, payment_id, amount, reason, staff_person_id, provider_refund_id,
 	status, failure_reason, created_at`
@@ -35,7 +36,7 @@ func scanPayment(row store.Scanner) (Payment, error) {
 		&p.FeeWhen, &p.Attempt, &p.Provider, &p.IdempotencyKey, &p.SessionID, &p.CheckoutURL,
 		&p.Amount, &p.Currency, &p.Status, &p.FlagReason, &p.FailureReason, &p.AmountReceived,
 		&p.RefundedAmount, &p.PaymentIntent, &p.CardBrand, &p.CardLast4, &created, &expires,
-		&paid, &updated, &p.PersonID, &p.ContactEmail)
+		&paid, &updated, &p.PersonID, &p.ContactEmail, &p.Method, &p.MethodReference, &p.RecordedBy)
 	if err != nil {
 		return Payment{}, err
 	}

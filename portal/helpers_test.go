@@ -16,6 +16,7 @@ import (
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/appointments"
+	"sportello/assist"
 	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/catalogue/cataloguetest"
@@ -78,6 +79,7 @@ func setUp(dir string) error {
 	if err != nil {
 		return err
 	}
+	deps.Auth.LinkSignIns(deps.Assist)
 	deps.Ready = &metrics.Probe{Ping: db.SQL().PingContext, CatalogueVersion: st.Version, IndexVersion: idx.Version}
 	fixture.deps = deps
 	srv, err := New(Config{
@@ -158,6 +160,7 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),
 		Holidays:     calendar.New(db, nil),
 		Appointments: appointments.New(db, appointments.Options{Calendar: calendar.New(db, nil)}),
+		Assist:       assist.New(db, apps, nil, log),
 	}, nil
 }
 
@@ -291,6 +294,7 @@ func (f *fixtureT) with(db *store.DB, st *sqlstore.Store) Deps {
 func devSignIn(cfg auth.Config, db *store.DB, log *slog.Logger) (*auth.Auth, http.Handler, error) {
 	cfg.Issuer = cfg.BaseURL + auth.DevIdPPath
 	cfg.DemoSignIn = true
+	cfg.NationalIDClaim = devidp.NationalIDClaim
 	idp, err := devidp.New(devidp.Config{
 		Issuer:                 cfg.Issuer,
 		RedirectURIs:           []string{cfg.RedirectURI()},

@@ -163,6 +163,7 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if deps.Reports != nil && (o.pendingQuota > 0 || o.now != nil) {
 		deps.Reports = reports.New(site.db, deps.Applications, reports.Options{Area: &testMap.Area, Now: o.now, Logger: log})
 	}
+	deps.Auth.LinkSignIns(deps.Assist)
 	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, TimeZone: o.timeZone, Map: testMap, Log: log}, deps)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ var (
 	editorOnly    = auth.RequireRole("", web.RoleEditor, web.RoleAdmin)
 	publisherOnly = auth.RequireRole("editor.error.publisher", web.RoleAdmin)
 	adminOnly     = auth.RequireRole("holidays.error.forbidden", web.RoleAdmin)
+	counterOnly   = auth.RequireRole("assist.error.forbidden", web.RoleCounter, web.RoleCaseworker, web.RoleAdmin)
 )
 
 // routes lists every route of the portal; it reads as the site map.
@@ -57,6 +58,12 @@ func (s *Server) routes(app *fiber.App) {
 	}
 	// The caseworkers: /staff, /staff/applications/{ref}, /staff/files/{id}
 	s.staff.Routes(app, staffOnly)
+	// Assisted digital, staff applying and paying with a resident at the
+	// counter: /staff/assist, /staff/assist/find, /staff/assist/residents...,
+	// /staff/assist/visits/{visit}..., with the service's form under it.
+	if s.counter != nil {
+		s.counter.Routes(app, counterOnly)
+	}
 	// Notifications that could not be sent: /staff/notifications.
 	if s.outbox != nil {
 		s.outbox.Routes(app, staffOnly)

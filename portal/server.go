@@ -20,6 +20,7 @@ import (
 	"sportello/applications/forms"
 	"sportello/appointments"
 	"sportello/assets"
+	"sportello/assist"
 	"sportello/catalogue"
 	"sportello/editorial"
 	"sportello/metrics"
@@ -31,6 +32,7 @@ import (
 	"sportello/portal/apply"
 	"sportello/portal/auth"
 	"sportello/portal/booking"
+	"sportello/portal/counter"
 	"sportello/portal/devmail"
 	"sportello/portal/editor"
 	"sportello/portal/finders"
@@ -146,6 +148,9 @@ type Deps struct {
 	// appointments): booking, the account's appointments and the staff's
 	// day at /staff/appointments; nil leaves them out.
 	Appointments appointments.Store
+	// Assist is assisted digital's register, visits and log (staff helping
+	// residents at the counter, /staff/assist); nil leaves it out.
+	Assist *assist.Store
 }
 
 // Server is the portal's HTTP application.
@@ -168,6 +173,7 @@ type Server struct {
 	unsub    *unsubscribe.Handler
 	account  *account.Handler
 	yourdata *yourdata.Handler
+	counter  *counter.Handler
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
 	holidays *holidays.Handler
@@ -270,6 +276,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.apply.Reports, s.apply.Map = deps.Reports, &cfg.Map
 		s.reports = reportstaff.New(s.Shared, deps.Reports, &cfg.Map)
 	}
+	s.apply.People = deps.People
 	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay, deps.People)
 	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {
@@ -295,6 +302,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.yourdata = yourdata.New(s.Shared, deps.Auth, areas, s.apply)
 		s.yourdata.SupportAnswers = s.finders.SavedAnswers
 		s.yourdata.RetentionDays = s.retentionDays
+	}
+	if deps.Assist != nil {
+		s.counter = counter.New(s.Shared, deps.Assist, deps.Applications, deps.Payments, s.apply, deps.Forms)
+		if s.yourdata != nil {
+			s.yourdata.Assist = deps.Assist
+		}
 	}
 	if deps.DevMail != nil {
 		site.DevMail = true

@@ -49,6 +49,8 @@ type config struct {
 		RoleEditor   string
 		RoleCase     string
 		RoleAdmin    string
+		RoleCounter  string
+		NationalID   string // the national ID claim's name; "" links by verified email only
 		ACRSubst     string
 		ACRHigh      string
 	}
@@ -212,6 +214,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.OIDC.RoleEditor = get("SPORTELLO_ROLE_EDITOR", "editors")
 	c.OIDC.RoleCase = get("SPORTELLO_ROLE_CASEWORKER", "caseworkers")
 	c.OIDC.RoleAdmin = get("SPORTELLO_ROLE_ADMIN", "admins")
+	c.OIDC.RoleCounter = get("SPORTELLO_ROLE_COUNTER", "counter")
+	c.OIDC.NationalID = get("SPORTELLO_OIDC_NATIONAL_ID_CLAIM", "")
 	c.OIDC.ACRSubst = get("SPORTELLO_OIDC_ACR_SUBSTANTIAL", "substantial")
 	c.OIDC.ACRHigh = get("SPORTELLO_OIDC_ACR_HIGH", "high")
 	c.SessionIdle = duration("SPORTELLO_SESSION_IDLE_TIMEOUT", 30*time.Minute)

@@ -15,6 +15,7 @@ import (
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/appointments"
+	"sportello/assist"
 	"sportello/calendar"
 	"sportello/catalogue"
 	"sportello/metrics"
@@ -118,11 +119,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	// Deleting saved answers also turns support alerts off and deletes
 	// their matches (supportalerts.Alerts.Answers).
 	alerts := supportalerts.New(db, cat, supportalerts.Options{Location: cfg.TimeZone})
+	// What staff do for residents at the counter becomes the resident's
+	// when they sign in with a verified identifier recorded there.
+	counter := assist.New(db, apps, nil, log)
+	signIn.LinkSignIns(counter)
 	deps := portal.Deps{
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
 		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Reports: places, Appointments: appts,
+		Assist: counter,
 	}
 	if mail.devMail != nil {
 		deps.DevMail = mail.devMail
@@ -260,6 +266,8 @@ func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog
 		RoleEditor:      cfg.OIDC.RoleEditor,
 		RoleCaseworker:  cfg.OIDC.RoleCase,
 		RoleAdmin:       cfg.OIDC.RoleAdmin,
+		RoleCounter:     cfg.OIDC.RoleCounter,
+		NationalIDClaim: cfg.OIDC.NationalID,
 		ACRSubstantial:  cfg.OIDC.ACRSubst,
 		ACRHigh:         cfg.OIDC.ACRHigh,
 		IdleTimeout:     cfg.SessionIdle,
@@ -294,13 +302,17 @@ func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog
 func developmentProvider(ac auth.Config, log *slog.Logger) (auth.Config, *devidp.IDP, error) {
 	ac.Issuer = ac.BaseURL + auth.DevIdPPath
 	ac.DemoSignIn = true
+	if ac.NationalIDClaim == "" {
+		// The demo people carry one, so that linking by it can be tried.
+		ac.NationalIDClaim = devidp.NationalIDClaim
+	}
 	// Empty role and acr names take the same defaults in both packages.
 	idp, err := devidp.New(devidp.Config{
 		Issuer:                 ac.Issuer,
 		RedirectURIs:           []string{ac.RedirectURI()},
 		PostLogoutRedirectURIs: []string{ac.PostLogoutRedirectURI()},
 		BackChannelLogoutURI:   ac.BackChannelLogoutURI(),
-		Groups:                 devidp.Groups{Editor: ac.RoleEditor, Caseworker: ac.RoleCaseworker, Admin: ac.RoleAdmin},
+		Groups:                 devidp.Groups{Editor: ac.RoleEditor, Caseworker: ac.RoleCaseworker, Admin: ac.RoleAdmin, Counter: ac.RoleCounter},
 		ACR:                    devidp.ACR{Substantial: ac.ACRSubstantial, High: ac.ACRHigh},
 		Logger:                 log,
 	})

@@ -97,15 +97,7 @@ func (s *Handler) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, 
 		App:     head,
 		Answers: s.AnswersOf(c, d, app.Answers, FileURL),
 		Files:   Files(c, app.Files, FileURL),
-		Events: s.EventsOf(c, head.Kind, app.Events, FileURL, func(e applications.Event) string {
-			switch e.ActorRole {
-			case applications.RoleApplicant:
-				return web.T(c, "applications.actor.you")
-			case applications.RoleSystem:
-				return web.T(c, "applications.actor.system")
-			}
-			return web.T(c, "applications.actor.council")
-		}),
+		Events:  s.EventsOf(c, head.Kind, app.Events, FileURL, s.ActorForApplicant(c, app.Events)),
 	}
 	page.Title = web.T(c, web.KindKey(head.Kind, "title"), "Reference", app.Reference.String())
 	next := applications.Next(app.Status, applications.RoleApplicant)

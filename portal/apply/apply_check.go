@@ -30,6 +30,9 @@ type applyCheckPage struct {
 	// Nearby are the reports already made near a report's pin, which the
 	// person may add theirs to instead (apply_report.go); nil when none.
 	Nearby *nearbyView
+	// Resident is the name of the resident at the counter, with whom the
+	// member of staff reads the answers out; "" otherwise.
+	Resident string
 }
 
 // checkContact is the contact details of an anonymous application that
@@ -59,11 +62,11 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 	pend, err := s.apps.Pending().Load(c.UserContext(), token, pendingOwnerOf(c), svc.Slug)
 	switch {
 	case errors.Is(err, applications.ErrNoPending):
-		return c.Redirect(applyFormURL(svc.Slug), fiber.StatusSeeOther)
+		return c.Redirect(formURL(c, svc.Slug), fiber.StatusSeeOther)
 	case err != nil:
 		return err
 	case pend.Reference != "":
-		return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 	}
 	res, err := s.applyRevalidate(c.UserContext(), svc, pend)
 	if err != nil {
@@ -72,7 +75,7 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 	if !res.OK() {
 		// The form changed since, or the record was tampered with: the form
 		// shows the answers to put right.
-		return c.Redirect(applyStepURL(svc.Slug, "", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "", token), fiber.StatusSeeOther)
 	}
 	p := web.NewPage(c, web.KindKey(svc.Kind, "check.title"))
 	p.ServiceAlerts = web.AlertsFor(c, svc.Topic, svc.Slug)
@@ -80,11 +83,12 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 		Page:    p,
 		Service: s.applyServiceView(d, svc, p.Lang),
 		Token:   token,
-		Action:  applyFormURL(svc.Slug) + "/submit",
+		Action:  formURL(c, svc.Slug) + "/submit",
 	}
-	page.PayNext = page.Service.OnApplication && web.ViewerOf(c) != nil
+	page.PayNext = page.Service.OnApplication && ownAccount(c)
+	page.Resident = residentName(c)
 	disp := s.appDisplay(c, d)
-	change := applyStepURL(svc.Slug, "", token)
+	change := stepURL(c, svc.Slug, "", token)
 	for i := range res.Answers {
 		a := &res.Answers[i]
 		label, lfb := d.Text(a.Label, p.Lang)
@@ -92,7 +96,7 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 			Label: label, LabelLang: lfb, Lines: disp.Answer(a), ChangeURL: change + "#" + firstInput(a),
 		})
 	}
-	if web.ViewerOf(c) == nil {
+	if known(c) == nil {
 		page.ContactMissing = pend.Contact.Name == "" && pend.Contact.Email == ""
 		if ask := newApplyContact(svc.OnlineForm); ask != nil {
 			page.Applicant = &checkContact{Contact: pend.Contact, AskName: ask.AskName, AskEmail: ask.AskEmail}

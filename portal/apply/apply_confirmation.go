@@ -23,6 +23,17 @@ type applyConfirmationPage struct {
 	// Unpaid: the application waits for its fee and has not reached the
 	// council: the page says so instead of "sent".
 	Unpaid bool
+	// Counter is the printable confirmation of a form sent at the counter.
+	Counter *counterConfirmation
+}
+
+// counterConfirmation is what the counter's confirmation adds: the
+// resident's name, the way back to the visit and, for a fee due on
+// application, to taking it.
+type counterConfirmation struct {
+	Name       string
+	VisitURL   string
+	PaymentURL string
 }
 
 // applyConfirmation shows the reference of a sent application: GET
@@ -47,11 +58,20 @@ func (s *Handler) applyConfirmation(c *fiber.Ctx) error {
 		Page:      p,
 		Service:   s.applyServiceView(d, svc, p.Lang),
 		Reference: pend.Reference,
-		SignedIn:  web.ViewerOf(c) != nil,
+		SignedIn:  ownAccount(c),
 		Email:     pend.Contact.Email,
 	}
 	if pend.DueDate != "" {
 		page.Due = s.ISODate(p.Lang, pend.DueDate)
+	}
+	if ct := counterOf(c); ct != nil {
+		page.Counter = &counterConfirmation{Name: ct.Name, VisitURL: ct.Base}
+		if page.Service.OnApplication && ct.PaymentURL != nil {
+			// Nothing reaches the council before the fee: the page says
+			// so, and leads to taking it.
+			page.Counter.PaymentURL = ct.PaymentURL(pend.Reference)
+			page.Title = web.T(c, "apply.confirmation.unpaid_title")
+		}
 	}
 	if page.SignedIn {
 		page.DetailURL = "/account/applications/" + pend.Reference

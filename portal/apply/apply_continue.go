@@ -37,7 +37,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 
 	if meta.Get(inputAction) == actionSave {
-		if v == nil {
+		if !ownAccount(c) {
 			return web.NewError(fiber.StatusBadRequest, "apply.error.draft_sign_in", nil)
 		}
 		if err := s.apps.SaveDraft(ctx, v.PersonID, svc.Slug, web.LangOf(c), values); err != nil {
@@ -71,7 +71,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	case pend.Reference != "":
-		return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 	}
 
 	// A new upload replaces the kept files of its field; no upload keeps
@@ -123,7 +123,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 		return err
 	}
 	if res.OK() && len(contactErrs) == 0 {
-		return c.Redirect(applyStepURL(svc.Slug, "check", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "check", token), fiber.StatusSeeOther)
 	}
 	page := s.applyFormPage(c, d, svc, token, values, res.Errors, pend)
 	if page.Applicant != nil {
@@ -164,12 +164,8 @@ func chosenFiles(in []forms.FileInput) []forms.FileInput {
 // that answer is the contact detail, and it is not asked again. A
 // signed-in person's contact details are their account's.
 func (s *Handler) applyContactCheck(c *fiber.Ctx, svcForm *catalogue.OnlineForm, meta forms.Values, answers forms.Answers) (applications.Contact, []forms.FieldError, error) {
-	if v := web.ViewerOf(c); v != nil {
-		contact := applications.Contact{Name: v.Name}
-		if v.EmailVerified {
-			contact.Email = v.Email
-		}
-		return contact, nil, nil
+	if k := known(c); k != nil {
+		return *k, nil, nil
 	}
 	nameField, emailField := forms.ApplicantFields(svcForm)
 	maxName := 200

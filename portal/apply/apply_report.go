@@ -150,14 +150,14 @@ func (s *Handler) applySupport(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	case pend.Reference != "":
-		return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 	}
 	res, err := s.applyRevalidate(ctx, svc, pend)
 	if err != nil {
 		return err
 	}
 	if !res.OK() {
-		return c.Redirect(applyStepURL(svc.Slug, "", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "", token), fiber.StatusSeeOther)
 	}
 	// Only a report the page offered: of this service, near this pin.
 	id, _ := strconv.ParseInt(c.FormValue("report"), 10, 64)

@@ -30,6 +30,9 @@ type applyPage struct {
 	// DraftSaved is when the draft the form was filled from was saved.
 	DraftSaved string
 	Multipart  bool // the form has a file input
+	// Resident is the name of the resident a member of staff fills it in
+	// with at the counter; "" otherwise.
+	Resident string
 }
 
 // applyContact is the optional contact block of an anonymous application:
@@ -82,18 +85,18 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 		switch {
 		case errors.Is(err, applications.ErrNoPending):
 			// An old link, or another browser's: start again.
-			return c.Redirect(applyFormURL(svc.Slug), fiber.StatusSeeOther)
+			return c.Redirect(formURL(c, svc.Slug), fiber.StatusSeeOther)
 		case err != nil:
 			return err
 		case pend.Reference != "":
-			return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+			return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 		}
 		values = pend.Values
 	} else {
 		if token, err = s.apps.Pending().Issue(c.UserContext(), pendingOwnerOf(c)); err != nil {
 			return err
 		}
-		if v != nil {
+		if ownAccount(c) {
 			switch draft, err := s.apps.Draft(c.UserContext(), v.PersonID, svc.Slug); {
 			case err == nil:
 				values = draft.Values
@@ -104,7 +107,11 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 		}
 	}
 	var from map[string]forms.Source
-	if v != nil && pend == nil {
+	switch ct := counterOf(c); {
+	case pend != nil:
+	case ct != nil:
+		values, from = forms.Fill(svc.OnlineForm, counterOffers(ct), values)
+	case v != nil:
 		offers, err := s.offers(c, v)
 		if err != nil {
 			return err
@@ -128,17 +135,18 @@ func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.S
 	page := applyPage{
 		Page:          p,
 		Service:       s.applyServiceView(d, svc, p.Lang),
-		Action:        applyFormURL(svc.Slug),
+		Action:        formURL(c, svc.Slug),
 		Token:         token,
 		Fields:        s.applyFields(c, d, svc.OnlineForm, values, errs, pend),
 		Errors:        applyErrorLinks(c, d, svc.OnlineForm, errs),
-		CanSaveDraft:  web.ViewerOf(c) != nil,
+		CanSaveDraft:  ownAccount(c),
+		Resident:      residentName(c),
 		DraftKeptDays: int(applications.DraftTTL / (24 * time.Hour)), DraftNoticeDays: int(applications.DraftReminder / (24 * time.Hour)),
 	}
 	if len(errs) > 0 {
 		page.Title = web.T(c, "apply.error_title_prefix") + " " + page.Title
 	}
-	if web.ViewerOf(c) == nil {
+	if known(c) == nil {
 		page.Applicant = newApplyContact(svc.OnlineForm)
 	}
 	for _, f := range svc.OnlineForm.Fields {

@@ -29,14 +29,14 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	case pend.Reference != "":
-		return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 	}
 	res, err := s.applyRevalidate(c.UserContext(), svc, pend)
 	if err != nil {
 		return err
 	}
 	if !res.OK() {
-		return c.Redirect(applyStepURL(svc.Slug, "", token), fiber.StatusSeeOther)
+		return c.Redirect(stepURL(c, svc.Slug, "", token), fiber.StatusSeeOther)
 	}
 	in := applications.SubmitInput{
 		Token:            token,
@@ -47,7 +47,12 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 		Files:            res.Files,
 		Lang:             web.LangOf(c),
 	}
-	if v := web.ViewerOf(c); v != nil {
+	if ct := counterOf(c); ct != nil {
+		in.PersonID, in.Counter = ct.PersonID, ct.Submit
+		if ct.Lang != "" {
+			in.Lang = ct.Lang
+		}
+	} else if v := web.ViewerOf(c); v != nil {
 		in.PersonID = v.PersonID
 	}
 	submit := s.apps.Submit
@@ -59,7 +64,7 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 		// A concurrent post of the same form may have finished meanwhile
 		// (and removed the kept files this one was reading).
 		if again, lerr := ps.Load(c.UserContext(), token, o, svc.Slug); lerr == nil && again.Reference != "" {
-			return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+			return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 		}
 		if errors.Is(err, applications.ErrConflict) {
 			return web.NewError(fiber.StatusBadRequest, "apply.error.token", err)
@@ -78,10 +83,10 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	if err := ps.Save(c.UserContext(), pend); err != nil {
 		return err
 	}
-	if app.Status == applications.StatusAwaitingPayment && in.PersonID != 0 {
+	if app.Status == applications.StatusAwaitingPayment && ownAccount(c) {
 		// A fee due on application: straight to the provider, as "Continue
 		// to payment" said. The confirmation comes once it is paid.
 		return s.pay.Checkout(c, app)
 	}
-	return c.Redirect(applyStepURL(svc.Slug, "confirmation", token), fiber.StatusSeeOther)
+	return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"io"
 	"mime/multipart"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,6 +90,10 @@ func (s *Handler) applyForm(c *fiber.Ctx) (*web.Directory, *catalogue.Service, e
 		return nil, nil, err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if counterOf(c) != nil {
+		// The resident's identity was checked at the counter.
+		return d, svc, nil
+	}
 	level := applyAssurance(svc)
 	if !s.auth.Satisfies(web.ViewerOf(c), level) {
 		return nil, nil, c.Redirect(auth.LoginURL(applyFormURL(svc.Slug), level), fiber.StatusSeeOther)
@@ -119,19 +122,6 @@ func pendingOwnerOf(c *fiber.Ctx) applications.PendingOwner {
 func BodyLimit(v *forms.Validator) int { return int(2*v.Options().MaxFileSize) + 1<<20 }
 
 func applyFormURL(slug string) string { return web.ServiceURL(slug) + "/apply" }
-
-// applyStepURL is a page of the journey with its token: step is "" (the
-// form), "check" or "confirmation".
-func applyStepURL(slug, step, token string) string {
-	u := applyFormURL(slug)
-	if step != "" {
-		u += "/" + step
-	}
-	if token != "" {
-		u += "?token=" + url.QueryEscape(token)
-	}
-	return u
-}
 
 // readApplyForm adapts the posted form, multipart or not, for the validator.
 // Values whose names start with "_" (CSRF, token, buttons) are the page's,

@@ -36,6 +36,9 @@ type Handler struct {
 	// draw the map; nil Reports keeps reports plain applications.
 	Reports reports.Store
 	Map     *web.Map
+	// People names the member of staff who sent a form at the counter, in
+	// the applicant's history; nil says "a member of staff".
+	People accounts.People
 }
 
 // New returns the handler of applying and the account's applications.

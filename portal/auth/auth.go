@@ -54,7 +54,20 @@ type Auth struct {
 	// csrfExemptIf are the requests, besides csrfExempt's paths, that
 	// carry their own proof (ExemptCSRF).
 	csrfExemptIf []func(*fiber.Ctx) bool
+	// linker takes over what was done for the person at the counter
+	// (LinkSignIns); nil links nothing.
+	linker Linker
 }
+
+// Linker links a sign-in to the records kept of the person before they
+// ever signed in (package assist): by the email the provider verified and
+// the national ID number it vouches for (either may be ""), never by name.
+type Linker interface {
+	Link(ctx context.Context, personID int64, verifiedEmail, nationalID string) (int, error)
+}
+
+// LinkSignIns makes every sign-in link the person's records through l.
+func (a *Auth) LinkSignIns(l Linker) { a.linker = l }
 
 // Keys in the Fiber session's data.
 const (

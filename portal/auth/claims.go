@@ -58,6 +58,7 @@ func (c Config) roles(claims map[string]any) []string {
 		{c.RoleEditor, web.RoleEditor},
 		{c.RoleCaseworker, web.RoleCaseworker},
 		{c.RoleAdmin, web.RoleAdmin},
+		{c.RoleCounter, web.RoleCounter},
 	} {
 		if slices.ContainsFunc(values, func(v string) bool { return groupMatches(v, m.value) }) {
 			roles = append(roles, m.role)
@@ -89,6 +90,17 @@ func (c Config) personFrom(issuer, subject string, claims map[string]any) accoun
 		p.EmailVerified = true
 	}
 	return p
+}
+
+// nationalID is the national ID number the provider vouches for, "" when
+// no claim is configured or the person has none.
+func (c Config) nationalID(claims map[string]any) string {
+	if c.NationalIDClaim == "" {
+		return ""
+	}
+	v, _ := claimAt(claims, c.NationalIDClaim)
+	s, _ := v.(string)
+	return strings.TrimSpace(s)
 }
 
 func stringClaim(claims map[string]any, name string) string {

@@ -49,6 +49,18 @@ type Config struct {
 	RoleEditor     string
 	RoleCaseworker string
 	RoleAdmin      string
+	// RoleCounter is the value that makes someone counter staff, who apply
+	// and pay with residents at the counter (SPORTELLO_ROLE_COUNTER).
+	// Default: counter.
+	RoleCounter string
+	// NationalIDClaim names the claim holding the person's national ID
+	// number, as the provider verified it (SPORTELLO_OIDC_NATIONAL_ID_CLAIM;
+	// dots walk into objects). A resident recorded at the counter with that
+	// number is linked to the sign-in, like one recorded with the verified
+	// email. Empty (the default with a real provider): only the verified
+	// email links. Name it only when the provider vouches for the value: a
+	// claim the person can edit would let anyone take a record over.
+	NationalIDClaim string
 
 	// ACRSubstantial and ACRHigh are the acr values that stand for the
 	// substantial and high levels of assurance (SPORTELLO_OIDC_ACR_SUBSTANTIAL,
@@ -92,6 +104,7 @@ const (
 	DefaultRoleEditor      = "editors"
 	DefaultRoleCaseworker  = "caseworkers"
 	DefaultRoleAdmin       = "admins"
+	DefaultRoleCounter     = "counter"
 	DefaultACRSubstantial  = "substantial"
 	DefaultACRHigh         = "high"
 	DefaultIdleTimeout     = 30 * time.Minute
@@ -165,6 +178,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RoleAdmin == "" {
 		c.RoleAdmin = DefaultRoleAdmin
+	}
+	if c.RoleCounter == "" {
+		c.RoleCounter = DefaultRoleCounter
 	}
 	if c.ACRSubstantial == "" {
 		c.ACRSubstantial = DefaultACRSubstantial

@@ -130,8 +130,16 @@ func (a *Auth) Callback(c *fiber.Ctx) error {
 	if err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}
-	if _, err := a.people.SignIn(c.UserContext(), sessionID, who, sid, acr, rawID); err != nil {
+	personID, err := a.people.SignIn(c.UserContext(), sessionID, who, sid, acr, rawID)
+	if err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
+	}
+	if a.linker != nil {
+		// A failure leaves the records for the next sign-in; it does not
+		// keep the person out.
+		if _, err := a.linker.Link(c.UserContext(), personID, who.Email, a.cfg.nationalID(claims)); err != nil {
+			a.log.Error("auth: linking what was done at the counter", "person_id", personID, "err", err)
+		}
 	}
 	a.log.Info("signed in", "issuer", who.Issuer, "subject", who.Subject, "roles", strings.Join(who.Roles, " "), "acr", acr)
 

@@ -54,7 +54,10 @@ type Config struct {
 }
 
 // Groups are the values of the "groups" claim that grant staff roles.
-type Groups struct{ Editor, Caseworker, Admin string }
+type Groups struct{ Editor, Caseworker, Admin, Counter string }
+
+// NationalIDClaim is the claim carrying a demo person's national ID number.
+const NationalIDClaim = "national_id"
 
 // ACR are the acr claim values for the assurance levels.
 type ACR struct{ Low, Substantial, High string }
@@ -160,6 +163,9 @@ func (g Groups) withDefaults() Groups {
 	if g.Admin == "" {
 		g.Admin = "admins"
 	}
+	if g.Counter == "" {
+		g.Counter = "counter"
+	}
 	return g
 }
 
@@ -186,6 +192,7 @@ type persona struct {
 	groups        func(Groups) []string
 	defaultLevel  string // "low", "substantial" or "high"
 	PreferredLang string
+	NationalID    string // the national_id claim; "" for none
 }
 
 // personas are the demo people, in the order the sign-in page lists them;
@@ -195,13 +202,15 @@ type persona struct {
 // without step-up, and step-up can be tried by choosing a level on the page.
 var personas = []persona{
 	{Key: "resident", Name: "Marta Vidal", GivenName: "Marta", FamilyName: "Vidal", Email: "marta.vidal@example.org",
-		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "ca"},
+		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "ca", NationalID: "12345678Z"},
 	{Key: "business", Name: "Luca Ferri", GivenName: "Luca", FamilyName: "Ferri", Email: "luca.ferri@forno-ferri.example",
-		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "it"},
+		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "it", NationalID: "Y1234567X"},
 	{Key: "editor", Name: "Élodie Martin", GivenName: "Élodie", FamilyName: "Martin", Email: "elodie.martin@porta-nova.example",
 		groups: func(g Groups) []string { return []string{g.Editor} }, defaultLevel: "substantial", PreferredLang: "fr"},
 	{Key: "caseworker", Name: "Javier Ortega", GivenName: "Javier", FamilyName: "Ortega", Email: "javier.ortega@porta-nova.example",
 		groups: func(g Groups) []string { return []string{g.Caseworker} }, defaultLevel: "substantial", PreferredLang: "es"},
+	{Key: "counter", Name: "Aina Puig", GivenName: "Aina", FamilyName: "Puig", Email: "aina.puig@porta-nova.example",
+		groups: func(g Groups) []string { return []string{g.Counter} }, defaultLevel: "substantial", PreferredLang: "ca"},
 	{Key: "admin", Name: "Sam Adeyemi", GivenName: "Sam", FamilyName: "Adeyemi", Email: "sam.adeyemi@porta-nova.example",
 		groups: func(g Groups) []string { return []string{g.Admin, g.Editor, g.Caseworker} }, defaultLevel: "high", PreferredLang: "en"},
 }

@@ -373,6 +373,9 @@ func (s *storage) fillUserinfo(info *oidc.UserInfo, subject string, scopes []str
 			info.PreferredUsername = p.Key
 			info.Locale = oidc.NewLocale(language.Make(p.PreferredLang))
 			info.AppendClaims("groups", p.groupsFor(s.cfg.Groups))
+			if p.NationalID != "" {
+				info.AppendClaims(NationalIDClaim, p.NationalID)
+			}
 		case oidc.ScopeEmail:
 			info.Email = p.Email
 			info.EmailVerified = true

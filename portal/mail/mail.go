@@ -131,6 +131,8 @@ func (r *Renderer) Render(ctx context.Context, n notify.Notification, to notify.
 		err = w.reportStatus()
 	case notify.AppointmentBooked, notify.AppointmentMoved, notify.AppointmentCancelled, notify.AppointmentReminder:
 		err = w.appointment(ctx)
+	case notify.PaymentLink:
+		err = w.paymentLink()
 	default:
 		err = fmt.Errorf("mail: no mail for the kind %q", n.Kind)
 	}

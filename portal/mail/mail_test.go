@@ -186,6 +186,9 @@ func sample(kind notify.Kind, lang string) (notify.Notification, []string) {
 		}
 		bring, _ := fixture.sh.Directory().ServiceOf["book-an-appointment-citizen-desk"].Booking.Bring.In(lang, "en")
 		return n, append(facts, bring[0], base+"/account/appointments/77?lang="+lang, base+"/account/appointments/77/calendar.ics?lang="+lang)
+	case notify.PaymentLink:
+		n.Data = map[string]string{"ref": ref, "service": "resident-parking-permit", "amount": "123450", "currency": "eur"}
+		return n, []string{ref, parking, amount, base + "/applications/" + ref + "/pay?lang=" + lang}
 	}
 	panic("no sample of " + kind)
 }

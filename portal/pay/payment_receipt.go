@@ -57,7 +57,7 @@ func (s *Handler) paymentReceipt(c *fiber.Ctx) error {
 		Amount:    web.Money{Minor: r.Amount, Currency: r.Currency}.Format(pg.Lang),
 		Paid:      s.DateTime(pg.Lang, r.PaidAt),
 		PaidAt:    r.PaidAt.UTC().Format("2006-01-02T15:04:05Z"),
-		Card:      paymentCard(c, r.CardBrand, r.CardLast4),
+		Card:      paymentMethod(c, p, paymentCard(c, r.CardBrand, r.CardLast4)),
 		Simulated: r.Provider == payments.SimulatedName,
 		AppURL:    "/account/applications/" + app.Reference.String(),
 	}

@@ -69,6 +69,16 @@ func paymentServiceTitle(d *web.Directory, slug, fallback, lang string) web.Loca
 }
 
 // paymentCard says which card paid, when the provider told.
+// paymentMethod says how p was paid: at the counter, in cash or on the
+// card terminal with the slip's number; else online, as card says.
+func paymentMethod(c *fiber.Ctx, p payments.Payment, card string) string {
+	switch p.Method {
+	case payments.MethodCash, payments.MethodCardTerminal:
+		return web.T(c, "assist.paid_with."+p.Method, "Reference", p.MethodReference)
+	}
+	return card
+}
+
 func paymentCard(c *fiber.Ctx, brand, last4 string) string {
 	if brand == "" || last4 == "" {
 		return ""
@@ -89,7 +99,7 @@ func (s *Handler) paymentRowOf(c *fiber.Ctx, d *web.Directory, p payments.Paymen
 		Started:    s.DateTime(lang, p.CreatedAt),
 		StartedAt:  p.CreatedAt.UTC().Format(time.RFC3339),
 		Paid:       s.DateTime(lang, p.PaidAt),
-		Card:       paymentCard(c, p.CardBrand, p.CardLast4),
+		Card:       paymentMethod(c, p, paymentCard(c, p.CardBrand, p.CardLast4)),
 		Flag:       p.FlagReason,
 		Failure:    p.FailureReason,
 		Provider:   p.Provider,
@@ -118,6 +128,10 @@ func PayURL(ref string) string { return "/applications/" + ref + "/pay" }
 // paymentDue is the fee an application owes now, nil when it owes nothing:
 // a fee due on application while it awaits payment, or a fee due on
 // approval once approved.
+// Due is what app owes now, nil when nothing: its fee due on application
+// while it waits for it, or due on approval once approved.
+func Due(app *applications.Application) *catalogue.Fee { return paymentDue(app) }
+
 func paymentDue(app *applications.Application) *catalogue.Fee {
 	f := app.Fee
 	if f == nil || f.Amount <= 0 {

@@ -27,6 +27,9 @@ const (
 	RoleEditor     = "editor"
 	RoleCaseworker = "caseworker"
 	RoleAdmin      = "admin"
+	// RoleCounter is counter staff: they help residents apply and pay at
+	// the counter (/staff/assist), and see nothing else of the back office.
+	RoleCounter = "counter"
 )
 
 // Viewer is the signed-in person.

@@ -7,6 +7,7 @@ import (
 
 	"sportello/accounts"
 	"sportello/applications"
+	"sportello/assist"
 	"sportello/catalogue"
 	"sportello/notify"
 	"sportello/payments"
@@ -23,6 +24,7 @@ type personal struct {
 	Saved    *accounts.SavedAnswers // nil: none saved
 	Alerts   supportalerts.Status
 	Mail     notify.PersonalData
+	ActedFor []assist.Entry // what staff did for them at the counter
 }
 
 // collect asks each area for its part of the signed-in person's data. An
@@ -60,6 +62,11 @@ func (s *Handler) collect(c *fiber.Ctx) (personal, error) {
 	}
 	if p.Mail, err = s.areas.Notes.PersonalData(ctx, id); err != nil {
 		return p, err
+	}
+	if s.Assist != nil {
+		if p.ActedFor, err = s.Assist.ForPerson(ctx, id); err != nil {
+			return p, err
+		}
 	}
 	return p, nil
 }

@@ -38,6 +38,17 @@ type exportDoc struct {
 	SupportFinder   *exportSupport      `json:"support_finder"`
 	EmailSettings   exportEmail         `json:"email_settings"`
 	Notifications   []exportNotice      `json:"notifications"`
+	// ActedForYou is what staff did for the person at the counter, with
+	// who and why (package assist).
+	ActedForYou []exportActed `json:"acted_for_you"`
+}
+
+type exportActed struct {
+	At        time.Time `json:"at"`
+	Staff     string    `json:"staff"` // "" for the person's own sign-in that linked the record
+	Action    string    `json:"action"`
+	Reason    string    `json:"reason"`
+	Reference string    `json:"reference,omitempty"`
 }
 
 type exportProfile struct {
@@ -252,6 +263,10 @@ func (s *Handler) export(c *fiber.Ctx, p personal) (exportDoc, error) {
 		Site: s.BaseURL, Profile: profileOf(p.Profile, s.auth.LevelOf(web.ViewerOf(c))),
 		SignIns: []exportSignIn{}, Applications: []exportApplication{}, Drafts: []exportDraft{},
 		FormsInProgress: []exportInProgress{}, Payments: []exportPayment{}, Notifications: []exportNotice{},
+		ActedForYou: []exportActed{},
+	}
+	for _, e := range p.ActedFor {
+		doc.ActedForYou = append(doc.ActedForYou, exportActed{At: e.At.UTC(), Staff: e.Staff.Name, Action: e.Action, Reason: e.Reason, Reference: e.Reference})
 	}
 	doc.Council, _ = d.Text(web.SiteOf(c).Authority().Name, lang)
 	for _, si := range p.SignIns {

@@ -8,6 +8,7 @@ import (
 	"sportello/applications"
 	"sportello/notify"
 	"sportello/portal/apply"
+	"sportello/portal/counter"
 	"sportello/portal/web"
 )
 
@@ -24,6 +25,8 @@ type dataPage struct {
 	Support    *supportView
 	Mail       mailView
 	Log        []logRow
+	// ActedFor is who acted for the person at the counter, and why.
+	ActedFor []counter.LogRow
 }
 
 type profileView struct {
@@ -98,6 +101,7 @@ func (s *Handler) dataShow(c *fiber.Ctx) error {
 	lang := page.Lang
 	d := s.Directory()
 	page.Profile = s.profileView(c, p)
+	page.ActedFor = counter.LogRows(c, s.Shared, p.ActedFor, true)
 	for _, si := range p.SignIns {
 		page.SignIns = append(page.SignIns, signInRow{When: s.DateTime(lang, si.SignedInAt), WhenISO: si.SignedInAt.UTC().Format(time.RFC3339),
 			LastActive: s.DateTime(lang, si.LastActiveAt), Level: "auth.level." + s.auth.LevelOfACR(si.ACR), Active: si.Active})
@@ -165,15 +169,7 @@ func (s *Handler) appView(c *fiber.Ctx, d *web.Directory, i int, a *applications
 		Contact: a.Contact,
 		Answers: s.apply.AnswersOf(c, d, a.Answers, fileURL),
 		Files:   apply.Files(c, a.Files, fileURL),
-		Events: s.apply.EventsOf(c, kind, a.Events, fileURL, func(e applications.Event) string {
-			switch e.ActorRole {
-			case applications.RoleApplicant:
-				return web.T(c, "applications.actor.you")
-			case applications.RoleSystem:
-				return web.T(c, "applications.actor.system")
-			}
-			return web.T(c, "applications.actor.council")
-		}),
+		Events:  s.apply.EventsOf(c, kind, a.Events, fileURL, s.apply.ActorForApplicant(c, a.Events)),
 	}
 	if !a.SubmittedAt.IsZero() {
 		v.Submitted = s.DateTime(lang, a.SubmittedAt)

@@ -11,6 +11,7 @@ import (
 
 	"sportello/accounts"
 	"sportello/applications"
+	"sportello/assist"
 	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/apply"
@@ -61,6 +62,9 @@ type Handler struct {
 	// they are closed, from the catalogue; false when it does not say, and
 	// the pages say it in general words.
 	RetentionDays func(serviceSlug string) (int, bool)
+	// Assist is what staff did for the person at the counter ("Who acted
+	// for you"); nil shows nothing of it.
+	Assist *assist.Store
 }
 
 // New returns the handler.
