@@ -73,6 +73,14 @@ const (
 	// address (Event.Address). Data: token (the link's secret; the worker
 	// blanks the data once sent).
 	EmailConfirm Kind = "email_confirm"
+	// OrganisationInvite: an invitation to join an organisation, sent to
+	// the address invited (Event.Address). Data: token (the link's
+	// secret; blanked once sent), organisation (its name), role.
+	OrganisationInvite Kind = "organisation_invite"
+	// RepresentationInvite: a resident authorised the person at the
+	// address (Event.Address) to act for them. Data: token (blanked once
+	// sent), principal (their name), until (date).
+	RepresentationInvite Kind = "representation_invite"
 )
 
 // Kinds are every kind, in the order the account page lists them.
@@ -80,6 +88,13 @@ var Kinds = []Kind{
 	ApplicationReceived, InfoRequested, StatusChanged, Decision,
 	PaymentReceived, PaymentFailed, RefundMade,
 	FormExpiring, RenewalDue, SupportAlert, EmailConfirm,
+	OrganisationInvite, RepresentationInvite,
+}
+
+// Secret reports whether kind's data holds a link's secret, which the
+// worker forgets once the mail is sent.
+func (k Kind) Secret() bool {
+	return k == EmailConfirm || k == OrganisationInvite || k == RepresentationInvite
 }
 
 // Optional reports whether a person may turn kind off. The others are the
