@@ -27,9 +27,9 @@ type SubmitInput struct {
 	// caller checks that they may (portal/access).
 	OrganisationID int64
 	SubmittedBy    int64
-	Contact          Contact
-	Answers          forms.Answers
-	Files            []forms.AcceptedFile
+	Contact        Contact
+	Answers        forms.Answers
+	Files          []forms.AcceptedFile
 	// Lang is the language the form was filled in: the applicant's mail
 	// about it is in that language unless they chose another.
 	Lang string

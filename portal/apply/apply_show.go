@@ -29,6 +29,9 @@ type applyPage struct {
 	DraftKeptDays, DraftNoticeDays int
 	// DraftSaved is when the draft the form was filled from was saved.
 	DraftSaved string
+	// For is whom the form is for (apply_for.go): the hidden input's value,
+	// "" for the person themselves.
+	For string
 	Multipart  bool // the form has a file input
 }
 
@@ -90,9 +93,28 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 		}
 		values = pend.Values
 	} else {
+		if v != nil && c.Query("for") == "" {
+			choices, err := s.applyForChoices(c, svc)
+			if err != nil {
+				return err
+			}
+			if choices != nil {
+				return s.applyForShow(c, d, svc, choices)
+			}
+		}
 		if token, err = s.apps.Pending().Issue(c.UserContext(), pendingOwnerOf(c)); err != nil {
 			return err
 		}
+	}
+	forValue := c.Query("for")
+	if pend != nil {
+		forValue = pend.For
+	}
+	behalf, err := s.applyFor(c, svc.Slug, forValue)
+	if err != nil {
+		return err
+	}
+	if pend == nil && behalf.Value == "" {
 		if v != nil {
 			switch draft, err := s.apps.Draft(c.UserContext(), v.PersonID, svc.Slug); {
 			case err == nil:
@@ -104,7 +126,8 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 		}
 	}
 	var from map[string]forms.Source
-	if v != nil && pend == nil {
+	// Someone acting for another is not offered their own details.
+	if v != nil && pend == nil && behalf.Value == "" {
 		offers, err := s.offers(c, v)
 		if err != nil {
 			return err
@@ -112,6 +135,7 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 		values, from = forms.Fill(svc.OnlineForm, offers, values)
 	}
 	page := s.applyFormPage(c, d, svc, token, values, nil, pend)
+	page.onBehalf(c, behalf)
 	notePrefilled(c, page.Fields, from)
 	page.DraftSaved = draftSaved
 	if page.Applicant != nil && pend != nil {
@@ -147,4 +171,13 @@ func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.S
 		}
 	}
 	return page
+}
+
+// onBehalf labels the form for whom it is filled in; a form filled in for
+// someone else is not saved as the person's own draft.
+func (p *applyPage) onBehalf(c *fiber.Ctx, b onBehalf) {
+	p.For, p.Acting = b.Value, b.label(c)
+	if b.Value != "" {
+		p.CanSaveDraft = false
+	}
 }
