@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sportello/acting"
 	"strings"
 	"testing"
 
@@ -145,6 +146,7 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		Forms:   forms.NewValidator(forms.Options{Currency: "EUR"}),
 		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),
 		Holidays: calendar.New(db, nil),
+		Acting:   acting.New(db, nil, nil),
 	}, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sportello/acting"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ import (
 	"sportello/portal/editor"
 	"sportello/portal/finders"
 	"sportello/portal/holidays"
+	"sportello/portal/onbehalf"
 	"sportello/portal/outbox"
 	"sportello/portal/pay"
 	"sportello/portal/public"
@@ -129,6 +131,10 @@ type Deps struct {
 	// Holidays are the council's public holidays (a calendar.Store), which
 	// administrators keep at /staff/holidays; nil leaves the page out.
 	Holidays holidays.Holidays
+	// Acting keeps organisations and representations: who may act for
+	// whom (portal/onbehalf, portal/access); nil leaves the pages out and
+	// lets each person see only their own applications.
+	Acting acting.Store
 }
 
 // Server is the portal's HTTP application.
@@ -154,6 +160,7 @@ type Server struct {
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
 	holidays *holidays.Handler
+	onbehalf *onbehalf.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -243,7 +250,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}
+	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth, Acting: deps.Acting}
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)
 	s.apply.Saved = deps.SavedAnswers
@@ -254,6 +261,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
+	if deps.Acting != nil {
+		s.onbehalf = onbehalf.New(s.Shared, deps.Acting, deps.Applications, s.access, deps.Auth, s.apply)
+		s.finders.PlanTargets = s.onbehalf.PlanTargets
+	}
 	if deps.Notifications != nil {
 		s.unsub = unsubscribe.New(s.Shared, deps.Notifications)
 		deps.Auth.ExemptCSRF(unsubscribe.OneClick)

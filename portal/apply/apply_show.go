@@ -31,8 +31,8 @@ type applyPage struct {
 	DraftSaved string
 	// For is whom the form is for (apply_for.go): the hidden input's value,
 	// "" for the person themselves.
-	For string
-	Multipart  bool // the form has a file input
+	For       string
+	Multipart bool // the form has a file input
 }
 
 // applyContact is the optional contact block of an anonymous application:

@@ -1,6 +1,7 @@
 package devidp
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -373,6 +374,9 @@ func (s *storage) fillUserinfo(info *oidc.UserInfo, subject string, scopes []str
 			info.PreferredUsername = p.Key
 			info.Locale = oidc.NewLocale(language.Make(p.PreferredLang))
 			info.AppendClaims("groups", p.groupsFor(s.cfg.Groups))
+			if p.TaxID != "" {
+				info.AppendClaims(cmp.Or(s.cfg.TaxIDClaim, "tax_id"), p.TaxID)
+			}
 		case oidc.ScopeEmail:
 			info.Email = p.Email
 			info.EmailVerified = true
