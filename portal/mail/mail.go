@@ -121,6 +121,10 @@ func (r *Renderer) Render(ctx context.Context, n notify.Notification, to notify.
 		err = w.supportAlert(ctx)
 	case notify.EmailConfirm:
 		err = w.emailConfirm()
+	case notify.OrganisationInvite:
+		err = w.organisationInvite()
+	case notify.RepresentationInvite:
+		err = w.representationInvite()
 	default:
 		err = fmt.Errorf("mail: no mail for the kind %q", n.Kind)
 	}

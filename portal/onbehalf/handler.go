@@ -71,3 +71,25 @@ type errorLink struct{ Href, Message string }
 func viewer(c *fiber.Ctx) *web.Viewer { return web.ViewerOf(c) }
 
 func notFound() error { return web.NewError(fiber.StatusNotFound, "", nil) }
+
+// block is the data of a part shared by several pages (templates/acting/
+// parts.html): the page's language and CSRF token, the prefix of its ids,
+// and a table's rows or a form's fields.
+type block struct {
+	Lang, CSRF, ID string
+	Rows           []repRow
+	F              any
+}
+
+// IActForTable and the others are the page's blocks.
+func (p actingIndexPage) IActForTable() block {
+	return block{Lang: p.Lang, CSRF: p.CSRF, ID: "iactfor", Rows: p.IActFor}
+}
+
+func (p actingIndexPage) ActForMeTable() block {
+	return block{Lang: p.Lang, CSRF: p.CSRF, ID: "actforme", Rows: p.ActForMe}
+}
+
+func (p actingIndexPage) ScopeBlock() block { return block{Lang: p.Lang, ID: "grant", F: p.Form} }
+
+func (p staffPage) ScopeBlock() block { return block{Lang: p.Lang, ID: "paper", F: p.Form} }
