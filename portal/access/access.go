@@ -1,9 +1,9 @@
 // Package access is where the portal decides which application a request
 // may see, and so which of its files, payments and receipts: the
 // applicant's own; one made for an organisation, by every member of that
-// organisation; and one of a person someone acts for, by that
-// representative while the representation holds (accepted, not ended, not
-// past its date) and covers the application's service. Anyone else is told
+// organisation (and by them only); and one a person made for themselves, by
+// their representative while the representation holds (accepted, not
+// ended, not past its date) and covers the application's service. Anyone else is told
 // it does not exist (404). The viewer must be signed in at the level the
 // service asks, and files are sent only as downloads. Every page that
 // shows an application, a file, a payment or a receipt goes through here.
@@ -125,11 +125,15 @@ func (a *Access) relation(ctx context.Context, viewer, applicant, org int64, ser
 		return Relation{}, applications.ErrNotFound
 	}
 	if org != 0 {
+		// An organisation's application is its members' business only: a
+		// representative of the member who sent it does not see it.
 		switch _, err := a.Acting.Role(ctx, org, viewer); {
 		case err == nil:
 			o, err := a.Acting.Organisation(ctx, org)
 			return Relation{Organisation: o}, err
-		case !isNotFound(err):
+		case isNotFound(err):
+			return Relation{}, applications.ErrNotFound
+		default:
 			return Relation{}, err
 		}
 	}
@@ -253,7 +257,7 @@ func (a *Access) Applications(c *fiber.Ctx) ([]Listed, error) {
 				return nil, err
 			}
 			for _, s := range list {
-				if r.Covers(s.ServiceSlug) {
+				if s.OrganisationID == 0 && r.Covers(s.ServiceSlug) {
 					add(s, Relation{For: r})
 				}
 			}
