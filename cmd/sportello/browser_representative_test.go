@@ -133,13 +133,20 @@ func TestBrowserRepresentative(t *testing.T) {
 	luca.follow(t, "#org-submit")
 	luca.expectHeading(t, "Forno Ferri SL")
 	luca.expectText(t, "#org-status", "Confirmed")
+	if !luca.has(t, "#invite-form") {
+		t.Error("the owner of a business is not offered to invite people")
+	}
 	luca.shot(t, "organisation")
 	luca.audit(t, "an organisation's page")
 
+	// The caseworkers' page, from the queue; the business needs no check.
 	cw := b.newTab(t, "rep-caseworker")
-	cw.open(t, "/staff/acting")
+	cw.open(t, "/staff")
 	cw.signIn(t, "caseworker")
-	cw.expectHeading(t, "Organisations and powers of attorney")
+	cw.follow(t, "#acting-link")
+	if got := cw.text(t, "#unconfirmed-none"); !strings.Contains(got, "no tax IDs to check") {
+		t.Errorf("tax IDs to check: %q, want none (the provider confirmed it)", got)
+	}
 	cw.shot(t, "staff-acting")
 	cw.audit(t, "organisations and powers of attorney")
 

@@ -13,7 +13,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"mime"
 	"slices"
 	"time"
 
@@ -302,14 +301,5 @@ func (a *Access) SendFile(c *fiber.Ctx, f *applications.File) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, f.ContentType)
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename})
-	if disposition == "" {
-		disposition = "attachment"
-	}
-	c.Set(fiber.HeaderContentDisposition, disposition)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	// Fiber closes the reader once it is sent.
-	return c.SendStream(rc, int(f.Size))
+	return web.SendAttachment(c, rc, f.ContentType, f.Filename, f.Size)
 }

@@ -51,16 +51,9 @@ func (h *Handler) representativeGrant(c *fiber.Ctx) error {
 	if f.EmailError != "" {
 		errs = append(errs, errorLink{Href: "#grant-email", Message: f.EmailError})
 	}
-	services, scopeErr := h.chosenServices(c, f.Scope, form(c, "services"))
-	for _, s := range services {
-		f.Services = append(f.Services, serviceChoice{Slug: s})
-	}
-	if f.ScopeError = scopeErr; f.ScopeError != "" {
-		errs = append(errs, errorLink{Href: "#grant-scope-all", Message: f.ScopeError})
-	}
-	if f.UntilError = h.untilError(c, f.Until); f.UntilError != "" {
-		errs = append(errs, errorLink{Href: "#grant-until", Message: f.UntilError})
-	}
+	sc := h.checkScope(c, "grant", f.Scope, f.Until)
+	f.Services, f.ScopeError, f.UntilError = sc.choices, sc.scopeError, sc.untilError
+	errs = append(errs, sc.errors...)
 	if len(errs) > 0 {
 		page, err := h.indexPage(c, f)
 		if err != nil {
@@ -73,12 +66,12 @@ func (h *Handler) representativeGrant(c *fiber.Ctx) error {
 	}
 	_, _, err = h.acting.Grant(c.UserContext(), acting.Grant{
 		Principal: v.PersonID, PrincipalName: v.Name, RepresentativeName: f.Name, RepresentativeEmail: addr,
-		Services: services, Until: f.Until, Lang: web.LangOf(c),
+		Services: sc.services, Until: f.Until, Lang: web.LangOf(c),
 	})
 	if err != nil {
 		return err
 	}
-	h.Log.InfoContext(c.UserContext(), "representative authorised", "principal", v.PersonID, "services", len(services), "until", f.Until)
+	h.Log.InfoContext(c.UserContext(), "representative authorised", "principal", v.PersonID, "services", len(sc.services), "until", f.Until)
 	return c.Redirect(IndexPath+"?done=granted", fiber.StatusSeeOther)
 }
 

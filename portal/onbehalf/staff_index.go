@@ -118,16 +118,9 @@ func (h *Handler) staffRecordPaper(c *fiber.Ctx) error {
 	if f.RepresentativeError != "" {
 		errs = append(errs, errorLink{Href: "#paper-representative", Message: f.RepresentativeError})
 	}
-	services, scopeErr := h.chosenServices(c, f.Scope, form(c, "services"))
-	for _, s := range services {
-		f.Services = append(f.Services, serviceChoice{Slug: s})
-	}
-	if f.ScopeError = scopeErr; f.ScopeError != "" {
-		errs = append(errs, errorLink{Href: "#paper-scope-all", Message: f.ScopeError})
-	}
-	if f.UntilError = h.untilError(c, f.Until); f.UntilError != "" {
-		errs = append(errs, errorLink{Href: "#paper-until", Message: f.UntilError})
-	}
+	sc := h.checkScope(c, "paper", f.Scope, f.Until)
+	f.Services, f.ScopeError, f.UntilError = sc.choices, sc.scopeError, sc.untilError
+	errs = append(errs, sc.errors...)
 	doc, name, ctype, derr := h.document(c)
 	if derr != "" {
 		f.DocumentError = derr
@@ -147,7 +140,7 @@ func (h *Handler) staffRecordPaper(c *fiber.Ctx) error {
 		return web.Render(c, "acting/staff", page)
 	}
 	r, err := h.acting.RecordPaper(ctx, acting.Paper{
-		Principal: principal, Representative: rep, Services: services, Until: f.Until, StaffID: viewer(c).PersonID,
+		Principal: principal, Representative: rep, Services: sc.services, Until: f.Until, StaffID: viewer(c).PersonID,
 		DocumentName: name, DocumentType: ctype, Document: io.LimitReader(doc, h.MaxDocument),
 	})
 	if err != nil {
@@ -168,6 +161,32 @@ func (h *Handler) personOf(c *fiber.Ctx, email string) (acting.Person, error) {
 		return acting.Person{}, errors.New(web.T(c, "acting.error.person_unknown", "Email", email))
 	}
 	return p, err
+}
+
+// scopeCheck is the services and last day of an authorisation as read
+// from its form.
+type scopeCheck struct {
+	services               []string // nil: every service
+	choices                []serviceChoice
+	scopeError, untilError string
+	errors                 []errorLink
+}
+
+// checkScope reads and checks the services and the last day of an
+// authorisation; prefix is the form's ids' ("grant", "paper").
+func (h *Handler) checkScope(c *fiber.Ctx, prefix, scope, until string) scopeCheck {
+	var sc scopeCheck
+	sc.services, sc.scopeError = h.chosenServices(c, scope, form(c, "services"))
+	for _, s := range sc.services {
+		sc.choices = append(sc.choices, serviceChoice{Slug: s})
+	}
+	if sc.scopeError != "" {
+		sc.errors = append(sc.errors, errorLink{Href: "#" + prefix + "-scope-all", Message: sc.scopeError})
+	}
+	if sc.untilError = h.untilError(c, until); sc.untilError != "" {
+		sc.errors = append(sc.errors, errorLink{Href: "#" + prefix + "-until", Message: sc.untilError})
+	}
+	return sc
 }
 
 // chosenServices reads the scope of an authorisation: every service
@@ -266,15 +285,7 @@ func (h *Handler) staffDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, d.ContentType)
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": d.Name})
-	if disposition == "" {
-		disposition = "attachment"
-	}
-	c.Set(fiber.HeaderContentDisposition, disposition)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.SendStream(rc, int(d.Size))
+	return web.SendAttachment(c, rc, d.ContentType, d.Name, d.Size)
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
