@@ -22,7 +22,7 @@ import (
 // with a session made as sign-in makes it: for tests that need more people
 // than the development provider offers. The session is created by a page
 // with a form, then bound to the person in the sessions' store.
-func (s *liveSite) browserAs(t *testing.T, name string) (*browser, int64) {
+func (s *liveSite) browserAs(t *testing.T, name string, roles ...string) (*browser, int64) {
 	t.Helper()
 	b := s.browser(t, stopAtRedirects)
 	must(t, b.get("/services/"+vanPermit+"/feedback"), http.StatusOK)
@@ -37,7 +37,7 @@ func (s *liveSite) browserAs(t *testing.T, name string) (*browser, int64) {
 		t.Fatal("no session cookie")
 	}
 	person, err := accounts.New(s.db, nil).SignIn(context.Background(), id, accounts.Person{
-		Issuer: "https://test.example", Subject: name, Name: name, Email: name + "@example.org", EmailVerified: true,
+		Issuer: "https://test.example", Subject: name, Name: name, Email: name + "@example.org", EmailVerified: true, Roles: roles,
 	}, "", "high", "")
 	if err != nil {
 		t.Fatal(err)
