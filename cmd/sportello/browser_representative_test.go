@@ -115,7 +115,7 @@ func TestBrowserRepresentative(t *testing.T) {
 	luca.audit(t, "an application, acting for someone")
 
 	// Marta sees it as hers.
-	marta.open(t, "/account/applications/" + ref)
+	marta.open(t, "/account/applications/"+ref)
 	marta.expectText(t, "#application-facts", ref)
 	if marta.has(t, "#acting-banner") {
 		t.Error("Marta's own application says she acts for someone")
