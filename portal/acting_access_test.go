@@ -219,15 +219,19 @@ func TestActingAuthorisation(t *testing.T) {
 						t.Errorf("%s %s: %d, want %d\n%s", rt.method, rt.path, r.status, want, excerptMain(r.body))
 					}
 				}
-				show := p.b.get("/account/applications/" + c.m.ref)
-				if c.sees && c.label != "" && !strings.Contains(show.body, `id="acting-banner"`) {
-					t.Errorf("%s: no banner saying whom it is for", c.m.ref)
-				}
-				if c.sees && c.label != "" && !strings.Contains(show.body, c.label) {
-					t.Errorf("%s: the banner does not say %q", c.m.ref, c.label)
-				}
-				if c.sees && c.label == "" && strings.Contains(show.body, `id="acting-banner"`) {
-					t.Errorf("%s: the applicant's own page says they act for someone", c.m.ref)
+				// Every page about it says whom the viewer sees it for.
+				for _, path := range []string{"/account/applications/" + c.m.ref, "/applications/" + c.m.ref + "/pay", c.m.receipt} {
+					if !c.sees {
+						break
+					}
+					show := p.b.get(path)
+					banner := strings.Contains(show.body, `id="acting-banner"`)
+					switch {
+					case c.label != "" && (!banner || !strings.Contains(show.body, c.label)):
+						t.Errorf("%s: no banner saying %q", path, c.label)
+					case c.label == "" && banner:
+						t.Errorf("%s: the applicant's own page says they act for someone", path)
+					}
 				}
 				for _, list := range []string{"/account/applications", "/account/payments"} {
 					r := p.b.get(list)

@@ -150,6 +150,20 @@ func (a *Access) relation(ctx context.Context, viewer, applicant, org int64, ser
 	return Relation{}, applications.ErrNotFound
 }
 
+// Label is the banner of a page about app the viewer may see: whom they
+// see it for, "" when it is their own (or they may not see it).
+func (a *Access) Label(c *fiber.Ctx, app *applications.Application) string {
+	v := web.ViewerOf(c)
+	if v == nil {
+		return ""
+	}
+	rel, err := a.relation(c.UserContext(), v.PersonID, app.PersonID, app.OrganisationID, app.ServiceSlug)
+	if err != nil {
+		return ""
+	}
+	return rel.Label(c)
+}
+
 // ActFor returns the representation by which the viewer may act for
 // principal on service today; false when there is none.
 func (a *Access) ActFor(c *fiber.Ctx, principal int64, service string) (acting.Representation, bool, error) {
