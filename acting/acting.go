@@ -98,6 +98,9 @@ type Representations interface {
 	// principal or its representative (or staff, with staff true);
 	// anyone else gets ErrNotFound.
 	End(ctx context.Context, id, by int64, staff bool) error
+	// Papers lists the powers of attorney on paper that have not ended,
+	// newest first, for staff.
+	Papers(ctx context.Context) ([]Representation, error)
 	// Document opens a paper representation's document.
 	Document(ctx context.Context, id int64) (Document, io.ReadCloser, error)
 	// Current returns the representations in which representative may act

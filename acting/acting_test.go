@@ -187,8 +187,14 @@ func TestRepresentations(t *testing.T) {
 			DocumentName: "x.pdf", Document: strings.NewReader("x")}); !errors.Is(err, acting.ErrInvalid) {
 			t.Errorf("acting for oneself on paper: %v", err)
 		}
+		if papers, err := s.Papers(ctx); err != nil || len(papers) != 1 || papers[0].ID != paper.ID || !papers[0].HasDocument {
+			t.Errorf("papers %+v, %v", papers, err)
+		}
 		if err := s.End(ctx, paper.ID, 9, true); err != nil {
 			t.Errorf("staff ending a paper representation: %v", err)
+		}
+		if papers, _ := s.Papers(ctx); len(papers) != 0 {
+			t.Errorf("ended papers listed: %+v", papers)
 		}
 	})
 }

@@ -423,6 +423,11 @@ func (s *SQL) Of(ctx context.Context, principal int64) ([]Representation, error)
 		WHERE principal = ? AND ended_at IS NULL ORDER BY created_at DESC, id`), scanRep, principal)
 }
 
+func (s *SQL) Papers(ctx context.Context) ([]Representation, error) {
+	return store.Query(ctx, s.db.SQL(), s.q(`SELECT `+repColumns+` FROM representations
+		WHERE source = 'paper' AND ended_at IS NULL ORDER BY created_at DESC, id`), scanRep)
+}
+
 func (s *SQL) End(ctx context.Context, id, by int64, staff bool) error {
 	query := `UPDATE representations SET ended_at = ?, ended_by = ?, token_hash = NULL WHERE id = ? AND ended_at IS NULL`
 	args := []any{s.clock(), by, id}

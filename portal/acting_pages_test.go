@@ -147,6 +147,7 @@ func TestActingPages(t *testing.T) {
 		t.Errorf("document headers %v", d.header)
 	}
 	must(t, owner.get(doc), http.StatusForbidden)
+	must(t, staff.get("/staff/acting"), http.StatusOK, `href="`+doc+`"`, "pages-stranger")
 	// The representative sees it on their page; only its two people end it.
 	must(t, stranger.get("/account/acting"), http.StatusOK, "pages-owner", "Power of attorney on paper")
 	end := "/account/acting/representations/" + strconv.FormatInt(reps[0].ID, 10) + "/end"

@@ -20,12 +20,20 @@ type staffPage struct {
 	web.Page
 	Notice      string
 	Unconfirmed []staffOrgRow
+	Papers      []paperRow
 	Form        paperForm
 	Errors      []errorLink
 }
 
 type staffOrgRow struct {
 	Name, TaxID, Registered, ConfirmURL, ConfirmLabel string
+}
+
+// paperRow is a power of attorney recorded, with its document and the
+// button that ends it.
+type paperRow struct {
+	Principal, Representative, Services, Until string
+	DocumentURL, EndURL, EndLabel              string
 }
 
 type paperForm struct {
@@ -68,6 +76,18 @@ func (h *Handler) staffPageOf(c *fiber.Ctx, f paperForm) (staffPage, error) {
 			Name: o.Name, TaxID: o.TaxID, Registered: h.Date(web.LangOf(c), o.CreatedAt),
 			ConfirmURL:   StaffPath + "/organisations/" + itoa(o.ID) + "/confirm",
 			ConfirmLabel: web.T(c, "acting.staff.confirm_named", "Name", o.Name),
+		})
+	}
+	papers, err := h.acting.Papers(c.UserContext())
+	if err != nil {
+		return page, err
+	}
+	for _, r := range papers {
+		url := StaffPath + "/representations/" + itoa(r.ID)
+		page.Papers = append(page.Papers, paperRow{
+			Principal: r.PrincipalName, Representative: r.RepresentativeName, Services: h.servicesText(c, r.Services),
+			Until: h.ISODate(web.LangOf(c), r.Until), DocumentURL: url + "/document", EndURL: url + "/end",
+			EndLabel: web.T(c, "acting.end_named", "Name", r.RepresentativeName),
 		})
 	}
 	f.Services = h.serviceChoices(c, f.Services)
