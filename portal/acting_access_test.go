@@ -56,9 +56,15 @@ var receiptLink = regexp.MustCompile(`/account/payments/(\d+)/receipt`)
 // 404, like something that does not exist; the lists leave it out.
 func TestActingAuthorisation(t *testing.T) {
 	const slug = "tax-certificate-request" // substantial, a fee on application, an optional file
-	site := startLiveSite(t)
+	// A database of its own: the applications it makes stay out of the
+	// other tests' queues.
+	site := startLiveSite(t, ownCatalogue)
 	ctx := context.Background()
 	st := acting.New(site.db, nil, nil)
+	apps, err := applications.New(site.db, applications.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	owner, ownerID := site.browserAs(t, "owner")
 	member, memberID := site.browserAs(t, "member")
@@ -110,7 +116,7 @@ func TestActingAuthorisation(t *testing.T) {
 
 	// The owner's own application and one for the business, each with a
 	// file and a paid fee.
-	svc, err := fixture.store.Service(ctx, slug)
+	svc, err := site.store.Service(ctx, slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +127,7 @@ func TestActingAuthorisation(t *testing.T) {
 			t.Fatal(err)
 		}
 		const pdf = "%PDF-1.4\n% authorisation\n"
-		app, err := fixture.deps.Applications.Submit(ctx, applications.SubmitInput{
+		app, err := apps.Submit(ctx, applications.SubmitInput{
 			Token: token, Service: svc, PersonID: ownerID, OrganisationID: org,
 			Answers: forms.Answers{{Field: "authorisation", Type: forms.TypeFile, Files: []forms.FileRef{{Name: "authorisation.pdf", ContentType: "application/pdf"}}}},
 			Files: []forms.AcceptedFile{{Field: "authorisation", Filename: "authorisation.pdf", ContentType: "application/pdf", Size: int64(len(pdf)),
