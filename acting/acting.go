@@ -12,6 +12,7 @@ package acting
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"slices"
@@ -29,6 +30,10 @@ type Store interface {
 	// staff recording a power of attorney; ErrNotFound when none or more
 	// than one.
 	PersonByEmail(ctx context.Context, email string) (Person, error)
+	// ErasePerson, within tx, takes personID out of every organisation and
+	// ends every representation they are part of, forgetting the names and
+	// address kept there: for deleting their account (accounts.Eraser).
+	ErasePerson(ctx context.Context, tx *sql.Tx, personID int64) error
 }
 
 // Organisations keeps organisations, their members and invitations.

@@ -2,6 +2,7 @@ package acting_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"strings"
@@ -195,6 +196,21 @@ func TestRepresentations(t *testing.T) {
 		}
 		if papers, _ := s.Papers(ctx); len(papers) != 0 {
 			t.Errorf("ended papers listed: %+v", papers)
+		}
+
+		// Deleting the carer's account ends what they were part of.
+		again, tok, err := s.Grant(ctx, acting.Grant{Principal: owner, PrincipalName: "Person 101", RepresentativeEmail: "104@example.com", Until: "2030-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Accept(ctx, tok, carer, "Carer Name"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Tx(ctx, func(tx *sql.Tx) error { return s.ErasePerson(ctx, tx, carer) }); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Representation(ctx, again.ID); got.EndedAt.IsZero() || got.RepresentativeName != "" || got.RepresentativeEmail != "" {
+			t.Errorf("after erasing the representative: %+v", got)
 		}
 	})
 }

@@ -466,6 +466,22 @@ func (s *SQL) Current(ctx context.Context, representative, principal int64, toda
 		scanRep, representative, principal, today)
 }
 
+func (s *SQL) ErasePerson(ctx context.Context, tx *sql.Tx, personID int64) error {
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM organisation_members WHERE person_id = ?`), personID); err != nil {
+		return fmt.Errorf("acting: erasing memberships: %w", s.db.MapError(err))
+	}
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE representations SET
+		ended_at = COALESCE(ended_at, ?), ended_by = COALESCE(ended_by, ?), token_hash = NULL,
+		principal_name = CASE WHEN principal = ? THEN '' ELSE principal_name END,
+		representative_name = CASE WHEN representative = ? THEN '' ELSE representative_name END,
+		representative_email = CASE WHEN representative = ? THEN '' ELSE representative_email END
+		WHERE principal = ? OR representative = ?`), s.clock(), personID, personID, personID, personID, personID, personID)
+	if err != nil {
+		return fmt.Errorf("acting: erasing representations: %w", s.db.MapError(err))
+	}
+	return nil
+}
+
 // PersonByEmail reads the accounts area's people table: a power of
 // attorney names two people the council can identify by their verified
 // address.

@@ -273,10 +273,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		}
 	}
 	if deps.Accounts != nil && deps.SavedAnswers != nil && deps.Notifications != nil && deps.SupportAlerts != nil {
-		s.yourdata = yourdata.New(s.Shared, deps.Auth, yourdata.Areas{
+		areas := yourdata.Areas{
 			People: deps.Accounts, Answers: deps.SavedAnswers, Apps: deps.Applications, Payments: deps.Payments,
 			Notes: deps.Notifications, Alerts: deps.SupportAlerts,
-		}, s.apply)
+		}
+		if deps.Acting != nil {
+			areas.Acting = deps.Acting.ErasePerson
+		}
+		s.yourdata = yourdata.New(s.Shared, deps.Auth, areas, s.apply)
 		s.yourdata.SupportAnswers = s.finders.SavedAnswers
 		s.yourdata.RetentionDays = s.retentionDays
 	}

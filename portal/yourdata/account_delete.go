@@ -82,9 +82,12 @@ func (s *Handler) accountDelete(c *fiber.Ctx) error {
 	}
 	v := web.ViewerOf(c)
 	a := s.areas
-	err := a.People.DeletePerson(c.UserContext(), v.PersonID,
-		accounts.Eraser(a.Alerts.ErasePerson), accounts.Eraser(a.Notes.ErasePerson),
-		accounts.Eraser(a.Apps.ErasePerson), accounts.Eraser(a.Payments.ErasePerson))
+	erasers := []accounts.Eraser{accounts.Eraser(a.Alerts.ErasePerson), accounts.Eraser(a.Notes.ErasePerson),
+		accounts.Eraser(a.Apps.ErasePerson), accounts.Eraser(a.Payments.ErasePerson)}
+	if a.Acting != nil {
+		erasers = append(erasers, a.Acting)
+	}
+	err := a.People.DeletePerson(c.UserContext(), v.PersonID, erasers...)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,9 @@ type Areas struct {
 	Payments *payments.Service
 	Notes    *notify.Store
 	Alerts   *supportalerts.Alerts
+	// Acting erases the person's memberships and representations; nil
+	// when the portal has none.
+	Acting accounts.Eraser
 }
 
 // QA is one saved support-finder answer as the finder words it.
