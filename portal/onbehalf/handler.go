@@ -79,6 +79,7 @@ type block struct {
 	Lang, CSRF, ID string
 	Rows           []repRow
 	F              any
+	Staff          bool // the words are the caseworker's, about a document
 }
 
 // IActForTable and the others are the page's blocks.
@@ -92,4 +93,4 @@ func (p actingIndexPage) ActForMeTable() block {
 
 func (p actingIndexPage) ScopeBlock() block { return block{Lang: p.Lang, ID: "grant", F: p.Form} }
 
-func (p staffPage) ScopeBlock() block { return block{Lang: p.Lang, ID: "paper", F: p.Form} }
+func (p staffPage) ScopeBlock() block { return block{Lang: p.Lang, ID: "paper", F: p.Form, Staff: true} }
