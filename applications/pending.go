@@ -60,12 +60,15 @@ type Pending interface {
 type PendingForm struct {
 	// Token is the form's submission token. It is never stored: a form is
 	// found by its hash, so whoever reads the storage cannot post the form.
-	Token     string
-	Slug      string
-	PersonID  int64
-	Binding   string // see AnonymousOwner
-	Values    forms.Values
-	Contact   Contact
+	Token    string
+	Slug     string
+	PersonID int64
+	Binding  string // see AnonymousOwner
+	Values   forms.Values
+	Contact  Contact
+	// For is for whom the form is filled in, as the portal writes it
+	// ("org-…", "person-…"; "" for the person themselves).
+	For       string
 	Files     []PendingFile
 	UpdatedAt time.Time
 	// Set once submitted.

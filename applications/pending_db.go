@@ -37,6 +37,7 @@ const pendingSweepEvery = 10 * time.Minute
 type pendingRecord struct {
 	Values      forms.Values `json:"values"`
 	Contact     Contact      `json:"contact"`
+	For         string       `json:"for,omitempty"`
 	Reference   string       `json:"reference,omitempty"`
 	DueDate     string       `json:"due_date,omitempty"`
 	SubmittedAt time.Time    `json:"submitted_at,omitzero"`
@@ -108,7 +109,7 @@ func (p *pendingDB) Load(ctx context.Context, token string, o PendingOwner, slug
 	if err := json.Unmarshal([]byte(record), &r); err != nil {
 		return nil, fmt.Errorf("applications: form in progress %s is damaged: %w", key, err)
 	}
-	f.Values, f.Contact, f.Reference, f.DueDate, f.SubmittedAt = r.Values, r.Contact, r.Reference, r.DueDate, r.SubmittedAt
+	f.Values, f.Contact, f.For, f.Reference, f.DueDate, f.SubmittedAt = r.Values, r.Contact, r.For, r.Reference, r.DueDate, r.SubmittedAt
 	if f.Values == nil {
 		f.Values = forms.Values{}
 	}
@@ -186,7 +187,7 @@ func (p *pendingDB) Files(ctx context.Context, f *PendingForm) forms.Files {
 func (p *pendingDB) Save(ctx context.Context, f *PendingForm) error {
 	s := p.s
 	now := s.clock(time.Time{})
-	record, err := json.Marshal(pendingRecord{Values: f.Values, Contact: f.Contact, Reference: f.Reference, DueDate: f.DueDate, SubmittedAt: f.SubmittedAt})
+	record, err := json.Marshal(pendingRecord{Values: f.Values, Contact: f.Contact, For: f.For, Reference: f.Reference, DueDate: f.DueDate, SubmittedAt: f.SubmittedAt})
 	if err != nil {
 		return err
 	}

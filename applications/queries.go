@@ -5,10 +5,11 @@ package applications
 // PostgreSQL (ON CONFLICT and RETURNING exist in both).
 
 const applicationColumns = `id, reference, service_slug, catalogue_version, person_id, contact_name, contact_email,
-	answers, fee_amount, fee_currency, fee_when, status, created_at, submitted_at, updated_at, due_date, lang`
+	answers, fee_amount, fee_currency, fee_when, status, created_at, submitted_at, updated_at, due_date, lang,
+	organisation_id, submitted_by`
 
 const summaryColumns = `id, reference, service_slug, person_id, contact_name, contact_email, status,
-	created_at, submitted_at, updated_at, due_date`
+	created_at, submitted_at, updated_at, due_date, organisation_id, submitted_by`
 
 const fileColumns = `id, application_id, event_seq, field, filename, content_type, size, sha256, storage_name, created_at`
 
@@ -19,7 +20,7 @@ const (
 	// nothing, and Submit draws another, without aborting the transaction
 	// as a unique violation would on PostgreSQL.
 	qInsertApplication = `INSERT INTO applications (` + applicationColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 
 	qInsertToken = `INSERT INTO submission_tokens (token, application_id, person_id, created_at) VALUES (?, ?, ?, ?)`
 
@@ -50,6 +51,8 @@ const (
 	qFileByID = `SELECT ` + fileColumns + ` FROM application_files WHERE id = ?`
 
 	qListForApplicant = `SELECT ` + summaryColumns + ` FROM applications WHERE person_id = ?
+	ORDER BY created_at DESC, id`
+	qListForOrganisation = `SELECT ` + summaryColumns + ` FROM applications WHERE organisation_id = ?
 	ORDER BY created_at DESC, id`
 
 	qStatusByRef             = `SELECT id, status FROM applications WHERE reference = ?`

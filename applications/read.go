@@ -25,6 +25,38 @@ func (s *Store) ForApplicant(ctx context.Context, personID int64, ref Reference)
 	return s.load(ctx, s.db.SQL(), qApplicationForApplicant, string(ref), personID)
 }
 
+// ByReference returns any application with its history and files, or
+// ErrNotFound, without asking who looks: the caller decides whether the
+// person may see it (portal/access does, for every page).
+func (s *Store) ByReference(ctx context.Context, ref Reference) (*Application, error) {
+	return s.load(ctx, s.db.SQL(), qApplicationByRef, string(ref))
+}
+
+// FileByID returns any file's record, or ErrNotFound, without asking who
+// looks: the caller decides, by its application, whether they may.
+func (s *Store) FileByID(ctx context.Context, fileID string) (*File, error) {
+	f, err := scanFile(s.db.SQL().QueryRowContext(ctx, s.q(qFileByID), fileID))
+	if err != nil {
+		return nil, s.db.MapError(err)
+	}
+	return f, nil
+}
+
+// ApplicationByID is ByReference by the application's id.
+func (s *Store) ApplicationByID(ctx context.Context, id int64) (*Application, error) {
+	return s.load(ctx, s.db.SQL(), qApplicationByID, id)
+}
+
+// ListForOrganisation returns the applications made for an organisation,
+// newest first.
+func (s *Store) ListForOrganisation(ctx context.Context, orgID int64) ([]Summary, error) {
+	rows, err := s.db.SQL().QueryContext(ctx, s.q(qListForOrganisation), orgID)
+	if err != nil {
+		return nil, s.db.MapError(err)
+	}
+	return s.scanSummaries(ctx, rows)
+}
+
 // ListForApplicant returns a person's applications, newest first.
 func (s *Store) ListForApplicant(ctx context.Context, personID int64) ([]Summary, error) {
 	rows, err := s.db.SQL().QueryContext(ctx, s.q(qListForApplicant), personID)
@@ -190,16 +222,17 @@ func placeholders(n int) string {
 func (s *Store) load(ctx context.Context, q querier, query string, args ...any) (*Application, error) {
 	var a Application
 	var ref, answers, status string
-	var person, feeAmount sql.NullInt64
+	var person, feeAmount, org, by sql.NullInt64
 	var feeCurrency, feeWhen, due sql.NullString
 	var submitted sql.NullTime
 	err := q.QueryRowContext(ctx, s.q(query), args...).Scan(&a.ID, &ref, &a.ServiceSlug, &a.CatalogueVersion, &person,
 		&a.Contact.Name, &a.Contact.Email, &answers, &feeAmount, &feeCurrency, &feeWhen, &status,
-		&a.CreatedAt, &submitted, &a.UpdatedAt, &due, &a.Lang)
+		&a.CreatedAt, &submitted, &a.UpdatedAt, &due, &a.Lang, &org, &by)
 	if err != nil {
 		return nil, s.db.MapError(err)
 	}
 	a.Reference, a.Status, a.PersonID, a.DueDate = Reference(ref), Status(status), person.Int64, due.String
+	a.OrganisationID, a.SubmittedBy = org.Int64, by.Int64
 	a.SubmittedAt = submitted.Time
 	if feeAmount.Valid {
 		a.Fee = &Fee{Amount: feeAmount.Int64, Currency: feeCurrency.String, When: feeWhen.String}
@@ -281,15 +314,16 @@ func (s *Store) scanSummaries(ctx context.Context, rows *sql.Rows) ([]Summary, e
 	for rows.Next() {
 		var m Summary
 		var ref, status string
-		var person sql.NullInt64
+		var person, org, by sql.NullInt64
 		var submitted sql.NullTime
 		var due sql.NullString
 		if err := rows.Scan(&m.ID, &ref, &m.ServiceSlug, &person, &m.Contact.Name, &m.Contact.Email, &status,
-			&m.CreatedAt, &submitted, &m.UpdatedAt, &due); err != nil {
+			&m.CreatedAt, &submitted, &m.UpdatedAt, &due, &org, &by); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		m.Reference, m.Status, m.PersonID, m.DueDate = Reference(ref), Status(status), person.Int64, due.String
+		m.OrganisationID, m.SubmittedBy = org.Int64, by.Int64
 		m.CreatedAt, m.SubmittedAt, m.UpdatedAt = m.CreatedAt.UTC(), submitted.Time.UTC(), m.UpdatedAt.UTC()
 		out = append(out, m)
 	}

@@ -57,6 +57,8 @@ type Application struct {
 	DueDate          string // YYYY-MM-DD in the authority's time zone; "" when the service states no time
 	Deadline         Deadline
 	Lang             string // the language the form was filled in; "" for applications made before it was kept
+	OrganisationID   int64  // the organisation it was made for; 0 for none
+	SubmittedBy      int64  // who sent it when not the applicant (a representative); 0 otherwise
 	Events           []Event
 	Files            []File
 }
@@ -115,6 +117,8 @@ type Summary struct {
 	DueDate     string
 	Overdue     bool // past its due date while the council owes the next step
 	Deadline    Deadline
+	// OrganisationID and SubmittedBy are the Application's.
+	OrganisationID, SubmittedBy int64
 }
 
 // Options configure a Store.

@@ -21,9 +21,15 @@ type SubmitInput struct {
 	Service          *catalogue.Service
 	CatalogueVersion int64
 	PersonID         int64 // 0 when nobody is signed in (assurance "none" only)
-	Contact          Contact
-	Answers          forms.Answers
-	Files            []forms.AcceptedFile
+	// OrganisationID is the organisation the application is made for (its
+	// members see it), 0 for none; SubmittedBy is who sent it when that is
+	// not PersonID (a representative acting for them), 0 otherwise. The
+	// caller checks that they may (portal/access).
+	OrganisationID int64
+	SubmittedBy    int64
+	Contact        Contact
+	Answers        forms.Answers
+	Files          []forms.AcceptedFile
 	// Lang is the language the form was filled in: the applicant's mail
 	// about it is in that language unless they chose another.
 	Lang string
@@ -224,7 +230,8 @@ func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInpu
 		}
 		res, err := tx.ExecContext(ctx, s.q(qInsertApplication),
 			id, string(ref), in.Service.Slug, in.CatalogueVersion, nullID(in.PersonID), in.Contact.Name, in.Contact.Email,
-			answers, feeAmount, feeCurrency, feeWhen, string(FirstStatus(in.Service.Fee)), now, now, now, due, in.Lang)
+			answers, feeAmount, feeCurrency, feeWhen, string(FirstStatus(in.Service.Fee)), now, now, now, due, in.Lang,
+			nullID(in.OrganisationID), nullID(in.SubmittedBy))
 		if err != nil {
 			return 0, s.db.MapError(err)
 		}

@@ -89,6 +89,14 @@ const (
 	// PaymentLink: a member of staff at the counter sent the applicant a
 	// link to pay (package assist). Data: ref, service, amount, currency.
 	PaymentLink Kind = "payment_link"
+	// OrganisationInvite: an invitation to join an organisation, sent to
+	// the address invited (Event.Address). Data: token (the link's
+	// secret; blanked once sent), organisation (its name), role.
+	OrganisationInvite Kind = "organisation_invite"
+	// RepresentationInvite: a resident authorised the person at the
+	// address (Event.Address) to act for them. Data: token (blanked once
+	// sent), principal (their name), until (date).
+	RepresentationInvite Kind = "representation_invite"
 )
 
 // Kinds are every kind, in the order the account page lists them.
@@ -97,6 +105,13 @@ var Kinds = []Kind{
 	PaymentReceived, PaymentFailed, RefundMade,
 	FormExpiring, RenewalDue, SupportAlert, EmailConfirm, ReportStatus,
 	AppointmentBooked, AppointmentMoved, AppointmentCancelled, AppointmentReminder, PaymentLink,
+	OrganisationInvite, RepresentationInvite,
+}
+
+// Secret reports whether kind's data holds a link's secret, which the
+// worker forgets once the mail is sent.
+func (k Kind) Secret() bool {
+	return k == EmailConfirm || k == OrganisationInvite || k == RepresentationInvite
 }
 
 // Optional reports whether a person may turn kind off. The others are the

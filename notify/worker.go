@@ -356,7 +356,7 @@ func (w *Worker) send(ctx context.Context, r row, to Recipient) (o outcome, down
 	switch {
 	case err == nil:
 		o.status, o.channel = "sent", w.o.Channel.Name()
-		o.blankOut = r.Kind == EmailConfirm
+		o.blankOut = r.Kind.Secret()
 		return o, nil
 	case errors.Is(err, ErrRejected):
 		o.status, o.err = "failed", lastError(err, m.To)

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sportello/acting"
 	"strings"
 	"testing"
 
@@ -161,6 +162,7 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		Holidays:     calendar.New(db, nil),
 		Appointments: appointments.New(db, appointments.Options{Calendar: calendar.New(db, nil)}),
 		Assist:       assist.New(db, apps, nil, log),
+		Acting:       acting.New(db, nil, nil),
 	}, nil
 }
 

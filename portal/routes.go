@@ -78,6 +78,13 @@ func (s *Server) routes(app *fiber.App) {
 		s.holidays.Routes(app, adminOnly)
 	}
 
+	// Acting for someone else: /account/acting..., /account/organisations...,
+	// and for caseworkers /staff/acting... (organisations to confirm,
+	// powers of attorney on paper).
+	if s.onbehalf != nil {
+		s.onbehalf.Routes(app, staffOnly)
+	}
+
 	// Support finder and business permit finder.
 	// /support-finder/..., /account/support..., /business/start...
 	s.finders.Routes(app)

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sportello/acting"
 	"strings"
 	"time"
 
@@ -37,6 +38,7 @@ import (
 	"sportello/portal/editor"
 	"sportello/portal/finders"
 	"sportello/portal/holidays"
+	"sportello/portal/onbehalf"
 	"sportello/portal/outbox"
 	"sportello/portal/pay"
 	"sportello/portal/public"
@@ -151,6 +153,10 @@ type Deps struct {
 	// Assist is assisted digital's register, visits and log (staff helping
 	// residents at the counter, /staff/assist); nil leaves it out.
 	Assist *assist.Store
+	// Acting keeps organisations and representations: who may act for
+	// whom (portal/onbehalf, portal/access); nil leaves the pages out and
+	// lets each person see only their own applications.
+	Acting acting.Store
 }
 
 // Server is the portal's HTTP application.
@@ -179,6 +185,7 @@ type Server struct {
 	holidays *holidays.Handler
 	reports  *reportstaff.Handler
 	booking  *booking.Handler
+	onbehalf *onbehalf.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -268,7 +275,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth}
+	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth, Acting: deps.Acting}
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)
 	s.apply.Saved = deps.SavedAnswers
@@ -284,6 +291,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.engine = engine
 	s.finders = finders.New(s.Shared, deps.Catalogue, deps.Auth, deps.SavedAnswers)
+	if deps.Acting != nil {
+		s.onbehalf = onbehalf.New(s.Shared, deps.Acting, deps.Applications, s.access, deps.Auth, s.apply)
+		s.finders.PlanTargets = s.onbehalf.PlanTargets
+	}
 	if deps.Notifications != nil {
 		s.unsub = unsubscribe.New(s.Shared, deps.Notifications)
 		deps.Auth.ExemptCSRF(unsubscribe.OneClick)
@@ -298,6 +309,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		}
 		if deps.Reports != nil {
 			areas.Reports = deps.Reports.ErasePerson
+		}
+		if deps.Acting != nil {
+			areas.Acting = deps.Acting.ErasePerson
 		}
 		s.yourdata = yourdata.New(s.Shared, deps.Auth, areas, s.apply)
 		s.yourdata.SupportAnswers = s.finders.SavedAnswers

@@ -46,6 +46,7 @@ type config struct {
 		ClientSecret string
 		Scopes       []string
 		RolesClaim   string
+		TaxIDClaim   string
 		RoleEditor   string
 		RoleCase     string
 		RoleAdmin    string
@@ -211,6 +212,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.OIDC.ClientSecret = secret("SPORTELLO_OIDC_CLIENT_SECRET")
 	c.OIDC.Scopes = strings.Fields(get("SPORTELLO_OIDC_SCOPES", "openid profile email"))
 	c.OIDC.RolesClaim = get("SPORTELLO_OIDC_ROLES_CLAIM", "groups")
+	c.OIDC.TaxIDClaim = get("SPORTELLO_OIDC_TAX_ID_CLAIM", "tax_id")
 	c.OIDC.RoleEditor = get("SPORTELLO_ROLE_EDITOR", "editors")
 	c.OIDC.RoleCase = get("SPORTELLO_ROLE_CASEWORKER", "caseworkers")
 	c.OIDC.RoleAdmin = get("SPORTELLO_ROLE_ADMIN", "admins")

@@ -43,8 +43,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if c, _ := loadConfig(env(map[string]string{"SPORTELLO_DATA_DIR": "/srv/shared"})); c.IndexDir != filepath.Join("/srv/shared", "index") {
 		t.Errorf("the index follows the data directory by default: %q", c.IndexDir)
 	}
-	if strings.Join(c.OIDC.Scopes, " ") != "openid profile email" || c.OIDC.RolesClaim != "groups" {
-		t.Errorf("OIDC defaults: scopes %v, roles claim %q", c.OIDC.Scopes, c.OIDC.RolesClaim)
+	if strings.Join(c.OIDC.Scopes, " ") != "openid profile email" || c.OIDC.RolesClaim != "groups" || c.OIDC.TaxIDClaim != "tax_id" {
+		t.Errorf("OIDC defaults: scopes %v, roles claim %q, tax ID claim %q", c.OIDC.Scopes, c.OIDC.RolesClaim, c.OIDC.TaxIDClaim)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"sportello/acting"
 	"time"
 
 	"sportello/accounts"
@@ -128,7 +129,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
 		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Reports: places, Appointments: appts,
-		Assist: counter,
+		Assist: counter, Acting: acting.New(db, nil, nil),
 	}
 	if mail.devMail != nil {
 		deps.DevMail = mail.devMail
@@ -263,6 +264,7 @@ func newAuth(cfg config, people accounts.Sessions, m *metrics.Metrics, log *slog
 		Scopes:          cfg.OIDC.Scopes,
 		BaseURL:         cfg.BaseURL,
 		RolesClaim:      cfg.OIDC.RolesClaim,
+		TaxIDClaim:      cfg.OIDC.TaxIDClaim,
 		RoleEditor:      cfg.OIDC.RoleEditor,
 		RoleCaseworker:  cfg.OIDC.RoleCase,
 		RoleAdmin:       cfg.OIDC.RoleAdmin,
@@ -314,6 +316,7 @@ func developmentProvider(ac auth.Config, log *slog.Logger) (auth.Config, *devidp
 		BackChannelLogoutURI:   ac.BackChannelLogoutURI(),
 		Groups:                 devidp.Groups{Editor: ac.RoleEditor, Caseworker: ac.RoleCaseworker, Admin: ac.RoleAdmin, Counter: ac.RoleCounter},
 		ACR:                    devidp.ACR{Substantial: ac.ACRSubstantial, High: ac.ACRHigh},
+		TaxIDClaim:             ac.TaxIDClaim,
 		Logger:                 log,
 	})
 	if err != nil {

@@ -30,6 +30,9 @@ type Row struct {
 	Due        string
 	Overdue    bool
 	Applicant  string // staff lists only
+	// For says whom the viewer sees it for ("Acting for Marta Vidal",
+	// "For Forno Ferri SL"); "" for their own.
+	For string
 }
 
 type appDraftRow struct {
@@ -56,7 +59,7 @@ func (s *Handler) accountApplicationsIndex(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	d := s.Directory()
 	ctx := c.UserContext()
-	list, err := s.apps.ListForApplicant(ctx, v.PersonID)
+	list, err := s.access.Applications(c)
 	if err != nil {
 		return err
 	}
@@ -72,7 +75,9 @@ func (s *Handler) accountApplicationsIndex(c *fiber.Ctx) error {
 		}
 	}
 	for _, a := range list {
-		page.Applications = append(page.Applications, s.RowOf(c, d, a, "/account/applications/"))
+		row := s.RowOf(c, d, a.Summary, "/account/applications/")
+		row.For = a.Label(c)
+		page.Applications = append(page.Applications, row)
 	}
 	for _, dr := range drafts {
 		if _, ok := d.ServiceOf[dr.ServiceSlug]; !ok {

@@ -19,12 +19,13 @@ func responseTypes() []string {
 // information, a message and files, and puts the application back in
 // review: POST /account/applications/{ref}/respond (multipart).
 func (s *Handler) accountApplicationRespond(c *fiber.Ctx) error {
-	v := web.ViewerOf(c)
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
 		return err
 	}
-	if _, err := s.access.Application(c, ref); err != nil {
+	// A member or a representative answers for the applicant.
+	app, err := s.access.Application(c, ref)
+	if err != nil {
 		return err
 	}
 	values, _, files, err := readApplyForm(c)
@@ -66,7 +67,7 @@ func (s *Handler) accountApplicationRespond(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return web.Render(c, "applications/show", page)
 	}
-	if err := s.apps.Respond(c.UserContext(), v.PersonID, ref, message, res.Files); err != nil {
+	if err := s.apps.Respond(c.UserContext(), app.PersonID, ref, message, res.Files); err != nil {
 		return err
 	}
 	return c.Redirect("/account/applications/"+ref.String()+"?done=responded", fiber.StatusSeeOther)

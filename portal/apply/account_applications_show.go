@@ -85,12 +85,13 @@ func (s *Handler) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, 
 	if err != nil {
 		return accountApplicationPage{}, err
 	}
-	app, err := s.access.Application(c, ref)
+	app, rel, err := s.access.ApplicationFor(c, ref)
 	if err != nil {
 		return accountApplicationPage{}, err
 	}
 	d := s.Directory()
 	p := web.NewPage(c, "")
+	p.Acting = rel.Label(c)
 	head := s.HeaderOf(c, d, app, "/account/applications/")
 	page := accountApplicationPage{
 		Page:    p,

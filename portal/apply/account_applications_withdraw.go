@@ -18,12 +18,13 @@ const (
 // accountApplicationWithdraw withdraws one of the person's applications,
 // with their reason: POST /account/applications/{ref}/withdraw.
 func (s *Handler) accountApplicationWithdraw(c *fiber.Ctx) error {
-	v := web.ViewerOf(c)
 	ref, err := applications.ParseReference(c.Params("ref"))
 	if err != nil {
 		return err
 	}
-	if _, err := s.access.Application(c, ref); err != nil {
+	// A member or a representative withdraws for the applicant.
+	app, err := s.access.Application(c, ref)
+	if err != nil {
 		return err
 	}
 	limit := MaxWithdrawReason
@@ -44,7 +45,7 @@ func (s *Handler) accountApplicationWithdraw(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return web.Render(c, "applications/show", page)
 	}
-	if err := s.apps.Withdraw(c.UserContext(), v.PersonID, ref, res.Answers.Get("reason").Text); err != nil {
+	if err := s.apps.Withdraw(c.UserContext(), app.PersonID, ref, res.Answers.Get("reason").Text); err != nil {
 		return err
 	}
 	return c.Redirect("/account/applications/"+ref.String()+"?done=withdrawn", fiber.StatusSeeOther)

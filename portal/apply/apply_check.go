@@ -77,7 +77,12 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 		// shows the answers to put right.
 		return c.Redirect(stepURL(c, svc.Slug, "", token), fiber.StatusSeeOther)
 	}
+	behalf, err := s.applyFor(c, svc.Slug, pend.For)
+	if err != nil {
+		return err
+	}
 	p := web.NewPage(c, web.KindKey(svc.Kind, "check.title"))
+	p.Acting = behalf.label(c)
 	p.ServiceAlerts = web.AlertsFor(c, svc.Topic, svc.Slug)
 	page := applyCheckPage{
 		Page:    p,

@@ -54,6 +54,9 @@ func (s *Handler) applyConfirmation(c *fiber.Ctx) error {
 		return err
 	}
 	p := web.NewPage(c, web.KindKey(svc.Kind, "confirmation.title"))
+	if behalf, err := s.applyFor(c, svc.Slug, pend.For); err == nil {
+		p.Acting = behalf.label(c)
+	}
 	page := applyConfirmationPage{
 		Page:      p,
 		Service:   s.applyServiceView(d, svc, p.Lang),

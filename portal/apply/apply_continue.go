@@ -35,8 +35,12 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 	}
 	v := web.ViewerOf(c)
 	ctx := c.UserContext()
+	behalf, err := s.applyFor(c, svc.Slug, meta.Get(inputFor))
+	if err != nil {
+		return err
+	}
 
-	if meta.Get(inputAction) == actionSave {
+	if meta.Get(inputAction) == actionSave && behalf.Value == "" {
 		if !ownAccount(c) {
 			return web.NewError(fiber.StatusBadRequest, "apply.error.draft_sign_in", nil)
 		}
@@ -118,7 +122,11 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pend.Values, pend.Contact = values, contact
+	if behalf.Rep.ID != 0 {
+		// The application is the principal's: the council writes to them.
+		contact = applications.Contact{Name: behalf.Rep.PrincipalName}
+	}
+	pend.Values, pend.Contact, pend.For = values, contact, behalf.Value
 	if err := ps.Save(ctx, pend); err != nil {
 		return err
 	}
@@ -126,6 +134,7 @@ func (s *Handler) applyContinue(c *fiber.Ctx) error {
 		return c.Redirect(stepURL(c, svc.Slug, "check", token), fiber.StatusSeeOther)
 	}
 	page := s.applyFormPage(c, d, svc, token, values, res.Errors, pend)
+	page.onBehalf(c, behalf)
 	if page.Applicant != nil {
 		page.Applicant.Name, page.Applicant.Email = meta.Get(inputContactName), meta.Get(inputContactEmail)
 		for _, fe := range contactErrs {

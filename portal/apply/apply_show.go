@@ -33,6 +33,9 @@ type applyPage struct {
 	// Resident is the name of the resident a member of staff fills it in
 	// with at the counter; "" otherwise.
 	Resident string
+	// For is whom the form is for (apply_for.go): the hidden input's value,
+	// "" for the person themselves.
+	For string
 }
 
 // applyContact is the optional contact block of an anonymous application:
@@ -93,9 +96,28 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 		}
 		values = pend.Values
 	} else {
+		if ownAccount(c) && c.Query("for") == "" {
+			choices, err := s.applyForChoices(c, svc)
+			if err != nil {
+				return err
+			}
+			if choices != nil {
+				return s.applyForShow(c, d, svc, choices)
+			}
+		}
 		if token, err = s.apps.Pending().Issue(c.UserContext(), pendingOwnerOf(c)); err != nil {
 			return err
 		}
+	}
+	forValue := c.Query("for")
+	if pend != nil {
+		forValue = pend.For
+	}
+	behalf, err := s.applyFor(c, svc.Slug, forValue)
+	if err != nil {
+		return err
+	}
+	if pend == nil && behalf.Value == "" {
 		if ownAccount(c) {
 			switch draft, err := s.apps.Draft(c.UserContext(), v.PersonID, svc.Slug); {
 			case err == nil:
@@ -111,7 +133,8 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 	case pend != nil:
 	case ct != nil:
 		values, from = forms.Fill(svc.OnlineForm, counterOffers(ct), values)
-	case v != nil:
+	case v != nil && behalf.Value == "":
+		// Someone acting for another is not offered their own details.
 		offers, err := s.offers(c, v)
 		if err != nil {
 			return err
@@ -119,6 +142,7 @@ func (s *Handler) applyShow(c *fiber.Ctx) error {
 		values, from = forms.Fill(svc.OnlineForm, offers, values)
 	}
 	page := s.applyFormPage(c, d, svc, token, values, nil, pend)
+	page.onBehalf(c, behalf)
 	notePrefilled(c, page.Fields, from)
 	page.DraftSaved = draftSaved
 	if page.Applicant != nil && pend != nil {
@@ -155,4 +179,13 @@ func (s *Handler) applyFormPage(c *fiber.Ctx, d *web.Directory, svc *catalogue.S
 		}
 	}
 	return page
+}
+
+// onBehalf labels the form for whom it is filled in; a form filled in for
+// someone else is not saved as the person's own draft.
+func (p *applyPage) onBehalf(c *fiber.Ctx, b onBehalf) {
+	p.For, p.Acting = b.Value, b.label(c)
+	if b.Value != "" {
+		p.CanSaveDraft = false
+	}
 }

@@ -31,6 +31,11 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	case pend.Reference != "":
 		return c.Redirect(stepURL(c, svc.Slug, "confirmation", token), fiber.StatusSeeOther)
 	}
+	// Checked again: a representation may have ended since the form began.
+	behalf, err := s.applyFor(c, svc.Slug, pend.For)
+	if err != nil {
+		return err
+	}
 	res, err := s.applyRevalidate(c.UserContext(), svc, pend)
 	if err != nil {
 		return err
@@ -58,6 +63,13 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	submit := s.apps.Submit
 	if s.isReport(svc) {
 		submit = s.submitReport
+	}
+	switch {
+	case behalf.Rep.ID != 0:
+		// The principal's application, sent by their representative.
+		in.PersonID, in.SubmittedBy = behalf.Rep.Principal, in.PersonID
+	case behalf.Org.ID != 0:
+		in.OrganisationID = behalf.Org.ID
 	}
 	app, err := submit(c.UserContext(), in)
 	if err != nil {

@@ -42,6 +42,12 @@ type Config struct {
 	// (SPORTELLO_OIDC_ROLES_CLAIM). Dots walk into objects, so Keycloak's
 	// "realm_access.roles" works. Default: groups.
 	RolesClaim string
+	// TaxIDClaim is the claim holding the tax ID of the business the
+	// person signs in for, when the provider vouches for one
+	// (SPORTELLO_OIDC_TAX_ID_CLAIM; dots walk into objects). Default:
+	// tax_id. A business registered with the same tax ID is confirmed at
+	// once (portal/onbehalf).
+	TaxIDClaim string
 	// RoleEditor, RoleCaseworker and RoleAdmin are the values of the roles
 	// claim that grant each staff role (SPORTELLO_ROLE_EDITOR,
 	// SPORTELLO_ROLE_CASEWORKER, SPORTELLO_ROLE_ADMIN). Defaults: editors,
@@ -101,6 +107,7 @@ type Config struct {
 // Defaults, exported so that cmd/ and the README quote the same values.
 const (
 	DefaultRolesClaim      = "groups"
+	DefaultTaxIDClaim      = "tax_id"
 	DefaultRoleEditor      = "editors"
 	DefaultRoleCaseworker  = "caseworkers"
 	DefaultRoleAdmin       = "admins"
@@ -169,6 +176,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RolesClaim == "" {
 		c.RolesClaim = DefaultRolesClaim
+	}
+	if c.TaxIDClaim == "" {
+		c.TaxIDClaim = DefaultTaxIDClaim
 	}
 	if c.RoleEditor == "" {
 		c.RoleEditor = DefaultRoleEditor

@@ -126,7 +126,8 @@ func (a *Auth) Callback(c *fiber.Ctx) error {
 	acr := stringClaim(claims, "acr")
 	sid := stringClaim(claims, "sid")
 
-	sessionID, err := a.startSession(sess, pending)
+	taxID, _ := claimAt(claims, a.cfg.TaxIDClaim)
+	sessionID, err := a.startSession(sess, pending, taxID)
 	if err != nil {
 		return web.NewError(fiber.StatusInternalServerError, "", err)
 	}
@@ -156,11 +157,18 @@ func (a *Auth) Callback(c *fiber.Ctx) error {
 // attacker might have planted, is deleted) with a fresh CSRF token, keeping
 // only the other sign-ins in progress. Fiber saves it under the new id,
 // which is returned.
-func (a *Auth) startSession(sess *session.Session, pending []pendingLogin) (string, error) {
+func (a *Auth) startSession(sess *session.Session, pending []pendingLogin, taxID any) (string, error) {
 	if err := sess.Regenerate(); err != nil {
 		return "", fmt.Errorf("auth: renewing the session id: %w", err)
 	}
 	sess.Delete(keyCSRF)
+	// The tax ID the provider vouches for is the sign-in's: another
+	// sign-in in the same browser does not inherit it.
+	if s, ok := taxID.(string); ok && strings.TrimSpace(s) != "" {
+		sess.Set(SessionTaxID, strings.TrimSpace(s))
+	} else {
+		sess.Delete(SessionTaxID)
+	}
 	if err := setPending(sess, pending); err != nil {
 		return "", err
 	}

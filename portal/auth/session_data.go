@@ -11,6 +11,10 @@ import (
 // token, sign-ins in progress); other packages may not read or change them.
 const reservedPrefix = "auth."
 
+// SessionTaxID is the session key of the tax ID the identity provider
+// vouched for at sign-in (Config.TaxIDClaim), "" when it carried none.
+const SessionTaxID = "idp.tax_id"
+
 // SessionValue returns what the browser's server-side session holds under
 // key, "" when nothing (or when the browser has no session). Values live in
 // the session row with the CSRF token, so they end with the session: at

@@ -47,6 +47,9 @@ type Config struct {
 	// ACR names the acr values issued for each assurance level; empty fields
 	// take the portal's defaults (low, substantial, high).
 	ACR ACR
+	// TaxIDClaim names the claim carrying the business person's tax ID
+	// (the portal's SPORTELLO_OIDC_TAX_ID_CLAIM); empty: tax_id.
+	TaxIDClaim string
 	// HTTPClient sends back-channel logout requests; nil means a client with
 	// a 10 second timeout.
 	HTTPClient *http.Client
@@ -193,6 +196,9 @@ type persona struct {
 	defaultLevel  string // "low", "substantial" or "high"
 	PreferredLang string
 	NationalID    string // the national_id claim; "" for none
+	// TaxID is the tax ID of the business the person signs in for, which
+	// the provider vouches for in the tax ID claim; "" for none.
+	TaxID string
 }
 
 // personas are the demo people, in the order the sign-in page lists them;
@@ -204,7 +210,7 @@ var personas = []persona{
 	{Key: "resident", Name: "Marta Vidal", GivenName: "Marta", FamilyName: "Vidal", Email: "marta.vidal@example.org",
 		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "ca", NationalID: "12345678Z"},
 	{Key: "business", Name: "Luca Ferri", GivenName: "Luca", FamilyName: "Ferri", Email: "luca.ferri@forno-ferri.example",
-		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "it", NationalID: "Y1234567X"},
+		groups: func(Groups) []string { return nil }, defaultLevel: "substantial", PreferredLang: "it", NationalID: "Y1234567X", TaxID: "B66554433"},
 	{Key: "editor", Name: "Élodie Martin", GivenName: "Élodie", FamilyName: "Martin", Email: "elodie.martin@porta-nova.example",
 		groups: func(g Groups) []string { return []string{g.Editor} }, defaultLevel: "substantial", PreferredLang: "fr"},
 	{Key: "caseworker", Name: "Javier Ortega", GivenName: "Javier", FamilyName: "Ortega", Email: "javier.ortega@porta-nova.example",

@@ -1,6 +1,7 @@
 package devidp
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -375,6 +376,9 @@ func (s *storage) fillUserinfo(info *oidc.UserInfo, subject string, scopes []str
 			info.AppendClaims("groups", p.groupsFor(s.cfg.Groups))
 			if p.NationalID != "" {
 				info.AppendClaims(NationalIDClaim, p.NationalID)
+			}
+			if p.TaxID != "" {
+				info.AppendClaims(cmp.Or(s.cfg.TaxIDClaim, "tax_id"), p.TaxID)
 			}
 		case oidc.ScopeEmail:
 			info.Email = p.Email

@@ -20,6 +20,10 @@ type businessPlanPage struct {
 	Answers     []businessAnswerView
 	ChangeURL   string
 	StartURL    string
+	// SaveTo are the organisations the plan may be saved to, with Query,
+	// the plan's answers as they are saved.
+	SaveTo []PlanTarget
+	Query  string
 }
 
 type businessStepView struct {
@@ -84,7 +88,15 @@ func (s *Handler) businessStartPlan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.Render(c, "business/plan", s.businessPlanPage(c, ch, plan, views, businessURL(businessQuestionsPath, ch.Value, given)))
+	page := s.businessPlanPage(c, ch, plan, views, businessURL(businessQuestionsPath, ch.Value, given))
+	if s.PlanTargets != nil && web.ViewerOf(c) != nil {
+		if page.SaveTo, err = s.PlanTargets(c); err != nil {
+			return err
+		}
+		given.Set("what", ch.Value)
+		page.Query = given.Encode()
+	}
+	return web.Render(c, "business/plan", page)
 }
 
 // businessPlanPage lays out plan, made for the business type ch with the

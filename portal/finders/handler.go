@@ -23,7 +23,14 @@ type Handler struct {
 	saved accounts.Answers
 	// compiled holds the finders of the catalogue version (eligibility.go).
 	compiled finderCache
+	// PlanTargets lists the organisations the signed-in person may save a
+	// business permit plan to (portal/onbehalf); nil offers none.
+	PlanTargets func(c *fiber.Ctx) ([]PlanTarget, error)
 }
+
+// PlanTarget is an organisation a plan may be saved to: its name, and the
+// form's action, which takes the plan's query in the field "query".
+type PlanTarget struct{ Name, Action string }
 
 // New returns the finders' handler.
 func New(sh *web.Shared, store catalogue.Store, a *auth.Auth, saved accounts.Answers) *Handler {

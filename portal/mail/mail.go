@@ -133,6 +133,10 @@ func (r *Renderer) Render(ctx context.Context, n notify.Notification, to notify.
 		err = w.appointment(ctx)
 	case notify.PaymentLink:
 		err = w.paymentLink()
+	case notify.OrganisationInvite:
+		err = w.organisationInvite()
+	case notify.RepresentationInvite:
+		err = w.representationInvite()
 	default:
 		err = fmt.Errorf("mail: no mail for the kind %q", n.Kind)
 	}

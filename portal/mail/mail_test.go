@@ -189,6 +189,12 @@ func sample(kind notify.Kind, lang string) (notify.Notification, []string) {
 	case notify.PaymentLink:
 		n.Data = map[string]string{"ref": ref, "service": "resident-parking-permit", "amount": "123450", "currency": "eur"}
 		return n, []string{ref, parking, amount, base + "/applications/" + ref + "/pay?lang=" + lang}
+	case notify.OrganisationInvite:
+		n.Data = map[string]string{"token": "j01n-T0ken", "organisation": "Forno Ferri SL", "role": "member"}
+		return n, []string{"Forno Ferri SL", tr(lang, "acting.role.member"), base + "/account/organisations/join/j01n-T0ken?lang=" + lang, "14"}
+	case notify.RepresentationInvite:
+		n.Data = map[string]string{"token": "acc3pt-T0ken", "principal": "Marta Vidal", "until": "2026-03-03"}
+		return n, []string{"Marta Vidal", date, base + "/account/acting/accept/acc3pt-T0ken?lang=" + lang, "14"}
 	}
 	panic("no sample of " + kind)
 }

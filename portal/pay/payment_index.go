@@ -25,7 +25,7 @@ func (s *Handler) paymentIndex(c *fiber.Ctx) error {
 		return web.NewError(fiber.StatusNotFound, "", nil)
 	}
 	ctx := c.UserContext()
-	apps, err := s.apps.ListForApplicant(ctx, v.PersonID)
+	apps, err := s.access.Applications(c)
 	if err != nil {
 		return err
 	}

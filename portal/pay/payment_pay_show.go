@@ -54,6 +54,7 @@ func (s *Handler) paymentPayPage(c *fiber.Ctx) (paymentPayPage, error) {
 	d := s.Directory()
 	kind := d.KindOf(app.ServiceSlug)
 	p := web.NewPage(c, web.KindKey(kind, "pay.title"))
+	p.Acting = s.access.Label(c, app)
 	page := paymentPayPage{
 		Page:      p,
 		Reference: app.Reference.String(),

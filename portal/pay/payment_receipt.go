@@ -49,6 +49,7 @@ func (s *Handler) paymentReceipt(c *fiber.Ctx) error {
 		return err
 	}
 	pg := web.NewPage(c, "payments.receipt.title")
+	pg.Acting = s.access.Label(c, app)
 	page := paymentReceiptPage{
 		Page:      pg,
 		Number:    strconv.FormatInt(r.PaymentID, 10),

@@ -83,5 +83,6 @@ func (s *Handler) paymentReturn(c *fiber.Ctx) error {
 		page.State, title = "failed", "payments.return.failed"
 	}
 	page.Page = web.NewPage(c, title)
+	page.Acting = s.access.Label(c, app)
 	return web.Render(c, "payments/return", page)
 }

@@ -79,6 +79,10 @@ type Page struct {
 	// ServiceAlerts are the service alerts the page shows at its top: the
 	// site-wide ones, and a topic's or service's on its pages (AlertsFor).
 	ServiceAlerts []AlertBanner
+	// Acting labels a page shown to someone acting for another person or
+	// for an organisation ("Acting for Marta Vidal"), translated; the
+	// layout shows it as a banner above the page.
+	Acting string
 }
 
 // LangLink is one entry of the language switcher.

@@ -86,6 +86,9 @@ func (s *Handler) accountDelete(c *fiber.Ctx) error {
 	if a.Reports != nil {
 		erasers = append(erasers, a.Reports)
 	}
+	if a.Acting != nil {
+		erasers = append(erasers, a.Acting)
+	}
 	err := a.People.DeletePerson(c.UserContext(), v.PersonID, erasers...)
 	if err != nil {
 		return err

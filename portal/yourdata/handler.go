@@ -39,6 +39,9 @@ type Areas struct {
 	// Reports forget the person's support of reports at a place; nil when
 	// there are none.
 	Reports accounts.Eraser
+	// Acting erases the person's memberships and representations; nil
+	// when the portal has none.
+	Acting accounts.Eraser
 }
 
 // QA is one saved support-finder answer as the finder words it.
