@@ -24,6 +24,8 @@ import (
 	"sportello/payments"
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
+	"sportello/portal/open311"
+	"sportello/reports"
 	"sportello/search"
 	"sportello/store"
 	"sportello/supportalerts"
@@ -145,6 +147,9 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		Forms:   forms.NewValidator(forms.Options{Currency: "EUR"}),
 		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),
 		Holidays: calendar.New(db, nil),
+		Open311: open311.Options{
+			Reports: reports.New(db, apps, reports.Options{Logger: log}), Keys: reports.NewAPIKeys(db, nil),
+		},
 	}, nil
 }
 

@@ -33,6 +33,7 @@ import (
 	"sportello/portal/editor"
 	"sportello/portal/finders"
 	"sportello/portal/holidays"
+	"sportello/portal/open311"
 	"sportello/portal/outbox"
 	"sportello/portal/pay"
 	"sportello/portal/public"
@@ -129,6 +130,11 @@ type Deps struct {
 	// Holidays are the council's public holidays (a calendar.Store), which
 	// administrators keep at /staff/holidays; nil leaves the page out.
 	Holidays holidays.Holidays
+	// Open311 are the reports and the API keys of the Open311 GeoReport v2
+	// API (/open311/v2, and /staff/open311-keys for administrators);
+	// with its Reports nil the API is left out. Its Forms default to
+	// Deps.Forms.
+	Open311 open311.Options
 }
 
 // Server is the portal's HTTP application.
@@ -154,6 +160,7 @@ type Server struct {
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
 	holidays *holidays.Handler
+	open311  *open311.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -278,6 +285,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Holidays != nil {
 		s.holidays = holidays.New(s.Shared, deps.Holidays)
+	}
+	if deps.Open311.Reports != nil && deps.Open311.Keys != nil {
+		if deps.Open311.Forms == nil {
+			deps.Open311.Forms = deps.Forms
+		}
+		s.open311 = open311.New(s.Shared, deps.Open311)
+		// A POST to the API carries an API key in its body, not a session.
+		deps.Auth.ExemptCSRF(open311.Exempt)
 	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)

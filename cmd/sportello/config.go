@@ -85,6 +85,9 @@ type config struct {
 	PendingQuota    int64          // uploads kept in forms in progress, per person or session and per address
 	ReferencePrefix string         // starts every application reference
 	TimeZone        *time.Location // the council's: due dates are counted in it
+	// Open311Jurisdiction is the jurisdiction_id the Open311 API serves;
+	// "" is the base URL's host.
+	Open311Jurisdiction string
 }
 
 const (
@@ -254,6 +257,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		loc = time.UTC
 	}
 	c.TimeZone = loc
+	c.Open311Jurisdiction = strings.TrimSpace(get("SPORTELLO_OPEN311_JURISDICTION", ""))
 
 	if c.Env == envProduction {
 		// The embedded defaults exist so that a newcomer can run Sportello

@@ -22,6 +22,8 @@ import (
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
 	portalmail "sportello/portal/mail"
+	"sportello/portal/open311"
+	"sportello/reports"
 	"sportello/search"
 	"sportello/supportalerts"
 )
@@ -87,6 +89,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	validator := forms.NewValidator(forms.Options{Currency: authority.Currency, MaxFileSize: cfg.UploadMaxBytes, Location: cfg.TimeZone})
+	places := reports.New(db, apps, reports.Options{Logger: log})
 
 	provider, err := providers.New(db, providers.Settings{
 		Env:                 cfg.Env,
@@ -116,6 +119,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
 		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays,
+		Open311: open311.Options{
+			Reports: places, Keys: reports.NewAPIKeys(db, nil), Jurisdiction: cfg.Open311Jurisdiction,
+		},
 	}
 	if mail.devMail != nil {
 		deps.DevMail = mail.devMail
