@@ -121,10 +121,10 @@ func (h *Handler) Routes(r fiber.Router, adminOnly fiber.Handler) {
 	r.Get(Prefix+"/discovery.:format", h.api(h.discoveryShow))
 	r.Get(V2+"/discovery.:format", h.api(h.discoveryShow))
 	r.Get(V2+"/services.:format", h.api(h.serviceList))
-	r.Get(V2+"/services/:code.:format", h.api(h.serviceShow))
+	r.Get(V2+"/services/:service_code.:format", h.api(h.serviceShow))
 	r.Get(V2+"/requests.:format", h.api(h.requestList))
 	r.Post(V2+"/requests.:format", h.limit, h.api(h.requestCreate))
-	r.Get(V2+"/requests/:id.:format", h.api(h.requestShow))
+	r.Get(V2+"/requests/:service_request_id.:format", h.api(h.requestShow))
 	r.Get(V2+"/tokens/:token.:format", h.api(h.tokenShow))
 	// Anything else under /open311 answers in the API's error format.
 	r.All(Prefix+"/*", h.api(func(c *fiber.Ctx, _ string) error {

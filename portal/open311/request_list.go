@@ -127,9 +127,9 @@ func (h *Handler) requestList(c *fiber.Ctx, format string) error {
 // requestShow is one report: GET /open311/v2/requests/{id}.{json,xml}, in
 // a list of one as the specification has it.
 func (h *Handler) requestShow(c *fiber.Ctx, format string) error {
-	r, err := h.opts.Reports.ByReference(c.UserContext(), applications.Reference(c.Params("id")))
+	r, err := h.opts.Reports.ByReference(c.UserContext(), applications.Reference(c.Params("service_request_id")))
 	if errors.Is(err, reports.ErrNotFound) {
-		return h.fail(c, fiber.StatusNotFound, "service_request_id "+c.Params("id")+" not found.")
+		return h.fail(c, fiber.StatusNotFound, "service_request_id "+c.Params("service_request_id")+" not found.")
 	}
 	if err != nil {
 		return err

@@ -47,7 +47,7 @@ const (
 // serviceShow is a service's definition: GET
 // /open311/v2/services/{service_code}.{json,xml}.
 func (h *Handler) serviceShow(c *fiber.Ctx, format string) error {
-	code := c.Params("code")
+	code := c.Params("service_code")
 	svc, ok, err := h.reportable(c.UserContext(), code)
 	if err != nil {
 		return err
