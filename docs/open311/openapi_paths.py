@@ -66,7 +66,7 @@ def main():
         "open311DiscoveryV2", "The same discovery document, under the endpoint",
         [FORMAT], "The discovery document", ref("Open311Discovery"), "discovery", [404])}
     paths["/open311/v2/services.{format}"] = {"servers": SERVERS, "get": op(
-        "open311Services", "GeoReport v2 GET services: the services one may report (catalogue kind report, open without signing in)",
+        "open311Services", "GeoReport v2 GET services: the services one may report (catalogue kind report with a location field, open without signing in)",
         [FORMAT, JURISDICTION, LOCALE], "The services (XML: <services><service>)", array("Open311Service"), "services", [404])}
     paths["/open311/v2/services/{service_code}.{format}"] = {"servers": SERVERS, "get": op(
         "open311ServiceDefinition", "GeoReport v2 GET service definition: the service's online form questions as attributes",
@@ -127,7 +127,7 @@ def main():
     schemas["Open311NewRequest"] = {"type": "object", "required": ["api_key", "service_code"], "properties": {
         "api_key": s(), "jurisdiction_id": s(), "service_code": s(),
         "lat": {"type": "number"}, "long": {"type": "number"},
-        "address_string": {"type": "string", "description": "For a service whose place is a postal address: street and number, a comma, the postcode and the town."},
+        "address_string": {"type": "string", "description": "The street and the nearest number or a landmark."},
         "address_id": {"type": "string", "description": "Not used by this endpoint: send lat and long or address_string."},
         "email": s(), "device_id": s(), "account_id": s(), "first_name": s(), "last_name": s(), "phone": s(),
         "description": s(), "media_url": {"type": "string", "description": "Checked to be an http(s) address; not fetched."},

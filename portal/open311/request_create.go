@@ -169,18 +169,10 @@ func parsePost(in url.Values, form *catalogue.OnlineForm) post {
 		}
 	}
 	place := p.std.place
-	switch place.Type {
-	case forms.TypeLocation:
-		p.values[place.Name+"-line1"] = []string{p.address}
-		if p.point != nil {
-			p.values[place.Name+"-lat"] = []string{strconv.FormatFloat(p.point.Lat, 'f', -1, 64)}
-			p.values[place.Name+"-lng"] = []string{strconv.FormatFloat(p.point.Lng, 'f', -1, 64)}
-		}
-	case forms.TypeAddress:
-		line1, postcode, town := splitAddress(p.address)
-		p.values[place.Name+"-line1"] = []string{line1}
-		p.values[place.Name+"-postcode"] = []string{postcode}
-		p.values[place.Name+"-town"] = []string{town}
+	p.values[place.Name+"-line1"] = []string{p.address}
+	if p.point != nil {
+		p.values[place.Name+"-lat"] = []string{strconv.FormatFloat(p.point.Lat, 'f', -1, 64)}
+		p.values[place.Name+"-lng"] = []string{strconv.FormatFloat(p.point.Lng, 'f', -1, 64)}
 	}
 	p.description = strings.TrimSpace(in.Get("description"))
 	if f := p.std.description; f != nil {
@@ -258,8 +250,6 @@ func (p *post) paramOf(fe forms.FieldError) string {
 			return "lat and long, or address_string"
 		case strings.HasSuffix(fe.Input, "-lat"), strings.HasSuffix(fe.Input, "-lng"):
 			return "lat and long"
-		case p.std.place.Type == forms.TypeAddress:
-			return "address_string (the street and number, a comma, the postcode and the town)"
 		}
 		return "address_string"
 	case p.std.description != nil && fe.Field == p.std.description.Name:
@@ -270,21 +260,6 @@ func (p *post) paramOf(fe forms.FieldError) string {
 		return "phone"
 	}
 	return "attribute[" + fe.Field + "]"
-}
-
-// splitAddress reads a postal address written on one line, "Carrer Major
-// 12, 08800 Porta Nova": the street before the last comma, then the
-// postcode (the first word, which has a digit) and the town.
-func splitAddress(s string) (line1, postcode, town string) {
-	i := strings.LastIndex(s, ",")
-	if i < 0 {
-		return s, "", ""
-	}
-	rest := strings.Fields(s[i+1:])
-	if len(rest) == 0 || !strings.ContainsAny(rest[0], "0123456789") {
-		return s, "", ""
-	}
-	return strings.TrimSpace(s[:i]), rest[0], strings.Join(rest[1:], " ")
 }
 
 // hashPrefix is a short hash of an API key, for counting its requests

@@ -1,9 +1,11 @@
 package open311
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,7 +63,7 @@ func (h *Handler) requestList(c *fiber.Ctx, format string) error {
 			return h.fail(c, fiber.StatusBadRequest, "service_request_id lists too many ids: ask for at most 100 at once.")
 		}
 		for _, id := range ids {
-			r, err := h.opts.Reports.ByReference(ctx, applications.Reference(id))
+			r, err := h.byReference(ctx, id)
 			if errors.Is(err, reports.ErrNotFound) {
 				continue
 			}
@@ -74,11 +76,18 @@ func (h *Handler) requestList(c *fiber.Ctx, format string) error {
 	}
 	f := reports.Filter{Limit: maxRequests}
 	var problems []string
+	offered, err := h.offered(ctx)
+	if err != nil {
+		return err
+	}
 	for _, code := range splitList(c.Query("service_code")) {
-		if _, ok := h.Directory().ServiceOf[code]; !ok {
+		if !slices.Contains(offered, code) {
 			problems = append(problems, "service_code "+code+" is not a service: GET services."+format+" lists them.")
 		}
 		f.Services = append(f.Services, code)
+	}
+	if len(f.Services) == 0 {
+		f.Services = offered
 	}
 	for _, st := range splitList(c.Query("status")) {
 		switch strings.ToLower(st) {
@@ -90,7 +99,6 @@ func (h *Handler) requestList(c *fiber.Ctx, format string) error {
 			problems = append(problems, "status "+st+" is not one: send open or closed.")
 		}
 	}
-	var err error
 	if f.From, err = w3cParam(c.Query("start_date")); err != nil {
 		problems = append(problems, "start_date must be a W3C date and time with its time zone, like 2026-12-01T00:00:00Z.")
 	}
@@ -127,7 +135,7 @@ func (h *Handler) requestList(c *fiber.Ctx, format string) error {
 // requestShow is one report: GET /open311/v2/requests/{id}.{json,xml}, in
 // a list of one as the specification has it.
 func (h *Handler) requestShow(c *fiber.Ctx, format string) error {
-	r, err := h.opts.Reports.ByReference(c.UserContext(), applications.Reference(c.Params("service_request_id")))
+	r, err := h.byReference(c.UserContext(), c.Params("service_request_id"))
 	if errors.Is(err, reports.ErrNotFound) {
 		return h.fail(c, fiber.StatusNotFound, "service_request_id "+c.Params("service_request_id")+" not found.")
 	}
@@ -158,6 +166,9 @@ func (h *Handler) tokenShow(c *fiber.Ctx, format string) error {
 		return h.fail(c, fiber.StatusNotFound, "token not found.")
 	}
 	r, err := h.opts.Reports.ByToken(c.UserContext(), token)
+	if err == nil {
+		r, err = h.offeredReport(c.UserContext(), r)
+	}
 	if errors.Is(err, reports.ErrNotFound) {
 		return h.fail(c, fiber.StatusNotFound, "token not found.")
 	}
@@ -166,6 +177,44 @@ func (h *Handler) tokenShow(c *fiber.Ctx, format string) error {
 	}
 	out := []tokenRequest{{ID: string(r.Reference), Token: token}}
 	return h.send(c, format, out, xmlTokens{Requests: out})
+}
+
+// offered are the codes of the services the API offers.
+func (h *Handler) offered(ctx context.Context) ([]string, error) {
+	var codes []string
+	for _, sum := range h.Directory().Services {
+		_, ok, err := h.reportable(ctx, sum.Slug)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			codes = append(codes, sum.Slug)
+		}
+	}
+	return codes, nil
+}
+
+// byReference is the report of reference ref if its service is one the
+// API offers; ErrNotFound otherwise.
+func (h *Handler) byReference(ctx context.Context, ref string) (*reports.Report, error) {
+	r, err := h.opts.Reports.ByReference(ctx, applications.Reference(ref))
+	if err != nil {
+		return nil, err
+	}
+	return h.offeredReport(ctx, r)
+}
+
+// offeredReport is r if its service is one the API offers, so that the
+// API never shows a report of a service it does not list.
+func (h *Handler) offeredReport(ctx context.Context, r *reports.Report) (*reports.Report, error) {
+	_, ok, err := h.reportable(ctx, r.ServiceSlug)
+	switch {
+	case err != nil:
+		return nil, err
+	case !ok:
+		return nil, reports.ErrNotFound
+	}
+	return r, nil
 }
 
 // requestOf is what anyone may read of r.

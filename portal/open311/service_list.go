@@ -50,7 +50,7 @@ func (h *Handler) serviceList(c *fiber.Ctx, format string) error {
 
 // reportable returns the published service slug when the API can take
 // reports of it: of kind report, with an online form that says where (a
-// location or an address), open to anyone without signing in.
+// location field), open to anyone without signing in.
 func (h *Handler) reportable(ctx context.Context, slug string) (*catalogue.Service, bool, error) {
 	sum, ok := h.Directory().ServiceOf[slug]
 	if !ok || catalogue.TransactionOf(sum.Kind) != catalogue.TransactionReport || !sum.Online {
@@ -95,18 +95,15 @@ func keywords(k catalogue.TextList, lang, fallback string) []string {
 	return k[fallback]
 }
 
-// placeField is the form's first location field, else its first address
-// field: where lat, long and address_string go. nil when it has neither.
+// placeField is the form's first location field: where lat, long and
+// address_string go; nil when it has none. A service whose form asks for a
+// postal address instead is not offered: the specification lets a client
+// send lat and long alone, which a postal address cannot be made from.
 func placeField(form *catalogue.OnlineForm) *catalogue.Field {
-	var addr *catalogue.Field
 	for i := range form.Fields {
-		f := &form.Fields[i]
-		if f.Type == forms.TypeLocation {
-			return f
-		}
-		if f.Type == forms.TypeAddress && addr == nil {
-			addr = f
+		if form.Fields[i].Type == forms.TypeLocation {
+			return &form.Fields[i]
 		}
 	}
-	return addr
+	return nil
 }
