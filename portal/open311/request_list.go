@@ -87,6 +87,9 @@ func (h *Handler) requestList(c *fiber.Ctx, format string) error {
 		f.Services = append(f.Services, code)
 	}
 	if len(f.Services) == 0 {
+		if len(offered) == 0 {
+			return h.send(c, format, list, xmlRequests{Requests: list})
+		}
 		f.Services = offered
 	}
 	for _, st := range splitList(c.Query("status")) {
