@@ -78,7 +78,7 @@ func TestNotificationsChoices(t *testing.T) {
 		t.Errorf("%d h1 elements", n)
 	}
 
-	r := b.postForm(page, notificationsPath+"/settings", url.Values{"receive": {"status_changed", "form_expiring"}, "lang": {"ca"}})
+	r := b.postForm(page, notificationsPath+"/settings", url.Values{"receive": {"status_changed", "form_expiring", "report_status"}, "lang": {"ca"}})
 	must(t, r, http.StatusOK, "Your choices have been saved.",
 		`id="receive-renewal_due" name="receive" value="renewal_due">`, `id="lang-ca" name="lang" value="ca" checked`)
 	marta := site.personID(t, "resident")
@@ -91,7 +91,7 @@ func TestNotificationsChoices(t *testing.T) {
 	if err := notify.New(site.db, nil).SaveSettings(context.Background(), marta, st); err != nil {
 		t.Fatal(err)
 	}
-	b.postForm(page, notificationsPath+"/settings", url.Values{"receive": {"status_changed", "form_expiring", "renewal_due"}, "lang": {""}})
+	b.postForm(page, notificationsPath+"/settings", url.Values{"receive": {"status_changed", "form_expiring", "renewal_due", "report_status"}, "lang": {""}})
 	if st := settingsOf(t, site, marta); st.Lang != "" || len(st.Off) != 1 || st.Off[0] != notify.SupportAlert {
 		t.Errorf("settings after turning renewals back on: %+v", st)
 	}

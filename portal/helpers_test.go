@@ -25,6 +25,7 @@ import (
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
 	"sportello/portal/open311"
+	"sportello/portal/web"
 	"sportello/reports"
 	"sportello/search"
 	"sportello/store"
@@ -83,6 +84,7 @@ func setUp(dir string) error {
 		BaseURL:    base,
 		Env:        "test",
 		DemoSignIn: true,
+		Map:        testMap,
 		Log:        log,
 	}, fixture.deps)
 	if err != nil {
@@ -90,6 +92,13 @@ func setUp(dir string) error {
 	}
 	fixture.srv, fixture.db, fixture.store, fixture.index, fixture.auth = srv, db, st, idx, deps.Auth
 	return nil
+}
+
+// testMap is the demo council's map, as the binary's defaults have it.
+var testMap = web.Map{
+	Tiles: web.DefaultTiles, Attribution: web.DefaultAttribution,
+	Center: reports.Point{Lat: 41.2190, Lng: 1.7260}, Zoom: 15,
+	Area: reports.BBox{South: 41.19, West: 1.68, North: 41.25, East: 1.78},
 }
 
 // openDemo opens a SQLite database in dir loaded with the demo catalogue,
@@ -144,11 +153,12 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		Catalogue: st, Editorial: st, SavedAnswers: alerts.Answers(accounts.New(db, nil)), People: accounts.New(db, nil),
 		Notifications: notify.New(db, nil), SupportAlerts: alerts, Accounts: accounts.New(db, nil),
 		Search: idx, Applications: apps, Payments: pay,
-		Forms:   forms.NewValidator(forms.Options{Currency: "EUR"}),
+		Forms:   forms.NewValidator(forms.Options{Currency: "EUR", InArea: testMap.InArea}),
+		Reports: reports.New(db, apps, reports.Options{Area: &testMap.Area, Logger: log}),
 		DevMail: notify.NewDevMailbox(db, from, nil), Outbox: notify.New(db, nil),
 		Holidays: calendar.New(db, nil),
 		Open311: open311.Options{
-			Reports: reports.New(db, apps, reports.Options{Logger: log}), Keys: reports.NewAPIKeys(db, nil),
+			Reports: reports.New(db, apps, reports.Options{Area: &testMap.Area, Logger: log}), Keys: reports.NewAPIKeys(db, nil),
 		},
 	}, nil
 }

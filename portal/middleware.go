@@ -14,17 +14,22 @@ import (
 )
 
 // contentSecurityPolicy forbids inline script and every foreign origin
-// except the identity provider's, which sign-in forms post to.
+// except the identity provider's, which sign-in forms post to, and the map
+// tile server's, whose tiles are images.
 func (s *Server) contentSecurityPolicy() string {
 	formAction := "'self'"
 	for _, o := range s.cfg.FormActionOrigins {
 		formAction += " " + o
 	}
+	imgSrc := "img-src 'self' data:"
+	for _, o := range s.cfg.Map.TileOrigins() {
+		imgSrc += " " + o
+	}
 	return strings.Join([]string{
 		"default-src 'self'",
 		"script-src 'self'",
 		"style-src 'self'",
-		"img-src 'self' data:",
+		imgSrc,
 		"form-action " + formAction,
 		"frame-ancestors 'none'",
 		"base-uri 'self'",

@@ -54,6 +54,11 @@ func (s *Server) routes(app *fiber.App) {
 	if s.outbox != nil {
 		s.outbox.Routes(app, staffOnly)
 	}
+	// Reports at a place, for caseworkers: /staff/reports (list and map),
+	// /staff/reports/{id} (a report; its status).
+	if s.reports != nil {
+		s.reports.Routes(app, staffOnly)
+	}
 	// The council's public holidays, for administrators: /staff/holidays.
 	if s.holidays != nil {
 		s.holidays.Routes(app, adminOnly)

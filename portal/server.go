@@ -37,10 +37,12 @@ import (
 	"sportello/portal/outbox"
 	"sportello/portal/pay"
 	"sportello/portal/public"
+	"sportello/portal/reportstaff"
 	"sportello/portal/staff"
 	"sportello/portal/unsubscribe"
 	"sportello/portal/web"
 	"sportello/portal/yourdata"
+	"sportello/reports"
 	"sportello/search"
 	"sportello/supportalerts"
 	"sportello/templates"
@@ -74,7 +76,11 @@ type Config struct {
 	// Limits bound what one client can make the server hold: timeouts,
 	// body sizes, connections per address (limits.go).
 	Limits Limits
-	Log    *slog.Logger
+	// Map is the tile server, the centre and the council's area of the
+	// maps of reports at a place; its tiles' origin is added to the
+	// Content-Security-Policy's img-src.
+	Map web.Map
+	Log *slog.Logger
 }
 
 // Deps are the components the portal reads from.
@@ -130,6 +136,11 @@ type Deps struct {
 	// Holidays are the council's public holidays (a calendar.Store), which
 	// administrators keep at /staff/holidays; nil leaves the page out.
 	Holidays holidays.Holidays
+	// Reports are the reports at a place: the report-kind services' forms
+	// then make one with each application, show the reports already made
+	// nearby before sending, and staff work them at /staff/reports. nil
+	// leaves reports as plain applications.
+	Reports reports.Store
 	// Open311 are the reports and the API keys of the Open311 GeoReport v2
 	// API (/open311/v2, and /staff/open311-keys for administrators);
 	// with its Reports nil the API is left out. Its Forms default to
@@ -160,6 +171,7 @@ type Server struct {
 	devmail  *devmail.Handler
 	outbox   *outbox.Handler
 	holidays *holidays.Handler
+	reports  *reportstaff.Handler
 	open311  *open311.Handler
 	payments *payments.Service
 	access   *access.Access
@@ -254,6 +266,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)
 	s.apply.Saved = deps.SavedAnswers
+	if deps.Reports != nil {
+		s.apply.Reports, s.apply.Map = deps.Reports, &cfg.Map
+		s.reports = reportstaff.New(s.Shared, deps.Reports, &cfg.Map)
+	}
 	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay, deps.People)
 	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {
@@ -269,10 +285,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		}
 	}
 	if deps.Accounts != nil && deps.SavedAnswers != nil && deps.Notifications != nil && deps.SupportAlerts != nil {
-		s.yourdata = yourdata.New(s.Shared, deps.Auth, yourdata.Areas{
+		areas := yourdata.Areas{
 			People: deps.Accounts, Answers: deps.SavedAnswers, Apps: deps.Applications, Payments: deps.Payments,
 			Notes: deps.Notifications, Alerts: deps.SupportAlerts,
-		}, s.apply)
+		}
+		if deps.Reports != nil {
+			areas.Reports = deps.Reports.ErasePerson
+		}
+		s.yourdata = yourdata.New(s.Shared, deps.Auth, areas, s.apply)
 		s.yourdata.SupportAnswers = s.finders.SavedAnswers
 		s.yourdata.RetentionDays = s.retentionDays
 	}

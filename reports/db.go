@@ -425,6 +425,14 @@ func (s *DB) AddSupporter(ctx context.Context, id int64, sp Supporter) (bool, er
 	return added, err
 }
 
+// ErasePerson implements Store.
+func (s *DB) ErasePerson(ctx context.Context, tx *sql.Tx, personID int64) error {
+	if _, err := tx.ExecContext(ctx, s.db.Rebind(`DELETE FROM report_supporters WHERE person_id = ?`), personID); err != nil {
+		return fmt.Errorf("reports: forgetting a person's support: %w", s.db.MapError(err))
+	}
+	return nil
+}
+
 // newID returns a random positive id of 53 bits, exact in JSON numbers.
 func newID() (int64, error) {
 	var b [8]byte

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
@@ -423,6 +424,13 @@ func TestSupporters(t *testing.T) {
 		}
 		if _, err := e.s.AddSupporter(ctx, r.ID+2, Supporter{PersonID: 9}); !errors.Is(err, ErrNotFound) {
 			t.Errorf("supporting no report: %v, want ErrNotFound", err)
+		}
+		// Deleting person 8's account forgets their support only.
+		if err := e.db.Tx(ctx, func(tx *sql.Tx) error { return e.s.ErasePerson(ctx, tx, 8) }); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := e.s.Get(ctx, r.ID); err != nil || got.Supporters != 3 {
+			t.Errorf("supporters after erasing person 8 = %d, %v; want 3", got.Supporters, err)
 		}
 	})
 }

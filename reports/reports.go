@@ -15,6 +15,7 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -217,6 +218,11 @@ type Store interface {
 	// the report is fixed: a problem seen again after its fix is a new
 	// report.
 	AddSupporter(ctx context.Context, id int64, s Supporter) (bool, error)
+	// ErasePerson is the reports' part in deleting personID's account
+	// (accounts.Eraser), within tx: they stop being a supporter of any
+	// report. The reports they made are applications, which the
+	// applications area cuts from the account.
+	ErasePerson(ctx context.Context, tx *sql.Tx, personID int64) error
 }
 
 func (s Status) String() string { return string(s) }

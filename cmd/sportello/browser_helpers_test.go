@@ -83,7 +83,7 @@ func (a *artefacts) next(name string) string {
 // does, on a free loopback port and a fresh data directory: the demo
 // catalogue, the development identity provider and the simulated payment
 // provider. It returns the base URL; the server stops when the test ends.
-func startSportello(t *testing.T, art *artefacts) string {
+func startSportello(t *testing.T, art *artefacts, settings ...map[string]string) string {
 	t.Helper()
 	addr := reserveAddr(t)
 	base := "http://" + addr
@@ -97,6 +97,11 @@ func startSportello(t *testing.T, art *artefacts) string {
 		// The browser must come back to the address it started from, or
 		// the session cookie is not sent after sign-in.
 		"SPORTELLO_BASE_URL": base,
+	}
+	for _, more := range settings {
+		for k, v := range more {
+			vars[k] = v
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -16,6 +16,8 @@ import (
 
 	"sportello/notify"
 	"sportello/portal"
+	"sportello/portal/web"
+	"sportello/reports"
 	"sportello/store"
 )
 
@@ -85,6 +87,9 @@ type config struct {
 	PendingQuota    int64          // uploads kept in forms in progress, per person or session and per address
 	ReferencePrefix string         // starts every application reference
 	TimeZone        *time.Location // the council's: due dates are counted in it
+	// Map is the tile server, centre and area of the maps of reports at a
+	// place; Map.Area bounds where a report may be.
+	Map web.Map
 	// Open311Jurisdiction is the jurisdiction_id the Open311 API serves;
 	// "" is the base URL's host.
 	Open311Jurisdiction string
@@ -93,6 +98,13 @@ type config struct {
 const (
 	envDevelopment = "development"
 	envProduction  = "production"
+)
+
+// The demo council's map: the fictional Porta Nova is drawn on a real
+// coastal town's streets, so that its demo reports sit somewhere.
+const (
+	defaultMapCenter = "41.2190,1.7260,15"
+	defaultMapArea   = "41.1900,1.6800,41.2500,1.7800"
 )
 
 // loadConfig reads the configuration from getenv. Secrets may come from a
@@ -257,6 +269,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 		loc = time.UTC
 	}
 	c.TimeZone = loc
+	c.Map = web.Map{Tiles: get("SPORTELLO_MAP_TILES", web.DefaultTiles), Attribution: get("SPORTELLO_MAP_ATTRIBUTION", web.DefaultAttribution)}
+	if len(c.Map.TileOrigins()) == 0 || !strings.Contains(c.Map.Tiles, "{z}") || !strings.Contains(c.Map.Tiles, "{x}") || !strings.Contains(c.Map.Tiles, "{y}") {
+		errs = append(errs, fmt.Errorf("SPORTELLO_MAP_TILES: %q is not a tile URL template such as %s", c.Map.Tiles, web.DefaultTiles))
+	}
+	if c.Map.Center, c.Map.Zoom, err = web.ParseMapCenter(get("SPORTELLO_MAP_CENTER", defaultMapCenter)); err != nil {
+		errs = append(errs, fmt.Errorf("SPORTELLO_MAP_CENTER: %w", err))
+	}
+	if c.Map.Area, err = reports.ParseBBox(get("SPORTELLO_MAP_AREA", defaultMapArea)); err != nil {
+		errs = append(errs, fmt.Errorf("SPORTELLO_MAP_AREA: %q is not south,west,north,east in degrees, like %s", get("SPORTELLO_MAP_AREA", defaultMapArea), defaultMapArea))
+	} else if !c.Map.Area.Contains(c.Map.Center) {
+		errs = append(errs, fmt.Errorf("SPORTELLO_MAP_CENTER: %s is outside SPORTELLO_MAP_AREA %s", c.Map.Center, c.Map.Area))
+	}
 	c.Open311Jurisdiction = strings.TrimSpace(get("SPORTELLO_OPEN311_JURISDICTION", ""))
 
 	if c.Env == envProduction {

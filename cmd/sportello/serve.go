@@ -88,8 +88,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	validator := forms.NewValidator(forms.Options{Currency: authority.Currency, MaxFileSize: cfg.UploadMaxBytes, Location: cfg.TimeZone})
-	places := reports.New(db, apps, reports.Options{Logger: log})
+	validator := forms.NewValidator(forms.Options{Currency: authority.Currency, MaxFileSize: cfg.UploadMaxBytes, Location: cfg.TimeZone,
+		InArea: cfg.Map.InArea})
+	area := cfg.Map.Area
+	places := reports.New(db, apps, reports.Options{Area: &area, Logger: log})
 
 	provider, err := providers.New(db, providers.Settings{
 		Env:                 cfg.Env,
@@ -118,7 +120,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Catalogue: cat, Editorial: cat, Search: index, Auth: signIn, DevIdP: idp,
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
-		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays,
+		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Reports: places,
 		Open311: open311.Options{
 			Reports: places, Keys: reports.NewAPIKeys(db, nil), Jurisdiction: cfg.Open311Jurisdiction,
 		},
@@ -219,6 +221,7 @@ func portalConfig(cfg config, log *slog.Logger) portal.Config {
 		TrustedProxies: cfg.TrustedProxies,
 		Limits:         cfg.Limits,
 		TimeZone:       cfg.TimeZone,
+		Map:            cfg.Map,
 		Log:            log,
 	}
 	if !cfg.DevIdP() {

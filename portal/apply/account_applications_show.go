@@ -30,6 +30,9 @@ type accountApplicationPage struct {
 	// Payments is the fee's part of the page (payment_section.go), shown
 	// when the application has a fee.
 	Payments pay.AccountSection
+	// Report is how far the council has got with a report at a place
+	// (apply_report.go); nil for other applications.
+	Report *reportProgress
 }
 
 // Header is what an application page says first.
@@ -115,6 +118,9 @@ func (s *Handler) accountApplicationPage(c *fiber.Ctx) (accountApplicationPage, 
 		if page.Payments, err = s.pay.AccountSectionOf(c, app); err != nil {
 			return accountApplicationPage{}, err
 		}
+	}
+	if page.Report, err = s.reportProgressOf(c, app); err != nil {
+		return accountApplicationPage{}, err
 	}
 	return page, nil
 }

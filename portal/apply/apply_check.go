@@ -27,6 +27,9 @@ type applyCheckPage struct {
 	// PayNext: sending takes the applicant straight to the payment
 	// provider (a fee due on application, someone signed in).
 	PayNext bool
+	// Nearby are the reports already made near a report's pin, which the
+	// person may add theirs to instead (apply_report.go); nil when none.
+	Nearby *nearbyView
 }
 
 // checkContact is the contact details of an anonymous application that
@@ -98,6 +101,9 @@ func (s *Handler) applyCheck(c *fiber.Ctx) error {
 				page.ContactChange = change + "#contact-email"
 			}
 		}
+	}
+	if page.Nearby, err = s.nearby(c, svc, res.Answers, token); err != nil {
+		return err
 	}
 	return web.Render(c, "apply/check", page)
 }

@@ -50,7 +50,11 @@ func (s *Handler) applySubmit(c *fiber.Ctx) error {
 	if v := web.ViewerOf(c); v != nil {
 		in.PersonID = v.PersonID
 	}
-	app, err := s.apps.Submit(c.UserContext(), in)
+	submit := s.apps.Submit
+	if s.isReport(svc) {
+		submit = s.submitReport
+	}
+	app, err := submit(c.UserContext(), in)
 	if err != nil {
 		// A concurrent post of the same form may have finished meanwhile
 		// (and removed the kept files this one was reading).

@@ -200,8 +200,9 @@ func applyInputs(form *catalogue.OnlineForm, values forms.Values) forms.Values {
 				keep(f.Name + "-" + p)
 			}
 		case forms.TypeLocation:
-			keep(f.Name + "-line1")
-			keep(f.Name + "-line2")
+			for _, p := range []string{"line1", "line2", "lat", "lng"} {
+				keep(f.Name + "-" + p)
+			}
 		}
 	}
 	return out
@@ -226,9 +227,13 @@ type applyField struct {
 	Autocomplete string
 	Options      []applyOption
 	Parts        []applyPart // date and address inputs
-	Kept         []applyKept // files kept from an earlier post
-	Accept       string
-	FileHint     string
+	// Coords are a location's latitude and longitude inputs, and Map the
+	// map that fills them in (nil without one).
+	Coords   []applyPart
+	Map      *web.MapView
+	Kept     []applyKept // files kept from an earlier post
+	Accept   string
+	FileHint string
 	// Prefilled says where the value filled in came from ("We filled this
 	// in from your application PN-…"); "" when the person typed it.
 	Prefilled string
@@ -348,6 +353,17 @@ func (s *Handler) applyFields(c *fiber.Ctx, d *web.Directory, form *catalogue.On
 				fv.Parts = append(fv.Parts, applyPart{
 					ID: id, Label: web.T(c, forms.KeyLocationPart+p), Value: values.Get(id), Autocomplete: "off", Error: wrong[id],
 				})
+			}
+			for _, p := range []string{"lat", "lng"} {
+				id := f.Name + "-" + p
+				fv.Coords = append(fv.Coords, applyPart{
+					ID: id, Label: web.T(c, forms.KeyLocationPart+p), Value: values.Get(id), Class: "input--10",
+					InputMode: "decimal", Autocomplete: "off", Error: wrong[id],
+				})
+			}
+			if s.Map != nil {
+				fv.Map = web.MapViewOf(c, *s.Map, f.Name+"-map", web.T(c, "reports.map.label"), web.T(c, "reports.map.hint"))
+				fv.Map.LatInput, fv.Map.LngInput = f.Name+"-lat", f.Name+"-lng"
 			}
 		case forms.TypeSelect, forms.TypeRadio, forms.TypeCheckbox:
 			chosen := values[f.Name]

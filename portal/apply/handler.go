@@ -5,8 +5,9 @@
 package apply
 
 import (
-	"github.com/gofiber/fiber/v2"
 	"sportello/accounts"
+
+	"github.com/gofiber/fiber/v2"
 
 	"sportello/applications"
 	"sportello/applications/forms"
@@ -15,6 +16,7 @@ import (
 	"sportello/portal/auth"
 	"sportello/portal/pay"
 	"sportello/portal/web"
+	"sportello/reports"
 )
 
 // Handler serves applying and the account's applications.
@@ -29,6 +31,11 @@ type Handler struct {
 	// Saved are the support-finder answers residents saved, which a form
 	// may offer (apply_prefill.go); nil offers none of them.
 	Saved accounts.Answers
+	// Reports are the reports at a place, which the report-kind services'
+	// forms make (apply_report.go), and Map how their location questions
+	// draw the map; nil Reports keeps reports plain applications.
+	Reports reports.Store
+	Map     *web.Map
 }
 
 // New returns the handler of applying and the account's applications.
@@ -43,6 +50,8 @@ func (s *Handler) Routes(r fiber.Router) {
 	r.Get("/services/:slug/apply/check", s.auth.FormPage(), s.applyCheck)
 	r.Post("/services/:slug/apply/submit", s.applySubmit)
 	r.Get("/services/:slug/apply/confirmation", s.auth.FormPage(), s.applyConfirmation)
+	r.Post("/services/:slug/apply/support", s.applySupport)
+	r.Get("/services/:slug/apply/added", s.auth.FormPage(), s.applyAdded)
 	r.Get("/account/applications", s.auth.RequireSignIn(), s.accountApplicationsIndex)
 	r.Get("/account/applications/:ref", s.auth.RequireSignIn(), s.accountApplicationShow)
 	r.Post("/account/applications/:ref/withdraw", s.auth.RequireSignIn(), s.accountApplicationWithdraw)

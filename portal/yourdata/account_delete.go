@@ -82,9 +82,11 @@ func (s *Handler) accountDelete(c *fiber.Ctx) error {
 	}
 	v := web.ViewerOf(c)
 	a := s.areas
-	err := a.People.DeletePerson(c.UserContext(), v.PersonID,
-		accounts.Eraser(a.Alerts.ErasePerson), accounts.Eraser(a.Notes.ErasePerson),
-		accounts.Eraser(a.Apps.ErasePerson), accounts.Eraser(a.Payments.ErasePerson))
+	erasers := []accounts.Eraser{a.Alerts.ErasePerson, a.Notes.ErasePerson, a.Apps.ErasePerson, a.Payments.ErasePerson}
+	if a.Reports != nil {
+		erasers = append(erasers, a.Reports)
+	}
+	err := a.People.DeletePerson(c.UserContext(), v.PersonID, erasers...)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,9 @@ type Areas struct {
 	Payments *payments.Service
 	Notes    *notify.Store
 	Alerts   *supportalerts.Alerts
+	// Reports forget the person's support of reports at a place; nil when
+	// there are none.
+	Reports accounts.Eraser
 }
 
 // QA is one saved support-finder answer as the finder words it.
