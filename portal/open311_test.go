@@ -216,6 +216,7 @@ func TestOpen311SendAndRead(t *testing.T) {
 		{"lat alone", valid("long", ""), 400, "lat and long go together"},
 		{"not degrees", valid("lat", "north", "long", "1.7"), 400, "decimal degrees"},
 		{"off the Earth", valid("lat", "91", "long", "1.7"), 400, "decimal degrees"},
+		{"outside the council", valid("lat", "40.4168", "long", "-3.7038"), 400, "lat and long"},
 		{"required attribute", valid("attribute[surface]", ""), 400, "attribute[surface]: "},
 		{"not an option", valid("attribute[size]", "enormous"), 400, "attribute[size]: "},
 		{"unknown attribute", valid("attribute[colour]", "red"), 400, "attribute[colour] is not an attribute"},
