@@ -30,7 +30,10 @@
 
   function draw(el) {
     var L = window.L;
-    var map = L.map(el, { keyboard: true, scrollWheelZoom: false });
+    // The zoom buttons are named in the page's language, not Leaflet's
+    // English.
+    var map = L.map(el, { keyboard: true, scrollWheelZoom: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: el.dataset.zoomIn, zoomOutTitle: el.dataset.zoomOut }).addTo(map);
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
     map.setView([num(el.dataset.lat), num(el.dataset.lng)], parseInt(el.dataset.zoom, 10) || 15);
     return map;
@@ -53,7 +56,7 @@
 
     function show(p) {
       if (pin) { pin.setLatLng(p); } else {
-        pin = L.marker(p, { icon: icon(el), keyboard: false }).addTo(map);
+        pin = L.marker(p, { icon: icon(el), keyboard: false, alt: "" }).addTo(map);
       }
     }
 

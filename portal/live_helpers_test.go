@@ -160,10 +160,16 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if deps.Reports != nil && (o.pendingQuota > 0 || o.now != nil) {
+	// Reports are made through the site's applications store, whichever
+	// the options chose.
+	if deps.Reports != nil {
 		deps.Reports = reports.New(site.db, deps.Applications, reports.Options{Area: &testMap.Area, Now: o.now, Logger: log})
 	}
 	deps.Auth.LinkSignIns(deps.Assist)
+	if deps.Open311.Reports != nil {
+		deps.Open311.Reports = reports.New(site.db, deps.Applications, reports.Options{Area: &testMap.Area, Now: o.now, Logger: log})
+		deps.Open311.Keys = reports.NewAPIKeys(site.db, nil)
+	}
 	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, TimeZone: o.timeZone, Map: testMap, Log: log}, deps)
 	if err != nil {
 		t.Fatal(err)

@@ -124,6 +124,15 @@ func (s *Server) routes(app *fiber.App) {
 		s.devmail.Routes(app)
 	}
 
+	// The Open311 GeoReport v2 API over the reports at a place, in JSON and
+	// XML: /open311/discovery.json, /open311/v2/services.json,
+	// /open311/v2/requests.json...; reading is open, sending takes an API
+	// key (exempt from CSRF: open311.Exempt), which administrators issue at
+	// /staff/open311-keys. Its routes are in openapi.json too.
+	if s.open311 != nil {
+		s.open311.Routes(app, adminOnly)
+	}
+
 	// JSON API for machines: /api/v1/...; every route is in its openapi.json.
 	s.api.Routes(app.Group("/api/v1"))
 

@@ -39,6 +39,7 @@ import (
 	"sportello/portal/finders"
 	"sportello/portal/holidays"
 	"sportello/portal/onbehalf"
+	"sportello/portal/open311"
 	"sportello/portal/outbox"
 	"sportello/portal/pay"
 	"sportello/portal/public"
@@ -157,6 +158,11 @@ type Deps struct {
 	// whom (portal/onbehalf, portal/access); nil leaves the pages out and
 	// lets each person see only their own applications.
 	Acting acting.Store
+	// Open311 are the reports and the API keys of the Open311 GeoReport v2
+	// API (/open311/v2, and /staff/open311-keys for administrators);
+	// with its Reports nil the API is left out. Its Forms default to
+	// Deps.Forms.
+	Open311 open311.Options
 }
 
 // Server is the portal's HTTP application.
@@ -186,6 +192,7 @@ type Server struct {
 	reports  *reportstaff.Handler
 	booking  *booking.Handler
 	onbehalf *onbehalf.Handler
+	open311  *open311.Handler
 	payments *payments.Service
 	access   *access.Access
 	app      *fiber.App
@@ -335,6 +342,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if deps.Appointments != nil {
 		s.booking = booking.New(s.Shared, deps.Appointments, deps.Auth)
+	}
+	if deps.Open311.Reports != nil && deps.Open311.Keys != nil {
+		if deps.Open311.Forms == nil {
+			deps.Open311.Forms = deps.Forms
+		}
+		s.open311 = open311.New(s.Shared, deps.Open311)
+		// A POST to the API carries an API key in its body, not a session.
+		deps.Auth.ExemptCSRF(open311.Exempt)
 	}
 	residents := observeSearches(deps.Search, deps.Metrics)
 	s.api = api.New(s.Shared, deps.Catalogue, residents)

@@ -155,6 +155,15 @@ func accessibilityJourney(t *testing.T, b *browser, files string) {
 	admin.expectText(t, ".error-summary", "There is a problem", "Enter the date of the holiday")
 	admin.shot(t, "staff-holidays-errors")
 	admin.audit(t, "public holidays with errors")
+	admin.open(t, "/staff")
+	admin.follow(t, "#open311-keys-link")
+	admin.expectHeading(t, "Open311 API keys")
+	admin.shot(t, "staff-open311-keys")
+	admin.audit(t, "Open311 API keys")
+	admin.submitExpecting(t, "#key-submit", 422)
+	admin.expectText(t, ".error-summary", "There is a problem", "Enter who the key is for")
+	admin.shot(t, "staff-open311-keys-errors")
+	admin.audit(t, "Open311 API keys with errors")
 }
 
 // backOfficeAccessibility audits every page type of the back office, as an

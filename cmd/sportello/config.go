@@ -95,6 +95,9 @@ type config struct {
 	// Map is the tile server, centre and area of the maps of reports at a
 	// place; Map.Area bounds where a report may be.
 	Map web.Map
+	// Open311Jurisdiction is the jurisdiction_id the Open311 API serves;
+	// "" is the base URL's host.
+	Open311Jurisdiction string
 }
 
 const (
@@ -295,6 +298,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	} else if !c.Map.Area.Contains(c.Map.Center) {
 		errs = append(errs, fmt.Errorf("SPORTELLO_MAP_CENTER: %s is outside SPORTELLO_MAP_AREA %s", c.Map.Center, c.Map.Area))
 	}
+	c.Open311Jurisdiction = strings.TrimSpace(get("SPORTELLO_OPEN311_JURISDICTION", ""))
 
 	if c.Env == envProduction {
 		// The embedded defaults exist so that a newcomer can run Sportello

@@ -26,6 +26,7 @@ import (
 	"sportello/portal/auth"
 	"sportello/portal/devidp"
 	portalmail "sportello/portal/mail"
+	"sportello/portal/open311"
 	"sportello/reports"
 	"sportello/search"
 	"sportello/supportalerts"
@@ -130,6 +131,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
 		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Reports: places, Appointments: appts,
 		Assist: counter, Acting: acting.New(db, nil, nil),
+		Open311: open311.Options{
+			Reports: places, Keys: reports.NewAPIKeys(db, nil), Jurisdiction: cfg.Open311Jurisdiction,
+		},
 	}
 	if mail.devMail != nil {
 		deps.DevMail = mail.devMail

@@ -93,6 +93,8 @@ type MapView struct {
 	// Placed announces where the pin went, with {lat} and {lng} in it;
 	// PinHere labels the button that puts the pin in the map's centre.
 	Placed, PinHere string
+	// ZoomIn and ZoomOut name the map's zoom buttons.
+	ZoomIn, ZoomOut string
 }
 
 // MapViewOf is m for the request's page: the element id, its accessible
@@ -115,5 +117,6 @@ func MapViewOf(c *fiber.Ctx, m Map, id, label, hint string) *MapView {
 		Label:   label,
 		Placed:  T(c, "reports.map.placed", "Lat", "{lat}", "Lng", "{lng}"),
 		PinHere: T(c, "reports.map.pin_here"),
+		ZoomIn:  T(c, "reports.map.zoom_in"), ZoomOut: T(c, "reports.map.zoom_out"),
 	}
 }
