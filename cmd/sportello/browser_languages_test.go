@@ -402,6 +402,13 @@ func sweepPaths(t *testing.T, base string) []string {
 			paths = append(paths, "/services/"+s.Slug+"/apply")
 			forms++
 		}
+		// The days free to book at each office, for a service the walk's
+		// sign-in may book (a higher level asks for a new sign-in first).
+		if s.Booking != nil && (s.Assurance == nil || *s.Assurance == catalogue.AssuranceNone || *s.Assurance == catalogue.AssuranceLow) {
+			for _, office := range s.Booking.Offices {
+				paths = append(paths, "/services/"+s.Slug+"/book/"+office)
+			}
+		}
 	}
 	if services < 100 || forms < 50 {
 		t.Fatalf("the demo has %d services and %d online forms: the sweep would prove little", services, forms)
