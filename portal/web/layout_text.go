@@ -6,7 +6,7 @@ package web
 // most of the time a service page took to render.
 type LayoutText struct {
 	Skip, DemoSignIn, DevMailBanner, DevMailLink, PaymentsSimulated string
-	Account, StaffNav, EditorNav, SignOut, SignIn                   string
+	Account, StaffNav, AssistNav, EditorNav, SignOut, SignIn        string
 	NavLabel, Home, Topics, LifeEvents, Journeys, Business, Search  string
 	LangsLabel, FooterHeading, Phone, API, Sitemap                  string
 	Accessibility, Privacy, Cookies                                 string
@@ -19,7 +19,7 @@ func (t *Translator) layoutText(lang string) *LayoutText {
 		Skip: tr("layout.skip"), DemoSignIn: tr("layout.demo_sign_in"),
 		DevMailBanner: tr("devmail.banner"), DevMailLink: tr("devmail.banner_link"),
 		PaymentsSimulated: tr("payments.banner.simulated"),
-		Account:           tr("layout.account"), StaffNav: tr("staff.nav"), EditorNav: tr("editor.title"),
+		Account:           tr("layout.account"), StaffNav: tr("staff.nav"), AssistNav: tr("assist.nav"), EditorNav: tr("editor.title"),
 		SignOut: tr("layout.sign_out"), SignIn: tr("layout.sign_in"),
 		NavLabel: tr("layout.nav_label"), Home: tr("nav.home"), Topics: tr("nav.topics"),
 		LifeEvents: tr("nav.life_events"), Journeys: tr("nav.journeys"), Business: tr("nav.business"),
