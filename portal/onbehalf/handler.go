@@ -93,4 +93,6 @@ func (p actingIndexPage) ActForMeTable() block {
 
 func (p actingIndexPage) ScopeBlock() block { return block{Lang: p.Lang, ID: "grant", F: p.Form} }
 
-func (p staffPage) ScopeBlock() block { return block{Lang: p.Lang, ID: "paper", F: p.Form, Staff: true} }
+func (p staffPage) ScopeBlock() block {
+	return block{Lang: p.Lang, ID: "paper", F: p.Form, Staff: true}
+}
