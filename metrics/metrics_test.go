@@ -47,7 +47,7 @@ func TestServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := Server("", m, nil)
+	srv := Server("", m, nil, false)
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
@@ -86,5 +86,24 @@ func TestServer(t *testing.T) {
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", path, res.StatusCode)
 		}
+	}
+}
+
+func TestServerProfiling(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := Server("", New(), nil, true)
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	res, err := http.Get("http://" + ln.Addr().String() + "/debug/pprof/heap?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "heap profile") {
+		t.Fatalf("GET /debug/pprof/heap: %d %.80q", res.StatusCode, b)
 	}
 }

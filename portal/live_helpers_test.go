@@ -195,7 +195,7 @@ func observeSite(t testing.TB, site *liveSite, deps *Deps, log *slog.Logger) (*m
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := metrics.Server("", m, probe)
+	ms := metrics.Server("", m, probe, false)
 	go func() { _ = ms.Serve(ln) }()
 	t.Cleanup(func() { ms.Close() })
 	return m, "http://" + ln.Addr().String()

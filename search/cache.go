@@ -3,24 +3,32 @@ package search
 import (
 	"container/list"
 	"maps"
+	"slices"
 	"sync"
 )
 
-// cacheEntries bounds the memoised result sets: a few thousand recent
-// queries cover a resident paging through results and a council's popular
-// searches (the facet counts they spare are a third of a broad search's
-// time at 100k services), and at about a kilobyte each (13 topics) the
-// cache stays within a few megabytes.
+// cacheEntries bounds each of the index's two caches. A council's search
+// log is dominated by a few thousand queries ("bins", "parking permit",
+// their typos and languages) and by residents paging through them, so a
+// few thousand recent ones answer most searches without touching the
+// index. At about a kilobyte a set (13 topics) and three or four a page of
+// ten hits, both stay within about 20 MB.
 const cacheEntries = 4096
 
 // setKey identifies a result set: everything a search's hits depend on
 // except the page. gen is the index generation (see Index.gen), so a change
-// of the index or of its tuning never serves an old answer.
+// of the index, its tuning or its prior never serves an old answer.
 type setKey struct {
 	gen             uint64
 	text, lang      string
 	topic, audience string
 	online, free    bool
+}
+
+// pageKey identifies one page of a result set.
+type pageKey struct {
+	set           setKey
+	page, perPage int
 }
 
 // setInfo is what a result set costs most to work out and every page of it
@@ -31,54 +39,59 @@ type setInfo struct {
 	didYouMean string
 }
 
-// setCache is a small LRU of setInfo, safe for concurrent use.
-type setCache struct {
+// lru is a small least-recently-used cache, safe for concurrent use. get
+// and put copy values with clone, so that neither the cache nor its callers
+// see the other's changes.
+type lru[K comparable, V any] struct {
+	clone func(V) V
 	mu    sync.Mutex
-	order *list.List // front: most recently used; values are *cacheItem
-	items map[setKey]*list.Element
+	order *list.List // front: most recently used; values are *lruItem
+	items map[K]*list.Element
 }
 
-type cacheItem struct {
-	key  setKey
-	info setInfo
+type lruItem[K comparable, V any] struct {
+	key K
+	val V
 }
 
-func newSetCache() *setCache {
-	return &setCache{order: list.New(), items: map[setKey]*list.Element{}}
+func newLRU[K comparable, V any](clone func(V) V) *lru[K, V] {
+	return &lru[K, V]{clone: clone, order: list.New(), items: map[K]*list.Element{}}
 }
 
-// get returns a copy of the cached info, so callers may change the maps.
-func (c *setCache) get(k setKey) (setInfo, bool) {
+func (c *lru[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	e, ok := c.items[k]
 	if !ok {
-		return setInfo{}, false
+		c.mu.Unlock()
+		var zero V
+		return zero, false
 	}
 	c.order.MoveToFront(e)
-	return e.Value.(*cacheItem).info.clone(), true
+	v := e.Value.(*lruItem[K, V]).val
+	c.mu.Unlock()
+	return c.clone(v), true
 }
 
-func (c *setCache) put(k setKey, info setInfo) {
-	info = info.clone()
+func (c *lru[K, V]) put(k K, v V) {
+	v = c.clone(v)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[k]; ok {
-		e.Value.(*cacheItem).info = info
+		e.Value.(*lruItem[K, V]).val = v
 		c.order.MoveToFront(e)
 		return
 	}
-	c.items[k] = c.order.PushFront(&cacheItem{key: k, info: info})
+	c.items[k] = c.order.PushFront(&lruItem[K, V]{key: k, val: v})
 	for c.order.Len() > cacheEntries {
 		last := c.order.Back()
 		c.order.Remove(last)
-		delete(c.items, last.Value.(*cacheItem).key)
+		delete(c.items, last.Value.(*lruItem[K, V]).key)
 	}
 }
 
 // clear drops every entry; entries of past generations are unreachable
 // anyway, clearing just frees them sooner.
-func (c *setCache) clear() {
+func (c *lru[K, V]) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.order.Init()
@@ -86,7 +99,20 @@ func (c *setCache) clear() {
 }
 
 func (s setInfo) clone() setInfo {
-	s.facets.Topics = maps.Clone(s.facets.Topics)
-	s.facets.Audiences = maps.Clone(s.facets.Audiences)
+	s.facets = s.facets.clone()
 	return s
+}
+
+func (f Facets) clone() Facets {
+	f.Topics = maps.Clone(f.Topics)
+	f.Audiences = maps.Clone(f.Audiences)
+	return f
+}
+
+// clone copies what a caller could change: the facet maps and the slice of
+// hits (fragments are never changed once made).
+func (r Result) clone() Result {
+	r.Facets = r.Facets.clone()
+	r.Hits = slices.Clone(r.Hits)
+	return r
 }

@@ -133,3 +133,41 @@ func TestCacheForgetsOnChange(t *testing.T) {
 		}
 	}
 }
+
+// TestCachedPagesAreCopies checks that a page served again from memory is
+// the page first computed, and that a caller changing what it got changes
+// nothing for the next one.
+func TestCachedPagesAreCopies(t *testing.T) {
+	x, _ := openDemo(t)
+	ctx := context.Background()
+	r := Request{Query: "parking permit", Lang: "en", PerPage: 5}
+	first, err := x.Search(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first.Hits) < 2 {
+		t.Fatalf("%q found %d hits; the test needs two", r.Query, len(first.Hits))
+	}
+	want := slices.Clone(first.Hits)
+	first.Hits[0], first.Hits[1] = first.Hits[1], first.Hits[0]
+	first.Facets.Topics["changed"] = 1
+
+	again, err := x.Search(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Hits[0].Slug != want[0].Slug || again.Hits[1].Slug != want[1].Slug {
+		t.Errorf("the cached page changed with its caller's copy: %s, %s; want %s, %s", again.Hits[0].Slug, again.Hits[1].Slug, want[0].Slug, want[1].Slug)
+	}
+	if _, ok := again.Facets.Topics["changed"]; ok {
+		t.Error("the cached facets changed with its caller's copy")
+	}
+	r.Page = 2
+	next, err := x.Search(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Page != 2 || len(next.Hits) > 0 && next.Hits[0].Slug == want[0].Slug {
+		t.Errorf("page 2 was answered with page 1: %+v", next)
+	}
+}

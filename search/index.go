@@ -74,8 +74,9 @@ type Index struct {
 	// gen changes whenever what a search finds may have changed (an update,
 	// a rebuild, new tuning); it keys sets, the facets and did-you-mean of
 	// recent result sets (cache.go).
-	gen  atomic.Uint64
-	sets *setCache
+	gen   atomic.Uint64
+	sets  *lru[setKey, setInfo]
+	pages *lru[pageKey, Result]
 }
 
 // Open opens the index in dir, building it from src when it is missing,
@@ -97,7 +98,7 @@ func Open(ctx context.Context, dir string, src Source, log *slog.Logger) (*Index
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index directory %s: %w (set a writable index directory)", dir, err)
 	}
-	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, sets: newSetCache()}
+	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, sets: newLRU[setKey](setInfo.clone), pages: newLRU[pageKey](Result.clone)}
 	x.hl, err = newHighlighter(im)
 	if err != nil {
 		return nil, err
@@ -444,6 +445,7 @@ func (x *Index) update(ctx context.Context, src Source, changed []*catalogue.Ser
 func (x *Index) invalidate() {
 	x.gen.Add(1)
 	x.sets.clear()
+	x.pages.clear()
 }
 
 // Version returns the catalogue version the index reflects.

@@ -21,7 +21,7 @@ import (
 // indexes are rebuilt on the next start. (The stamp also carries a hash of
 // the mapping itself, which catches a forgotten bump of mapping changes but
 // not of document-building changes.)
-const mappingVersion = 3
+const mappingVersion = 4
 
 // defaultLang is the language every service has (FORMAT.md: "en" is always
 // present); untranslated texts fall back to it.
@@ -101,6 +101,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		doc.AddFieldMappingsAt(fShowS+lang, stored())
 	}
 	doc.AddFieldMappingsAt(fFacet, &mapping.FieldMapping{Type: "text", Analyzer: "keyword", Index: true, DocValues: true})
+	// No field goes into Bleve's composite _all field, but unless it is
+	// switched off every field of every document is still offered to it.
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = analyzerLight

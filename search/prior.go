@@ -91,9 +91,10 @@ func (p *Prior) Weight(lang, slug string) float64 {
 }
 
 // SetPrior makes p the index's prior from the next search on; nil removes
-// it.
+// it. The pages ordered by the previous prior are forgotten.
 func (x *Index) SetPrior(p *Prior) {
 	x.prior.Store(p)
+	x.invalidate()
 }
 
 // rerank reorders the first priorWindow hits of a search in lang by their

@@ -56,10 +56,15 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 		from, perPage = 0, 0 // count and facets only
 	}
 
-	words := x.hl.lightTerms(text)
-	// Every page of a result set has the same facets and did-you-mean, so
-	// the next page or a repeated search skips counting them again.
+	// A page asked for again (a popular search, a resident going back) is
+	// answered from memory; every page of a result set has the same facets
+	// and did-you-mean, so the next page skips counting them again.
 	key := setKey{gen: gen, text: text, lang: lang, topic: r.Topic, audience: r.Audience, online: r.Online, free: r.Free}
+	pk := pageKey{set: key, page: page, perPage: perPage}
+	if res, ok := x.pages.get(pk); ok {
+		return res, nil
+	}
+	words := x.hl.lightTerms(text)
 	info, cached := x.sets.get(key)
 	// With a prior, the pages within its window come from the window's
 	// hits, reordered.
@@ -95,6 +100,9 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	for _, h := range br.Hits {
 		res.Hits = append(res.Hits, x.hit(h, lang, m))
+	}
+	if ctx.Err() == nil {
+		x.pages.put(pk, res)
 	}
 	return res, nil
 }

@@ -32,6 +32,8 @@ type config struct {
 	// MetricsAddr is where Prometheus scrapes /metrics (and may probe
 	// /readyz); "" serves no metrics.
 	MetricsAddr string
+	// Profiling serves Go's profiles on the metrics listener.
+	Profiling bool
 	// TrustedProxies are the addresses (IPs or CIDRs) of the reverse proxies
 	// whose X-Forwarded-For names the client; empty when there is none.
 	TrustedProxies []string
@@ -169,6 +171,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.MetricsAddr = get("SPORTELLO_METRICS_ADDR", "")
 	if _, port, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && (err != nil || port == "") {
 		errs = append(errs, fmt.Errorf("SPORTELLO_METRICS_ADDR: %q must be a host and port such as 127.0.0.1:9090", c.MetricsAddr))
+	}
+	switch p := get("SPORTELLO_PROFILING", "off"); p {
+	case "on", "off":
+		c.Profiling = p == "on"
+		if c.Profiling && c.MetricsAddr == "" {
+			errs = append(errs, errors.New("SPORTELLO_PROFILING: profiles are served on the metrics listener; set SPORTELLO_METRICS_ADDR too"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("SPORTELLO_PROFILING: %q must be on or off", p))
 	}
 	for _, p := range strings.Split(get("SPORTELLO_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p == "" {

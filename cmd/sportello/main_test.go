@@ -96,6 +96,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"a trusted proxy with a bad range", map[string]string{"SPORTELLO_TRUSTED_PROXIES": "10.0.0.0/33"}, []string{`SPORTELLO_TRUSTED_PROXIES: "10.0.0.0/33"`}},
 		{"metrics address", map[string]string{"SPORTELLO_METRICS_ADDR": "127.0.0.1:9090"}, nil},
 		{"metrics address without a port", map[string]string{"SPORTELLO_METRICS_ADDR": "127.0.0.1"}, []string{`SPORTELLO_METRICS_ADDR: "127.0.0.1" must be a host and port`}},
+		{"profiling without a metrics listener", map[string]string{"SPORTELLO_PROFILING": "on"}, []string{"SPORTELLO_PROFILING: profiles are served on the metrics listener"}},
+		{"profiling neither on nor off", map[string]string{"SPORTELLO_PROFILING": "yes"}, []string{`SPORTELLO_PROFILING: "yes" must be on or off`}},
 		{"missing secret file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": "/no/such/file"}, []string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE"}},
 		{"secret from a file", map[string]string{"SPORTELLO_OIDC_CLIENT_SECRET_FILE": secretFile}, nil},
 	}

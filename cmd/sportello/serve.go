@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"sportello/acting"
 	"time"
 
@@ -160,12 +161,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("SPORTELLO_METRICS_ADDR: %w", err)
 		}
-		ms := metrics.Server(cfg.MetricsAddr, m, probe)
+		ms := metrics.Server(cfg.MetricsAddr, m, probe, cfg.Profiling)
 		go ms.Serve(mln)
 		defer ms.Close()
 		log.Info("metrics are served", "addr", mln.Addr().String(), "paths", "/metrics /readyz")
 	}
 
+	// Building the index at a first start leaves hundreds of megabytes of
+	// garbage that the runtime would otherwise keep for minutes: hand it
+	// back to the system before the first request.
+	debug.FreeOSMemory()
 	log.Info("sportello is listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "index_dir", cfg.IndexDir)
 	err = srv.Serve(ctx, ln, cfg.ShutdownTimeout)
 	stopWork()

@@ -8,6 +8,7 @@
 #   docs/perf/loadrun.sh 100000
 #   SEARCHES=20000 docs/perf/loadrun.sh 10000      # more distinct searches than the cache holds
 #   PGFTS_DB=postgres://postgres@127.0.0.1:5432/test?sslmode=disable docs/perf/loadrun.sh 10000
+#   PROFILE_DIR=/tmp/prof docs/perf/loadrun.sh 10000   # keep a CPU profile of each wrk run and the heap after them
 #
 # It first reports the judged sets' quality (BenchmarkJudged), so that speed
 # is never read without it, and the load average before each measurement
@@ -24,7 +25,7 @@ root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/sportello-load.XXXXXX)
 port=${PORT:-18080}
 mport=$((port + 1))
-export SPORTELLO_METRICS_ADDR="127.0.0.1:$mport" SPORTELLO_DATA_DIR="$work/data" SPORTELLO_ADDR="127.0.0.1:$port" SPORTELLO_BASE_URL="http://127.0.0.1:$port" SPORTELLO_LOG_LEVEL=info
+export SPORTELLO_PROFILING=on SPORTELLO_METRICS_ADDR="127.0.0.1:$mport" SPORTELLO_DATA_DIR="$work/data" SPORTELLO_ADDR="127.0.0.1:$port" SPORTELLO_BASE_URL="http://127.0.0.1:$port" SPORTELLO_LOG_LEVEL=info
 
 cd "$root"
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; }
@@ -79,9 +80,20 @@ PY
 
 for kind in services search; do
   echo "== wrk $kind: 2 threads, 16 connections, $duration"; load
+  if [ -n "${PROFILE_DIR:-}" ]; then
+    mkdir -p "$PROFILE_DIR"
+    curl -fs -o "$PROFILE_DIR/$kind.cpu.prof" "http://127.0.0.1:$mport/debug/pprof/profile?seconds=10" &
+    profiler=$!
+  fi
   PATHS="$work/$kind.txt" wrk -t2 -c16 -d"$duration" --latency -s "$here/paths.lua" "http://127.0.0.1:$port" | grep -E 'Requests/sec|50%|90%|99%|Non-2xx|Socket errors' || true
+  if [ -n "${profiler:-}" ]; then wait "$profiler" || true; fi
 done
 echo "server RSS after the load: $(grep VmRSS /proc/$pid/status | awk '{print $2/1024 " MB"}')"
+if [ -n "${PROFILE_DIR:-}" ]; then
+  curl -fs -o "$PROFILE_DIR/heap.prof" "http://127.0.0.1:$mport/debug/pprof/heap"
+  cp "$work/sportello" "$PROFILE_DIR/sportello"
+  echo "profiles in $PROFILE_DIR: go tool pprof $PROFILE_DIR/sportello $PROFILE_DIR/heap.prof"
+fi
 # Where the memory is: Go's heap (live and not yet collected), what the
 # runtime holds but has not returned, and the rest (the index's mapped
 # files, stacks, the runtime), from the metrics endpoint.

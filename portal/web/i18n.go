@@ -49,6 +49,7 @@ type Translator struct {
 	bundle     *i18n.Bundle
 	localizers map[string]*i18n.Localizer
 	plain      map[string]map[string]string // lang -> key -> text, for messages without {{
+	layout     map[string]*LayoutText       // lang -> the main layout's phrases
 }
 
 // NewTranslator loads every message file of fsys (a directory of
@@ -103,6 +104,10 @@ func NewTranslator(fsys fs.FS) (*Translator, error) {
 			}
 		}
 		t.plain[lang] = plain
+	}
+	t.layout = map[string]*LayoutText{}
+	for _, lang := range catalogue.Languages {
+		t.layout[lang] = t.layoutText(lang)
 	}
 	return t, nil
 }

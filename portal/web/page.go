@@ -202,3 +202,8 @@ func stringLocal(c *fiber.Ctx, key string) string {
 	s, _ := c.Locals(key).(string)
 	return s
 }
+
+// Page returns p. The main layout reads every page's data through it
+// ({{$p := .Page}}), so that whether a page embeds Page or is one, its
+// fields are found without searching embedded structs on every render.
+func (p Page) Page() Page { return p }
