@@ -64,7 +64,7 @@ type membershipRow struct {
 
 type representationRow struct {
 	Who, Until, Status string // Status: translation key
-	Services                  []web.Localised
+	Services           []web.Localised
 }
 
 type supportedRow struct {
