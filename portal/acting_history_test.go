@@ -12,7 +12,8 @@ import (
 )
 
 // A representative who withdraws the person's application is recorded in
-// its history as who did it, not the person.
+// its history as who did it, not the person, and named on the person's
+// page.
 func TestRepresentativeWithdrawIsRecordedAsTheRepresentative(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	ctx := context.Background()
@@ -21,8 +22,8 @@ func TestRepresentativeWithdrawIsRecordedAsTheRepresentative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, ownerID := site.browserAs(t, "owner")
-	rep, repID := site.browserAs(t, "rep")
+	owner, ownerID := site.browserAs(t, "owner")
+	rep, repID := site.browserAs(t, "rosa.rep")
 	_, tok, err := st.Grant(ctx, acting.Grant{Principal: ownerID, PrincipalName: "owner", RepresentativeEmail: "rep@example.org",
 		Until: time.Now().AddDate(1, 0, 0).Format(time.DateOnly)})
 	if err != nil {
@@ -58,4 +59,6 @@ func TestRepresentativeWithdrawIsRecordedAsTheRepresentative(t *testing.T) {
 	if got.Status != applications.StatusWithdrawn || last.To != applications.StatusWithdrawn || last.ActorPersonID != repID || last.Note != "The business closed" {
 		t.Errorf("status %s, last event %+v, want withdrawn by the representative %d", got.Status, last, repID)
 	}
+	// The applicant's page names the representative in its history.
+	must(t, owner.get(path), http.StatusOK, "rosa.rep")
 }
