@@ -73,6 +73,10 @@ type Organisations interface {
 	SavePlan(ctx context.Context, orgID int64, p Plan) error
 	// Plans lists the plans saved to orgID, newest first.
 	Plans(ctx context.Context, orgID int64) ([]Plan, error)
+	// RemoveMember takes personID out of orgID (an owner removing them,
+	// or they leaving). ErrNotFound when not a member; ErrLastOwner when
+	// they are its only owner.
+	RemoveMember(ctx context.Context, orgID, personID int64) error
 }
 
 // Representations keeps who is authorised to act for whom.

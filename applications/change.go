@@ -66,7 +66,8 @@ func (s *Store) Respond(ctx context.Context, personID int64, ref Reference, mess
 type change struct {
 	ref       Reference
 	actor     Actor
-	applicant bool // the actor must be the application's person
+	applicant bool  // the actor must be the application's person (or act for owner)
+	owner     int64 // with applicant, the application's person when the actor acts for them; 0: the actor
 	from, to  Status
 	note      string
 	files     []forms.AcceptedFile
@@ -83,7 +84,11 @@ func (s *Store) change(ctx context.Context, c change) error {
 		var current string
 		var row *sql.Row
 		if c.applicant {
-			row = tx.QueryRowContext(ctx, s.q(qStatusByRefForApplicant), string(c.ref), c.actor.PersonID)
+			owner := c.actor.PersonID
+			if c.owner != 0 {
+				owner = c.owner
+			}
+			row = tx.QueryRowContext(ctx, s.q(qStatusByRefForApplicant), string(c.ref), owner)
 		} else {
 			row = tx.QueryRowContext(ctx, s.q(qStatusByRef), string(c.ref))
 		}

@@ -323,6 +323,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.yourdata = yourdata.New(s.Shared, deps.Auth, areas, s.apply)
 		s.yourdata.SupportAnswers = s.finders.SavedAnswers
 		s.yourdata.RetentionDays = s.retentionDays
+		s.yourdata.Appointments, s.yourdata.Acting = deps.Appointments, deps.Acting
+		if sr, ok := deps.Reports.(reports.Supporting); ok {
+			s.yourdata.Supported = sr
+		}
 	}
 	if deps.Assist != nil {
 		s.counter = counter.New(s.Shared, deps.Assist, deps.Applications, deps.Payments, s.apply, deps.Forms)

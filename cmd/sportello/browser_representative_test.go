@@ -138,6 +138,10 @@ func TestBrowserRepresentative(t *testing.T) {
 	}
 	luca.shot(t, "organisation")
 	luca.audit(t, "an organisation's page")
+	// Its only owner cannot leave it: the page says why and what to do.
+	luca.submitExpecting(t, "#leave-submit", 422)
+	luca.expectText(t, ".error-summary", "You are the organisation’s only owner")
+	luca.audit(t, "an organisation's page, its last owner refused leaving")
 
 	// The caseworkers' page, from the queue; the business needs no check.
 	cw := b.newTab(t, "rep-caseworker")

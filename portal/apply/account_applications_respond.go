@@ -67,7 +67,7 @@ func (s *Handler) accountApplicationRespond(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return web.Render(c, "applications/show", page)
 	}
-	if err := s.apps.Respond(c.UserContext(), app.PersonID, ref, message, res.Files); err != nil {
+	if err := s.apps.RespondFor(c.UserContext(), app.PersonID, web.ViewerOf(c).PersonID, ref, message, res.Files); err != nil {
 		return err
 	}
 	return c.Redirect("/account/applications/"+ref.String()+"?done=responded", fiber.StatusSeeOther)

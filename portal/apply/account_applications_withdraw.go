@@ -45,7 +45,7 @@ func (s *Handler) accountApplicationWithdraw(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return web.Render(c, "applications/show", page)
 	}
-	if err := s.apps.Withdraw(c.UserContext(), app.PersonID, ref, res.Answers.Get("reason").Text); err != nil {
+	if err := s.apps.WithdrawFor(c.UserContext(), app.PersonID, web.ViewerOf(c).PersonID, ref, res.Answers.Get("reason").Text); err != nil {
 		return err
 	}
 	return c.Redirect("/account/applications/"+ref.String()+"?done=withdrawn", fiber.StatusSeeOther)

@@ -141,8 +141,13 @@ func ReadForm(c *fiber.Ctx) (values, meta forms.Values, err error) {
 func (s *Handler) ActorForApplicant(c *fiber.Ctx, events []applications.Event) func(applications.Event) string {
 	var names map[int64]string
 	var ids []int64
+	var me int64
+	if v := web.ViewerOf(c); v != nil {
+		me = v.PersonID
+	}
 	for _, e := range events {
-		if e.ActorRole == applications.RoleCounter && e.ActorPersonID != 0 {
+		if e.ActorRole == applications.RoleCounter && e.ActorPersonID != 0 ||
+			e.ActorRole == applications.RoleApplicant && e.ActorPersonID != 0 && e.ActorPersonID != me {
 			ids = append(ids, e.ActorPersonID)
 		}
 	}
@@ -155,6 +160,12 @@ func (s *Handler) ActorForApplicant(c *fiber.Ctx, events []applications.Event) f
 	return func(e applications.Event) string {
 		switch e.ActorRole {
 		case applications.RoleApplicant:
+			// Someone else on the applicant's side (a representative, a
+			// member of the organisation, the applicant seen by them) is
+			// named.
+			if n := names[e.ActorPersonID]; n != "" && e.ActorPersonID != me {
+				return n
+			}
 			return web.T(c, "applications.actor.you")
 		case applications.RoleSystem:
 			return web.T(c, "applications.actor.system")

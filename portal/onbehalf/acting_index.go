@@ -67,7 +67,7 @@ func (h *Handler) actingIndex(c *fiber.Ctx) error {
 		return err
 	}
 	switch n := c.Query("done"); n {
-	case "granted", "ended", "accepted", "registered", "joined":
+	case "granted", "ended", "accepted", "registered", "joined", "left":
 		page.Notice = "acting.done." + n
 	}
 	return web.Render(c, "acting/index", page)

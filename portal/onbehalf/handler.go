@@ -58,6 +58,8 @@ func (h *Handler) Routes(r fiber.Router, staffOnly fiber.Handler) {
 	r.Get(OrganisationsPath+"/:id", in, h.organisationShow)
 	r.Post(OrganisationsPath+"/:id/invitations", in, h.organisationInvite)
 	r.Post(OrganisationsPath+"/:id/plans", in, h.organisationPlanSave)
+	r.Post(OrganisationsPath+"/:id/leave", in, h.organisationLeave)
+	r.Post(OrganisationsPath+"/:id/members/:person/remove", in, h.organisationRemove)
 	r.Get(StaffPath, staffOnly, h.staffIndex)
 	r.Post(StaffPath+"/organisations/:id/confirm", staffOnly, h.staffConfirm)
 	r.Post(StaffPath+"/representations", staffOnly, h.staffRecordPaper)

@@ -2,6 +2,7 @@ package onbehalf
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,9 +28,13 @@ type organisationPage struct {
 	Invite       inviteForm
 	InviteAction string
 	Errors       []errorLink
+	LeaveAction  string
 }
 
-type memberRow struct{ Name, Email, Role, Since string }
+type memberRow struct {
+	Name, Email, Role, Since string
+	RemoveAction             string // for an owner, another member's remove form; "" otherwise
+}
 
 type planRow struct{ Title, URL, Saved string }
 
@@ -48,7 +53,7 @@ func (h *Handler) organisationShow(c *fiber.Ctx) error {
 		return err
 	}
 	switch n := c.Query("done"); n {
-	case "registered", "joined", "invited", "plan_saved":
+	case "registered", "joined", "invited", "plan_saved", "removed":
 		page.Notice = "acting.done." + n
 	}
 	return web.Render(c, "acting/organisation_show", page)
@@ -71,6 +76,7 @@ func (h *Handler) organisationPage(c *fiber.Ctx, f inviteForm) (organisationPage
 	page := organisationPage{
 		Page: web.NewPage(c, ""), ID: org.ID, Name: org.Name, TaxID: org.TaxID, Confirmed: org.Confirmed(),
 		Owner: role == acting.RoleOwner, Invite: f, InviteAction: organisationURL(org.ID) + "/invitations",
+		LeaveAction: organisationURL(org.ID) + "/leave",
 	}
 	page.Title = org.Name
 	members, err := h.acting.Members(ctx, org.ID)
@@ -78,7 +84,11 @@ func (h *Handler) organisationPage(c *fiber.Ctx, f inviteForm) (organisationPage
 		return page, err
 	}
 	for _, m := range members {
-		page.Members = append(page.Members, memberRow{Name: m.Name, Email: m.Email, Role: web.T(c, "acting.role."+m.Role), Since: h.Date(lang, m.JoinedAt)})
+		row := memberRow{Name: m.Name, Email: m.Email, Role: web.T(c, "acting.role."+m.Role), Since: h.Date(lang, m.JoinedAt)}
+		if page.Owner && m.PersonID != viewer(c).PersonID {
+			row.RemoveAction = organisationURL(org.ID) + "/members/" + strconv.FormatInt(m.PersonID, 10) + "/remove"
+		}
+		page.Members = append(page.Members, row)
 	}
 	if page.Owner {
 		inv, err := h.acting.Invitations(ctx, org.ID)

@@ -25,6 +25,7 @@ type personal struct {
 	Alerts   supportalerts.Status
 	Mail     notify.PersonalData
 	ActedFor []assist.Entry // what staff did for them at the counter
+	More     more           // appointments, organisations, representations, reports supported
 }
 
 // collect asks each area for its part of the signed-in person's data. An
@@ -67,6 +68,9 @@ func (s *Handler) collect(c *fiber.Ctx) (personal, error) {
 		if p.ActedFor, err = s.Assist.ForPerson(ctx, id); err != nil {
 			return p, err
 		}
+	}
+	if p.More, err = s.collectMore(ctx, id); err != nil {
+		return p, err
 	}
 	return p, nil
 }

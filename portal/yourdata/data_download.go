@@ -41,6 +41,14 @@ type exportDoc struct {
 	// ActedForYou is what staff did for the person at the counter, with
 	// who and why (package assist).
 	ActedForYou []exportActed `json:"acted_for_you"`
+	// Appointments booked; organisations belonged to, with the role;
+	// representations given (the person is the principal) and received
+	// (the person is the representative); reports at a place supported.
+	Appointments            []exportAppointment    `json:"appointments"`
+	Organisations           []exportMembership     `json:"organisations"`
+	RepresentationsGiven    []exportRepresentation `json:"representations_given"`
+	RepresentationsReceived []exportRepresentation `json:"representations_received"`
+	ReportsSupported        []exportSupported      `json:"reports_supported"`
 }
 
 type exportActed struct {
@@ -300,6 +308,7 @@ func (s *Handler) export(c *fiber.Ctx, p personal) (exportDoc, error) {
 		return doc, err
 	}
 	doc.EmailSettings = emailOf(p)
+	s.exportMore(&doc, p.More, title)
 	for _, n := range p.Mail.Log {
 		doc.Notifications = append(doc.Notifications, exportNotice{Kind: string(n.Kind), Subject: n.Subject, Status: n.Status,
 			SkipReason: n.Reason, To: n.Address, CreatedAt: n.At.UTC(), SentAt: timeOrNull(n.SentAt)})

@@ -27,6 +27,13 @@ type dataPage struct {
 	Log        []logRow
 	// ActedFor is who acted for the person at the counter, and why.
 	ActedFor []counter.LogRow
+	// The appointments, organisations, representations given and
+	// received, and reports supported (data_more.go).
+	Appointments []appointmentRow
+	Memberships  []membershipRow
+	Given        []representationRow
+	Received     []representationRow
+	Supported    []supportedRow
 }
 
 type profileView struct {
@@ -137,6 +144,7 @@ func (s *Handler) dataShow(c *fiber.Ctx) error {
 		page.Log = append(page.Log, logRow{When: s.DateTime(lang, when), WhenISO: when.UTC().Format(time.RFC3339),
 			Kind: n.Kind, Subject: n.Subject, To: n.Address, Status: n.Status})
 	}
+	s.moreView(c, p.More, &page)
 	return web.Render(c, "account/data", page)
 }
 

@@ -10,13 +10,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/accounts"
+	"sportello/acting"
 	"sportello/applications"
+	"sportello/appointments"
 	"sportello/assist"
 	"sportello/notify"
 	"sportello/payments"
 	"sportello/portal/apply"
 	"sportello/portal/auth"
 	"sportello/portal/web"
+	"sportello/reports"
 	"sportello/supportalerts"
 )
 
@@ -68,6 +71,12 @@ type Handler struct {
 	// Assist is what staff did for the person at the counter ("Who acted
 	// for you"); nil shows nothing of it.
 	Assist *assist.Store
+	// Appointments, Acting and Supported are the person's appointments,
+	// organisations and representations, and the reports at a place they
+	// support; each nil shows nothing of it.
+	Appointments appointments.Store
+	Acting       acting.Store
+	Supported    reports.Supporting
 }
 
 // New returns the handler.
