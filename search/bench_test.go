@@ -130,13 +130,13 @@ var benchQueries = []Request{
 }
 
 // BenchmarkSearch cycles through benchQueries, so after the first round
-// the facets and did-you-mean of each query come from the index's cache, as
-// they do for a resident paging or a popular search.
+// each page comes from the index's cache, as it does for a popular search
+// or a resident going back.
 func BenchmarkSearch(b *testing.B) { benchSearch(b, false) }
 
 // BenchmarkSearchUncached starts a new index generation before every
-// search, so that each one counts its facets: the cost of a query seen for
-// the first time.
+// search, so that each one runs in full: the cost of a query seen for the
+// first time.
 func BenchmarkSearchUncached(b *testing.B) { benchSearch(b, true) }
 
 func benchSearch(b *testing.B, cold bool) {
