@@ -175,15 +175,16 @@ func (m *Metrics) JobRun(name string, err error) {
 	if m == nil {
 		return
 	}
-	m.jobRuns.WithLabelValues(name).Inc()
 	// The failures series exists from the first run, at 0, so that an
-	// alert on its increase sees the first failure.
+	// alert on its increase sees the first failure. The run is counted
+	// last, so that a scrape which sees it sees its outcome too.
 	failures := m.jobFailures.WithLabelValues(name)
 	if err != nil {
 		failures.Inc()
-		return
+	} else {
+		m.jobLastSuccess.WithLabelValues(name).SetToCurrentTime()
 	}
-	m.jobLastSuccess.WithLabelValues(name).SetToCurrentTime()
+	m.jobRuns.WithLabelValues(name).Inc()
 }
 
 // statusText is strconv.Itoa without an allocation for the usual codes.
