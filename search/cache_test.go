@@ -171,3 +171,41 @@ func TestCachedPagesAreCopies(t *testing.T) {
 		t.Errorf("page 2 was answered with page 1: %+v", next)
 	}
 }
+
+// TestFacetsFollowUpdates checks that facet counts stay those of the
+// catalogue as updates add, change and remove services: every update (and
+// every merge Bleve makes behind it) numbers the documents anew, and the
+// facet table of the old numbering must not be used for the new.
+func TestFacetsFollowUpdates(t *testing.T) {
+	x, c := openDemo(t)
+	ctx := context.Background()
+	requests := []Request{
+		{Lang: "en"},
+		{Query: "permit", Lang: "en"},
+		{Query: "licencia", Lang: "es", Online: true},
+	}
+	topics := []string{"housing", "waste-recycling", "parking-transport"}
+	for round := range 4 {
+		// Change the topic of a tenth of the services, and remove one.
+		var changed []*catalogue.Service
+		for i := round; i < len(c.Services); i += 10 {
+			s := &c.Services[i]
+			s.Topic = topics[(i+round)%len(topics)]
+			changed = append(changed, s)
+		}
+		gone := c.Services[len(c.Services)-1].Slug
+		c.Services = c.Services[:len(c.Services)-1]
+		if err := x.Update(ctx, FromCatalogue(c, int64(round+2)), changed, []string{gone}, int64(round+2)); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range requests {
+			got, err := x.Search(ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := wantFacets(t, x, c, r); !sameFacets(got.Facets, want) {
+				t.Errorf("round %d, %+v: facets %+v, want %+v", round, r, got.Facets, want)
+			}
+		}
+	}
+}

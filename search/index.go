@@ -77,6 +77,8 @@ type Index struct {
 	gen   atomic.Uint64
 	sets  *lru[setKey, setInfo]
 	pages *lru[pageKey, Result]
+
+	facetTables facetTables // each snapshot's facet values (facets.go)
 }
 
 // Open opens the index in dir, building it from src when it is missing,

@@ -21,15 +21,9 @@ const (
 	// maxOffset stops deep paging, which costs memory in proportion to
 	// the offset; nobody reads page 1000 of search results.
 	maxOffset = 10000
-	// maxFacetTerms bounds the facet values counted: all topics, the two
-	// audiences and the two flags of any plausible catalogue.
-	maxFacetTerms = 1000
 	// minPrefixRunes is the shortest last word autocomplete expands.
 	minPrefixRunes = 2
 )
-
-// facetName names the one facet of a Bleve request.
-const facetName = "facets"
 
 var _ Searcher = (*Index)(nil)
 
@@ -74,7 +68,11 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	if reorder {
 		size, skip = max(priorWindow, from+perPage), 0
 	}
-	br, err := x.run(ctx, idx, text, lang, r, size, skip, !cached)
+	var counter *facetCounter
+	if !cached {
+		counter = &facetCounter{tables: &x.facetTables}
+	}
+	br, err := x.run(ctx, idx, text, lang, r, size, skip, counter)
 	if err != nil {
 		return Result{}, err
 	}
@@ -84,7 +82,7 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	res.Total = int(br.Total)
 	if !cached {
-		info.facets = facets(br)
+		info.facets = counter.facets()
 		if text != "" {
 			info.didYouMean = x.didYouMean(ctx, idx, words, lang, r)
 		}
@@ -109,10 +107,11 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 
 // run executes one search. An empty text lists the services that pass the
 // filters. A query Bleve refuses (a fuzzy term that expands to too many
-// clauses) is retried without its fuzzy part rather than failed.
-func (x *Index) run(ctx context.Context, idx bleve.Index, text string, lang string, r Request, size, from int, withFacets bool) (*bleve.SearchResult, error) {
+// clauses) is retried without its fuzzy part rather than failed. A counter,
+// if any, counts the facets of the hits of the search that answers.
+func (x *Index) run(ctx context.Context, idx bleve.Index, text string, lang string, r Request, size, from int, counter *facetCounter) (*bleve.SearchResult, error) {
 	if text == "" {
-		return x.exec(ctx, idx, query.NewMatchAllQuery(), r, text, lang, size, from, withFacets)
+		return x.exec(ctx, idx, query.NewMatchAllQuery(), r, text, lang, size, from, counter)
 	}
 	t := x.tuning.Load()
 	words := t.expand(lang, x.hl.queryWords(text, lang))
@@ -128,20 +127,24 @@ func (x *Index) run(ctx context.Context, idx bleve.Index, text string, lang stri
 		return t.pin(q, lang, text)
 	}
 	need := minMatch(len(words))
-	br, err := x.exec(ctx, idx, build(true, need), r, text, lang, size, from, withFacets)
+	br, err := x.exec(ctx, idx, build(true, need), r, text, lang, size, from, counter)
 	if err == nil && br.Total == 0 && need > 1 {
-		br, err = x.exec(ctx, idx, build(true, 1), r, text, lang, size, from, withFacets)
+		br, err = x.exec(ctx, idx, build(true, 1), r, text, lang, size, from, counter)
 	}
 	if err != nil && ctx.Err() == nil {
 		x.log.Debug("search retried without fuzzy terms", "err", err)
-		br, err = x.exec(ctx, idx, build(false, 1), r, text, lang, size, from, withFacets)
+		br, err = x.exec(ctx, idx, build(false, 1), r, text, lang, size, from, counter)
 	}
 	return br, err
 }
 
 // exec runs one Bleve search with the request's filters.
-func (x *Index) exec(ctx context.Context, idx bleve.Index, q query.Query, r Request, text, lang string, size, from int, withFacets bool) (*bleve.SearchResult, error) {
-	br, err := idx.SearchInContext(ctx, x.request(withFilters(q, r), text, lang, size, from, withFacets))
+func (x *Index) exec(ctx context.Context, idx bleve.Index, q query.Query, r Request, text, lang string, size, from int, counter *facetCounter) (*bleve.SearchResult, error) {
+	if counter != nil {
+		counter.ctx = ctx
+		ctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(counter.handler))
+	}
+	br, err := idx.SearchInContext(ctx, x.request(withFilters(q, r), text, lang, size, from))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -151,7 +154,7 @@ func (x *Index) exec(ctx context.Context, idx bleve.Index, q query.Query, r Requ
 	return br, nil
 }
 
-func (x *Index) request(q query.Query, text, lang string, size, from int, withFacets bool) *bleve.SearchRequest {
+func (x *Index) request(q query.Query, text, lang string, size, from int) *bleve.SearchRequest {
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
 	if size > 0 {
 		sr.Fields = displayFields(lang)
@@ -159,9 +162,6 @@ func (x *Index) request(q query.Query, text, lang string, size, from int, withFa
 	// The default order (score, then index order) is deterministic for a
 	// given index. Sorting by "_id" as a tie-breaker would load the id of
 	// every hit, which costs more than the whole search on broad queries.
-	if withFacets {
-		sr.AddFacet(facetName, bleve.NewFacetRequest(fFacet, maxFacetTerms))
-	}
 	return sr
 }
 
@@ -193,27 +193,6 @@ func (x *Index) hit(h *bsearch.DocumentMatch, lang string, m *matcher) Hit {
 		Title:   m.fragments(title, tl),
 		Snippet: snippet(m.fragments(summary, sl)),
 	}
-}
-
-func facets(br *bleve.SearchResult) Facets {
-	f := Facets{Topics: map[string]int{}, Audiences: map[string]int{}}
-	fr, ok := br.Facets[facetName]
-	if !ok || fr == nil || fr.Terms == nil {
-		return f
-	}
-	for _, t := range fr.Terms.Terms() {
-		switch {
-		case strings.HasPrefix(t.Term, facetTopic):
-			f.Topics[strings.TrimPrefix(t.Term, facetTopic)] = t.Count
-		case strings.HasPrefix(t.Term, facetAudience):
-			f.Audiences[strings.TrimPrefix(t.Term, facetAudience)] = t.Count
-		case t.Term == facetOnline:
-			f.Online = t.Count
-		case t.Term == facetFree:
-			f.Free = t.Count
-		}
-	}
-	return f
 }
 
 // didYouMean proposes a corrected query when the text has words the index
@@ -272,7 +251,7 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, words []string,
 		return ""
 	}
 	corrected := strings.Join(out, " ")
-	br, err := x.run(ctx, idx, corrected, lang, r, 0, 0, false)
+	br, err := x.run(ctx, idx, corrected, lang, r, 0, 0, nil)
 	if err != nil || br.Total == 0 {
 		return ""
 	}
