@@ -379,6 +379,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// A long search query must reach the handler (and be shortened
 		// there) instead of failing in the HTTP parser.
 		ReadBufferSize: 16 << 10,
+		// A page (8-30 KB) and its headers leave in one write instead of
+		// two or three with fasthttp's 4 KB default: 10% more service
+		// pages a second (docs/performance.md). A keep-alive connection
+		// holds its buffer between requests, 12 KB more than before.
+		WriteBufferSize: 16 << 10,
 		// The largest body of any route: uploads to online forms
 		// (apply_view.go). Each route's own limit is set as its headers
 		// arrive (limits.go).
