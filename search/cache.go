@@ -32,7 +32,7 @@ type pageKey struct {
 }
 
 // setInfo is what a result set costs most to work out and every page of it
-// shares: the facet counts (a doc-values visit per hit) and the did-you-mean
+// shares: the facet counts (a pass over every hit) and the did-you-mean
 // (a dictionary walk and a second search).
 type setInfo struct {
 	facets     Facets

@@ -78,7 +78,8 @@ type Index struct {
 	sets  *lru[setKey, setInfo]
 	pages *lru[pageKey, Result]
 
-	facetTables facetTables // each snapshot's facet values (facets.go)
+	fuzzy       *lru[fuzzyKey, fuzzyTerms] // words' fuzzy expansions (fuzzy.go)
+	facetTables facetTables                // each snapshot's facet values (facets.go)
 }
 
 // Open opens the index in dir, building it from src when it is missing,
@@ -100,7 +101,8 @@ func Open(ctx context.Context, dir string, src Source, log *slog.Logger) (*Index
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index directory %s: %w (set a writable index directory)", dir, err)
 	}
-	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, sets: newLRU[setKey](setInfo.clone), pages: newLRU[pageKey](Result.clone)}
+	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, sets: newLRU[setKey](setInfo.clone), pages: newLRU[pageKey](Result.clone),
+		fuzzy: newLRU[fuzzyKey](func(t fuzzyTerms) fuzzyTerms { return t })}
 	x.hl, err = newHighlighter(im)
 	if err != nil {
 		return nil, err
@@ -448,6 +450,7 @@ func (x *Index) invalidate() {
 	x.gen.Add(1)
 	x.sets.clear()
 	x.pages.clear()
+	x.fuzzy.clear()
 }
 
 // Version returns the catalogue version the index reflects.

@@ -143,9 +143,9 @@ func minMatch(n int) int {
 // textQuery builds the scoring part of a search for sanitised text: per
 // word, a match in any field of the searched language (fuzzy on its light
 // field) or in the title or keywords of the default language, at least min
-// words, and the whole text as a phrase on top. With fuzzy false it leaves
-// out the fuzzy clauses, for the retry after Bleve refuses a fuzzy term that
-// expands to too many clauses.
+// words, and the whole text as a phrase on top. fuzzy makes the fuzzy
+// clauses; nil leaves them out, for the retry after Bleve refuses a fuzzy
+// term that expands to too many clauses.
 //
 // A search in another language leaves out the default language's summaries
 // and descriptions, its summary and keyword phrases, and fuzzy matching in
@@ -153,7 +153,7 @@ func minMatch(n int) int {
 // clauses of such a search, and every clause walks its postings across the
 // whole index (measured at 100k services: 20-70% faster non-English
 // searches).
-func textQuery(text string, words []qword, lang string, fuzzy bool, min int) query.Query {
+func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min int) query.Query {
 	if len(words) == 0 {
 		return query.NewMatchNoneQuery()
 	}
@@ -178,16 +178,8 @@ func textQuery(text string, words []qword, lang string, fuzzy bool, min int) que
 					qs = append(qs, synonymQuery(alt, f.field+l, f.boost*wt*wSynonym))
 				}
 			}
-			if f := fuzziness(w.light); fuzzy && !fallback && f > 0 && i < maxFuzzyWords {
-				q := query.NewFuzzyQuery(w.light)
-				q.SetField(fLight + l)
-				q.SetFuzziness(f)
-				// People rarely mistype a word's first letter; fixing it
-				// cuts the terms the automaton must walk by an order of
-				// magnitude on a large index.
-				q.SetPrefix(1)
-				q.SetBoost(wFuzzy * wt)
-				qs = append(qs, q)
+			if f := fuzziness(w.light); fuzzy != nil && !fallback && f > 0 && i < maxFuzzyWords {
+				qs = append(qs, fuzzy(w.light, fLight+l, f, wFuzzy*wt))
 			}
 		}
 		perWord = append(perWord, query.NewDisjunctionQuery(qs))
@@ -212,6 +204,12 @@ func textQuery(text string, words []qword, lang string, fuzzy bool, min int) que
 	}
 	return query.NewBooleanQuery([]query.Query{matched}, phrases, nil)
 }
+
+// fuzzyMaker makes the query that matches term with up to fuzziness edits
+// in field. People rarely mistype a word's first letter; the first rune
+// must match, which cuts the terms the automaton walks by an order of
+// magnitude on a large index.
+type fuzzyMaker func(term, field string, fuzziness int, boost float64) query.Query
 
 // fieldWeight is a field name stem (fTitle, ...) and its boost.
 type fieldWeight struct {

@@ -72,7 +72,7 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	if !cached {
 		counter = &facetCounter{tables: &x.facetTables}
 	}
-	br, err := x.run(ctx, idx, text, lang, r, size, skip, counter)
+	br, err := x.run(ctx, idx, gen, text, lang, r, size, skip, counter)
 	if err != nil {
 		return Result{}, err
 	}
@@ -84,7 +84,7 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	if !cached {
 		info.facets = counter.facets()
 		if text != "" {
-			info.didYouMean = x.didYouMean(ctx, idx, words, lang, r)
+			info.didYouMean = x.didYouMean(ctx, idx, gen, words, lang, r)
 		}
 		if ctx.Err() == nil {
 			x.sets.put(key, info)
@@ -109,13 +109,16 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 // filters. A query Bleve refuses (a fuzzy term that expands to too many
 // clauses) is retried without its fuzzy part rather than failed. A counter,
 // if any, counts the facets of the hits of the search that answers.
-func (x *Index) run(ctx context.Context, idx bleve.Index, text string, lang string, r Request, size, from int, counter *facetCounter) (*bleve.SearchResult, error) {
+func (x *Index) run(ctx context.Context, idx bleve.Index, gen uint64, text string, lang string, r Request, size, from int, counter *facetCounter) (*bleve.SearchResult, error) {
 	if text == "" {
 		return x.exec(ctx, idx, query.NewMatchAllQuery(), r, text, lang, size, from, counter)
 	}
 	t := x.tuning.Load()
 	words := t.expand(lang, x.hl.queryWords(text, lang))
-	build := func(fuzzy bool, need int) query.Query {
+	fuzzy := func(term, field string, fuzziness int, boost float64) query.Query {
+		return newFuzzyQuery(x.fuzzy, gen, term, field, fuzziness, boost)
+	}
+	build := func(fuzzy fuzzyMaker, need int) query.Query {
 		q := textQuery(text, words, lang, fuzzy, need)
 		if alts := t.phrases(lang, text); len(alts) > 0 {
 			qs := []query.Query{q}
@@ -127,13 +130,13 @@ func (x *Index) run(ctx context.Context, idx bleve.Index, text string, lang stri
 		return t.pin(q, lang, text)
 	}
 	need := minMatch(len(words))
-	br, err := x.exec(ctx, idx, build(true, need), r, text, lang, size, from, counter)
+	br, err := x.exec(ctx, idx, build(fuzzy, need), r, text, lang, size, from, counter)
 	if err == nil && br.Total == 0 && need > 1 {
-		br, err = x.exec(ctx, idx, build(true, 1), r, text, lang, size, from, counter)
+		br, err = x.exec(ctx, idx, build(fuzzy, 1), r, text, lang, size, from, counter)
 	}
 	if err != nil && ctx.Err() == nil {
 		x.log.Debug("search retried without fuzzy terms", "err", err)
-		br, err = x.exec(ctx, idx, build(false, 1), r, text, lang, size, from, counter)
+		br, err = x.exec(ctx, idx, build(nil, 1), r, text, lang, size, from, counter)
 	}
 	return br, err
 }
@@ -205,7 +208,7 @@ func (x *Index) hit(h *bsearch.DocumentMatch, lang string, m *matcher) Hit {
 // corrected query finds something. Known words and the words of how people
 // ask ("come", "ottenere") are never "corrected", so a search that finds
 // little because the catalogue lacks it gets no misleading suggestion.
-func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, words []string, lang string, r Request) string {
+func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, gen uint64, words []string, lang string, r Request) string {
 	if len(words) == 0 || len(words) > maxFuzzyWords {
 		return ""
 	}
@@ -251,7 +254,7 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, words []string,
 		return ""
 	}
 	corrected := strings.Join(out, " ")
-	br, err := x.run(ctx, idx, corrected, lang, r, 0, 0, nil)
+	br, err := x.run(ctx, idx, gen, corrected, lang, r, 0, 0, nil)
 	if err != nil || br.Total == 0 {
 		return ""
 	}
