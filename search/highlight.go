@@ -72,15 +72,21 @@ func (h *highlighter) queryWords(text, lang string) []qword {
 	return out
 }
 
-// matcher decides which words of a displayed text match a query.
+// matcher decides which words of a displayed text match a query. It is
+// used by one search at a time: the hits of a page share most of their
+// words ("the", "council", "permit"), and each is analysed once.
 type matcher struct {
 	h     *highlighter
 	stems map[string]map[string]bool // lang -> analysed query terms
 	light []string
+	known map[wordIn]bool // words already decided
 }
 
+// wordIn is a word of a text in a language.
+type wordIn struct{ word, lang string }
+
 func (h *highlighter) matcher(text string, words []string, lang string) *matcher {
-	m := &matcher{h: h, stems: map[string]map[string]bool{}, light: words}
+	m := &matcher{h: h, stems: map[string]map[string]bool{}, light: words, known: map[wordIn]bool{}}
 	// Hits show texts in the search language or, untranslated, in the
 	// default one.
 	for _, l := range []string{lang, defaultLang} {
@@ -95,6 +101,16 @@ func (h *highlighter) matcher(text string, words []string, lang string) *matcher
 
 // matches reports whether one word of a text in lang matches the query.
 func (m *matcher) matches(word, lang string) bool {
+	k := wordIn{word, lang}
+	match, ok := m.known[k]
+	if !ok {
+		match = m.match(word, lang)
+		m.known[k] = match
+	}
+	return match
+}
+
+func (m *matcher) match(word, lang string) bool {
 	if set := m.stems[lang]; set != nil {
 		for _, t := range m.h.analyzers[lang].Analyze([]byte(word)) {
 			if set[string(t.Term)] {
