@@ -88,8 +88,8 @@ func TestYourDataAppointmentsActingReports(t *testing.T) {
 	page := marta.get("/account/data")
 	must(t, page, http.StatusOK, `href="#appointments"`, "Appointments you booked", `id="appointments-table"`, "Citizen Services",
 		"Organisations you belong to", "Forn Vidal SL", "B33333333", "Owner",
-		"People you authorised to act for you", "Gestoria Mas", "Waiting to be accepted", "Every service",
-		"People who authorised you to act for them", "jordi", "In force",
+		"People you authorised to act for you", `id="given-table"`, "Gestoria Mas", "Waiting to be accepted", "Every service",
+		"People who authorised you to act for them", `id="received-table"`, "jordi", "In force",
 		"Reported problems you added yours to", mine.Reference.String())
 	mustNot(t, page, "Ferreteria Puig", "B44444444", "Assessoria Roig", theirs.Reference.String())
 	if n := strings.Count(section(page.body, `id="appointments-table"`), "<tr>"); n != 2 {

@@ -62,6 +62,13 @@ type membershipRow struct {
 	Name, TaxID, Role string // Role: translation key
 }
 
+// representationTable is one of the page's two tables of representations.
+type representationTable struct {
+	ID      string // "given" or "received": its heading is representations-ID, its table ID-table
+	Caption string // translation key
+	Rows    []representationRow
+}
+
 type representationRow struct {
 	Who, Until, Status string // Status: translation key
 	Services           []web.Localised
@@ -99,16 +106,19 @@ func (s *Handler) moreView(c *fiber.Ctx, m more, page *dataPage) {
 		}
 		return row
 	}
+	given := representationTable{ID: "given", Caption: "yourdata.represent.given"}
 	for _, r := range m.Given {
 		who := r.RepresentativeName
 		if who == "" {
 			who = r.RepresentativeEmail
 		}
-		page.Given = append(page.Given, rep(r, who))
+		given.Rows = append(given.Rows, rep(r, who))
 	}
+	received := representationTable{ID: "received", Caption: "yourdata.represent.received"}
 	for _, r := range m.Received {
-		page.Received = append(page.Received, rep(r, r.PrincipalName))
+		received.Rows = append(received.Rows, rep(r, r.PrincipalName))
 	}
+	page.Representations = [2]representationTable{given, received}
 	for _, r := range m.Supported {
 		page.Supported = append(page.Supported, supportedRow{Reference: r.Reference.String(), Service: serviceTitle(d, r.ServiceSlug, lang),
 			Status: "reports.status." + string(r.Status)})

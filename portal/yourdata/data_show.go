@@ -31,9 +31,10 @@ type dataPage struct {
 	// received, and reports supported (data_more.go).
 	Appointments []appointmentRow
 	Memberships  []membershipRow
-	Given        []representationRow
-	Received     []representationRow
-	Supported    []supportedRow
+	// Representations are those the person gave, then those they
+	// received.
+	Representations [2]representationTable
+	Supported       []supportedRow
 }
 
 type profileView struct {
