@@ -35,11 +35,11 @@ type SubmitInput struct {
 	Lang string
 	Now  time.Time // zero: the store's clock
 	// InTx, when set, runs in the submission's transaction once the
-	// application, its first event and its files are written, with the
-	// application's id: another area's rows that belong to it (a report's
-	// place, package reports) are written with it or not at all. It does
-	// not run when the token was used already.
-	InTx func(ctx context.Context, tx *sql.Tx, applicationID int64, now time.Time) error
+	// application, its first event and its files are written: another
+	// area's rows that belong to it (a report's place, package reports) are
+	// written with it or not at all. It does not run when the token was
+	// used already.
+	InTx WrittenHook
 	// Counter is set when a member of staff sends the form with the
 	// resident at the counter (package assist). The resident's identity was
 	// checked there, so the service's level of assurance does not ask for a
@@ -49,10 +49,22 @@ type SubmitInput struct {
 }
 
 // Counter is who sent an application at the counter, and what else the
-// submission's transaction records (the counter's own tables and log).
+// submission's transaction records (the counter's own tables and log),
+// after SubmitInput.InTx.
 type Counter struct {
 	StaffPersonID int64
-	InTx          func(ctx context.Context, tx *sql.Tx, applicationID int64, ref Reference) error
+	InTx          WrittenHook
+}
+
+// WrittenHook writes, in a submission's transaction, what another area
+// keeps about the application just written.
+type WrittenHook func(ctx context.Context, tx *sql.Tx, app Written) error
+
+// Written is the application a submission's transaction has written.
+type Written struct {
+	ID        int64
+	Reference Reference
+	At        time.Time
 }
 
 // referenceAttempts bounds the draws of a free reference. With 34 billion
@@ -134,10 +146,12 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 			return s.db.MapError(err)
 		}
 		var err error
-		id, err = s.insertApplication(ctx, tx, in, answersJSON, feeAmount, feeCurrency, feeWhen, due, now)
+		var ref Reference
+		id, ref, err = s.insertApplication(ctx, tx, in, answersJSON, feeAmount, feeCurrency, feeWhen, due, now)
 		if err != nil {
 			return err
 		}
+		written := Written{ID: id, Reference: ref, At: now}
 		first := Actor{PersonID: in.PersonID, Role: RoleApplicant}
 		if in.Counter != nil {
 			first = Actor{PersonID: in.Counter.StaffPersonID, Role: RoleCounter}
@@ -156,7 +170,7 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 			return err
 		}
 		if in.InTx != nil {
-			if err := in.InTx(ctx, tx, id, now); err != nil {
+			if err := in.InTx(ctx, tx, written); err != nil {
 				return err
 			}
 		}
@@ -164,12 +178,8 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 			return s.db.MapError(err)
 		}
 		if in.Counter != nil {
-			var ref Reference
-			if err := tx.QueryRowContext(ctx, s.q(`SELECT reference FROM applications WHERE id = ?`), id).Scan(&ref); err != nil {
-				return s.db.MapError(err)
-			}
 			if in.Counter.InTx != nil {
-				return in.Counter.InTx(ctx, tx, id, ref)
+				return in.Counter.InTx(ctx, tx, written)
 			}
 			return nil
 		}
@@ -218,31 +228,31 @@ func (s *Store) byToken(ctx context.Context, token string, personID int64) (*App
 	return s.load(ctx, s.db.SQL(), qApplicationByID, id)
 }
 
-func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInput, answers string, feeAmount, feeCurrency, feeWhen, due any, now time.Time) (int64, error) {
+func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInput, answers string, feeAmount, feeCurrency, feeWhen, due any, now time.Time) (int64, Reference, error) {
 	for range referenceAttempts {
 		ref, err := s.newReference()
 		if err != nil {
-			return 0, err
+			return 0, "", err
 		}
 		id, err := newID()
 		if err != nil {
-			return 0, err
+			return 0, "", err
 		}
 		res, err := tx.ExecContext(ctx, s.q(qInsertApplication),
 			id, string(ref), in.Service.Slug, in.CatalogueVersion, nullID(in.PersonID), in.Contact.Name, in.Contact.Email,
 			answers, feeAmount, feeCurrency, feeWhen, string(FirstStatus(in.Service.Fee)), now, now, now, due, in.Lang,
 			nullID(in.OrganisationID), nullID(in.SubmittedBy))
 		if err != nil {
-			return 0, s.db.MapError(err)
+			return 0, "", s.db.MapError(err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return 0, err
+			return 0, "", err
 		} else if n == 1 {
-			return id, nil
+			return id, ref, nil
 		}
 		s.log.WarnContext(ctx, "application reference already taken; drawing another", "reference", ref)
 	}
-	return 0, fmt.Errorf("applications: no free reference after %d draws; the reference generator is broken", referenceAttempts)
+	return 0, "", fmt.Errorf("applications: no free reference after %d draws; the reference generator is broken", referenceAttempts)
 }
 
 // dueDate counts processing days as working days of the council's

@@ -324,12 +324,12 @@ func (s *Store) addLog(ctx context.Context, tx *sql.Tx, e Entry) error {
 func (s *Store) Counter(v Visit) *applications.Counter {
 	return &applications.Counter{
 		StaffPersonID: v.Staff.PersonID,
-		InTx: func(ctx context.Context, tx *sql.Tx, applicationID int64, ref applications.Reference) error {
+		InTx: func(ctx context.Context, tx *sql.Tx, app applications.Written) error {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assist_applications (application_id, resident_id, visit_id) VALUES (?, ?, ?)`),
-				applicationID, v.Resident.ID, v.ID); err != nil {
+				app.ID, v.Resident.ID, v.ID); err != nil {
 				return s.db.MapError(err)
 			}
-			return s.LogIn(ctx, tx, v, ActionSubmit, ref.String(), "")
+			return s.LogIn(ctx, tx, v, ActionSubmit, app.Reference.String(), "")
 		},
 	}
 }

@@ -103,13 +103,13 @@ func (s *DB) Create(ctx context.Context, in NewReport) (*Report, error) {
 	app, err := s.apps.Submit(ctx, applications.SubmitInput{
 		Token: in.Token, Service: in.Service, CatalogueVersion: in.CatalogueVersion, PersonID: in.PersonID,
 		Contact: in.Contact, Answers: answers, Files: files, Lang: in.Lang, Now: in.Now,
-		InTx: func(ctx context.Context, tx *sql.Tx, appID int64, now time.Time) error {
+		InTx: func(ctx context.Context, tx *sql.Tx, app applications.Written) error {
 			id, err := newID()
 			if err != nil {
 				return err
 			}
-			_, err = tx.ExecContext(ctx, s.db.Rebind(qInsert), id, appID, in.Service.Slug, lat, lng,
-				in.Address, in.Description, string(StatusOpen), now.UnixMilli(), now.UnixMilli())
+			_, err = tx.ExecContext(ctx, s.db.Rebind(qInsert), id, app.ID, in.Service.Slug, lat, lng,
+				in.Address, in.Description, string(StatusOpen), app.At.UnixMilli(), app.At.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("reports: recording the place of a report: %w", s.db.MapError(err))
 			}
