@@ -112,7 +112,7 @@ func (t *facetTable) mark(ctx context.Context, rd index.IndexReader, i int, term
 // facetCounter counts the facet values of a search's hits as Bleve's
 // collector passes them on.
 type facetCounter struct {
-	ctx    context.Context
+	ctx    context.Context // the search's, for building a new snapshot's table
 	tables *facetTables
 	table  *facetTable
 	counts []int

@@ -115,7 +115,7 @@ func (x *Index) run(ctx context.Context, idx bleve.Index, gen uint64, text strin
 	}
 	t := x.tuning.Load()
 	words := t.expand(lang, x.hl.queryWords(text, lang))
-	fuzzy := func(term, field string, fuzziness int, boost float64) query.Query {
+	remembered := func(term, field string, fuzziness int, boost float64) query.Query {
 		return newFuzzyQuery(x.fuzzy, gen, term, field, fuzziness, boost)
 	}
 	build := func(fuzzy fuzzyMaker, need int) query.Query {
@@ -130,9 +130,9 @@ func (x *Index) run(ctx context.Context, idx bleve.Index, gen uint64, text strin
 		return t.pin(q, lang, text)
 	}
 	need := minMatch(len(words))
-	br, err := x.exec(ctx, idx, build(fuzzy, need), r, text, lang, size, from, counter)
+	br, err := x.exec(ctx, idx, build(remembered, need), r, text, lang, size, from, counter)
 	if err == nil && br.Total == 0 && need > 1 {
-		br, err = x.exec(ctx, idx, build(fuzzy, 1), r, text, lang, size, from, counter)
+		br, err = x.exec(ctx, idx, build(remembered, 1), r, text, lang, size, from, counter)
 	}
 	if err != nil && ctx.Err() == nil {
 		x.log.Debug("search retried without fuzzy terms", "err", err)
