@@ -148,9 +148,10 @@ type Store interface {
 	// without signing in.
 	ManageToken(ctx context.Context, id int64) (string, error)
 	ByToken(ctx context.Context, token string) (*Appointment, error)
-	// OfficeDay, Mark, AddBlock and RemoveBlock are the staff's.
+	// OfficeDay, Mark, CancelAt, AddBlock and RemoveBlock are the staff's.
 	OfficeDay(ctx context.Context, office, day string) ([]*Appointment, []Block, error)
 	Mark(ctx context.Context, office string, id int64, st Status, by int64) error
+	CancelAt(ctx context.Context, office string, id int64, by int64) (*Appointment, error)
 	AddBlock(ctx context.Context, b Block, by int64) (int, error)
 	RemoveBlock(ctx context.Context, office string, id int64) error
 	// RemindTomorrow adds tomorrow's reminders.

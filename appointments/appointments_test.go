@@ -275,8 +275,24 @@ func TestStaffDayMarksAndBlocks(t *testing.T) {
 		if err := s.RemoveBlock(ctx, "desk", blocks[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Book(ctx, appointments.Request{Offer: o, Start: at("2026-03-03", 9, 15), Email: "bo@example.org"}); err != nil {
-			t.Errorf("booking once unblocked: %v", err)
+		bo, err := s.Book(ctx, appointments.Request{Offer: o, Start: at("2026-03-03", 9, 15), Email: "bo@example.org"})
+		if err != nil {
+			t.Fatalf("booking once unblocked: %v", err)
+		}
+
+		// Staff cancel for the resident: only their office's, and only
+		// while it is open; the time is free again.
+		if _, err := s.CancelAt(ctx, "elsewhere", bo.ID, 0); !errors.Is(err, appointments.ErrNotFound) {
+			t.Errorf("cancelling another office's appointment: %v", err)
+		}
+		if _, err := s.CancelAt(ctx, "desk", a.ID, 0); !errors.Is(err, appointments.ErrClosed) {
+			t.Errorf("cancelling an appointment already attended: %v", err)
+		}
+		if got, err := s.CancelAt(ctx, "desk", bo.ID, 0); err != nil || got.Status != appointments.Cancelled {
+			t.Fatalf("CancelAt = %v, %v", got, err)
+		}
+		if _, err := s.Book(ctx, appointments.Request{Offer: o, Start: at("2026-03-03", 9, 15), Email: "cy@example.org"}); err != nil {
+			t.Errorf("booking the time staff freed: %v", err)
 		}
 	})
 }

@@ -346,6 +346,19 @@ func (s *DB) Move(ctx context.Context, id int64, o Offer, start time.Time) (*App
 // Cancel cancels the open appointment id and frees its time, with
 // notify.AppointmentCancelled; ErrClosed when it can no longer be changed.
 func (s *DB) Cancel(ctx context.Context, id int64) (*Appointment, error) {
+	return s.cancel(ctx, "", id, 0)
+}
+
+// CancelAt cancels, for staff (by), the open appointment id of office (the
+// resident phoned, the office closes): the same as Cancel, the resident
+// told the same way. ErrNotFound when it is another office's.
+func (s *DB) CancelAt(ctx context.Context, office string, id int64, by int64) (*Appointment, error) {
+	return s.cancel(ctx, office, id, by)
+}
+
+// cancel cancels appointment id, of office unless office is "", for staff
+// member by (0: the resident).
+func (s *DB) cancel(ctx context.Context, office string, id int64, by int64) (*Appointment, error) {
 	now := s.now()
 	var out *Appointment
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
@@ -353,13 +366,16 @@ func (s *DB) Cancel(ctx context.Context, id int64) (*Appointment, error) {
 		if err != nil {
 			return err
 		}
+		if office != "" && a.Office != office {
+			return ErrNotFound
+		}
 		if !a.Open(now) {
 			return ErrClosed
 		}
 		if _, err := tx.ExecContext(ctx, s.db.Rebind(`DELETE FROM appointment_cells WHERE appointment_id = ?`), id); err != nil {
 			return fmt.Errorf("appointments: cancelling: %w", s.db.MapError(err))
 		}
-		if _, err := tx.ExecContext(ctx, s.db.Rebind(`UPDATE appointments SET status = 'cancelled', updated_at = ?, updated_by = NULL WHERE id = ?`), now.Unix(), id); err != nil {
+		if _, err := tx.ExecContext(ctx, s.db.Rebind(`UPDATE appointments SET status = 'cancelled', updated_at = ?, updated_by = ? WHERE id = ?`), now.Unix(), nullID(by), id); err != nil {
 			return fmt.Errorf("appointments: cancelling: %w", s.db.MapError(err))
 		}
 		a.Status, out = Cancelled, a

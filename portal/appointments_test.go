@@ -188,6 +188,25 @@ func TestAppointmentsBooking(t *testing.T) {
 	must(t, cw.get(staffDay), http.StatusOK, "Attended")
 	must(t, cw.post("/staff/appointments/"+rows[0][1]+"/mark", url.Values{"_csrf": {scsrf}, "status": {"cancelled"}, "office": {"citizen-services"}, "day": {day}}), http.StatusUnprocessableEntity)
 	must(t, cw.post("/staff/appointments/"+rows[0][1]+"/mark", url.Values{"_csrf": {scsrf}, "status": {"arrived"}, "office": {"waste-services"}, "day": {day}}), http.StatusNotFound)
+
+	// Cancelling for a resident who phoned: not at another office, not by a
+	// resident, then once, with the same mail as when residents cancel.
+	cancel := "/staff/appointments/" + rows[1][1] + "/cancel"
+	must(t, cw.get(staffDay), http.StatusOK, `action="`+cancel+`"`)
+	mustNot(t, cw.get(staffDay), `action="/staff/appointments/`+rows[0][1]+`/cancel"`) // arrived: no longer open
+	must(t, cw.post(cancel, url.Values{"_csrf": {scsrf}, "office": {"waste-services"}, "day": {day}}), http.StatusNotFound)
+	must(t, resident.post(cancel, url.Values{"_csrf": {csrfOf(t, resident.get("/account").body)}, "office": {"citizen-services"}, "day": {day}}), http.StatusForbidden)
+	r = cw.post(cancel, url.Values{"_csrf": {scsrf}, "office": {"citizen-services"}, "day": {day}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("staff cancel: %d\n%s", r.status, excerptMain(r.body))
+	}
+	cancelled := cw.get(r.location)
+	must(t, cancelled, http.StatusOK, `id="staff-done"`, "The appointment has been cancelled and the person has been told by email")
+	mustNot(t, cancelled, `id="appointment-`+rows[1][1]+`"`)
+	must(t, cw.post(cancel, url.Values{"_csrf": {scsrf}, "office": {"citizen-services"}, "day": {day}}), http.StatusUnprocessableEntity, "can no longer be changed")
+	if n := len(notifytest.OfKind(notifytest.Outbox(t, site.db), notify.AppointmentCancelled)); n != 2 {
+		t.Errorf("%d cancelled mails, want the resident's own and the one cancelled by staff", n)
+	}
 	must(t, cw.post("/staff/appointments/blocks", url.Values{"_csrf": {scsrf}, "office": {"citizen-services"}, "day": {day}, "counter": {"9"}, "from": {"13:02"}, "to": {"12:00"}}),
 		http.StatusUnprocessableEntity, `<a href="#block-counter">Choose a counter from the list</a>`, `<a href="#block-from">Enter a time on a multiple of 5 minutes`, `value="13:02"`)
 	must(t, cw.post("/staff/appointments/blocks", url.Values{"_csrf": {scsrf}, "office": {"citizen-services"}, "day": {day}, "counter": {"2"}, "from": {"13:00"}, "to": {"12:00"}}),

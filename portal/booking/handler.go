@@ -80,6 +80,7 @@ func (h *Handler) Routes(r fiber.Router, staffOnly fiber.Handler) {
 	// The caseworkers' day at an office.
 	r.Get(StaffPath, staffOnly, h.staffDay)
 	r.Post(StaffPath+"/:id/mark", staffOnly, h.staffMark)
+	r.Post(StaffPath+"/:id/cancel", staffOnly, h.staffCancel)
 	r.Post(StaffPath+"/blocks", staffOnly, h.blockAdd)
 	r.Post(StaffPath+"/blocks/:id/remove", staffOnly, h.blockRemove)
 }

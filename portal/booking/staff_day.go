@@ -53,6 +53,7 @@ type staffRow struct {
 	Status      string
 	StatusLabel string
 	MarkURL     string
+	CancelURL   string // "" once the appointment can no longer be cancelled
 	Label       string // the buttons' accessible names start with it
 }
 
@@ -110,7 +111,7 @@ func (h *Handler) staffDay(c *fiber.Ctx) error {
 		return err
 	}
 	switch d := c.Query("done"); d {
-	case "marked", "blocked", "unblocked":
+	case "marked", "cancelled", "blocked", "unblocked":
 		p.Done = d
 	}
 	return web.Render(c, "appointments/staff", p)
@@ -170,11 +171,15 @@ func (h *Handler) staffPage(c *fiber.Ctx, office, day string) (staffPage, error)
 		if name == "" {
 			name = web.T(c, "appointments.staff.no_name")
 		}
-		p.Counters[a.Counter-1].Rows = append(p.Counters[a.Counter-1].Rows, staffRow{
+		row := staffRow{
 			ID: a.ID, Time: when, Service: title, Name: name, Contact: a.Email, Status: string(a.Status),
 			StatusLabel: web.T(c, "appointments.status."+string(a.Status)), MarkURL: StaffPath + "/" + strconv.FormatInt(a.ID, 10) + "/mark",
 			Label: when + " " + name,
-		})
+		}
+		if a.Open(h.store.Now()) {
+			row.CancelURL = StaffPath + "/" + strconv.FormatInt(a.ID, 10) + "/cancel"
+		}
+		p.Counters[a.Counter-1].Rows = append(p.Counters[a.Counter-1].Rows, row)
 		p.Count++
 	}
 	for _, b := range blocks {
@@ -202,6 +207,29 @@ func (h *Handler) staffMark(c *fiber.Ctx) error {
 	}
 	h.Log.InfoContext(c.UserContext(), "appointment marked", "appointment", id, "status", st, "staff", web.ViewerOf(c).PersonID)
 	return c.Redirect(staffURL(office, day)+"&done=marked#appointment-"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+}
+
+// staffCancel cancels an appointment for its resident (who phoned, or the
+// office must close): POST /staff/appointments/{id}/cancel with office and
+// day. The resident gets the same mail as when they cancel.
+func (h *Handler) staffCancel(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	office, day := c.FormValue("office"), c.FormValue("day")
+	staff := web.ViewerOf(c).PersonID
+	_, err = h.store.CancelAt(c.UserContext(), office, id, staff)
+	switch {
+	case errors.Is(err, appointments.ErrNotFound):
+		return errNotFound
+	case errors.Is(err, appointments.ErrClosed):
+		return web.NewError(fiber.StatusUnprocessableEntity, "appointments.error.closed", err)
+	case err != nil:
+		return err
+	}
+	h.Log.InfoContext(c.UserContext(), "appointment cancelled by staff", "appointment", id, "staff", staff)
+	return c.Redirect(staffURL(office, day)+"&done=cancelled", fiber.StatusSeeOther)
 }
 
 // parseClock reads "09:30" (or "9:30") on day, on the council's clock.
