@@ -11,8 +11,10 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"sportello/catalogue"
+	"sportello/catalogue/synthetic"
 )
 
 func currentSub(t *testing.T, dir string) string {
@@ -259,5 +261,32 @@ func TestCatalanAnalyzer(t *testing.T) {
 		if strings.Join(got, " ") != tt.want {
 			t.Errorf("ca(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestFreshIndexIsMergedIntoOneSegment checks that a rebuilt index ends as
+// one segment (compact), so that a search looks each word up once.
+func TestFreshIndexIsMergedIntoOneSegment(t *testing.T) {
+	x, err := Open(context.Background(), t.TempDir(), FromCatalogue(synthetic.Generate(3*batchSize, 1), 1), testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = x.Close() }()
+	x.merging.Wait()
+	idx, err := x.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = rd.Close() }()
+	if n := len(rd.(*scorch.IndexSnapshot).Segments()); n != 1 {
+		t.Errorf("%d segments after the merge, want 1", n)
 	}
 }
