@@ -175,6 +175,8 @@ func benchSearch(b *testing.B, forget func(*Index)) {
 	}
 	openTime := time.Since(start)
 	defer func() { _ = x.Close() }()
+	// What a server searches once it has merged its segments (compact).
+	x.merging.Wait()
 
 	var lat []time.Duration
 	hits := 0

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -304,6 +305,10 @@ func (x *Index) compact(idx bleve.Index) {
 			x.log.Warn("merge the search index's segments", "err", err)
 			return
 		}
+		// Merging 100k services' segments takes a gigabyte of memory for
+		// a few seconds, which the runtime would keep for minutes: hand it
+		// back now.
+		debug.FreeOSMemory()
 		x.log.Debug("search index segments merged", "took", time.Since(start))
 	})
 }
