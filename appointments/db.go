@@ -353,6 +353,9 @@ func (s *DB) Cancel(ctx context.Context, id int64) (*Appointment, error) {
 // resident phoned, the office closes): the same as Cancel, the resident
 // told the same way. ErrNotFound when it is another office's.
 func (s *DB) CancelAt(ctx context.Context, office string, id int64, by int64) (*Appointment, error) {
+	if office == "" {
+		return nil, ErrNotFound // staff always say which office's day they are on
+	}
 	return s.cancel(ctx, office, id, by)
 }
 
