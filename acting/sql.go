@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -59,17 +58,14 @@ func (s *SQL) Register(ctx context.Context, o Organisation, owner int64) (Organi
 	if o.Name == "" || o.TaxID == "" || owner == 0 {
 		return Organisation{}, fmt.Errorf("%w: an organisation needs a name, a tax ID and an owner", ErrInvalid)
 	}
-	id, err := newID()
-	if err != nil {
-		return Organisation{}, err
-	}
+	id := store.NewID()
 	now := s.clock()
 	o.ID, o.CreatedBy, o.CreatedAt = id, owner, now
 	var confirmedAt any
 	if o.ConfirmedBy != "" {
 		confirmedAt = now
 	}
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		// ON CONFLICT DO NOTHING: a tax ID already taken inserts nothing,
 		// without aborting the transaction as a violation would on PostgreSQL.
 		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO organisations (id, name, tax_id, confirmed_by, confirmed_at, created_by, created_at)
@@ -234,11 +230,8 @@ func (s *SQL) Join(ctx context.Context, token string, personID int64) (Organisat
 }
 
 func (s *SQL) SavePlan(ctx context.Context, orgID int64, p Plan) error {
-	id, err := newID()
-	if err != nil {
-		return err
-	}
-	_, err = s.db.SQL().ExecContext(ctx, s.q(`INSERT INTO organisation_plans (id, organisation_id, business_type, query, saved_by, saved_at)
+	id := store.NewID()
+	_, err := s.db.SQL().ExecContext(ctx, s.q(`INSERT INTO organisation_plans (id, organisation_id, business_type, query, saved_by, saved_at)
 		VALUES (?, ?, ?, ?, ?, ?)`), id, orgID, p.BusinessType, p.Query, p.SavedBy, s.clock())
 	return s.db.MapError(err)
 }
@@ -294,10 +287,7 @@ func (s *SQL) Grant(ctx context.Context, g Grant) (Representation, string, error
 	if err := validUntil(g.Until); err != nil {
 		return Representation{}, "", err
 	}
-	id, err := newID()
-	if err != nil {
-		return Representation{}, "", err
-	}
+	id := store.NewID()
 	token, hash, err := newToken()
 	if err != nil {
 		return Representation{}, "", err
@@ -374,10 +364,7 @@ func (s *SQL) RecordPaper(ctx context.Context, p Paper) (Representation, error) 
 	if err := validUntil(p.Until); err != nil {
 		return Representation{}, err
 	}
-	id, err := newID()
-	if err != nil {
-		return Representation{}, err
-	}
+	id := store.NewID()
 	blob, err := blobName()
 	if err != nil {
 		return Representation{}, err
@@ -499,15 +486,6 @@ func (s *SQL) PersonByEmail(ctx context.Context, email string) (Person, error) {
 		return Person{}, ErrNotFound
 	}
 	return people[0], nil
-}
-
-// newID returns a random positive id of 53 bits, exact in JSON numbers.
-func newID() (int64, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return 0, err
-	}
-	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1, nil
 }
 
 // newToken returns a link's secret and the hash kept of it.

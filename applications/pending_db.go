@@ -194,7 +194,7 @@ func (p *pendingDB) Save(ctx context.Context, f *PendingForm) error {
 	key := pendingKey(f.Token)
 	owner := PendingOwner{PersonID: f.PersonID, Binding: f.Binding}.quotaOwner()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(qUpsertPendingForm), key, f.Slug, nullID(f.PersonID), f.Binding, string(record), now); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(qUpsertPendingForm), key, f.Slug, store.NullID(f.PersonID), f.Binding, string(record), now); err != nil {
 			return s.db.MapError(err)
 		}
 		if err := p.deleteFiles(ctx, tx, key, f.dropped); err != nil {

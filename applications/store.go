@@ -16,7 +16,6 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -248,19 +247,6 @@ func ValidToken(t string) bool {
 	return true
 }
 
-// newID returns a random positive int64.
-func newID() (int64, error) {
-	var b [8]byte
-	for {
-		if _, err := rand.Read(b[:]); err != nil {
-			return 0, err
-		}
-		if id := int64(binary.BigEndian.Uint64(b[:]) >> 1); id != 0 {
-			return id, nil
-		}
-	}
-}
-
 var fileIDEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
 // randomName returns 26 random lower-case letters and digits (128 bits).
@@ -270,14 +256,6 @@ func randomName() (string, error) {
 		return "", err
 	}
 	return fileIDEncoding.EncodeToString(b[:]), nil
-}
-
-// nullID stores 0 as NULL.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 func marshal(v any) (string, error) {
@@ -304,11 +282,8 @@ type AuditEntry struct {
 }
 
 func (s *Store) audit(ctx context.Context, tx *sql.Tx, at time.Time, actor Actor, action string, applicationID int64, detail string) error {
-	id, err := newID()
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, s.q(qInsertAudit), id, at, nullID(actor.PersonID), actor.Role, action, nullID(applicationID), detail)
+	id := store.NewID()
+	_, err := tx.ExecContext(ctx, s.q(qInsertAudit), id, at, store.NullID(actor.PersonID), actor.Role, action, store.NullID(applicationID), detail)
 	return s.db.MapError(err)
 }
 

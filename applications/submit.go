@@ -12,6 +12,7 @@ import (
 	"sportello/applications/forms"
 	"sportello/calendar"
 	"sportello/catalogue"
+	"sportello/store"
 )
 
 // SubmitInput is a completed form. Answers and Files are a valid
@@ -174,7 +175,7 @@ func (s *Store) Submit(ctx context.Context, in SubmitInput) (*Application, error
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, s.q(qInsertToken), in.Token, id, nullID(in.PersonID), now); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(qInsertToken), in.Token, id, store.NullID(in.PersonID), now); err != nil {
 			return s.db.MapError(err)
 		}
 		if in.Counter != nil {
@@ -234,14 +235,11 @@ func (s *Store) insertApplication(ctx context.Context, tx *sql.Tx, in SubmitInpu
 		if err != nil {
 			return 0, "", err
 		}
-		id, err := newID()
-		if err != nil {
-			return 0, "", err
-		}
+		id := store.NewID()
 		res, err := tx.ExecContext(ctx, s.q(qInsertApplication),
-			id, string(ref), in.Service.Slug, in.CatalogueVersion, nullID(in.PersonID), in.Contact.Name, in.Contact.Email,
+			id, string(ref), in.Service.Slug, in.CatalogueVersion, store.NullID(in.PersonID), in.Contact.Name, in.Contact.Email,
 			answers, feeAmount, feeCurrency, feeWhen, string(FirstStatus(in.Service.Fee)), now, now, now, due, in.Lang,
-			nullID(in.OrganisationID), nullID(in.SubmittedBy))
+			store.NullID(in.OrganisationID), store.NullID(in.SubmittedBy))
 		if err != nil {
 			return 0, "", s.db.MapError(err)
 		}
@@ -268,7 +266,7 @@ func (s *Store) dueDate(days calendar.Days, submitted time.Time, n *int) string 
 }
 
 func (s *Store) insertEvent(ctx context.Context, tx *sql.Tx, appID int64, seq int, at time.Time, actor Actor, from, to Status, note string) error {
-	_, err := tx.ExecContext(ctx, s.q(qInsertEvent), appID, seq, at, nullID(actor.PersonID), actor.Role, string(from), string(to), note)
+	_, err := tx.ExecContext(ctx, s.q(qInsertEvent), appID, seq, at, store.NullID(actor.PersonID), actor.Role, string(from), string(to), note)
 	return s.db.MapError(err)
 }
 

@@ -2,9 +2,7 @@ package appointments
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -198,14 +196,12 @@ func (s *DB) Book(ctx context.Context, r Request) (*Appointment, error) {
 		Created: now.UTC().Truncate(time.Second), Updated: now.UTC().Truncate(time.Second),
 	}
 	for c := 1; c <= r.Office.CountersOf(); c++ {
-		if a.ID, err = newID(); err != nil {
-			return nil, err
-		}
+		a.ID = store.NewID()
 		a.Counter = c
 		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, s.db.Rebind(`INSERT INTO appointments (id, service, office, counter, day, starts_at, minutes, person_id, email, name, lang, status, moves, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 0, ?, ?)`),
-				a.ID, a.Service, a.Office, a.Counter, a.Day, a.Start.Unix(), a.Minutes, nullID(a.PersonID), a.Email, a.Name, a.Lang, now.Unix(), now.Unix()); err != nil {
+				a.ID, a.Service, a.Office, a.Counter, a.Day, a.Start.Unix(), a.Minutes, store.NullID(a.PersonID), a.Email, a.Name, a.Lang, now.Unix(), now.Unix()); err != nil {
 				return fmt.Errorf("appointments: booking: %w", s.db.MapError(err))
 			}
 			if err := s.takeCells(ctx, tx, a.Office, a.Counter, a.Start, a.Minutes, "appointment_id", a.ID); err != nil {
@@ -378,7 +374,7 @@ func (s *DB) cancel(ctx context.Context, office string, id int64, by int64) (*Ap
 		if _, err := tx.ExecContext(ctx, s.db.Rebind(`DELETE FROM appointment_cells WHERE appointment_id = ?`), id); err != nil {
 			return fmt.Errorf("appointments: cancelling: %w", s.db.MapError(err))
 		}
-		if _, err := tx.ExecContext(ctx, s.db.Rebind(`UPDATE appointments SET status = 'cancelled', updated_at = ?, updated_by = ? WHERE id = ?`), now.Unix(), nullID(by), id); err != nil {
+		if _, err := tx.ExecContext(ctx, s.db.Rebind(`UPDATE appointments SET status = 'cancelled', updated_at = ?, updated_by = ? WHERE id = ?`), now.Unix(), store.NullID(by), id); err != nil {
 			return fmt.Errorf("appointments: cancelling: %w", s.db.MapError(err))
 		}
 		a.Status, out = Cancelled, a
@@ -416,7 +412,7 @@ func (s *DB) Mark(ctx context.Context, office string, id int64, st Status, by in
 		return fmt.Errorf("%w: staff do not mark an appointment %q", ErrInvalid, st)
 	}
 	res, err := s.db.SQL().ExecContext(ctx, s.db.Rebind(`UPDATE appointments SET status = ?, updated_at = ?, updated_by = ? WHERE id = ? AND office = ? AND status <> 'cancelled'`),
-		string(st), s.now().Unix(), nullID(by), id, office)
+		string(st), s.now().Unix(), store.NullID(by), id, office)
 	if err != nil {
 		return fmt.Errorf("appointments: marking: %w", s.db.MapError(err))
 	}
@@ -433,15 +429,12 @@ func (s *DB) AddBlock(ctx context.Context, b Block, by int64) (int, error) {
 	if b.Counter < 1 || !b.End.After(b.Start) || b.Start.Unix()%int64(cell/time.Second) != 0 || b.End.Unix()%int64(cell/time.Second) != 0 {
 		return 0, fmt.Errorf("%w: a block is a counter and times on the %d-minute grid, the end after the start", ErrInvalid, cell/time.Minute)
 	}
-	id, err := newID()
-	if err != nil {
-		return 0, err
-	}
+	id := store.NewID()
 	now := s.now()
 	booked := 0
-	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.db.Rebind(`INSERT INTO appointment_blocks (id, office, counter, day, starts_at, ends_at, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			id, b.Office, b.Counter, b.Start.In(s.loc).Format(time.DateOnly), b.Start.Unix(), b.End.Unix(), b.Note, nullID(by), now.Unix()); err != nil {
+			id, b.Office, b.Counter, b.Start.In(s.loc).Format(time.DateOnly), b.Start.Unix(), b.End.Unix(), b.Note, store.NullID(by), now.Unix()); err != nil {
 			return fmt.Errorf("appointments: blocking: %w", s.db.MapError(err))
 		}
 		booked = 0
@@ -501,20 +494,4 @@ func (s *DB) RemindTomorrow(ctx context.Context) (int, error) {
 		n++
 	}
 	return n, nil
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-// newID returns a random positive id of 53 bits, exact in JSON numbers.
-func newID() (int64, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return 0, err
-	}
-	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1, nil
 }

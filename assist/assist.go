@@ -14,9 +14,7 @@ package assist
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -225,7 +223,7 @@ func (s *Store) Record(ctx context.Context, st Staff, reason string, r Resident)
 		return Visit{}, err
 	}
 	now := s.clock()
-	r.ID, r.CreatedAt = newID(), now
+	r.ID, r.CreatedAt = store.NewID(), now
 	var v Visit
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, dup := range []struct{ col, val string }{{"national_id", r.NationalID}, {"email", r.Email}} {
@@ -273,7 +271,7 @@ func (s *Store) StartVisit(ctx context.Context, st Staff, reason string, residen
 }
 
 func (s *Store) startVisit(ctx context.Context, tx *sql.Tx, st Staff, reason string, r Resident, now time.Time) (Visit, error) {
-	v := Visit{ID: newID(), Resident: r, Staff: st, Reason: strings.TrimSpace(reason), StartedAt: now}
+	v := Visit{ID: store.NewID(), Resident: r, Staff: st, Reason: strings.TrimSpace(reason), StartedAt: now}
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assist_visits (id, resident_id, staff_person_id, staff_name, reason, started_at)
 		VALUES (?, ?, ?, ?, ?, ?)`), v.ID, r.ID, st.PersonID, st.Name, v.Reason, now); err != nil {
 		return Visit{}, s.db.MapError(err)
@@ -314,7 +312,7 @@ func (s *Store) addLog(ctx context.Context, tx *sql.Tx, e Entry) error {
 	}
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO assist_log (id, at, resident_id, visit_id, staff_person_id, staff_name, action,
 		reason, reference, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		newID(), e.At, nullID(e.ResidentID), nullID(e.VisitID), e.Staff.PersonID, e.Staff.Name, e.Action, e.Reason, e.Reference, e.Detail)
+		store.NewID(), e.At, store.NullID(e.ResidentID), store.NullID(e.VisitID), e.Staff.PersonID, e.Staff.Name, e.Action, e.Reason, e.Reference, e.Detail)
 	return s.db.MapError(err)
 }
 
@@ -481,21 +479,4 @@ func scanID(row store.Scanner) (int64, error) {
 	var id int64
 	err := row.Scan(&id)
 	return id, err
-}
-
-// newID returns a random positive id of 53 bits, exact in JSON numbers and
-// safe in URLs.
-func newID() int64 {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic(err)
-	}
-	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"sportello/notify"
+	"sportello/store"
 )
 
 // PaymentLink is the link to pay an application's fee that a member of
@@ -36,7 +37,7 @@ func (s *Store) SendPaymentLink(ctx context.Context, v Visit, l PaymentLink) err
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.clock()
 		e := notify.Event{
-			Kind: notify.PaymentLink, Key: "payment_link:" + l.Reference + ":" + strconv.FormatInt(newID(), 10),
+			Kind: notify.PaymentLink, Key: "payment_link:" + l.Reference + ":" + strconv.FormatInt(store.NewID(), 10),
 			PersonID: l.PersonID, Lang: l.Lang,
 			Data: map[string]string{"ref": l.Reference, "service": l.Service, "amount": strconv.FormatInt(l.Amount, 10), "currency": l.Currency},
 		}

@@ -50,10 +50,7 @@ type DevMail struct {
 
 // Send keeps m.
 func (d *DevMailbox) Send(ctx context.Context, m Message) error {
-	id, err := newID()
-	if err != nil {
-		return err
-	}
+	id := store.NewID()
 	now := d.now()
 	from := d.from.String()
 	headers := [][2]string{

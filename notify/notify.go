@@ -18,9 +18,7 @@ package notify
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -175,10 +173,7 @@ func Add(ctx context.Context, db *store.DB, tx *sql.Tx, now time.Time, e Event) 
 	if e.Data == nil {
 		data = []byte("{}")
 	}
-	id, err := newID()
-	if err != nil {
-		return err
-	}
+	id := store.NewID()
 	var person any
 	if e.PersonID != 0 {
 		person = e.PersonID
@@ -211,13 +206,4 @@ func Forget(ctx context.Context, db *store.DB, tx *sql.Tx, ref string) error {
 		return fmt.Errorf("notify: forgetting the notifications of an application: %w", db.MapError(err))
 	}
 	return nil
-}
-
-// newID returns a random positive id of 53 bits, exact in JSON numbers.
-func newID() (int64, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return 0, err
-	}
-	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1, nil
 }

@@ -88,7 +88,7 @@ func (s *Service) RecordCounter(ctx context.Context, in CounterInput) (Payment, 
 			return s.mapErr(err)
 		}
 		p = Payment{
-			ID: newID(), ApplicationID: in.ApplicationID, Reference: in.Reference, ServiceSlug: in.ServiceSlug,
+			ID: store.NewID(), ApplicationID: in.ApplicationID, Reference: in.Reference, ServiceSlug: in.ServiceSlug,
 			ServiceTitle: in.Title, Lang: in.Lang, PersonID: in.PersonID, ContactEmail: in.Email,
 			FeeWhen: in.Fee.When, Attempt: last + 1, Provider: ProviderCounter,
 			Amount: in.Fee.Amount, Currency: in.Fee.Currency, Status: StatusCreated,
@@ -103,7 +103,7 @@ func (s *Service) RecordCounter(ctx context.Context, in CounterInput) (Payment, 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			p.ID, p.ApplicationID, p.Reference, p.ServiceSlug, p.ServiceTitle, p.Lang, p.FeeWhen,
 			p.Attempt, p.Provider, p.IdempotencyKey, p.SessionID, p.Amount, p.Currency, p.Status, now.Unix(), now.Unix(),
-			nullID(p.PersonID), p.ContactEmail, p.Method, p.MethodReference, nullID(p.RecordedBy))
+			store.NullID(p.PersonID), p.ContactEmail, p.Method, p.MethodReference, store.NullID(p.RecordedBy))
 		if err != nil {
 			return s.mapErr(err)
 		}

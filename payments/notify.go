@@ -55,11 +55,3 @@ func money(amount int64, currency string) map[string]string {
 func (s *Service) tellRefunded(ctx context.Context, tx *sql.Tx, p Payment, total int64) error {
 	return s.tell(ctx, tx, p, notify.RefundMade, "refunded:"+strconv.FormatInt(total, 10), money(total-p.RefundedAmount, p.Currency))
 }
-
-// nullID stores 0 as NULL.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}

@@ -57,7 +57,7 @@ func (s *Service) Refund(ctx context.Context, in RefundInput) (Refund, error) {
 		return Refund{}, fmt.Errorf("%w: the refund needs the request token of its form (NewRefundToken), of at most %d characters", ErrInvalid, maxRequestToken)
 	}
 	var p Payment
-	r := Refund{ID: newID(), PaymentID: in.PaymentID, Amount: in.Amount, Reason: reason, StaffPersonID: in.StaffPersonID,
+	r := Refund{ID: store.NewID(), PaymentID: in.PaymentID, Amount: in.Amount, Reason: reason, StaffPersonID: in.StaffPersonID,
 		Status: RefundPending, CreatedAt: s.now().UTC().Truncate(time.Second)}
 	repeat := false
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {

@@ -205,7 +205,7 @@ func (s *Service) begin(ctx context.Context, in StartInput) (p Payment, stale, r
 			}
 		}
 		p = Payment{
-			ID:            newID(),
+			ID:            store.NewID(),
 			ApplicationID: in.ApplicationID,
 			Reference:     in.Reference,
 			ServiceSlug:   in.ServiceSlug,
@@ -230,7 +230,7 @@ func (s *Service) begin(ctx context.Context, in StartInput) (p Payment, stale, r
 			created_at, updated_at, person_id, contact_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			p.ID, p.ApplicationID, p.Reference, p.ServiceSlug, p.ServiceTitle, p.Lang, p.FeeWhen,
 			p.Attempt, p.Provider, p.IdempotencyKey, p.Amount, p.Currency, p.Status, now.Unix(), now.Unix(),
-			nullID(p.PersonID), p.ContactEmail)
+			store.NullID(p.PersonID), p.ContactEmail)
 		return s.mapErr(err)
 	})
 	return p, stale, resumed, err

@@ -3,7 +3,6 @@ package payments
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"time"
 
@@ -92,17 +91,6 @@ func (s *Service) mapErr(err error) error {
 		return ErrNotFound
 	}
 	return err
-}
-
-// newID returns a random positive id below 2^53, so that it survives a trip
-// through JavaScript and JSON numbers.
-func newID() int64 {
-	var b [8]byte
-	rand.Read(b[:])
-	if id := int64(binary.BigEndian.Uint64(b[:]) >> 11); id != 0 {
-		return id
-	}
-	return 1
 }
 
 // randomToken returns n random bytes as lower-case hex.

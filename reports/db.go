@@ -2,9 +2,7 @@ package reports
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -104,11 +102,8 @@ func (s *DB) Create(ctx context.Context, in NewReport) (*Report, error) {
 		Token: in.Token, Service: in.Service, CatalogueVersion: in.CatalogueVersion, PersonID: in.PersonID,
 		Contact: in.Contact, Answers: answers, Files: files, Lang: in.Lang, Now: in.Now,
 		InTx: func(ctx context.Context, tx *sql.Tx, app applications.Written) error {
-			id, err := newID()
-			if err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, s.db.Rebind(qInsert), id, app.ID, in.Service.Slug, lat, lng,
+			id := store.NewID()
+			_, err := tx.ExecContext(ctx, s.db.Rebind(qInsert), id, app.ID, in.Service.Slug, lat, lng,
 				in.Address, in.Description, string(StatusOpen), app.At.UnixMilli(), app.At.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("reports: recording the place of a report: %w", s.db.MapError(err))
@@ -406,10 +401,7 @@ func (s *DB) AddSupporter(ctx context.Context, id int64, sp Supporter) (bool, er
 		if (sp.PersonID != 0 && sp.PersonID == reporter) || (email != "" && reporter == 0 && strings.EqualFold(email, reporterEmail)) {
 			return nil // their own report: they are told already
 		}
-		sid, err := newID()
-		if err != nil {
-			return err
-		}
+		sid := store.NewID()
 		var person any
 		if sp.PersonID != 0 {
 			person = sp.PersonID
@@ -431,13 +423,4 @@ func (s *DB) ErasePerson(ctx context.Context, tx *sql.Tx, personID int64) error 
 		return fmt.Errorf("reports: forgetting a person's support: %w", s.db.MapError(err))
 	}
 	return nil
-}
-
-// newID returns a random positive id of 53 bits, exact in JSON numbers.
-func newID() (int64, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return 0, err
-	}
-	return int64(binary.BigEndian.Uint64(b[:])>>11) | 1, nil
 }

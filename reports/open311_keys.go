@@ -78,13 +78,10 @@ func (k *APIKeys) Issue(ctx context.Context, name string, by int64) (APIKey, str
 		return APIKey{}, "", err
 	}
 	secret := APIKeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	id, err := newID()
-	if err != nil {
-		return APIKey{}, "", err
-	}
+	id := store.NewID()
 	now := k.now().UTC().Truncate(time.Millisecond)
 	key := APIKey{ID: id, Name: name, Prefix: secret[:apiKeyShown], CreatedAt: now, CreatedBy: by}
-	_, err = k.db.SQL().ExecContext(ctx, k.db.Rebind(qKeyInsert), id, name, hashKey(secret), key.Prefix, now.UnixMilli(), by)
+	_, err := k.db.SQL().ExecContext(ctx, k.db.Rebind(qKeyInsert), id, name, hashKey(secret), key.Prefix, now.UnixMilli(), by)
 	if err != nil {
 		return APIKey{}, "", fmt.Errorf("reports: issuing an API key: %w", k.db.MapError(err))
 	}
