@@ -12,7 +12,6 @@ import (
 // organisationJoinShow shows an invitation to join an organisation: GET
 // /account/organisations/join/{token}.
 func (h *Handler) organisationJoinShow(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	inv, err := h.acting.Invitation(c.UserContext(), c.Params("token"))
 	if errors.Is(err, acting.ErrNotFound) {
 		return linkGone()
@@ -20,18 +19,10 @@ func (h *Handler) organisationJoinShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := acceptPage{
-		Page:   web.NewPage(c, ""),
-		Lead:   web.T(c, "acting.join.lead", "Name", inv.OrganisationName),
-		Action: c.Path(),
-		Button: web.T(c, "acting.join.button"),
-		Facts: []fact{
-			{web.T(c, "acting.organisation"), inv.OrganisationName},
-			{web.T(c, "acting.role"), web.T(c, "acting.role."+inv.Role)},
-		},
-	}
-	page.Title = web.T(c, "acting.join.title", "Name", inv.OrganisationName)
-	return web.Render(c, "acting/accept", page)
+	return showAccept(c, "join", inv.OrganisationName, []fact{
+		{web.T(c, "acting.organisation"), inv.OrganisationName},
+		{web.T(c, "acting.role"), web.T(c, "acting.role."+inv.Role)},
+	})
 }
 
 // organisationJoin makes the signed-in person a member: POST

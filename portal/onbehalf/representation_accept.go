@@ -26,10 +26,24 @@ type fact struct{ Term, Value string }
 // used or expired link is a 404 that says so.
 func linkGone() error { return web.NewError(fiber.StatusNotFound, "acting.error.link", nil) }
 
+// showAccept renders the page of a link to accept: kind ("accept",
+// "join") names its title, lead and button, about name.
+func showAccept(c *fiber.Ctx, kind, name string, facts []fact) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	page := acceptPage{
+		Page:   web.NewPage(c, ""),
+		Lead:   web.T(c, "acting."+kind+".lead", "Name", name),
+		Action: c.Path(),
+		Button: web.T(c, "acting."+kind+".button"),
+		Facts:  facts,
+	}
+	page.Title = web.T(c, "acting."+kind+".title", "Name", name)
+	return web.Render(c, "acting/accept", page)
+}
+
 // representationAcceptShow shows what accepting an authorisation means:
 // GET /account/acting/accept/{token}.
 func (h *Handler) representationAcceptShow(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	r, err := h.acting.Offer(c.UserContext(), c.Params("token"))
 	if errors.Is(err, acting.ErrNotFound) {
 		return linkGone()
@@ -37,19 +51,11 @@ func (h *Handler) representationAcceptShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := acceptPage{
-		Page:   web.NewPage(c, ""),
-		Lead:   web.T(c, "acting.accept.lead", "Name", r.PrincipalName),
-		Action: c.Path(),
-		Button: web.T(c, "acting.accept.button"),
-		Facts: []fact{
-			{web.T(c, "acting.accept.for"), r.PrincipalName},
-			{web.T(c, "acting.services"), h.servicesText(c, r.Services)},
-			{web.T(c, "acting.until"), h.ISODate(web.LangOf(c), r.Until)},
-		},
-	}
-	page.Title = web.T(c, "acting.accept.title", "Name", r.PrincipalName)
-	return web.Render(c, "acting/accept", page)
+	return showAccept(c, "accept", r.PrincipalName, []fact{
+		{web.T(c, "acting.accept.for"), r.PrincipalName},
+		{web.T(c, "acting.services"), h.servicesText(c, r.Services)},
+		{web.T(c, "acting.until"), h.ISODate(web.LangOf(c), r.Until)},
+	})
 }
 
 // representationAccept makes the signed-in person the representative:
