@@ -2,9 +2,11 @@ package search
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"sportello/catalogue"
 )
@@ -207,5 +209,54 @@ func TestFacetsFollowUpdates(t *testing.T) {
 				t.Errorf("round %d, %+v: facets %+v, want %+v", round, r, got.Facets, want)
 			}
 		}
+	}
+}
+
+// TestBusySearchersQueueNewSearches checks that when every searcher is busy,
+// a search the caches can answer is still answered, a new one waits for a
+// searcher, and one whose context ends while it waits reports why.
+func TestBusySearchersQueueNewSearches(t *testing.T) {
+	x, _ := openDemo(t)
+	cached := Request{Query: "parking", Lang: "en"}
+	if _, err := x.Search(context.Background(), cached); err != nil {
+		t.Fatal(err)
+	}
+	for range cap(x.searching) {
+		x.searching <- struct{}{}
+	}
+	if res, err := x.Search(context.Background(), cached); err != nil || len(res.Hits) == 0 {
+		t.Fatalf("cached search while busy: %d hits, %v", len(res.Hits), err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancelled := make(chan error)
+	go func() {
+		_, err := x.Search(ctx, Request{Query: "library", Lang: "en"})
+		cancelled <- err
+	}()
+	cancel()
+	if err := <-cancelled; !errors.Is(err, context.Canceled) {
+		t.Fatalf("new search cancelled while waiting: %v, want context.Canceled", err)
+	}
+
+	type outcome struct {
+		res Result
+		err error
+	}
+	waiting := make(chan outcome)
+	go func() {
+		res, err := x.Search(context.Background(), Request{Query: "library", Lang: "en"})
+		waiting <- outcome{res, err}
+	}()
+	// Not a speed check: a new search must not finish while no searcher is
+	// free, however long it is given.
+	select {
+	case o := <-waiting:
+		t.Fatalf("new search ran while every searcher was busy: %d hits, %v", len(o.res.Hits), o.err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	<-x.searching
+	if o := <-waiting; o.err != nil || len(o.res.Hits) == 0 {
+		t.Fatalf("new search once a searcher is free: %d hits, %v", len(o.res.Hits), o.err)
 	}
 }

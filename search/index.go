@@ -83,6 +83,9 @@ type Index struct {
 	facetTables facetTables                // each snapshot's facet values (facets.go)
 
 	merging sync.WaitGroup // compact's merges, which end when their index is closed
+
+	// searching admits the searches the caches cannot answer (see Search).
+	searching chan struct{}
 }
 
 // Open opens the index in dir, building it from src when it is missing,
@@ -105,7 +108,7 @@ func Open(ctx context.Context, dir string, src Source, log *slog.Logger) (*Index
 		return nil, fmt.Errorf("create index directory %s: %w (set a writable index directory)", dir, err)
 	}
 	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, sets: newLRU[setKey](setInfo.clone), pages: newLRU[pageKey](Result.clone),
-		fuzzy: newLRU[fuzzyKey](func(t fuzzyTerms) fuzzyTerms { return t })}
+		fuzzy: newLRU[fuzzyKey](func(t fuzzyTerms) fuzzyTerms { return t }), searching: make(chan struct{}, searchers())}
 	x.hl, err = newHighlighter(im)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -26,6 +27,14 @@ const (
 )
 
 var _ Searcher = (*Index)(nil)
+
+// searchers is how many searches the caches cannot answer run at once: one
+// per core. A burst of new searches then queues here instead of sharing the
+// cores with every other request, so the pages and the searches answered
+// from memory keep their latency (docs/performance.md, "admission").
+func searchers() int {
+	return runtime.GOMAXPROCS(0)
+}
 
 // Search runs a resident's search. Whatever the text, it returns results or
 // an empty result; errors mean the index itself failed (or ctx ended).
@@ -57,6 +66,12 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	pk := pageKey{set: key, page: page, perPage: perPage}
 	if res, ok := x.pages.get(pk); ok {
 		return res, nil
+	}
+	select {
+	case x.searching <- struct{}{}:
+		defer func() { <-x.searching }()
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
 	}
 	words := x.hl.lightTerms(text)
 	info, cached := x.sets.get(key)
