@@ -100,7 +100,11 @@ var postgresDialect = dialect{
 //   - journal_size_limit, because the WAL grows to the largest transaction
 //     (a form with 45 MB of photos) and, without a limit, keeps that size on
 //     disk for good; with it, the file shrinks back to 8 MB at the next
-//     checkpoint.
+//     checkpoint;
+//   - cache_size(-512), half a megabyte of pages per connection instead of
+//     SQLite's 2 MB: the pool keeps 16 connections, whose private caches
+//     duplicated what the operating system already caches of the file, and
+//     took 20 MB of the server's memory under load (docs/performance.md).
 //
 // _txlock=immediate makes every read-write transaction take the write lock
 // when it begins: a deferred one that reads, then writes, fails with
@@ -115,6 +119,7 @@ func sqlitePragmas() string {
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_pragma=journal_size_limit(8388608)" +
+		"&_pragma=cache_size(-512)" +
 		"&_txlock=immediate"
 }
 
