@@ -44,9 +44,9 @@ func LanguageName(lang string) string {
 
 // Translator translates UI strings. Messages without placeholders are looked
 // up in a map built at start-up, because a page shows dozens of them and
-// go-i18n executes a template for each.
+// go-i18n would keep and execute a template for each; go-i18n holds only
+// plural messages and those with placeholders.
 type Translator struct {
-	bundle     *i18n.Bundle
 	localizers map[string]*i18n.Localizer
 	plain      map[string]map[string]string // lang -> key -> text, for messages without {{
 	layout     map[string]*LayoutText       // lang -> the main layout's phrases
@@ -70,9 +70,6 @@ func NewTranslator(fsys fs.FS) (*Translator, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := bundle.ParseMessageFileBytes(buf, name); err != nil {
-			return nil, fmt.Errorf("web: message file %s: %w", name, err)
-		}
 		lang := langOfFile(name)
 		var msgs map[string]any
 		if err := json.Unmarshal(buf, &msgs); err != nil {
@@ -81,17 +78,26 @@ func NewTranslator(fsys fs.FS) (*Translator, error) {
 		if raw[lang] == nil {
 			raw[lang] = map[string]string{}
 		}
+		// Only plural messages ({"one": ..., "other": ...}) and those with
+		// placeholders go to go-i18n: it keeps a parsed template of every
+		// message it holds, 8 MB for all of them, and T answers the others
+		// from the plain maps.
+		templated := map[string]any{}
 		for k, v := range msgs {
-			// Plural messages ({"one": ..., "other": ...}) always go
-			// through go-i18n, like those with placeholders.
 			s, ok := v.(string)
 			if !ok {
 				s = "{{plural}}"
 			}
 			raw[lang][k] = s
+			if strings.Contains(s, "{{") {
+				templated[k] = v
+			}
+		}
+		if err := addMessages(bundle, name, templated); err != nil {
+			return nil, err
 		}
 	}
-	t := &Translator{bundle: bundle, localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{}}
+	t := &Translator{localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{}}
 	for _, lang := range catalogue.Languages {
 		t.localizers[lang] = i18n.NewLocalizer(bundle, lang, "en")
 		plain := map[string]string{}
@@ -119,17 +125,14 @@ func NewTranslator(fsys fs.FS) (*Translator, error) {
 // template formats them with {{num .Lang n}}. A missing key shows the key, so it
 // is noticed and never hides the page.
 func (t *Translator) T(lang, key string, pairs ...any) string {
-	if len(pairs) == 0 {
-		if p, ok := t.plain[lang]; ok {
-			if s, ok := p[key]; ok {
-				return s
-			}
-		}
+	if _, ok := t.localizers[lang]; !ok {
+		lang = "en"
 	}
-	loc, ok := t.localizers[lang]
-	if !ok {
-		loc = t.localizers["en"]
+	// A message without placeholders reads the same whatever the data.
+	if s, ok := t.plain[lang][key]; ok {
+		return s
 	}
+	loc := t.localizers[lang]
 	data := make(map[string]any, len(pairs)/2)
 	var count any
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -155,8 +158,28 @@ func (t *Translator) T(lang, key string, pairs ...any) string {
 
 // Has reports whether key has an English message.
 func (t *Translator) Has(key string) bool {
+	if _, ok := t.plain["en"][key]; ok {
+		return true
+	}
 	_, err := t.localizers["en"].Localize(&i18n.LocalizeConfig{MessageID: key})
 	return err == nil
+}
+
+// addMessages gives bundle the messages of file name (msgs, as in the file),
+// through go-i18n's own reading of message files, which checks the plural
+// forms the file's language has.
+func addMessages(bundle *i18n.Bundle, name string, msgs map[string]any) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	buf, err := json.Marshal(msgs)
+	if err != nil {
+		return fmt.Errorf("web: message file %s: %w", name, err)
+	}
+	if _, err := bundle.ParseMessageFileBytes(buf, name); err != nil {
+		return fmt.Errorf("web: message file %s: %w", name, err)
+	}
+	return nil
 }
 
 // langOfFile returns "es" for "public.es.json".
