@@ -87,8 +87,8 @@ type ServiceSummary struct {
 	Department         string
 	Audience           []string
 	LifeEvents         []string
-	Title              Text
-	Summary            Text
+	Title              PackedText // packed: a directory holds one per service
+	Summary            PackedText
 	Fee                *Fee
 	Online             bool
 	Assurance          string // "" when the service has no online form
@@ -110,7 +110,7 @@ func (s *Service) Summarise() ServiceSummary {
 	sum := ServiceSummary{
 		Slug: s.Slug, Kind: TransactionOf(s.Kind), Topic: s.Topic, Department: s.Department,
 		Audience: s.Audience, LifeEvents: s.LifeEvents,
-		Title: s.Title, Summary: s.Summary, Fee: s.Fee,
+		Title: Pack(s.Title), Summary: Pack(s.Summary), Fee: s.Fee,
 		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays, Renewal: s.Renewal, Booking: s.Booking,
 		HasRule:      s.EligibilityRule != nil && *s.EligibilityRule != "",
 		Untranslated: MissingLanguages(s, Languages),

@@ -467,7 +467,7 @@ func scanServiceListing(r store.Scanner) (editorial.Listing, error) {
 	if err := json.Unmarshal([]byte(summary), &s); err != nil {
 		return editorial.Listing{}, fmt.Errorf("decoding the summary of %q: %w", slug, err)
 	}
-	return editorial.Listing{Kind: catalogue.KindService, Slug: slug, Title: s.Title, Untranslated: s.Untranslated,
+	return editorial.Listing{Kind: catalogue.KindService, Slug: slug, Title: s.Title.Text(), Untranslated: s.Untranslated,
 		Topic: s.Topic, Department: s.Department, Published: status == statusPublished, Archived: status == statusArchived}, nil
 }
 

@@ -157,7 +157,7 @@ func TestPublishUpdatesTheCatalogueAtOnce(t *testing.T) {
 		}
 		d, _ := db.Directory(ctx)
 		sum, ok := d.Service(slug)
-		if !ok || sum.Title["en"] != "Report a road defect" {
+		if !ok || sum.Title.Text()["en"] != "Report a road defect" {
 			t.Errorf("directory summary = %+v", sum)
 		}
 		if _, err := db.Draft(ctx, catalogue.KindService, slug); !errors.Is(err, catalogue.ErrNotFound) {

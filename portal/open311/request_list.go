@@ -223,7 +223,7 @@ func (h *Handler) offeredReport(ctx context.Context, r *reports.Report) (*report
 // requestOf is what anyone may read of r.
 func (h *Handler) requestOf(r *reports.Report, lang string) request {
 	d := h.Directory()
-	text := func(t catalogue.Text) string { s, _ := t.In(lang, d.DefaultLang); return s }
+	text := func(t catalogue.Translated) string { s, _ := t.In(lang, d.DefaultLang); return s }
 	out := request{
 		ID:                string(r.Reference),
 		Status:            "open",

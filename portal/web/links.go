@@ -10,7 +10,7 @@ import (
 // text picks t in lang, else in the default language. lang is "" when t
 // was found in the language asked for, else the language shown, for a lang
 // attribute on the content.
-func (d *Directory) Text(t catalogue.Text, lang string) (s, fallback string) {
+func (d *Directory) Text(t catalogue.Translated, lang string) (s, fallback string) {
 	s, ok := t.In(lang, d.DefaultLang)
 	if ok || lang == d.DefaultLang {
 		return s, ""
@@ -25,7 +25,7 @@ type Localised struct {
 	Lang string
 }
 
-func (d *Directory) Loc(t catalogue.Text, lang string) Localised {
+func (d *Directory) Loc(t catalogue.Translated, lang string) Localised {
 	s, fb := d.Text(t, lang)
 	return Localised{Text: s, Lang: fb}
 }
@@ -176,10 +176,10 @@ func Truthy(s string) bool { return s == "1" || s == "true" || s == "on" }
 const MaxPage = 1000
 
 // Translated lists the UI languages t is written in, in switcher order.
-func Translated(t catalogue.Text) []string {
+func Translated(t catalogue.Translated) []string {
 	var langs []string
 	for _, l := range catalogue.Languages {
-		if t[l] != "" {
+		if _, ok := t.In(l, ""); ok {
 			langs = append(langs, l)
 		}
 	}
