@@ -9,11 +9,13 @@ type directoryIndex struct {
 	byTopic, byLifeEvent                                map[string][]int
 }
 
-// BuildIndex makes the lookups below map lookups instead of scans. Call it
+// BuildIndex makes the lookups below map lookups instead of scans, and the
+// services' summaries share the values they repeat (shareRepeated). Call it
 // once, after filling d and before sharing it between goroutines; the
 // sqlstore's Directory does. Changing d's slices afterwards needs another
 // call.
 func (d *Directory) BuildIndex() {
+	d.shareRepeated()
 	x := &directoryIndex{
 		topics:      positions(d.Topics, func(t Topic) string { return t.Slug }),
 		departments: positions(d.Departments, func(t Department) string { return t.Slug }),
@@ -91,6 +93,16 @@ func (d *Directory) Journey(slug string) (*Journey, bool) {
 func (d *Directory) Service(slug string) (*ServiceSummary, bool) {
 	x, ok := d.idx()
 	return find(d.Services, x.services, ok, slug, func(t ServiceSummary) string { return t.Slug })
+}
+
+// ServiceIndex returns the position in Services of the service with slug.
+func (d *Directory) ServiceIndex(slug string) (int, bool) {
+	if x, ok := d.idx(); ok {
+		i, found := x.services[slug]
+		return i, found
+	}
+	i := slices.IndexFunc(d.Services, func(s ServiceSummary) bool { return s.Slug == slug })
+	return i, i >= 0
 }
 
 // ServicesByTopic returns the summaries of a topic's services in catalogue

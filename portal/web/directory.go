@@ -25,10 +25,11 @@ type Directory struct {
 	ByTopic      map[string][]*catalogue.ServiceSummary
 	ByLifeEvent  map[string][]*catalogue.ServiceSummary
 	TopTasks     []*catalogue.ServiceSummary
-	// rank holds, per language, each service's position in title order, so
-	// lists read alphabetically in every language without collating per
-	// request (a collator is not safe for concurrent use).
-	rank map[string]map[string]int
+	// rank holds, per language, each service's position in title order, by
+	// its position in Services, so lists read alphabetically in every
+	// language without collating per request (a collator is not safe for
+	// concurrent use).
+	rank map[string][]int32
 }
 
 const topTaskCount = 8
@@ -44,7 +45,7 @@ func NewDirectory(d *catalogue.Directory, topTasks []string) *Directory {
 		ServiceOf:    map[string]*catalogue.ServiceSummary{},
 		ByTopic:      map[string][]*catalogue.ServiceSummary{},
 		ByLifeEvent:  map[string][]*catalogue.ServiceSummary{},
-		rank:         map[string]map[string]int{},
+		rank:         map[string][]int32{},
 	}
 	for i := range d.Topics {
 		dir.TopicOf[d.Topics[i].Slug] = &d.Topics[i]
@@ -59,8 +60,8 @@ func NewDirectory(d *catalogue.Directory, topTasks []string) *Directory {
 		dir.JourneyOf[d.Journeys[i].Slug] = &d.Journeys[i]
 	}
 	type keyed struct {
-		key  []byte
-		slug string
+		key []byte
+		at  int // in d.Services
 	}
 	var buf collate.Buffer
 	for _, lang := range catalogue.Languages {
@@ -68,13 +69,13 @@ func NewDirectory(d *catalogue.Directory, topTasks []string) *Directory {
 		keys := make([]keyed, len(d.Services))
 		for i := range d.Services {
 			t, _ := d.Services[i].Title.In(lang, dir.DefaultLang)
-			keys[i] = keyed{key: slices.Clone(col.KeyFromString(&buf, t)), slug: d.Services[i].Slug}
+			keys[i] = keyed{key: slices.Clone(col.KeyFromString(&buf, t)), at: i}
 			buf.Reset()
 		}
 		slices.SortStableFunc(keys, func(a, b keyed) int { return bytes.Compare(a.key, b.key) })
-		rank := make(map[string]int, len(keys))
+		rank := make([]int32, len(keys))
 		for i, k := range keys {
-			rank[k.slug] = i
+			rank[k.at] = int32(i)
 		}
 		dir.rank[lang] = rank
 	}
@@ -117,7 +118,13 @@ func (d *Directory) InLang(lang string, list []*catalogue.ServiceSummary) []*cat
 	if !ok {
 		rank = d.rank[d.DefaultLang]
 	}
-	slices.SortFunc(out, func(a, b *catalogue.ServiceSummary) int { return cmp.Compare(rank[a.Slug], rank[b.Slug]) })
+	place := func(s *catalogue.ServiceSummary) int32 {
+		if i, ok := d.ServiceIndex(s.Slug); ok && i < len(rank) {
+			return rank[i]
+		}
+		return 0 // a draft's new service
+	}
+	slices.SortFunc(out, func(a, b *catalogue.ServiceSummary) int { return cmp.Compare(place(a), place(b)) })
 	return out
 }
 
