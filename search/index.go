@@ -497,6 +497,10 @@ func (x *Index) Version() int64 {
 	return x.version
 }
 
+// WaitMerged returns once the merges compact started have ended: the one
+// after building the index at Open, or a merge a stop interrupted.
+func (x *Index) WaitMerged() { x.merging.Wait() }
+
 // Close releases the index. Searches after Close fail.
 func (x *Index) Close() error {
 	x.writeMu.Lock()

@@ -79,6 +79,11 @@ type config struct {
 		MaxAttempts int
 	}
 
+	// MemoryLimit is the memory, in bytes, the Go runtime aims to stay
+	// within once the server is serving (runtime/debug.SetMemoryLimit); 0
+	// sets none.
+	MemoryLimit int64
+
 	// ShutdownTimeout is how long SIGTERM waits for the requests in flight
 	// and the background job at hand to finish.
 	ShutdownTimeout time.Duration
@@ -264,6 +269,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.Mail.MaxAttempts = positiveInt("SPORTELLO_MAIL_MAX_ATTEMPTS", 8)
 
 	c.ShutdownTimeout = duration("SPORTELLO_SHUTDOWN_TIMEOUT", 20*time.Second)
+	c.MemoryLimit = int64(positiveOrZero("SPORTELLO_MEMORY_LIMIT_MB", 0)) << 20
 	c.ChangePoll = duration("SPORTELLO_CHANGE_POLL_INTERVAL", store.DefaultPoll)
 
 	c.UploadMaxBytes = int64(positiveInt("SPORTELLO_UPLOAD_MAX_MB", 25)) << 20

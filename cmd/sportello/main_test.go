@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -36,6 +38,12 @@ func TestLoadConfigDefaults(t *testing.T) {
 	}
 	if !c.DevIdP() {
 		t.Error("with no issuer in development the development identity provider must run")
+	}
+	if c.MemoryLimit != 0 {
+		t.Errorf("memory limit %d by default, want none", c.MemoryLimit)
+	}
+	if c, _ := loadConfig(env(map[string]string{"SPORTELLO_MEMORY_LIMIT_MB": "250"})); c.MemoryLimit != 250<<20 {
+		t.Errorf("SPORTELLO_MEMORY_LIMIT_MB=250: %d bytes", c.MemoryLimit)
 	}
 	if c.IndexDir != filepath.Join("data", "index") || c.ShutdownTimeout != 20*time.Second || c.ChangePoll != 5*time.Second {
 		t.Errorf("index dir %q, shutdown timeout %v, change poll %v; want data/index, 20s, 5s", c.IndexDir, c.ShutdownTimeout, c.ChangePoll)
@@ -89,6 +97,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad shutdown timeout and poll", map[string]string{"SPORTELLO_SHUTDOWN_TIMEOUT": "0s", "SPORTELLO_CHANGE_POLL_INTERVAL": "often"},
 			[]string{"SPORTELLO_SHUTDOWN_TIMEOUT", "SPORTELLO_CHANGE_POLL_INTERVAL"}},
 		{"bad upload limit", map[string]string{"SPORTELLO_UPLOAD_MAX_MB": "-3"}, []string{"SPORTELLO_UPLOAD_MAX_MB"}},
+		{"memory limit in megabytes", map[string]string{"SPORTELLO_MEMORY_LIMIT_MB": "250MiB"}, []string{`SPORTELLO_MEMORY_LIMIT_MB: "250MiB" is not a positive whole number`}},
 		{"bad pending quota", map[string]string{"SPORTELLO_PENDING_QUOTA_MB": "lots"}, []string{"SPORTELLO_PENDING_QUOTA_MB"}},
 		{"bad time zone", map[string]string{"SPORTELLO_TIME_ZONE": "Mars/Olympus"}, []string{"SPORTELLO_TIME_ZONE"}},
 		{"a map of its own", map[string]string{"SPORTELLO_MAP_TILES": "https://{s}.tiles.example/{z}/{x}/{y}.png", "SPORTELLO_MAP_CENTER": "40.4168,-3.7038",
@@ -280,9 +289,13 @@ func TestUnknownCommand(t *testing.T) {
 // starts again on the same data.
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
+	t.Cleanup(func() { debug.SetMemoryLimit(math.MaxInt64) })
 	for start := range 2 {
 		addr := reserveAddr(t)
 		vars := map[string]string{"SPORTELLO_DATA_DIR": dir, "SPORTELLO_ADDR": addr}
+		if start == 1 {
+			vars["SPORTELLO_MEMORY_LIMIT_MB"] = "300"
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		var logs bytes.Buffer
@@ -292,6 +305,13 @@ func TestServe(t *testing.T) {
 		if err := waitFor(base+"/healthz", done); err != nil {
 			cancel()
 			t.Fatalf("start %d: %v", start, err)
+		}
+		if start == 0 {
+			if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+				t.Errorf("start 0: memory limit %d without SPORTELLO_MEMORY_LIMIT_MB", limit)
+			}
+		} else {
+			eventually(t, "the memory limit set", 10*time.Millisecond, func() bool { return debug.SetMemoryLimit(-1) == 300<<20 })
 		}
 		for _, path := range []string{"/", "/services/report-missed-bin-collection", "/dev-idp/.well-known/openid-configuration", "/api/v1/search?q=bin", "/dev-mail"} {
 			res, err := http.Get(base + path)

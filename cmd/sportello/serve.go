@@ -187,11 +187,26 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	// garbage that the runtime would otherwise keep for minutes: hand it
 	// back to the system before the first request.
 	debug.FreeOSMemory()
+	if cfg.MemoryLimit > 0 {
+		go limitMemory(index, cfg.MemoryLimit, log)
+	}
 	log.Info("sportello is listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env, "index_dir", cfg.IndexDir)
 	err = srv.Serve(ctx, ln, cfg.ShutdownTimeout)
 	stopWork()
 	<-jobsDone
 	return err
+}
+
+// limitMemory sets the runtime's memory limit (SPORTELLO_MEMORY_LIMIT_MB)
+// once the index's background merge is over. Not before: building the index
+// at a first start, and merging it, take far more for a while (a gigabyte at
+// 100k services), and under the limit the collector would run without pause
+// for all of it. Under the limit, the collector works harder as the heap
+// nears it, instead of letting it grow to twice what is live.
+func limitMemory(index *search.Index, limit int64, log *slog.Logger) {
+	index.WaitMerged()
+	debug.SetMemoryLimit(limit)
+	log.Info("memory limit set", "mb", limit>>20)
 }
 
 // importDemoOnFirstStart loads the embedded demo catalogue into an empty
