@@ -9,7 +9,7 @@ import (
 // shareRepeated makes the services' summaries share one copy of each value
 // they repeat: kinds, topics, departments, audiences, life events, the
 // languages they lack, fees, renewals and bookings. Decoded one by one from
-// the store, each summary had its own, 30 MB at 100k services
+// the store, each summary had its own: 20 MB at 100k services
 // (docs/performance.md). The shared values are only read, like the rest of
 // the directory; the lists are clipped, so that appending to one copies it.
 func (d *Directory) shareRepeated() {
