@@ -86,7 +86,7 @@ func (a *Alerts) compiled(ctx context.Context) (*eligibility.Rules, error) {
 	if a.rules != nil && a.version == v {
 		return a.rules, nil
 	}
-	c, err := a.cat.Export(ctx)
+	c, err := eligibility.Load(ctx, a.cat)
 	if errors.Is(err, catalogue.ErrNotFound) {
 		return nil, nil
 	}

@@ -49,12 +49,12 @@ func (fc *finderCache) get(ctx context.Context, sh *web.Shared, store catalogue.
 	if f := fc.cur.Load(); f != nil && f.version == version {
 		return f, nil
 	}
-	// An import between Reload and this Export gives rules a little newer
+	// An import between Reload and this Load gives rules a little newer
 	// than version; the next Reload changes the version and they are built
 	// again, so the window only costs one more compile.
-	cat, err := store.Export(ctx)
+	cat, err := eligibility.Load(ctx, store)
 	if err != nil {
-		return nil, fmt.Errorf("portal: exporting the catalogue for the support finder: %w", err)
+		return nil, fmt.Errorf("portal: reading the catalogue for the support finder: %w", err)
 	}
 	rules, err := eligibility.Compile(cat)
 	if err != nil {
