@@ -9,6 +9,7 @@
 #   SEARCHES=20000 docs/perf/loadrun.sh 10000      # more distinct searches than the cache holds
 #   PGFTS_DB=postgres://postgres@127.0.0.1:5432/test?sslmode=disable docs/perf/loadrun.sh 10000
 #   PROFILE_DIR=/tmp/prof docs/perf/loadrun.sh 10000   # keep a CPU profile of each wrk run and the heap after them
+#   SPORTELLO_MEMORY_LIMIT_MB=120 docs/perf/loadrun.sh 10000   # the server with a memory limit (README)
 #
 # It first reports the judged sets' quality (BenchmarkJudged), so that speed
 # is never read without it, and the load average before each measurement
@@ -45,7 +46,7 @@ start_server() {
   python3 -c "print(f'ready after {($t1 - $t0):.2f} s')"
 }
 
-echo "== first start (builds the index)"; load
+echo "== first start (builds the index); memory limit: ${SPORTELLO_MEMORY_LIMIT_MB:-none} MB"; load
 start_server
 grep -o '"msg":"search index built".*' "$work/server.log" || true
 echo "index size: $(du -sh "$work/data/index" | cut -f1)"
