@@ -38,9 +38,8 @@ func Pack(t Text) PackedText {
 	return PackedText{b.String()}
 }
 
-// each calls fn with every language and its text, in catalogue order, until
-// fn returns false.
-func (p PackedText) each(fn func(lang, text string) bool) {
+// each calls fn with every language and its text, in catalogue order.
+func (p PackedText) each(fn func(lang, text string)) {
 	s := p.s
 	for len(s) > 0 {
 		n := int(s[0])
@@ -48,9 +47,7 @@ func (p PackedText) each(fn func(lang, text string) bool) {
 		size, w := uvarint(s[1+n:])
 		start := 1 + n + w
 		text := s[start : start+int(size)]
-		if !fn(lang, text) {
-			return
-		}
+		fn(lang, text)
 		s = s[start+int(size):]
 	}
 }
@@ -69,14 +66,13 @@ func uvarint(s string) (x uint64, width int) {
 // In returns the text in lang, falling back to fallback, like Text.In.
 func (p PackedText) In(lang, fallback string) (string, bool) {
 	var in, fb string
-	p.each(func(l, text string) bool {
+	p.each(func(l, text string) {
 		switch l {
 		case lang:
 			in = text
 		case fallback:
 			fb = text
 		}
-		return true
 	})
 	if in != "" {
 		return in, true
@@ -87,15 +83,9 @@ func (p PackedText) In(lang, fallback string) (string, bool) {
 // Text unpacks p into a Text of its own.
 func (p PackedText) Text() Text {
 	t := Text{}
-	p.each(func(lang, text string) bool {
-		t[lang] = text
-		return true
-	})
+	p.each(func(lang, text string) { t[lang] = text })
 	return t
 }
-
-// IsZero reports whether p holds no language.
-func (p PackedText) IsZero() bool { return p.s == "" }
 
 // MarshalJSON writes p as the Text it packs.
 func (p PackedText) MarshalJSON() ([]byte, error) {

@@ -2,7 +2,6 @@ package eligibility_test
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -11,18 +10,18 @@ import (
 	"sportello/catalogue/eligibility"
 	"sportello/catalogue/sqlstore"
 	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // TestLoadReadsWhatTheFindersNeed checks that the finders built from Load
 // answer as those built from the whole exported catalogue, and that Load
 // keeps only the services with a rule or named by a business type.
 func TestLoadReadsWhatTheFindersNeed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, sqldb *store.DB) { testLoad(t, sqldb) })
+}
+
+func testLoad(t *testing.T, sqldb *store.DB) {
 	ctx := context.Background()
-	sqldb, err := store.Open(ctx, filepath.Join(t.TempDir(), "sportello.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqldb.Close()
 	db, err := sqlstore.New(ctx, sqldb)
 	if err != nil {
 		t.Fatal(err)
