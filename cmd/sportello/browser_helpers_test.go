@@ -147,9 +147,17 @@ func startBrowser(t *testing.T, execPath, base string, art *artefacts) *browser 
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The profile is not in t.TempDir: Chromium's helper processes may
+	// still be writing to it just after Chromium exits, and t.TempDir's
+	// removal then failed a test that had passed. removeProfile waits for
+	// them.
+	profile, err := os.MkdirTemp("", "sportello-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(execPath),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-quic", true),
@@ -175,14 +183,30 @@ func startBrowser(t *testing.T, execPath, base string, art *artefacts) *browser 
 	if err := chromedp.Run(ctx); err != nil {
 		cancel()
 		cancelAlloc()
+		removeProfile(t, profile)
 		t.Fatalf("Chromium (%s) did not start: %v (see %s)", execPath, err, logFile.Name())
 	}
 	t.Cleanup(func() {
 		cancel()
 		cancelAlloc()
 		logFile.Close()
+		removeProfile(t, profile)
 	})
 	return &browser{ctx: ctx, base: base, art: art, axe: string(axe)}
+}
+
+// removeProfile removes Chromium's profile directory, trying again while
+// the helper processes of a Chromium that has just exited finish writing
+// to it. What cannot be removed is reported, not failed: it is only litter.
+func removeProfile(t *testing.T, dir string) {
+	var err error
+	for range 50 {
+		if err = os.RemoveAll(dir); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("Chromium's profile %s is left behind: %v", dir, err)
 }
 
 // tab is one page in its own browser context. journey prefixes the names
