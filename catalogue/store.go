@@ -26,7 +26,8 @@ type Store interface {
 	Service(ctx context.Context, slug string) (*Service, error)
 
 	// Directory returns everything but the services' long texts: what the
-	// navigation pages and the index's version check need.
+	// navigation pages and the index's version check need. Callers share
+	// it, so they must not change it.
 	Directory(ctx context.Context) (*Directory, error)
 
 	// EachService calls fn for every published service in catalogue order,

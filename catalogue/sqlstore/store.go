@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"sportello/catalogue"
 	"sportello/editorial"
@@ -29,6 +30,12 @@ var (
 type Store struct {
 	db    *store.DB
 	stmts statements
+
+	// dir is the directory of the version last read, shared by every
+	// caller of Directory; dirMu makes callers that find it stale wait for
+	// one read instead of each reading their own.
+	dirMu sync.Mutex
+	dir   *catalogue.Directory
 }
 
 // New returns the store over db, whose migrations Open has applied. Close
@@ -420,8 +427,30 @@ func (st *Store) Export(ctx context.Context) (*catalogue.Catalogue, error) {
 
 // Directory returns the light part of the catalogue with its lookups built
 // (catalogue.Directory.BuildIndex), or catalogue.ErrNotFound when nothing
-// was ever imported.
+// was ever imported. The directory of a version is read once and shared by
+// every caller until the catalogue changes, so callers must not change it:
+// the portal, the renewal reminders and the support alerts each read their
+// own before, three copies at once at 100k services (docs/performance.md).
 func (st *Store) Directory(ctx context.Context) (*catalogue.Directory, error) {
+	st.dirMu.Lock()
+	defer st.dirMu.Unlock()
+	v, err := st.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.dir != nil && st.dir.Version == v {
+		return st.dir, nil
+	}
+	d, err := st.readDirectory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st.dir = d
+	return d, nil
+}
+
+// readDirectory reads the directory of the published version.
+func (st *Store) readDirectory(ctx context.Context) (*catalogue.Directory, error) {
 	d := &catalogue.Directory{}
 	err := st.db.ReadTx(ctx, func(tx *sql.Tx) error {
 		var err error

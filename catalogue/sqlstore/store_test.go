@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"sportello/catalogue"
@@ -469,6 +470,46 @@ func TestDirectory(t *testing.T) {
 		}
 		if tp, ok := d.Topic(topic); !ok || tp.Slug != topic {
 			t.Errorf("Topic(%q) = %v, %v", topic, tp, ok)
+		}
+	})
+}
+
+// Every caller of Directory gets the one copy of a version, however many
+// ask at once, and a new copy once the catalogue changes.
+func TestDirectoryIsSharedUntilTheCatalogueChanges(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *Store) {
+		ctx := context.Background()
+		c := demo(t)
+		mustImport(t, db, c)
+		const callers = 8
+		got := make([]*catalogue.Directory, callers)
+		var wg sync.WaitGroup
+		for i := range callers {
+			wg.Go(func() {
+				d, err := db.Directory(ctx)
+				if err != nil {
+					t.Error(err)
+				}
+				got[i] = d
+			})
+		}
+		wg.Wait()
+		for i, d := range got {
+			if d != got[0] {
+				t.Fatalf("caller %d got a directory of its own", i)
+			}
+		}
+		c.Services[0].Title["en"] += " (new)"
+		res := mustImport(t, db, c)
+		d, err := db.Directory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == got[0] || d.Version != res.Version {
+			t.Fatalf("after a change Directory returned version %d (the same copy: %v), want %d", d.Version, d == got[0], res.Version)
+		}
+		if s, _ := d.Service(c.Services[0].Slug); s.Title.Text()["en"] != c.Services[0].Title["en"] {
+			t.Errorf("the new directory's title is %q, want %q", s.Title.Text()["en"], c.Services[0].Title["en"])
 		}
 	})
 }
