@@ -83,6 +83,10 @@ type config struct {
 	// within once the server is serving (runtime/debug.SetMemoryLimit); 0
 	// sets none.
 	MemoryLimit int64
+	// ServingGC is whether the collector is set for serving once the index
+	// is built (servingGCPercent); false when the operator set Go's own
+	// GOGC, which then holds throughout.
+	ServingGC bool
 
 	// ShutdownTimeout is how long SIGTERM waits for the requests in flight
 	// and the background job at hand to finish.
@@ -270,6 +274,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 	c.ShutdownTimeout = duration("SPORTELLO_SHUTDOWN_TIMEOUT", 20*time.Second)
 	c.MemoryLimit = int64(positiveOrZero("SPORTELLO_MEMORY_LIMIT_MB", 0)) << 20
+	c.ServingGC = getenv("GOGC") == ""
 	c.ChangePoll = duration("SPORTELLO_CHANGE_POLL_INTERVAL", store.DefaultPoll)
 
 	c.UploadMaxBytes = int64(positiveInt("SPORTELLO_UPLOAD_MAX_MB", 25)) << 20

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -289,12 +290,17 @@ func TestUnknownCommand(t *testing.T) {
 // starts again on the same data.
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
-	t.Cleanup(func() { debug.SetMemoryLimit(math.MaxInt64) })
+	t.Cleanup(func() { debug.SetMemoryLimit(math.MaxInt64); debug.SetGCPercent(100) })
 	for start := range 2 {
 		addr := reserveAddr(t)
 		vars := map[string]string{"SPORTELLO_DATA_DIR": dir, "SPORTELLO_ADDR": addr}
 		if start == 1 {
+			// An operator's GOGC is the runtime's from the process start
+			// (here set by hand, as the test's process started without it)
+			// and stays.
 			vars["SPORTELLO_MEMORY_LIMIT_MB"] = "300"
+			vars["GOGC"] = "80"
+			debug.SetGCPercent(80)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
@@ -307,11 +313,15 @@ func TestServe(t *testing.T) {
 			t.Fatalf("start %d: %v", start, err)
 		}
 		if start == 0 {
+			eventually(t, "the collector set for serving", 10*time.Millisecond, func() bool { return gcPercent() == servingGCPercent })
 			if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
 				t.Errorf("start 0: memory limit %d without SPORTELLO_MEMORY_LIMIT_MB", limit)
 			}
 		} else {
 			eventually(t, "the memory limit set", 10*time.Millisecond, func() bool { return debug.SetMemoryLimit(-1) == 300<<20 })
+			if p := gcPercent(); p != 80 {
+				t.Errorf("start 1: GOGC=80 but the collector's percentage is %d", p)
+			}
 		}
 		for _, path := range []string{"/", "/services/report-missed-bin-collection", "/dev-idp/.well-known/openid-configuration", "/api/v1/search?q=bin", "/dev-mail"} {
 			res, err := http.Get(base + path)
@@ -420,4 +430,11 @@ func TestGenerateWritesAValidCatalogue(t *testing.T) {
 	if len(c.Services) != 500 {
 		t.Errorf("%d services, want 500", len(c.Services))
 	}
+}
+
+// gcPercent reads the collector's GOGC percentage without changing it.
+func gcPercent() int {
+	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(s)
+	return int(s[0].Value.Uint64())
 }
