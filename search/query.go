@@ -184,8 +184,18 @@ func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min in
 		}
 		perWord = append(perWord, query.NewDisjunctionQuery(qs))
 	}
-	matched := query.NewDisjunctionQuery(perWord)
-	matched.SetMin(float64(min))
+	var matched query.Query
+	if min == len(perWord) {
+		// Every word must match: a conjunction scores the same as a
+		// disjunction of which all must match, but skips through the
+		// postings of the common words to the services that have the rare
+		// one, where the disjunction walks every posting of every word.
+		matched = query.NewConjunctionQuery(perWord)
+	} else {
+		d := query.NewDisjunctionQuery(perWord)
+		d.SetMin(float64(min))
+		matched = d
+	}
 	if len(words) == 1 {
 		return matched
 	}
@@ -217,12 +227,14 @@ type fieldWeight struct {
 	boost float64
 }
 
-// filterQuery returns the request's filters as one query, or nil.
+// filterQuery returns the request's filters as one query that weighs
+// nothing, or nil.
 func filterQuery(r Request) query.Query {
 	var fs []query.Query
 	term := func(v string) {
 		q := query.NewTermQuery(v)
 		q.SetField(fFacet)
+		q.SetBoost(0)
 		fs = append(fs, q)
 	}
 	if r.Topic != "" {
@@ -244,14 +256,16 @@ func filterQuery(r Request) query.Query {
 }
 
 // withFilters restricts q to the request's filters without changing scores.
+// The filters are a clause every hit must match, scoring nothing, rather
+// than Bleve's filter (BooleanQuery.AddFilter), which checks each hit of q
+// once found: a search in one topic then walked the postings of every
+// topic, where the conjunction skips to the services of the topic.
 func withFilters(q query.Query, r Request) query.Query {
 	f := filterQuery(r)
 	if f == nil {
 		return q
 	}
-	b := query.NewBooleanQuery([]query.Query{q}, nil, nil)
-	b.AddFilter(f)
-	return b
+	return query.NewConjunctionQuery([]query.Query{q, f})
 }
 
 // synonymQuery matches a synonym: a phrase when it has several words

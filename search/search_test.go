@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -180,6 +181,21 @@ func TestFiltersWithQuery(t *testing.T) {
 	}
 	if !slices.Contains(slugs(r), "report-missed-bin-collection") {
 		t.Errorf("free filter lost report-missed-bin-collection: %v", slugs(r))
+	}
+	// A filter only removes hits: those it keeps score as without it (but
+	// for the rounding of a sum taken in another order).
+	all, err := x.Search(context.Background(), Request{Query: "bin", Lang: "en", PerPage: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := map[string]float64{}
+	for _, h := range all.Hits {
+		scores[h.Slug] = h.Score
+	}
+	for _, h := range r.Hits {
+		if math.Abs(h.Score-scores[h.Slug]) > 1e-9 {
+			t.Errorf("%s scores %v with the free filter, %v without", h.Slug, h.Score, scores[h.Slug])
+		}
 	}
 }
 
