@@ -198,8 +198,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 // servingGCPercent is the collector's setting while serving: the heap may
 // grow by half of what is live before it is collected, instead of Go's
 // default of doubling. At 10k services that keeps 50 MB less resident for
-// 7-8% fewer requests a second (docs/performance.md). Building the index
-// keeps the default, under which it is 20% faster.
+// 7-8% fewer requests a second; at 100k, where new searches allocate far
+// more, it costs half the searches a second or more, and an operator who
+// prefers those sets GOGC (ADR 0030). Building the index keeps the
+// default, under which it is 20% faster.
 const servingGCPercent = 50
 
 // tuneMemory sets the collector for serving once the index's background
