@@ -40,7 +40,6 @@ const (
 	wDesc         = 0.6
 	wPhraseTitle  = 6.0
 	wPhraseKw     = 6.0
-	wPhraseSum    = 2.0
 	wFuzzy        = 2.5
 	wSuggestTitle = 2.0
 	// wSynonym scales the matches of a word's synonyms: they find what the
@@ -152,7 +151,10 @@ func minMatch(n int) int {
 // it: the judged queries score the same without them, yet they were half the
 // clauses of such a search, and every clause walks its postings across the
 // whole index (measured at 100k services: 20-70% faster non-English
-// searches).
+// searches). The whole text is matched as a phrase in titles and keywords
+// only: a phrase in summaries changed no judged query's rank either, yet
+// checking it cost a sixth of a new search's CPU and memory at 100k
+// services (docs/performance.md).
 func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min int) query.Query {
 	if len(words) == 0 {
 		return query.NewMatchNoneQuery()
@@ -201,7 +203,7 @@ func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min in
 	}
 	var phrases []query.Query
 	for _, lw := range searchLangs(lang) {
-		fields := []fieldWeight{{fTitle, wPhraseTitle}, {fKeywords, wPhraseKw}, {fSummary, wPhraseSum}}
+		fields := []fieldWeight{{fTitle, wPhraseTitle}, {fKeywords, wPhraseKw}}
 		if lw.lang != lang {
 			fields = fields[:1]
 		}
