@@ -21,7 +21,7 @@ import (
 // indexes are rebuilt on the next start. (The stamp also carries a hash of
 // the mapping itself, which catches a forgotten bump of mapping changes but
 // not of document-building changes.)
-const mappingVersion = 4
+const mappingVersion = 5
 
 // defaultLang is the language every service has (FORMAT.md: "en" is always
 // present); untranslated texts fall back to it.
@@ -35,7 +35,7 @@ const analyzerLight = "sportello_light"
 const (
 	fTitle    = "title_"   // analysed title (phrase queries need term vectors)
 	fKeywords = "kw_"      // keywords: the service's synonyms
-	fSummary  = "summary_" // analysed summary
+	fSummary  = "summary_" // analysed summary (no term vectors: no phrase is matched in it)
 	fDesc     = "desc_"    // analysed description
 	fLight    = "light_"   // title+keywords, lowercased and folded, unstemmed: fuzzy, prefix, did-you-mean
 	fShowT    = "show_t_"  // stored title for display, only in translated languages
@@ -92,9 +92,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	for _, lang := range catalogue.Languages {
 		a := analyzerFor(lang)
-		doc.AddFieldMappingsAt(fTitle+lang, text(a, true))
-		doc.AddFieldMappingsAt(fKeywords+lang, text(a, true))
-		doc.AddFieldMappingsAt(fSummary+lang, text(a, true))
+		doc.AddFieldMappingsAt(fTitle+lang, text(a, positional(fTitle)))
+		doc.AddFieldMappingsAt(fKeywords+lang, text(a, positional(fKeywords)))
+		doc.AddFieldMappingsAt(fSummary+lang, text(a, positional(fSummary)))
 		doc.AddFieldMappingsAt(fDesc+lang, bare(a))
 		doc.AddFieldMappingsAt(fLight+lang, text(analyzerLight, false))
 		doc.AddFieldMappingsAt(fShowT+lang, stored())
@@ -115,6 +115,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	return im, nil
 }
+
+// positional reports whether the fields of stem keep term positions (term
+// vectors), which matching a phrase needs: titles and keywords do.
+func positional(stem string) bool { return stem == fTitle || stem == fKeywords }
 
 // mappingHash identifies the mapping's content, so that an index built with
 // a different mapping is rebuilt even if mappingVersion was not bumped.

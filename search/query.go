@@ -177,6 +177,9 @@ func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min in
 			}
 			for _, alt := range w.alts {
 				for _, f := range fields {
+					if strings.Contains(alt, " ") && !positional(f.field) {
+						continue // a phrase can only match where positions are kept
+					}
 					qs = append(qs, synonymQuery(alt, f.field+l, f.boost*wt*wSynonym))
 				}
 			}
