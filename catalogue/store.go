@@ -30,6 +30,11 @@ type Store interface {
 	// it, so they must not change it.
 	Directory(ctx context.Context) (*Directory, error)
 
+	// Summaries returns the summaries (ServiceSummary leaves them out) of
+	// the published services among slugs, by slug; a slug that names none
+	// is left out. A list of services reads those it shows.
+	Summaries(ctx context.Context, slugs []string) (map[string]PackedText, error)
+
 	// EachService calls fn for every published service in catalogue order,
 	// streaming, so that an index of 100k services can be built without
 	// holding them all.
@@ -80,7 +85,10 @@ type Directory struct {
 	index *directoryIndex // built by BuildIndex; lookups scan without it
 }
 
-// ServiceSummary is what a list of services shows about each one.
+// ServiceSummary is what a list of services shows about each one, but for
+// its summary text, which Store.Summaries reads for the services a page
+// shows: kept here for every service, the summaries were a third of the
+// directory at 100k services (docs/performance.md).
 type ServiceSummary struct {
 	Slug               string
 	Kind               string // never "" once summarised, but read it with TransactionOf: older stored summaries lack it
@@ -89,7 +97,6 @@ type ServiceSummary struct {
 	Audience           []string
 	LifeEvents         []string
 	Title              PackedText // packed: a directory holds one per service
-	Summary            PackedText
 	Fee                *Fee
 	Online             bool
 	Assurance          string // "" when the service has no online form
@@ -111,7 +118,7 @@ func (s *Service) Summarise() ServiceSummary {
 	sum := ServiceSummary{
 		Slug: s.Slug, Kind: TransactionOf(s.Kind), Topic: s.Topic, Department: s.Department,
 		Audience: s.Audience, LifeEvents: s.LifeEvents,
-		Title: Pack(s.Title), Summary: Pack(s.Summary), Fee: s.Fee,
+		Title: Pack(s.Title), Fee: s.Fee,
 		Online: s.Online(), ProcessingTimeDays: s.ProcessingTimeDays, Renewal: s.Renewal, Booking: s.Booking,
 		HasRule:      s.EligibilityRule != nil && *s.EligibilityRule != "",
 		Untranslated: MissingLanguages(s, Languages),

@@ -54,9 +54,10 @@ func TestEditorNeedsAnEditor(t *testing.T) {
 	}
 }
 
-// The core journey: an editor changes a title and saves a draft, which the
-// public does not see; a publisher publishes it, and at once the service
-// page, search, autocomplete, the API and the sitemap have the new title.
+// The core journey: an editor changes a title and a summary and saves a
+// draft, which the public does not see; a publisher publishes it, and at
+// once the service page, search, autocomplete, the API, the topic's list
+// and the sitemap have the new texts.
 func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	const slug = "report-a-pothole"
@@ -67,6 +68,8 @@ func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 
 	svc := site.publishedService(t, slug)
 	svc.Title["en"] = "Report a pothole or " + word
+	summary := "Tell us about a pothole or a " + word + " in the road."
+	svc.Summary["en"] = summary
 	r := editorUser.post("/editor/entries/service/"+slug, serviceForm(t, svc, csrfOf(t, page.body), 0, "save"))
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", r.status, excerptMain(r.body))
@@ -75,6 +78,9 @@ func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 
 	anon := site.browser(t, stopAtRedirects)
 	mustNot(t, anon.get("/services/"+slug), word)
+	topic := "/topics/" + svc.Topic
+	must(t, anon.get(topic), http.StatusOK, `href="/services/`+slug+`"`)
+	mustNot(t, anon.get(topic), summary)
 	if got := site.searchSlugs(t, word, "en"); len(got) != 0 {
 		t.Errorf("a draft is searchable: %v", got)
 	}
@@ -95,6 +101,8 @@ func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 	t.Logf("publish to searchable (HTTP publish request, then the index finds it): %v", took)
 
 	must(t, admin.follow(r), http.StatusOK, "Published.")
+	must(t, anon.get(topic), http.StatusOK, summary)
+	must(t, anon.get("/api/v1/services?per_page=100&topic="+svc.Topic), http.StatusOK, summary)
 	for _, path := range []string{"/services/" + slug, "/search?q=" + word, "/api/v1/services/" + slug, "/api/v1/suggest?q=quokkah", "/sitemap.xml"} {
 		r := anon.get(path)
 		if r.status != http.StatusOK {
@@ -105,7 +113,7 @@ func TestEditThenPublishIsLiveAtOnce(t *testing.T) {
 		}
 	}
 	log := admin.get("/editor/audit?kind=service&slug=" + slug)
-	must(t, log, http.StatusOK, "Sam Adeyemi", "publish", "changed: title", "Élodie Martin", "save")
+	must(t, log, http.StatusOK, "Sam Adeyemi", "publish", "changed: summary, title", "Élodie Martin", "save")
 	// The review date is set 12 months ahead.
 	must(t, admin.get("/editor/entries/service/"+slug), http.StatusOK, time.Now().AddDate(1, 0, 0).Format("2006-01"))
 }

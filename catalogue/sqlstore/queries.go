@@ -37,6 +37,9 @@ const (
 
 	qServiceSummaries = `SELECT summary FROM catalogue_services WHERE status = 'published' ORDER BY position, slug`
 
+	// Followed by a list of slugs: "(?, ?)".
+	qSummaryTexts = `SELECT summary FROM catalogue_services WHERE status = 'published' AND slug IN `
+
 	qEntries = `SELECT kind, slug, position, doc FROM catalogue_entries ORDER BY kind, position, slug`
 
 	qInsertEntry = `INSERT INTO catalogue_entries (kind, slug, position, doc) VALUES (?, ?, ?, ?)`

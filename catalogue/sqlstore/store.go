@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"sportello/catalogue"
@@ -150,7 +151,7 @@ func encodeService(s *catalogue.Service) (serviceRow, error) {
 	if err != nil {
 		return serviceRow{}, fmt.Errorf("encoding service %q: %w", s.Slug, err)
 	}
-	summary, err := json.Marshal(s.Summarise())
+	summary, err := json.Marshal(storedSummary{s.Summarise(), catalogue.Pack(s.Summary)})
 	if err != nil {
 		return serviceRow{}, fmt.Errorf("encoding service %q: %w", s.Slug, err)
 	}
@@ -468,6 +469,50 @@ func (st *Store) readDirectory(ctx context.Context) (*catalogue.Directory, error
 	}
 	d.BuildIndex()
 	return d, nil
+}
+
+// storedSummary is what the summary column holds: the service's
+// ServiceSummary and its summary text, which the directory leaves out and
+// Summaries reads.
+type storedSummary struct {
+	catalogue.ServiceSummary
+	Summary catalogue.PackedText
+}
+
+// maxSlugsPerQuery bounds the parameters of one query of Summaries, below
+// what SQLite and PostgreSQL allow.
+const maxSlugsPerQuery = 500
+
+// Summaries returns the summary texts of the published services among
+// slugs, by slug.
+func (st *Store) Summaries(ctx context.Context, slugs []string) (map[string]catalogue.PackedText, error) {
+	out := make(map[string]catalogue.PackedText, len(slugs))
+	for chunk := range slices.Chunk(slugs, maxSlugsPerQuery) {
+		query := qSummaryTexts + "(?" + strings.Repeat(", ?", len(chunk)-1) + ")"
+		args := make([]any, len(chunk))
+		for i, slug := range chunk {
+			args[i] = slug
+		}
+		docs, err := store.Query(ctx, st.db.SQL(), st.db.Rebind(query), func(r store.Scanner) ([]byte, error) {
+			var doc []byte
+			err := r.Scan(&doc)
+			return doc, err
+		}, args...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: summaries: %w", st.db.MapError(err))
+		}
+		for _, doc := range docs {
+			var s struct {
+				Slug    string
+				Summary catalogue.PackedText
+			}
+			if err := json.Unmarshal(doc, &s); err != nil {
+				return nil, fmt.Errorf("sqlstore: decoding a stored service summary: %w", err)
+			}
+			out[s.Slug] = s.Summary
+		}
+	}
+	return out, nil
 }
 
 // decodeAll reads the JSON document of every row of query, in order; an

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -770,4 +771,41 @@ func TestImportEachWritesNothingWhenAnyProblem(t *testing.T) {
 			})
 		})
 	}
+}
+
+// The directory leaves the summary texts out; Summaries reads those of the
+// services a page lists, in as many queries as the slugs need, and never an
+// archived service's.
+func TestSummaries(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db *Store) {
+		ctx := context.Background()
+		c := demo(t)
+		archived := c.Services[len(c.Services)-1]
+		mustImport(t, db, c)
+		c.Services = c.Services[:len(c.Services)-1]
+		mustImport(t, db, c)
+
+		// More slugs than one query takes, the real ones last.
+		var ask []string
+		for i := range maxSlugsPerQuery + 10 {
+			ask = append(ask, fmt.Sprintf("no-such-service-%d", i))
+		}
+		ask = append(ask, archived.Slug)
+		ask = append(ask, slugs(c.Services)...)
+		got, err := db.Summaries(ctx, ask)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(c.Services) {
+			t.Errorf("Summaries returned %d services, want %d (the published ones asked for)", len(got), len(c.Services))
+		}
+		if _, ok := got[archived.Slug]; ok {
+			t.Errorf("Summaries returned the archived service %q", archived.Slug)
+		}
+		for _, s := range c.Services {
+			if text := got[s.Slug].Text(); !reflect.DeepEqual(text, s.Summary) {
+				t.Errorf("summary of %s = %v, want %v", s.Slug, text, s.Summary)
+			}
+		}
+	})
 }

@@ -71,6 +71,7 @@ func (s *Handler) apiServiceList(c *fiber.Ctx) error {
 	per := perPage(c)
 	body := ServiceListBody{Page: f.Page, PerPage: per, Services: []apiService{}}
 	from := (f.Page - 1) * per
+	var page []*catalogue.ServiceSummary
 	for i := range d.Services {
 		sum := &d.Services[i]
 		if (f.Topic != "" && sum.Topic != f.Topic) ||
@@ -78,17 +79,24 @@ func (s *Handler) apiServiceList(c *fiber.Ctx) error {
 			(f.Online && !sum.Online) || (f.Free && sum.Fee != nil && sum.Fee.Amount > 0) {
 			continue
 		}
-		if body.Total >= from && len(body.Services) < per {
-			body.Services = append(body.Services, s.apiService(d, sum, lang))
+		if body.Total >= from && len(page) < per {
+			page = append(page, sum)
 		}
 		body.Total++
+	}
+	texts, err := d.SummaryTexts(c.UserContext(), page)
+	if err != nil {
+		return err
+	}
+	for _, sum := range page {
+		body.Services = append(body.Services, s.apiService(d, sum, texts[sum.Slug], lang))
 	}
 	return c.JSON(body)
 }
 
-func (s *Handler) apiService(d *web.Directory, sum *catalogue.ServiceSummary, lang string) apiService {
+func (s *Handler) apiService(d *web.Directory, sum *catalogue.ServiceSummary, text catalogue.PackedText, lang string) apiService {
 	title, fb := d.Text(sum.Title, lang)
-	summary, _ := sum.Summary.In(lang, d.DefaultLang)
+	summary, _ := text.In(lang, d.DefaultLang)
 	a := apiService{
 		Slug: sum.Slug, URL: s.BaseURL + web.ServiceURL(sum.Slug), Lang: lang,
 		Title: title, Summary: summary, Topic: sum.Topic, Department: sum.Department,

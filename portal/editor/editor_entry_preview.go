@@ -110,16 +110,25 @@ func (s *previews) previewContent(c *fiber.Ctx, entry any, lang string) (preview
 	d := s.Directory().WithDraft(entry)
 	switch e := entry.(type) {
 	case *catalogue.Service:
-		r, err := s.public.ServiceContent(d, e, lang)
+		r, err := s.public.ServiceContent(c.UserContext(), d, e, lang)
 		return previewed{Title: r.Title, Fallback: r.Fallback, Content: r.Content}, err
 	case *catalogue.Topic:
-		p := s.public.TopicPageOf(c, d, e)
+		p, err := s.public.TopicPageOf(c, d, e)
+		if err != nil {
+			return previewed{}, err
+		}
 		return s.pageContent("topic_show", p, p.Page)
 	case *catalogue.LifeEvent:
-		p := s.public.LifeEventPageOf(c, d, e)
+		p, err := s.public.LifeEventPageOf(c, d, e)
+		if err != nil {
+			return previewed{}, err
+		}
 		return s.pageContent("lifeevent_show", p, p.Page)
 	case *catalogue.Journey:
-		p := s.public.JourneyPageOf(c, d, e)
+		p, err := s.public.JourneyPageOf(c, d, e)
+		if err != nil {
+			return previewed{}, err
+		}
 		return s.pageContent("journey_show", p, p.Page)
 	case *catalogue.Department:
 		return s.officePreview(c, d, e, lang)
@@ -169,7 +178,7 @@ func (s *previews) officePreview(c *fiber.Ctx, d *web.Directory, dep *catalogue.
 	if err != nil {
 		return previewed{}, err
 	}
-	r, err := s.public.ServiceContent(d, svc, lang)
+	r, err := s.public.ServiceContent(c.UserContext(), d, svc, lang)
 	if err != nil {
 		return previewed{}, err
 	}

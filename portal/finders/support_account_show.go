@@ -55,6 +55,8 @@ func (s *Handler) supportAccountShow(c *fiber.Ctx) error {
 	page.HasSaved = true
 	page.Incomplete = !iv.done()
 	page.Answers = s.answerRows(c, iv, false)
-	page.Results = s.supportResults(f, iv.answers, page.Lang)
+	if page.Results, err = s.supportResults(c.UserContext(), f, iv.answers, page.Lang); err != nil {
+		return err
+	}
 	return web.Render(c, "support/account", page)
 }

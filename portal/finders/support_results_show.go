@@ -1,6 +1,7 @@
 package finders
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"slices"
@@ -73,9 +74,13 @@ func (s *Handler) renderSupportResults(c *fiber.Ctx, errMsg string) error {
 	if errMsg != "" {
 		p.Title = web.T(c, "support.error.title_prefix") + " " + p.Title
 	}
+	results, err := s.supportResults(c.UserContext(), f, iv.answers, p.Lang)
+	if err != nil {
+		return err
+	}
 	page := supportResultsPage{
 		Page:        p,
-		Results:     s.supportResults(f, iv.answers, p.Lang),
+		Results:     results,
 		AnswersURL:  supportAnswersPath,
 		Error:       errMsg,
 		IdleMinutes: int(s.auth.Config().IdleTimeout.Minutes()),
@@ -99,7 +104,7 @@ func (s *Handler) renderSupportResults(c *fiber.Ctx, errMsg string) error {
 
 // supportResults evaluates answers and arranges the matches by topic, in
 // the catalogue's topic order, each topic's services alphabetically.
-func (s *Handler) supportResults(f *finders, answers eligibility.Answers, lang string) supportResults {
+func (s *Handler) supportResults(ctx context.Context, f *finders, answers eligibility.Answers, lang string) (supportResults, error) {
 	d := s.Directory()
 	matches := f.rules.Evaluate(answers)
 	out := supportResults{Lang: lang, Count: len(matches)}
@@ -142,8 +147,9 @@ func (s *Handler) supportResults(f *finders, answers eligibility.Answers, lang s
 			related = append(related, sum)
 		}
 	}
-	out.Related = d.Cards(lang, d.InLang(lang, related))
-	return out
+	var err error
+	out.Related, err = d.Cards(ctx, lang, d.InLang(lang, related))
+	return out, err
 }
 
 // applyURL goes straight to a service's online form, or to its page when it

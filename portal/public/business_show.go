@@ -40,11 +40,11 @@ func (s *Handler) businessShow(c *fiber.Ctx) error {
 				grouped[sum.Slug] = true
 			}
 		}
-		page.Groups = append(page.Groups, businessGroup{
-			Title:    d.Loc(le.Title, p.Lang),
-			URL:      web.LifeEventURL(le.Slug),
-			Services: d.Cards(p.Lang, d.InLang(p.Lang, list)),
-		})
+		cards, err := d.Cards(c.UserContext(), p.Lang, d.InLang(p.Lang, list))
+		if err != nil {
+			return err
+		}
+		page.Groups = append(page.Groups, businessGroup{Title: d.Loc(le.Title, p.Lang), URL: web.LifeEventURL(le.Slug), Services: cards})
 	}
 	var others []*catalogue.ServiceSummary
 	for i := range d.Services {
@@ -53,9 +53,10 @@ func (s *Handler) businessShow(c *fiber.Ctx) error {
 			others = append(others, sum)
 		}
 	}
-	page.Groups = append(page.Groups, businessGroup{
-		Title:    web.Localised{Text: web.T(c, "business.other")},
-		Services: d.Cards(p.Lang, d.InLang(p.Lang, others)),
-	})
+	cards, err := d.Cards(c.UserContext(), p.Lang, d.InLang(p.Lang, others))
+	if err != nil {
+		return err
+	}
+	page.Groups = append(page.Groups, businessGroup{Title: web.Localised{Text: web.T(c, "business.other")}, Services: cards})
 	return web.Render(c, "business_show", page)
 }

@@ -21,10 +21,14 @@ func (s *Handler) HomeShow(c *fiber.Ctx) error {
 	d := s.Directory()
 	p := web.NewPage(c, "")
 	lang := p.Lang
+	topTasks, err := d.Cards(c.UserContext(), lang, d.TopTasks)
+	if err != nil {
+		return err
+	}
 	return web.Render(c, "home_show", homePage{
 		Page:               p,
 		Search:             web.SearchBox{Lang: lang, ID: "home-search"},
-		TopTasks:           d.Cards(lang, d.TopTasks),
+		TopTasks:           topTasks,
 		Topics:             d.TopicLinks(lang),
 		LifeEvents:         d.LifeEventLinks(lang, catalogue.AudienceResident),
 		BusinessLifeEvents: d.LifeEventLinks(lang, catalogue.AudienceBusiness),

@@ -21,12 +21,12 @@ type journeyStep struct {
 
 func (s *Handler) journeyShow(c *fiber.Ctx) error {
 	d := s.Directory()
-	return showBySlug(c, d.JourneyOf, "journey_show", func(e *catalogue.Journey) any { return s.JourneyPageOf(c, d, e) })
+	return showBySlug(c, d.JourneyOf, "journey_show", func(e *catalogue.Journey) (any, error) { return s.JourneyPageOf(c, d, e) })
 }
 
 // JourneyPageOf builds the page of journey j from d, which previews give
 // with the draft in place of the published journey.
-func (s *Handler) JourneyPageOf(c *fiber.Ctx, d *web.Directory, j *catalogue.Journey) journeyPage {
+func (s *Handler) JourneyPageOf(c *fiber.Ctx, d *web.Directory, j *catalogue.Journey) (journeyPage, error) {
 	p := web.NewPage(c, "")
 	// A journey is translated whole, like a service: its title decides.
 	p.Title, p.Fallback = d.Text(j.Title, p.Lang)
@@ -44,7 +44,11 @@ func (s *Handler) JourneyPageOf(c *fiber.Ctx, d *web.Directory, j *catalogue.Jou
 				list = append(list, sum)
 			}
 		}
-		page.Steps = append(page.Steps, journeyStep{Number: i + 1, Title: title, Services: d.Cards(p.Lang, list)})
+		cards, err := d.Cards(c.UserContext(), p.Lang, list)
+		if err != nil {
+			return page, err
+		}
+		page.Steps = append(page.Steps, journeyStep{Number: i + 1, Title: title, Services: cards})
 	}
-	return page
+	return page, nil
 }

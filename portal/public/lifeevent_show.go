@@ -16,18 +16,19 @@ type lifeEventPage struct {
 
 func (s *Handler) lifeEventShow(c *fiber.Ctx) error {
 	d := s.Directory()
-	return showBySlug(c, d.LifeEventOf, "lifeevent_show", func(e *catalogue.LifeEvent) any { return s.LifeEventPageOf(c, d, e) })
+	return showBySlug(c, d.LifeEventOf, "lifeevent_show", func(e *catalogue.LifeEvent) (any, error) { return s.LifeEventPageOf(c, d, e) })
 }
 
 // LifeEventPageOf builds the page of life event le from d, which previews
 // give with the draft in place of the published life event.
-func (s *Handler) LifeEventPageOf(c *fiber.Ctx, d *web.Directory, le *catalogue.LifeEvent) lifeEventPage {
+func (s *Handler) LifeEventPageOf(c *fiber.Ctx, d *web.Directory, le *catalogue.LifeEvent) (lifeEventPage, error) {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(le.Title, p.Lang)
+	services, err := d.Cards(c.UserContext(), p.Lang, d.InLang(p.Lang, d.ByLifeEvent[le.Slug]))
 	return lifeEventPage{
 		Page:     p,
 		Business: le.Audience == catalogue.AudienceBusiness,
-		Services: d.Cards(p.Lang, d.InLang(p.Lang, d.ByLifeEvent[le.Slug])),
+		Services: services,
 		Journeys: d.JourneysFor(p.Lang, d.ByLifeEvent[le.Slug]),
-	}
+	}, err
 }

@@ -3,6 +3,7 @@ package public
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"html/template"
 	"slices"
@@ -80,7 +81,7 @@ func (s *Handler) renderService(c *fiber.Ctx, d *web.Directory, slug, lang strin
 	if err != nil {
 		return RenderedService{}, err
 	}
-	r, err := s.ServiceContent(d, svc, lang)
+	r, err := s.ServiceContent(c.UserContext(), d, svc, lang)
 	if err != nil {
 		return RenderedService{}, err
 	}
@@ -90,8 +91,11 @@ func (s *Handler) renderService(c *fiber.Ctx, d *web.Directory, slug, lang strin
 
 // ServiceContent renders the page content of svc from d, uncached: previews
 // give a draft service, or a directory holding a draft office.
-func (s *Handler) ServiceContent(d *web.Directory, svc *catalogue.Service, lang string) (RenderedService, error) {
-	view, fallback := s.serviceView(d, svc, lang)
+func (s *Handler) ServiceContent(ctx context.Context, d *web.Directory, svc *catalogue.Service, lang string) (RenderedService, error) {
+	view, fallback, err := s.serviceView(ctx, d, svc, lang)
+	if err != nil {
+		return RenderedService{}, err
+	}
 	ld, err := s.jsonLD(d, svc, view, cmp.Or(fallback, lang))
 	if err != nil {
 		return RenderedService{}, err
@@ -145,7 +149,7 @@ type officeView struct {
 
 // serviceView picks the service's texts in lang. A service is translated
 // whole or not at all (FORMAT.md), so one fallback language covers it.
-func (s *Handler) serviceView(d *web.Directory, svc *catalogue.Service, lang string) (serviceView, string) {
+func (s *Handler) serviceView(ctx context.Context, d *web.Directory, svc *catalogue.Service, lang string) (serviceView, string, error) {
 	text := lang
 	_, fallback := d.Text(svc.Title, lang)
 	if fallback != "" {
@@ -211,8 +215,9 @@ func (s *Handler) serviceView(d *web.Directory, svc *catalogue.Service, lang str
 			related = append(related, r)
 		}
 	}
-	v.Related = d.Cards(lang, related)
-	return v, fallback
+	var err error
+	v.Related, err = d.Cards(ctx, lang, related)
+	return v, fallback, err
 }
 
 // governmentService is the schema.org description of a service, for search

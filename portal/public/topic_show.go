@@ -18,12 +18,12 @@ type topicPage struct {
 
 func (s *Handler) topicShow(c *fiber.Ctx) error {
 	d := s.Directory()
-	return showBySlug(c, d.TopicOf, "topic_show", func(e *catalogue.Topic) any { return s.TopicPageOf(c, d, e) })
+	return showBySlug(c, d.TopicOf, "topic_show", func(e *catalogue.Topic) (any, error) { return s.TopicPageOf(c, d, e) })
 }
 
 // TopicPageOf builds the page of topic t from d, which previews give with
 // the draft in place of the published topic.
-func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic) topicPage {
+func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic) (topicPage, error) {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(t.Title, p.Lang)
 	p.ServiceAlerts = web.AlertsFor(c, t.Slug, "")
@@ -35,20 +35,25 @@ func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic
 			business = append(business, sum)
 		}
 	}
-	return topicPage{
-		Page:        p,
-		Description: d.Loc(t.Description, p.Lang),
-		Resident:    d.Cards(p.Lang, resident),
-		Business:    d.Cards(p.Lang, business),
+	page := topicPage{Page: p, Description: d.Loc(t.Description, p.Lang)}
+	var err error
+	if page.Resident, err = d.Cards(c.UserContext(), p.Lang, resident); err != nil {
+		return page, err
 	}
+	page.Business, err = d.Cards(c.UserContext(), p.Lang, business)
+	return page, err
 }
 
 // showBySlug renders the page of the entry the URL's slug names in entries,
 // a 404 when there is none.
-func showBySlug[E any](c *fiber.Ctx, entries map[string]*E, name string, page func(*E) any) error {
+func showBySlug[E any](c *fiber.Ctx, entries map[string]*E, name string, page func(*E) (any, error)) error {
 	e, ok := entries[c.Params("slug")]
 	if !ok {
 		return catalogue.ErrNotFound
 	}
-	return web.Render(c, name, page(e))
+	p, err := page(e)
+	if err != nil {
+		return err
+	}
+	return web.Render(c, name, p)
 }

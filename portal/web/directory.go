@@ -30,12 +30,16 @@ type Directory struct {
 	// language without collating per request (a collator is not safe for
 	// concurrent use).
 	rank map[string][]int32
+	// summaries are the services' summary texts the lists have shown
+	// (Cards), read from the store: the directory does not hold them.
+	summaries *summaryCache
 }
 
 const topTaskCount = 8
 
-func NewDirectory(d *catalogue.Directory, topTasks []string) *Directory {
+func NewDirectory(d *catalogue.Directory, topTasks []string, summaries SummarySource) *Directory {
 	dir := &Directory{
+		summaries:    newSummaryCache(summaries),
 		Directory:    d,
 		DefaultLang:  cmp.Or(d.Authority.DefaultLanguage, "en"),
 		TopicOf:      map[string]*catalogue.Topic{},

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"strconv"
 
@@ -47,17 +49,33 @@ type CardList struct {
 	Items []Card
 }
 
-func (d *Directory) Cards(lang string, list []*catalogue.ServiceSummary) CardList {
+// Cards lists the services of list in lang, with their summaries read from
+// the catalogue store (or the directory's cache of them).
+func (d *Directory) Cards(ctx context.Context, lang string, list []*catalogue.ServiceSummary) (CardList, error) {
+	texts, err := d.SummaryTexts(ctx, list)
+	if err != nil {
+		return CardList{}, err
+	}
 	cl := CardList{Lang: lang, Items: make([]Card, 0, len(list))}
 	for _, sum := range list {
-		cl.Items = append(cl.Items, d.CardOf(lang, sum))
+		cl.Items = append(cl.Items, d.cardOf(lang, sum, texts[sum.Slug]))
 	}
-	return cl
+	return cl, nil
 }
 
-func (d *Directory) CardOf(lang string, sum *catalogue.ServiceSummary) Card {
+// SummaryTexts returns the summary texts of list by slug, which the
+// directory does not hold.
+func (d *Directory) SummaryTexts(ctx context.Context, list []*catalogue.ServiceSummary) (map[string]catalogue.PackedText, error) {
+	texts, err := d.summaries.get(ctx, list)
+	if err != nil {
+		return nil, fmt.Errorf("portal: reading the summaries of %d services: %w", len(list), err)
+	}
+	return texts, nil
+}
+
+func (d *Directory) cardOf(lang string, sum *catalogue.ServiceSummary, text catalogue.PackedText) Card {
 	title, fb := d.Text(sum.Title, lang)
-	summary, _ := sum.Summary.In(lang, d.DefaultLang)
+	summary, _ := text.In(lang, d.DefaultLang)
 	return Card{
 		URL:     ServiceURL(sum.Slug),
 		Title:   title,

@@ -45,7 +45,7 @@ func (sh *Shared) Reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("portal: loading the catalogue directory: %w", err)
 	}
-	dir := NewDirectory(d, sh.TopTasks)
+	dir := NewDirectory(d, sh.TopTasks, sh.Catalogue)
 	// Reloads race (a publish, the background sync): an older directory
 	// read slowly must not replace a newer one.
 	for {

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"context"
+	"sync"
+
+	"sportello/catalogue"
+)
+
+// SummarySource reads services' summary texts, which the directory leaves
+// out; catalogue.Store is one.
+type SummarySource interface {
+	Summaries(ctx context.Context, slugs []string) (map[string]catalogue.PackedText, error)
+}
+
+// summaryCacheSize bounds the summaries a directory keeps: the home page's,
+// the related services of the pages people read and a large topic's. Each
+// is a few hundred bytes in five languages, so the cache holds at most a
+// few megabytes where the whole catalogue's were 30 MB at 100k services.
+const summaryCacheSize = 4096
+
+// summaryCache keeps the summary texts the lists of one directory have
+// shown. It holds two generations: when the newer fills, it becomes the
+// older and the older is dropped, so what pages keep showing stays and the
+// cache never holds more than twice its size.
+type summaryCache struct {
+	src        SummarySource
+	mu         sync.Mutex
+	new, older map[string]catalogue.PackedText
+}
+
+func newSummaryCache(src SummarySource) *summaryCache {
+	return &summaryCache{src: src, new: map[string]catalogue.PackedText{}}
+}
+
+// get returns the summary texts of list by slug, reading those it lacks
+// from the source in one call. A service the source no longer has (archived
+// since the directory was read) gets none.
+func (c *summaryCache) get(ctx context.Context, list []*catalogue.ServiceSummary) (map[string]catalogue.PackedText, error) {
+	out := make(map[string]catalogue.PackedText, len(list))
+	var missing []string
+	c.mu.Lock()
+	for _, s := range list {
+		if t, ok := c.lookup(s.Slug); ok {
+			out[s.Slug] = t
+		} else {
+			missing = append(missing, s.Slug)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := c.src.Summaries(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, slug := range missing {
+		t := read[slug]
+		out[slug] = t
+		c.put(slug, t)
+	}
+	return out, nil
+}
+
+// lookup finds slug in either generation, moving it to the newer. c.mu is
+// held.
+func (c *summaryCache) lookup(slug string) (catalogue.PackedText, bool) {
+	if t, ok := c.new[slug]; ok {
+		return t, true
+	}
+	t, ok := c.older[slug]
+	if ok {
+		c.put(slug, t)
+	}
+	return t, ok
+}
+
+// put adds slug to the newer generation, starting a new one when it is
+// full. c.mu is held.
+func (c *summaryCache) put(slug string, t catalogue.PackedText) {
+	if len(c.new) >= summaryCacheSize {
+		c.older, c.new = c.new, make(map[string]catalogue.PackedText, summaryCacheSize)
+	}
+	c.new[slug] = t
+}
