@@ -24,13 +24,13 @@ const summaryCacheSize = 4096
 // older and the older is dropped, so what pages keep showing stays and the
 // cache never holds more than twice its size.
 type summaryCache struct {
-	src        SummarySource
-	mu         sync.Mutex
-	new, older map[string]catalogue.PackedText
+	src           SummarySource
+	mu            sync.Mutex
+	recent, older map[string]catalogue.PackedText
 }
 
 func newSummaryCache(src SummarySource) *summaryCache {
-	return &summaryCache{src: src, new: map[string]catalogue.PackedText{}}
+	return &summaryCache{src: src, recent: map[string]catalogue.PackedText{}}
 }
 
 // get returns the summary texts of list by slug, reading those it lacks
@@ -68,7 +68,7 @@ func (c *summaryCache) get(ctx context.Context, list []*catalogue.ServiceSummary
 // lookup finds slug in either generation, moving it to the newer. c.mu is
 // held.
 func (c *summaryCache) lookup(slug string) (catalogue.PackedText, bool) {
-	if t, ok := c.new[slug]; ok {
+	if t, ok := c.recent[slug]; ok {
 		return t, true
 	}
 	t, ok := c.older[slug]
@@ -81,8 +81,8 @@ func (c *summaryCache) lookup(slug string) (catalogue.PackedText, bool) {
 // put adds slug to the newer generation, starting a new one when it is
 // full. c.mu is held.
 func (c *summaryCache) put(slug string, t catalogue.PackedText) {
-	if len(c.new) >= summaryCacheSize {
-		c.older, c.new = c.new, make(map[string]catalogue.PackedText, summaryCacheSize)
+	if len(c.recent) >= summaryCacheSize {
+		c.older, c.recent = c.recent, make(map[string]catalogue.PackedText, summaryCacheSize)
 	}
-	c.new[slug] = t
+	c.recent[slug] = t
 }

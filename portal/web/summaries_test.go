@@ -83,7 +83,7 @@ func TestSummaryCacheIsBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(c.new) + len(c.older); n > 2*summaryCacheSize {
+	if n := len(c.recent) + len(c.older); n > 2*summaryCacheSize {
 		t.Errorf("the cache holds %d summaries, more than %d", n, 2*summaryCacheSize)
 	}
 	homeReads := 0
