@@ -285,7 +285,6 @@ func TestPendingQuota(t *testing.T) {
 		if err := p.Save(ctx, f); err != nil {
 			t.Fatal(err)
 		}
-		saved := rows()
 
 		// Replacing a file counts the new one only.
 		if err := p.Drop(ctx, f, "photo"); err != nil {
@@ -295,10 +294,15 @@ func TestPendingQuota(t *testing.T) {
 			t.Errorf("replacing 600 bytes by 900: %v", err)
 		}
 
-		// Another form of the same person counts too.
+		// Another form of the same person counts too, and its refused
+		// upload writes no file.
 		g := start(t, p, ada, "parking")
+		saved := rows()
 		if err := p.Keep(ctx, g, "photo", kb("d.png", 500)); !errors.Is(err, ErrPendingQuota) {
 			t.Errorf("a second form of the same person: %v, want ErrPendingQuota", err)
+		}
+		if got := rows(); got != saved {
+			t.Errorf("a refused upload wrote: %+v, before %+v", got, saved)
 		}
 		// A new anonymous session from the same address is refused by the
 		// address's quota; from another address it is not.
@@ -317,7 +321,6 @@ func TestPendingQuota(t *testing.T) {
 		if err := p.Save(ctx, i); err != nil {
 			t.Fatal(err)
 		}
-		saved = rows()
 		if err := p.Keep(ctx, v6("2001:db8:1:2:ffff::1", "csrf-11"), "photo", kb("g.png", 700)); !errors.Is(err, ErrPendingQuota) {
 			t.Errorf("another address of the same /64: %v, want ErrPendingQuota", err)
 		}

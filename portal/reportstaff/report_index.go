@@ -1,7 +1,6 @@
 package reportstaff
 
 import (
-	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -103,19 +102,4 @@ func (h *Handler) reportIndex(c *fiber.Ctx) error {
 		page.Map = web.MapViewOf(c, *h.maps, "reports-map", web.T(c, "reports.staff.map.label"), web.T(c, "reports.staff.map.hint"))
 	}
 	return web.Render(c, "reports/staff_index", page)
-}
-
-// listURL is the list with its filters.
-func listURL(service, status string) string {
-	q := url.Values{}
-	if service != "" {
-		q.Set("service", service)
-	}
-	if status != "" {
-		q.Set("status", status)
-	}
-	if len(q) == 0 {
-		return Path
-	}
-	return Path + "?" + q.Encode()
 }
