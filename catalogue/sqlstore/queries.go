@@ -38,7 +38,7 @@ const (
 	qServiceSummaries = `SELECT summary FROM catalogue_services WHERE status = 'published' ORDER BY position, slug`
 
 	// Followed by a list of slugs: "(?, ?)".
-	qSummaryTexts = `SELECT summary FROM catalogue_services WHERE status = 'published' AND slug IN `
+	qSummaryTexts = `SELECT slug, summary FROM catalogue_services WHERE status = 'published' AND slug IN `
 
 	qEntries = `SELECT kind, slug, position, doc FROM catalogue_entries ORDER BY kind, position, slug`
 

@@ -6,6 +6,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -479,6 +480,39 @@ type storedSummary struct {
 	Summary catalogue.PackedText
 }
 
+// MarshalJSON writes the summary text right after the title, where it was
+// when ServiceSummary held it: the column's bytes are part of each
+// service's hash, so rows written before and after the change must be the
+// same bytes, or the next import would count every service as updated
+// (re-indexing them all and moving every review date).
+func (s storedSummary) MarshalJSON() ([]byte, error) {
+	head, err := json.Marshal(s.ServiceSummary)
+	if err != nil {
+		return nil, err
+	}
+	title, err := json.Marshal(s.Title)
+	if err != nil {
+		return nil, err
+	}
+	text, err := json.Marshal(s.Summary)
+	if err != nil {
+		return nil, err
+	}
+	// A key inside an earlier string value would have escaped quotes, so
+	// the first match is the Title field.
+	key := append([]byte(`,"Title":`), title...)
+	i := bytes.Index(head, key)
+	if i < 0 {
+		return nil, fmt.Errorf("sqlstore: no title in the summary of %q", s.Slug)
+	}
+	i += len(key)
+	out := make([]byte, 0, len(head)+len(text)+12)
+	out = append(out, head[:i]...)
+	out = append(out, `,"Summary":`...)
+	out = append(out, text...)
+	return append(out, head[i:]...), nil
+}
+
 // maxSlugsPerQuery bounds the parameters of one query of Summaries, below
 // what SQLite and PostgreSQL allow.
 const maxSlugsPerQuery = 500
@@ -493,23 +527,24 @@ func (st *Store) Summaries(ctx context.Context, slugs []string) (map[string]cata
 		for i, slug := range chunk {
 			args[i] = slug
 		}
-		docs, err := store.Query(ctx, st.db.SQL(), st.db.Rebind(query), func(r store.Scanner) ([]byte, error) {
-			var doc []byte
-			err := r.Scan(&doc)
-			return doc, err
+		type row struct {
+			slug string
+			doc  []byte
+		}
+		rows, err := store.Query(ctx, st.db.SQL(), st.db.Rebind(query), func(r store.Scanner) (row, error) {
+			var rw row
+			err := r.Scan(&rw.slug, &rw.doc)
+			return rw, err
 		}, args...)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: summaries: %w", st.db.MapError(err))
 		}
-		for _, doc := range docs {
-			var s struct {
-				Slug    string
-				Summary catalogue.PackedText
+		for _, rw := range rows {
+			var s struct{ Summary catalogue.PackedText }
+			if err := json.Unmarshal(rw.doc, &s); err != nil {
+				return nil, fmt.Errorf("sqlstore: decoding the stored summary of %q: %w", rw.slug, err)
 			}
-			if err := json.Unmarshal(doc, &s); err != nil {
-				return nil, fmt.Errorf("sqlstore: decoding a stored service summary: %w", err)
-			}
-			out[s.Slug] = s.Summary
+			out[rw.slug] = s.Summary
 		}
 	}
 	return out, nil

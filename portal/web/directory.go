@@ -137,6 +137,8 @@ func (d *Directory) InLang(lang string, list []*catalogue.ServiceSummary) []*cat
 // preview. Only that one map is copied; d itself is left as it was, since
 // other requests read it at the same time.
 func (d *Directory) WithDraft(entry any) *Directory {
+	// The copy shares the summaries' cache: a draft entry lists published
+	// services, whose summaries are the same.
 	cp := *d
 	switch e := entry.(type) {
 	case *catalogue.Topic:

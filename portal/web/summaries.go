@@ -35,7 +35,15 @@ func newSummaryCache(src SummarySource) *summaryCache {
 
 // get returns the summary texts of list by slug, reading those it lacks
 // from the source in one call. A service the source no longer has (archived
-// since the directory was read) gets none.
+// since the directory was read) gets an empty summary, which is not kept:
+// the next directory will not list it. A read of more than half the cache
+// (a large topic's page) is not kept either, so that it does not push out
+// what every page shows, like the home page's top tasks.
+//
+// The source reads the published catalogue as it is now, which between a
+// publish and the directory's reload (seconds; minutes after a large
+// import) may be a version newer than the directory's: a list may then show
+// a service's new summary beside its old title until the reload.
 func (c *summaryCache) get(ctx context.Context, list []*catalogue.ServiceSummary) (map[string]catalogue.PackedText, error) {
 	out := make(map[string]catalogue.PackedText, len(list))
 	var missing []string
@@ -55,12 +63,15 @@ func (c *summaryCache) get(ctx context.Context, list []*catalogue.ServiceSummary
 	if err != nil {
 		return nil, err
 	}
+	keep := len(missing) <= summaryCacheSize/2
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, slug := range missing {
-		t := read[slug]
+		t, ok := read[slug]
 		out[slug] = t
-		c.put(slug, t)
+		if ok && keep {
+			c.put(slug, t)
+		}
 	}
 	return out, nil
 }

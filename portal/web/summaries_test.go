@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"sportello/catalogue"
@@ -40,7 +41,8 @@ func summaries(slugs ...string) []*catalogue.ServiceSummary {
 }
 
 // A list reads the summaries it lacks in one call, and only those; a
-// service the store no longer publishes gets an empty summary, not an error.
+// service the store no longer publishes gets an empty summary, not an error,
+// and is asked for again next time.
 func TestSummaryCacheReadsWhatItLacks(t *testing.T) {
 	src := &countingSource{}
 	c := newSummaryCache(src)
@@ -62,8 +64,8 @@ func TestSummaryCacheReadsWhatItLacks(t *testing.T) {
 	if text, _ := got["archived"].In("en", "en"); text != "" || len(got) != 3 {
 		t.Errorf("got %d summaries, the archived one %q; want 3 and an empty one", len(got), text)
 	}
-	if _, err := c.get(ctx, summaries("parking", "archived")); err != nil || len(src.asked) != 2 {
-		t.Errorf("a list already read asked the source again (%v, %v)", src.asked, err)
+	if _, err := c.get(ctx, summaries("parking", "archived")); err != nil || len(src.asked) != 3 || !slices.Equal(src.asked[2], []string{"archived"}) {
+		t.Errorf("a list already read asked the source for %v (%v); want only the archived service again", src.asked[2:], err)
 	}
 
 	src.err = errors.New("database gone")
@@ -99,4 +101,65 @@ func TestSummaryCacheIsBounded(t *testing.T) {
 	if _, err := c.get(ctx, summaries("0")); err != nil || len(src.asked) != 1 {
 		t.Errorf("the first summary, long unasked, was not read again (%v)", src.asked)
 	}
+}
+
+// A list larger than half the cache is read but not kept, so that it does
+// not push out what every page shows.
+func TestSummaryCacheKeepsNoHugeList(t *testing.T) {
+	src := &countingSource{}
+	c := newSummaryCache(src)
+	ctx := context.Background()
+	if _, err := c.get(ctx, summaries("home")); err != nil {
+		t.Fatal(err)
+	}
+	var huge []string
+	for i := range summaryCacheSize/2 + 1 {
+		huge = append(huge, fmt.Sprint("topic-", i))
+	}
+	for range 2 {
+		if _, err := c.get(ctx, summaries(huge...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.get(ctx, summaries("home")); err != nil {
+		t.Fatal(err)
+	}
+	if len(src.asked) != 3 {
+		t.Errorf("the source was asked %d times, want 3: home once, the huge list each time", len(src.asked))
+	}
+}
+
+// Requests share a directory's cache: run with -race (.ci/run does).
+func TestSummaryCacheConcurrentLists(t *testing.T) {
+	c := newSummaryCache(&lockedSource{})
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				got, err := c.get(ctx, summaries(fmt.Sprint(i), fmt.Sprint(g*1000+i), "home"))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if text, _ := got["home"].In("en", "en"); text != "About home" {
+					t.Errorf("home's summary = %q", text)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// lockedSource is a countingSource safe for concurrent calls.
+type lockedSource struct {
+	mu  sync.Mutex
+	src countingSource
+}
+
+func (s *lockedSource) Summaries(ctx context.Context, slugs []string) (map[string]catalogue.PackedText, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.src.Summaries(ctx, slugs)
 }
