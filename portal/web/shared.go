@@ -29,21 +29,17 @@ type Shared struct {
 // Directory returns the catalogue directory in memory.
 func (sh *Shared) Directory() *Directory { return sh.dir.Load() }
 
-// Reload reads the catalogue directory again when the store's version has
-// changed (or for the first time). Call it after an import or a publish.
+// Reload takes the store's directory when its version has changed (or for
+// the first time). Call it after an import or a publish. The store reads a
+// directory once per version and shares it, so asking costs one version
+// check when nothing changed.
 func (sh *Shared) Reload(ctx context.Context) error {
-	if cur := sh.dir.Load(); cur != nil {
-		v, err := sh.Catalogue.Version(ctx)
-		if err != nil {
-			return fmt.Errorf("portal: reading the catalogue version: %w", err)
-		}
-		if v <= cur.Version {
-			return nil
-		}
-	}
 	d, err := sh.Catalogue.Directory(ctx)
 	if err != nil {
 		return fmt.Errorf("portal: loading the catalogue directory: %w", err)
+	}
+	if cur := sh.dir.Load(); cur != nil && d.Version <= cur.Version {
+		return nil
 	}
 	dir := NewDirectory(d, sh.TopTasks, sh.Catalogue)
 	// Reloads race (a publish, the background sync): an older directory
