@@ -80,6 +80,7 @@ type Index struct {
 	pages *lru[pageKey, Result]
 
 	fuzzy       *lru[fuzzyKey, fuzzyTerms] // words' fuzzy expansions (fuzzy.go)
+	nearest     *lru[fuzzyKey, nearest]    // did-you-mean's closest terms (searcher.go)
 	facetTables facetTables                // each snapshot's facet values (facets.go)
 
 	merging sync.WaitGroup // compact's merges, which end when their index is closed
@@ -108,7 +109,7 @@ func Open(ctx context.Context, dir string, src Source, log *slog.Logger) (*Index
 		return nil, fmt.Errorf("create index directory %s: %w (set a writable index directory)", dir, err)
 	}
 	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, sets: newLRU[setKey](setInfo.clone), pages: newLRU[pageKey](Result.clone),
-		fuzzy: newLRU[fuzzyKey](func(t fuzzyTerms) fuzzyTerms { return t }), searching: make(chan struct{}, searchers())}
+		fuzzy: newLRU[fuzzyKey](func(t fuzzyTerms) fuzzyTerms { return t }), nearest: newLRU[fuzzyKey](func(n nearest) nearest { return n }), searching: make(chan struct{}, searchers())}
 	x.hl, err = newHighlighter(im)
 	if err != nil {
 		return nil, err
@@ -488,6 +489,7 @@ func (x *Index) invalidate() {
 	x.sets.clear()
 	x.pages.clear()
 	x.fuzzy.clear()
+	x.nearest.clear()
 }
 
 // Version returns the catalogue version the index reflects.

@@ -86,10 +86,12 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 		size, skip = max(priorWindow, from+perPage), 0
 	}
 	var counter *facetCounter
+	var watch hitWatcher
 	if !cached {
-		counter = &facetCounter{tables: &x.facetTables}
+		counter = &facetCounter{ctx: ctx, tables: &x.facetTables}
+		watch = counter
 	}
-	br, err := x.run(ctx, idx, gen, text, lang, r, size, skip, counter)
+	br, err := x.run(ctx, idx, gen, text, lang, r, size, skip, watch)
 	if err != nil {
 		return Result{}, err
 	}
@@ -124,11 +126,11 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 
 // run executes one search. An empty text lists the services that pass the
 // filters. A query Bleve refuses (a fuzzy term that expands to too many
-// clauses) is retried without its fuzzy part rather than failed. A counter,
-// if any, counts the facets of the hits of the search that answers.
-func (x *Index) run(ctx context.Context, idx bleve.Index, gen uint64, text string, lang string, r Request, size, from int, counter *facetCounter) (*bleve.SearchResult, error) {
+// clauses) is retried without its fuzzy part rather than failed. A watcher,
+// if any, sees the hits of the search that answers.
+func (x *Index) run(ctx context.Context, idx bleve.Index, gen uint64, text string, lang string, r Request, size, from int, watch hitWatcher) (*bleve.SearchResult, error) {
 	if text == "" {
-		return x.exec(ctx, idx, query.NewMatchAllQuery(), r, text, lang, size, from, counter)
+		return x.exec(ctx, idx, query.NewMatchAllQuery(), r, text, lang, size, from, watch)
 	}
 	t := x.tuning.Load()
 	words := t.expand(lang, x.hl.queryWords(text, lang))
@@ -147,25 +149,49 @@ func (x *Index) run(ctx context.Context, idx bleve.Index, gen uint64, text strin
 		return t.pin(q, lang, text)
 	}
 	need := minMatch(len(words))
-	br, err := x.exec(ctx, idx, build(remembered, need), r, text, lang, size, from, counter)
+	br, err := x.exec(ctx, idx, build(remembered, need), r, text, lang, size, from, watch)
 	if err == nil && br.Total == 0 && need > 1 {
-		br, err = x.exec(ctx, idx, build(remembered, 1), r, text, lang, size, from, counter)
+		br, err = x.exec(ctx, idx, build(remembered, 1), r, text, lang, size, from, watch)
 	}
-	if err != nil && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && !errors.Is(err, errFound) {
 		x.log.Debug("search retried without fuzzy terms", "err", err)
-		br, err = x.exec(ctx, idx, build(nil, 1), r, text, lang, size, from, counter)
+		br, err = x.exec(ctx, idx, build(nil, 1), r, text, lang, size, from, watch)
 	}
 	return br, err
 }
 
+// hitWatcher sees every hit of a search before the collector keeps or
+// drops it (facetCounter, anyHit).
+type hitWatcher interface {
+	handler(sc *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error)
+}
+
+// errFound is how anyHit stops a search at its first hit.
+var errFound = errors.New("search: stopped at the first hit")
+
+// anyHit stops a search at its first hit, with errFound: whether a query
+// finds anything at all, without walking every posting of its words.
+type anyHit struct{}
+
+func (anyHit) handler(*bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+	return func(d *bsearch.DocumentMatch) error {
+		if d != nil {
+			return errFound
+		}
+		return nil
+	}, false, nil
+}
+
 // exec runs one Bleve search with the request's filters.
-func (x *Index) exec(ctx context.Context, idx bleve.Index, q query.Query, r Request, text, lang string, size, from int, counter *facetCounter) (*bleve.SearchResult, error) {
-	if counter != nil {
-		counter.ctx = ctx
-		ctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(counter.handler))
+func (x *Index) exec(ctx context.Context, idx bleve.Index, q query.Query, r Request, text, lang string, size, from int, watch hitWatcher) (*bleve.SearchResult, error) {
+	if watch != nil {
+		ctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(watch.handler))
 	}
 	br, err := idx.SearchInContext(ctx, x.request(withFilters(q, r), text, lang, size, from))
 	if err != nil {
+		if errors.Is(err, errFound) {
+			return nil, errFound
+		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -256,7 +282,7 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, gen uint64, wor
 		if known(rd, []string{fLight + lang}, w) || x.knownInText(rd, w, lang) {
 			continue
 		}
-		best, dist := closest(fz, fLight+lang, w)
+		best, dist := x.closest(fz, gen, fLight+lang, w)
 		// A word of another language ("padrón" in Italian, "blue" in
 		// French) is what the resident meant unless it is a long word one
 		// letter away from a word of the search language ("grafiti" in
@@ -271,9 +297,8 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, gen uint64, wor
 		return ""
 	}
 	corrected := strings.Join(out, " ")
-	br, err := x.run(ctx, idx, gen, corrected, lang, r, 0, 0, nil)
-	if err != nil || br.Total == 0 {
-		return ""
+	if _, err := x.run(ctx, idx, gen, corrected, lang, r, 0, 0, anyHit{}); !errors.Is(err, errFound) {
+		return "" // found nothing, or failed
 	}
 	return corrected
 }
@@ -315,12 +340,25 @@ func (x *Index) knownInText(rd index.IndexReader, word, lang string) bool {
 	return false
 }
 
+// nearest is a dictionary term closest to a word and its edit distance.
+type nearest struct {
+	term string
+	dist int
+}
+
 // closest returns the term of field's dictionary nearest to w by edit
-// distance (the most frequent among equals) and its distance, or "".
-func closest(fz index.IndexReaderFuzzy, field, w string) (string, int) {
+// distance (the most frequent among equals) and its distance, or "". The
+// answer is kept per index generation, as fuzzy expansions are (fuzzy.go):
+// walking a large dictionary with a Levenshtein automaton costs more than
+// many searches, and the words residents type repeat.
+func (x *Index) closest(fz index.IndexReaderFuzzy, gen uint64, field, w string) (string, int) {
 	f := fuzziness(w)
 	if f == 0 {
 		return "", 0
+	}
+	key := fuzzyKey{gen: gen, field: field, term: w, fuzziness: f}
+	if n, ok := x.nearest.get(key); ok {
+		return n.term, n.dist
 	}
 	d, err := fz.FieldDictFuzzy(field, w, f, "")
 	if err != nil {
@@ -330,7 +368,10 @@ func closest(fz index.IndexReaderFuzzy, field, w string) (string, int) {
 	best, bestDist, bestCount := "", f+1, uint64(0)
 	for {
 		e, err := d.Next()
-		if err != nil || e == nil {
+		if err != nil {
+			return "", 0 // not kept: the next search tries again
+		}
+		if e == nil {
 			break
 		}
 		dist := levenshtein(e.Term, w, f)
@@ -338,6 +379,7 @@ func closest(fz index.IndexReaderFuzzy, field, w string) (string, int) {
 			best, bestDist, bestCount = e.Term, dist, e.Count
 		}
 	}
+	x.nearest.put(key, nearest{best, bestDist})
 	return best, bestDist
 }
 
