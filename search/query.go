@@ -211,10 +211,7 @@ func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min in
 			fields = fields[:1]
 		}
 		for _, f := range fields {
-			q := query.NewMatchPhraseQuery(text)
-			q.SetField(f.field + lw.lang)
-			q.SetBoost(f.boost * lw.w)
-			phrases = append(phrases, q)
+			phrases = append(phrases, newPhraseQuery(text, f.field+lw.lang, f.boost*lw.w))
 		}
 	}
 	return query.NewBooleanQuery([]query.Query{matched}, phrases, nil)
@@ -277,10 +274,7 @@ func withFilters(q query.Query, r Request) query.Query {
 // ("wheelie bin"), so that it does not match each word on its own.
 func synonymQuery(term, field string, boost float64) query.Query {
 	if strings.Contains(term, " ") {
-		q := query.NewMatchPhraseQuery(term)
-		q.SetField(field)
-		q.SetBoost(boost)
-		return q
+		return newPhraseQuery(term, field, boost)
 	}
 	q := query.NewMatchQuery(term)
 	q.SetField(field)
