@@ -28,14 +28,16 @@ const (
 
 var _ Searcher = (*Index)(nil)
 
-// searchers is how many searches the caches cannot answer run at once: two
+// searchers is how many searches the caches cannot answer run at once: one
 // per core. A burst of new searches then queues here instead of sharing the
 // cores with every other request, so the pages and the searches answered
-// from memory keep their latency. One per core left the cores idle while a
-// search waited (for memory, the collector, a page of the index): at 100k
-// services, a quarter fewer new searches a second (docs/performance.md).
+// from memory keep their latency. Two per core kept the cores busier while
+// a search waited for the collector, when phrases made much garbage; since
+// they make none, one per core gives the lower p99 at 10k and at 100k
+// services, for a sixth fewer replayed searches a second at 100k
+// (docs/performance.md).
 func searchers() int {
-	return 2 * runtime.GOMAXPROCS(0)
+	return runtime.GOMAXPROCS(0)
 }
 
 // Search runs a resident's search. Whatever the text, it returns results or
