@@ -401,6 +401,27 @@ func TestSnippetIsShortAndCentred(t *testing.T) {
 	}
 }
 
+// TestDidYouMeanOnlyWhatFinds checks that a correction is offered only
+// when the corrected search, with the same filters, finds something.
+func TestDidYouMeanOnlyWhatFinds(t *testing.T) {
+	x, _ := openDemo(t)
+	for _, tt := range []struct {
+		topic, want string
+	}{
+		{"", "rubbish"},
+		{"waste-recycling", "rubbish"},
+		{"housing", ""}, // no service about rubbish in housing
+	} {
+		r, err := x.Search(context.Background(), Request{Query: "rubish", Lang: "en", Topic: tt.topic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.DidYouMean != tt.want {
+			t.Errorf("rubish in topic %q: DidYouMean = %q, want %q", tt.topic, r.DidYouMean, tt.want)
+		}
+	}
+}
+
 func TestDidYouMean(t *testing.T) {
 	x, _ := openDemo(t)
 	tests := []struct {

@@ -33,9 +33,9 @@ var _ Searcher = (*Index)(nil)
 // cores with every other request, so the pages and the searches answered
 // from memory keep their latency. Two per core kept the cores busier while
 // a search waited for the collector, when phrases made much garbage; since
-// they make none, one per core gives the lower p99 at 10k and at 100k
-// services, for a sixth fewer replayed searches a second at 100k
-// (docs/performance.md).
+// they make none, one per core gives a lower p99 at 10k services and the
+// same, within the noise, at 100k, for a sixth fewer replayed searches a
+// second there (docs/performance.md).
 func searchers() int {
 	return runtime.GOMAXPROCS(0)
 }
