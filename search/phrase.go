@@ -33,6 +33,12 @@ func newPhraseQuery(text, field string, boost float64) *phraseQuery {
 	return &phraseQuery{text: text, field: field, boost: boost}
 }
 
+// Field and SetField make it a query.FieldableQuery, whose field Bleve's
+// query.ExtractFields finds (for the field statistics of BM25 across
+// indexes, which a single index does not need).
+func (q *phraseQuery) Field() string     { return q.field }
+func (q *phraseQuery) SetField(f string) { q.field = f }
+
 // Searcher implements query.Query.
 func (q *phraseQuery) Searcher(ctx context.Context, rd index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	a := m.AnalyzerNamed(m.AnalyzerNameForPath(q.field))
@@ -149,7 +155,8 @@ func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInter
 // a document with the phrase, the end of all's documents, or an error. A
 // document without the phrase goes back to the pool; one with it no longer
 // carries its term locations, which nothing above needs and every searcher
-// above would merge.
+// above would merge (Bleve's own highlighting, which Sportello does not
+// use, would find no locations for it).
 func (s *phraseSearcher) checked(ctx *bsearch.SearchContext, d *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, bool) {
 	switch {
 	case err != nil:

@@ -18,7 +18,7 @@ import (
 // so many services have a phrase's words but not in its order): the same
 // services, with the same scores, for the titles and search terms of every
 // language, whole and in windows of two and three words, reversed, and with
-// the stop words that analysis drops.
+// the stop words that analysis drops; alone, as a bonus and required.
 func TestPhraseQueryMatchesBlevesPhrase(t *testing.T) {
 	ctx := context.Background()
 	for name, c := range map[string]*catalogue.Catalogue{"demo": demoCatalogue(t), "generated": synthetic.Generate(2000, 1)} {
@@ -50,6 +50,12 @@ func TestPhraseQueryMatchesBlevesPhrase(t *testing.T) {
 						samePhraseHits(t, text+" in "+field+", as a bonus",
 							phraseHits(t, idx, query.NewBooleanQuery([]query.Query{words}, []query.Query{ours}, nil)),
 							phraseHits(t, idx, query.NewBooleanQuery([]query.Query{words}, []query.Query{theirs}, nil)))
+						// Required beside the words: a conjunction advances
+						// it to each service they find, and goes on only
+						// while it has more.
+						samePhraseHits(t, text+" in "+field+", required",
+							phraseHits(t, idx, query.NewConjunctionQuery([]query.Query{words, ours})),
+							phraseHits(t, idx, query.NewConjunctionQuery([]query.Query{words, theirs})))
 						checked++
 						found += len(want)
 					}
