@@ -50,12 +50,14 @@ func TestPhraseQueryMatchesBlevesPhrase(t *testing.T) {
 						samePhraseHits(t, text+" in "+field+", as a bonus",
 							phraseHits(t, idx, query.NewBooleanQuery([]query.Query{words}, []query.Query{ours}, nil)),
 							phraseHits(t, idx, query.NewBooleanQuery([]query.Query{words}, []query.Query{theirs}, nil)))
-						// Required beside the words: a conjunction advances
-						// it to each service they find, and goes on only
-						// while it has more.
+						// Required with a topic: the conjunction advances it
+						// to the topic's services, and goes on only while it
+						// has more.
+						topic := query.NewTermQuery(facetTopic + c.Topics[checked%len(c.Topics)].Slug)
+						topic.SetField(fFacet)
 						samePhraseHits(t, text+" in "+field+", required",
-							phraseHits(t, idx, query.NewConjunctionQuery([]query.Query{words, ours})),
-							phraseHits(t, idx, query.NewConjunctionQuery([]query.Query{words, theirs})))
+							phraseHits(t, idx, query.NewConjunctionQuery([]query.Query{topic, ours})),
+							phraseHits(t, idx, query.NewConjunctionQuery([]query.Query{topic, theirs})))
 						checked++
 						found += len(want)
 					}
