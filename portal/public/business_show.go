@@ -40,7 +40,7 @@ func (s *Handler) businessShow(c *fiber.Ctx) error {
 				grouped[sum.Slug] = true
 			}
 		}
-		cards, err := d.Cards(c.UserContext(), p.Lang, d.InLang(p.Lang, list))
+		cards, err := d.CardsUpTo(c.UserContext(), p.Lang, d.InLang(p.Lang, list), web.LifeEventURL(le.Slug))
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func (s *Handler) businessShow(c *fiber.Ctx) error {
 			others = append(others, sum)
 		}
 	}
-	cards, err := d.Cards(c.UserContext(), p.Lang, d.InLang(p.Lang, others))
+	cards, err := d.CardsUpTo(c.UserContext(), p.Lang, d.InLang(p.Lang, others), SearchForm{Audience: catalogue.AudienceBusiness}.url(nil))
 	if err != nil {
 		return err
 	}

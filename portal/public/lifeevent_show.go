@@ -1,6 +1,8 @@
 package public
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/catalogue"
@@ -11,6 +13,7 @@ type lifeEventPage struct {
 	web.Page
 	Business bool // a moment in a business's life, not a person's
 	Services web.CardList
+	Pager    pager // the services, web.ListCap to a page
 	Journeys web.LinkList
 }
 
@@ -24,11 +27,21 @@ func (s *Handler) lifeEventShow(c *fiber.Ctx) error {
 func (s *Handler) LifeEventPageOf(c *fiber.Ctx, d *web.Directory, le *catalogue.LifeEvent) (lifeEventPage, error) {
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(le.Title, p.Lang)
-	services, err := d.Cards(c.UserContext(), p.Lang, d.InLang(p.Lang, d.ByLifeEvent[le.Slug]))
+	list := d.InLang(p.Lang, d.ByLifeEvent[le.Slug])
+	pg := pagerOf(p.Lang, "list.pages", web.PageNumber(c.Query("page")), len(list), web.ListCap, func(n int) string {
+		if n == 1 {
+			return web.LifeEventURL(le.Slug)
+		}
+		return web.LifeEventURL(le.Slug) + "?page=" + strconv.Itoa(n)
+	})
+	pg.Page = min(pg.Page, max(pg.Pages, 1))
+	from := min((pg.Page-1)*web.ListCap, len(list))
+	services, err := d.Cards(c.UserContext(), p.Lang, list[from:min(from+web.ListCap, len(list))])
 	return lifeEventPage{
 		Page:     p,
 		Business: le.Audience == catalogue.AudienceBusiness,
 		Services: services,
+		Pager:    pg,
 		Journeys: d.JourneysFor(p.Lang, d.ByLifeEvent[le.Slug]),
 	}, err
 }

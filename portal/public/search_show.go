@@ -64,7 +64,10 @@ type facetView struct {
 	Selected bool
 }
 
+// pager is templates/partials/pager.html's data.
 type pager struct {
+	Lang        string
+	LabelKey    string // the message naming the pages, for screen readers
 	Page, Pages int
 	PrevURL     string
 	NextURL     string
@@ -206,26 +209,32 @@ func (s *Handler) searchShow(c *fiber.Ctx) error {
 		g.Query = res.DidYouMean
 		page.DidYouMeanURL = g.url(nil)
 	}
-	page.Pager = newPager(f, res)
+	page.Pager = newPager(p.Lang, f, res)
 	if len(page.Hits) == 0 {
 		page.Browse = d.TopicLinks(p.Lang)
 	}
 	return web.Render(c, "search_show", page)
 }
 
-func newPager(f SearchForm, res search.Result) pager {
-	per := max(res.PerPage, 1)
-	pg := pager{Page: max(res.Page, 1), Pages: min((res.Total+per-1)/per, web.MaxPage)}
-	if pg.Page > 1 {
-		prev := pg.Page - 1
-		pg.PrevURL = f.url(func(v *url.Values) {
-			if prev > 1 {
-				v.Set("page", strconv.Itoa(prev))
+func newPager(lang string, f SearchForm, res search.Result) pager {
+	return pagerOf(lang, "search.pages", res.Page, res.Total, max(res.PerPage, 1), func(n int) string {
+		return f.url(func(v *url.Values) {
+			if n > 1 {
+				v.Set("page", strconv.Itoa(n))
 			}
 		})
+	})
+}
+
+// pagerOf is the pager of page (from 1) of a list of total items, per to a
+// page, named by the message labelKey; urlOf gives a page's address.
+func pagerOf(lang, labelKey string, page, total, per int, urlOf func(page int) string) pager {
+	pg := pager{Lang: lang, LabelKey: labelKey, Page: max(page, 1), Pages: min((total+per-1)/per, web.MaxPage)}
+	if pg.Page > 1 {
+		pg.PrevURL = urlOf(pg.Page - 1)
 	}
 	if pg.Page < pg.Pages {
-		pg.NextURL = f.url(func(v *url.Values) { v.Set("page", strconv.Itoa(pg.Page+1)) })
+		pg.NextURL = urlOf(pg.Page + 1)
 	}
 	return pg
 }

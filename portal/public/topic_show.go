@@ -36,11 +36,12 @@ func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic
 		}
 	}
 	page := topicPage{Page: p, Description: d.Loc(t.Description, p.Lang)}
+	all := func(audience string) string { return SearchForm{Topic: t.Slug, Audience: audience}.url(nil) }
 	var err error
-	if page.Resident, err = d.Cards(c.UserContext(), p.Lang, resident); err != nil {
+	if page.Resident, err = d.CardsUpTo(c.UserContext(), p.Lang, resident, all(catalogue.AudienceResident)); err != nil {
 		return page, err
 	}
-	page.Business, err = d.Cards(c.UserContext(), p.Lang, business)
+	page.Business, err = d.CardsUpTo(c.UserContext(), p.Lang, business, all(catalogue.AudienceBusiness))
 	return page, err
 }
 

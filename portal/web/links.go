@@ -47,6 +47,31 @@ type Card struct {
 type CardList struct {
 	Lang  string
 	Items []Card
+	// All is how many services the list stands for when it shows only the
+	// first ListCap of them, 0 when it shows them all; AllURL lists them all.
+	All    int
+	AllURL string
+}
+
+// ListCap is the most services a list on a page shows. A topic of a
+// national catalogue holds thousands of services, which nobody reads down
+// a page and which made pages of megabytes that took seconds to build (at
+// 100k services, a topic 3 MB in 1.9 s, the business page 20 MB in 15 s);
+// the rest are a link away, on a page of results that pages.
+const ListCap = 50
+
+// CardsUpTo is Cards of the first ListCap services of list; when list has
+// more, the card list links to allURL for all of them.
+func (d *Directory) CardsUpTo(ctx context.Context, lang string, list []*catalogue.ServiceSummary, allURL string) (CardList, error) {
+	if len(list) <= ListCap {
+		return d.Cards(ctx, lang, list)
+	}
+	cl, err := d.Cards(ctx, lang, list[:ListCap])
+	if err != nil {
+		return CardList{}, err
+	}
+	cl.All, cl.AllURL = len(list), allURL
+	return cl, nil
 }
 
 // Cards lists the services of list in lang, with their summaries read from
