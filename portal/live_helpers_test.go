@@ -65,7 +65,12 @@ type siteOptions struct {
 	pendingQuota                   int64
 	now                            func() time.Time
 	timeZone                       *time.Location
+	sitemapSize                    int
 }
+
+// sitemapSize lists at most n URLs in a sitemap file, so that the demo
+// needs several.
+func sitemapSize(n int) siteOption { return func(o *siteOptions) { o.sitemapSize = n } }
 
 // withLimits serves the site with these limits instead of the defaults.
 func withLimits(l Limits) siteOption { return func(o *siteOptions) { o.limits = l } }
@@ -173,6 +178,9 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	site.srv, err = New(Config{BaseURL: site.base, Env: "test", DemoSignIn: true, Limits: o.limits, TimeZone: o.timeZone, Map: testMap, Log: log}, deps)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.sitemapSize > 0 {
+		site.srv.public.SitemapSize = o.sitemapSize
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan struct{})

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,5 +63,59 @@ func TestSitemapShow(t *testing.T) {
 		if strings.Join(langs, ",") != want {
 			t.Errorf("hreflang alternates of %s = %v, want %s", slug, langs, want)
 		}
+	}
+}
+
+// TestSitemapInParts checks that a catalogue with more pages than a sitemap
+// file lists gets a sitemap index, whose files list every page once.
+func TestSitemapInParts(t *testing.T) {
+	const size = 50
+	site := startLiveSite(t, sitemapSize(size))
+	b := site.browser(t, stopAtRedirects)
+	r := b.get("/sitemap.xml")
+	must(t, r, http.StatusOK, "<sitemapindex")
+	var index struct {
+		Sitemaps []struct {
+			Loc string `xml:"loc"`
+		} `xml:"sitemap"`
+	}
+	if err := xml.Unmarshal([]byte(r.body), &index); err != nil {
+		t.Fatalf("sitemap index is not valid XML: %v", err)
+	}
+	d := site.srv.Directory()
+	total := 8 + len(d.Topics) + len(d.LifeEvents) + len(d.Journeys) + len(d.Services)
+	if want := (total + size - 1) / size; len(index.Sitemaps) != want {
+		t.Fatalf("sitemap index lists %d files, want %d for %d pages", len(index.Sitemaps), want, total)
+	}
+	seen := map[string]bool{}
+	for i, sm := range index.Sitemaps {
+		if want := fmt.Sprintf("%s/sitemap.xml?part=%d", site.base, i+1); sm.Loc != want {
+			t.Errorf("file %d is %s, want %s", i+1, sm.Loc, want)
+		}
+		r := b.get(strings.TrimPrefix(sm.Loc, site.base))
+		must(t, r, http.StatusOK, "<urlset")
+		var set struct {
+			URLs []struct {
+				Loc string `xml:"loc"`
+			} `xml:"url"`
+		}
+		if err := xml.Unmarshal([]byte(r.body), &set); err != nil {
+			t.Fatalf("%s is not valid XML: %v", sm.Loc, err)
+		}
+		if len(set.URLs) > size {
+			t.Errorf("%s lists %d URLs, more than %d", sm.Loc, len(set.URLs), size)
+		}
+		for _, u := range set.URLs {
+			if seen[u.Loc] {
+				t.Errorf("%s listed twice", u.Loc)
+			}
+			seen[u.Loc] = true
+		}
+	}
+	if len(seen) != total || !seen[site.base+"/"] || !seen[site.base+"/services/"+d.Services[len(d.Services)-1].Slug] {
+		t.Errorf("the files list %d pages, want %d, the home page and the last service among them", len(seen), total)
+	}
+	for _, part := range []string{"0", "99", "x"} {
+		must(t, b.get("/sitemap.xml?part="+part), http.StatusNotFound)
 	}
 }

@@ -26,6 +26,9 @@ type Handler struct {
 	feedback      editorial.Feedback
 	feedbackLimit fiber.Handler
 	insights      *Insights
+	// SitemapSize is the most URLs one sitemap file lists
+	// (defaultSitemapSize; tests make it small).
+	SitemapSize int
 }
 
 // New returns the public site's handler. feedback and insights may be nil.
@@ -34,6 +37,7 @@ func New(sh *web.Shared, store catalogue.Store, index search.Searcher, engine *w
 		Shared: sh, store: store, index: index, md: web.NewMarkdown(), engine: engine,
 		services: web.NewVersionCache[RenderedService](serviceCacheSize),
 		feedback: feedback, feedbackLimit: newFeedbackLimiter(), insights: insights,
+		SitemapSize: defaultSitemapSize,
 	}
 }
 
