@@ -118,7 +118,11 @@ func TestLongListsLinkOnOrPage(t *testing.T) {
 		t.Errorf("the life event's pages show %d services, want its %d", seen, moving)
 	}
 	// A page past the end is the last one; a page that is no number the first.
-	must(t, b.get("/life-events/moving-home?page=999"), 200, fmt.Sprintf("Page %d of %d", pages, pages))
+	prev := "/life-events/moving-home"
+	if pages > 2 {
+		prev += fmt.Sprintf("?page=%d", pages-1)
+	}
+	must(t, b.get("/life-events/moving-home?page=999"), 200, fmt.Sprintf("Page %d of %d", pages, pages), `href="`+prev+`" rel="prev"`)
 	must(t, b.get("/life-events/moving-home?page=x"), 200, fmt.Sprintf("Page 1 of %d", pages))
 	must(t, b.get("/life-events/moving-home?page=2&lang=fr"), 200, `aria-label="Pages de la liste"`, fmt.Sprintf("Page 2 sur %d", pages))
 	b.get("/?lang=en")

@@ -28,14 +28,15 @@ func (s *Handler) LifeEventPageOf(c *fiber.Ctx, d *web.Directory, le *catalogue.
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(le.Title, p.Lang)
 	list := d.InLang(p.Lang, d.ByLifeEvent[le.Slug])
-	pg := pagerOf(p.Lang, "list.pages", web.PageNumber(c.Query("page")), len(list), web.ListCap, func(n int) string {
+	// A page past the end shows the last.
+	page := min(web.PageNumber(c.Query("page")), max((len(list)+web.ListCap-1)/web.ListCap, 1))
+	pg := pagerOf(p.Lang, "list.pages", page, len(list), web.ListCap, func(n int) string {
 		if n == 1 {
 			return web.LifeEventURL(le.Slug)
 		}
 		return web.LifeEventURL(le.Slug) + "?page=" + strconv.Itoa(n)
 	})
-	pg.Page = min(pg.Page, max(pg.Pages, 1))
-	from := min((pg.Page-1)*web.ListCap, len(list))
+	from := (pg.Page - 1) * web.ListCap
 	services, err := d.Cards(c.UserContext(), p.Lang, list[from:min(from+web.ListCap, len(list))])
 	return lifeEventPage{
 		Page:     p,
