@@ -115,20 +115,30 @@ func (d *Directory) KindOf(slug string) string {
 	return ""
 }
 
-// inLang returns a copy of list in the alphabetical order of lang.
+// InLang returns a copy of list in the alphabetical order of lang. Each
+// service's place is looked up once, not at every comparison: the business
+// page of a national catalogue sorts tens of thousands.
 func (d *Directory) InLang(lang string, list []*catalogue.ServiceSummary) []*catalogue.ServiceSummary {
-	out := slices.Clone(list)
 	rank, ok := d.rank[lang]
 	if !ok {
 		rank = d.rank[d.DefaultLang]
 	}
-	place := func(s *catalogue.ServiceSummary) int32 {
-		if i, ok := d.ServiceIndex(s.Slug); ok && i < len(rank) {
-			return rank[i]
-		}
-		return 0 // a draft's new service
+	type placed struct {
+		at  int32
+		sum *catalogue.ServiceSummary
 	}
-	slices.SortFunc(out, func(a, b *catalogue.ServiceSummary) int { return cmp.Compare(place(a), place(b)) })
+	ps := make([]placed, len(list))
+	for i, s := range list {
+		ps[i].sum = s // at 0: a draft's new service
+		if j, ok := d.ServiceIndex(s.Slug); ok && j < len(rank) {
+			ps[i].at = rank[j]
+		}
+	}
+	slices.SortFunc(ps, func(a, b placed) int { return cmp.Compare(a.at, b.at) })
+	out := make([]*catalogue.ServiceSummary, len(ps))
+	for i, p := range ps {
+		out[i] = p.sum
+	}
 	return out
 }
 
