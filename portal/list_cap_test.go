@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,10 +68,13 @@ func TestLongListsLinkOnOrPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := site.srv.Directory()
-	residents := 0
+	residents, businesses := 0, 0
 	for _, s := range d.ByTopic["waste-recycling"] {
-		if strings.Contains(strings.Join(s.Audience, " "), catalogue.AudienceResident) {
+		if slices.Contains(s.Audience, catalogue.AudienceResident) {
 			residents++
+		}
+		if slices.Contains(s.Audience, catalogue.AudienceBusiness) {
+			businesses++
 		}
 	}
 	cards := regexp.MustCompile(`<li class="card">`)
@@ -92,9 +96,12 @@ func TestLongListsLinkOnOrPage(t *testing.T) {
 	if n := len(cards.FindAllString(section(r.body, "for-residents"), -1)); n != web.ListCap {
 		t.Errorf("the topic shows %d services for residents, want %d", n, web.ListCap)
 	}
-	must(t, r, 200, `<p class="list-all"><a href="/search?audience=business&amp;topic=waste-recycling">See all`)
-	// The link leads to all of them, which search pages.
+	// The business list leaves out the services also for residents, which
+	// search counts: the link says the number found there.
+	must(t, r, 200, fmt.Sprintf(`<p class="list-all"><a href="/search?audience=business&amp;topic=waste-recycling">See all %d services</a></p>`, businesses))
+	// The links lead to all of them, which search pages.
 	must(t, b.get("/search?audience=resident&topic=waste-recycling"), 200, fmt.Sprintf("%d results", residents), `rel="next"`)
+	must(t, b.get("/search?audience=business&topic=waste-recycling"), 200, fmt.Sprintf("%d results", businesses))
 	// In the visitor's language (which the site then keeps).
 	must(t, b.get("/topics/waste-recycling?lang=it"), 200, fmt.Sprintf("Vedi tutti i %d servizi", residents))
 	b.get("/?lang=en")
@@ -127,9 +134,10 @@ func TestLongListsLinkOnOrPage(t *testing.T) {
 	must(t, b.get("/life-events/moving-home?page=2&lang=fr"), 200, `aria-label="Pages de la liste"`, fmt.Sprintf("Page 2 sur %d", pages))
 	b.get("/?lang=en")
 
-	// The business page: the starting-up group links to its life event.
+	// The business page: the starting-up group links to its life event,
+	// saying how many services its pages list.
 	r = b.get("/business")
-	must(t, r, 200, `<p class="list-all"><a href="/life-events/`+startingUp+`">See all`)
+	must(t, r, 200, fmt.Sprintf(`<p class="list-all"><a href="/life-events/%s">See all %d services</a></p>`, startingUp, len(d.ByLifeEvent[startingUp])))
 	if n := len(cards.FindAllString(r.body, -1)); n > 3*web.ListCap+len(cat.Services)-extra-extraBusiness {
 		t.Errorf("the business page shows %d services", n)
 	}

@@ -40,20 +40,26 @@ func (s *Handler) businessShow(c *fiber.Ctx) error {
 				grouped[sum.Slug] = true
 			}
 		}
-		cards, err := d.CardsUpTo(c.UserContext(), p.Lang, d.InLang(p.Lang, list), web.LifeEventURL(le.Slug))
+		all := web.AllOf{URL: web.LifeEventURL(le.Slug), Count: len(d.ByLifeEvent[le.Slug])}
+		cards, err := d.CardsUpTo(c.UserContext(), p.Lang, d.InLang(p.Lang, list), all)
 		if err != nil {
 			return err
 		}
 		page.Groups = append(page.Groups, businessGroup{Title: d.Loc(le.Title, p.Lang), URL: web.LifeEventURL(le.Slug), Services: cards})
 	}
 	var others []*catalogue.ServiceSummary
+	all := web.AllOf{URL: SearchForm{Audience: catalogue.AudienceBusiness}.url(nil)}
 	for i := range d.Services {
 		sum := &d.Services[i]
-		if slices.Contains(sum.Audience, catalogue.AudienceBusiness) && !grouped[sum.Slug] {
+		if !slices.Contains(sum.Audience, catalogue.AudienceBusiness) {
+			continue
+		}
+		all.Count++ // search lists every service for businesses
+		if !grouped[sum.Slug] {
 			others = append(others, sum)
 		}
 	}
-	cards, err := d.CardsUpTo(c.UserContext(), p.Lang, d.InLang(p.Lang, others), SearchForm{Audience: catalogue.AudienceBusiness}.url(nil))
+	cards, err := d.CardsUpTo(c.UserContext(), p.Lang, d.InLang(p.Lang, others), all)
 	if err != nil {
 		return err
 	}

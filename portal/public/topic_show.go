@@ -27,8 +27,14 @@ func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic
 	p := web.NewPage(c, "")
 	p.Title, p.Fallback = d.Text(t.Title, p.Lang)
 	p.ServiceAlerts = web.AlertsFor(c, t.Slug, "")
+	// A service for both goes with the residents'; search filtered by
+	// audience counts it for both.
 	var resident, business []*catalogue.ServiceSummary
+	forBusiness := 0
 	for _, sum := range d.InLang(p.Lang, d.ByTopic[t.Slug]) {
+		if slices.Contains(sum.Audience, catalogue.AudienceBusiness) {
+			forBusiness++
+		}
 		if slices.Contains(sum.Audience, catalogue.AudienceResident) {
 			resident = append(resident, sum)
 		} else {
@@ -36,12 +42,14 @@ func (s *Handler) TopicPageOf(c *fiber.Ctx, d *web.Directory, t *catalogue.Topic
 		}
 	}
 	page := topicPage{Page: p, Description: d.Loc(t.Description, p.Lang)}
-	all := func(audience string) string { return SearchForm{Topic: t.Slug, Audience: audience}.url(nil) }
+	all := func(audience string, count int) web.AllOf {
+		return web.AllOf{URL: SearchForm{Topic: t.Slug, Audience: audience}.url(nil), Count: count}
+	}
 	var err error
-	if page.Resident, err = d.CardsUpTo(c.UserContext(), p.Lang, resident, all(catalogue.AudienceResident)); err != nil {
+	if page.Resident, err = d.CardsUpTo(c.UserContext(), p.Lang, resident, all(catalogue.AudienceResident, len(resident))); err != nil {
 		return page, err
 	}
-	page.Business, err = d.CardsUpTo(c.UserContext(), p.Lang, business, all(catalogue.AudienceBusiness))
+	page.Business, err = d.CardsUpTo(c.UserContext(), p.Lang, business, all(catalogue.AudienceBusiness, forBusiness))
 	return page, err
 }
 

@@ -47,10 +47,19 @@ type Card struct {
 type CardList struct {
 	Lang  string
 	Items []Card
-	// All is how many services the list stands for when it shows only the
-	// first ListCap of them, 0 when it shows them all; AllURL lists them all.
+	// All is how many services AllURL lists when the list shows only its
+	// first ListCap services, 0 when it shows them all.
 	All    int
 	AllURL string
+}
+
+// AllOf is where the whole of a shortened list can be read, and how many
+// services that page lists: the link says the number the resident will
+// find there, which may count more than the list (a topic's services for
+// businesses leave out those also for residents; search does not).
+type AllOf struct {
+	URL   string
+	Count int
 }
 
 // ListCap is the most services a list on a page shows. A topic of a
@@ -61,8 +70,8 @@ type CardList struct {
 const ListCap = 50
 
 // CardsUpTo is Cards of the first ListCap services of list; when list has
-// more, the card list links to allURL for all of them.
-func (d *Directory) CardsUpTo(ctx context.Context, lang string, list []*catalogue.ServiceSummary, allURL string) (CardList, error) {
+// more, the card list links to all of them.
+func (d *Directory) CardsUpTo(ctx context.Context, lang string, list []*catalogue.ServiceSummary, all AllOf) (CardList, error) {
 	if len(list) <= ListCap {
 		return d.Cards(ctx, lang, list)
 	}
@@ -70,7 +79,7 @@ func (d *Directory) CardsUpTo(ctx context.Context, lang string, list []*catalogu
 	if err != nil {
 		return CardList{}, err
 	}
-	cl.All, cl.AllURL = len(list), allURL
+	cl.All, cl.AllURL = all.Count, all.URL
 	return cl, nil
 }
 
