@@ -14,7 +14,8 @@ type SummarySource interface {
 }
 
 // summaryCacheSize bounds the summaries a directory keeps: the home page's,
-// the related services of the pages people read and a large topic's. Each
+// the related services of the pages people read, and the first ListCap of
+// the lists of topics and life events people browse. Each
 // is a few hundred bytes in five languages, so the cache holds at most a
 // few megabytes where the whole catalogue's were 30 MB at 100k services.
 const summaryCacheSize = 4096
@@ -37,7 +38,7 @@ func newSummaryCache(src SummarySource) *summaryCache {
 // from the source in one call. A service the source no longer has (archived
 // since the directory was read) gets an empty summary, which is not kept:
 // the next directory will not list it. A read of more than half the cache
-// (a large topic's page) is not kept either, so that it does not push out
+// (a long list) is not kept either, so that it does not push out
 // what every page shows, like the home page's top tasks.
 //
 // The source reads the published catalogue as it is now, which between a
