@@ -15,14 +15,13 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/it"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
 // Every language is analysed the same way: words split on Unicode word
-// boundaries, lowercased, elided articles cut ("l'", "dell'", "qu'"), stop
+// boundaries (wordTokenizer), lowercased, elided articles cut ("l'", "dell'", "qu'"), stop
 // words and question phrasing dropped, the rest stemmed and then stripped of
 // accents, so "handicapé" matches "handicape" and "més" "mes" (the stored
 // texts keep their accents for display). Stemming before folding keeps the
@@ -92,11 +91,17 @@ const (
 	stemmerCAName = "sportello_stem_ca"
 )
 
-// registerFilters registers the two token filters Bleve lacks, an accent
-// folding that runs after stemming and a light Catalan stemmer. Bleve's
-// mappings refer to analysis components by name in its one global
-// registry, so they are registered there, once per process.
-var registerFilters = sync.OnceValue(func() error {
+// registerAnalysis registers the analysis components Bleve lacks: a faster
+// word tokenizer, an accent folding that runs after stemming and a light
+// Catalan stemmer. Bleve's mappings refer to analysis components by name
+// in its one global registry, so they are registered there, once per
+// process.
+var registerAnalysis = sync.OnceValue(func() error {
+	if err := registry.RegisterTokenizer(wordsName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return newWordTokenizer(), nil
+	}); err != nil {
+		return err
+	}
 	if err := registry.RegisterTokenFilter(foldName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 		return foldFilter{asciifolding.New()}, nil
 	}); err != nil {
@@ -112,7 +117,7 @@ func analyzerFor(lang string) string { return "sportello_" + lang }
 
 // addLanguages defines the analyzer of every language.
 func addLanguages(im *mapping.IndexMappingImpl) error {
-	if err := registerFilters(); err != nil {
+	if err := registerAnalysis(); err != nil {
 		return fmt.Errorf("register search token filters: %w", err)
 	}
 	for lang, la := range languages {
@@ -139,7 +144,7 @@ func addLanguages(im *mapping.IndexMappingImpl) error {
 		}
 		if err := im.AddCustomAnalyzer(analyzerFor(lang), map[string]any{
 			"type":          custom.Name,
-			"tokenizer":     unicode.Name,
+			"tokenizer":     wordsName,
 			"token_filters": filters,
 		}); err != nil {
 			return fmt.Errorf("define %s analyzer: %w", lang, err)

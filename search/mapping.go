@@ -9,7 +9,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -71,7 +70,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	if err := im.AddCustomAnalyzer(analyzerLight, map[string]any{
 		"type":          custom.Name,
 		"char_filters":  []any{asciifolding.Name},
-		"tokenizer":     unicode.Name,
+		"tokenizer":     wordsName,
 		"token_filters": []any{lowercase.Name},
 	}); err != nil {
 		return nil, fmt.Errorf("define light analyzer: %w", err)
