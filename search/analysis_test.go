@@ -2,7 +2,12 @@ package search
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+
+	"sportello/catalogue"
 )
 
 // TestLanguageAnalysis checks what residents type against what the
@@ -65,6 +70,51 @@ func TestStemCatalan(t *testing.T) {
 		for _, w := range group[1:] {
 			if got := stemCatalan(w); got != want {
 				t.Errorf("stemCatalan(%q) = %q, stemCatalan(%q) = %q; want the same", group[0], want, w, got)
+			}
+		}
+	}
+}
+
+// TestMemoFilterChangesNothing: every language's analyzer gives the same
+// terms with its memo of stems as its filters give without one, for every
+// word of the demo catalogue, met for the first time or again, and past
+// the memo's limit.
+func TestMemoFilterChangesNothing(t *testing.T) {
+	c := demoCatalogue(t)
+	for _, limit := range []int{memoWords, 50} {
+		im, err := newMapping()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range catalogue.Languages {
+			a := im.AnalyzerNamed(analyzerFor(lang)).(*analysis.DefaultAnalyzer)
+			memo, ok := a.TokenFilters[len(a.TokenFilters)-1].(*memoFilter)
+			if !ok {
+				t.Fatalf("%s: last filter is %T, want the memo", lang, a.TokenFilters[len(a.TokenFilters)-1])
+			}
+			memo.limit = limit
+			plain := *a
+			plain.TokenFilters = append(slices.Clone(a.TokenFilters[:len(a.TokenFilters)-1]), memo.filters...)
+			terms := func(a *analysis.DefaultAnalyzer, text string) string {
+				var out []string
+				for _, tok := range a.Analyze([]byte(text)) {
+					out = append(out, string(tok.Term))
+				}
+				return strings.Join(out, " ")
+			}
+			var texts []string
+			for _, s := range c.Services {
+				texts = append(texts, s.Title[lang], s.Summary[lang], s.Description[lang])
+			}
+			for pass := range 2 {
+				for _, text := range texts {
+					if got, want := terms(a, text), terms(&plain, text); got != want {
+						t.Fatalf("%s, pass %d, limit %d: %q\n got %s\nwant %s", lang, pass, limit, text, got, want)
+					}
+				}
+			}
+			if n := len(memo.memo); n > limit || (limit < memoWords && n != limit) {
+				t.Errorf("%s: the memo holds %d words, limit %d", lang, n, limit)
 			}
 		}
 	}
