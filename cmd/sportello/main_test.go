@@ -432,6 +432,35 @@ func TestGenerateWritesAValidCatalogue(t *testing.T) {
 	}
 }
 
+// TestTuneMemoryForBuild: the build's collector setting, and what it
+// leaves alone.
+func TestTuneMemoryForBuild(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+
+	restore := tuneMemoryForBuild(config{ServingGC: true})
+	if p, limit := gcPercent(), debug.SetMemoryLimit(-1); p != buildGCPercent || limit != buildHeapLimit {
+		t.Errorf("while building: GOGC %d, limit %d; want %d and %d", p, limit, buildGCPercent, buildHeapLimit)
+	}
+	restore()
+	if p, limit := gcPercent(), debug.SetMemoryLimit(-1); p != 100 || limit != math.MaxInt64 {
+		t.Errorf("after building: GOGC %d, limit %d; want 100 and none", p, limit)
+	}
+
+	// An operator's GOGC holds throughout, and a lower GOMEMLIMIT too.
+	debug.SetGCPercent(80)
+	tuneMemoryForBuild(config{ServingGC: false})()
+	if p := gcPercent(); p != 80 {
+		t.Errorf("with GOGC=80: %d while building", p)
+	}
+	debug.SetMemoryLimit(100 << 20)
+	restore = tuneMemoryForBuild(config{ServingGC: true})
+	if limit := debug.SetMemoryLimit(-1); limit != 100<<20 {
+		t.Errorf("with GOMEMLIMIT=100MiB: limit %d while building", limit)
+	}
+	restore()
+}
+
 // gcPercent reads the collector's GOGC percentage without changing it.
 func gcPercent() int {
 	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
