@@ -3,6 +3,7 @@ package search
 import (
 	"math"
 	"slices"
+	"strings"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
@@ -98,22 +99,23 @@ func (x *Index) SetPrior(p *Prior) {
 }
 
 // rerank reorders the first priorWindow hits of a search in lang by their
-// score times the prior, keeping the text order between equals.
+// score times the prior. Equals go in the order of their slugs: Bleve
+// leaves them in the index's order, which two batches written at once make
+// differ from one build to the next.
 func (p *Prior) rerank(hits bsearch.DocumentMatchCollection, lang string) {
-	if p == nil || (len(p.common) == 0 && len(p.byLang) == 0) {
-		return
-	}
 	w := hits[:min(len(hits), priorWindow)]
-	for _, h := range w {
-		h.Score *= 1 + priorStrength*p.Weight(lang, h.ID)
+	if p != nil && (len(p.common) > 0 || len(p.byLang) > 0) {
+		for _, h := range w {
+			h.Score *= 1 + priorStrength*p.Weight(lang, h.ID)
+		}
 	}
-	slices.SortStableFunc(w, func(a, b *bsearch.DocumentMatch) int {
+	slices.SortFunc(w, func(a, b *bsearch.DocumentMatch) int {
 		switch {
 		case a.Score > b.Score:
 			return -1
 		case a.Score < b.Score:
 			return 1
 		}
-		return 0
+		return strings.Compare(a.ID, b.ID)
 	})
 }

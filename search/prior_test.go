@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 // TestPriorIsGentle checks that the prior reorders only results whose text
@@ -140,5 +142,25 @@ func TestPriorFollowsTheSearchLanguage(t *testing.T) {
 	gainIt := scoreOf(it, second.Slug) / scoreOf(itBefore, second.Slug)
 	if math.Abs(gainEn-(1+priorStrength)) > 1e-6 || math.Abs(gainIt-(1+priorStrength*otherLangWeight)) > 1e-6 {
 		t.Errorf("score gains: English %.4f (want %.4f), Italian %.4f (want %.4f)", gainEn, 1+priorStrength, gainIt, 1+priorStrength*otherLangWeight)
+	}
+}
+
+// TestRerankOrdersEqualsBySlug: hits with the same score come in the order
+// of their slugs, whatever order the index gave them in, with or without a
+// prior's weights.
+func TestRerankOrdersEqualsBySlug(t *testing.T) {
+	for _, p := range []*Prior{NewPrior(nil, nil), NewPrior([]string{"zeta"}, nil)} {
+		hits := bsearch.DocumentMatchCollection{
+			&bsearch.DocumentMatch{ID: "delta", Score: 1}, &bsearch.DocumentMatch{ID: "beta", Score: 2},
+			&bsearch.DocumentMatch{ID: "gamma", Score: 1}, &bsearch.DocumentMatch{ID: "alpha", Score: 1},
+		}
+		p.rerank(hits, "en")
+		var got []string
+		for _, h := range hits {
+			got = append(got, h.ID)
+		}
+		if want := []string{"beta", "alpha", "delta", "gamma"}; !slices.Equal(got, want) {
+			t.Errorf("reranked %v, want %v", got, want)
+		}
 	}
 }
