@@ -49,6 +49,13 @@ start_server() {
 echo "== first start (builds the index); memory limit: ${SPORTELLO_MEMORY_LIMIT_MB:-none} MB"; load
 start_server
 grep -o '"msg":"search index built".*' "$work/server.log" || true
+# The index's segments are merged in the background after the build, and
+# the collector is set for serving after that: the runs below measure the
+# server as it then serves, not while it merges.
+until grep -q '"msg":"memory set for serving"' "$work/server.log"; do sleep 0.1; done
+t2=$(date +%s.%N)
+python3 -c "print(f'merged and set for serving after {($t2 - $t0):.2f} s')"
+echo "peak RSS so far: $(grep -o 'VmHWM.*' /proc/$pid/status | tr -s ' 	' ' ')"
 echo "index size: $(du -sh "$work/data/index" | cut -f1)"
 
 echo "== paths"
