@@ -3,7 +3,7 @@
 # on one imported synthetic catalogue, so that a change is compared with what
 # it replaced in the same minutes of a shared machine. Each round starts each
 # binary in turn on the same data directory (an index the binary cannot use is
-# rebuilt first), replays the load run's paths with wrk (2 threads, 16
+# rebuilt first, and its build rate printed), replays the load run's paths with wrk (2 threads, 16
 # connections) and prints p99 latency, requests a second and the server's RSS.
 #
 #   git worktree add /tmp/before HEAD~1 && (cd /tmp/before && go build -o /tmp/before.bin ./cmd/sportello)
@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 dir=${AB_DIR:-/tmp/sportello-ab}/n$n
 port=${PORT:-18180}
 kinds=${KINDS:-search}
-export SPORTELLO_DATA_DIR="$dir/data" SPORTELLO_ADDR="127.0.0.1:$port" SPORTELLO_BASE_URL="http://127.0.0.1:$port" SPORTELLO_LOG_LEVEL=warn
+export SPORTELLO_DATA_DIR="$dir/data" SPORTELLO_ADDR="127.0.0.1:$port" SPORTELLO_BASE_URL="http://127.0.0.1:$port" SPORTELLO_LOG_LEVEL=info
 
 if [ ! -f "$dir/search.txt" ]; then
   rm -rf "$dir" && mkdir -p "$dir"
@@ -47,6 +47,11 @@ for round in $(seq "${ROUNDS:-2}"); do
     "$bin" >"$dir/server.log" 2>&1 &
     pid=$!
     until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.1; done
+    # Binaries whose index mappings differ rebuild it in turn: measure
+    # each once its index is merged and its collector set for serving.
+    until grep -q '"msg":"memory set for serving"' "$dir/server.log"; do sleep 0.1; done
+    built=$(grep -o '"docs_per_sec":[0-9]*' "$dir/server.log" | cut -d: -f2)
+    [ -z "$built" ] || echo "round $round $(basename "$bin"): index rebuilt at $built docs/s, peak RSS $(awk '/VmHWM/ {print $2 / 1024 " MB"}' /proc/$pid/status)"
     sleep "${SETTLE:-2}"
     for kind in $kinds; do
       r=$(PATHS="$dir/$kind.txt" wrk -t2 -c16 -d"${DURATION:-20s}" --latency -s "$here/paths.lua" "http://127.0.0.1:$port" |
