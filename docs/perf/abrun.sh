@@ -50,7 +50,7 @@ for round in $(seq "${ROUNDS:-2}"); do
     # Binaries whose index mappings differ rebuild it in turn: measure
     # each once its index is merged and its collector set for serving.
     until grep -q '"msg":"memory set for serving"' "$dir/server.log"; do sleep 0.1; done
-    built=$(grep -o '"docs_per_sec":[0-9]*' "$dir/server.log" | cut -d: -f2)
+    built=$(grep -o '"docs_per_sec":[0-9]*' "$dir/server.log" | cut -d: -f2 || true)
     [ -z "$built" ] || echo "round $round $(basename "$bin"): index rebuilt at $built docs/s, peak RSS $(awk '/VmHWM/ {print $2 / 1024 " MB"}' /proc/$pid/status)"
     sleep "${SETTLE:-2}"
     for kind in $kinds; do
