@@ -19,14 +19,17 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
+
+	"sportello/catalogue"
 )
 
 // Every language is analysed the same way: words split on Unicode word
-// boundaries (wordTokenizer), lowercased, elided articles cut ("l'", "dell'", "qu'"), stop
-// words and question phrasing dropped, the rest stemmed and then stripped of
-// accents, so "handicapé" matches "handicape" and "més" "mes" (the stored
-// texts keep their accents for display). Stemming before folding keeps the
-// stemmers' accent rules; the stop lists hold both spellings.
+// boundaries (wordTokenizer), lowercased, elided articles cut ("l'",
+// "dell'", "qu'"), stop words and question phrasing dropped, the rest
+// stemmed and then stripped of accents (memoFilter remembers the two), so
+// "handicapé" matches "handicape" and "més" "mes" (the stored texts keep
+// their accents for display). Stemming before folding keeps the stemmers'
+// accent rules; the stop lists hold both spellings.
 
 // langAnalysis says how one language is analysed.
 type langAnalysis struct {
@@ -94,8 +97,8 @@ const (
 )
 
 // registerAnalysis registers the analysis components Bleve lacks: a faster
-// word tokenizer, an accent folding that runs after stemming and a light
-// Catalan stemmer. Bleve's mappings refer to analysis components by name
+// word tokenizer, an accent folding that runs after stemming, a light
+// Catalan stemmer and the memo of stems. Bleve's mappings refer to analysis components by name
 // in its one global registry, so they are registered there, once per
 // process.
 var registerAnalysis = sync.OnceValue(func() error {
@@ -123,7 +126,7 @@ func analyzerFor(lang string) string { return "sportello_" + lang }
 // addLanguages defines the analyzer of every language.
 func addLanguages(im *mapping.IndexMappingImpl) error {
 	if err := registerAnalysis(); err != nil {
-		return fmt.Errorf("register search token filters: %w", err)
+		return fmt.Errorf("register search analysis: %w", err)
 	}
 	for lang, la := range languages {
 		stopName := "sportello_stop_" + lang
@@ -246,19 +249,24 @@ func stemCatalan(w string) string {
 }
 
 // memoFilter applies filters that change each word on its own, whatever
-// its neighbours (stemming and folding), and remembers what they made of
-// the first memoWords words it met. A catalogue says the same few thousand
-// words in every service: at 100k services the stemmers took 7% of the
-// CPU of building the index. It must come last in an analyzer, since the
-// words it gives back are shared by every token that had that word.
+// its neighbours (stemming and folding), and, while the index is rebuilt,
+// remembers what they made of the first memoWords words it met. A
+// catalogue says the same few thousand words in every service: at 100k
+// services the stemmers took 7% of the CPU of building the index. The
+// memo is forgotten once the build is over: kept, its 150,000 or so
+// words made the live heap the collector scans while serving bigger, for
+// searches that analyse a few words each. It must come last in an
+// analyzer, since the words it gives back are shared by every token that
+// had that word.
 type memoFilter struct {
 	filters []analysis.TokenFilter
 	limit   int // how many words it remembers
-	mu      sync.RWMutex
-	memo    map[string][]byte
+
+	mu   sync.RWMutex
+	memo map[string][]byte // nil: not remembering
 }
 
-// memoWords bounds each language's memo, about 2 MB when full.
+// memoWords bounds each language's memo, about 3 MB when full.
 const memoWords = 1 << 15
 
 // newMemoFilter builds a memoFilter of the named filters
@@ -268,7 +276,7 @@ func newMemoFilter(config map[string]any, cache *registry.Cache) (analysis.Token
 	if len(names) == 0 {
 		return nil, fmt.Errorf("%s: no filters", memoName)
 	}
-	f := &memoFilter{limit: memoWords, memo: make(map[string][]byte)}
+	f := &memoFilter{limit: memoWords}
 	for _, n := range names {
 		name, _ := n.(string)
 		tf, err := cache.TokenFilterNamed(name)
@@ -280,6 +288,21 @@ func newMemoFilter(config map[string]any, cache *registry.Cache) (analysis.Token
 	return f, nil
 }
 
+// remember starts a memo; forget drops it.
+func (f *memoFilter) remember() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.memo == nil {
+		f.memo = make(map[string][]byte)
+	}
+}
+
+func (f *memoFilter) forget() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.memo = nil
+}
+
 func (f *memoFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
 		if t.KeyWord { // a word some filters leave alone
@@ -287,6 +310,7 @@ func (f *memoFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 			continue
 		}
 		f.mu.RLock()
+		remembering := f.memo != nil
 		done, ok := f.memo[string(t.Term)]
 		f.mu.RUnlock()
 		if ok {
@@ -295,8 +319,11 @@ func (f *memoFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		}
 		word := string(t.Term)
 		f.apply(t)
+		if !remembering {
+			continue
+		}
 		f.mu.Lock()
-		if len(f.memo) < f.limit {
+		if f.memo != nil && len(f.memo) < f.limit {
 			// A copy: the filters may hand back a slice of the text.
 			f.memo[word] = bytes.Clone(t.Term)
 		}
@@ -310,4 +337,17 @@ func (f *memoFilter) apply(t *analysis.Token) {
 	for _, tf := range f.filters {
 		one = tf.Filter(one)
 	}
+}
+
+// memoFilters returns the memo of every language's analyzer in im.
+func memoFilters(im *mapping.IndexMappingImpl) []*memoFilter {
+	var out []*memoFilter
+	for _, lang := range catalogue.Languages {
+		if a, ok := im.AnalyzerNamed(analyzerFor(lang)).(*analysis.DefaultAnalyzer); ok && len(a.TokenFilters) > 0 {
+			if m, ok := a.TokenFilters[len(a.TokenFilters)-1].(*memoFilter); ok {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }

@@ -77,8 +77,8 @@ func TestStemCatalan(t *testing.T) {
 
 // TestMemoFilterChangesNothing: every language's analyzer gives the same
 // terms with its memo of stems as its filters give without one, for every
-// word of the demo catalogue, met for the first time or again, and past
-// the memo's limit.
+// word of the demo catalogue, met for the first time or again, past the
+// memo's limit, and once it is forgotten.
 func TestMemoFilterChangesNothing(t *testing.T) {
 	c := demoCatalogue(t)
 	for _, limit := range []int{memoWords, 50} {
@@ -93,6 +93,7 @@ func TestMemoFilterChangesNothing(t *testing.T) {
 				t.Fatalf("%s: last filter is %T, want the memo", lang, a.TokenFilters[len(a.TokenFilters)-1])
 			}
 			memo.limit = limit
+			memo.remember()
 			plain := *a
 			plain.TokenFilters = append(slices.Clone(a.TokenFilters[:len(a.TokenFilters)-1]), memo.filters...)
 			terms := func(a *analysis.DefaultAnalyzer, text string) string {
@@ -115,6 +116,15 @@ func TestMemoFilterChangesNothing(t *testing.T) {
 			}
 			if n := len(memo.memo); n > limit || (limit < memoWords && n != limit) {
 				t.Errorf("%s: the memo holds %d words, limit %d", lang, n, limit)
+			}
+			memo.forget()
+			for _, text := range texts[:20] {
+				if got, want := terms(a, text), terms(&plain, text); got != want {
+					t.Fatalf("%s, forgotten: %q\n got %s\nwant %s", lang, text, got, want)
+				}
+			}
+			if memo.memo != nil {
+				t.Errorf("%s: the memo remembers after forget", lang)
 			}
 		}
 	}

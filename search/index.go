@@ -76,6 +76,7 @@ type Index struct {
 	mapping *mapping.IndexMappingImpl
 	mhash   string
 	hl      *highlighter
+	memos   []*memoFilter // the languages' memos of stems, used while rebuilding
 
 	writeMu sync.Mutex   // serialises Update and rebuilds
 	mu      sync.RWMutex // guards idx and sub while a rebuild swaps them
@@ -122,7 +123,7 @@ func Open(ctx context.Context, dir string, src Source, log *slog.Logger) (*Index
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index directory %s: %w (set a writable index directory)", dir, err)
 	}
-	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, sets: newLRU[setKey](setInfo.clone), pages: newLRU[pageKey](Result.clone),
+	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, memos: memoFilters(im), sets: newLRU[setKey](setInfo.clone), pages: newLRU[pageKey](Result.clone),
 		fuzzy: newLRU[fuzzyKey](func(t fuzzyTerms) fuzzyTerms { return t }), nearest: newLRU[fuzzyKey](func(n nearest) nearest { return n }), searching: make(chan struct{}, searchers())}
 	x.hl, err = newHighlighter(im)
 	if err != nil {
@@ -208,6 +209,10 @@ func (x *Index) openCurrent(want int64) (bleve.Index, string, string, error) {
 // it the live index and deletes the old one.
 func (x *Index) rebuild(ctx context.Context, src Source) error {
 	start := time.Now()
+	for _, m := range x.memos {
+		m.remember()
+		defer m.forget()
+	}
 	version, err := src.Version(ctx)
 	if err != nil {
 		return fmt.Errorf("read catalogue version for the search index: %w", err)

@@ -290,3 +290,25 @@ func TestFreshIndexIsMergedIntoOneSegment(t *testing.T) {
 		t.Errorf("%d segments after the merge, want 1", n)
 	}
 }
+
+// TestMemosOnlyWhileRebuilding: the memos of stems fill while the index
+// is built and are dropped once it is.
+func TestMemosOnlyWhileRebuilding(t *testing.T) {
+	x, _ := openDemo(t)
+	if len(x.memos) != len(catalogue.Languages) {
+		t.Fatalf("%d memos, want one a language", len(x.memos))
+	}
+	for _, m := range x.memos {
+		if m.memo != nil {
+			t.Errorf("a memo of %d words is kept after the build", len(m.memo))
+		}
+	}
+	if _, err := x.Search(context.Background(), Request{Query: "parking permit", Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range x.memos {
+		if m.memo != nil {
+			t.Error("a search started a memo")
+		}
+	}
+}
