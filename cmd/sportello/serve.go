@@ -210,9 +210,9 @@ const servingGCPercent = 50
 // almost all the build allocates is garbage within the second: the
 // collector waits until the heap is five times what is live or reaches
 // buildHeapLimit, instead of running each time it doubles. At 100k services
-// that builds the index about a quarter faster, for a peak of about 620 MB
-// instead of 450 (docs/performance.md); a small catalogue's build never
-// comes near the limit.
+// that builds the index about a quarter faster, for a peak of about 650 MB
+// instead of 450, and at 10k a peak of about 520 MB instead of 350, for
+// the few seconds the build takes (docs/performance.md, ADR 0032).
 const (
 	buildGCPercent = 400
 	buildHeapLimit = 512 << 20
