@@ -16,8 +16,9 @@ import (
 
 // TestWordTokenizerMatchesBleve: wordTokenizer gives the words, offsets,
 // positions and types Bleve's Unicode tokenizer gives, on every text of the
-// demo and a generated catalogue (without handing any to Bleve's), on each character it classifies between
-// letters, digits and itself, and on random mixtures of them.
+// demo and a generated catalogue (without handing any to Bleve's), on each
+// character it classifies between letters, digits and itself, and on
+// random mixtures of them.
 func TestWordTokenizerMatchesBleve(t *testing.T) {
 	ours, theirs := newWordTokenizer(), bleveunicode.NewUnicodeTokenizer()
 	check := func(text string) bool {
