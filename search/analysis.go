@@ -317,11 +317,12 @@ func (f *memoFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 			t.Term = done
 			continue
 		}
-		word := string(t.Term)
-		f.apply(t)
 		if !remembering {
+			f.apply(t)
 			continue
 		}
+		word := string(t.Term)
+		f.apply(t)
 		f.mu.Lock()
 		if f.memo != nil && len(f.memo) < f.limit {
 			// A copy: the filters may hand back a slice of the text.
