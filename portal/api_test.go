@@ -115,6 +115,12 @@ func TestAPISearch(t *testing.T) {
 	if b.DidYouMean != "recycling" {
 		t.Errorf("did_you_mean = %q, want recycling", b.DidYouMean)
 	}
+	// A filter the search does not know is refused, as the service list
+	// refuses it, not dropped.
+	runScenarios(t, []scenario{
+		{name: "unknown topic", path: "/api/v1/search?q=bin&topic=nope", status: http.StatusBadRequest, contains: []string{`"code":"api.unknown_topic"`}},
+		{name: "unknown audience", path: "/api/v1/search?q=bin&audience=aliens", status: http.StatusBadRequest, contains: []string{`"code":"api.unknown_audience"`}},
+	})
 }
 
 func TestAPISuggest(t *testing.T) {

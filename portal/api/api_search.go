@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"sportello/portal/public"
 	"sportello/portal/web"
 	"sportello/search"
 )
@@ -44,7 +43,10 @@ type apiFacets struct {
 
 func (s *Handler) apiSearch(c *fiber.Ctx) error {
 	d := s.Directory()
-	f := public.ReadSearchForm(c, d)
+	f, err := readFilters(c, d)
+	if err != nil {
+		return err
+	}
 	req := f.Request(web.LangOf(c))
 	if c.Query("per_page") != "" {
 		req.PerPage = perPage(c)

@@ -58,15 +58,26 @@ func perPage(c *fiber.Ctx) int {
 	return min(n, apiMaxPerPage)
 }
 
+// readFilters reads the search parameters the page reads, but refuses a
+// topic or audience it does not know instead of dropping it: an API client
+// would otherwise get unfiltered results with nothing to say why.
+func readFilters(c *fiber.Ctx, d *web.Directory) (public.SearchForm, error) {
+	f := public.ReadSearchForm(c, d)
+	if t := c.Query("topic"); t != "" && f.Topic == "" {
+		return f, web.NewError(fiber.StatusBadRequest, "api.unknown_topic", nil)
+	}
+	if a := c.Query("audience"); a != "" && f.Audience == "" {
+		return f, web.NewError(fiber.StatusBadRequest, "api.unknown_audience", nil)
+	}
+	return f, nil
+}
+
 func (s *Handler) apiServiceList(c *fiber.Ctx) error {
 	d := s.Directory()
 	lang := web.LangOf(c)
-	f := public.ReadSearchForm(c, d)
-	if t := c.Query("topic"); t != "" && f.Topic == "" {
-		return web.NewError(fiber.StatusBadRequest, "api.unknown_topic", nil)
-	}
-	if a := c.Query("audience"); a != "" && f.Audience == "" {
-		return web.NewError(fiber.StatusBadRequest, "api.unknown_audience", nil)
+	f, err := readFilters(c, d)
+	if err != nil {
+		return err
 	}
 	per := perPage(c)
 	body := ServiceListBody{Page: f.Page, PerPage: per, Services: []apiService{}}
