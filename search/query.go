@@ -144,7 +144,9 @@ func minMatch(n int) int {
 // field) or in the title or keywords of the default language, at least min
 // words, and the whole text as a phrase on top. fuzzy makes the fuzzy
 // clauses; nil leaves them out, for the retry after Bleve refuses a fuzzy
-// term that expands to too many clauses.
+// term that expands to too many clauses. common, if not nil, tells the
+// words too common in the search language's descriptions to be matched
+// there (common.go).
 //
 // A search in another language leaves out the default language's summaries
 // and descriptions, its summary and keyword phrases, and fuzzy matching in
@@ -155,7 +157,7 @@ func minMatch(n int) int {
 // only: a phrase in summaries changed no judged query's rank either, yet
 // checking it cost a sixth of a new search's CPU and memory at 100k
 // services (docs/performance.md).
-func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min int) query.Query {
+func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, common wordTest, min int) query.Query {
 	if len(words) == 0 {
 		return query.NewMatchNoneQuery()
 	}
@@ -170,6 +172,9 @@ func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min in
 				fields = fields[:2]
 			}
 			for _, f := range fields {
+				if f.field == fDesc && common != nil && common(w.raw) {
+					continue
+				}
 				q := query.NewMatchQuery(w.raw)
 				q.SetField(f.field + l)
 				q.SetBoost(f.boost * wt)
@@ -179,6 +184,9 @@ func textQuery(text string, words []qword, lang string, fuzzy fuzzyMaker, min in
 				for _, f := range fields {
 					if strings.Contains(alt, " ") && !positional(f.field) {
 						continue // a phrase can only match where positions are kept
+					}
+					if f.field == fDesc && common != nil && common(alt) {
+						continue
 					}
 					qs = append(qs, synonymQuery(alt, f.field+l, f.boost*wt*wSynonym))
 				}

@@ -30,7 +30,7 @@ func TestSearchFindsServices(t *testing.T) {
 		{"es", "basura", "report-missed-bin-collection", 2},
 		{"es", "cubo no vaciado", "report-missed-bin-collection", 1},
 		{"es", "padrón", "register-on-the-municipal-register", 3},
-		{"ca", "escombraries", "report-missed-bin-collection", 2},
+		{"ca", "escombraries", "report-missed-bin-collection", 3},
 		{"ca", "llicència d'obres", "minor-building-works-licence", 2},
 		{"ca", "gos", "dog-registration", 1},
 		{"it", "rifiuti abbandonati", "report-fly-tipping", 1},

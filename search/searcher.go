@@ -139,12 +139,17 @@ func (x *Index) run(ctx context.Context, idx bleve.Index, gen uint64, text strin
 	remembered := func(term, field string, fuzziness int, boost float64) query.Query {
 		return newFuzzyQuery(x.fuzzy, gen, term, field, fuzziness, boost)
 	}
+	var common wordTest
+	if rd, err := readerOf(idx); err == nil {
+		defer func() { _ = rd.Close() }()
+		common = x.commonInDescriptions(ctx, rd, lang)
+	}
 	build := func(fuzzy fuzzyMaker, need int) query.Query {
-		q := textQuery(text, words, lang, fuzzy, need)
+		q := textQuery(text, words, lang, fuzzy, common, need)
 		if alts := t.phrases(lang, text); len(alts) > 0 {
 			qs := []query.Query{q}
 			for _, alt := range alts {
-				qs = append(qs, textQuery(alt, x.hl.queryWords(alt, lang), lang, fuzzy, 1))
+				qs = append(qs, textQuery(alt, x.hl.queryWords(alt, lang), lang, fuzzy, common, 1))
 			}
 			q = query.NewDisjunctionQuery(qs)
 		}
@@ -257,11 +262,7 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, gen uint64, wor
 	if len(words) == 0 || len(words) > maxFuzzyWords {
 		return ""
 	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		return ""
-	}
-	rd, err := adv.Reader()
+	rd, err := readerOf(idx)
 	if err != nil {
 		return ""
 	}
@@ -303,6 +304,15 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, gen uint64, wor
 		return "" // found nothing, or failed
 	}
 	return corrected
+}
+
+// readerOf returns a reader of idx's current snapshot, to be closed.
+func readerOf(idx bleve.Index) (index.IndexReader, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
 }
 
 // known reports whether term is in the dictionary of any of fields.
