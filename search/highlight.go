@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"sportello/catalogue"
@@ -28,7 +27,7 @@ type highlighter struct {
 }
 
 func newHighlighter(im *mapping.IndexMappingImpl) (*highlighter, error) {
-	h := &highlighter{words: unicode.NewUnicodeTokenizer(), analyzers: map[string]analysis.Analyzer{}}
+	h := &highlighter{words: newWordTokenizer(), analyzers: map[string]analysis.Analyzer{}}
 	h.light = im.AnalyzerNamed(analyzerLight)
 	if h.light == nil {
 		return nil, fmt.Errorf("search mapping lacks analyzer %q", analyzerLight)
@@ -138,27 +137,31 @@ func (m *matcher) fragments(text, lang string) []Fragment {
 	if m == nil {
 		return []Fragment{{Text: text}}
 	}
+	// Fragments are pieces of text: the one being built is text[from:at],
+	// marked or not; a piece of the other kind ends it.
 	var out []Fragment
-	add := func(s string, mark bool) {
-		if s == "" {
+	from, at, marked := 0, 0, false
+	add := func(end int, mark bool) {
+		if end == at {
 			return
 		}
-		if n := len(out); n > 0 && out[n-1].Mark == mark {
-			out[n-1].Text += s
-			return
+		if mark != marked && at > from {
+			out = append(out, Fragment{Text: text[from:at], Mark: marked})
+			from = at
 		}
-		out = append(out, Fragment{Text: s, Mark: mark})
+		marked, at = mark, end
 	}
-	pos := 0
 	for _, t := range m.h.words.Tokenize([]byte(text)) {
-		if t.Start < pos || t.End > len(text) {
+		if t.Start < at || t.End > len(text) {
 			continue
 		}
-		add(text[pos:t.Start], false)
-		add(text[t.Start:t.End], m.matches(text[t.Start:t.End], lang))
-		pos = t.End
+		add(t.Start, false)
+		add(t.End, m.matches(text[t.Start:t.End], lang))
 	}
-	add(text[pos:], false)
+	add(len(text), false)
+	if at > from {
+		out = append(out, Fragment{Text: text[from:at], Mark: marked})
+	}
 	return out
 }
 
