@@ -203,6 +203,29 @@ func (s *Service) Online() bool { return s.OnlineForm != nil }
 // Free reports whether the service has no fee.
 func (s *Service) Free() bool { return s.Fee == nil || s.Fee.Amount == 0 }
 
+// Searchable is what a search index reads of a service: its texts and the
+// values searches filter on.
+type Searchable struct {
+	Slug        string
+	Topic       string
+	Audience    []string
+	Online      bool
+	Free        bool
+	Keywords    TextList
+	Title       Text
+	Summary     Text
+	Description Text
+}
+
+// Searchable returns what a search index reads of s; the texts are s's own,
+// not copies.
+func (s *Service) Searchable() *Searchable {
+	return &Searchable{
+		Slug: s.Slug, Topic: s.Topic, Audience: s.Audience, Online: s.Online(), Free: s.Free(),
+		Keywords: s.Keywords, Title: s.Title, Summary: s.Summary, Description: s.Description,
+	}
+}
+
 // For reports whether the service is for the given audience.
 func (s *Service) For(audience string) bool {
 	for _, a := range s.Audience {

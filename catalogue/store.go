@@ -35,10 +35,10 @@ type Store interface {
 	// is left out. A list of services reads those it shows.
 	Summaries(ctx context.Context, slugs []string) (map[string]PackedText, error)
 
-	// EachService calls fn for every published service in catalogue order,
-	// streaming, so that an index of 100k services can be built without
-	// holding them all.
-	EachService(ctx context.Context, fn func(*Service) error) error
+	// EachSearchable calls fn with what the search index reads of every
+	// published service, in catalogue order, streaming, so that an index of
+	// 100k services can be built without holding them all.
+	EachSearchable(ctx context.Context, fn func(*Searchable) error) error
 
 	// Changes returns the services published or updated, and the slugs
 	// archived, after version since, with the version they bring the reader

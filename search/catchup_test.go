@@ -42,9 +42,9 @@ func (s *changingSource) Version(context.Context) (int64, error) {
 	return s.version, nil
 }
 
-func (s *changingSource) EachService(ctx context.Context, fn func(*catalogue.Service) error) error {
+func (s *changingSource) EachSearchable(ctx context.Context, fn func(*catalogue.Searchable) error) error {
 	v, _ := s.Version(ctx)
-	return FromCatalogue(s.at(v), v).EachService(ctx, fn)
+	return FromCatalogue(s.at(v), v).EachSearchable(ctx, fn)
 }
 
 func (s *changingSource) Changes(_ context.Context, since int64) (catalogue.Changes, error) {

@@ -27,7 +27,7 @@ import (
 // Source is what the index is built from. catalogue.Store satisfies it.
 type Source interface {
 	Version(ctx context.Context) (int64, error)
-	EachService(ctx context.Context, fn func(*catalogue.Service) error) error
+	EachSearchable(ctx context.Context, fn func(*catalogue.Searchable) error) error
 }
 
 // ErrLocked means another process has the index directory open.
@@ -259,7 +259,7 @@ func (x *Index) rebuild(ctx context.Context, src Source) error {
 	}
 	n := 0
 	batch := idx.NewBatch()
-	err = src.EachService(ctx, func(s *catalogue.Service) error {
+	err = src.EachSearchable(ctx, func(s *catalogue.Searchable) error {
 		if err := batch.Index(s.Slug, document(s)); err != nil {
 			return fmt.Errorf("index service %q: %w", s.Slug, err)
 		}
@@ -477,7 +477,7 @@ func (x *Index) update(ctx context.Context, src Source, changed []*catalogue.Ser
 			return nil
 		}
 		for _, s := range changed {
-			if err := batch.Index(s.Slug, document(s)); err != nil {
+			if err := batch.Index(s.Slug, document(s.Searchable())); err != nil {
 				return fmt.Errorf("index service %q: %w", s.Slug, err)
 			}
 			if batch.Size() >= batchSize {
@@ -581,12 +581,12 @@ func FromCatalogue(c *catalogue.Catalogue, version int64) Source {
 
 func (s catalogueSource) Version(context.Context) (int64, error) { return s.version, nil }
 
-func (s catalogueSource) EachService(ctx context.Context, fn func(*catalogue.Service) error) error {
+func (s catalogueSource) EachSearchable(ctx context.Context, fn func(*catalogue.Searchable) error) error {
 	for i := range s.c.Services {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := fn(&s.c.Services[i]); err != nil {
+		if err := fn(s.c.Services[i].Searchable()); err != nil {
 			return err
 		}
 	}

@@ -135,15 +135,15 @@ func mappingHash(im *mapping.IndexMappingImpl) (string, error) {
 // back to the default language's fields at query time (see buildQuery), which
 // keeps the index about four times smaller than copying the default text
 // into every language.
-func document(s *catalogue.Service) map[string]any {
+func document(s *catalogue.Searchable) map[string]any {
 	facets := []any{facetTopic + s.Topic}
 	for _, a := range s.Audience {
 		facets = append(facets, facetAudience+a)
 	}
-	if s.Online() {
+	if s.Online {
 		facets = append(facets, facetOnline)
 	}
-	if s.Free() {
+	if s.Free {
 		facets = append(facets, facetFree)
 	}
 	d := map[string]any{fFacet: facets}

@@ -516,7 +516,10 @@ func TestDirectoryIsSharedUntilTheCatalogueChanges(t *testing.T) {
 	})
 }
 
-func TestEachService(t *testing.T) {
+// TestEachSearchable: every published service in catalogue order, each
+// exactly what Service.Searchable gives of it (the store decodes only part
+// of a stored service), stopping at fn's first error.
+func TestEachSearchable(t *testing.T) {
 	eachBackend(t, func(t *testing.T, db *Store) {
 		ctx := context.Background()
 		c := demo(t)
@@ -527,20 +530,37 @@ func TestEachService(t *testing.T) {
 		mustImport(t, db, reversed)
 		mustImport(t, db, c)
 		var got []string
-		err := db.EachService(ctx, func(s *catalogue.Service) error {
+		online, free := 0, 0
+		err := db.EachSearchable(ctx, func(s *catalogue.Searchable) error {
 			got = append(got, s.Slug)
+			if i := len(got) - 1; i < len(c.Services) {
+				if want := c.Services[i].Searchable(); !reflect.DeepEqual(s, want) {
+					t.Errorf("EachSearchable gave %+v, want %+v", s, want)
+				}
+			}
+			if s.Online {
+				online++
+			}
+			if s.Free {
+				free++
+			}
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(got, slugs(c.Services)) {
-			t.Errorf("EachService order differs from the catalogue order")
+			t.Errorf("EachSearchable order differs from the catalogue order")
+		}
+		// The demo has both kinds of each, so that the comparison above
+		// covers them.
+		if online == 0 || online == len(got) || free == 0 || free == len(got) {
+			t.Errorf("%d online and %d free of %d: the demo should have both kinds", online, free, len(got))
 		}
 
 		stop := errors.New("stop")
 		n := 0
-		err = db.EachService(ctx, func(*catalogue.Service) error {
+		err = db.EachSearchable(ctx, func(*catalogue.Searchable) error {
 			n++
 			if n == 3 {
 				return stop
@@ -548,7 +568,7 @@ func TestEachService(t *testing.T) {
 			return nil
 		})
 		if !errors.Is(err, stop) || n != 3 {
-			t.Errorf("EachService after fn failed: %v after %d calls, want stop after 3", err, n)
+			t.Errorf("EachSearchable after fn failed: %v after %d calls, want stop after 3", err, n)
 		}
 	})
 }
