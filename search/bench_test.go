@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"sportello/catalogue"
 	"sportello/catalogue/synthetic"
 )
 
@@ -132,27 +135,71 @@ var benchQueries = []Request{
 // BenchmarkSearch cycles through benchQueries, so after the first round
 // each page comes from the index's cache, as it does for a popular search
 // or a resident going back.
-func BenchmarkSearch(b *testing.B) { benchSearch(b, nil) }
+func BenchmarkSearch(b *testing.B) { benchSearch(b, benchQueries, nil) }
 
 // BenchmarkSearchUncached starts a new index generation before every
 // search, so that each one runs in full: the cost of a query seen for the
 // first time, on an index that has just changed.
-func BenchmarkSearchUncached(b *testing.B) { benchSearch(b, (*Index).invalidate) }
+func BenchmarkSearchUncached(b *testing.B) { benchSearch(b, benchQueries, (*Index).invalidate) }
 
 // BenchmarkSearchNewQuery forgets the result sets and pages before every
 // search but keeps the fuzzy expansions of words already met: the cost of
 // a search nobody asked before, made of words others used (the everyday
 // case, which the load runs' first pass measures).
-func BenchmarkSearchNewQuery(b *testing.B) {
-	benchSearch(b, func(x *Index) {
-		x.sets.clear()
-		x.pages.clear()
-	})
+func BenchmarkSearchNewQuery(b *testing.B) { benchSearch(b, benchQueries, forgetResults) }
+
+// BenchmarkSearchLoadRun is BenchmarkSearchNewQuery with the searches of
+// docs/perf/loadrun.sh, one at a time: the cost of the first pass that
+// decides the load run's p99. With -benchtime 2000x each search runs once,
+// with 4000x twice (the second time with its fuzzy expansions known).
+func BenchmarkSearchLoadRun(b *testing.B) {
+	n := benchServices(b)
+	benchSearch(b, loadRunQueries(synthetic.Generate(n, 1), 2000), forgetResults)
 }
 
-// benchSearch runs benchQueries in turn, calling forget, if any, before
-// each.
-func benchSearch(b *testing.B, forget func(*Index)) {
+// forgetResults forgets the result sets and pages but keeps the fuzzy
+// expansions of words already met.
+func forgetResults(x *Index) {
+	x.sets.clear()
+	x.pages.clear()
+}
+
+// loadRunQueries makes n searches as docs/perf/loadrun.sh does: one to
+// three words (of more than three letters) of the first 3,000 services'
+// English titles, in a language at random, one in five in a topic, one in
+// ten of services online and one in ten for businesses.
+func loadRunQueries(c *catalogue.Catalogue, n int) []Request {
+	var words []string
+	for _, s := range c.Services[:min(3000, len(c.Services))] {
+		for _, w := range strings.Fields(strings.ToLower(s.Title[defaultLang])) {
+			if len(w) > 3 {
+				words = append(words, w)
+			}
+		}
+	}
+	rnd := rand.New(rand.NewPCG(1, 1))
+	out := make([]Request, n)
+	for i := range out {
+		q := make([]string, 1+rnd.IntN(3))
+		for j := range q {
+			q[j] = words[rnd.IntN(len(words))]
+		}
+		r := Request{Query: strings.Join(q, " "), Lang: catalogue.Languages[rnd.IntN(len(catalogue.Languages))]}
+		switch p := rnd.Float64(); {
+		case p < 0.2:
+			r.Topic = c.Topics[rnd.IntN(len(c.Topics))].Slug
+		case p < 0.3:
+			r.Online = true
+		case p < 0.4:
+			r.Audience = "business"
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// benchSearch runs queries in turn, calling forget, if any, before each.
+func benchSearch(b *testing.B, queries []Request, forget func(*Index)) {
 	n := benchServices(b)
 	ctx := context.Background()
 	dir := b.TempDir()
@@ -184,7 +231,7 @@ func benchSearch(b *testing.B, forget func(*Index)) {
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for b.Loop() {
-		q := benchQueries[i%len(benchQueries)]
+		q := queries[i%len(queries)]
 		i++
 		if forget != nil {
 			forget(x)

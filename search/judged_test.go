@@ -139,10 +139,10 @@ var (
 		"fr": {0.91, 0.97, 0.95},
 	}
 	typeFloors = map[string]floor{
-		"everyday": {0.93, 0.98, 0.96},
+		"everyday": {0.95, 0.99, 0.975}, // success@3 and MRR: the targets for independent sets
 		"question": {0.85, 0.95, 0.90},
 	}
-	allFloor = floor{0.92, 0.98, 0.95}
+	allFloor = floor{0.94, 0.99, 0.97}
 	// The held-out paraphrases were never tuned against: their floor
 	// guards against a regression, not a target reached by tuning.
 	heldOutFloor = floor{0.78, 0.88, 0.84}
