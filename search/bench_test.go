@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -164,36 +162,12 @@ func forgetResults(x *Index) {
 	x.pages.clear()
 }
 
-// loadRunQueries makes n searches as docs/perf/loadrun.sh does: one to
-// three words (of more than three letters) of the first 3,000 services'
-// English titles, in a language at random, one in five in a topic, one in
-// ten of services online and one in ten for businesses.
+// loadRunQueries makes n searches as docs/perf/loadrun.sh does
+// (synthetic.Searches).
 func loadRunQueries(c *catalogue.Catalogue, n int) []Request {
-	var words []string
-	for _, s := range c.Services[:min(3000, len(c.Services))] {
-		for _, w := range strings.Fields(strings.ToLower(s.Title[defaultLang])) {
-			if len(w) > 3 {
-				words = append(words, w)
-			}
-		}
-	}
-	rnd := rand.New(rand.NewPCG(1, 1))
-	out := make([]Request, n)
-	for i := range out {
-		q := make([]string, 1+rnd.IntN(3))
-		for j := range q {
-			q[j] = words[rnd.IntN(len(words))]
-		}
-		r := Request{Query: strings.Join(q, " "), Lang: catalogue.Languages[rnd.IntN(len(catalogue.Languages))]}
-		switch p := rnd.Float64(); {
-		case p < 0.2:
-			r.Topic = c.Topics[rnd.IntN(len(c.Topics))].Slug
-		case p < 0.3:
-			r.Online = true
-		case p < 0.4:
-			r.Audience = "business"
-		}
-		out[i] = r
+	var out []Request
+	for _, s := range synthetic.Searches(c, n, 1) {
+		out = append(out, Request{Query: s.Query, Lang: s.Lang, Topic: s.Topic, Audience: s.Audience, Online: s.Online})
 	}
 	return out
 }

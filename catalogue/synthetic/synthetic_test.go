@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"sportello/catalogue"
@@ -133,5 +134,38 @@ func TestGenerateIsDeterministicAndVaried(t *testing.T) {
 	}
 	if n := len(Generate(0, 1).Services); n != 0 {
 		t.Errorf("Generate(0) made %d services", n)
+	}
+}
+
+func TestSearches(t *testing.T) {
+	c := Generate(500, 1)
+	a, b := Searches(c, 200, 1), Searches(c, 200, 1)
+	if !slices.Equal(a, b) {
+		t.Error("the same seed gave different searches")
+	}
+	if slices.Equal(a, Searches(c, 200, 2)) {
+		t.Error("another seed gave the same searches")
+	}
+	filtered := 0
+	for _, s := range a {
+		if n := len(strings.Fields(s.Query)); n < 1 || n > 3 {
+			t.Errorf("%q has %d words, want 1 to 3", s.Query, n)
+		}
+		if !slices.Contains(catalogue.Languages, s.Lang) {
+			t.Errorf("%q is in %q, no catalogue language", s.Query, s.Lang)
+		}
+		n := 0
+		for _, on := range []bool{s.Topic != "", s.Audience != "", s.Online} {
+			if on {
+				n++
+			}
+		}
+		if n > 1 {
+			t.Errorf("%+v has %d filters, want at most one", s, n)
+		}
+		filtered += n
+	}
+	if filtered == 0 || filtered == len(a) {
+		t.Errorf("%d of %d searches filtered, want some", filtered, len(a))
 	}
 }

@@ -37,7 +37,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	mrand "math/rand/v2"
 	"net/url"
 	"os"
 	"slices"
@@ -237,35 +236,12 @@ func readPaths(file string) ([]search, error) {
 	return out, nil
 }
 
-// makeSearches makes 2,000 searches as docs/perf/loadrun.sh does: 1-3
-// words of the first 3,000 English titles, a random language, 40% with a
-// filter.
+// makeSearches makes 2,000 searches as docs/perf/loadrun.sh does
+// (synthetic.Searches).
 func makeSearches(c *catalogue.Catalogue) []search {
-	rng := mrand.New(mrand.NewPCG(1, 2))
-	var words []string
-	for _, s := range c.Services[:min(3000, len(c.Services))] {
-		for _, w := range strings.Fields(strings.ToLower(s.Title["en"])) {
-			if len(w) > 3 {
-				words = append(words, w)
-			}
-		}
-	}
-	out := make([]search, 2000)
-	for i := range out {
-		ws := make([]string, 1+rng.IntN(3))
-		for j := range ws {
-			ws[j] = words[rng.IntN(len(words))]
-		}
-		s := search{q: strings.Join(ws, " "), lang: catalogue.Languages[rng.IntN(len(catalogue.Languages))]}
-		switch r := rng.Float64(); {
-		case r < 0.2:
-			s.topic = c.Topics[rng.IntN(len(c.Topics))].Slug
-		case r < 0.3:
-			s.online = true
-		case r < 0.4:
-			s.audience = "business"
-		}
-		out[i] = s
+	var out []search
+	for _, s := range synthetic.Searches(c, 2000, 2) {
+		out = append(out, search{q: s.Query, lang: s.Lang, topic: s.Topic, audience: s.Audience, online: s.Online})
 	}
 	return out
 }
