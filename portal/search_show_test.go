@@ -17,7 +17,7 @@ func TestSearchShow(t *testing.T) {
 		{
 			name: "results are counted and highlighted", path: "/search?q=bin", status: http.StatusOK,
 			contains: []string{
-				"Search results for “bin”", "11 results", `<mark>bin</mark>`,
+				"Search results for “bin”", "6 results", `<mark>bin</mark>`,
 				`href="/services/report-overflowing-litter-bin"`, `value="bin"`,
 				`name="topic" value="waste-recycling"`, "Can be done online", `<span class="count">(`,
 			},
