@@ -162,8 +162,8 @@ func forgetResults(x *Index) {
 	x.pages.clear()
 }
 
-// loadRunQueries makes n searches as docs/perf/loadrun.sh does
-// (synthetic.Searches).
+// loadRunQueries makes n searches of the kind docs/perf/loadrun.sh
+// makes (synthetic.Searches).
 func loadRunQueries(c *catalogue.Catalogue, n int) []Request {
 	var out []Request
 	for _, s := range synthetic.Searches(c, n, 1) {

@@ -14,11 +14,11 @@ type Search struct {
 	Online                       bool
 }
 
-// Searches makes n searches of c as docs/perf/loadrun.sh does: one to three
-// words (of more than three letters) of the first 3,000 services' English
-// titles, in a language at random, one in five in a topic, one in ten of
-// services online and one in ten for businesses. The same seed gives the
-// same searches.
+// Searches makes n searches of c of the kind docs/perf/loadrun.sh makes
+// (not the same ones: its are drawn by Python): one to three words (of more
+// than three letters) of the first 3,000 services' English titles, in a
+// language at random, one in five in a topic, one in ten of services online
+// and one in ten for businesses. The same seed gives the same searches.
 func Searches(c *catalogue.Catalogue, n int, seed uint64) []Search {
 	var words []string
 	for _, s := range c.Services[:min(3000, len(c.Services))] {

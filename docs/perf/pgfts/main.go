@@ -236,8 +236,8 @@ func readPaths(file string) ([]search, error) {
 	return out, nil
 }
 
-// makeSearches makes 2,000 searches as docs/perf/loadrun.sh does
-// (synthetic.Searches).
+// makeSearches makes 2,000 searches of the kind docs/perf/loadrun.sh
+// makes (synthetic.Searches).
 func makeSearches(c *catalogue.Catalogue) []search {
 	var out []search
 	for _, s := range synthetic.Searches(c, 2000, 2) {
