@@ -146,9 +146,9 @@ func BenchmarkSearchUncached(b *testing.B) { benchSearch(b, benchQueries, (*Inde
 // case, which the load runs' first pass measures).
 func BenchmarkSearchNewQuery(b *testing.B) { benchSearch(b, benchQueries, forgetResults) }
 
-// BenchmarkSearchLoadRun is BenchmarkSearchNewQuery with the searches of
-// docs/perf/loadrun.sh, one at a time: the cost of the first pass that
-// decides the load run's p99. With -benchtime 2000x each search runs once,
+// BenchmarkSearchLoadRun is BenchmarkSearchNewQuery with 2,000 searches of
+// the kind docs/perf/loadrun.sh makes, one at a time: the cost of the first
+// pass that decides the load run's p99. With -benchtime 2000x each search runs once,
 // with 4000x twice (the second time with its fuzzy expansions known).
 func BenchmarkSearchLoadRun(b *testing.B) {
 	n := benchServices(b)
