@@ -201,7 +201,7 @@ func TransactionOf(kind string) string {
 func (s *Service) Online() bool { return s.OnlineForm != nil }
 
 // Free reports whether the service has no fee.
-func (s *Service) Free() bool { return s.Fee == nil || s.Fee.Amount == 0 }
+func (s *Service) Free() bool { return s.Fee.Free() }
 
 // Searchable is what a search index reads of a service: its texts and the
 // values searches filter on.
@@ -254,6 +254,9 @@ type Fee struct {
 	Unit     Text   `json:"unit"`
 	When     string `json:"when"` // FeeOnApplication or FeeOnApproval
 }
+
+// Free reports whether a fee of f costs nothing; a nil fee is none.
+func (f *Fee) Free() bool { return f == nil || f.Amount == 0 }
 
 // Renewal says how long what a service grants lasts (a permit, a licence,
 // a card), counted from the day it is approved, and how many days before it

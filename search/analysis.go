@@ -98,9 +98,9 @@ const (
 
 // registerAnalysis registers the analysis components Bleve lacks: a faster
 // word tokenizer, an accent folding that runs after stemming, a light
-// Catalan stemmer and the memo of stems. Bleve's mappings refer to analysis components by name
-// in its one global registry, so they are registered there, once per
-// process.
+// Catalan stemmer and the memo of stems. Bleve's mappings refer to analysis
+// components by name in its one global registry, so they are registered
+// there, once per process.
 var registerAnalysis = sync.OnceValue(func() error {
 	if err := registry.RegisterTokenizer(wordsName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
 		return newWordTokenizer(), nil

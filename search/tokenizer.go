@@ -18,7 +18,8 @@ const wordsName = "sportello_words"
 // this one 3.7. It knows the word-boundary classes of ASCII, of Latin
 // letters and of the punctuation council texts use; a text with any other
 // character (another script, combining accents, a soft hyphen, an
-// underscore) goes to Bleve's tokenizer whole. TestWordTokenizerMatchesBleve holds the two together.
+// underscore) goes to Bleve's tokenizer whole. TestWordTokenizerMatchesBleve
+// holds the two together.
 type wordTokenizer struct {
 	bleve *bleveunicode.UnicodeTokenizer
 }

@@ -134,7 +134,7 @@ func (f *BusinessFinder) Plan(slug string, answers map[string]bool) (Plan, error
 			if s.ProcessingTimeDays != nil {
 				p.LongestWaitDays = max(p.LongestWaitDays, *s.ProcessingTimeDays)
 			}
-			if s.Fee != nil && s.Fee.Amount != 0 {
+			if !s.Fee.Free() {
 				if feeCurrency != "" && s.Fee.Currency != feeCurrency {
 					return Plan{}, fmt.Errorf("%w: service %q charges in %s but the plan's other fees are in %s; fees in two currencies cannot be added",
 						catalogue.ErrInvalid, s.Slug, s.Fee.Currency, feeCurrency)

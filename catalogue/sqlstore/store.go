@@ -694,7 +694,7 @@ func (st *Store) EachSearchable(ctx context.Context, fn func(*catalogue.Searchab
 		}
 		return fn(&catalogue.Searchable{
 			Slug: s.Slug, Topic: s.Topic, Audience: s.Audience,
-			Online: s.OnlineForm != nil, Free: s.Fee == nil || s.Fee.Amount == 0,
+			Online: s.OnlineForm != nil, Free: s.Fee.Free(),
 			Keywords: s.Keywords, Title: s.Title, Summary: s.Summary, Description: s.Description,
 		})
 	})
@@ -707,17 +707,15 @@ func (st *Store) EachSearchable(ctx context.Context, fn func(*catalogue.Searchab
 // index at 100k services. TestEachSearchable holds it to
 // Service.Searchable.
 type searchableDoc struct {
-	Slug     string             `json:"slug"`
-	Topic    string             `json:"topic"`
-	Audience []string           `json:"audience"`
-	Keywords catalogue.TextList `json:"keywords"`
-	Fee      *struct {
-		Amount int64 `json:"amount"`
-	} `json:"fee"`
-	Title       catalogue.Text `json:"title"`
-	Summary     catalogue.Text `json:"summary"`
-	Description catalogue.Text `json:"description"`
-	OnlineForm  *struct{}      `json:"online_form"`
+	Slug        string             `json:"slug"`
+	Topic       string             `json:"topic"`
+	Audience    []string           `json:"audience"`
+	Keywords    catalogue.TextList `json:"keywords"`
+	Fee         *catalogue.Fee     `json:"fee"`
+	Title       catalogue.Text     `json:"title"`
+	Summary     catalogue.Text     `json:"summary"`
+	Description catalogue.Text     `json:"description"`
+	OnlineForm  *struct{}          `json:"online_form"`
 }
 
 // Changes returns what changed after version since: the services published

@@ -87,7 +87,7 @@ func (s *Handler) apiServiceList(c *fiber.Ctx) error {
 		sum := &d.Services[i]
 		if (f.Topic != "" && sum.Topic != f.Topic) ||
 			(f.Audience != "" && !slices.Contains(sum.Audience, f.Audience)) ||
-			(f.Online && !sum.Online) || (f.Free && sum.Fee != nil && sum.Fee.Amount > 0) {
+			(f.Online && !sum.Online) || (f.Free && !sum.Fee.Free()) {
 			continue
 		}
 		if body.Total >= from && len(page) < per {
@@ -112,7 +112,7 @@ func (s *Handler) apiService(d *web.Directory, sum *catalogue.ServiceSummary, te
 		Slug: sum.Slug, URL: s.BaseURL + web.ServiceURL(sum.Slug), Lang: lang,
 		Title: title, Summary: summary, Topic: sum.Topic, Department: sum.Department,
 		Audience: web.NonNil(sum.Audience), LifeEvents: web.NonNil(sum.LifeEvents),
-		Online: sum.Online, Kind: catalogue.TransactionOf(sum.Kind), Free: sum.Fee == nil || sum.Fee.Amount == 0,
+		Online: sum.Online, Kind: catalogue.TransactionOf(sum.Kind), Free: sum.Fee.Free(),
 		ProcessingTimeDays: sum.ProcessingTimeDays, Languages: web.Translated(sum.Title),
 	}
 	if fb != "" {
