@@ -74,6 +74,7 @@ type Index struct {
 	dir     string
 	log     *slog.Logger
 	mapping *mapping.IndexMappingImpl
+	fields  *docFields // what document fills, from mapping
 	mhash   string
 	hl      *highlighter
 	memos   []*memoFilter // the languages' memos of stems, used while rebuilding
@@ -125,6 +126,10 @@ func Open(ctx context.Context, dir string, src Source, log *slog.Logger) (*Index
 	}
 	x := &Index{dir: dir, log: log.With("component", "search"), mapping: im, mhash: mh, memos: memoFilters(im), sets: newLRU[setKey](setInfo.clone), pages: newLRU[pageKey](Result.clone),
 		fuzzy: newLRU[fuzzyKey](func(t fuzzyTerms) fuzzyTerms { return t }), nearest: newLRU[fuzzyKey](func(n nearest) nearest { return n }), searching: make(chan struct{}, searchers())}
+	x.fields, err = newDocFields(im)
+	if err != nil {
+		return nil, err
+	}
 	x.hl, err = newHighlighter(im)
 	if err != nil {
 		return nil, err
@@ -260,7 +265,7 @@ func (x *Index) rebuild(ctx context.Context, src Source) error {
 	n := 0
 	batch := idx.NewBatch()
 	err = src.EachSearchable(ctx, func(s *catalogue.Searchable) error {
-		if err := batch.Index(s.Slug, document(s)); err != nil {
+		if err := batch.IndexAdvanced(x.fields.document(s)); err != nil {
 			return fmt.Errorf("index service %q: %w", s.Slug, err)
 		}
 		n++
@@ -477,7 +482,7 @@ func (x *Index) update(ctx context.Context, src Source, changed []*catalogue.Ser
 			return nil
 		}
 		for _, s := range changed {
-			if err := batch.Index(s.Slug, document(s.Searchable())); err != nil {
+			if err := batch.IndexAdvanced(x.fields.document(s.Searchable())); err != nil {
 				return fmt.Errorf("index service %q: %w", s.Slug, err)
 			}
 			if batch.Size() >= batchSize {

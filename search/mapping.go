@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -130,13 +132,77 @@ func mappingHash(im *mapping.IndexMappingImpl) (string, error) {
 	return hex.EncodeToString(sum[:8]), nil
 }
 
-// document turns a service into the map Bleve indexes. Only languages the
+// docField is a field of the index with the options and analyzer the
+// mapping gives it.
+type docField struct {
+	name     string
+	options  index.FieldIndexingOptions
+	analyzer analysis.Analyzer
+}
+
+// add adds value to d as this field; pos is the value's place in a list of
+// values, as Bleve's mapping numbers them, and none for a single value.
+func (f docField) add(d *document.Document, value string, pos ...uint64) {
+	d.AddField(document.NewTextFieldCustom(f.name, pos, []byte(value), f.options, f.analyzer))
+}
+
+// docFields are the fields document fills, looked up once in the mapping.
+// Handing Bleve a ready document rather than a map spares it walking the
+// map by reflection and looking each field's mapping and analyzer up by
+// name: 3.5% of the build's CPU at 100k services (docs/performance.md).
+type docFields struct {
+	facet docField
+	langs []langFields // in the order of catalogue.Languages
+}
+
+// langFields are the fields of one language.
+type langFields struct {
+	lang                                                string
+	title, keywords, summary, desc, light, showT, showS docField
+}
+
+func newDocFields(im *mapping.IndexMappingImpl) (*docFields, error) {
+	var missing []string
+	field := func(name string) docField {
+		dm := im.DefaultMapping.Properties[name]
+		if dm == nil || len(dm.Fields) != 1 {
+			missing = append(missing, name)
+			return docField{}
+		}
+		fm := dm.Fields[0]
+		a := im.AnalyzerNamed(fm.Analyzer)
+		if a == nil {
+			missing = append(missing, name)
+		}
+		return docField{name: name, options: fm.Options(), analyzer: a}
+	}
+	fs := &docFields{facet: field(fFacet)}
+	for _, lang := range catalogue.Languages {
+		fs.langs = append(fs.langs, langFields{
+			lang:     lang,
+			title:    field(fTitle + lang),
+			keywords: field(fKeywords + lang),
+			summary:  field(fSummary + lang),
+			desc:     field(fDesc + lang),
+			light:    field(fLight + lang),
+			showT:    field(fShowT + lang),
+			showS:    field(fShowS + lang),
+		})
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("search mapping lacks the fields %v, or their analyzers", missing)
+	}
+	return fs, nil
+}
+
+// document makes the Bleve document of a service. Only languages the
 // service is translated into get fields; searches in another language fall
 // back to the default language's fields at query time (see buildQuery), which
 // keeps the index about four times smaller than copying the default text
 // into every language.
-func document(s *catalogue.Searchable) map[string]any {
-	facets := []any{facetTopic + s.Topic}
+func (fs *docFields) document(s *catalogue.Searchable) *document.Document {
+	d := document.NewDocument(s.Slug)
+	facets := []string{facetTopic + s.Topic}
 	for _, a := range s.Audience {
 		facets = append(facets, facetAudience+a)
 	}
@@ -146,33 +212,30 @@ func document(s *catalogue.Searchable) map[string]any {
 	if s.Free {
 		facets = append(facets, facetFree)
 	}
-	d := map[string]any{fFacet: facets}
-	for _, lang := range catalogue.Languages {
-		title := s.Title[lang]
-		if title == "" && lang != defaultLang {
+	for i, f := range facets {
+		fs.facet.add(d, f, uint64(i))
+	}
+	for _, lf := range fs.langs {
+		title := s.Title[lf.lang]
+		if title == "" && lf.lang != defaultLang {
 			continue
 		}
-		kws := s.Keywords[lang]
-		d[fTitle+lang] = title
-		d[fShowT+lang] = title
-		if sum := s.Summary[lang]; sum != "" {
-			d[fSummary+lang] = sum
-			d[fShowS+lang] = sum
+		lf.title.add(d, title)
+		lf.showT.add(d, title)
+		if sum := s.Summary[lf.lang]; sum != "" {
+			lf.summary.add(d, sum)
+			lf.showS.add(d, sum)
 		}
-		if desc := s.Description[lang]; desc != "" {
-			d[fDesc+lang] = desc
+		if desc := s.Description[lf.lang]; desc != "" {
+			lf.desc.add(d, desc)
 		}
-		light := make([]any, 0, len(kws)+1)
-		light = append(light, title)
-		if len(kws) > 0 {
-			kw := make([]any, len(kws))
-			for i, k := range kws {
-				kw[i] = k
-				light = append(light, k)
-			}
-			d[fKeywords+lang] = kw
+		// The light field holds the title and then the search terms.
+		lf.light.add(d, title, 0)
+		for i, k := range s.Keywords[lf.lang] {
+			lf.keywords.add(d, k, uint64(i))
+			lf.light.add(d, k, uint64(i+1))
 		}
-		d[fLight+lang] = light
 	}
+	d.SetIndexed()
 	return d
 }
