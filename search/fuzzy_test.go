@@ -2,10 +2,15 @@ package search
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"sportello/catalogue"
 )
@@ -82,5 +87,108 @@ func TestFuzzyExpansionFollowsUpdates(t *testing.T) {
 	}
 	if got := search(); len(got) == 0 || got[0] != s.Slug {
 		t.Errorf("after the update, %v; want %s first", got, s.Slug)
+	}
+}
+
+// TestEditMeterCountsAsBleves holds the highlighter's edit distance to
+// Bleve's fuzzy automaton: among the demo's words of each language that
+// begin as the query word does, those it finds within the word's fuzziness
+// are the ones the automaton finds, at the same distances. The query words
+// are words of the demo's light fields in every language and typos of them:
+// a letter changed, dropped, added, and two neighbours swapped.
+func TestEditMeterCountsAsBleves(t *testing.T) {
+	x, _ := openDemo(t)
+	idx, err := x.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := readerOf(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = rd.Close() }()
+	fz := rd.(index.IndexReaderFuzzy)
+	typos := func(w string) []string {
+		r := []rune(w)
+		out := []string{w}
+		for i := 1; i < len(r); i += 2 {
+			out = append(out,
+				string(slices.Concat(r[:i], []rune{'x'}, r[i+1:])),
+				string(slices.Concat(r[:i], r[i+1:])),
+				string(slices.Concat(r[:i], []rune{'é'}, r[i:])))
+			if i+1 < len(r) {
+				out = append(out, string(slices.Concat(r[:i], []rune{r[i+1], r[i]}, r[i+2:])))
+			}
+		}
+		return out
+	}
+	checked := 0
+	for _, lang := range catalogue.Languages {
+		field := fLight + lang
+		d, err := idx.FieldDict(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var terms []string
+		for {
+			e, err := d.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				break
+			}
+			terms = append(terms, e.Term)
+		}
+		_ = d.Close()
+		for i := 0; i < len(terms); i += 9 {
+			for _, typo := range typos(terms[i]) {
+				f := fuzziness(typo)
+				if f == 0 {
+					continue
+				}
+				m := newEditMeter(typo)
+				_, size := utf8.DecodeRuneInString(typo)
+				var got fuzzyTerms
+				for _, term := range terms {
+					if dist := m.distance(term, f); strings.HasPrefix(term, typo[:size]) && dist <= f {
+						got.terms = append(got.terms, term)
+						got.dists = append(got.dists, uint8(dist))
+					}
+				}
+				want := bleveFuzzy(t, fz, field, typo, f)
+				if g, w := fmt.Sprint(got.terms, got.dists), fmt.Sprint(want.terms, want.dists); g != w {
+					t.Errorf("%s %q (fuzziness %d): %s, Bleve's automaton %s", field, typo, f, g, w)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("checked %d words, want 1000 or more", checked)
+	}
+}
+
+// bleveFuzzy is the expansion of term by Bleve's fuzzy automaton, the first
+// rune fixed.
+func bleveFuzzy(t *testing.T, fz index.IndexReaderFuzzy, field, term string, fuzziness int) fuzzyTerms {
+	t.Helper()
+	_, size := utf8.DecodeRuneInString(term)
+	d, err := fz.FieldDictFuzzy(field, term, fuzziness, term[:size])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = d.Close() }()
+	var ft fuzzyTerms
+	for {
+		e, err := d.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e == nil {
+			return ft
+		}
+		ft.terms = append(ft.terms, e.Term)
+		ft.dists = append(ft.dists, e.EditDistance)
 	}
 }

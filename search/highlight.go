@@ -77,15 +77,25 @@ func (h *highlighter) queryWords(text, lang string) []qword {
 type matcher struct {
 	h     *highlighter
 	stems map[string]map[string]bool // lang -> analysed query terms
-	light []string
-	known map[wordIn]bool // words already decided
+	light []lightWord                // the query's words, lightly analysed
+	known map[wordIn]bool            // words already decided
+}
+
+// lightWord is a query word as fuzzy matching sees it: a text's word
+// within its fuzziness matches it, as it does in a search.
+type lightWord struct {
+	meter     *editMeter
+	fuzziness int
 }
 
 // wordIn is a word of a text in a language.
 type wordIn struct{ word, lang string }
 
 func (h *highlighter) matcher(text string, words []string, lang string) *matcher {
-	m := &matcher{h: h, stems: map[string]map[string]bool{}, light: words, known: map[wordIn]bool{}}
+	m := &matcher{h: h, stems: map[string]map[string]bool{}, known: map[wordIn]bool{}}
+	for _, w := range words {
+		m.light = append(m.light, lightWord{newEditMeter(w), fuzziness(w)})
+	}
 	// Hits show texts in the search language or, untranslated, in the
 	// default one.
 	for _, l := range []string{lang, defaultLang} {
@@ -120,7 +130,7 @@ func (m *matcher) match(word, lang string) bool {
 	for _, t := range m.h.light.Analyze([]byte(word)) {
 		lw := string(t.Term)
 		for _, q := range m.light {
-			if lw == q || (fuzziness(q) > 0 && levenshtein(lw, q, fuzziness(q)) <= fuzziness(q)) {
+			if q.meter.distance(lw, q.fuzziness) <= q.fuzziness {
 				return true
 			}
 		}
@@ -226,33 +236,61 @@ func snippet(frags []Fragment) []Fragment {
 	return out
 }
 
-// levenshtein returns the edit distance of a and b, or limit+1 as soon as
-// it is known to exceed limit.
-func levenshtein(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
+// editMeter measures the edit distance of words from one query word: the
+// fewest insertions, deletions and substitutions of a letter and swaps of
+// two neighbouring letters that turn one into the other (the optimal string
+// alignment distance), as Bleve's fuzzy automaton counts it when a search
+// matches words fuzzily, so that what a search found by a typo is marked.
+// It reuses its rows from one word to the next.
+type editMeter struct {
+	word, term    []rune
+	pp, prev, cur []int // rows i-2, i-1 and i of the distance table
+}
+
+func newEditMeter(word string) *editMeter {
+	return &editMeter{word: []rune(word)}
+}
+
+// distance returns the edit distance of term from the word, or limit+1 if
+// it is more than limit.
+func (m *editMeter) distance(term string, limit int) int {
+	m.term = m.term[:0]
+	for _, r := range term {
+		m.term = append(m.term, r)
+	}
+	a, b := m.word, m.term
+	if d := len(a) - len(b); d > limit || -d > limit {
 		return limit + 1
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	n := len(b) + 1
+	if cap(m.cur) < n {
+		m.pp, m.prev, m.cur = make([]int, n), make([]int, n), make([]int, n)
+	}
+	pp, prev, cur := m.pp[:n], m.prev[:n], m.cur[:n]
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
+		best := i
+		for j := 1; j < n; j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			best = min(best, cur[j])
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, pp[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
 		}
+		// No later row is below this one's least (a swap from the row
+		// before costs no less than the substitution that reaches this one).
 		if best > limit {
 			return limit + 1
 		}
-		prev, cur = cur, prev
+		pp, prev, cur = prev, cur, pp
 	}
-	return prev[len(rb)]
+	return min(prev[n-1], limit+1)
 }

@@ -309,6 +309,8 @@ func TestHighlight(t *testing.T) {
 	}{
 		{"en", "bin collection", "report-missed-bin-collection", []string{"bin", "collection"}},
 		{"en", "colection", "report-missed-bin-collection", []string{"collection"}},
+		// Two letters swapped are one edit, for the search and the marks.
+		{"en", "parknig", "resident-parking-permit", []string{"parking"}},
 		{"en", "parking permits", "resident-parking-permit", []string{"parking", "permit"}},
 		{"es", "basura", "report-missed-bin-collection", []string{"basura"}},
 		{"ca", "escombraries", "order-a-new-bin", []string{"d'escombraries"}},
@@ -444,6 +446,9 @@ func TestDidYouMean(t *testing.T) {
 		{"es", "empadronamineto", "empadronamiento"},
 		{"fr", "blue badge", ""}, // English, found across languages: not "bleue"
 		{"it", "padrón", ""},
+		// As close to "older" and "patch", but in more services.
+		{"en", "oxder", "order"},
+		{"en", "pxtch", "pitch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang+"/"+tt.query, func(t *testing.T) {

@@ -267,10 +267,6 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, gen uint64, wor
 		return ""
 	}
 	defer func() { _ = rd.Close() }()
-	fz, ok := rd.(index.IndexReaderFuzzy)
-	if !ok {
-		return ""
-	}
 	others := make([]string, 0, len(catalogue.Languages))
 	for _, l := range catalogue.Languages {
 		if l != lang {
@@ -285,7 +281,7 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, gen uint64, wor
 		if known(rd, []string{fLight + lang}, w) || x.knownInText(rd, w, lang) {
 			continue
 		}
-		best, dist := x.closest(fz, gen, fLight+lang, w)
+		best, dist := x.closest(ctx, rd, gen, fLight+lang, w)
 		// A word of another language ("padrón" in Italian, "blue" in
 		// French) is what the resident meant unless it is a long word one
 		// letter away from a word of the search language ("grafiti" in
@@ -362,10 +358,12 @@ type nearest struct {
 // distance (the most frequent among equals) and its distance, or "". The
 // answer is kept per index generation, as fuzzy expansions are (fuzzy.go):
 // walking a large dictionary with a Levenshtein automaton costs more than
-// many searches, and the words residents type repeat.
-func (x *Index) closest(fz index.IndexReaderFuzzy, gen uint64, field, w string) (string, int) {
+// many searches, and the words residents type repeat. The automaton's walk
+// gives no term's frequency, so those of the nearest are looked up.
+func (x *Index) closest(ctx context.Context, rd index.IndexReader, gen uint64, field, w string) (string, int) {
 	f := fuzziness(w)
-	if f == 0 {
+	fz, ok := rd.(index.IndexReaderFuzzy)
+	if f == 0 || !ok {
 		return "", 0
 	}
 	key := fuzzyKey{gen: gen, field: field, term: w, fuzziness: f}
@@ -377,7 +375,8 @@ func (x *Index) closest(fz index.IndexReaderFuzzy, gen uint64, field, w string) 
 		return "", 0
 	}
 	defer func() { _ = d.Close() }()
-	best, bestDist, bestCount := "", f+1, uint64(0)
+	var nearestTerms []string
+	bestDist := f + 1
 	for {
 		e, err := d.Next()
 		if err != nil {
@@ -386,9 +385,17 @@ func (x *Index) closest(fz index.IndexReaderFuzzy, gen uint64, field, w string) 
 		if e == nil {
 			break
 		}
-		dist := levenshtein(e.Term, w, f)
-		if dist < bestDist || (dist == bestDist && e.Count > bestCount) {
-			best, bestDist, bestCount = e.Term, dist, e.Count
+		switch dist := int(e.EditDistance); {
+		case dist < bestDist:
+			nearestTerms, bestDist = append(nearestTerms[:0], e.Term), dist
+		case dist == bestDist:
+			nearestTerms = append(nearestTerms, e.Term)
+		}
+	}
+	best, bestCount := "", uint64(0)
+	for _, t := range nearestTerms {
+		if n := docFreq(ctx, rd, field, []byte(t)); best == "" || n > bestCount {
+			best, bestCount = t, n
 		}
 	}
 	x.nearest.put(key, nearest{best, bestDist})
