@@ -81,11 +81,13 @@ type matcher struct {
 	known map[wordIn]bool            // words already decided
 }
 
-// lightWord is a query word as fuzzy matching sees it: a text's word
-// within its fuzziness matches it, as it does in a search.
+// lightWord is a query word as fuzzy matching sees it: a text's word that
+// begins with the same letter and is within its fuzziness matches it, as it
+// does in a search.
 type lightWord struct {
 	meter     *editMeter
 	fuzziness int
+	first     string // the word's first letter
 }
 
 // wordIn is a word of a text in a language.
@@ -94,7 +96,13 @@ type wordIn struct{ word, lang string }
 func (h *highlighter) matcher(text string, words []string, lang string) *matcher {
 	m := &matcher{h: h, stems: map[string]map[string]bool{}, known: map[wordIn]bool{}}
 	for _, w := range words {
-		m.light = append(m.light, lightWord{newEditMeter(w), fuzziness(w)})
+		// The words of how people ask ("how", "a") are not what they
+		// look for, and the search does not look for them either.
+		if len(h.analyzers[lang].Analyze([]byte(w))) == 0 {
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(w)
+		m.light = append(m.light, lightWord{newEditMeter(w), fuzziness(w), w[:size]})
 	}
 	// Hits show texts in the search language or, untranslated, in the
 	// default one.
@@ -130,7 +138,7 @@ func (m *matcher) match(word, lang string) bool {
 	for _, t := range m.h.light.Analyze([]byte(word)) {
 		lw := string(t.Term)
 		for _, q := range m.light {
-			if q.meter.distance(lw, q.fuzziness) <= q.fuzziness {
+			if strings.HasPrefix(lw, q.first) && q.meter.distance(lw, q.fuzziness) <= q.fuzziness {
 				return true
 			}
 		}
@@ -285,8 +293,9 @@ func (m *editMeter) distance(term string, limit int) int {
 			cur[j] = v
 			best = min(best, v)
 		}
-		// No later row is below this one's least (a swap from the row
-		// before costs no less than the substitution that reaches this one).
+		// No later row is below this one's least: a swap into the next row
+		// costs one more than the match that carries the same cell of the
+		// row before into this one.
 		if best > limit {
 			return limit + 1
 		}

@@ -165,7 +165,7 @@ func newDocFields(im *mapping.IndexMappingImpl) (*docFields, error) {
 	var missing []string
 	field := func(name string) docField {
 		dm := im.DefaultMapping.Properties[name]
-		if dm == nil || len(dm.Fields) != 1 {
+		if dm == nil || len(dm.Fields) != 1 || dm.Fields[0].Type != "text" || dm.Fields[0].Name != "" {
 			missing = append(missing, name)
 			return docField{}
 		}
@@ -190,7 +190,7 @@ func newDocFields(im *mapping.IndexMappingImpl) (*docFields, error) {
 		})
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("search mapping lacks the fields %v, or their analyzers", missing)
+		return nil, fmt.Errorf("search mapping lacks the text fields %v, or their analyzers", missing)
 	}
 	return fs, nil
 }

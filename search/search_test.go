@@ -349,6 +349,25 @@ func TestHighlight(t *testing.T) {
 	}
 }
 
+// TestMarksWhatTheSearchFinds checks the words the highlighter marks
+// against those a search matches: stems, and typos with the first letter
+// right, but not the words of how people ask.
+func TestMarksWhatTheSearchFinds(t *testing.T) {
+	x, _ := openDemo(t)
+	const query = "parking for a week"
+	m := x.hl.matcher(query, x.hl.lightTerms(query), "en")
+	for word, want := range map[string]bool{
+		"parking": true, "parked": true, "week": true,
+		"parknig": true,                    // two letters swapped: one edit
+		"barking": false, "aprking": false, // the first letter wrong
+		"a": false, "for": false,
+	} {
+		if got := m.matches(word, "en"); got != want {
+			t.Errorf("%q marked %v, want %v", word, got, want)
+		}
+	}
+}
+
 func TestHighlightNeverPassesMarkup(t *testing.T) {
 	x, _ := openDemo(t)
 	c := demoCatalogue(t)
@@ -446,9 +465,13 @@ func TestDidYouMean(t *testing.T) {
 		{"es", "empadronamineto", "empadronamiento"},
 		{"fr", "blue badge", ""}, // English, found across languages: not "bleue"
 		{"it", "padrón", ""},
-		// As close to "older" and "patch", but in more services.
+		// Of equally near words, the one in more services: "order" (4)
+		// and not "older" (2), "pitch" (3) and not "patch" (1), "bill" (3)
+		// and not "bull" (1), "change" (4) and not "charge" (2).
 		{"en", "oxder", "order"},
 		{"en", "pxtch", "pitch"},
+		{"en", "bxll", "bill"},
+		{"en", "chaxge", "change"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang+"/"+tt.query, func(t *testing.T) {

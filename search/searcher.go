@@ -357,7 +357,7 @@ type nearest struct {
 // closest returns the term of field's dictionary nearest to w by edit
 // distance (the most frequent among equals) and its distance, or "". The
 // answer is kept per index generation, as fuzzy expansions are (fuzzy.go):
-// walking a large dictionary with a Levenshtein automaton costs more than
+// walking a large dictionary with a fuzzy automaton costs more than
 // many searches, and the words residents type repeat. The automaton's walk
 // gives no term's frequency, so those of the nearest are looked up.
 func (x *Index) closest(ctx context.Context, rd index.IndexReader, gen uint64, field, w string) (string, int) {
