@@ -269,6 +269,54 @@ func TestActingAuthorisation(t *testing.T) {
 	}
 }
 
+// TestStaffSeeForWhomAndByWhom checks that a caseworker's page of an
+// application says the organisation it was made for and the representative
+// who sent it, and says neither of one the applicant sent for themselves.
+func TestStaffSeeForWhomAndByWhom(t *testing.T) {
+	site := startLiveSite(t, ownCatalogue)
+	ctx := context.Background()
+	st := acting.New(site.db, nil, nil)
+	apps, err := applications.New(site.db, applications.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ownerID := site.browserAs(t, "Marta Ferri")
+	_, repID := site.browserAs(t, "Jordi Puig")
+	org, err := st.Register(ctx, acting.Organisation{Name: "Forno Ferri SL", TaxID: "B11111111", ConfirmedBy: acting.ConfirmedByIdP}, ownerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := site.store.Service(ctx, "tax-certificate-request")
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit := func(orgID, by int64) string {
+		token, err := applications.NewToken()
+		if err != nil {
+			t.Fatal(err)
+		}
+		app, err := apps.Submit(ctx, applications.SubmitInput{Token: token, Service: svc, PersonID: ownerID, OrganisationID: orgID, SubmittedBy: by})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "/staff/applications/" + app.Reference.String()
+	}
+	forOrg, sentByRep, own := submit(org.ID, 0), submit(0, repID), submit(0, 0)
+
+	staff := site.browser(t, followRedirects)
+	staff.signIn("caseworker", "/account")
+	staff.get("/?lang=en")
+	must(t, staff.get(forOrg), http.StatusOK, `id="application-for"`, "For:</strong> Forno Ferri SL (tax ID B11111111)")
+	must(t, staff.get(sentByRep), http.StatusOK, `id="application-sent-by"`, "Sent by:</strong> Jordi Puig, the applicant&#39;s representative")
+	r := staff.get(own)
+	must(t, r, http.StatusOK)
+	if strings.Contains(r.body, `id="application-for"`) || strings.Contains(r.body, `id="application-sent-by"`) {
+		t.Errorf("the applicant's own application names an organisation or a representative\n%s", excerptMain(r.body))
+	}
+	staff.get("/?lang=es")
+	must(t, staff.get(sentByRep), http.StatusOK, "Enviada por:</strong> Jordi Puig, representante de la persona solicitante")
+}
+
 func organisationPath(id int64) string {
 	return "/account/organisations/" + strconv.FormatInt(id, 10)
 }

@@ -291,7 +291,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.reports = reportstaff.New(s.Shared, deps.Reports, &cfg.Map)
 	}
 	s.apply.People = deps.People
-	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay, deps.People)
+	var orgs staff.Organisations
+	if deps.Acting != nil {
+		orgs = deps.Acting
+	}
+	s.staff = staff.New(s.Shared, deps.Applications, deps.Forms, s.access, s.apply, s.pay, deps.People, orgs)
 	engine, err := web.NewEngine(templates.FS, site)
 	if err != nil {
 		return nil, err

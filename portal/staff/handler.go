@@ -4,9 +4,12 @@
 package staff
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"sportello/accounts"
+	"sportello/acting"
 	"sportello/applications"
 	"sportello/applications/forms"
 	"sportello/portal/access"
@@ -24,12 +27,20 @@ type Handler struct {
 	apply  *apply.Handler
 	pay    *pay.Handler
 	people accounts.People
+	orgs   Organisations
+}
+
+// Organisations names the organisations applications are made for.
+type Organisations interface {
+	Organisation(ctx context.Context, id int64) (acting.Organisation, error)
 }
 
 // New returns the caseworkers' pages' handler. people names who did what in
-// an application's history; nil shows their roles only.
-func New(sh *web.Shared, apps *applications.Store, fv *forms.Validator, acc *access.Access, ap *apply.Handler, p *pay.Handler, people accounts.People) *Handler {
-	return &Handler{Shared: sh, apps: apps, forms: fv, access: acc, apply: ap, pay: p, people: people}
+// an application's history and who sent it for the applicant; nil shows
+// their roles only. orgs names the organisation an application is made
+// for; nil leaves it out.
+func New(sh *web.Shared, apps *applications.Store, fv *forms.Validator, acc *access.Access, ap *apply.Handler, p *pay.Handler, people accounts.People, orgs Organisations) *Handler {
+	return &Handler{Shared: sh, apps: apps, forms: fv, access: acc, apply: ap, pay: p, people: people, orgs: orgs}
 }
 
 // Routes mounts the caseworkers' pages behind staffOnly.

@@ -2,12 +2,14 @@ package staff
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"sportello/acting"
 	"sportello/applications"
 	"sportello/portal/apply"
 	"sportello/portal/pay"
@@ -31,6 +33,9 @@ type staffApplicationPage struct {
 	Errors   []apply.ErrorLink
 	Notice   string
 	Question string
+	// For names the organisation it was made for, SentBy the representative
+	// who sent it for the applicant; "" when none.
+	For, SentBy string
 	// Payments is the fee's part of the page (payment_section.go), shown
 	// when the application has a fee.
 	Payments pay.StaffSection
@@ -75,7 +80,7 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 	if err != nil {
 		return staffApplicationPage{}, err
 	}
-	names, err := s.actorNames(ctx, app.Events, audit)
+	names, err := s.actorNames(ctx, app, audit)
 	if err != nil {
 		return staffApplicationPage{}, err
 	}
@@ -95,6 +100,15 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 	}
 	if app.Status == applications.StatusMoreInfoNeeded {
 		page.Question = apply.Question(app)
+	}
+	if page.For, err = s.organisationOf(c, app); err != nil {
+		return staffApplicationPage{}, err
+	}
+	if app.SubmittedBy != 0 {
+		page.SentBy = web.T(c, "staff.representative_unnamed")
+		if name := names[app.SubmittedBy]; name != "" {
+			page.SentBy = web.T(c, "staff.representative", "Name", name)
+		}
 	}
 	if app.Fee != nil {
 		if page.Payments, err = s.pay.StaffSectionOf(c, app); err != nil {
@@ -127,13 +141,30 @@ func staffActionKey(kind string, st applications.Status) string {
 	return "staff.action." + string(st)
 }
 
-// actorNames names the people in an application's history and audit log.
-func (s *Handler) actorNames(ctx context.Context, events []applications.Event, audit []applications.AuditEntry) (map[int64]string, error) {
+// organisationOf names the organisation app was made for, with its tax
+// ID, or "" when none (or when it is no longer known).
+func (s *Handler) organisationOf(c *fiber.Ctx, app *applications.Application) (string, error) {
+	if app.OrganisationID == 0 || s.orgs == nil {
+		return "", nil
+	}
+	org, err := s.orgs.Organisation(c.UserContext(), app.OrganisationID)
+	if errors.Is(err, acting.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return web.T(c, "staff.organisation", "Name", org.Name, "TaxID", org.TaxID), nil
+}
+
+// actorNames names the people in an application's history and audit log,
+// and who sent it for the applicant.
+func (s *Handler) actorNames(ctx context.Context, app *applications.Application, audit []applications.AuditEntry) (map[int64]string, error) {
 	if s.people == nil {
 		return nil, nil
 	}
-	var ids []int64
-	for _, e := range events {
+	ids := []int64{app.SubmittedBy}
+	for _, e := range app.Events {
 		ids = append(ids, e.ActorPersonID)
 	}
 	for _, e := range audit {
