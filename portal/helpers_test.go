@@ -164,6 +164,7 @@ func openDemo(ctx context.Context, dir string, log *slog.Logger) (*store.DB, *sq
 		Appointments: appointments.New(db, appointments.Options{Calendar: calendar.New(db, nil)}),
 		Assist:       assist.New(db, apps, nil, log),
 		Acting:       acting.New(db, nil, nil),
+		RateLimits:   db,
 		Open311: open311.Options{
 			Reports: reports.New(db, apps, reports.Options{Area: &testMap.Area, Logger: log}), Keys: reports.NewAPIKeys(db, nil),
 		},

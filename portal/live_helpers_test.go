@@ -27,6 +27,7 @@ import (
 	"sportello/reports"
 	"sportello/search"
 	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // The live site: the portal on a real loopback listener with its own
@@ -123,6 +124,10 @@ func startLiveSite(t testing.TB, opts ...siteOption) *liveSite {
 	}
 	site := &liveSite{db: fixture.db, store: fixture.store, index: fixture.index}
 	deps := fixture.deps
+	// Each site counts its own clients' requests for the rate limits, as
+	// a deployment of its own would: the tests' sign-ins from one address
+	// would otherwise add up to the limit.
+	deps.RateLimits = storetest.Open(t, store.DialectSQLite)
 	if o.ownCatalogue {
 		var err error
 		site.db, site.store, site.index, deps, err = openDemo(context.Background(), t.TempDir(), log)

@@ -36,8 +36,8 @@ func (s *Server) routes(app *fiber.App) {
 		app.Use(auth.DevIdPPath, adaptor.HTTPHandler(http.StripPrefix(auth.DevIdPPath, s.idp)))
 	}
 	app.Use(s.auth.Sessions(), s.privateWhenSignedIn, s.auth.CSRF())
-	app.Get(auth.PathLogin, s.auth.RateLimit(), s.auth.Login)
-	app.Get(auth.PathCallback, s.auth.RateLimit(), s.auth.Callback)
+	app.Get(auth.PathLogin, s.signInLimit, s.auth.Login)
+	app.Get(auth.PathCallback, s.signInLimit, s.auth.Callback)
 	app.Post(auth.PathLogout, s.auth.Logout)
 	app.Post(auth.PathBackChannelLogout, s.auth.BackChannelLogout)
 	app.Get(auth.PathAccount, s.auth.Account)

@@ -158,6 +158,10 @@ type Deps struct {
 	// whom (portal/onbehalf, portal/access); nil leaves the pages out and
 	// lets each person see only their own applications.
 	Acting acting.Store
+	// RateLimits counts the requests the rate limits limit (sign-in, page
+	// feedback, Open311's service requests): a *store.DB, so that every
+	// instance on the database counts the same. Required.
+	RateLimits web.Counter
 	// Open311 are the reports and the API keys of the Open311 GeoReport v2
 	// API (/open311/v2, and /staff/open311-keys for administrators);
 	// with its Reports nil the API is left out. Its Forms default to
@@ -195,7 +199,10 @@ type Server struct {
 	open311  *open311.Handler
 	payments *payments.Service
 	access   *access.Access
-	app      *fiber.App
+	// signInLimit limits sign-in starts and callbacks per client address
+	// (auth.Config.SignInRateLimit a minute, across the instances).
+	signInLimit fiber.Handler
+	app         *fiber.App
 	// engine renders the cached part of pages outside a request.
 	engine *web.Engine
 	// secretRoutes are the patterns of the routes whose path holds a
@@ -225,8 +232,8 @@ var DefaultTopTasks = []string{
 // New builds the portal: it parses the templates, fingerprints the assets and
 // loads the catalogue directory. Routes are in routes.go.
 func New(cfg Config, deps Deps) (*Server, error) {
-	if deps.Catalogue == nil || deps.Search == nil || deps.Auth == nil || deps.Applications == nil || deps.Forms == nil || deps.Payments == nil {
-		return nil, errors.New("portal: a catalogue store, a searcher, sign-in, an application store, a form validator and a payments service are required")
+	if deps.Catalogue == nil || deps.Search == nil || deps.Auth == nil || deps.Applications == nil || deps.Forms == nil || deps.Payments == nil || deps.RateLimits == nil {
+		return nil, errors.New("portal: a catalogue store, a searcher, sign-in, an application store, a form validator, a payments service and a rate limits' counter are required")
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -271,7 +278,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.Shared = &web.Shared{
 		Site: site, Log: cfg.Log.With("component", "portal"), BaseURL: cfg.BaseURL,
 		TimeZone: cfg.TimeZone, Catalogue: deps.Catalogue,
-		TopTasks: cfg.TopTasks,
+		TopTasks: cfg.TopTasks, Counter: deps.RateLimits,
 	}
 	if err := s.Shared.Reload(context.Background()); err != nil {
 		return nil, err
@@ -282,6 +289,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.signInLimit = web.RateLimit{
+		Name: "sign-in", Max: deps.Auth.Config().SignInRateLimit, Window: time.Minute,
+		Refuse: func(c *fiber.Ctx) error {
+			return web.NewError(fiber.StatusTooManyRequests, "auth.error.rate_limited", nil)
+		},
+	}.Handler(deps.RateLimits)
 	s.access = &access.Access{Shared: s.Shared, Apps: deps.Applications, Auth: deps.Auth, Acting: deps.Acting}
 	s.pay = pay.New(s.Shared, deps.Payments, deps.Applications, s.access)
 	s.apply = apply.New(s.Shared, deps.Catalogue, deps.Applications, deps.Forms, deps.Auth, s.access, s.pay)

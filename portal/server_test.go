@@ -15,6 +15,8 @@ import (
 	"sportello/catalogue"
 	"sportello/catalogue/sqlstore"
 	"sportello/portal/auth"
+	"sportello/store"
+	"sportello/store/storetest"
 )
 
 // newOwnServer is a portal over its own SQLite store with the demo
@@ -145,6 +147,8 @@ func TestTrustedProxies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			log := slog.New(slog.DiscardHandler)
 			deps := fixture.deps
+			// Counts of their own: every subtest's clients start afresh.
+			deps.RateLimits = storetest.Open(t, store.DialectSQLite)
 			var err error
 			deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 1}, fixture.db, log)
 			if err != nil {
@@ -177,4 +181,52 @@ func TestTrustedProxies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRateLimitsAcrossInstances: two servers on one database share the
+// sign-in limit, so a client cannot spread its attempts over the instances
+// behind a load balancer; the one over the limit is told when to try again.
+func TestRateLimitsAcrossInstances(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		log := slog.New(slog.DiscardHandler)
+		server := func(counts *store.DB) *Server {
+			deps := fixture.deps
+			deps.RateLimits = counts
+			var err error
+			deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 3}, fixture.db, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := New(Config{BaseURL: "https://portanova.example", TrustedProxies: []string{"0.0.0.0"}, Log: log}, deps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return srv
+		}
+		one, two := server(db), server(storetest.Reopen(t, db))
+		// A sign-in that returns elsewhere is refused (400) after the
+		// limit has counted it.
+		signIn := func(srv *Server, client string) *http.Response {
+			req := httptest.NewRequest(http.MethodGet, auth.PathLogin+"?return_to=//elsewhere.example", nil)
+			req.Header.Set(fiber.HeaderXForwardedFor, client)
+			res, err := srv.App().Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res
+		}
+		for i, srv := range []*Server{one, two, one} {
+			if got := signIn(srv, "192.0.2.1").StatusCode; got != http.StatusBadRequest {
+				t.Fatalf("sign-in %d, on instance %d: %d, want 400 (within the limit)", i+1, i%2+1, got)
+			}
+		}
+		res := signIn(two, "192.0.2.1")
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get(fiber.HeaderRetryAfter) == "" {
+			t.Errorf("the fourth sign-in, on the second instance: %d, Retry-After %q; want 429 and when to try again", res.StatusCode, res.Header.Get(fiber.HeaderRetryAfter))
+		}
+		if got := signIn(two, "192.0.2.2").StatusCode; got != http.StatusBadRequest {
+			t.Errorf("another client's first sign-in: %d, want 400", got)
+		}
+	})
 }

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync/atomic"
 
 	"github.com/pressly/goose/v3"
 )
@@ -51,6 +52,9 @@ type DB struct {
 	url string
 	// channel is where changes are announced (changes.go); "" on SQLite.
 	channel string
+	// rateSweep is when this process last deleted the rate limits' ended
+	// windows (ratelimits.go), in Unix milliseconds.
+	rateSweep atomic.Int64
 }
 
 // Open opens the database at databaseURL and applies the migrations. A URL

@@ -132,7 +132,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Applications: apps, Forms: validator, Payments: pay, SavedAnswers: alerts.Answers(people), People: people,
 		Notifications: mail.outbox, SupportAlerts: alerts, Accounts: people,
 		Metrics: m, Ready: probe, Outbox: mail.outbox, Holidays: holidays, Reports: places, Appointments: appts,
-		Assist: counter, Acting: acting.New(db, nil, nil),
+		Assist: counter, Acting: acting.New(db, nil, nil), RateLimits: db,
 		Open311: open311.Options{
 			Reports: places, Keys: reports.NewAPIKeys(db, nil), Jurisdiction: cfg.Open311Jurisdiction,
 		},

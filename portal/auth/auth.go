@@ -8,8 +8,8 @@
 //
 //	app.Use(a.Sessions())            // puts the *web.Viewer in Locals
 //	app.Use(a.CSRF())                // checks every unsafe request, sets the token
-//	app.Get(auth.PathLogin, a.RateLimit(), a.Login)
-//	app.Get(auth.PathCallback, a.RateLimit(), a.Callback)
+//	app.Get(auth.PathLogin, signInLimit, a.Login)    // Config.SignInRateLimit, web.RateLimit
+//	app.Get(auth.PathCallback, signInLimit, a.Callback)
 //	app.Post(auth.PathLogout, a.Logout)
 //	app.Post(auth.PathBackChannelLogout, a.BackChannelLogout)
 //	app.Get(auth.PathAccount, a.Account)
@@ -30,7 +30,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"sportello/accounts"
@@ -45,7 +44,6 @@ type Auth struct {
 	sessions *session.Store
 	rp       *lazyProvider
 	csrf     fiber.Handler
-	limiter  fiber.Handler
 	now      func() time.Time
 
 	cookieName     string
@@ -149,13 +147,6 @@ func New(cfg Config, people accounts.Sessions, log *slog.Logger, csrfExempt ...s
 			return web.NewError(fiber.StatusForbidden, "auth.error.csrf", err)
 		},
 	})
-	a.limiter = limiter.New(limiter.Config{
-		Max:        cfg.SignInRateLimit,
-		Expiration: time.Minute,
-		LimitReached: func(c *fiber.Ctx) error {
-			return web.NewError(fiber.StatusTooManyRequests, "auth.error.rate_limited", nil)
-		},
-	})
 	return a, nil
 }
 
@@ -243,12 +234,6 @@ func (a *Auth) skipCSRF(c *fiber.Ctx) bool {
 	}
 	return false
 }
-
-// RateLimit limits sign-in starts and callbacks per client address
-// (Config.SignInRateLimit a minute). Counts are per process; behind a proxy,
-// the portal's trusted proxies (portal.Config.TrustedProxies) make c.IP()
-// the client's address.
-func (a *Auth) RateLimit() fiber.Handler { return a.limiter }
 
 // PurgeExpired deletes expired sessions and used logout tokens past their
 // expiry. Expired sessions are refused anyway; this only reclaims space.

@@ -94,7 +94,8 @@ type Config struct {
 	DemoSignIn bool
 
 	// SignInRateLimit is how many sign-in starts and callbacks one client
-	// address may make per minute. Default: 30.
+	// address may make per minute, counted across the instances (the
+	// portal's limit on PathLogin and PathCallback). Default: 30.
 	SignInRateLimit int
 	// HTTPClient talks to the provider (discovery, keys, token, userinfo).
 	// Default: a client with a 10 second timeout.

@@ -162,8 +162,8 @@ func newTestApp(t *testing.T, a *Auth, idp http.Handler) *fiber.App {
 	app.Use(a.Sessions())
 	app.Use(a.CSRF())
 
-	app.Get(PathLogin, a.RateLimit(), a.Login)
-	app.Get(PathCallback, a.RateLimit(), a.Callback)
+	app.Get(PathLogin, a.Login)
+	app.Get(PathCallback, a.Callback)
 	app.Post(PathLogout, a.Logout)
 	app.Post(PathBackChannelLogout, a.BackChannelLogout)
 	app.Get(PathAccount, a.Account)

@@ -3,15 +3,11 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
-
-	"sportello/accounts"
 )
 
 // noSessionLeft checks that a refused sign-in left the browser signed out
@@ -302,30 +298,5 @@ func TestProviderUnavailable(t *testing.T) {
 	r.clock.Advance(2 * minBackoff)
 	if p := b.get("/private"); p.status != http.StatusOK {
 		t.Fatalf("after the backoff: %d at %s", p.status, p.url)
-	}
-}
-
-// TestRateLimit: sign-in starts and callbacks share a per-address limit.
-func TestRateLimit(t *testing.T) {
-	a, err := New(Config{Issuer: "https://id.example", ClientID: "sportello", BaseURL: "http://localhost:8080", SignInRateLimit: 3}, accounts.New(testDB(t, "sqlite"), nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app := newTestApp(t, a, nil)
-	for i, path := range []string{PathLogin + "?return_to=//x", PathCallback, PathLogin + "?return_to=//x", PathCallback, "/"} {
-		resp, err := app.Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		switch {
-		case i < 3 && resp.StatusCode != http.StatusBadRequest:
-			t.Errorf("request %d to %s: %d, want 400 (under the limit)", i+1, path, resp.StatusCode)
-		case i == 3 && (resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(body), "Too many sign-in attempts")):
-			t.Errorf("request %d to %s: %d %s, want 429", i+1, path, resp.StatusCode, body)
-		case i == 4 && resp.StatusCode != http.StatusOK:
-			t.Errorf("the limit reached the home page: %d", resp.StatusCode)
-		}
 	}
 }

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"sportello/applications/forms"
 	"sportello/portal/web"
@@ -97,21 +96,20 @@ func New(sh *web.Shared, opts Options) *Handler {
 		opts.PostsPerMinute = DefaultPostsPerMinute
 	}
 	h := &Handler{Shared: sh, opts: opts, changed: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)}
-	h.limit = limiter.New(limiter.Config{
-		Max:        opts.PostsPerMinute,
-		Expiration: time.Minute,
+	h.limit = web.RateLimit{
+		Name: "open311", Max: opts.PostsPerMinute, Window: time.Minute,
 		// Per key, by its hash's prefix: the key itself is a secret the
-		// limiter's memory need not hold.
-		KeyGenerator: func(c *fiber.Ctx) string {
+		// counts need not hold.
+		Client: func(c *fiber.Ctx) string {
 			if k := c.FormValue("api_key"); k != "" {
 				return "k:" + hashPrefix(k)
 			}
 			return "ip:" + c.IP()
 		},
-		LimitReached: func(c *fiber.Ctx) error {
+		Refuse: func(c *fiber.Ctx) error {
 			return h.fail(c, fiber.StatusTooManyRequests, "Too many requests: this API key has sent its limit of service requests for this minute; wait a minute and send again.")
 		},
-	})
+	}.Handler(sh.Counter)
 	return h
 }
 

@@ -7,26 +7,23 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"sportello/portal/web"
 )
 
-// Page feedback is anonymous, so it is limited per client address: enough
-// for a family behind one router, too few for a script.
+// Page feedback is anonymous, so it is limited per client address, across
+// the instances: enough for a family behind one router, too few for a
+// script.
 const (
 	FeedbackMax    = 20
 	feedbackWindow = time.Hour
 )
 
-func newFeedbackLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:        FeedbackMax,
-		Expiration: feedbackWindow,
-		LimitReached: func(c *fiber.Ctx) error {
-			return web.NewError(fiber.StatusTooManyRequests, "feedback.error.rate_limited", nil)
-		},
-	})
+var feedbackRateLimit = web.RateLimit{
+	Name: "feedback", Max: FeedbackMax, Window: feedbackWindow,
+	Refuse: func(c *fiber.Ctx) error {
+		return web.NewError(fiber.StatusTooManyRequests, "feedback.error.rate_limited", nil)
+	},
 }
 
 // feedbackLimited applies the page feedback limiter.

@@ -36,7 +36,7 @@ func New(sh *web.Shared, store catalogue.Store, index search.Searcher, engine *w
 	return &Handler{
 		Shared: sh, store: store, index: index, md: web.NewMarkdown(), engine: engine,
 		services: web.NewVersionCache[RenderedService](serviceCacheSize),
-		feedback: feedback, feedbackLimit: newFeedbackLimiter(), insights: insights,
+		feedback: feedback, feedbackLimit: feedbackRateLimit.Handler(sh.Counter), insights: insights,
 		SitemapSize: defaultSitemapSize,
 	}
 }

@@ -23,7 +23,9 @@ type Shared struct {
 	TimeZone  *time.Location // the council's: dates are shown in it
 	Catalogue catalogue.Store
 	TopTasks  []string // service slugs the home page shows first
-	dir       atomic.Pointer[Directory]
+	// Counter counts the requests the rate limits limit (RateLimit).
+	Counter Counter
+	dir     atomic.Pointer[Directory]
 }
 
 // Directory returns the catalogue directory in memory.
