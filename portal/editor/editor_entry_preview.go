@@ -252,7 +252,9 @@ func (s *previews) SignPreview(cl PreviewClaim) string {
 }
 
 func (s *previews) VerifyPreview(token string, now time.Time) (PreviewClaim, bool) {
-	enc := base64.RawURLEncoding
+	// Strict: one token, one spelling. Leniently, a last character that
+	// differs only in the bits no byte uses decodes to the same bytes.
+	enc := base64.RawURLEncoding.Strict()
 	p, sig, ok := strings.Cut(token, ".")
 	if !ok {
 		return PreviewClaim{}, false
