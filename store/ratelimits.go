@@ -16,17 +16,16 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration, now tim
 	nowMs := now.UnixMilli()
 	var hits, end int64
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, db.Rebind(qHit), key, nowMs+window.Milliseconds(), nowMs, nowMs).Scan(&hits, &end); err != nil {
-			return err
-		}
-		if last := db.rateSweep.Load(); nowMs-last < time.Minute.Milliseconds() || !db.rateSweep.CompareAndSwap(last, nowMs) {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, db.Rebind(`DELETE FROM rate_limits WHERE window_end < ?`), nowMs-time.Minute.Milliseconds())
-		return err
+		return tx.QueryRowContext(ctx, db.Rebind(qHit), key, nowMs+window.Milliseconds(), nowMs, nowMs).Scan(&hits, &end)
 	})
 	if err != nil {
 		return 0, time.Time{}, db.MapError(err)
+	}
+	if last := db.rateSweep.Load(); nowMs-last >= time.Minute.Milliseconds() && db.rateSweep.CompareAndSwap(last, nowMs) {
+		// Housekeeping, in a statement of its own so that it holds no
+		// request's count up: if it fails (two instances sweeping the
+		// same rows at once), the next sweep deletes them.
+		_, _ = db.sql.ExecContext(ctx, db.Rebind(`DELETE FROM rate_limits WHERE window_end < ?`), nowMs-time.Minute.Milliseconds())
 	}
 	return int(hits), time.UnixMilli(end), nil
 }
