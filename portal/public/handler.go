@@ -22,6 +22,9 @@ type Handler struct {
 	engine *web.Engine
 	// services caches rendered service pages per catalogue version.
 	services *web.VersionCache[RenderedService]
+	// business caches the page for businesses' groups per catalogue
+	// version and language (business_show.go).
+	business *web.VersionCache[businessContent]
 	// feedback keeps page feedback; nil turns the feedback form off.
 	feedback      editorial.Feedback
 	feedbackLimit fiber.Handler
@@ -36,6 +39,7 @@ func New(sh *web.Shared, store catalogue.Store, index search.Searcher, engine *w
 	return &Handler{
 		Shared: sh, store: store, index: index, md: web.NewMarkdown(), engine: engine,
 		services: web.NewVersionCache[RenderedService](serviceCacheSize),
+		business: web.NewVersionCache[businessContent](len(catalogue.Languages)),
 		feedback: feedback, feedbackLimit: feedbackRateLimit.Handler(sh.Counter), insights: insights,
 		SitemapSize: defaultSitemapSize,
 	}
