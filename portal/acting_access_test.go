@@ -271,7 +271,8 @@ func TestActingAuthorisation(t *testing.T) {
 
 // TestStaffSeeForWhomAndByWhom checks that a caseworker's page of an
 // application says the organisation it was made for and the representative
-// who sent it, and says neither of one the applicant sent for themselves.
+// who sent it, and says neither of one the applicant sent for themselves;
+// the queue names the organisation too.
 func TestStaffSeeForWhomAndByWhom(t *testing.T) {
 	site := startLiveSite(t, ownCatalogue)
 	ctx := context.Background()
@@ -312,6 +313,13 @@ func TestStaffSeeForWhomAndByWhom(t *testing.T) {
 	must(t, r, http.StatusOK)
 	if strings.Contains(r.body, `id="application-for"`) || strings.Contains(r.body, `id="application-sent-by"`) {
 		t.Errorf("the applicant's own application names an organisation or a representative\n%s", excerptMain(r.body))
+	}
+	// The queue says it too, on that application's row alone (all
+	// statuses: the fee is not paid yet).
+	queue := staff.get("/staff?status=all")
+	must(t, queue, http.StatusOK)
+	if n := strings.Count(queue.body, `<span class="hint">For Forno Ferri SL</span>`); n != 1 {
+		t.Errorf("the queue says \"For Forno Ferri SL\" %d times, want once\n%s", n, excerptMain(queue.body))
 	}
 	staff.get("/?lang=es")
 	must(t, staff.get(sentByRep), http.StatusOK, "Enviada por:</strong> Jordi Puig, representante de la persona solicitante")

@@ -101,8 +101,12 @@ func (s *Handler) staffApplicationPage(c *fiber.Ctx) (staffApplicationPage, erro
 	if app.Status == applications.StatusMoreInfoNeeded {
 		page.Question = apply.Question(app)
 	}
-	if page.For, err = s.organisationOf(c, app); err != nil {
+	org, ok, err := s.organisation(c, app.OrganisationID)
+	if err != nil {
 		return staffApplicationPage{}, err
+	}
+	if ok {
+		page.For = web.T(c, "staff.organisation", "Name", org.Name, "TaxID", org.TaxID)
 	}
 	if app.SubmittedBy != 0 {
 		page.SentBy = web.T(c, "staff.representative_unnamed")
@@ -141,20 +145,17 @@ func staffActionKey(kind string, st applications.Status) string {
 	return "staff.action." + string(st)
 }
 
-// organisationOf names the organisation app was made for, with its tax
-// ID, or "" when none (or when it is no longer known).
-func (s *Handler) organisationOf(c *fiber.Ctx, app *applications.Application) (string, error) {
-	if app.OrganisationID == 0 || s.orgs == nil {
-		return "", nil
+// organisation returns organisation id, or false when there is none or it
+// is not known (no organisations, or one since deleted).
+func (s *Handler) organisation(c *fiber.Ctx, id int64) (acting.Organisation, bool, error) {
+	if id == 0 || s.orgs == nil {
+		return acting.Organisation{}, false, nil
 	}
-	org, err := s.orgs.Organisation(c.UserContext(), app.OrganisationID)
+	org, err := s.orgs.Organisation(c.UserContext(), id)
 	if errors.Is(err, acting.ErrNotFound) {
-		return "", nil
+		return acting.Organisation{}, false, nil
 	}
-	if err != nil {
-		return "", err
-	}
-	return web.T(c, "staff.organisation", "Name", org.Name, "TaxID", org.TaxID), nil
+	return org, err == nil, err
 }
 
 // actorNames names the people in an application's history and audit log,

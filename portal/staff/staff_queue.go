@@ -120,12 +120,25 @@ func (s *Handler) staffQueue(c *fiber.Ctx) error {
 	for _, st := range staffStatuses() {
 		page.Statuses = append(page.Statuses, staffOption{Value: string(st), Label: web.T(c, apply.StatusKey(st)), Selected: string(st) == f.Status})
 	}
+	forOrg := map[int64]string{} // "For Forno Ferri SL", each organisation looked up once
 	for _, sum := range res.Items {
 		row := s.apply.RowOf(c, d, sum, "/staff/applications/")
 		row.Applicant = sum.Contact.Name
 		if row.Applicant == "" {
 			row.Applicant = web.T(c, "staff.applicant.unnamed")
 		}
+		label, seen := forOrg[sum.OrganisationID]
+		if !seen {
+			org, ok, err := s.organisation(c, sum.OrganisationID)
+			if err != nil {
+				return err
+			}
+			if ok {
+				label = web.T(c, "acting.banner.organisation", "Name", org.Name)
+			}
+			forOrg[sum.OrganisationID] = label
+		}
+		row.For = label
 		page.Rows = append(page.Rows, row)
 	}
 	if res.Page > 1 {
