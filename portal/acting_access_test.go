@@ -56,15 +56,8 @@ var receiptLink = regexp.MustCompile(`/account/payments/(\d+)/receipt`)
 // 404, like something that does not exist; the lists leave it out.
 func TestActingAuthorisation(t *testing.T) {
 	const slug = "tax-certificate-request" // substantial, a fee on application, an optional file
-	// A database of its own: the applications it makes stay out of the
-	// other tests' queues.
-	site := startLiveSite(t, ownCatalogue)
+	site, st, apps := actingSite(t)
 	ctx := context.Background()
-	st := acting.New(site.db, nil, nil)
-	apps, err := applications.New(site.db, applications.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	owner, ownerID := site.browserAs(t, "owner")
 	member, memberID := site.browserAs(t, "member")
@@ -274,13 +267,8 @@ func TestActingAuthorisation(t *testing.T) {
 // who sent it, and says neither of one the applicant sent for themselves;
 // the queue names the organisation too.
 func TestStaffSeeForWhomAndByWhom(t *testing.T) {
-	site := startLiveSite(t, ownCatalogue)
+	site, st, apps := actingSite(t)
 	ctx := context.Background()
-	st := acting.New(site.db, nil, nil)
-	apps, err := applications.New(site.db, applications.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	_, ownerID := site.browserAs(t, "Marta Ferri")
 	_, repID := site.browserAs(t, "Jordi Puig")
 	org, err := st.Register(ctx, acting.Organisation{Name: "Forno Ferri SL", TaxID: "B11111111", ConfirmedBy: acting.ConfirmedByIdP}, ownerID)
@@ -323,6 +311,19 @@ func TestStaffSeeForWhomAndByWhom(t *testing.T) {
 	}
 	staff.get("/?lang=es")
 	must(t, staff.get(sentByRep), http.StatusOK, "Enviada por:</strong> Jordi Puig, representante de la persona solicitante")
+}
+
+// actingSite is a site with a database of its own, so that the
+// applications its test makes stay out of the other tests' queues, with
+// its organisations and representations and its applications.
+func actingSite(t *testing.T) (*liveSite, *acting.SQL, *applications.Store) {
+	t.Helper()
+	site := startLiveSite(t, ownCatalogue)
+	apps, err := applications.New(site.db, applications.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return site, acting.New(site.db, nil, nil), apps
 }
 
 func organisationPath(id int64) string {

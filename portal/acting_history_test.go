@@ -15,13 +15,8 @@ import (
 // its history as who did it, not the person, and named on the person's
 // page.
 func TestRepresentativeWithdrawIsRecordedAsTheRepresentative(t *testing.T) {
-	site := startLiveSite(t, ownCatalogue)
+	site, st, apps := actingSite(t)
 	ctx := context.Background()
-	st := acting.New(site.db, nil, nil)
-	apps, err := applications.New(site.db, applications.Options{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	owner, ownerID := site.browserAs(t, "owner")
 	rep, repID := site.browserAs(t, "rosa.rep")
 	_, tok, err := st.Grant(ctx, acting.Grant{Principal: ownerID, PrincipalName: "owner", RepresentativeEmail: "rep@example.org",

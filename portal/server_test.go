@@ -145,31 +145,9 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			log := slog.New(slog.DiscardHandler)
-			deps := fixture.deps
 			// Counts of their own: every subtest's clients start afresh.
-			deps.RateLimits = storetest.Open(t, store.DialectSQLite)
-			var err error
-			deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 1}, fixture.db, log)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := New(Config{BaseURL: "https://portanova.example", TrustedProxies: tt.proxies, Log: log}, deps)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// A sign-in that returns elsewhere is refused (400) after the
-			// limiter has counted it.
-			signIn := func(client string) int {
-				req := httptest.NewRequest(http.MethodGet, auth.PathLogin+"?return_to=//elsewhere.example", nil)
-				req.Header.Set(fiber.HeaderXForwardedFor, client)
-				res, err := srv.App().Test(req, -1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res.Body.Close()
-				return res.StatusCode
-			}
+			srv := signInLimited(t, storetest.Open(t, store.DialectSQLite), 1, tt.proxies)
+			signIn := func(client string) int { return signInElsewhere(t, srv, client).StatusCode }
 			if got := signIn("192.0.2.1"); got != http.StatusBadRequest {
 				t.Fatalf("first client's first sign-in: %d, want 400", got)
 			}
@@ -188,45 +166,51 @@ func TestTrustedProxies(t *testing.T) {
 // behind a load balancer; the one over the limit is told when to try again.
 func TestRateLimitsAcrossInstances(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		log := slog.New(slog.DiscardHandler)
-		server := func(counts *store.DB) *Server {
-			deps := fixture.deps
-			deps.RateLimits = counts
-			var err error
-			deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: 3}, fixture.db, log)
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, err := New(Config{BaseURL: "https://portanova.example", TrustedProxies: []string{"0.0.0.0"}, Log: log}, deps)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return srv
-		}
-		one, two := server(db), server(storetest.Reopen(t, db))
-		// A sign-in that returns elsewhere is refused (400) after the
-		// limit has counted it.
-		signIn := func(srv *Server, client string) *http.Response {
-			req := httptest.NewRequest(http.MethodGet, auth.PathLogin+"?return_to=//elsewhere.example", nil)
-			req.Header.Set(fiber.HeaderXForwardedFor, client)
-			res, err := srv.App().Test(req, -1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			return res
-		}
+		one, two := signInLimited(t, db, 3, []string{"0.0.0.0"}), signInLimited(t, storetest.Reopen(t, db), 3, []string{"0.0.0.0"})
 		for i, srv := range []*Server{one, two, one} {
-			if got := signIn(srv, "192.0.2.1").StatusCode; got != http.StatusBadRequest {
+			if got := signInElsewhere(t, srv, "192.0.2.1").StatusCode; got != http.StatusBadRequest {
 				t.Fatalf("sign-in %d, on instance %d: %d, want 400 (within the limit)", i+1, i%2+1, got)
 			}
 		}
-		res := signIn(two, "192.0.2.1")
+		res := signInElsewhere(t, two, "192.0.2.1")
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get(fiber.HeaderRetryAfter) == "" {
 			t.Errorf("the fourth sign-in, on the second instance: %d, Retry-After %q; want 429 and when to try again", res.StatusCode, res.Header.Get(fiber.HeaderRetryAfter))
 		}
-		if got := signIn(two, "192.0.2.2").StatusCode; got != http.StatusBadRequest {
+		if got := signInElsewhere(t, two, "192.0.2.2").StatusCode; got != http.StatusBadRequest {
 			t.Errorf("another client's first sign-in: %d, want 400", got)
 		}
 	})
+}
+
+// signInLimited is a portal over the fixture whose sign-in limit is limit a
+// minute, counted in counts.
+func signInLimited(t *testing.T, counts *store.DB, limit int, proxies []string) *Server {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	deps := fixture.deps
+	deps.RateLimits = counts
+	var err error
+	deps.Auth, deps.DevIdP, err = devSignIn(auth.Config{BaseURL: "https://portanova.example", SignInRateLimit: limit}, fixture.db, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{BaseURL: "https://portanova.example", TrustedProxies: proxies, Log: log}, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// signInElsewhere starts a sign-in from client that would return to
+// another site: refused (400) once the limit has counted it.
+func signInElsewhere(t *testing.T, srv *Server, client string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, auth.PathLogin+"?return_to=//elsewhere.example", nil)
+	req.Header.Set(fiber.HeaderXForwardedFor, client)
+	res, err := srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
 }

@@ -93,16 +93,14 @@ type lightWord struct {
 // wordIn is a word of a text in a language.
 type wordIn struct{ word, lang string }
 
-func (h *highlighter) matcher(text string, words []string, lang string) *matcher {
+// matcher makes the matcher of the search for text in lang: its words are
+// the search's own (queryWords), so the words of how people ask ("how",
+// "a"), which the search does not look for, are not marked either.
+func (h *highlighter) matcher(text, lang string) *matcher {
 	m := &matcher{h: h, stems: map[string]map[string]bool{}, known: map[wordIn]bool{}}
-	for _, w := range words {
-		// The words of how people ask ("how", "a") are not what they
-		// look for, and the search does not look for them either.
-		if len(h.analyzers[lang].Analyze([]byte(w))) == 0 {
-			continue
-		}
-		_, size := utf8.DecodeRuneInString(w)
-		m.light = append(m.light, lightWord{newEditMeter(w), fuzziness(w), w[:size]})
+	for _, q := range h.queryWords(text, lang) {
+		_, size := utf8.DecodeRuneInString(q.light)
+		m.light = append(m.light, lightWord{newEditMeter(q.light), fuzziness(q.light), q.light[:size]})
 	}
 	// Hits show texts in the search language or, untranslated, in the
 	// default one.

@@ -115,7 +115,7 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	res.DidYouMean = info.didYouMean
 	var m *matcher
 	if text != "" {
-		m = x.hl.matcher(text, words, lang)
+		m = x.hl.matcher(text, lang)
 	}
 	for _, h := range br.Hits {
 		res.Hits = append(res.Hits, x.hit(h, lang, m))
